@@ -1,0 +1,139 @@
+"""Fixtures: the app on a real database (SQLite by default, PostgreSQL with TEST_DATABASE_URL).
+
+The schema is built once per run with the real Alembic migrations, so every run also tests
+them; each test starts from empty tables.
+"""
+import json
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from tracker import create_app
+from tracker.extensions import db
+from tracker.plan.loader import load_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_PATH = ROOT / "seed" / "plan_2024_2027.json"
+
+
+def pytest_report_header(config):
+    return f"tracker test database: {_backend_name()}"
+
+
+def _backend_name() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return make_url(url).get_backend_name() if url else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database of this run's own: a fresh PostgreSQL database, or an SQLite file."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+        return
+    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - turned into a clear failure or skip below
+        admin.dispose()
+        message = f"TEST_DATABASE_URL={server_url} cannot be used: {error}"
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.exit(message, returncode=3)
+        pytest.skip(message)
+    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_app(database_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change the app's settings."""
+    return {}
+
+
+@pytest.fixture
+def app(_migrated, app_config):
+    app = make_app(_migrated, **app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def plan_data() -> dict:
+    """The seed file as parsed JSON. Tests copy it before changing it."""
+    return json.loads(SEED_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def seeded(app, plan_data):
+    """The database holding the whole plan and the published midterm round."""
+    load_plan(db.session, plan_data)
+    db.session.commit()
+    return plan_data
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a free port, for the browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+# Playwright drives Debian's Chromium; `playwright install` cannot download a browser here.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium")}

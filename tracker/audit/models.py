@@ -1,0 +1,24 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.timeutil import utcnow
+
+
+class AuditEvent(db.Model):
+    """A security-relevant event: sign-ins, failed sign-ins, approvals, publications."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    event: Mapped[str] = mapped_column(String(50), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The e-mail typed, kept even when no such user exists (failed sign-ins).
+    email: Mapped[str] = mapped_column(String(254), default="")
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    user: Mapped["User | None"] = relationship()  # noqa: F821

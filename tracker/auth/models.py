@@ -1,0 +1,60 @@
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.ministries.models import Ministry
+from tracker.reporting.states import enum_values
+from tracker.text import N_
+from tracker.timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    CONTACT = "contact"  # a ministry's contact person: reports on that ministry's measures
+    COORDINATOR = "coordinator"  # the coordinating department: runs rounds, reviews, publishes
+    ADMIN = "admin"  # manages user accounts
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CONTACT: N_("Kontaktperson"),
+    Role.COORDINATOR: N_("Koordinator"),
+    Role.ADMIN: N_("Administrator"),
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # A contact person always belongs to exactly one ministry; the others to none.
+        CheckConstraint(
+            "(role = 'contact') = (ministry_id IS NOT NULL)", name="contact_has_ministry"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", native_enum=False, create_constraint=True, length=20,
+             values_callable=enum_values, validate_strings=True)
+    )
+    ministry_id: Mapped[int | None] = mapped_column(ForeignKey("ministries.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    ministry: Mapped[Ministry | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

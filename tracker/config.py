@@ -1,0 +1,57 @@
+"""Settings from the environment.
+
+TRACKER_ENV selects the profile: ``development`` (what ``make run`` uses), ``production``
+(the default, so a forgotten variable never runs a server with development settings) or
+``testing``. DATABASE_URL selects the database; without it an SQLite file in the instance
+folder is used.
+"""
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "development-only-not-secret"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a configuration we are willing to run with."""
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    overrides = dict(overrides or {})
+    env = overrides.pop("TRACKER_ENV", None) or os.environ.get("TRACKER_ENV", "production")
+    if overrides.get("TESTING"):
+        env = "testing"
+    config = {
+        "TRACKER_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        "SUPPORTED_LOCALES": ("nb", "en"),
+        "SEED_PATH": os.environ.get("TRACKER_SEED_PATH", "seed/plan_2024_2027.json"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(os.environ.get("SESSION_MINUTES", "60"))),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds a form's life
+        "NARRATIVE_MAX_LENGTH": 20_000,
+    }
+    config.update(overrides)
+    if config["TRACKER_ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigurationError(
+            "SECRET_KEY mangler: sett miljøvariabelen SECRET_KEY til en lang, tilfeldig verdi "
+            "før tracker startes i produksjon (eller TRACKER_ENV=development for utvikling)."
+        )
+    return config
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "tracker.sqlite")
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

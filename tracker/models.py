@@ -1,0 +1,11 @@
+"""Every model, imported in one place so Alembic and the app see the whole schema."""
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Role, User
+from tracker.measures.models import Area, Measure, Responsibility
+from tracker.ministries.models import Ministry
+from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
+
+__all__ = [
+    "Area", "AuditEvent", "Measure", "MeasureReport", "Ministry", "ReportRevision",
+    "ReportingRound", "Responsibility", "Role", "User",
+]

@@ -1,0 +1,95 @@
+"""The narrative text format: what contact persons type and what every output renders.
+
+Plain text. A blank line separates paragraphs; a line starting with "- " or "• " is a list
+item, and so is a numbered line ("1. ", "ii. "), which makes a numbered list. Kept free of
+Flask so the DOCX exporter parses exactly as the web pages do.
+"""
+import re
+import unicodedata
+from dataclasses import dataclass
+
+BULLET = re.compile(r"^\s*[-•–*]\s+")
+DECIMAL = re.compile(r"^\s*\d{1,3}[.)]\s+")
+ROMAN = re.compile(r"^\s*[ivxl]{1,6}[.)]\s+")
+LIST_MARKERS = (("bullet", BULLET), ("decimal", DECIMAL), ("roman", ROMAN))
+URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+# C0/C1 control characters other than tab and newline: Word pastes them, XML forbids most.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Non-characters and lone surrogates cannot be stored in XML (DOCX) or, often, in databases.
+INVALID = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemList:
+    items: tuple[str, ...]
+    kind: str = "bullet"  # bullet, decimal (1. 2. 3.) or roman (i. ii. iii.)
+
+    @property
+    def numbered(self) -> bool:
+        return self.kind != "bullet"
+
+
+Block = Paragraph | ItemList
+
+
+def _list_marker(line: str) -> tuple[str, re.Pattern] | None:
+    return next(((kind, pattern) for kind, pattern in LIST_MARKERS if pattern.match(line)), None)
+
+
+def clean_text(text: str) -> str:
+    """Normalise text pasted from Word or a PDF, visibly and without losing words.
+
+    Line endings become "\\n", non-breaking and other odd spaces become plain spaces, tabs
+    become spaces, control characters are dropped, and trailing blanks are trimmed.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = CONTROL.sub("", INVALID.sub("", text))
+    text = text.replace("\t", " ")
+    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def parse(text: str) -> list[Block]:
+    """Split narrative text into paragraphs and lists."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", clean_text(text)):
+        paragraph_lines: list[str] = []
+        items: list[str] = []
+        list_kind = "bullet"
+
+        def flush_paragraph() -> None:
+            if paragraph_lines:
+                blocks.append(Paragraph(" ".join(paragraph_lines)))
+                paragraph_lines.clear()
+
+        def flush_items() -> None:
+            if items:
+                blocks.append(ItemList(tuple(items), list_kind))
+                items.clear()
+
+        for line in chunk.split("\n"):
+            if not line.strip():
+                continue
+            marker = _list_marker(line)
+            if marker:
+                kind, pattern = marker
+                flush_paragraph()
+                if items and kind != list_kind:
+                    flush_items()
+                list_kind = kind
+                items.append(pattern.sub("", line, count=1).strip())
+            elif items and line.startswith(" "):
+                # An indented line continues the list item above it.
+                items[-1] = f"{items[-1]} {line.strip()}"
+            else:
+                flush_items()
+                paragraph_lines.append(line.strip())
+        flush_paragraph()
+        flush_items()
+    return blocks

@@ -1,0 +1,43 @@
+import json
+
+import click
+from flask import current_app
+
+from tracker.extensions import db
+from tracker.plan.loader import load_plan
+from tracker.plan.validation import PlanValidationError
+
+
+@click.command("seed")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def seed_command(path: str | None) -> None:
+    """Load the plan file (default: seed/plan_2024_2027.json) into the database."""
+    path = path or current_app.config["SEED_PATH"]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise click.ClickException(f"Fant ikke filen {path}.")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path} er ikke gyldig UTF-8: {error}")
+    except json.JSONDecodeError as error:
+        raise click.ClickException(
+            f"{path} er ikke gyldig JSON (linje {error.lineno}, kolonne {error.colno}): {error.msg}"
+        )
+    try:
+        result = load_plan(db.session, data)
+    except PlanValidationError as error:
+        db.session.rollback()
+        lines = "\n".join(f"  - {problem}" for problem in error.problems)
+        raise click.ClickException(
+            f"{path} ble ikke lastet inn; databasen er uendret. {len(error.problems)} feil:\n{lines}"
+        )
+    db.session.commit()
+    if not result.changed:
+        click.echo(f"{path}: alt var allerede oppdatert; ingenting endret.")
+        return
+    for label, bucket in (("Opprettet", result.created), ("Oppdatert", result.updated)):
+        if bucket:
+            click.echo(f"{label}: " + ", ".join(f"{n} {kind}" for kind, n in bucket.items()))
+    if result.kept_user_edits:
+        click.echo(f"Beholdt {result.kept_user_edits} rapporter som brukere har endret.")

@@ -1,0 +1,184 @@
+"""Validation of a plan file before anything is written.
+
+Every problem is reported at once, each naming where it is (the measure and the field),
+in Norwegian, because the person reading it maintains the seed file.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.reporting.states import Status
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class PlanValidationError(ValueError):
+    def __init__(self, problems: list[PlanProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def validate_plan(data) -> list[PlanProblem]:
+    """Return every problem in ``data``; an empty list means it can be loaded."""
+    problems: list[PlanProblem] = []
+
+    def problem(where: str, message: str) -> None:
+        problems.append(PlanProblem(where, message))
+
+    if not isinstance(data, dict):
+        return [PlanProblem("filen", "toppnivået må være et JSON-objekt")]
+
+    plan = data.get("plan")
+    if not isinstance(plan, dict) or not _text(plan.get("title")):
+        problem("plan", "feltet «title» mangler eller er tomt")
+
+    area_keys = _check_named_list(data, "areas", "key", ("name", "name_en"), "område", problem)
+    ministry_abbreviations = _check_named_list(
+        data, "ministries", "abbreviation", ("name",), "departement", problem
+    )
+    measure_numbers = _check_measures(data, area_keys, ministry_abbreviations, problem)
+    _check_rounds(data, measure_numbers, problem)
+    return problems
+
+
+def _check_named_list(data, list_name, key_field, text_fields, noun, problem) -> set[str]:
+    items = data.get(list_name)
+    if not isinstance(items, list) or not items:
+        problem(list_name, "må være en liste med minst ett element")
+        return set()
+    keys: set[str] = set()
+    for index, item in enumerate(items, start=1):
+        where = f"{noun} nr. {index} i «{list_name}»"
+        if not isinstance(item, dict):
+            problem(where, "må være et JSON-objekt")
+            continue
+        key = item.get(key_field)
+        if not _text(key):
+            problem(where, f"feltet «{key_field}» mangler eller er tomt")
+            continue
+        where = f"{noun} «{key}»"
+        if key in keys:
+            problem(where, f"«{key_field}» er brukt mer enn én gang")
+        keys.add(key)
+        for text_field in text_fields:
+            if not _text(item.get(text_field)):
+                problem(where, f"feltet «{text_field}» mangler eller er tomt")
+    return keys
+
+
+def _check_measures(data, area_keys, ministry_abbreviations, problem) -> set[int]:
+    measures = data.get("measures")
+    if not isinstance(measures, list) or not measures:
+        problem("measures", "må være en liste med minst ett tiltak")
+        return set()
+    numbers: set[int] = set()
+    for index, measure in enumerate(measures, start=1):
+        if not isinstance(measure, dict):
+            problem(f"tiltak nr. {index} i «measures»", "må være et JSON-objekt")
+            continue
+        number = measure.get("number")
+        if not _positive_int(number):
+            problem(f"tiltak nr. {index} i «measures»", "feltet «number» må være et positivt heltall")
+            continue
+        where = f"tiltak {number}"
+        if number in numbers:
+            problem(where, "nummeret er brukt av mer enn ett tiltak")
+        numbers.add(number)
+        if measure.get("area") not in area_keys:
+            problem(where, f"feltet «area» viser til ukjent område «{measure.get('area')}»")
+        for text_field in ("title", "description"):
+            if not _text(measure.get(text_field)):
+                problem(where, f"feltet «{text_field}» mangler eller er tomt")
+        if "note" in measure and not isinstance(measure["note"], str):
+            problem(where, "feltet «note» må være tekst")
+        owners = measure.get("ministries")
+        if not isinstance(owners, list) or not owners:
+            problem(where, "feltet «ministries» må være en liste med minst ett departement (ledende først)")
+            continue
+        for abbreviation in owners:
+            if abbreviation not in ministry_abbreviations:
+                problem(where, f"feltet «ministries» viser til ukjent departement «{abbreviation}»")
+        if len(set(map(str, owners))) != len(owners):
+            problem(where, "feltet «ministries» nevner samme departement mer enn én gang")
+    return numbers
+
+
+def _check_rounds(data, measure_numbers, problem) -> None:
+    rounds = data.get("rounds", [])
+    if not isinstance(rounds, list):
+        problem("rounds", "må være en liste")
+        return
+    slugs: set[str] = set()
+    for index, reporting_round in enumerate(rounds, start=1):
+        if not isinstance(reporting_round, dict) or not _text(reporting_round.get("slug")):
+            problem(f"rapporteringsrunde nr. {index}", "feltet «slug» mangler eller er tomt")
+            continue
+        slug = reporting_round["slug"]
+        where = f"rapporteringsrunde «{slug}»"
+        if slug in slugs:
+            problem(where, "«slug» er brukt mer enn én gang")
+        slugs.add(slug)
+        if not _text(reporting_round.get("title")):
+            problem(where, "feltet «title» mangler eller er tomt")
+        for date_field, required in (("as_of", True), ("deadline", False)):
+            value = reporting_round.get(date_field)
+            if value is None and not required:
+                continue
+            if not _iso_date(value):
+                problem(where, f"feltet «{date_field}» må være en dato på formen ÅÅÅÅ-MM-DD")
+        if not isinstance(reporting_round.get("published", False), bool):
+            problem(where, "feltet «published» må være true eller false")
+        if not isinstance(reporting_round.get("intro", ""), str):
+            problem(where, "feltet «intro» må være tekst")
+        _check_reports(reporting_round.get("reports", []), where, measure_numbers, problem)
+
+
+def _check_reports(reports, round_where, measure_numbers, problem) -> None:
+    if not isinstance(reports, list):
+        problem(round_where, "feltet «reports» må være en liste")
+        return
+    seen: set[int] = set()
+    valid_statuses = {status.value for status in Status}
+    for index, report in enumerate(reports, start=1):
+        number = report.get("measure") if isinstance(report, dict) else None
+        if not _positive_int(number):
+            problem(f"{round_where}, rapport nr. {index}", "feltet «measure» må være et tiltaksnummer")
+            continue
+        where = f"{round_where}, tiltak {number}"
+        if number not in measure_numbers:
+            problem(where, "viser til et tiltak som ikke finnes i «measures»")
+        if number in seen:
+            problem(where, "tiltaket har mer enn én rapport i runden")
+        seen.add(number)
+        if report.get("status") not in valid_statuses:
+            problem(
+                where,
+                f"feltet «status» har ugyldig verdi «{report.get('status')}» "
+                f"(gyldige verdier: {', '.join(sorted(valid_statuses))})",
+            )
+        if not _text(report.get("narrative")):
+            problem(where, "feltet «narrative» mangler eller er tomt")
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _iso_date(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,118 @@
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.measures.models import Measure
+from tracker.reporting.states import ReviewState, RoundState, Status, enum_values
+from tracker.timeutil import utcnow
+
+
+def _enum_column(enum_class, name: str) -> Enum:
+    # Stored as plain strings with a CHECK constraint: identical on SQLite and PostgreSQL,
+    # and a new value is a migration of a constraint, not of a native type.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=enum_values,
+        validate_strings=True,
+    )
+
+
+class ReportingRound(db.Model):
+    """A reporting round, e.g. the midterm report as of 1 June 2025."""
+
+    __tablename__ = "reporting_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    as_of: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[RoundState] = mapped_column(
+        _enum_column(RoundState, "round_state"), default=RoundState.OPEN
+    )
+    intro: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    reports: Mapped[list["MeasureReport"]] = relationship(back_populates="round")
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == RoundState.PUBLISHED
+
+    def __repr__(self) -> str:
+        return f"<ReportingRound {self.slug}>"
+
+
+class MeasureReport(db.Model):
+    """One measure's status and narrative in one round.
+
+    ``version`` is the optimistic lock: every update must name the version it was based on,
+    and SQLAlchemy refuses an UPDATE whose version has moved on in the meantime.
+    """
+
+    __tablename__ = "measure_reports"
+    __table_args__ = (UniqueConstraint("round_id", "measure_id", name="uq_measure_reports_round_measure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("reporting_rounds.id"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
+    status: Mapped[Status] = mapped_column(_enum_column(Status, "report_status"))
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    review_state: Mapped[ReviewState] = mapped_column(
+        _enum_column(ReviewState, "review_state"), default=ReviewState.DRAFT
+    )
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    round: Mapped[ReportingRound] = relationship(back_populates="reports")
+    measure: Mapped[Measure] = relationship()
+    updated_by: Mapped["User | None"] = relationship()  # noqa: F821
+    revisions: Mapped[list["ReportRevision"]] = relationship(
+        back_populates="report", order_by="ReportRevision.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<MeasureReport round={self.round_id} measure={self.measure_id} v{self.version}>"
+
+
+class ReportRevision(db.Model):
+    """One change to a report: who, when, what it was and what it became. Append-only."""
+
+    __tablename__ = "report_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("measure_reports.id"), index=True)
+    # The report's version this change produced.
+    version: Mapped[int] = mapped_column()
+    # What happened: seeded, saved, submitted, returned, approved, reopened.
+    action: Mapped[str] = mapped_column(String(20))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the seed loader
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    old_status: Mapped[Status | None] = mapped_column(_enum_column(Status, "revision_old_status"))
+    new_status: Mapped[Status] = mapped_column(_enum_column(Status, "revision_new_status"))
+    old_narrative: Mapped[str | None] = mapped_column(Text)
+    new_narrative: Mapped[str] = mapped_column(Text)
+    old_review_state: Mapped[ReviewState | None] = mapped_column(
+        _enum_column(ReviewState, "revision_old_review_state")
+    )
+    new_review_state: Mapped[ReviewState] = mapped_column(
+        _enum_column(ReviewState, "revision_new_review_state")
+    )
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[MeasureReport] = relationship(back_populates="revisions")
+    author: Mapped["User | None"] = relationship()  # noqa: F821
+
+    __table_args__ = (UniqueConstraint("report_id", "version", name="uq_report_revisions_report_version"),)

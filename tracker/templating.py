@@ -1,0 +1,57 @@
+"""Jinja filters and globals shared by every page."""
+import hashlib
+import os
+from functools import cache
+
+from flask import Flask, url_for
+from flask_babel import format_date, get_locale
+from markupsafe import Markup, escape
+
+from tracker import narrative
+from tracker.reporting.states import Status
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["narrative_html"] = narrative_html
+    app.jinja_env.filters["nb_date"] = lambda value: format_date(value, "d. MMMM y") if value else ""
+    app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["Status"] = Status
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nb")
+
+
+def narrative_html(text: str | None) -> Markup:
+    """Render narrative text as paragraphs and lists; everything typed is escaped."""
+    parts = []
+    for block in narrative.parse(text or ""):
+        if isinstance(block, narrative.Paragraph):
+            parts.append(f"<p>{_linkify(block.text)}</p>")
+        else:
+            items = "".join(f"<li>{_linkify(item)}</li>" for item in block.items)
+            tag = {"bullet": "ul", "decimal": "ol", "roman": 'ol type="i"'}[block.kind]
+            parts.append(f"<{tag}>{items}</{tag.split()[0]}>")
+    return Markup("\n".join(parts))
+
+
+def _linkify(text: str) -> str:
+    """Escape text, then turn bare URLs (the PDF left many) into links."""
+    out, last = [], 0
+    for match in narrative.URL.finditer(text):
+        out.append(str(escape(text[last:match.start()])))
+        url = escape(match.group(0))
+        out.append(f'<a href="{url}">{url}</a>')
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return "".join(out)
+
+
+def asset_url(filename: str) -> str:
+    """URL of a static file with its content hash, so it can be cached for a year."""
+    return url_for("static", filename=filename, v=_content_hash(filename))
+
+
+@cache
+def _content_hash(filename: str) -> str:
+    from flask import current_app
+
+    with open(os.path.join(current_app.static_folder, filename), "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:12]
