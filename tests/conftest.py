@@ -104,6 +104,19 @@ def client(app):
 
 
 @pytest.fixture
+def login(client):
+    """Sign ``user`` in on ``client`` the way Flask-Login does, without the sign-in form."""
+
+    def sign_in(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 
