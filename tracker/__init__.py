@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_commands(app)
+    register_errorhandlers(app)
+    register_hooks(app)
     return app
 
 
@@ -40,9 +42,24 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.health.views import blueprint as health
     from tracker.public.views import blueprint as public
 
     app.register_blueprint(public)
+    app.register_blueprint(health)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from tracker import errors
+
+    errors.register_errorhandlers(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from tracker import logging as request_logging, security
+
+    request_logging.init_app(app)
+    security.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
