@@ -1,7 +1,7 @@
 """tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027."""
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -69,14 +69,18 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from tracker.data.cli import data_cli
     from tracker.plan.cli import seed_command
 
     app.cli.add_command(seed_command)
+    app.cli.add_command(data_cli)
 
 
 def select_locale() -> str:
     """Norwegian unless the reader chose English (``?lang=en`` remembers it in the session)."""
     supported = ("nb", "en")
+    if not has_request_context():  # CLI commands speak to the operator in Norwegian
+        return "nb"
     chosen = request.args.get("lang")
     if chosen in supported:
         session["lang"] = chosen
