@@ -35,7 +35,7 @@ def build_history(plan_data: dict) -> None:
     load_plan(db.session, plan_data)
     contact = UserFactory(name="Åse Ærlig-Øyen", email="ase@aid.example.no")
     coordinator = UserFactory(role=Role.COORDINATOR, ministry=None, active=False)
-    measure = db.session.scalar(select(Measure).where(Measure.number == 7))
+    measure = db.session.scalar(select(Measure).where(Measure.number == 1))
     report = ReportFactory(round=RoundFactory(slug="status-2026", deadline=None), measure=measure,
                            narrative="Arbeidet er i gang.", updated_by=contact)
     # A second save: the optimistic lock moves the version to 2.
