@@ -8,7 +8,8 @@ folder is used.
 import os
 from datetime import timedelta
 
-DEFAULT_SECRET_KEY = "development-only-not-secret"
+# Known to everyone on purpose: load_config refuses it in production.
+DEFAULT_SECRET_KEY = "development-only-not-secret"  # nosec B105
 
 
 class ConfigurationError(RuntimeError):
