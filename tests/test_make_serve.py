@@ -60,10 +60,10 @@ def test_make_serve_refuses_sqlite_and_a_missing_database_url():
 def test_make_serve_migrates_seeds_and_serves_on_postgresql():
     port = free_port()
     with fresh_postgres_database() as url:
-        server = make_serve(SECRET_KEY="x" * 40, DATABASE_URL=url, PORT=str(port), WEB_CONCURRENCY="2")
+        server = make_serve(SECRET_KEY="x" * 40, DATABASE_URL=url, PORT=str(port), WEB_CONCURRENCY="1")
         try:
             health = wait_for_health(f"http://127.0.0.1:{port}/healthz", server)
-            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60)
             body = page.read().decode()
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -83,8 +83,8 @@ def wait_for_health(url: str, server: subprocess.Popen, seconds: float = 60) -> 
         if server.poll() is not None:
             pytest.fail(f"make serve stopped: {server.communicate()}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=10) as response:
                 return json.loads(response.read())
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     pytest.fail("make serve did not answer /healthz within a minute")
