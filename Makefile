@@ -8,11 +8,19 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-deps db demo-users clean
+.PHONY: run test install system-deps db demo-users clean serve
 
 run: export TRACKER_ENV = development
 run: install db
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production: gunicorn on PostgreSQL. Needs DATABASE_URL and SECRET_KEY (see README).
+serve: export TRACKER_ENV = production
+serve: install
+	@$(BIN)/python -m tracker.preflight
+	$(FLASK) db upgrade
+	$(FLASK) seed --if-empty
+	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,7 +1,7 @@
 """tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027."""
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_commands(app)
+    register_errorhandlers(app)
+    register_hooks(app)
     return app
 
 
@@ -40,9 +42,24 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.health.views import blueprint as health
     from tracker.public.views import blueprint as public
 
     app.register_blueprint(public)
+    app.register_blueprint(health)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from tracker import errors
+
+    errors.register_errorhandlers(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from tracker import logging as request_logging, security
+
+    request_logging.init_app(app)
+    security.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -52,14 +69,18 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from tracker.data.cli import data_cli
     from tracker.plan.cli import seed_command
 
     app.cli.add_command(seed_command)
+    app.cli.add_command(data_cli)
 
 
 def select_locale() -> str:
     """Norwegian unless the reader chose English (``?lang=en`` remembers it in the session)."""
     supported = ("nb", "en")
+    if not has_request_context():  # CLI commands speak to the operator in Norwegian
+        return "nb"
     chosen = request.args.get("lang")
     if chosen in supported:
         session["lang"] = chosen

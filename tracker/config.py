@@ -8,7 +8,8 @@ folder is used.
 import os
 from datetime import timedelta
 
-DEFAULT_SECRET_KEY = "development-only-not-secret"
+# Known to everyone on purpose: load_config refuses it in production.
+DEFAULT_SECRET_KEY = "development-only-not-secret"  # nosec B105
 
 
 class ConfigurationError(RuntimeError):
@@ -22,7 +23,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         env = "testing"
     config = {
         "TRACKER_ENV": env,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "nb",
@@ -34,16 +35,29 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": env == "production",
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(os.environ.get("SESSION_MINUTES", "60"))),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": env == "production",
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds a form's life
         "NARRATIVE_MAX_LENGTH": 20_000,
+        # How many reverse proxies in front may set X-Forwarded-For/-Proto/-Host (0: none).
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", default=0),
     }
     config.update(overrides)
     if config["TRACKER_ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise ConfigurationError(
             "SECRET_KEY mangler: sett miljøvariabelen SECRET_KEY til en lang, tilfeldig verdi "
-            "før tracker startes i produksjon (eller TRACKER_ENV=development for utvikling)."
+            "før tracker startes i produksjon (eller TRACKER_ENV=development for utvikling). "
+            "Lag en slik verdi med: python3 -c 'import secrets; print(secrets.token_hex(32))'"
         )
     return config
+
+
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigurationError(f"{name} må være et helt tall (0 eller større), ikke «{value}».")
+    return int(value)
 
 
 def database_url(instance_path: str) -> str:

@@ -29,7 +29,8 @@ def narrative_html(text: str | None) -> Markup:
             items = "".join(f"<li>{_linkify(item)}</li>" for item in block.items)
             tag = {"bullet": "ul", "decimal": "ol", "roman": 'ol type="i"'}[block.kind]
             parts.append(f"<{tag}>{items}</{tag.split()[0]}>")
-    return Markup("\n".join(parts))
+    # Safe: the tags are literals and every piece of text went through escape() in _linkify.
+    return Markup("\n".join(parts))  # nosec B704
 
 
 def _linkify(text: str) -> str:

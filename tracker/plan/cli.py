@@ -2,17 +2,23 @@ import json
 
 import click
 from flask import current_app
+from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.measures.models import Measure
 from tracker.plan.loader import load_plan
 from tracker.plan.validation import PlanValidationError
 
 
 @click.command("seed")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
-def seed_command(path: str | None) -> None:
+@click.option("--if-empty", is_flag=True, help="Only if the database holds no plan yet (make serve).")
+def seed_command(path: str | None, if_empty: bool) -> None:
     """Load the plan file (default: seed/plan_2024_2027.json) into the database."""
     path = path or current_app.config["SEED_PATH"]
+    if if_empty and db.session.scalar(select(Measure.id).limit(1)) is not None:
+        click.echo("Planen finnes allerede i databasen; ingenting lastet.")
+        return
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)

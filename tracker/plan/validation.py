@@ -6,7 +6,23 @@ in Norwegian, because the person reading it maintains the seed file.
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import Column
+
+from tracker.data.validation import Invalid, column_value
+from tracker.measures.models import Area, Measure
+from tracker.ministries.models import Ministry
+from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.states import Status
+
+# Where each field of the file is stored: its value must fit that column (length, range,
+# characters the database accepts).
+STORED_IN = {
+    ("areas", "key"): Area.__table__.c.key,
+    ("areas", "name"): Area.__table__.c.name,
+    ("areas", "name_en"): Area.__table__.c.name_en,
+    ("ministries", "abbreviation"): Ministry.__table__.c.abbreviation,
+    ("ministries", "name"): Ministry.__table__.c.name,
+}
 
 
 @dataclass(frozen=True)
@@ -59,16 +75,18 @@ def _check_named_list(data, list_name, key_field, text_fields, noun, problem) ->
             problem(where, "må være et JSON-objekt")
             continue
         key = item.get(key_field)
-        if not _text(key):
-            problem(where, f"feltet «{key_field}» mangler eller er tomt")
+        reason = _text_problem(key, STORED_IN[list_name, key_field])
+        if reason:
+            problem(where, f"feltet «{key_field}» {reason}")
             continue
         where = f"{noun} «{key}»"
         if key in keys:
             problem(where, f"«{key_field}» er brukt mer enn én gang")
         keys.add(key)
         for text_field in text_fields:
-            if not _text(item.get(text_field)):
-                problem(where, f"feltet «{text_field}» mangler eller er tomt")
+            reason = _text_problem(item.get(text_field), STORED_IN[list_name, text_field])
+            if reason:
+                problem(where, f"feltet «{text_field}» {reason}")
     return keys
 
 
@@ -84,25 +102,29 @@ def _check_measures(data, area_keys, ministry_abbreviations, problem) -> set[int
             continue
         number = measure.get("number")
         if not _positive_int(number):
-            problem(f"tiltak nr. {index} i «measures»", "feltet «number» må være et positivt heltall")
+            problem(f"tiltak nr. {index} i «measures»",
+                    f"feltet «number» må være et positivt heltall (høyst {MAX_NUMBER})")
             continue
         where = f"tiltak {number}"
         if number in numbers:
             problem(where, "nummeret er brukt av mer enn ett tiltak")
         numbers.add(number)
-        if measure.get("area") not in area_keys:
+        if not _is_one_of(measure.get("area"), area_keys):
             problem(where, f"feltet «area» viser til ukjent område «{measure.get('area')}»")
         for text_field in ("title", "description"):
-            if not _text(measure.get(text_field)):
-                problem(where, f"feltet «{text_field}» mangler eller er tomt")
-        if "note" in measure and not isinstance(measure["note"], str):
-            problem(where, "feltet «note» må være tekst")
+            reason = _text_problem(measure.get(text_field), Measure.__table__.c[text_field])
+            if reason:
+                problem(where, f"feltet «{text_field}» {reason}")
+        if "note" in measure:
+            reason = _text_problem(measure["note"], Measure.__table__.c.note, may_be_empty=True)
+            if reason:
+                problem(where, f"feltet «note» {reason}")
         owners = measure.get("ministries")
         if not isinstance(owners, list) or not owners:
             problem(where, "feltet «ministries» må være en liste med minst ett departement (ledende først)")
             continue
         for abbreviation in owners:
-            if abbreviation not in ministry_abbreviations:
+            if not _is_one_of(abbreviation, ministry_abbreviations):
                 problem(where, f"feltet «ministries» viser til ukjent departement «{abbreviation}»")
         if len(set(map(str, owners))) != len(owners):
             problem(where, "feltet «ministries» nevner samme departement mer enn én gang")
@@ -116,16 +138,21 @@ def _check_rounds(data, measure_numbers, problem) -> None:
         return
     slugs: set[str] = set()
     for index, reporting_round in enumerate(rounds, start=1):
-        if not isinstance(reporting_round, dict) or not _text(reporting_round.get("slug")):
-            problem(f"rapporteringsrunde nr. {index}", "feltet «slug» mangler eller er tomt")
+        if not isinstance(reporting_round, dict):
+            problem(f"rapporteringsrunde nr. {index}", "må være et JSON-objekt")
+            continue
+        reason = _text_problem(reporting_round.get("slug"), ReportingRound.__table__.c.slug)
+        if reason:
+            problem(f"rapporteringsrunde nr. {index}", f"feltet «slug» {reason}")
             continue
         slug = reporting_round["slug"]
         where = f"rapporteringsrunde «{slug}»"
         if slug in slugs:
             problem(where, "«slug» er brukt mer enn én gang")
         slugs.add(slug)
-        if not _text(reporting_round.get("title")):
-            problem(where, "feltet «title» mangler eller er tomt")
+        reason = _text_problem(reporting_round.get("title"), ReportingRound.__table__.c.title)
+        if reason:
+            problem(where, f"feltet «title» {reason}")
         for date_field, required in (("as_of", True), ("deadline", False)):
             value = reporting_round.get(date_field)
             if value is None and not required:
@@ -134,8 +161,10 @@ def _check_rounds(data, measure_numbers, problem) -> None:
                 problem(where, f"feltet «{date_field}» må være en dato på formen ÅÅÅÅ-MM-DD")
         if not isinstance(reporting_round.get("published", False), bool):
             problem(where, "feltet «published» må være true eller false")
-        if not isinstance(reporting_round.get("intro", ""), str):
-            problem(where, "feltet «intro» må være tekst")
+        reason = _text_problem(reporting_round.get("intro", ""), ReportingRound.__table__.c.intro,
+                               may_be_empty=True)
+        if reason:
+            problem(where, f"feltet «intro» {reason}")
         _check_reports(reporting_round.get("reports", []), where, measure_numbers, problem)
 
 
@@ -156,22 +185,45 @@ def _check_reports(reports, round_where, measure_numbers, problem) -> None:
         if number in seen:
             problem(where, "tiltaket har mer enn én rapport i runden")
         seen.add(number)
-        if report.get("status") not in valid_statuses:
+        if not _is_one_of(report.get("status"), valid_statuses):
             problem(
                 where,
                 f"feltet «status» har ugyldig verdi «{report.get('status')}» "
                 f"(gyldige verdier: {', '.join(sorted(valid_statuses))})",
             )
-        if not _text(report.get("narrative")):
-            problem(where, "feltet «narrative» mangler eller er tomt")
+        reason = _text_problem(report.get("narrative"), MeasureReport.__table__.c.narrative)
+        if reason:
+            problem(where, f"feltet «narrative» {reason}")
 
 
 def _text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _text_problem(value, column: Column, may_be_empty: bool = False) -> str | None:
+    """Why ``value`` cannot be stored as text in ``column``, or None if it can."""
+    if not isinstance(value, str):
+        return "må være tekst" if may_be_empty else "mangler eller er tomt"
+    if not may_be_empty and not value.strip():
+        return "mangler eller er tomt"
+    try:
+        column_value(column, value)
+    except Invalid as error:
+        return str(error).rstrip(".")
+    return None
+
+
+def _is_one_of(value, allowed: set) -> bool:
+    """Membership that a list or an object in the file cannot break (they are unhashable)."""
+    return isinstance(value, str) and value in allowed
+
+
+# Measure numbers are stored as a 32-bit integer.
+MAX_NUMBER = 2**31 - 1
+
+
 def _positive_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_NUMBER
 
 
 def _iso_date(value) -> bool:

@@ -1,0 +1,18 @@
+"""gunicorn settings for `make serve`. Every value can be overridden from the environment."""
+import multiprocessing
+import os
+
+# Behind a reverse proxy on the same machine by default; PORT (or BIND) to change it.
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+# gunicorn's rule of thumb for sync workers: two per core, plus one.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# The app writes one JSON line per request itself (tracker/logging.py); gunicorn's own access
+# log would duplicate it in another format. Errors and worker events still go to stderr.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Forwarded headers are the app's business (TRUSTED_PROXIES → ProxyFix), so there is one
+# place that decides whom to believe; gunicorn believes no one.
+forwarded_allow_ips = ""

@@ -1,0 +1,95 @@
+"""Every response carries the security headers; cookies and sessions behave safely."""
+import time
+from datetime import timedelta
+
+import pytest
+from flask import session
+from flask_login import current_user
+
+from tests.conftest import make_app
+from tests.factories import UserFactory
+from tracker.extensions import db
+from tracker.security import CONTENT_SECURITY_POLICY
+
+
+@pytest.fixture
+def app_with(_migrated):
+    """Build an app on this run's database with extra settings."""
+    def build(**overrides):
+        return make_app(_migrated, **overrides)
+    return build
+
+
+def whoami_route(app):
+    """A test-only page that says who the session belongs to."""
+    @app.get("/test-whoami")
+    def whoami():
+        return str(current_user.id) if current_user.is_authenticated else "anonym"
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/finnes-ikke"])
+def test_every_response_has_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY and "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP
+
+
+def test_hsts_only_over_https(client):
+    response = client.get("/", base_url="https://tracker.example.no")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_forwarded_proto_is_believed_only_from_a_trusted_proxy(app_with):
+    behind_https_proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    trusting = app_with(TRUSTED_PROXIES=1).test_client()
+    assert "Strict-Transport-Security" in trusting.get("/healthz", headers=behind_https_proxy).headers
+
+    not_trusting = app_with().test_client()  # TRUSTED_PROXIES defaults to 0
+    assert "Strict-Transport-Security" not in not_trusting.get("/healthz", headers=behind_https_proxy).headers
+
+
+def test_session_cookie_is_httponly_lax_and_secure_in_production(_migrated):
+    from tracker import create_app
+
+    app = create_app({"TRACKER_ENV": "production", "SECRET_KEY": "a-long-production-secret-for-the-test",
+                      "SQLALCHEMY_DATABASE_URI": _migrated})
+
+    @app.get("/test-remember-language")
+    def remember_language():
+        session["lang"] = "en"
+        return "ok"
+
+    cookie = app.test_client().get("/test-remember-language", base_url="https://x.example").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" in cookie
+
+
+def test_a_signed_in_session_is_renewed_on_every_request(app, client, login):
+    whoami_route(app)
+    user = login(UserFactory())
+    db.session.commit()
+    for _ in range(2):
+        response = client.get("/test-whoami")
+        assert response.get_data(as_text=True) == str(user.id)
+        # A fresh expiry each time: the session ends after inactivity, not after sign-in.
+        assert "Expires=" in response.headers["Set-Cookie"]
+
+
+def test_an_idle_session_is_signed_out(app, app_with):
+    user = UserFactory()
+    db.session.commit()
+    # A second app, so each request gets its own app context (and Flask-Login its own g) as in
+    # production; the `app` fixture keeps one context open for the whole test.
+    short_lived = app_with(PERMANENT_SESSION_LIFETIME=timedelta(seconds=1))
+    whoami_route(short_lived)
+    client = short_lived.test_client()
+    with client.session_transaction() as signed_in:
+        signed_in["_user_id"] = str(user.id)
+    assert client.get("/test-whoami").get_data(as_text=True) == str(user.id)
+    time.sleep(2.2)  # longer than the one-second lifetime
+    assert client.get("/test-whoami").get_data(as_text=True) == "anonym"

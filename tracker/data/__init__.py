@@ -1,0 +1,1 @@
+"""Moving all data between databases: one JSON document holding every table."""

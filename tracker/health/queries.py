@@ -1,0 +1,20 @@
+import logging
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+def database_answers() -> bool:
+    """True if the database answers ``SELECT 1`` now."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        # The class name only: a connection error's message can name the host and user.
+        logger.warning("database unavailable (%s)", type(getattr(error, "orig", None) or error).__name__)
+        return False
+    return True

@@ -1,0 +1,71 @@
+"""One JSON line per request on stdout, for the log collector.
+
+Only what an operator needs to follow a request: never form bodies, query strings (they
+may carry tokens), cookies or headers other than the request id.
+"""
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, g, request, session
+
+REQUEST_LOGGER = "tracker.requests"
+# A request id set by the proxy is kept only if it is short and harmless to log.
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class StdoutHandler(logging.Handler):
+    """Writes to whatever sys.stdout is at the time, so captured output (tests) sees it too."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+            sys.stdout.flush()
+        except Exception:  # noqa: BLE001 - logging must never break a request
+            self.handleError(record)
+
+
+def init_app(app: Flask) -> None:
+    logger = logging.getLogger(REQUEST_LOGGER)
+    if not any(isinstance(handler, StdoutHandler) for handler in logger.handlers):
+        logger.addHandler(StdoutHandler())
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    app.before_request(start_request)
+    app.after_request(log_request)
+
+
+def start_request() -> None:
+    g.request_started = time.perf_counter()
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def log_request(response):
+    started = g.get("request_started")
+    request_id = g.get("request_id") or uuid.uuid4().hex
+    response.headers["X-Request-ID"] = request_id
+    line = {
+        "event": "request",
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+        "remote_addr": request.remote_addr,
+        "user_id": signed_in_user_id(),
+        "request_id": request_id,
+    }
+    logging.getLogger(REQUEST_LOGGER).info(json.dumps(line, ensure_ascii=False, sort_keys=True))
+    return response
+
+
+def signed_in_user_id() -> int | None:
+    """The signed-in user's id, without a database query (the database may be what failed)."""
+    loaded = g.get("_login_user")  # set by Flask-Login once the request looked at current_user
+    if loaded is not None:
+        return loaded.id if loaded.is_authenticated else None
+    user_id = session.get("_user_id")
+    return int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None
