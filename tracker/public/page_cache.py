@@ -1,0 +1,146 @@
+"""HTTP caching for the public pages: validators, conditional requests and a per-worker cache.
+
+A publication day can bring a news spike, and every anonymous reader sees the same bytes.
+So each worker keeps the rendered, gzipped response per URL and language, keyed by the
+published data version (one tiny query per request). A hit costs that query and no
+rendering; a conditional request that matches answers 304 before anything is rendered.
+"""
+import gzip
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+
+from flask import current_app, make_response, request
+from flask_babel import get_locale
+
+from tracker.public.queries import DataVersion, published_data_version
+
+# Cap on cached URLs per worker: free-text searches must not grow memory without bound.
+MAX_ENTRIES = 1024
+# Plan text changed outside the reporting workflow (e.g. `flask seed`) has no version to
+# compare, so a cached page is re-rendered after this many seconds at the latest.
+DEFAULT_TTL_SECONDS = 60
+# How long browsers and proxies may reuse a page without asking again.
+DEFAULT_MAX_AGE_SECONDS = 60
+# Headers a view sets that belong to the cached page (the rest are set per response).
+PASSED_ON_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    version: tuple
+    stored_at: float
+    body: bytes
+    gzipped: bytes
+    etag: str
+    mimetype: str
+    last_modified: datetime | None
+    extra_headers: tuple[tuple[str, str], ...]
+
+
+class PageCache:
+    """A small thread-safe LRU of CachedPage by key."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, ttl: float = DEFAULT_TTL_SECONDS):
+        self.max_entries, self.ttl = max_entries, ttl
+        self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, version: tuple) -> CachedPage | None:
+        with self._lock:
+            page = self._entries.get(key)
+            if page is None or page.version != version or time.monotonic() - page.stored_at > self.ttl:
+                return None
+            self._entries.move_to_end(key)
+            return page
+
+    def put(self, key: tuple, page: CachedPage) -> None:
+        with self._lock:
+            self._entries[key] = page
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+def _page_cache() -> PageCache:
+    cache = current_app.extensions.get("public_page_cache")
+    if cache is None:
+        ttl = current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS", DEFAULT_TTL_SECONDS)
+        cache = current_app.extensions["public_page_cache"] = PageCache(ttl=ttl)
+    return cache
+
+
+def public_page(view):
+    """Serve ``view`` with validators, Cache-Control and gzip, from the worker's cache when fresh."""
+
+    @wraps(view)
+    def cached_view(**kwargs):
+        if _carries_session():
+            return _private(make_response(view(**kwargs)))
+        version = published_data_version()
+        locale = str(get_locale() or "nb")
+        key = (request.path, request.query_string, locale)
+        cache = _page_cache()
+        page = cache.get(key, version.key)
+        if page is None:
+            response = make_response(view(**kwargs))
+            if response.status_code != 200 or "Set-Cookie" in response.headers:
+                return _private(response)
+            page = _store(response, version)
+            cache.put(key, page)
+        return _respond(page, locale)
+
+    return cached_view
+
+
+def _carries_session() -> bool:
+    # A signed-in person's page may name them; it must never be cached or shared.
+    cookies = (
+        current_app.config["SESSION_COOKIE_NAME"],
+        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+    )
+    return any(name in request.cookies for name in cookies)
+
+
+def _private(response):
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.vary.add("Cookie")
+    return response
+
+
+def _store(response, version: DataVersion) -> CachedPage:
+    body = response.get_data()
+    extra = tuple((name, value) for name, value in response.headers.items() if name in PASSED_ON_HEADERS)
+    return CachedPage(
+        version=version.key,
+        stored_at=time.monotonic(),
+        body=body,
+        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
+        etag=hashlib.sha256(body).hexdigest()[:24],
+        mimetype=response.mimetype,
+        last_modified=version.last_modified,
+        extra_headers=extra,
+    )
+
+
+def _respond(page: CachedPage, locale: str):
+    compressed = "gzip" in request.accept_encodings
+    response = current_app.response_class(page.gzipped if compressed else page.body, mimetype=page.mimetype)
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    # A strong validator names one representation, so the gzipped body gets its own.
+    response.set_etag(page.etag + ("-gz" if compressed else ""))
+    if page.last_modified is not None:
+        response.last_modified = page.last_modified
+    response.headers["Content-Language"] = locale
+    for name, value in page.extra_headers:
+        response.headers[name] = value
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config.get("PUBLIC_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS)
+    response.vary.update(("Accept-Encoding", "Cookie"))
+    return response.make_conditional(request)
