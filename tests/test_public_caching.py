@@ -1,6 +1,8 @@
 """Validators, conditional requests, compression and cache lifetimes."""
 import gzip
 
+import pytest
+
 from tests.public_helpers import publish_second_round
 from tracker.reporting.states import Status
 from tracker.templating import content_hash
@@ -79,3 +81,27 @@ def test_a_request_with_a_session_cookie_is_never_cached_publicly(client, seeded
     response = client.get("/")
     assert response.status_code == 200
     assert response.cache_control.private and not response.cache_control.public
+
+
+class TestVersionCheckInterval:
+    """In production a worker re-reads the data version at most once a second."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"PUBLIC_VERSION_CHECK_SECONDS": 3600}
+
+    def test_cache_hits_within_the_interval_skip_the_database(self, client, seeded):
+        from sqlalchemy import event
+
+        from tracker.extensions import db
+
+        client.get("/")
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            response = client.get("/")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert response.status_code == 200 and "Status pr. 1. juni 2025" in response.get_data(as_text=True)
+        assert statements == []

@@ -36,6 +36,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds a form's life
         "NARRATIVE_MAX_LENGTH": 20_000,
+        # Public page caching (tracker/public/page_cache.py). Tests see every change at once.
+        "PUBLIC_VERSION_CHECK_SECONDS": 0 if env == "testing" else 1.0,
+        "PUBLIC_PAGE_CACHE_SECONDS": 60,
+        "PUBLIC_MAX_AGE_SECONDS": 60,
     }
     config.update(overrides)
     if config["TRACKER_ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:

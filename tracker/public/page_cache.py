@@ -4,6 +4,9 @@ A publication day can bring a news spike, and every anonymous reader sees the sa
 So each worker keeps the rendered, gzipped response per URL and language, keyed by the
 published data version (one tiny query per request). A hit costs that query and no
 rendering; a conditional request that matches answers 304 before anything is rendered.
+Under a spike even that query dominates, so a worker may reuse the version it read for
+PUBLIC_VERSION_CHECK_SECONDS (a second in production: a publication shows up at most a
+second late, well inside the minute browsers and proxies may keep a page anyway).
 """
 import gzip
 import hashlib
@@ -26,6 +29,8 @@ MAX_ENTRIES = 1024
 DEFAULT_TTL_SECONDS = 60
 # How long browsers and proxies may reuse a page without asking again.
 DEFAULT_MAX_AGE_SECONDS = 60
+# How long a worker may trust the data version it last read (0: ask on every request).
+DEFAULT_VERSION_CHECK_SECONDS = 1.0
 # Headers a view sets that belong to the cached page (the rest are set per response).
 PASSED_ON_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
 
@@ -81,7 +86,7 @@ def public_page(view):
     def cached_view(**kwargs):
         if _carries_session():
             return _private(make_response(view(**kwargs)))
-        version = published_data_version()
+        version = _data_version()
         locale = str(get_locale() or "nb")
         key = (request.path, request.query_string, locale)
         cache = _page_cache()
@@ -95,6 +100,18 @@ def public_page(view):
         return _respond(page, locale)
 
     return cached_view
+
+
+def _data_version() -> DataVersion:
+    interval = current_app.config.get("PUBLIC_VERSION_CHECK_SECONDS", DEFAULT_VERSION_CHECK_SECONDS)
+    last = current_app.extensions.get("public_data_version")
+    now = time.monotonic()
+    if last is not None and now - last[1] < interval:
+        return last[0]
+    version = published_data_version()
+    # One tuple assignment, so a concurrent thread reads either the old or the new pair.
+    current_app.extensions["public_data_version"] = (version, now)
+    return version
 
 
 def _carries_session() -> bool:
