@@ -19,6 +19,7 @@ from functools import wraps
 
 from flask import current_app, make_response, request
 from flask_babel import get_locale
+from werkzeug.http import http_date, is_resource_modified, quote_etag
 
 from tracker.public.queries import DataVersion, published_data_version
 
@@ -37,14 +38,17 @@ PASSED_ON_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
 
 @dataclass(frozen=True)
 class CachedPage:
+    """A rendered page in both encodings, with every header prepared once."""
+
     version: tuple
     stored_at: float
     body: bytes
     gzipped: bytes
     etag: str
-    mimetype: str
     last_modified: datetime | None
-    extra_headers: tuple[tuple[str, str], ...]
+    # Headers for the identity and the gzip representation (validators included).
+    plain_headers: tuple[tuple[str, str], ...]
+    gzip_headers: tuple[tuple[str, str], ...]
 
 
 class PageCache:
@@ -95,9 +99,9 @@ def public_page(view):
             response = make_response(view(**kwargs))
             if response.status_code != 200 or "Set-Cookie" in response.headers:
                 return _private(response)
-            page = _store(response, version)
+            page = _store(response, version, locale)
             cache.put(key, page)
-        return _respond(page, locale)
+        return _respond(page)
 
     return cached_view
 
@@ -130,34 +134,36 @@ def _private(response):
     return response
 
 
-def _store(response, version: DataVersion) -> CachedPage:
+def _store(response, version: DataVersion, locale: str) -> CachedPage:
     body = response.get_data()
-    extra = tuple((name, value) for name, value in response.headers.items() if name in PASSED_ON_HEADERS)
+    etag = hashlib.sha256(body).hexdigest()[:24]
+    max_age = current_app.config.get("PUBLIC_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS)
+    common = [
+        ("Content-Type", response.headers["Content-Type"]),
+        ("Content-Language", locale),
+        ("Cache-Control", f"public, max-age={max_age}"),
+        ("Vary", "Accept-Encoding, Cookie"),
+        *((name, value) for name, value in response.headers.items() if name in PASSED_ON_HEADERS),
+    ]
+    if version.last_modified is not None:
+        common.append(("Last-Modified", http_date(version.last_modified)))
+    # A strong validator names one representation, so the gzipped body gets its own.
     return CachedPage(
         version=version.key,
         stored_at=time.monotonic(),
         body=body,
         gzipped=gzip.compress(body, compresslevel=6, mtime=0),
-        etag=hashlib.sha256(body).hexdigest()[:24],
-        mimetype=response.mimetype,
+        etag=etag,
         last_modified=version.last_modified,
-        extra_headers=extra,
+        plain_headers=(*common, ("ETag", quote_etag(etag))),
+        gzip_headers=(*common, ("ETag", quote_etag(etag + "-gz")), ("Content-Encoding", "gzip")),
     )
 
 
-def _respond(page: CachedPage, locale: str):
+def _respond(page: CachedPage):
     compressed = "gzip" in request.accept_encodings
-    response = current_app.response_class(page.gzipped if compressed else page.body, mimetype=page.mimetype)
-    if compressed:
-        response.headers["Content-Encoding"] = "gzip"
-    # A strong validator names one representation, so the gzipped body gets its own.
-    response.set_etag(page.etag + ("-gz" if compressed else ""))
-    if page.last_modified is not None:
-        response.last_modified = page.last_modified
-    response.headers["Content-Language"] = locale
-    for name, value in page.extra_headers:
-        response.headers[name] = value
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config.get("PUBLIC_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS)
-    response.vary.update(("Accept-Encoding", "Cookie"))
-    return response.make_conditional(request)
+    headers = page.gzip_headers if compressed else page.plain_headers
+    etag = page.etag + ("-gz" if compressed else "")
+    if not is_resource_modified(request.environ, etag=etag, last_modified=page.last_modified):
+        return current_app.response_class(status=304, headers=headers)
+    return current_app.response_class(page.gzipped if compressed else page.body, headers=headers)
