@@ -25,7 +25,13 @@ serve: install
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(STAMP)
+# Compiled message catalogs are build output (.gitignore'd): made from the .po on install.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard tracker/translations/*/LC_MESSAGES/messages.po))
+
+install: $(STAMP) $(MO_FILES)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
 
 $(STAMP): setup.cfg constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,7 +1,7 @@
 """tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027."""
 import os
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -44,8 +44,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.health.views import blueprint as health
     from tracker.public.views import blueprint as public
+    from tracker.public.views import open_data
 
     app.register_blueprint(public)
+    app.register_blueprint(open_data)
     app.register_blueprint(health)
 
 
@@ -63,9 +65,10 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import templating
+    from tracker import static_files, templating
 
     templating.init_app(app)
+    static_files.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
@@ -77,15 +80,15 @@ def register_commands(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """Norwegian unless the reader chose English (``?lang=en`` remembers it in the session)."""
-    supported = ("nb", "en")
-    if not has_request_context():  # CLI commands speak to the operator in Norwegian
+    """Norwegian unless the address asks for English with ``?lang=en``.
+
+    The language lives in the URL, not the session, so each language version is its own
+    cacheable resource and a shared link shows the reader what the sender saw.
+    """
+    if not has_request_context():  # the CLI and the DOCX export write Norwegian
         return "nb"
     chosen = request.args.get("lang")
-    if chosen in supported:
-        session["lang"] = chosen
-        return chosen
-    return session.get("lang", "nb") if session.get("lang") in supported else "nb"
+    return chosen if chosen in current_app.config["SUPPORTED_LOCALES"] else "nb"
 
 
 @event.listens_for(Engine, "connect")

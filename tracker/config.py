@@ -40,6 +40,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "NARRATIVE_MAX_LENGTH": 20_000,
         # How many reverse proxies in front may set X-Forwarded-For/-Proto/-Host (0: none).
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", default=0),
+        # Public page caching (tracker/public/page_cache.py). Tests see every change at once.
+        "PUBLIC_VERSION_CHECK_SECONDS": 0 if env == "testing" else 1.0,
+        "PUBLIC_PAGE_CACHE_SECONDS": 60,
+        "PUBLIC_MAX_AGE_SECONDS": 60,
     }
     config.update(overrides)
     if config["TRACKER_ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:

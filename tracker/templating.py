@@ -47,11 +47,11 @@ def _linkify(text: str) -> str:
 
 def asset_url(filename: str) -> str:
     """URL of a static file with its content hash, so it can be cached for a year."""
-    return url_for("static", filename=filename, v=_content_hash(filename))
+    return url_for("static", filename=filename, v=content_hash(filename))
 
 
 @cache
-def _content_hash(filename: str) -> str:
+def content_hash(filename: str) -> str:
     from flask import current_app
 
     with open(os.path.join(current_app.static_folder, filename), "rb") as handle:

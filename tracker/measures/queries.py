@@ -38,3 +38,8 @@ def get_measure(number: int) -> Measure | None:
         .where(Measure.number == number)
         .options(selectinload(Measure.area), _with_responsibilities())
     ).first()
+
+
+def all_areas() -> list[Area]:
+    """The areas in plan order, without their measures."""
+    return list(db.session.scalars(select(Area).order_by(Area.position)))

@@ -1,21 +1,132 @@
-"""The public, read-only pages: only what the coordinator has published."""
-from flask import Blueprint, render_template
+"""The public, read-only pages and the open data: only what the coordinator has published."""
+from collections import defaultdict
 
-from tracker.measures.queries import areas_with_measures
-from tracker.reporting.queries import latest_published_round, reports_by_measure, status_summary
+from flask import Blueprint, abort, render_template, request
+from flask_babel import refresh
+
+from tracker.measures.queries import all_areas
+from tracker.ministries.queries import get_ministry, ministries_with_measures
+from tracker.public import open_data as data_files
+from tracker.public import template_helpers
+from tracker.public.filters import parse_filter
+from tracker.public.page_cache import public_page
+from tracker.public.queries import (
+    MeasureFilter, get_published_round, public_measure, public_measures, published_history,
+)
+from tracker.reporting.queries import (
+    latest_published_round, published_rounds, reports_by_measure, status_summary,
+)
+from tracker.reporting.states import STATUS_ORDER
 
 blueprint = Blueprint("public", __name__)
+open_data = Blueprint("open_data", __name__, url_prefix="/data")
+
+blueprint.url_defaults(template_helpers.keep_language)
+# Flask-Babel remembers the locale on the app context, which a test client (and any code that
+# keeps one open) shares between requests; each request must choose its own language.
+blueprint.before_app_request(refresh)
+for name, helper in template_helpers.HELPERS.items():
+    blueprint.add_app_template_global(helper, name)
+for name, template_filter in template_helpers.FILTERS.items():
+    blueprint.add_app_template_filter(template_filter, name)
 
 
 @blueprint.get("/")
+@public_page
 def index():
     reporting_round = latest_published_round()
-    reports = reports_by_measure(reporting_round) if reporting_round else {}
-    summary = status_summary(reporting_round) if reporting_round else None
+    areas = all_areas()
+    measures = public_measures(reporting_round)
+    by_area = defaultdict(list)
+    for measure in measures:
+        by_area[measure.area_id].append(measure)
     return render_template(
         "public/index.html",
         reporting_round=reporting_round,
-        reports=reports,
-        summary=summary,
-        areas=areas_with_measures(),
+        reports=reports_by_measure(reporting_round) if reporting_round else {},
+        summary=status_summary(reporting_round) if reporting_round else None,
+        areas=[(area, by_area.get(area.id, [])) for area in areas],
+        statuses=STATUS_ORDER,
     )
+
+
+@blueprint.get("/tiltak")
+@public_page
+def measure_list():
+    areas, ministries = all_areas(), ministries_with_measures()
+    measure_filter, problems = parse_filter(request.args, areas, ministries)
+    reporting_round = latest_published_round()
+    return render_template(
+        "public/measures.html",
+        areas=areas,
+        ministries=ministries,
+        statuses=STATUS_ORDER,
+        measure_filter=measure_filter,
+        problems=problems,
+        reporting_round=reporting_round,
+        measures=public_measures(reporting_round, measure_filter),
+        reports=reports_by_measure(reporting_round) if reporting_round else {},
+    )
+
+
+@blueprint.get("/tiltak/<int:number>")
+@public_page
+def measure_detail(number: int):
+    measure = public_measure(number) or abort(404)
+    history = published_history(measure)
+    latest = latest_published_round()
+    current = history[0] if history and latest and history[0].round_id == latest.id else None
+    return render_template(
+        "public/measure.html", measure=measure, history=history, current=current, latest_round=latest
+    )
+
+
+@blueprint.get("/departementer/<abbreviation>")
+@public_page
+def ministry_detail(abbreviation: str):
+    ministry = get_ministry(abbreviation) or abort(404)
+    reporting_round = latest_published_round()
+    return render_template(
+        "public/ministry.html",
+        ministry=ministry,
+        reporting_round=reporting_round,
+        measures=public_measures(reporting_round, MeasureFilter(ministry=ministry.abbreviation)),
+        reports=reports_by_measure(reporting_round) if reporting_round else {},
+    )
+
+
+@blueprint.get("/om-dataene")
+@public_page
+def about_data():
+    return render_template(
+        "public/about_data.html",
+        rounds=published_rounds(),
+        fields=data_files.FIELDS,
+        licence_name=data_files.LICENCE_NAME,
+        licence_url=data_files.LICENCE_URL,
+    )
+
+
+@open_data.get("/tiltak.<any(json, csv):file_format>")
+@public_page
+def latest_round_file(file_format: str):
+    reporting_round = latest_published_round() or abort(404)
+    return _data_file(reporting_round, file_format)
+
+
+@open_data.get("/<slug>/tiltak.<any(json, csv):file_format>")
+@public_page
+def round_file(slug: str, file_format: str):
+    reporting_round = get_published_round(slug) or abort(404)
+    return _data_file(reporting_round, file_format)
+
+
+def _data_file(reporting_round, file_format: str):
+    rows = data_files.records(
+        reporting_round, public_measures(reporting_round), reports_by_measure(reporting_round)
+    )
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if file_format == "json":
+        return data_files.to_json(reporting_round, rows), headers | {"Content-Type": "application/json"}
+    headers["Content-Disposition"] = f'attachment; filename="tiltak-{reporting_round.slug}.csv"'
+    return data_files.to_csv(rows), headers | {"Content-Type": "text/csv; charset=utf-8"}

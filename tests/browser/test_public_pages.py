@@ -1,0 +1,94 @@
+"""The public pages in Chromium: filters, language, keyboard, phone width and axe-core."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/tiltak", "/tiltak?status=completed&q=kurs", "/tiltak/45", "/departementer/KDD", "/om-dataene"]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_public_page_has_no_accessibility_violations(page, live_server, seeded, axe, language):
+    for path in PAGES:
+        separator = "&" if "?" in path else "?"
+        url = live_server + path + (f"{separator}lang=en" if language == "en" else "")
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
+        if path == "/":
+            page.locator(".status-chart .main-svg").first.wait_for()
+        results = axe.run(page)
+        assert results.violations_count == 0, (url, results.generate_report())
+
+
+def test_filters_work_from_the_keyboard_and_can_be_bookmarked(page, live_server, seeded):
+    page.goto(live_server + "/tiltak")
+    page.get_by_label("Status", exact=True).select_option("not_started")
+    page.get_by_label("Hovedområde").select_option("arbeidsliv")
+    page.get_by_label("Søk i tittel, beskrivelse og status").press("Enter")
+    page.wait_for_url("**/tiltak?**")
+    assert "status=not_started" in page.url and "omrade=arbeidsliv" in page.url
+    assert page.locator("main tbody tr").count() == 2
+    assert page.get_by_role("heading", name="2 tiltak passer filteret").is_visible()
+    bookmarked = page.url
+    page.goto(live_server + "/")
+    page.goto(bookmarked)
+    assert page.locator("main tbody tr").count() == 2
+    page.get_by_role("link", name="Fjern alle filtre").click()
+    assert page.locator("main tbody tr").count() == 50
+
+
+def test_status_shortcut_links_filter_without_a_form(page, live_server, seeded):
+    page.goto(live_server + "/tiltak")
+    page.get_by_role("link", name="Gjennomført", exact=True).click()
+    assert page.locator("main tbody tr").count() == 13
+    assert set(page.locator("main tbody tr td:last-child").all_inner_texts()) == {"Gjennomført"}
+
+
+def test_language_switch_keeps_the_page(page, live_server, seeded):
+    page.goto(live_server + "/tiltak/12")
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text().startswith("Measure 12:")
+    page.get_by_role("link", name="All measures").first.click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("link", name="Norsk (bokmål)").click()
+    assert page.locator("html").get_attribute("lang") == "nb"
+    assert page.locator("h1").inner_text() == "Alle tiltak"
+
+
+def test_keyboard_focus_is_visible_and_the_skip_link_comes_first(page, live_server, seeded):
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    assert focused.inner_text() == "Gå til hovedinnhold"
+    assert focused.is_visible()
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    assert outline != "none" or shadow != "none"
+
+
+def test_pages_fit_a_360_pixel_phone_screen(browser, live_server, seeded):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for path in PAGES:
+        page.goto(live_server + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 360, (path, overflow)
+    page.goto(live_server + "/")
+    page.locator(".status-chart .main-svg").first.wait_for()
+    assert page.locator(".status-chart").bounding_box()["width"] <= 360
+    context.close()
+
+
+def test_print_hides_navigation_and_filters(page, live_server, seeded):
+    page.goto(live_server + "/tiltak")
+    page.emulate_media(media="print")
+    assert not page.locator("form.filters").is_visible()
+    assert not page.locator("header nav").is_visible()
+    assert page.locator("main tbody tr").first.is_visible()

@@ -1,0 +1,38 @@
+"""The reader's filters on the list of measures, read from the query string."""
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from tracker.measures.models import Area
+from tracker.ministries.models import Ministry
+from tracker.public.queries import MeasureFilter
+from tracker.reporting.states import Status
+
+MAX_SEARCH_LENGTH = 200
+
+
+def parse_filter(
+    args: MultiDict, areas: list[Area], ministries: list[Ministry]
+) -> tuple[MeasureFilter, list[str]]:
+    """The filter the query string asks for, and a message for each value we had to ignore.
+
+    An unknown value (an old bookmark, a typo in the address) is dropped with a message
+    rather than answered with an error, so the reader still gets a list.
+    """
+    problems = []
+    area = args.get("omrade", "").strip()
+    if area and area not in {a.key for a in areas}:
+        problems.append(_("Fant ikke hovedområdet «%(value)s». Viser alle hovedområder.", value=area))
+        area = ""
+    ministry = args.get("departement", "").strip()
+    if ministry and ministry not in {m.abbreviation for m in ministries}:
+        problems.append(_("Fant ikke departementet «%(value)s». Viser alle departementer.", value=ministry))
+        ministry = ""
+    status = args.get("status", "").strip()
+    if status and status not in {s.value for s in Status}:
+        problems.append(_("Fant ikke statusen «%(value)s». Viser alle statuser.", value=status))
+        status = ""
+    text = " ".join(args.get("q", "").split())
+    if len(text) > MAX_SEARCH_LENGTH:
+        problems.append(_("Søket er forkortet til %(count)d tegn.", count=MAX_SEARCH_LENGTH))
+        text = text[:MAX_SEARCH_LENGTH]
+    return MeasureFilter(area=area, ministry=ministry, status=status, text=text), problems

@@ -1,0 +1,92 @@
+"""The open data: one flat record per measure for a published round, as JSON and as CSV.
+
+The field values are the stored data and the Norwegian labels, whatever the page language,
+so a file downloaded from the English page is the same file.
+"""
+import csv
+import io
+import json
+
+from flask_babel import lazy_gettext
+
+from tracker.measures.models import Measure
+from tracker.reporting.models import MeasureReport, ReportingRound
+
+LICENCE_NAME = "Norsk lisens for offentlige data (NLOD) 2.0"
+LICENCE_URL = "https://data.norge.no/nlod/no/2.0"
+# Multiple ministries in one CSV cell, lead first.
+CSV_LIST_SEPARATOR = ";"
+
+# Every field, in file order, with what it means (shown on the "Om dataene" page).
+FIELDS = {
+    "round_slug": lazy_gettext("Rapporteringsrundens kortnavn, brukt i adressen til filene for runden."),
+    "round_title": lazy_gettext("Rapporteringsrundens navn."),
+    "as_of": lazy_gettext("Datoen statusen gjelder for (ÅÅÅÅ-MM-DD)."),
+    "number": lazy_gettext("Tiltakets nummer i handlingsplanen."),
+    "title": lazy_gettext("Tiltakets tittel."),
+    "description": lazy_gettext("Handlingsplanens beskrivelse av tiltaket."),
+    "area_key": lazy_gettext("Nøkkel for hovedområdet, for eksempel «arbeidsliv»."),
+    "area_name": lazy_gettext("Hovedområdets navn på bokmål."),
+    "ministries": lazy_gettext(
+        "Ansvarlige departementer som forkortelser, ansvarlig departement først. "
+        "I CSV skilt med semikolon, i JSON en liste."
+    ),
+    "lead_ministry": lazy_gettext("Forkortelsen for departementet som har hovedansvaret."),
+    "status": lazy_gettext(
+        "Statusnøkkel: «completed», «in_progress» eller «not_started»; tom hvis tiltaket ikke har "
+        "godkjent status i runden."
+    ),
+    "status_label": lazy_gettext("Statusen på bokmål: Gjennomført, Pågående eller Ikke igangsatt."),
+    "narrative": lazy_gettext(
+        "Departementets omtale av status. Tom linje skiller avsnitt; linjer som begynner med «- » er punkter."
+    ),
+}
+
+
+def records(
+    reporting_round: ReportingRound, measures: list[Measure], reports: dict[int, MeasureReport]
+) -> list[dict]:
+    """One record per measure, in the order of FIELDS."""
+    rows = []
+    for measure in measures:
+        report = reports.get(measure.id)
+        abbreviations = [ministry.abbreviation for ministry in measure.ministries]
+        rows.append({
+            "round_slug": reporting_round.slug,
+            "round_title": reporting_round.title,
+            "as_of": reporting_round.as_of.isoformat(),
+            "number": measure.number,
+            "title": measure.title,
+            "description": measure.description,
+            "area_key": measure.area.key,
+            "area_name": measure.area.name,
+            "ministries": abbreviations,
+            "lead_ministry": abbreviations[0] if abbreviations else "",
+            "status": report.status.value if report else "",
+            "status_label": report.status.label if report else "",
+            "narrative": report.narrative if report else "",
+        })
+    return rows
+
+
+def to_json(reporting_round: ReportingRound, rows: list[dict]) -> str:
+    document = {
+        "round": {
+            "slug": reporting_round.slug,
+            "title": reporting_round.title,
+            "as_of": reporting_round.as_of.isoformat(),
+        },
+        "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+        "fields": list(FIELDS),
+        "measures": rows,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def to_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(FIELDS), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row | {"ministries": CSV_LIST_SEPARATOR.join(row["ministries"])})
+    return buffer.getvalue()

@@ -1,0 +1,171 @@
+"""Reads for the public pages and the open data.
+
+Every function here issues one query, whatever the number of measures (collections are
+joined, never loaded per row or in IN-batches), and every one of them sees only published
+rounds and, within them, only reports in PUBLIC_REVIEW_STATES.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy.orm import aliased, contains_eager, joinedload
+
+from tracker.extensions import db
+from tracker.measures.models import Area, Measure, Responsibility
+from tracker.ministries.models import Ministry
+from tracker.reporting.models import MeasureReport, ReportingRound
+from tracker.reporting.queries import PUBLIC_REVIEW_STATES
+from tracker.reporting.states import RoundState, Status
+
+_PUBLISHED = ReportingRound.state == RoundState.PUBLISHED
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """What the public pages show, reduced to a key that changes whenever any of it changes."""
+
+    key: tuple
+    last_modified: datetime | None
+
+
+def published_data_version() -> DataVersion:
+    """One small query: aggregates over published rounds and every report in them.
+
+    Any publish, unpublish or report edit in a published round changes a count, a sum of
+    row versions (the optimistic lock bumps it on every update) or a timestamp.
+    """
+    rounds = (
+        select(
+            func.count(ReportingRound.id).label("count"),
+            func.coalesce(func.sum(ReportingRound.id), 0).label("ids"),
+            func.max(ReportingRound.published_at).label("published_at"),
+        )
+        .where(_PUBLISHED)
+        .subquery()
+    )
+    reports = (
+        select(
+            func.count(MeasureReport.id).label("count"),
+            func.coalesce(func.sum(MeasureReport.version), 0).label("versions"),
+            func.max(MeasureReport.updated_at).label("updated_at"),
+        )
+        .join(ReportingRound, MeasureReport.round_id == ReportingRound.id)
+        .where(_PUBLISHED, MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES))
+        .subquery()
+    )
+    row = db.session.execute(
+        select(rounds, reports.c.count, reports.c.versions, reports.c.updated_at)
+        .select_from(rounds)
+        .join(reports, true())  # two one-row aggregates side by side
+    ).one()
+    round_count, round_ids, published_at, report_count, versions, updated_at = row
+    moments = [_aware(moment) for moment in (published_at, updated_at) if moment is not None]
+    return DataVersion(
+        key=(round_count, round_ids, published_at, report_count, versions, updated_at),
+        last_modified=max(moments) if moments else None,
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def get_published_round(slug: str) -> ReportingRound | None:
+    return db.session.scalars(
+        select(ReportingRound).where(ReportingRound.slug == slug, _PUBLISHED)
+    ).first()
+
+
+@dataclass(frozen=True)
+class MeasureFilter:
+    """What a reader narrowed the list of measures to; empty fields mean "all"."""
+
+    area: str = ""
+    ministry: str = ""
+    status: str = ""
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.area, self.ministry, self.status, self.text))
+
+
+def public_measures(
+    reporting_round: ReportingRound | None, measure_filter: MeasureFilter = MeasureFilter()
+) -> list[Measure]:
+    """Measures by number with area and ministries (lead first) loaded, in one query.
+
+    Status and text search look only at the round's public reports, so a draft's words can
+    never make a measure match.
+    """
+    query = (
+        select(Measure)
+        .join(Measure.area)
+        .join(Measure.responsibilities)
+        .join(Responsibility.ministry)
+        .options(
+            contains_eager(Measure.area),
+            contains_eager(Measure.responsibilities).contains_eager(Responsibility.ministry),
+        )
+        .order_by(Measure.number, Responsibility.position)
+    )
+    public_report = and_(
+        MeasureReport.measure_id == Measure.id,
+        MeasureReport.round_id == (reporting_round.id if reporting_round else None),
+        MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+    )
+    if measure_filter.status or measure_filter.text:
+        query = query.outerjoin(MeasureReport, public_report)
+    if measure_filter.area:
+        query = query.where(Area.key == measure_filter.area)
+    if measure_filter.ministry:
+        # A separate EXISTS, so the joined collection still holds every responsible ministry.
+        owner, owner_ministry = aliased(Responsibility), aliased(Ministry)
+        query = query.where(
+            select(owner.measure_id)
+            .join(owner_ministry, owner.ministry_id == owner_ministry.id)
+            .where(owner.measure_id == Measure.id, owner_ministry.abbreviation == measure_filter.ministry)
+            .exists()
+        )
+    if measure_filter.status:
+        query = query.where(MeasureReport.status == Status(measure_filter.status))
+    if measure_filter.text:
+        needle = measure_filter.text
+        query = query.where(
+            or_(
+                Measure.title.icontains(needle, autoescape=True),
+                Measure.description.icontains(needle, autoescape=True),
+                MeasureReport.narrative.icontains(needle, autoescape=True),
+            )
+        )
+    return list(db.session.scalars(query).unique())
+
+
+def public_measure(number: int) -> Measure | None:
+    """One measure with its area and ministries (lead first)."""
+    return db.session.scalars(
+        select(Measure)
+        .where(Measure.number == number)
+        .options(
+            joinedload(Measure.area),
+            joinedload(Measure.responsibilities).joinedload(Responsibility.ministry),
+        )
+    ).unique().first()
+
+
+def published_history(measure: Measure) -> list[MeasureReport]:
+    """The measure's public reports in every published round, newest round first."""
+    return list(
+        db.session.scalars(
+            select(MeasureReport)
+            .join(MeasureReport.round)
+            .where(
+                MeasureReport.measure_id == measure.id,
+                MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+                _PUBLISHED,
+            )
+            .options(contains_eager(MeasureReport.round))
+            .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
+        )
+    )
