@@ -40,9 +40,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.admin.views import blueprint as admin
+    from tracker.auth.views import blueprint as auth
     from tracker.public.views import blueprint as public
+    from tracker.reporting.views import blueprint as reporting
 
     app.register_blueprint(public)
+    app.register_blueprint(auth)
+    app.register_blueprint(reporting)
+    app.register_blueprint(admin)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -52,9 +58,13 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from tracker.auth.cli import users_command
     from tracker.plan.cli import seed_command
+    from tracker.reporting.cli import rounds_command
 
     app.cli.add_command(seed_command)
+    app.cli.add_command(users_command)
+    app.cli.add_command(rounds_command)
 
 
 def select_locale() -> str:
