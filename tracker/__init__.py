@@ -1,7 +1,7 @@
 """tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027."""
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -70,6 +70,8 @@ def register_commands(app: Flask) -> None:
 def select_locale() -> str:
     """Norwegian unless the reader chose English (``?lang=en`` remembers it in the session)."""
     supported = ("nb", "en")
+    if not has_request_context():  # CLI commands and tests translate too
+        return "nb"
     chosen = request.args.get("lang")
     if chosen in supported:
         session["lang"] = chosen

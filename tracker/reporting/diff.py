@@ -29,5 +29,20 @@ def compare_text(old: str, new: str) -> list[Piece]:
     return pieces
 
 
-def has_changes(pieces: list[Piece]) -> bool:
-    return any(piece.kind != "equal" for piece in pieces)
+@dataclass(frozen=True)
+class Comparison:
+    """Two versions of a report side by side: ``from_version`` None means "the one before"."""
+
+    from_version: int | None
+    to_version: int
+    old_status: object
+    new_status: object
+    pieces: list[Piece]
+
+    @property
+    def text_changed(self) -> bool:
+        return any(piece.kind != "equal" for piece in self.pieces)
+
+    @property
+    def status_changed(self) -> bool:
+        return self.old_status is not None and self.old_status != self.new_status

@@ -143,10 +143,14 @@ def _check_editable(report: MeasureReport, expected_version: int) -> None:
 
 def _change(report: MeasureReport, author, action: str, **changes) -> None:
     old = (report.status, report.narrative, report.review_state)
-    for name, value in changes.items():
-        setattr(report, name, value)
-    report.updated_at = utcnow()
-    report.updated_by_id = author.id
+    # Read everything before changing anything: a lazy load would autoflush a half-made change
+    # and spend a version on it.
+    author_id = author.id
+    with db.session.no_autoflush:
+        for name, value in changes.items():
+            setattr(report, name, value)
+        report.updated_at = utcnow()
+        report.updated_by_id = author_id
     try:
         db.session.flush()  # the version column makes a concurrent save fail here
     except StaleDataError as error:

@@ -127,16 +127,19 @@ def history(slug: str, number: int):
     report = _load_report(slug, number)
     revisions = revisions_of(report)
     by_version = {revision.version: revision for revision in revisions}
-    newest = revisions[-1].version if revisions else None
-    new = by_version.get(request.args.get("til", type=int)) or by_version.get(newest)
+    new = by_version.get(request.args.get("til", type=int)) or (revisions[-1] if revisions else None)
     old = by_version.get(request.args.get("fra", type=int))
-    if old is None and new is not None:
-        earlier = [revision for revision in revisions if revision.version < new.version]
-        old = earlier[-1] if earlier else None
-    return render_template(
-        "reporting/history.html", report=report, revisions=revisions, old=old, new=new,
-        pieces=diff.compare_text(old.new_narrative, new.new_narrative) if old and new else [],
-    )
+    comparison = None
+    if new is not None:
+        # Without a chosen "from" version, show what the chosen version itself changed.
+        comparison = diff.Comparison(
+            from_version=old.version if old else None,
+            to_version=new.version,
+            old_status=old.new_status if old else new.old_status,
+            new_status=new.new_status,
+            pieces=diff.compare_text(old.new_narrative if old else new.old_narrative or "", new.new_narrative),
+        )
+    return render_template("reporting/history.html", report=report, revisions=revisions, comparison=comparison)
 
 
 # --- The coordinator ---------------------------------------------------------------------------
