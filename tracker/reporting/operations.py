@@ -59,7 +59,7 @@ def open_round(slug: str, title: str, as_of: date, deadline: date | None, opened
             round=reporting_round, measure=measure,
             status=earlier.status if earlier else Status.NOT_STARTED,
             narrative=earlier.narrative if earlier else "",
-            review_state=ReviewState.DRAFT, updated_by_id=opened_by.id if opened_by else None,
+            review_state=ReviewState.DRAFT,
         ))
     db.session.add_all(reports)
     db.session.flush()
