@@ -3,14 +3,17 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.factories import MeasureFactory, ReportFactory
 from tests.test_reporting_forms import field_error, post_report, textarea_text
 from tests.conftest import RequestPerContextClient
 from tests.workflow import audit_events, build_world, csrf_token, fresh, make_user, snapshot
 from tracker.extensions import db
-from tracker.models import MeasureReport, ReportingRound, Role
+from tracker.ministries.queries import get_ministry
+from tracker.models import Measure, MeasureReport, ReportingRound, Responsibility, Role
+from tracker.plan.loader import load_plan
+from tracker.reporting.operations import close_round, open_round
 from tracker.reporting.states import ReviewState, RoundState, Status
 
 
@@ -176,3 +179,44 @@ def test_rounds_open_command(runner, seeded):
     bad = runner.invoke(args=["rounds", "open", "x", "--title", "X", "--as-of", "1. juni"])
     assert bad.exit_code == 2 and "ÅÅÅÅ-MM-DD" in bad.output
     assert db.session.scalar(select(func.count(ReportingRound.id))) == 2
+
+
+
+def count_queries(web, path: str) -> int:
+    statements = []
+
+    def remember(connection, cursor, statement, *rest):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert web.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    return len(statements)
+
+
+def page_queries(web, sign_in, coordinator, contact, slug: str) -> list[int]:
+    sign_in(coordinator)
+    counts = [count_queries(web, f"/rapportering/{slug}/oversikt"),
+              count_queries(web, f"/rapportering/{slug}/tiltak/{contact_measure(contact)}")]
+    sign_in(contact)
+    return counts + [count_queries(web, "/rapportering/")]
+
+
+def contact_measure(contact) -> int:
+    return db.session.scalars(
+        select(Measure.number).join(Responsibility).where(Responsibility.ministry_id == contact.ministry_id)
+    ).first()
+
+
+def test_workflow_pages_issue_as_many_queries_for_50_measures_as_for_2(web, app, plan_data, sign_in):
+    world = build_world()
+    small = page_queries(web, sign_in, world.coordinator, world.lead_contact, "status-2026")
+    load_plan(db.session, plan_data)
+    close_round(world.reporting_round, world.coordinator)
+    open_round("stor-runde", "Stor runde", date(2027, 6, 1), None, world.coordinator)
+    aid_contact = make_user(Role.CONTACT, get_ministry("AID"))
+    db.session.commit()
+    large = page_queries(web, sign_in, world.coordinator, aid_contact, "stor-runde")
+    assert large == small

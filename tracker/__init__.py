@@ -70,7 +70,7 @@ def register_commands(app: Flask) -> None:
 def select_locale() -> str:
     """Norwegian unless the reader chose English (``?lang=en`` remembers it in the session)."""
     supported = ("nb", "en")
-    if not has_request_context():  # CLI commands and tests translate too
+    if not has_request_context():  # CLI commands speak to the operator in Norwegian
         return "nb"
     chosen = request.args.get("lang")
     if chosen in supported:

@@ -115,7 +115,7 @@ def test_contact_reports_coordinator_returns_then_approves_and_publishes(page, l
     expect(first_row).to_contain_text("Gjennomført")
 
 
-def test_bad_input_conflict_and_admin_pages_are_accessible(page, live_server, story, browser):
+def test_conflict_bad_input_and_admin_and_round_forms_are_accessible(page, live_server, story, browser):
     make_user(Role.ADMIN, email="admin@example.no")
     make_user(Role.CONTACT, get_ministry("AID"), email="kollega@aid.example.no", name="Kollega")
     db.session.commit()
@@ -151,4 +151,11 @@ def test_bad_input_conflict_and_admin_pages_are_accessible(page, live_server, st
     page.get_by_role("link", name="Ny bruker").click()
     page.get_by_role("button", name="Opprett bruker").click()
     expect(page.locator("#email-error")).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    sign_in(page, live_server, "koordinator@aid.example.no")
+    page.goto(live_server + "/rapportering/runder/ny")
+    page.get_by_role("button", name="Åpne runden").click()
+    expect(page.locator("#title-error")).to_contain_text("Skriv en tittel.")
     assert_accessible(page)

@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from tracker.admin.forms import NO_MINISTRY, UserCreateForm, UserEditForm
 from tracker.audit.queries import recent_events
@@ -38,7 +37,7 @@ def _ministry(form) -> object | None:
 
 @blueprint.get("/brukere")
 def users():
-    return render_template("admin/users.html", users=all_users(), action_form=FlaskForm())
+    return render_template("admin/users.html", users=all_users())
 
 
 @blueprint.route("/brukere/ny", methods=["GET", "POST"])

@@ -10,10 +10,10 @@ from tracker.auth.queries import get_user_by_email, normalise_email
 from tracker.extensions import db
 from tracker.ministries.models import Ministry
 
-PASSWORD_METHOD = "scrypt"
+HASH_METHOD = "scrypt"
 MINIMUM_PASSWORD_LENGTH = 12
 # Checked when the e-mail is unknown, so a wrong e-mail costs as much time as a wrong password.
-_UNKNOWN_USER_HASH = generate_password_hash("no-such-user", method=PASSWORD_METHOD)
+_UNKNOWN_USER_HASH = generate_password_hash("no-such-user", method=HASH_METHOD)
 
 
 class AccountError(ValueError):
@@ -21,7 +21,7 @@ class AccountError(ValueError):
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=PASSWORD_METHOD)
+    return generate_password_hash(password, method=HASH_METHOD)
 
 
 def generate_password() -> str:

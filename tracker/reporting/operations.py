@@ -38,7 +38,9 @@ class EditConflict(ReportingError):
         super().__init__(_l("Noen andre har lagret denne rapporten etter at du åpnet den."))
 
 
-def open_round(slug: str, title: str, as_of: date, deadline: date | None, opened_by) -> ReportingRound:
+def open_round(
+    slug: str, title: str, as_of: date, deadline: date | None, opened_by
+) -> ReportingRound:
     """Open a round and give every measure a draft, pre-filled with its latest published report."""
     if not SLUG.match(slug or ""):
         raise ReportingError(_l("Kortnavnet kan bare ha små bokstaver a–z, tall og bindestrek."))
@@ -70,7 +72,9 @@ def open_round(slug: str, title: str, as_of: date, deadline: date | None, opened
     return reporting_round
 
 
-def save_report(report: MeasureReport, expected_version: int, status: Status, narrative: str, author) -> bool:
+def save_report(
+    report: MeasureReport, expected_version: int, status: Status, narrative: str, author
+) -> bool:
     """Save a draft. Returns False when nothing changed (no new version is made)."""
     _check_editable(report, expected_version)
     if report.status == status and report.narrative == narrative:
@@ -79,7 +83,9 @@ def save_report(report: MeasureReport, expected_version: int, status: Status, na
     return True
 
 
-def submit_report(report: MeasureReport, expected_version: int, status: Status, narrative: str, author) -> None:
+def submit_report(
+    report: MeasureReport, expected_version: int, status: Status, narrative: str, author
+) -> None:
     """Save and send for review in one step."""
     _check_editable(report, expected_version)
     if not narrative.strip():

@@ -3,7 +3,6 @@ commit once, render or redirect."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
@@ -20,7 +19,7 @@ from tracker.reporting.queries import get_round
 from tracker.reporting.states import Status
 from tracker.reporting.workflow_queries import (
     REVISION_ACTIONS, Progress, all_rounds, get_report, is_overdue, open_round_now, previous_published_report,
-    progress_by_ministry, progress_of, reports_for_ministry, reports_in_round, revisions_of, today,
+    progress_by_ministry, progress_of, reports_for_ministry, reports_in_round, revisions_of,
 )
 
 blueprint = Blueprint("reporting", __name__, url_prefix="/rapportering")
@@ -29,7 +28,9 @@ for _name, _rule in TEMPLATE_RULES.items():
 blueprint.add_app_template_global(progress_of, "progress_of")
 blueprint.add_app_template_global(is_overdue, "is_overdue")
 blueprint.add_app_template_global(REVISION_ACTIONS, "REVISION_ACTIONS")
-blueprint.add_app_template_filter(lambda value: format_datetime(value, "d. MMMM y 'kl.' HH:mm"), "nb_datetime")
+blueprint.add_app_template_filter(
+    lambda value: format_datetime(value, "d. MMMM y 'kl.' HH:mm"), "nb_datetime"
+)
 
 
 def _load_round(slug: str):
@@ -101,7 +102,6 @@ def _render_report(report, form, return_form=None, posted=False):
         "reporting/report.html",
         report=report, form=form, posted=posted,
         return_form=return_form or ReturnForm(formdata=None),
-        action_form=FlaskForm(formdata=None),
         previous=previous_published_report(report),
     )
 
@@ -137,9 +137,13 @@ def history(slug: str, number: int):
             to_version=new.version,
             old_status=old.new_status if old else new.old_status,
             new_status=new.new_status,
-            pieces=diff.compare_text(old.new_narrative if old else new.old_narrative or "", new.new_narrative),
+            pieces=diff.compare_text(
+                old.new_narrative if old else new.old_narrative or "", new.new_narrative
+            ),
         )
-    return render_template("reporting/history.html", report=report, revisions=revisions, comparison=comparison)
+    return render_template(
+        "reporting/history.html", report=report, revisions=revisions, comparison=comparison
+    )
 
 
 # --- The coordinator ---------------------------------------------------------------------------
@@ -179,7 +183,7 @@ def overview(slug: str):
     totals = {progress: sum(row.counts[progress] for row in rows) for progress in Progress}
     return render_template(
         "reporting/overview.html", reporting_round=reporting_round, reports=reports, rows=rows,
-        totals=totals, overdue_total=sum(len(row.overdue) for row in rows), Progress=Progress, action_form=FlaskForm(formdata=None), today=today(),
+        totals=totals, overdue_total=sum(len(row.overdue) for row in rows), Progress=Progress,
     )
 
 

@@ -186,7 +186,9 @@ def progress_by_ministry(reports: list[MeasureReport], contacts_by_ministry: dic
     rows: dict[int, MinistryProgress] = {}
     for report in reports:
         lead = report.measure.lead_ministry
-        row = rows.setdefault(lead.id, MinistryProgress(lead, contacts=contacts_by_ministry.get(lead.id, [])))
+        row = rows.setdefault(
+            lead.id, MinistryProgress(lead, contacts=contacts_by_ministry.get(lead.id, []))
+        )
         row.counts[progress_of(report)] += 1
         if is_overdue(report, on):
             row.overdue.append(report)
