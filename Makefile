@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test install system-deps db demo-users clean serve
 
 run: export TRACKER_ENV = development
-run: install db
+run: install db demo-users
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production: gunicorn on PostgreSQL. Needs DATABASE_URL and SECRET_KEY (see README).
@@ -54,6 +54,11 @@ db: export TRACKER_ENV = development
 db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
+
+# Development only: `users demo` refuses to run unless TRACKER_ENV=development.
+demo-users: export TRACKER_ENV = development
+demo-users: db
+	$(FLASK) users demo
 
 clean:
 	rm -rf $(VENV) instance/tracker.sqlite .pytest_cache

@@ -150,3 +150,43 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium")}
+
+
+# --- The reporting workflow's fixtures ------------------------------------------------------------
+from flask.testing import FlaskClient  # noqa: E402  (kept with the fixtures that need it)
+
+
+class RequestPerContextClient(FlaskClient):
+    """Runs every request in an app context of its own, as a real server does.
+
+    The ``app`` fixture keeps one app context open for the whole test; requests made inside it
+    would share ``g`` (Flask-Login's cached user, Flask-WTF's cached CSRF token) and the test's
+    database session, so a view that forgot to commit would still look right. Here each request
+    gets its own session and commits, or loses, its work like in production.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def web(app):
+    """A test client whose requests are isolated from the test (see RequestPerContextClient)."""
+    app.test_client_class = RequestPerContextClient
+    return app.test_client()
+
+
+@pytest.fixture
+def sign_in(web):
+    """Sign ``user`` in on ``web`` the way Flask-Login does (the real form is tested in test_auth)."""
+
+    def sign_in_user(user):
+        db.session.commit()
+        with web.session_transaction() as session:
+            session.clear()
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return sign_in_user

@@ -42,12 +42,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.admin.views import blueprint as admin
+    from tracker.auth.views import blueprint as auth
     from tracker.health.views import blueprint as health
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
+    from tracker.reporting.views import blueprint as reporting
 
     app.register_blueprint(public)
     app.register_blueprint(open_data)
+    app.register_blueprint(auth)
+    app.register_blueprint(reporting)
+    app.register_blueprint(admin)
     app.register_blueprint(health)
 
 
@@ -72,11 +78,15 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from tracker.auth.cli import users_command
     from tracker.data.cli import data_cli
     from tracker.plan.cli import seed_command
+    from tracker.reporting.cli import rounds_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(data_cli)
+    app.cli.add_command(users_command)
+    app.cli.add_command(rounds_command)
 
 
 def select_locale() -> str:

@@ -1,5 +1,11 @@
+from flask_babel import lazy_gettext
+
 from tracker.auth.models import User
 from tracker.extensions import db, login_manager
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = lazy_gettext("Logg inn for å se denne siden.")
+login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader

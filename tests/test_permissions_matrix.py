@@ -1,0 +1,158 @@
+"""Every route × every role × GET/POST, with CSRF on: the status code, and the database.
+
+A refused request must change nothing at all (every table is compared); an allowed POST must
+make exactly the change it exists for. The roles, from the point of view of measure 7 (lead
+ministry LED, co-responsible MED) and measure 8 (ANN):
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from sqlalchemy import select
+
+from tests.workflow import World, build_world, csrf_token, fresh, snapshot
+from tracker.extensions import db
+from tracker.models import AuditEvent, ReportingRound, User
+from tracker.reporting.states import ReviewState, RoundState
+
+ROLES = ("anonymous", "lead_contact", "co_contact", "other_contact", "coordinator", "admin")
+CONTACTS = {"lead_contact", "co_contact", "other_contact"}
+RESPONSIBLE = {"lead_contact", "co_contact"}
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    path: Callable[[World], str]
+    allowed: set[str]
+    ok_status: int = 200
+    data: Callable[[World], dict] = lambda world: {}
+    world: dict = field(default_factory=dict)
+    changed: Callable[[World], bool] | None = None  # for an allowed POST: did its change happen?
+
+
+def report_path(suffix=""):
+    return lambda world: world.report_url + suffix
+
+
+def user_path(suffix=""):
+    return lambda world: f"/admin/brukere/{world.other_contact.id}{suffix}"
+
+
+def event_logged(name):
+    return lambda world: db.session.scalars(select(AuditEvent).where(AuditEvent.event == name)).first() is not None
+
+
+CASES = [
+    Case("contact start page", "GET", lambda w: "/rapportering/", CONTACTS),
+    Case("report form", "GET", report_path(), RESPONSIBLE | {"coordinator"}),
+    Case("save report", "POST", report_path(), RESPONSIBLE, ok_status=302,
+         data=lambda w: {"status": "completed", "narrative": "Ny status.", "version": "1", "save": "Lagre"},
+         changed=lambda w: fresh(w.report).narrative == "Ny status."),
+    Case("submit report", "POST", report_path(), RESPONSIBLE, ok_status=302,
+         data=lambda w: {"status": "completed", "narrative": "Ferdig.", "version": "1", "send": "Send"},
+         changed=lambda w: fresh(w.report).review_state == ReviewState.SUBMITTED),
+    Case("report history", "GET", report_path("/historikk"), RESPONSIBLE | {"coordinator"}),
+    Case("approve report", "POST", report_path("/godkjenn"), {"coordinator"}, ok_status=302,
+         world={"review_state": ReviewState.SUBMITTED},
+         changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED),
+    Case("return report", "POST", report_path("/send-tilbake"), {"coordinator"}, ok_status=302,
+         world={"review_state": ReviewState.SUBMITTED}, data=lambda w: {"comment": "Rett dette."},
+         changed=lambda w: fresh(w.report).review_comment == "Rett dette."),
+    Case("list rounds", "GET", lambda w: "/rapportering/runder", {"coordinator"}),
+    Case("open round form", "GET", lambda w: "/rapportering/runder/ny", {"coordinator"}),
+    Case("open round", "POST", lambda w: "/rapportering/runder/ny", {"coordinator"}, ok_status=302,
+         world={"round_state": RoundState.PUBLISHED},
+         data=lambda w: {"slug": "ny-runde", "title": "Ny runde", "as_of": "2027-06-01", "deadline": ""},
+         changed=lambda w: db.session.scalars(select(ReportingRound).where(ReportingRound.slug == "ny-runde")).first() is not None),
+    Case("round overview", "GET", lambda w: "/rapportering/status-2026/oversikt", {"coordinator"}),
+    Case("close round", "POST", lambda w: "/rapportering/status-2026/lukk", {"coordinator"}, ok_status=302,
+         changed=lambda w: fresh(w.reporting_round).state == RoundState.CLOSED),
+    Case("publish round", "POST", lambda w: "/rapportering/status-2026/publiser", {"coordinator"}, ok_status=302,
+         world={"round_state": RoundState.CLOSED},
+         changed=lambda w: fresh(w.reporting_round).state == RoundState.PUBLISHED),
+    Case("list users", "GET", lambda w: "/admin/brukere", {"admin"}),
+    Case("new user form", "GET", lambda w: "/admin/brukere/ny", {"admin"}),
+    Case("create user", "POST", lambda w: "/admin/brukere/ny", {"admin"},
+         data=lambda w: {"email": "ny@ann.example.no", "name": "Ny", "role": "contact", "ministry": "ANN", "password": ""},
+         changed=lambda w: db.session.scalars(select(User).where(User.email == "ny@ann.example.no")).first() is not None),
+    Case("edit user form", "GET", user_path(), {"admin"}),
+    Case("re-assign user", "POST", user_path(), {"admin"}, ok_status=302,
+         data=lambda w: {"name": "Anne Annen", "role": "contact", "ministry": "LED"},
+         changed=lambda w: fresh(w.other_contact).ministry.abbreviation == "LED"),
+    Case("deactivate user", "POST", user_path("/deaktiver"), {"admin"}, ok_status=302,
+         changed=lambda w: fresh(w.other_contact).active is False),
+    Case("reactivate user", "POST", user_path("/aktiver"), {"admin"}, ok_status=302,
+         changed=event_logged("user_reactivated")),
+    Case("new password", "POST", user_path("/nytt-passord"), {"admin"},
+         changed=lambda w: fresh(w.other_contact).password_hash != w.other_contact_hash),
+    Case("audit log", "GET", lambda w: "/admin/logg", {"admin"}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method} {case.name}")
+def test_route_answers_each_role_and_refusals_change_nothing(web, app, sign_in, case, role):
+    world = build_world(**case.world)
+    world.other_contact_hash = world.other_contact.password_hash
+    if role != "anonymous":
+        sign_in(world.user(role))
+    path = case.path(world)
+    data = case.data(world) | {"csrf_token": csrf_token(web)} if case.method == "POST" else None
+    before = snapshot()
+
+    response = web.open(path, method=case.method, data=data)
+
+    if role in case.allowed:
+        assert response.status_code == case.ok_status, response.get_data(as_text=True)[:2000]
+        if case.method == "GET":
+            assert snapshot() == before
+        else:
+            assert case.changed(world), f"{case.name} did not happen"
+    else:
+        expected = 302 if role == "anonymous" else 403
+        assert response.status_code == expected
+        if role == "anonymous":
+            assert response.location.startswith("/logg-inn?next=")
+        assert snapshot() == before
+
+
+POSTS = [case for case in CASES if case.method == "POST"]
+
+
+@pytest.mark.parametrize("case", POSTS, ids=lambda case: case.name)
+def test_a_post_without_the_csrf_token_is_refused_even_for_the_right_role(web, app, sign_in, case):
+    world = build_world(**case.world)
+    sign_in(world.user(sorted(case.allowed)[0]))
+    before = snapshot()
+    response = web.post(case.path(world), data=case.data(world))
+    assert response.status_code == 400
+    assert snapshot() == before
+
+
+def test_a_contact_cannot_reach_a_report_through_another_rounds_url(web, app, sign_in):
+    world = build_world()
+    sign_in(world.lead_contact)
+    before = snapshot()
+    assert web.get("/rapportering/finnes-ikke/tiltak/7").status_code == 404
+    assert web.get("/rapportering/status-2026/tiltak/999").status_code == 404
+    token = csrf_token(web)
+    crafted = {"status": "completed", "narrative": "Kapret.", "version": "1", "save": "Lagre", "csrf_token": token}
+    assert web.post("/rapportering/finnes-ikke/tiltak/7", data=crafted).status_code == 404
+    assert web.post("/rapportering/status-2026/tiltak/8", data=crafted).status_code == 403
+    assert snapshot() == before
+
+
+def test_a_published_round_cannot_be_changed_through_its_old_url(web, app, sign_in):
+    world = build_world(round_state=RoundState.PUBLISHED, review_state=ReviewState.APPROVED)
+    sign_in(world.lead_contact)
+    assert web.get(world.report_url).status_code == 200  # reading their own old report is fine
+    before = snapshot()
+    response = web.post(world.report_url, data={
+        "status": "not_started", "narrative": "Omskriving av historien.", "version": "1", "save": "Lagre",
+        "csrf_token": csrf_token(web),
+    })
+    assert response.status_code == 409
+    assert snapshot() == before
+

@@ -1,0 +1,104 @@
+"""Helpers for the reporting workflow's tests: CSRF tokens from real forms, database snapshots,
+and a small world of ministries, measures, reports and people in every role."""
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from tests.factories import MeasureFactory, MinistryFactory, ReportFactory, RoundFactory, UserFactory
+from tracker.audit.models import AuditEvent
+from tracker.extensions import db
+from tracker.models import Role
+from tracker.reporting.states import ReviewState, RoundState
+
+PASSWORD = "riktig-passord-123"
+# Hashed once per run: scrypt costs 0.1 s, and the matrix builds hundreds of users.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The CSRF token from a form on ``path`` (signed-in pages have the sign-out form), or from
+    the sign-in form for someone who is not signed in."""
+    for candidate in (path, "/logg-inn"):
+        match = CSRF_INPUT.search(client.get(candidate).get_data(as_text=True))
+        if match:
+            return match.group(1)
+    raise AssertionError("no form with a CSRF token found")
+
+
+def post_form(client, path: str, data: dict, token_from: str = "/"):
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, token_from)})
+
+
+def snapshot() -> dict[str, list[str]]:
+    """Every row of every table, as committed (read on a connection of its own)."""
+    with db.engine.connect() as connection:
+        return {
+            table.name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
+            for table in db.metadata.sorted_tables
+        }
+
+
+def audit_events(event: str) -> list[AuditEvent]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.event == event).order_by(AuditEvent.id)))
+
+
+def fresh(obj):
+    """``obj`` as the database holds it now (requests commit in sessions of their own)."""
+    db.session.expire_all()
+    return db.session.get(type(obj), obj.id)
+
+
+def make_user(role: Role, ministry=None, **kwargs):
+    return UserFactory(role=role, ministry=ministry, password_hash=PASSWORD_HASH, **kwargs)
+
+
+@dataclass
+class World:
+    """A round with a measure owned by LEAD (co-responsible: CO) and one owned by OTHER."""
+
+    reporting_round: object
+    lead: object
+    co: object
+    other: object
+    report: object  # on the measure LEAD and CO are responsible for
+    other_report: object  # on the measure only OTHER is responsible for
+    lead_contact: object
+    co_contact: object
+    other_contact: object
+    coordinator: object
+    admin: object
+
+    @property
+    def report_url(self) -> str:
+        return f"/rapportering/{self.reporting_round.slug}/tiltak/{self.report.measure.number}"
+
+    def user(self, role_name: str):
+        return None if role_name == "anonymous" else getattr(self, role_name)
+
+
+def build_world(review_state=ReviewState.DRAFT, round_state=RoundState.OPEN, deadline=None) -> World:
+    lead, co, other = (MinistryFactory(abbreviation=abbreviation, name=name) for abbreviation, name in (
+        ("LED", "Ledende departement"), ("MED", "Medansvarlig departement"), ("ANN", "Annet departement"),
+    ))
+    reporting_round = RoundFactory(slug="status-2026", title="Status 2026", state=round_state,
+                                   **({"deadline": deadline} if deadline else {}))
+    measure = MeasureFactory(number=7, title="Felles tiltak", description="Planens tekst om tiltaket.",
+                             ministries=[lead, co])
+    other_measure = MeasureFactory(number=8, title="Annet tiltak", ministries=[other])
+    world = World(
+        reporting_round=reporting_round, lead=lead, co=co, other=other,
+        report=ReportFactory(round=reporting_round, measure=measure, review_state=review_state,
+                             narrative="Opprinnelig tekst."),
+        other_report=ReportFactory(round=reporting_round, measure=other_measure, review_state=review_state),
+        lead_contact=make_user(Role.CONTACT, lead, email="leder@led.example.no", name="Lea Leder"),
+        co_contact=make_user(Role.CONTACT, co, email="med@med.example.no", name="Mats Med"),
+        other_contact=make_user(Role.CONTACT, other, email="annen@ann.example.no", name="Anne Annen"),
+        coordinator=make_user(Role.COORDINATOR, email="koordinator@example.no", name="Kari Koordinator"),
+        admin=make_user(Role.ADMIN, email="admin@example.no", name="Adam Admin"),
+    )
+    db.session.commit()
+    return world

@@ -1,0 +1,55 @@
+"""Forms for managing accounts. Ministry choices are filled in by the view, so forms never query."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from tracker.auth.models import ROLE_LABELS, Role
+
+NO_MINISTRY = ""
+
+
+def role_choices():
+    return [(role.value, _l(label)) for role, label in ROLE_LABELS.items()]
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(_l("Navn"), validators=[Length(max=200, message=_l("Navnet er for langt."))])
+    role = SelectField(_l("Rolle"), choices=role_choices, validate_choice=False)
+    ministry = SelectField(
+        _l("Departement"), validate_choice=False,
+        description=_l("Bare kontaktpersoner hører til et departement."),
+    )
+
+    def set_ministry_choices(self, ministries) -> None:
+        self.ministry.choices = [(NO_MINISTRY, _l("Ingen"))] + [
+            (m.abbreviation, f"{m.abbreviation} – {m.name}") for m in ministries
+        ]
+
+    def validate_role(self, field):
+        if field.data not in {role.value for role in Role}:
+            raise ValidationError(_l("Velg en av rollene i listen."))
+
+    def validate_ministry(self, field):
+        known = {value for value, _label in self.ministry.choices}
+        if field.data not in known:
+            raise ValidationError(_l("Velg et departement fra listen."))
+        if self.role.data == Role.CONTACT.value and field.data == NO_MINISTRY:
+            raise ValidationError(_l("En kontaktperson må høre til et departement."))
+
+
+class UserCreateForm(UserEditForm):
+    email = EmailField(
+        _l("E-postadresse"),
+        validators=[
+            DataRequired(_l("Skriv e-postadressen.")),
+            Length(max=254, message=_l("E-postadressen er for lang.")),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dette ser ikke ut som en e-postadresse.")),
+        ],
+    )
+    password = PasswordField(
+        _l("Passord"),
+        validators=[Optional(), Length(min=12, max=1000, message=_l("Passordet må ha minst 12 tegn."))],
+        description=_l("La feltet stå tomt for å lage et tilfeldig passord som vises én gang."),
+        render_kw={"autocomplete": "new-password"},
+    )

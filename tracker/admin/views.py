@@ -1,0 +1,124 @@
+"""Account administration: create, change (re-assign), deactivate and reactivate users."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.admin.forms import NO_MINISTRY, UserCreateForm, UserEditForm
+from tracker.audit.queries import recent_events
+from tracker.auth.models import Role, User
+from tracker.auth.operations import (
+    AccountError, create_user, deactivate_user, generate_password, reactivate_user, set_password,
+    update_user,
+)
+from tracker.auth.permissions import role_required
+from tracker.auth.queries import all_users, get_user
+from tracker.extensions import db
+from tracker.ministries.queries import all_ministries, get_ministry
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@blueprint.before_request
+@role_required(Role.ADMIN)
+def require_admin():
+    """Every page here is for administrators only."""
+
+
+def _load_user(user_id: int) -> User:
+    user = get_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _ministry(form) -> object | None:
+    return get_ministry(form.ministry.data) if form.ministry.data != NO_MINISTRY else None
+
+
+@blueprint.get("/brukere")
+def users():
+    return render_template("admin/users.html", users=all_users())
+
+
+@blueprint.route("/brukere/ny", methods=["GET", "POST"])
+def create():
+    form = UserCreateForm()
+    form.set_ministry_choices(all_ministries())
+    if form.validate_on_submit():
+        password = form.password.data or generate_password()
+        try:
+            user = create_user(form.email.data, Role(form.role.data), password, ministry=_ministry(form),
+                               name=form.name.data or "", created_by=current_user)
+        except AccountError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            # Rendered, not redirected: the password must not travel through a flash cookie.
+            return render_template("admin/user_created.html", user=user,
+                                   password=None if form.password.data else password)
+    return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
+
+
+@blueprint.route("/brukere/<int:user_id>", methods=["GET", "POST"])
+def edit(user_id: int):
+    user = _load_user(user_id)
+    editing = request.method == "POST"
+    form = UserEditForm(obj=None if editing else user)
+    form.set_ministry_choices(all_ministries())
+    if not editing:
+        form.role.data = user.role.value
+        form.ministry.data = user.ministry.abbreviation if user.ministry else NO_MINISTRY
+    if form.validate_on_submit():
+        try:
+            update_user(user, Role(form.role.data), _ministry(form), form.name.data or "", current_user)
+        except AccountError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Endringene for %(email)s er lagret.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200
+
+
+@blueprint.post("/brukere/<int:user_id>/deaktiver")
+def deactivate(user_id: int):
+    return _account_action(
+        user_id, deactivate_user, lambda user: _("%(email)s er deaktivert.", email=user.email)
+    )
+
+
+@blueprint.post("/brukere/<int:user_id>/aktiver")
+def reactivate(user_id: int):
+    return _account_action(
+        user_id, reactivate_user, lambda user: _("%(email)s er aktivert igjen.", email=user.email)
+    )
+
+
+@blueprint.post("/brukere/<int:user_id>/nytt-passord")
+def new_password(user_id: int):
+    user = _load_user(user_id)
+    password = generate_password()
+    set_password(user, password, changed_by=current_user)
+    db.session.commit()
+    return render_template("admin/user_created.html", user=user, password=password, reset=True)
+
+
+@blueprint.get("/logg")
+def audit_log():
+    return render_template("admin/audit_log.html", events=recent_events())
+
+
+def _account_action(user_id: int, operation, success_message):
+    user = _load_user(user_id)
+    try:
+        operation(user, current_user)
+    except AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.users"))
+    db.session.commit()
+    flash(success_message(user), "success")
+    return redirect(url_for("admin.users"))
+

@@ -1,0 +1,39 @@
+"""Reads about user accounts."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.auth.models import Role, User
+from tracker.extensions import db
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalars(
+        select(User).where(func.lower(User.email) == normalise_email(email))
+    ).first()
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def all_users() -> list[User]:
+    """Every account, grouped by role and ministry, with the ministry loaded."""
+    return list(
+        db.session.scalars(
+            select(User).options(joinedload(User.ministry)).order_by(User.role, User.email)
+        )
+    )
+
+
+def active_contacts_by_ministry() -> dict[int, list[User]]:
+    """Active contact persons keyed by ministry id (one query), for chasing late reports."""
+    contacts: dict[int, list[User]] = {}
+    for user in db.session.scalars(
+        select(User).where(User.role == Role.CONTACT, User.active.is_(True)).order_by(User.name, User.email)
+    ):
+        contacts.setdefault(user.ministry_id, []).append(user)
+    return contacts

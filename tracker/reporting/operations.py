@@ -1,0 +1,181 @@
+"""Writes of the reporting workflow, as verbs. Each flushes and never commits; every change to
+a report appends a ReportRevision, and the events the coordinator answers for go to the audit log.
+
+The permission rules (who) are checked by the views; the state rules (what the round and the
+report allow now) are checked here, so no caller can skip them.
+"""
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.audit.operations import record_event
+from tracker.extensions import db
+from tracker.measures.queries import all_measures
+from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
+from tracker.reporting.permissions import report_is_editable
+from tracker.reporting.queries import get_round, latest_published_round, reports_by_measure
+from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.reporting.workflow_queries import open_round_now
+from tracker.timeutil import utcnow
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class ReportingError(Exception):
+    """The workflow refuses this change now; ``message`` says why, in words for the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class EditConflict(ReportingError):
+    """Someone saved the report after this person opened it."""
+
+    def __init__(self):
+        super().__init__(_l("Noen andre har lagret denne rapporten etter at du åpnet den."))
+
+
+def open_round(
+    slug: str, title: str, as_of: date, deadline: date | None, opened_by
+) -> ReportingRound:
+    """Open a round and give every measure a draft, pre-filled with its latest published report."""
+    if not SLUG.match(slug or ""):
+        raise ReportingError(_l("Kortnavnet kan bare ha små bokstaver a–z, tall og bindestrek."))
+    if get_round(slug) is not None:
+        raise ReportingError(_l("Det finnes allerede en runde med dette kortnavnet."))
+    if open_round_now() is not None:
+        raise ReportingError(_l("En rapporteringsrunde er allerede åpen. Lukk den før du åpner en ny."))
+    published = latest_published_round()
+    previous = reports_by_measure(published) if published else {}
+    reporting_round = ReportingRound(
+        slug=slug, title=title.strip(), as_of=as_of, deadline=deadline, state=RoundState.OPEN, intro=""
+    )
+    db.session.add(reporting_round)
+    reports = []
+    for measure in all_measures():
+        earlier = previous.get(measure.id)
+        reports.append(MeasureReport(
+            round=reporting_round, measure=measure,
+            status=earlier.status if earlier else Status.NOT_STARTED,
+            narrative=earlier.narrative if earlier else "",
+            review_state=ReviewState.DRAFT,
+        ))
+    db.session.add_all(reports)
+    db.session.flush()
+    for report in reports:
+        _append_revision(report, "opened", opened_by, old=None)
+    db.session.flush()
+    record_event("round_opened", user=opened_by, details={"round": slug, "reports": len(reports)})
+    return reporting_round
+
+
+def save_report(
+    report: MeasureReport, expected_version: int, status: Status, narrative: str, author
+) -> bool:
+    """Save a draft. Returns False when nothing changed (no new version is made)."""
+    _check_editable(report, expected_version)
+    if report.status == status and report.narrative == narrative:
+        return False
+    _change(report, author, "saved", status=status, narrative=narrative)
+    return True
+
+
+def submit_report(
+    report: MeasureReport, expected_version: int, status: Status, narrative: str, author
+) -> None:
+    """Save and send for review in one step."""
+    _check_editable(report, expected_version)
+    if not narrative.strip():
+        raise ReportingError(_l("Skriv en statusbeskrivelse før du sender til gjennomgang."))
+    _change(report, author, "submitted", status=status, narrative=narrative,
+            review_state=ReviewState.SUBMITTED)
+    record_event("report_submitted", user=author, details=_event_details(report))
+
+
+def return_report(report: MeasureReport, comment: str, reviewer) -> None:
+    """Send a report back to the ministry with a comment they will see."""
+    if report.round.state != RoundState.OPEN:
+        raise ReportingError(_l("Runden er lukket, så rapporten kan ikke sendes tilbake."))
+    if report.review_state not in (ReviewState.SUBMITTED, ReviewState.APPROVED):
+        raise ReportingError(_l("Bare innsendte eller godkjente rapporter kan sendes tilbake."))
+    if not comment.strip():
+        raise ReportingError(_l("Skriv hva departementet skal rette."))
+    _change(report, reviewer, "returned", review_state=ReviewState.RETURNED, review_comment=comment.strip())
+    record_event("report_returned", user=reviewer, details=_event_details(report))
+
+
+def approve_report(report: MeasureReport, reviewer) -> None:
+    if report.round.state == RoundState.PUBLISHED:
+        raise ReportingError(_l("Runden er publisert og kan ikke endres."))
+    if report.review_state != ReviewState.SUBMITTED:
+        raise ReportingError(_l("Bare rapporter som er sendt til gjennomgang, kan godkjennes."))
+    _change(report, reviewer, "approved", review_state=ReviewState.APPROVED, review_comment="")
+    record_event("report_approved", user=reviewer, details=_event_details(report))
+
+
+def close_round(reporting_round: ReportingRound, closed_by) -> None:
+    """Lock editing: ministries can no longer save or submit."""
+    if reporting_round.state != RoundState.OPEN:
+        raise ReportingError(_l("Bare en åpen runde kan lukkes."))
+    reporting_round.state = RoundState.CLOSED
+    reporting_round.closed_at = utcnow()
+    db.session.flush()
+    record_event("round_closed", user=closed_by, details={"round": reporting_round.slug})
+
+
+def publish_round(reporting_round: ReportingRound, published_by) -> None:
+    """Make the round's approved reports the public status, all at once (one commit)."""
+    if reporting_round.state != RoundState.CLOSED:
+        raise ReportingError(_l("Runden må lukkes før den publiseres."))
+    reporting_round.state = RoundState.PUBLISHED
+    reporting_round.published_at = utcnow()
+    db.session.flush()
+    approved = len(reports_by_measure(reporting_round))
+    record_event("round_published", user=published_by,
+                 details={"round": reporting_round.slug, "approved_reports": approved})
+
+
+def _check_editable(report: MeasureReport, expected_version: int) -> None:
+    if report.round.state != RoundState.OPEN:
+        raise ReportingError(_l("Runden er lukket. Endringer kan ikke lagres lenger."))
+    if not report_is_editable(report):
+        raise ReportingError(_l("Rapporten er sendt til gjennomgang og kan ikke endres nå."))
+    if expected_version != report.version:
+        raise EditConflict()
+
+
+def _change(report: MeasureReport, author, action: str, **changes) -> None:
+    old = (report.status, report.narrative, report.review_state)
+    # Read everything before changing anything: a lazy load would autoflush a half-made change
+    # and spend a version on it.
+    author_id = author.id
+    with db.session.no_autoflush:
+        for name, value in changes.items():
+            setattr(report, name, value)
+        report.updated_at = utcnow()
+        report.updated_by_id = author_id
+    try:
+        db.session.flush()  # the version column makes a concurrent save fail here
+    except StaleDataError as error:
+        raise EditConflict() from error
+    _append_revision(report, action, author, old=old, comment=changes.get("review_comment", ""))
+    db.session.flush()
+
+
+def _append_revision(report: MeasureReport, action: str, author, old, comment: str = "") -> None:
+    old_status, old_narrative, old_review_state = old or (None, None, None)
+    db.session.add(ReportRevision(
+        report_id=report.id, version=report.version, action=action,
+        author_id=author.id if author else None,
+        old_status=old_status, new_status=report.status,
+        old_narrative=old_narrative, new_narrative=report.narrative,
+        old_review_state=old_review_state, new_review_state=report.review_state,
+        comment=comment,
+    ))
+
+
+def _event_details(report: MeasureReport) -> dict:
+    return {"round": report.round.slug, "measure": report.measure.number, "version": report.version}

@@ -1,0 +1,195 @@
+"""Reads for the reporting workflow: the open round, a ministry's reports, the coordinator's
+overview and a report's history. (Counting the public status stays in ``queries.py``.)"""
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.measures.models import Measure, Responsibility
+from tracker.ministries.models import Ministry
+from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
+from tracker.reporting.states import ReviewState, RoundState
+from tracker.text import N_
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+class Progress(enum.StrEnum):
+    """How far a ministry has come with a report in an open round (the coordinator's view)."""
+
+    NOT_STARTED = "not_started"  # the pre-filled draft, untouched
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+    @property
+    def label(self) -> str:
+        return PROGRESS_LABELS[self]
+
+
+PROGRESS_LABELS = {
+    Progress.NOT_STARTED: N_("Ikke påbegynt"),
+    Progress.DRAFT: N_("Utkast"),
+    Progress.SUBMITTED: N_("Sendt inn"),
+    Progress.RETURNED: N_("Sendt tilbake"),
+    Progress.APPROVED: N_("Godkjent"),
+}
+# What each ReportRevision.action means, for the history page.
+REVISION_ACTIONS = {
+    "seeded": N_("Lastet inn fra planfilen"),
+    "opened": N_("Runden ble åpnet"),
+    "saved": N_("Utkast lagret"),
+    "submitted": N_("Sendt til gjennomgang"),
+    "returned": N_("Sendt tilbake"),
+    "approved": N_("Godkjent"),
+}
+# Still waiting for the ministry: these are overdue once the deadline has passed.
+OUTSTANDING = (Progress.NOT_STARTED, Progress.DRAFT, Progress.RETURNED)
+# The version the report got when the round opened; any save makes a newer one.
+OPENED_VERSION = 1
+
+
+def progress_of(report: MeasureReport) -> Progress:
+    if report.review_state == ReviewState.DRAFT:
+        return Progress.NOT_STARTED if report.version == OPENED_VERSION else Progress.DRAFT
+    return Progress(report.review_state.value)
+
+
+def today() -> date:
+    """Today in Norway, where the deadlines are set."""
+    return datetime.now(OSLO).date()
+
+
+def is_overdue(report: MeasureReport, on: date | None = None) -> bool:
+    deadline = report.round.deadline
+    return (
+        deadline is not None
+        and report.round.state == RoundState.OPEN
+        and (on or today()) > deadline
+        and progress_of(report) in OUTSTANDING
+    )
+
+
+def _report_options():
+    return (
+        joinedload(MeasureReport.round),
+        joinedload(MeasureReport.updated_by),
+        joinedload(MeasureReport.measure)
+        .selectinload(Measure.responsibilities)
+        .joinedload(Responsibility.ministry),
+    )
+
+
+def open_round_now() -> ReportingRound | None:
+    """The round ministries are reporting in; the workflow keeps at most one open."""
+    return db.session.scalars(
+        select(ReportingRound).where(ReportingRound.state == RoundState.OPEN).order_by(ReportingRound.id)
+    ).first()
+
+
+def all_rounds() -> list[ReportingRound]:
+    """Every round, newest first."""
+    return list(
+        db.session.scalars(
+            select(ReportingRound).order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
+        )
+    )
+
+
+def get_report(reporting_round: ReportingRound, measure_number: int) -> MeasureReport | None:
+    return db.session.scalars(
+        select(MeasureReport)
+        .join(Measure)
+        .where(MeasureReport.round_id == reporting_round.id, Measure.number == measure_number)
+        .options(*_report_options())
+    ).first()
+
+
+def reports_in_round(reporting_round: ReportingRound) -> list[MeasureReport]:
+    """Every report of the round by measure number, with measure, ministries and author loaded."""
+    return list(
+        db.session.scalars(
+            select(MeasureReport)
+            .join(Measure)
+            .where(MeasureReport.round_id == reporting_round.id)
+            .order_by(Measure.number)
+            .options(*_report_options())
+        ).unique()
+    )
+
+
+def reports_for_ministry(reporting_round: ReportingRound, ministry_id: int) -> list[MeasureReport]:
+    """The round's reports on measures the ministry is responsible for, lead or co-responsible."""
+    responsible = select(Responsibility.measure_id).where(Responsibility.ministry_id == ministry_id)
+    return list(
+        db.session.scalars(
+            select(MeasureReport)
+            .join(Measure)
+            .where(MeasureReport.round_id == reporting_round.id, MeasureReport.measure_id.in_(responsible))
+            .order_by(Measure.number)
+            .options(*_report_options())
+        ).unique()
+    )
+
+
+def previous_published_report(report: MeasureReport) -> MeasureReport | None:
+    """The same measure's report in the latest published round before this one."""
+    return db.session.scalars(
+        select(MeasureReport)
+        .join(ReportingRound)
+        .where(
+            MeasureReport.measure_id == report.measure_id,
+            MeasureReport.round_id != report.round_id,
+            MeasureReport.review_state == ReviewState.APPROVED,
+            ReportingRound.state == RoundState.PUBLISHED,
+            ReportingRound.as_of <= report.round.as_of,
+        )
+        .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
+        .options(joinedload(MeasureReport.round))
+    ).first()
+
+
+def revisions_of(report: MeasureReport) -> list[ReportRevision]:
+    """A report's history, oldest first, with each author loaded."""
+    return list(
+        db.session.scalars(
+            select(ReportRevision)
+            .where(ReportRevision.report_id == report.id)
+            .order_by(ReportRevision.version)
+            .options(joinedload(ReportRevision.author))
+        )
+    )
+
+
+@dataclass
+class MinistryProgress:
+    """One row of the coordinator's overview: a lead ministry's reports in a round."""
+
+    ministry: Ministry
+    counts: dict[Progress, int] = field(default_factory=lambda: dict.fromkeys(Progress, 0))
+    overdue: list[MeasureReport] = field(default_factory=list)
+    contacts: list = field(default_factory=list)
+
+    @property
+    def outstanding(self) -> int:
+        return sum(self.counts[progress] for progress in OUTSTANDING)
+
+
+def progress_by_ministry(reports: list[MeasureReport], contacts_by_ministry: dict[int, list],
+                         on: date | None = None) -> list[MinistryProgress]:
+    """Group a round's reports by lead ministry, so every report is counted exactly once."""
+    rows: dict[int, MinistryProgress] = {}
+    for report in reports:
+        lead = report.measure.lead_ministry
+        row = rows.setdefault(
+            lead.id, MinistryProgress(lead, contacts=contacts_by_ministry.get(lead.id, []))
+        )
+        row.counts[progress_of(report)] += 1
+        if is_overdue(report, on):
+            row.overdue.append(report)
+    return sorted(rows.values(), key=lambda row: (row.ministry.position, row.ministry.abbreviation))
