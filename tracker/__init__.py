@@ -43,6 +43,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.public.views import blueprint as public
 
     app.register_blueprint(public)
+    from tracker.export.views import blueprint as export
+    app.register_blueprint(export)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -55,6 +57,8 @@ def register_commands(app: Flask) -> None:
     from tracker.plan.cli import seed_command
 
     app.cli.add_command(seed_command)
+    from tracker.export.cli import report_command
+    app.cli.add_command(report_command)
 
 
 def select_locale() -> str:
