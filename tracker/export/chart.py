@@ -78,4 +78,7 @@ def chart_alt_text(summary: StatusSummary) -> str:
         return ", ".join(f"{values[status]} {status.label.lower()}" for status in STATUS_ORDER)
 
     per_area = "; ".join(f"{area.name}: {counts(area.counts)}" for area in summary.areas)
-    return f"Stolpediagram over antall tiltak per område og status. {per_area}. Totalt: {counts(summary.totals)}."
+    return (
+        f"Stolpediagram over antall tiltak per område og status. {per_area}. "
+        f"Totalt: {counts(summary.totals)}."
+    )

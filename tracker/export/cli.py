@@ -14,11 +14,14 @@ from tracker.text import N_
 
 
 @click.command("report")
-@click.option("--round", "slug", required=True, help="Rapporteringsrundens kortnavn, f.eks. midtveis-2025.")
+@click.option("--round", "slug", required=True,
+              help="Rapporteringsrundens kortnavn, f.eks. midtveis-2025.")
 @click.option("--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="Hvor .docx-filen skal skrives.")
-@click.option("--draft", is_flag=True, help="Utkast: ta med tekster som ikke er godkjent, merket UTKAST.")
-@click.option("--changes", is_flag=True, help="Ta med vedlegg med endringer siden forrige publiserte runde.")
+@click.option("--draft", is_flag=True,
+              help="Utkast: ta med tekster som ikke er godkjent, merket UTKAST.")
+@click.option("--changes", is_flag=True,
+              help="Ta med vedlegg med endringer siden forrige publiserte runde.")
 @click.option("--no-chart", is_flag=True, help="Uten diagram (tabellen har de samme tallene).")
 def report_command(slug: str, output: str, draft: bool, changes: bool, no_chart: bool) -> None:
     """Lag midtveisrapporten som Word-dokument (DOCX)."""
@@ -42,7 +45,8 @@ def report_command(slug: str, output: str, draft: bool, changes: bool, no_chart:
     os.replace(handle.name, output)
     if not no_chart and not report.chart_included:
         click.echo(N_("Diagrammet kunne ikke lages; rapporten har tallene i tabellen."), err=True)
-    click.echo(N_("Skrev %(path)s (%(size)d kB).") % {"path": output, "size": len(report.content) // 1024})
+    size = len(report.content) // 1024
+    click.echo(N_("Skrev %(path)s (%(size)d kB).") % {"path": output, "size": size})
 
 
 def _current_umask() -> int:

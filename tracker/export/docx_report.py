@@ -186,10 +186,15 @@ class _ReportBuilder:
         self.section_end.addprevious(element)
         paragraph = DocxParagraph(element, self.document._body)
         if style != "Normal":
-            paragraph.style = self.styles[style]
+            self.set_style(paragraph, style)
         if text:
             _add_text(paragraph, text)
         return paragraph
+
+    def set_style(self, paragraph: DocxParagraph, style: str) -> None:
+        # Straight to w:pStyle: python-docx's setter searches every style for the default one
+        # on each call, which made a 5,000-measure report quadratic in practice.
+        paragraph._p.style = self.styles[style].style_id
 
     def heading(self, text: str, level: int, *, new_page: bool = False) -> DocxParagraph:
         paragraph = self.paragraph(xml_safe(text, single_line=True), f"Heading {level}")
@@ -236,7 +241,7 @@ class _ReportBuilder:
         for index, (cell, value, width) in enumerate(zip(row.cells, values, self.widths)):
             cell.width = width
             paragraph = cell.paragraphs[0]
-            paragraph.style = self.styles["Table Text"]
+            self.set_style(paragraph, "Table Text")
             _add_text(paragraph, xml_safe(value, single_line=True), bold=bold or header)
             if align_right_from is not None and index >= align_right_from:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -280,7 +285,7 @@ class _ReportBuilder:
         _field_begin(first, r'TOC \o "1-2" \h \z \u')
         paragraphs = [first] + [self.paragraph(style=f"toc {level}") for level, _ in entries[1:]]
         for paragraph, (level, text) in zip(paragraphs, entries):
-            paragraph.style = self.styles[f"toc {level}"]
+            self.set_style(paragraph, f"toc {level}")
             paragraph.add_run(text)
         _field_end(paragraphs[-1])
 
@@ -316,7 +321,8 @@ class _ReportBuilder:
                            "List Bullet")
 
     def _overview_heading(self) -> str:
-        return N_("Oversikt over status for tiltak pr. %(date)s") % {"date": norwegian_date(self.data.as_of)}
+        as_of = norwegian_date(self.data.as_of)
+        return N_("Oversikt over status for tiltak pr. %(date)s") % {"date": as_of}
 
     def summary(self, chart_png: bytes | None) -> None:
         data, summary = self.data, self.data.summary
@@ -468,15 +474,21 @@ def _add_text(paragraph: DocxParagraph, text: str, *, bold: bool = False) -> Non
     last = 0
     for match in narrative.URL.finditer(text):
         if match.start() > last:
-            paragraph.add_run(text[last:match.start()]).bold = bold or None
+            _add_run(paragraph, text[last:match.start()], bold)
         _add_hyperlink(paragraph, match.group(0))
         last = match.end()
     if last < len(text):
-        paragraph.add_run(text[last:]).bold = bold or None
+        _add_run(paragraph, text[last:], bold)
     if _starts_right_to_left(text):
         paragraph._p.get_or_add_pPr().insert_element_before(
             OxmlElement("w:bidi"), *_PPR_AFTER_BIDI
         )
+
+
+def _add_run(paragraph: DocxParagraph, text: str, bold: bool) -> None:
+    run = paragraph.add_run(text)
+    if bold:  # setting False or None would still add an empty w:rPr to every run
+        run.bold = True
 
 
 _PPR_AFTER_BIDI = (
@@ -566,7 +578,9 @@ class _ListNumbering:
             self.abstract_ids[kind] = self._add_abstract(number_format, text)
 
     def _add_abstract(self, number_format: str, text: str) -> int:
-        existing = [int(a.get(qn("w:abstractNumId"))) for a in self.numbering.findall(qn("w:abstractNum"))]
+        existing = [
+            int(a.get(qn("w:abstractNumId"))) for a in self.numbering.findall(qn("w:abstractNum"))
+        ]
         abstract_id = max(existing, default=-1) + 1
         abstract = parse_xml(
             f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'

@@ -12,5 +12,7 @@ class ReportDownloadForm(FlaskForm):
         ],
         default="final",
     )
-    include_changes = BooleanField(lazy_gettext("Ta med vedlegg med endringer siden forrige publiserte runde"))
+    include_changes = BooleanField(
+        lazy_gettext("Ta med vedlegg med endringer siden forrige publiserte runde")
+    )
     submit = SubmitField(lazy_gettext("Last ned rapport (Word)"))

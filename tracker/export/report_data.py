@@ -156,7 +156,11 @@ def _changes_since_previous(
     for measure_id, entry in sorted(entries.items(), key=lambda item: item[1].number):
         old = before.get(measure_id)
         old_status = Status(old.status) if old else None
-        narrative_changed = entry.status is not None and (old is None or old.narrative != entry.narrative)
+        narrative_changed = entry.status is not None and (
+            old is None or old.narrative != entry.narrative
+        )
         if old_status != entry.status or narrative_changed:
-            changes.append(MeasureChange(entry.number, entry.title, old_status, entry.status, narrative_changed))
+            changes.append(
+                MeasureChange(entry.number, entry.title, old_status, entry.status, narrative_changed)
+            )
     return ChangesSincePrevious(previous.title, previous.as_of, tuple(changes))
