@@ -30,6 +30,8 @@ class Case:
     data: Callable[[World], dict] = lambda world: {}
     world: dict = field(default_factory=dict)
     changed: Callable[[World], bool] | None = None  # for an allowed POST: did its change happen?
+    # For an allowed request whose outcome is the response itself (a download), not a change.
+    delivered: Callable[[object], bool] | None = None
 
 
 def report_path(suffix=""):
@@ -88,7 +90,14 @@ CASES = [
     Case("new password", "POST", user_path("/nytt-passord"), {"admin"},
          changed=lambda w: fresh(w.other_contact).password_hash != w.other_contact_hash),
     Case("audit log", "GET", lambda w: "/admin/logg", {"admin"}),
+    Case("report download page", "GET", lambda w: "/koordinator/rapport/", {"coordinator"}),
+    Case("download report", "POST", lambda w: "/koordinator/rapport/status-2026", {"coordinator"},
+         data=lambda w: {"mode": "draft"},
+         delivered=lambda response: response.data.startswith(b"PK")
+         and "wordprocessingml" in response.content_type),
 ]
+# Routes anyone may use: the public site, open data, health check, and signing in and out.
+OPEN_BLUEPRINTS = {"public", "open_data", "health", "auth", "static"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -106,7 +115,9 @@ def test_route_answers_each_role_and_refusals_change_nothing(web, app, sign_in, 
 
     if role in case.allowed:
         assert response.status_code == case.ok_status, response.get_data(as_text=True)[:2000]
-        if case.method == "GET":
+        if case.delivered:
+            assert case.delivered(response), f"{case.name} did not deliver"
+        if case.method == "GET" or case.delivered:
             assert snapshot() == before
         else:
             assert case.changed(world), f"{case.name} did not happen"
@@ -116,6 +127,20 @@ def test_route_answers_each_role_and_refusals_change_nothing(web, app, sign_in, 
         if role == "anonymous":
             assert response.location.startswith("/logg-inn?next=")
         assert snapshot() == before
+
+
+def test_every_route_behind_sign_in_is_in_the_matrix(app):
+    world = build_world()
+    adapter = app.url_map.bind("localhost")
+    covered = {(adapter.match(case.path(world), method=case.method)[0], case.method) for case in CASES}
+    guarded = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] not in OPEN_BLUEPRINTS
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert ("export.download", "POST") in guarded  # the rule set is really read from the app
+    assert guarded - covered == set()
 
 
 POSTS = [case for case in CASES if case.method == "POST"]

@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.admin.views import blueprint as admin
     from tracker.auth.views import blueprint as auth
+    from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
@@ -55,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting)
     app.register_blueprint(admin)
     app.register_blueprint(health)
+    app.register_blueprint(export)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -80,6 +82,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_command
     from tracker.data.cli import data_cli
+    from tracker.export.cli import report_command
     from tracker.plan.cli import seed_command
     from tracker.reporting.cli import rounds_command
 
@@ -87,6 +90,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(data_cli)
     app.cli.add_command(users_command)
     app.cli.add_command(rounds_command)
+    app.cli.add_command(report_command)
 
 
 def select_locale() -> str:

@@ -1,0 +1,55 @@
+"""``flask --app wsgi report --round SLUG --output PATH [--draft] [--changes] [--no-chart]``.
+
+Messages are marked with N_ and written in Norwegian: gettext needs a request to pick a locale.
+"""
+import os
+import tempfile
+
+import click
+
+from tracker.export.midterm import export_midterm_report
+from tracker.export.queries import exportable_rounds
+from tracker.reporting.queries import get_round
+from tracker.text import N_
+
+
+@click.command("report")
+@click.option("--round", "slug", required=True,
+              help="Rapporteringsrundens kortnavn, f.eks. midtveis-2025.")
+@click.option("--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Hvor .docx-filen skal skrives.")
+@click.option("--draft", is_flag=True,
+              help="Utkast: ta med tekster som ikke er godkjent, merket UTKAST.")
+@click.option("--changes", is_flag=True,
+              help="Ta med vedlegg med endringer siden forrige publiserte runde.")
+@click.option("--no-chart", is_flag=True, help="Uten diagram (tabellen har de samme tallene).")
+def report_command(slug: str, output: str, draft: bool, changes: bool, no_chart: bool) -> None:
+    """Lag midtveisrapporten som Word-dokument (DOCX)."""
+    reporting_round = get_round(slug)
+    if reporting_round is None:
+        known = ", ".join(r.slug for r in exportable_rounds()) or N_("ingen")
+        raise click.ClickException(
+            N_("Fant ingen rapporteringsrunde med kortnavnet «%(slug)s». Kjente runder: %(known)s.")
+            % {"slug": slug, "known": known}
+        )
+    directory = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(directory):
+        raise click.ClickException(N_("Mappen %(directory)s finnes ikke.") % {"directory": directory})
+    report = export_midterm_report(
+        reporting_round, draft=draft, include_changes=changes, with_chart=not no_chart
+    )
+    # Written beside the target and renamed, so a half-written file never replaces a good one.
+    with tempfile.NamedTemporaryFile(dir=directory, suffix=".docx.part", delete=False) as handle:
+        handle.write(report.content)
+    os.chmod(handle.name, 0o666 & ~_current_umask())  # a temporary file is private; a report is not
+    os.replace(handle.name, output)
+    if not no_chart and not report.chart_included:
+        click.echo(N_("Diagrammet kunne ikke lages; rapporten har tallene i tabellen."), err=True)
+    size = len(report.content) // 1024
+    click.echo(N_("Skrev %(path)s (%(size)d kB).") % {"path": output, "size": size})
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

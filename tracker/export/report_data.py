@@ -1,0 +1,166 @@
+"""Collect everything the midterm report shows, as plain frozen data (no ORM objects leak out).
+
+The builder (``docx_report``) and the benchmark work on these dataclasses only, so the document
+can be built, tested and timed without a database. Collecting issues a fixed number of queries,
+whatever the number of measures.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tracker.export.queries import previous_published_round
+from tracker.measures.queries import areas_with_measures
+from tracker.ministries.queries import ministries_with_measures
+from tracker.reporting.models import MeasureReport, ReportingRound
+from tracker.reporting.queries import (
+    PUBLIC_REVIEW_STATES, StatusSummary, reports_by_measure, status_summary,
+)
+from tracker.reporting.states import ReviewState, Status
+from tracker.text import N_
+
+# The plan is not a row in the database (there is only one); its name is the app's identity.
+PLAN_TITLE = N_("Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027")
+PLAN_PERIOD = "2024–2027"
+REPORT_AUTHOR = N_("Arbeids- og inkluderingsdepartementet")
+# A draft report shows every text a contact person has saved, whatever its review state.
+DRAFT_REVIEW_STATES = tuple(ReviewState)
+NOT_REPORTED = N_("Ikke rapportert")
+
+
+@dataclass(frozen=True)
+class MinistryRef:
+    abbreviation: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MeasureEntry:
+    number: int
+    title: str
+    description: str
+    ministries: tuple[MinistryRef, ...]  # lead first
+    status: Status | None  # None: no report in the review states this report includes
+    narrative: str
+    review_state: ReviewState | None = None
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label if self.status else NOT_REPORTED
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    key: str
+    name: str
+    measures: tuple[MeasureEntry, ...]
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    number: int
+    title: str
+    old_status: Status | None
+    new_status: Status | None
+    narrative_changed: bool
+
+
+@dataclass(frozen=True)
+class ChangesSincePrevious:
+    """The appendix: what changed since the previous published round (None: there was none)."""
+
+    previous_title: str | None
+    previous_as_of: date | None
+    changes: tuple[MeasureChange, ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    plan_title: str
+    plan_period: str
+    author: str
+    round_title: str
+    round_slug: str
+    as_of: date
+    intro: str
+    generated_on: date
+    draft: bool
+    ministries: tuple[MinistryRef, ...]
+    summary: StatusSummary
+    areas: tuple[AreaSection, ...]
+    changes: ChangesSincePrevious | None = None
+
+    @property
+    def measure_count(self) -> int:
+        return sum(len(area.measures) for area in self.areas)
+
+    @property
+    def unreported_count(self) -> int:
+        """Measures in the plan without a report in this report's review states."""
+        return self.measure_count - self.summary.total
+
+
+def collect_report_data(
+    reporting_round: ReportingRound,
+    *,
+    draft: bool = False,
+    include_changes: bool = False,
+    generated_on: date | None = None,
+) -> ReportData:
+    review_states = DRAFT_REVIEW_STATES if draft else PUBLIC_REVIEW_STATES
+    reports = reports_by_measure(reporting_round, review_states)
+    entries: dict[int, MeasureEntry] = {}  # by measure id, for the comparison with another round
+    sections = []
+    for area in areas_with_measures():
+        for measure in area.measures:
+            entries[measure.id] = _measure_entry(measure, reports.get(measure.id))
+        sections.append(
+            AreaSection(area.key, area.name, tuple(entries[measure.id] for measure in area.measures))
+        )
+    return ReportData(
+        plan_title=PLAN_TITLE,
+        plan_period=PLAN_PERIOD,
+        author=REPORT_AUTHOR,
+        round_title=reporting_round.title,
+        round_slug=reporting_round.slug,
+        as_of=reporting_round.as_of,
+        intro=reporting_round.intro or "",
+        generated_on=generated_on or datetime.now(ZoneInfo("Europe/Oslo")).date(),
+        draft=draft,
+        ministries=tuple(MinistryRef(m.abbreviation, m.name) for m in ministries_with_measures()),
+        summary=status_summary(reporting_round, review_states),
+        areas=tuple(sections),
+        changes=_changes_since_previous(reporting_round, entries) if include_changes else None,
+    )
+
+
+def _measure_entry(measure, report: MeasureReport | None) -> MeasureEntry:
+    return MeasureEntry(
+        number=measure.number,
+        title=measure.title,
+        description=measure.description,
+        ministries=tuple(MinistryRef(m.abbreviation, m.name) for m in measure.ministries),
+        status=Status(report.status) if report else None,
+        narrative=(report.narrative or "") if report else "",
+        review_state=ReviewState(report.review_state) if report else None,
+    )
+
+
+def _changes_since_previous(
+    reporting_round: ReportingRound, entries: dict[int, MeasureEntry]
+) -> ChangesSincePrevious:
+    previous = previous_published_round(reporting_round)
+    if previous is None:
+        return ChangesSincePrevious(previous_title=None, previous_as_of=None, changes=())
+    before = reports_by_measure(previous, PUBLIC_REVIEW_STATES)  # what the public saw then
+    changes = []
+    for measure_id, entry in sorted(entries.items(), key=lambda item: item[1].number):
+        old = before.get(measure_id)
+        old_status = Status(old.status) if old else None
+        narrative_changed = entry.status is not None and (
+            old is None or old.narrative != entry.narrative
+        )
+        if old_status != entry.status or narrative_changed:
+            changes.append(
+                MeasureChange(entry.number, entry.title, old_status, entry.status, narrative_changed)
+            )
+    return ChangesSincePrevious(previous.title, previous.as_of, tuple(changes))
