@@ -1,7 +1,6 @@
 """The coordinator's download page and the report command."""
 import re
 
-from flask import g
 
 from tests.docx_reading import headings, open_docx, paragraph_texts
 from tests.factories import UserFactory
@@ -86,11 +85,7 @@ def test_unknown_round_is_404(seeded, client, login):
 def _valid_token_in_session(client, login) -> str:
     """A CSRF token this client's session accepts (fetched while signed in as coordinator)."""
     _coordinator(login)
-    token = _csrf_token(client.get("/koordinator/rapport/").get_data(as_text=True))
-    # Requests in a test share the fixture's app context, where Flask-Login caches the user it
-    # loaded; forget it so the next request loads whoever the session names now.
-    g.pop("_login_user", None)
-    return token
+    return _csrf_token(client.get("/koordinator/rapport/").get_data(as_text=True))
 
 
 def test_contact_person_gets_403_on_page_and_download(seeded, client, login):
