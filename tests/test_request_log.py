@@ -46,3 +46,12 @@ def test_log_leaves_out_form_bodies_query_strings_and_unsafe_request_ids(app, cl
     assert line["path"] == "/test-sign-in" and line["status"] == 200
     assert "hemmelig" not in output
     assert "script" not in output and line["request_id"] != "<script>"
+
+
+def test_a_request_refused_by_the_csrf_check_is_timed_too(client, capsys):
+    capsys.readouterr()
+    response = client.post("/logg-inn", data={"email": "a@b.no", "password": "x"})
+    [line] = request_lines(capsys.readouterr().out)
+    assert response.status_code == 400
+    assert line["status"] == 400
+    assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0

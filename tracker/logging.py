@@ -34,7 +34,9 @@ def init_app(app: Flask) -> None:
         logger.addHandler(StdoutHandler())
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    app.before_request(start_request)
+    # First of all hooks: CSRF checks and cached public pages answer from earlier hooks, and
+    # their requests must be timed too.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
     app.after_request(log_request)
 
 
