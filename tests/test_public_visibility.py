@@ -82,7 +82,8 @@ def test_unpublished_text_appears_on_no_public_page_and_in_no_open_data(client, 
     # The search finds nothing, the unpublished round has no files, and the count stays honest.
     assert "Ingen tiltak passer filteret." in pages[f"/tiltak?q={UNAPPROVED_WORDS}"]
     assert client.get(f"/data/{SECRET.lower()}-runde/tiltak.json").status_code == 404
-    assert "Av totalt 47 tiltak er" in pages["/"]
+    assert "Av totalt 50 tiltak er" in pages["/"]
+    assert "3 tiltak har ingen publisert status i denne runden." in pages["/"]
 
 
 def test_unapproved_reports_show_as_not_reported(client, seeded):

@@ -334,7 +334,6 @@ class _ReportBuilder:
                 % {"count": data.unreported_count}
             )
         self.heading(N_("Status per område"), 2)
-        measures_per_area = {area.key: len(area.measures) for area in data.areas}
         show_unreported = data.unreported_count > 0
         columns = [N_("Område")] + [status.label for status in STATUS_ORDER]
         columns += [N_("Ikke rapportert")] if show_unreported else []
@@ -344,9 +343,8 @@ class _ReportBuilder:
         self.row(table, columns, header=True, align_right_from=1)
         for area in summary.areas:
             counts = [area.counts[status] for status in STATUS_ORDER]
-            unreported = [measures_per_area.get(area.key, 0) - area.total] if show_unreported else []
-            total = area.total + sum(unreported)
-            self.row(table, [area.name] + [str(n) for n in counts + unreported + [total]],
+            unreported = [area.unreported] if show_unreported else []
+            self.row(table, [area.name] + [str(n) for n in counts + unreported + [area.measure_count]],
                      align_right_from=1)
         totals = [summary.totals[status] for status in STATUS_ORDER]
         totals += [data.unreported_count] if show_unreported else []

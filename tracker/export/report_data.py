@@ -91,12 +91,12 @@ class ReportData:
 
     @property
     def measure_count(self) -> int:
-        return sum(len(area.measures) for area in self.areas)
+        return self.summary.measure_count
 
     @property
     def unreported_count(self) -> int:
         """Measures in the plan without a report in this report's review states."""
-        return self.measure_count - self.summary.total
+        return self.summary.unreported
 
 
 def collect_report_data(

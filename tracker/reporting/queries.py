@@ -2,7 +2,7 @@
 count through these functions, so their numbers cannot disagree."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure
@@ -56,10 +56,18 @@ class AreaCounts:
     name: str
     name_en: str
     counts: dict[Status, int]
+    # Measures of the area with no report in the counted review states (e.g. not approved
+    # when the round was published): they belong to no status, but still to the plan.
+    unreported: int = 0
 
     @property
     def total(self) -> int:
+        """Measures with a counted status."""
         return sum(self.counts.values())
+
+    @property
+    def measure_count(self) -> int:
+        return self.total + self.unreported
 
 
 @dataclass(frozen=True)
@@ -71,34 +79,55 @@ class StatusSummary:
 
     @property
     def total(self) -> int:
+        """Measures with a counted status."""
         return sum(self.totals.values())
 
+    @property
+    def unreported(self) -> int:
+        return sum(area.unreported for area in self.areas)
+
+    @property
+    def measure_count(self) -> int:
+        """Every measure in the plan, reported or not."""
+        return self.total + self.unreported
+
     def percentage(self, status: Status) -> int:
-        return round(100 * self.totals[status] / self.total) if self.total else 0
+        """Share of all the plan's measures, so unreported ones are not hidden."""
+        return round(100 * self.totals[status] / self.measure_count) if self.measure_count else 0
 
 
 def status_summary(
     reporting_round: ReportingRound, review_states=PUBLIC_REVIEW_STATES
 ) -> StatusSummary:
-    """Counts per area × status for a round, computed in the database (two queries)."""
+    """Counts per area × status for a round, computed in the database (two queries).
+
+    Every measure is counted once: under its report's status, or as unreported when the round
+    has no report for it in ``review_states``.
+    """
+    counted_report = and_(
+        MeasureReport.measure_id == Measure.id,
+        MeasureReport.round_id == reporting_round.id,
+        MeasureReport.review_state.in_(review_states),
+    )
     rows = db.session.execute(
-        select(Measure.area_id, MeasureReport.status, func.count())
-        .join(MeasureReport, MeasureReport.measure_id == Measure.id)
-        .where(
-            MeasureReport.round_id == reporting_round.id,
-            MeasureReport.review_state.in_(review_states),
-        )
+        select(Measure.area_id, MeasureReport.status, func.count(Measure.id))
+        .outerjoin(MeasureReport, counted_report)
         .group_by(Measure.area_id, MeasureReport.status)
     ).all()
-    by_area: dict[int, dict[Status, int]] = {}
+    counts: dict[int, dict[Status, int]] = {}
+    unreported: dict[int, int] = {}
     for area_id, status, count in rows:
-        by_area.setdefault(area_id, dict.fromkeys(STATUS_ORDER, 0))[Status(status)] = count
+        if status is None:
+            unreported[area_id] = count
+        else:
+            counts.setdefault(area_id, dict.fromkeys(STATUS_ORDER, 0))[Status(status)] = count
     areas = [
         AreaCounts(
             key=area.key,
             name=area.name,
             name_en=area.name_en,
-            counts=by_area.get(area.id, dict.fromkeys(STATUS_ORDER, 0)),
+            counts=counts.get(area.id, dict.fromkeys(STATUS_ORDER, 0)),
+            unreported=unreported.get(area.id, 0),
         )
         for area in db.session.scalars(select(Area).order_by(Area.position))
     ]
