@@ -12,6 +12,7 @@ from tracker import narrative
 from tracker.export.chart import render_png, status_figure
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
+from tracker.plan.queries import current_plan
 from tracker.reporting.queries import get_round
 
 STATUS_LABELS = {"completed": "Gjennomført", "in_progress": "Pågående", "not_started": "Ikke igangsatt"}
@@ -183,3 +184,12 @@ def _block_styles(block) -> list[str]:
 
 def _flatten(lists):
     return [item for sub in lists for item in sub]
+
+
+def test_title_page_takes_the_plan_title_and_period_from_the_database(seeded):
+    plan = current_plan()
+    plan.title, plan.period = "Handlingsplan – revidert utgave", "2024–2028"
+    data = collect_report_data(get_round("midtveis-2025"), generated_on=GENERATED_ON)
+    texts = paragraph_texts(open_docx(build_midterm_report(data)))[:6]
+    assert texts[0] == "Handlingsplan – revidert utgave"
+    assert any("2024–2028" in text for text in texts)

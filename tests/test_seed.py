@@ -9,6 +9,7 @@ from tests.factories import UserFactory
 from tracker.extensions import db
 from tracker.models import Area, Measure, MeasureReport, Ministry, ReportRevision, Responsibility
 from tracker.plan.loader import load_plan
+from tracker.plan.queries import current_plan
 from tracker.reporting.models import ReportingRound
 from tracker.reporting.queries import latest_published_round, status_summary
 from tracker.reporting.states import ReviewState, Status
@@ -197,3 +198,24 @@ def test_changing_responsible_ministries_replaces_them_in_order(seeded, plan_dat
     db.session.expire_all()
     measure = db.session.scalar(select(Measure).where(Measure.number == 1))
     assert [m.abbreviation for m in measure.ministries] == ["KD", "AID"]
+
+
+def test_seed_stores_the_plan_and_a_changed_file_updates_it(seeded, plan_data):
+    plan = current_plan()
+    assert (plan.title, plan.period, plan.launched) == (
+        plan_data["plan"]["title"], plan_data["plan"]["period"], plan_data["plan"]["launched"],
+    )
+    data = copy.deepcopy(plan_data)
+    data["plan"]["title"] = "Handlingsplan mot rasisme og diskriminering – revidert"
+    result = load_plan(db.session, data)
+    db.session.commit()
+    assert result.updated == {"plan": 1}
+    assert current_plan().title == "Handlingsplan mot rasisme og diskriminering – revidert"
+
+
+def test_a_plan_period_that_is_not_text_is_refused(seeded, runner, plan_data, tmp_path):
+    data = broken(plan_data, lambda d: d["plan"].update(period=2024))
+    result = runner.invoke(args=["seed", write(tmp_path, data)])
+    assert result.exit_code != 0
+    assert "plan: feltet «period» må være tekst" in result.output
+    assert current_plan().period == plan_data["plan"]["period"]

@@ -3,9 +3,10 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import Ministry
+from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 
 __all__ = [
     "Area", "AuditEvent", "Measure", "MeasureReport", "Ministry", "ReportRevision",
-    "ReportingRound", "Responsibility", "Role", "User",
+    "Plan", "ReportingRound", "Responsibility", "Role", "User",
 ]

@@ -16,9 +16,11 @@ from tracker.reporting.queries import (
     PUBLIC_REVIEW_STATES, StatusSummary, reports_by_measure, status_summary,
 )
 from tracker.reporting.states import ReviewState, Status
+from tracker.plan.queries import current_plan
 from tracker.text import N_
 
-# The plan is not a row in the database (there is only one); its name is the app's identity.
+# The plan's text comes from the seed file (tracker.plan.models.Plan); these stand in for a
+# database that holds measures but no plan row (one built by hand, or from factories).
 PLAN_TITLE = N_("Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027")
 PLAN_PERIOD = "2024–2027"
 REPORT_AUTHOR = N_("Arbeids- og inkluderingsdepartementet")
@@ -110,6 +112,7 @@ def collect_report_data(
     reports = reports_by_measure(reporting_round, review_states)
     entries: dict[int, MeasureEntry] = {}  # by measure id, for the comparison with another round
     sections = []
+    plan = current_plan()
     for area in areas_with_measures():
         for measure in area.measures:
             entries[measure.id] = _measure_entry(measure, reports.get(measure.id))
@@ -117,8 +120,8 @@ def collect_report_data(
             AreaSection(area.key, area.name, tuple(entries[measure.id] for measure in area.measures))
         )
     return ReportData(
-        plan_title=PLAN_TITLE,
-        plan_period=PLAN_PERIOD,
+        plan_title=plan.title if plan else PLAN_TITLE,
+        plan_period=plan.period if plan else PLAN_PERIOD,
         author=REPORT_AUTHOR,
         round_title=reporting_round.title,
         round_slug=reporting_round.slug,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import Ministry
+from tracker.plan.models import Plan
 from tracker.plan.validation import PlanValidationError, validate_plan
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.states import ReviewState, RoundState, Status
@@ -38,6 +39,7 @@ def load_plan(session: Session, data: dict) -> LoadResult:
     if problems:
         raise PlanValidationError(problems)
     result = LoadResult()
+    _load_plan_text(session, data["plan"], result)
     areas = _load_keyed(session, Area, "key", data["areas"], ("name", "name_en"), result, "areas")
     ministries = _load_keyed(
         session, Ministry, "abbreviation", data["ministries"], ("name",), result, "ministries"
@@ -47,6 +49,16 @@ def load_plan(session: Session, data: dict) -> LoadResult:
         _load_round(session, round_data, measures, result)
     session.flush()
     return result
+
+
+def _load_plan_text(session, item: dict, result: LoadResult) -> None:
+    values = {"title": item["title"], "period": item.get("period", ""), "launched": item.get("launched", "")}
+    plan = session.get(Plan, 1)
+    if plan is None:
+        session.add(Plan(id=1, **values))
+        result.count(result.created, "plan")
+    elif _update(plan, values):
+        result.count(result.updated, "plan")
 
 
 def _update(obj, values: dict) -> bool:

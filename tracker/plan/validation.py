@@ -11,6 +11,7 @@ from sqlalchemy import Column
 from tracker.data.validation import Invalid, column_value
 from tracker.measures.models import Area, Measure
 from tracker.ministries.models import Ministry
+from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.states import Status
 
@@ -51,8 +52,15 @@ def validate_plan(data) -> list[PlanProblem]:
         return [PlanProblem("filen", "toppnivået må være et JSON-objekt")]
 
     plan = data.get("plan")
-    if not isinstance(plan, dict) or not _text(plan.get("title")):
-        problem("plan", "feltet «title» mangler eller er tomt")
+    if not isinstance(plan, dict):
+        problem("plan", "må være et JSON-objekt med feltet «title»")
+    else:
+        for field_name, optional in (("title", False), ("period", True), ("launched", True)):
+            if optional and field_name not in plan:
+                continue
+            reason = _text_problem(plan.get(field_name), Plan.__table__.c[field_name], may_be_empty=optional)
+            if reason:
+                problem("plan", f"feltet «{field_name}» {reason}")
 
     area_keys = _check_named_list(data, "areas", "key", ("name", "name_en"), "område", problem)
     ministry_abbreviations = _check_named_list(
