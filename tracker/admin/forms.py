@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from tracker.auth.forms import validate_new_password
 from tracker.auth.models import ROLE_LABELS, Role
 
 NO_MINISTRY = ""
@@ -49,7 +50,7 @@ class UserCreateForm(UserEditForm):
     )
     password = PasswordField(
         _l("Passord"),
-        validators=[Optional(), Length(min=12, max=1000, message=_l("Passordet må ha minst 12 tegn."))],
+        validators=[Optional(), validate_new_password],
         description=_l("La feltet stå tomt for å lage et tilfeldig passord som vises én gang."),
         render_kw={"autocomplete": "new-password"},
     )
