@@ -5,6 +5,7 @@ save through the real HTTP forms, and the consistency check of reports against t
 Everything listens on 127.0.0.1 only, on free ports, in a temporary directory.
 """
 import glob
+import json
 import os
 import random
 import re
@@ -240,15 +241,17 @@ class Gunicorn:
             time.sleep(0.005)
         return None
 
-    def request_statuses(self) -> Counter:
-        """Status codes of every request the app logged (one JSON line each)."""
+    def request_log(self) -> list[dict]:
+        """Every request the app logged (its JSON lines on stdout)."""
         self._stdout.flush()
-        statuses = Counter()
+        entries = []
         for line in self.stdout_path.read_text().splitlines():
-            match = re.search(r'"status": (\d{3})', line)
-            if match and '"event": "request"' in line:
-                statuses[int(match.group(1))] += 1
-        return statuses
+            if line.startswith("{") and '"event": "request"' in line:
+                entries.append(json.loads(line))
+        return entries
+
+    def request_statuses(self) -> Counter:
+        return Counter(entry["status"] for entry in self.request_log())
 
     def stop(self) -> None:
         if self.process.poll() is None:

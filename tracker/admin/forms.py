@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from tracker.auth.forms import validate_new_password
+from tracker.auth.forms import clean_field, validate_new_password
 from tracker.auth.models import ROLE_LABELS, Role
 
 NO_MINISTRY = ""
@@ -15,7 +15,7 @@ def role_choices():
 
 
 class UserEditForm(FlaskForm):
-    name = StringField(_l("Navn"), validators=[Length(max=200, message=_l("Navnet er for langt."))])
+    name = StringField(_l("Navn"), filters=[clean_field], validators=[Length(max=200, message=_l("Navnet er for langt."))])
     role = SelectField(_l("Rolle"), choices=role_choices, validate_choice=False)
     ministry = SelectField(
         _l("Departement"), validate_choice=False,
@@ -41,7 +41,7 @@ class UserEditForm(FlaskForm):
 
 class UserCreateForm(UserEditForm):
     email = EmailField(
-        _l("E-postadresse"),
+        _l("E-postadresse"), filters=[clean_field],
         validators=[
             DataRequired(_l("Skriv e-postadressen.")),
             Length(max=254, message=_l("E-postadressen er for lang.")),

@@ -4,11 +4,17 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from tracker.auth.passwords import password_problem
+from tracker.narrative import clean_text
+
+
+def clean_field(value):
+    """Pasted text without control characters (PostgreSQL refuses NUL in text), or None."""
+    return clean_text(value) if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("E-postadresse"),
+        _l("E-postadresse"), filters=[clean_field],
         validators=[DataRequired(_l("Skriv e-postadressen din.")), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
