@@ -3,8 +3,8 @@
 
     .venv/bin/python bench/bench_load.py [--duration 60] [--contacts 20] [--readers 8]
 
-1. creates a fresh PostgreSQL database on 127.0.0.1 (BENCH_POSTGRES_URL, default the shared
-   server's `test` database as the template for the URL), migrates it, seeds the plan, opens a
+1. creates a fresh database on the PostgreSQL server on 127.0.0.1 (BENCH_POSTGRES_URL, as for
+   bench_public.py), migrates it, seeds the plan, opens a
    round and creates the contact persons, two per ministry; each saves the measures their
    ministry shares with other ministries first, so several people save the same reports;
 2. starts gunicorn with the project's gunicorn.conf.py (production settings, JSON request log);
@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,31 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_public import create_database, drop_database  # noqa: E402  (fresh database on 127.0.0.1)
 from tests.live_stack import Gunicorn, SaveLog, check_reports, prepare_database, run_contact_persons  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results-load.md"
-PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
-
-
-def create_database() -> tuple[str, str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"tracker_load_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name, make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(name: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def start_wrk(url: str, duration: int, connections: int) -> subprocess.Popen:
@@ -100,7 +78,8 @@ def durations_by_kind(app_log: list[dict]) -> list[tuple[str, int, float, float]
     rows = []
     for kind, values in by_kind.items():
         values.sort()
-        rows.append((kind, len(values), statistics.median(values), values[min(len(values) - 1, int(len(values) * 0.99))]))
+        p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+        rows.append((kind, len(values), statistics.median(values), p99))
     return sorted(rows, key=lambda row: -row[1])
 
 
@@ -144,6 +123,7 @@ def main() -> int:
 
     saves = log.outcomes["stored"] + log.outcomes["conflict"]
     other = {outcome: count for outcome, count in log.outcomes.items() if outcome not in ("stored", "conflict")}
+    sent = saves + sum(other.values())
     server_errors = sum(count for status, count in app_statuses.items() if status >= 500) + crashes
     shared = {number: versions for number, versions in consistency.stored_versions.items() if versions}
     expected = {number: len(log.told("stored", number)) for number in shared}
@@ -171,7 +151,7 @@ def main() -> int:
         f"| contact persons | {args.contacts} |",
         f"| reports saved | {len(shared)}, {sum(n > 1 for n in people_on.values())} of them by several people "
         f"(up to {max(people_on.values(), default=0)} on one) |",
-        f"| saves sent | {saves + sum(other.values())} in {elapsed:.0f} s ({(saves + sum(other.values())) / elapsed:.1f}/s) |",
+        f"| saves sent | {sent} in {elapsed:.0f} s ({sent / elapsed:.1f}/s) |",
         f"| stored (302) | {log.outcomes['stored']} |",
         f"| conflict (409, the conflict page) | {log.outcomes['conflict']} |",
         f"| anything else | {sum(other.values())} {other if other else ''} |",
@@ -198,7 +178,8 @@ def main() -> int:
         "",
         "| request | count | median | p99 |",
         "|---|---:|---:|---:|",
-        *(f"| {kind} | {count:,} | {median:.1f} ms | {p99:.1f} ms |" for kind, count, median, p99 in durations_by_kind(app_log)[:8]),
+        *(f"| {kind} | {count:,} | {median:.1f} ms | {p99:.1f} ms |"
+          for kind, count, median, p99 in durations_by_kind(app_log)[:8]),
         "",
         "## The database afterwards",
         "",
