@@ -2,15 +2,14 @@
 import secrets
 from dataclasses import dataclass
 
-from flask import has_request_context, request
 from flask_babel import lazy_gettext, ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.audit.operations import record_event
+from tracker.audit.operations import client_address, record_event
 from tracker.auth.models import Role, User
 from tracker.auth.passwords import password_problem
 from tracker.auth.queries import get_user_by_email, normalise_email
-from tracker.auth.throttle import failure_delay, throttle_for
+from tracker.auth.throttle import FAILED_SIGN_IN, SUCCESSFUL_SIGN_IN, failure_delay, throttle_for
 from tracker.extensions import db
 from tracker.ministries.models import Ministry
 from tracker.timeutil import utcnow
@@ -101,13 +100,13 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
     A wrong current password counts as a failed sign-in for throttling, so a session left open
     on a shared machine cannot be used to guess the password either.
     """
-    remote_addr = (request.remote_addr or "")[:64] if has_request_context() else ""
+    remote_addr = client_address()
     now = utcnow()
     throttle = throttle_for(user.email, remote_addr, now)
     if throttle.locked_until is not None:
         raise WrongCurrentPassword(locked_message(throttle.remaining_minutes(now)))
     if not check_password_hash(user.password_hash, current_password):
-        record_event("login_failed", email=user.email, details={"form": "change_password"})
+        record_event(FAILED_SIGN_IN, email=user.email, details={"form": "change_password"})
         raise WrongCurrentPassword(lazy_gettext("Passordet er ikke riktig."))
     check_password_rules(new_password)
     if check_password_hash(user.password_hash, new_password):
@@ -169,7 +168,7 @@ class SignIn:
 def authenticate(email: str, password: str) -> SignIn:
     """Check the credentials, unless throttling refuses the attempt. Records it in the audit log."""
     typed = normalise_email(email)[:254]
-    remote_addr = (request.remote_addr or "")[:64] if has_request_context() else ""
+    remote_addr = client_address()
     now = utcnow()
     throttle = throttle_for(typed, remote_addr, now)
     if throttle.locked_until is not None:
@@ -181,7 +180,7 @@ def authenticate(email: str, password: str) -> SignIn:
     password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, password)
     if user is None or not password_ok:
         delay = failure_delay(throttle.recent_failures + 1)
-        record_event("login_failed", email=typed, details={"delay_seconds": delay} if delay else {})
+        record_event(FAILED_SIGN_IN, email=typed, details={"delay_seconds": delay} if delay else {})
         after = throttle_for(typed, remote_addr, now)
         if after.locked_until is not None:
             record_event("login_locked", email=typed,
@@ -191,5 +190,5 @@ def authenticate(email: str, password: str) -> SignIn:
     if not user.active:
         record_event("login_refused_inactive", user=user)
         return SignIn(user=user)
-    record_event("login", user=user)
+    record_event(SUCCESSFUL_SIGN_IN, user=user)
     return SignIn(user=user)

@@ -26,8 +26,8 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.timeutil import utcnow
 
-FAILED = "login_failed"
-SUCCEEDED = "login"
+FAILED_SIGN_IN = "login_failed"
+SUCCESSFUL_SIGN_IN = "login"
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def throttle_for(email: str, remote_addr: str, now: datetime | None = None) -> T
     since = now - window - lock
 
     last_success = db.session.scalar(
-        select(func.max(AuditEvent.created_at)).where(AuditEvent.event == SUCCEEDED,
+        select(func.max(AuditEvent.created_at)).where(AuditEvent.event == SUCCESSFUL_SIGN_IN,
                                                        AuditEvent.email == email)
     )
     account_since = max(since, _aware(last_success)) if last_success else since
@@ -89,7 +89,7 @@ def _failure_times(condition, since: datetime) -> list[datetime]:
         _aware(moment)
         for moment in db.session.scalars(
             select(AuditEvent.created_at)
-            .where(AuditEvent.event == FAILED, condition, AuditEvent.created_at > since)
+            .where(AuditEvent.event == FAILED_SIGN_IN, condition, AuditEvent.created_at > since)
             .order_by(AuditEvent.created_at)
         )
     ]
