@@ -89,6 +89,8 @@ CASES = [
          changed=event_logged("user_reactivated")),
     Case("new password", "POST", user_path("/nytt-passord"), {"admin"},
          changed=lambda w: fresh(w.other_contact).password_hash != w.other_contact_hash),
+    Case("require new password", "POST", user_path("/krev-nytt-passord"), {"admin"}, ok_status=302,
+         changed=lambda w: fresh(w.other_contact).must_change_password is True),
     Case("audit log", "GET", lambda w: "/admin/logg", {"admin"}),
     Case("report download page", "GET", lambda w: "/koordinator/rapport/", {"coordinator"}),
     Case("download report", "POST", lambda w: "/koordinator/rapport/status-2026", {"coordinator"},

@@ -1,11 +1,11 @@
 """Error pages in Norwegian that say what happened and what to do, never how the code failed."""
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 
 # code → (heading, explanation). Anything else falls back to the generic page.
 ERROR_TEXTS = {
@@ -18,6 +18,10 @@ ERROR_TEXTS = {
           lazy_gettext("Siden finnes ikke, eller den er flyttet. Sjekk adressen, eller gå til forsiden.")),
     405: (lazy_gettext("Handlingen er ikke tillatt"),
           lazy_gettext("Siden kan ikke brukes på denne måten. Gå tilbake og prøv igjen fra skjemaet.")),
+    503: (lazy_gettext("Tjenesten er midlertidig utilgjengelig"),
+          lazy_gettext("Vi får ikke kontakt med databasen akkurat nå. Ingenting av det du har lagret "
+                       "tidligere er tapt. Vent litt og prøv igjen; det du skrev i et skjema, kan du "
+                       "sende på nytt med tilbakeknappen.")),
     500: (lazy_gettext("Noe gikk galt"),
           lazy_gettext("Det oppstod en feil hos oss. Ingenting av det du har lagret tidligere er tapt. "
                        "Prøv igjen om litt; hvis feilen vedvarer, ta kontakt med koordinatoren.")),
@@ -34,6 +38,9 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_internal_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    # Registered after Flask-SQLAlchemy's, so it runs first when the request ends.
+    app.teardown_appcontext(close_session_even_if_disconnected)
 
 
 def render_error(code: int, texts: tuple, headers=None):
@@ -55,10 +62,42 @@ def handle_http_error(error: HTTPException):
     return render_error(error.code, ERROR_TEXTS.get(error.code, GENERIC_TEXT), headers)
 
 
-def handle_internal_error(error):
-    # Flask has already logged the traceback; a failed transaction must not leak into the page.
+# Seconds a client should wait before trying again while the database is away (a restart).
+DATABASE_RETRY_AFTER = 5
+
+
+def handle_database_unavailable(error: OperationalError):
+    """The database did not answer (restarting, unreachable): a temporary state, so 503 with
+    Retry-After rather than 500. The next request gets a fresh connection from the pool."""
+    current_app.logger.warning(
+        "database unavailable (%s)", type(getattr(error, "orig", None) or error).__name__
+    )
+    _discard_failed_transaction()
+    # Without the database a signed-in user cannot be checked (their row would be re-read to
+    # render the menu): the page is shown as to anyone. Flask-Login keeps the user in g.
+    g._login_user = login_manager.anonymous_user()
+    return render_error(503, ERROR_TEXTS[503], {"Retry-After": str(DATABASE_RETRY_AFTER)})
+
+
+def _discard_failed_transaction() -> None:
     try:
         db.session.rollback()
     except SQLAlchemyError:
-        pass  # the connection is gone; the page must still be shown
+        # The connection is gone: drop it without another round trip, so that closing the
+        # session at the end of the request does not try (and fail) to roll back again.
+        db.session().invalidate()  # the Session itself: scoped_session does not proxy it
+
+
+def close_session_even_if_disconnected(exception=None) -> None:
+    """End the request's transaction. If the database went away meanwhile, the rollback that
+    closing does would fail after the answer was ready, and gunicorn would send a bare 500."""
+    try:
+        db.session.close()
+    except SQLAlchemyError:
+        db.session().invalidate()  # the Session itself: scoped_session does not proxy it
+
+
+def handle_internal_error(error):
+    # Flask has already logged the traceback; a failed transaction must not leak into the page.
+    _discard_failed_transaction()
     return render_error(500, ERROR_TEXTS[500])

@@ -11,6 +11,7 @@ import time
 import uuid
 
 from flask import Flask, g, request, session
+from sqlalchemy import inspect as sa_inspect
 
 REQUEST_LOGGER = "tracker.requests"
 # A request id set by the proxy is kept only if it is short and harmless to log.
@@ -68,6 +69,10 @@ def signed_in_user_id() -> int | None:
     """The signed-in user's id, without a database query (the database may be what failed)."""
     loaded = g.get("_login_user")  # set by Flask-Login once the request looked at current_user
     if loaded is not None:
-        return loaded.id if loaded.is_authenticated else None
+        if loaded.is_anonymous:
+            return None
+        # The id from the identity map: reading loaded.id after a commit would query again.
+        identity = sa_inspect(loaded).identity
+        return identity[0] if identity else None
     user_id = session.get("_user_id")
     return int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from tracker.auth.forms import clean_field, validate_new_password
 from tracker.auth.models import ROLE_LABELS, Role
 
 NO_MINISTRY = ""
@@ -14,7 +15,7 @@ def role_choices():
 
 
 class UserEditForm(FlaskForm):
-    name = StringField(_l("Navn"), validators=[Length(max=200, message=_l("Navnet er for langt."))])
+    name = StringField(_l("Navn"), filters=[clean_field], validators=[Length(max=200, message=_l("Navnet er for langt."))])
     role = SelectField(_l("Rolle"), choices=role_choices, validate_choice=False)
     ministry = SelectField(
         _l("Departement"), validate_choice=False,
@@ -40,7 +41,7 @@ class UserEditForm(FlaskForm):
 
 class UserCreateForm(UserEditForm):
     email = EmailField(
-        _l("E-postadresse"),
+        _l("E-postadresse"), filters=[clean_field],
         validators=[
             DataRequired(_l("Skriv e-postadressen.")),
             Length(max=254, message=_l("E-postadressen er for lang.")),
@@ -49,7 +50,7 @@ class UserCreateForm(UserEditForm):
     )
     password = PasswordField(
         _l("Passord"),
-        validators=[Optional(), Length(min=12, max=1000, message=_l("Passordet må ha minst 12 tegn."))],
+        validators=[Optional(), validate_new_password],
         description=_l("La feltet stå tomt for å lage et tilfeldig passord som vises én gang."),
         render_kw={"autocomplete": "new-password"},
     )

@@ -7,8 +7,8 @@ from tracker.admin.forms import NO_MINISTRY, UserCreateForm, UserEditForm
 from tracker.audit.queries import recent_events
 from tracker.auth.models import Role, User
 from tracker.auth.operations import (
-    AccountError, create_user, deactivate_user, generate_password, reactivate_user, set_password,
-    update_user,
+    AccountError, create_user, deactivate_user, generate_password, reactivate_user,
+    require_password_change, set_password, update_user,
 )
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
@@ -100,9 +100,18 @@ def reactivate(user_id: int):
 def new_password(user_id: int):
     user = _load_user(user_id)
     password = generate_password()
-    set_password(user, password, changed_by=current_user)
+    # The administrator has seen this password, so the user must replace it at once.
+    set_password(user, password, changed_by=current_user, must_change=True)
     db.session.commit()
     return render_template("admin/user_created.html", user=user, password=password, reset=True)
+
+
+@blueprint.post("/brukere/<int:user_id>/krev-nytt-passord")
+def force_password_change(user_id: int):
+    return _account_action(
+        user_id, require_password_change,
+        lambda user: _("%(email)s må velge et nytt passord ved neste innlogging.", email=user.email),
+    )
 
 
 @blueprint.get("/logg")

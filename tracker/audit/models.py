@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -11,6 +11,11 @@ class AuditEvent(db.Model):
     """A security-relevant event: sign-ins, failed sign-ins, approvals, publications."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # Sign-in throttling counts recent failures per e-mail and per address on every attempt.
+        Index("ix_audit_events_event_email_created_at", "event", "email", "created_at"),
+        Index("ix_audit_events_event_remote_addr_created_at", "event", "remote_addr", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

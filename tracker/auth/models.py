@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -48,6 +48,8 @@ class User(UserMixin, db.Model):
     )
     ministry_id: Mapped[int | None] = mapped_column(ForeignKey("ministries.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set by an administrator: the user must choose a new password before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     ministry: Mapped[Ministry | None] = relationship()

@@ -1,17 +1,20 @@
 """Writes about user accounts: create, change, deactivate, check a sign-in. Flush only."""
 import secrets
+from dataclasses import dataclass
 
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.audit.operations import record_event
+from tracker.audit.operations import client_address, record_event
 from tracker.auth.models import Role, User
+from tracker.auth.passwords import password_problem
 from tracker.auth.queries import get_user_by_email, normalise_email
+from tracker.auth.throttle import FAILED_SIGN_IN, SUCCESSFUL_SIGN_IN, failure_delay, throttle_for
 from tracker.extensions import db
 from tracker.ministries.models import Ministry
+from tracker.timeutil import utcnow
 
 HASH_METHOD = "scrypt"
-MINIMUM_PASSWORD_LENGTH = 12
 # Checked when the e-mail is unknown, so a wrong e-mail costs as much time as a wrong password.
 _UNKNOWN_USER_HASH = generate_password_hash("no-such-user", method=HASH_METHOD)
 
@@ -30,10 +33,9 @@ def generate_password() -> str:
 
 
 def check_password_rules(password: str) -> None:
-    if len(password) < MINIMUM_PASSWORD_LENGTH:
-        raise AccountError(
-            lazy_gettext("Passordet må ha minst %(n)d tegn.", n=MINIMUM_PASSWORD_LENGTH)
-        )
+    problem = password_problem(password)
+    if problem is not None:
+        raise AccountError(problem)
 
 
 def _ministry_for_role(role: Role, ministry: Ministry | None) -> Ministry | None:
@@ -77,11 +79,61 @@ def update_user(user: User, role: Role, ministry: Ministry | None, name: str, ch
                  details={"user_id": user.id, "before": before, "after": after})
 
 
-def set_password(user: User, password: str, changed_by: User | None = None) -> None:
+def set_password(
+    user: User, password: str, changed_by: User | None = None, must_change: bool = False
+) -> None:
+    """Set a password chosen by someone else; ``must_change`` makes the user replace it."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
+    user.must_change_password = must_change
     db.session.flush()
     record_event("password_set", user=changed_by, email=user.email, details={"user_id": user.id})
+
+
+class WrongCurrentPassword(AccountError):
+    """The password typed as the current one is not the user's."""
+
+
+def change_own_password(user: User, current_password: str, new_password: str) -> None:
+    """A signed-in user replaces their password; the current one must be typed first.
+
+    A wrong current password counts as a failed sign-in for throttling, so a session left open
+    on a shared machine cannot be used to guess the password either.
+    """
+    remote_addr = client_address()
+    now = utcnow()
+    throttle = throttle_for(user.email, remote_addr, now)
+    if throttle.locked_until is not None:
+        raise WrongCurrentPassword(locked_message(throttle.remaining_minutes(now)))
+    if not check_password_hash(user.password_hash, current_password):
+        record_event(FAILED_SIGN_IN, email=user.email, details={"form": "change_password"})
+        raise WrongCurrentPassword(lazy_gettext("Passordet er ikke riktig."))
+    check_password_rules(new_password)
+    if check_password_hash(user.password_hash, new_password):
+        raise AccountError(lazy_gettext("Det nye passordet må være et annet enn det du har nå."))
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    db.session.flush()
+    record_event("password_changed", user=user)
+
+
+def require_password_change(user: User, changed_by: User) -> None:
+    """Make ``user`` choose a new password at the next request, before anything else."""
+    user.must_change_password = True
+    db.session.flush()
+    record_event("password_change_required", user=changed_by, email=user.email,
+                 details={"user_id": user.id})
+
+
+def locked_message(minutes: int) -> str:
+    """The same words for every lock, whether or not the e-mail belongs to an account."""
+    return ngettext(
+        "For mange mislykkede forsøk på å logge inn. Vent %(num)d minutt og prøv igjen. "
+        "Har du glemt passordet, kontakt administratoren.",
+        "For mange mislykkede forsøk på å logge inn. Vent %(num)d minutter og prøv igjen. "
+        "Har du glemt passordet, kontakt administratoren.",
+        minutes,
+    )
 
 
 def deactivate_user(user: User, changed_by: User) -> None:
@@ -98,19 +150,45 @@ def reactivate_user(user: User, changed_by: User) -> None:
     record_event("user_reactivated", user=changed_by, email=user.email, details={"user_id": user.id})
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user these credentials belong to, or None. Records the attempt in the audit log.
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one sign-in attempt.
 
-    A deactivated user with the right password is returned, so the view can say why they
-    cannot sign in; the caller must check ``user.active``.
+    ``user`` is set for the right password (a deactivated user too, so the view can say why
+    they cannot sign in; the caller must check ``user.active``). ``delay`` is how long the view
+    holds the answer to a wrong password; ``locked_minutes`` is set when the attempt was refused
+    unchecked because of too many failures.
     """
-    user = get_user_by_email(email)
+
+    user: User | None = None
+    delay: float = 0.0
+    locked_minutes: int | None = None
+
+
+def authenticate(email: str, password: str) -> SignIn:
+    """Check the credentials, unless throttling refuses the attempt. Records it in the audit log."""
+    typed = normalise_email(email)[:254]
+    remote_addr = client_address()
+    now = utcnow()
+    throttle = throttle_for(typed, remote_addr, now)
+    if throttle.locked_until is not None:
+        # Refused before the password is looked at: the right one gets the same answer.
+        record_event("login_throttled", email=typed,
+                     details={"scope": throttle.scope, "locked_until": throttle.locked_until.isoformat()})
+        return SignIn(locked_minutes=throttle.remaining_minutes(now))
+    user = get_user_by_email(typed)
     password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, password)
     if user is None or not password_ok:
-        record_event("login_failed", email=normalise_email(email)[:254])
-        return None
+        delay = failure_delay(throttle.recent_failures + 1)
+        record_event(FAILED_SIGN_IN, email=typed, details={"delay_seconds": delay} if delay else {})
+        after = throttle_for(typed, remote_addr, now)
+        if after.locked_until is not None:
+            record_event("login_locked", email=typed,
+                         details={"scope": after.scope, "locked_until": after.locked_until.isoformat()})
+            return SignIn(locked_minutes=after.remaining_minutes(now))
+        return SignIn(delay=delay)
     if not user.active:
         record_event("login_refused_inactive", user=user)
-        return user
-    record_event("login", user=user)
-    return user
+        return SignIn(user=user)
+    record_event(SUCCESSFUL_SIGN_IN, user=user)
+    return SignIn(user=user)

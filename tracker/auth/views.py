@@ -1,14 +1,17 @@
-"""Sign-in and sign-out."""
+"""Sign-in (throttled), sign-out, and changing one's own password."""
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.audit.operations import record_event
-from tracker.auth.forms import LoginForm
+from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.models import Role
-from tracker.auth.operations import authenticate
+from tracker.auth.operations import (
+    AccountError, WrongCurrentPassword, authenticate, change_own_password, locked_message,
+)
 from tracker.extensions import db
 
 blueprint = Blueprint("auth", __name__)
@@ -21,13 +24,22 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        attempt = authenticate(form.email.data, form.password.data)
         db.session.commit()  # the audit entry is kept whatever the outcome
+        user = attempt.user
+        if attempt.locked_minutes is not None:
+            response = render_template("auth/login.html", form=form,
+                                       error=locked_message(attempt.locked_minutes))
+            return response, 429, {"Retry-After": str(attempt.locked_minutes * 60)}
         if user is not None and user.active:
             _start_new_session()
             session.permanent = True
             login_user(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")) or home_url(user))
+        # Committed first, so other workers count this failure while the answer waits.
+        time.sleep(attempt.delay)
         # One message for an unknown e-mail and a wrong password, so neither is revealed.
         error = (
             _("Kontoen din er deaktivert. Kontakt administratoren hvis du trenger tilgang.")
@@ -36,6 +48,40 @@ def login():
         )
     status = 401 if error else 400 if form.errors else 200
     return render_template("auth/login.html", form=form, error=error), status
+
+
+@blueprint.route("/konto/passord", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(current_user, form.current_password.data, form.new_password.data)
+        except WrongCurrentPassword as error:
+            db.session.commit()  # keep the failed attempt in the audit log
+            form.current_password.errors.append(str(error))
+        except AccountError as error:
+            db.session.rollback()
+            form.new_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Passordet er endret."), "success")
+            return redirect(home_url(current_user))
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+
+
+# What someone who must choose a new password may still reach: that page, sign-out, and files.
+ALLOWED_BEFORE_NEW_PASSWORD = {"auth.change_password", "auth.logout", "static", "health.healthz"}
+
+
+@blueprint.before_app_request
+def require_new_password():
+    """After an administrator forced a reset, every page leads to the change-password form."""
+    if request.endpoint in ALLOWED_BEFORE_NEW_PASSWORD or request.endpoint is None:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 @blueprint.post("/logg-ut")
