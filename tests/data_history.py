@@ -1,34 +1,14 @@
 """A database with a history worth moving: the plan, an open round, edits by people, audit events."""
 from datetime import datetime, timezone
 
-import factory
-
-from tests.factories import BaseFactory, ReportFactory, RoundFactory, UserFactory
 from sqlalchemy import select
 
+from tests.factories import AuditEventFactory, ReportFactory, RevisionFactory, RoundFactory, UserFactory
+
 from tracker.extensions import db
-from tracker.models import AuditEvent, Measure, ReportRevision, Role
+from tracker.models import Measure, Role
 from tracker.plan.loader import load_plan
 from tracker.reporting.states import ReviewState, Status
-
-
-class RevisionFactory(BaseFactory):
-    class Meta:
-        model = ReportRevision
-
-    action = "saved"
-    new_status = Status.IN_PROGRESS
-    new_narrative = "Arbeidet er i gang."
-    new_review_state = ReviewState.DRAFT
-
-
-class AuditEventFactory(BaseFactory):
-    class Meta:
-        model = AuditEvent
-
-    event = "sign_in"
-    remote_addr = "127.0.0.1"
-    details = factory.LazyFunction(dict)
 
 
 def build_history(plan_data: dict) -> None:

@@ -7,7 +7,8 @@ from werkzeug.security import generate_password_hash
 
 from tracker.extensions import db
 from tracker.models import (
-    Area, Measure, MeasureReport, Ministry, ReportingRound, Responsibility, Role, User,
+    Area, AuditEvent, Measure, MeasureReport, Ministry, ReportingRound, ReportRevision, Responsibility,
+    Role, User,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
 
@@ -92,3 +93,22 @@ class UserFactory(BaseFactory):
     role = Role.CONTACT
     ministry = factory.LazyAttribute(lambda user: MinistryFactory() if user.role == Role.CONTACT else None)
     active = True
+
+
+class RevisionFactory(BaseFactory):
+    class Meta:
+        model = ReportRevision
+
+    action = "saved"
+    new_status = Status.IN_PROGRESS
+    new_narrative = "Arbeidet er i gang."
+    new_review_state = ReviewState.DRAFT
+
+
+class AuditEventFactory(BaseFactory):
+    class Meta:
+        model = AuditEvent
+
+    event = "sign_in"
+    remote_addr = "127.0.0.1"
+    details = factory.LazyFunction(dict)
