@@ -8,7 +8,7 @@ bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-# The app writes one JSON line per request itself (tracker/logging.py); gunicorn's own access
+# The app writes one JSON line per request itself (tracker/request_log.py); gunicorn's own access
 # log would duplicate it in another format. Errors and worker events still go to stderr.
 accesslog = None
 errorlog = "-"

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench_public import create_database, drop_database  # noqa: E402  (fresh database on 127.0.0.1)
-from tests.live_stack import Gunicorn, SaveLog, check_reports, prepare_database, run_contact_persons  # noqa: E402
+from tests.support.live_stack import Gunicorn, SaveLog, check_reports, prepare_database, run_contact_persons  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results-load.md"
 

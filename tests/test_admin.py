@@ -4,7 +4,7 @@ import re
 from sqlalchemy import func, select
 
 from tests.test_reporting_forms import field_error
-from tests.workflow import audit_events, build_world, csrf_token, fresh, snapshot
+from tests.support.workflow import audit_events, build_world, csrf_token, fresh, snapshot
 from tracker.extensions import db
 from tracker.models import Role, User
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from tests.workflow import PASSWORD, audit_events, build_world, csrf_token, post_form, snapshot
+from tests.support.workflow import PASSWORD, audit_events, build_world, csrf_token, post_form, snapshot
 from tracker.extensions import db
 from tracker.models import Role, User
 

@@ -6,10 +6,10 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from tests.conftest import make_app
-from tests.data_history import build_history
-from tests.databases import fresh_postgres_database
+from tests.support.data_history import build_history
+from tests.support.databases import fresh_postgres_database
 from tests.factories import MeasureFactory
-from tracker.data.export import FORMAT_VERSION
+from tracker.backup.dump import FORMAT_VERSION
 from tracker.extensions import db
 from tracker.models import AuditEvent, Measure, MeasureReport, ReportRevision, User
 

@@ -2,7 +2,7 @@
 import re
 
 
-from tests.docx_reading import headings, open_docx, paragraph_texts
+from tests.support.docx_reading import headings, open_docx, paragraph_texts
 from tests.factories import UserFactory
 from tracker.auth.models import Role
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from docx.oxml.ns import qn
 
-from tests.docx_reading import measure_sections, open_docx, paragraph_texts, table_rows
+from tests.support.docx_reading import measure_sections, open_docx, paragraph_texts, table_rows
 from tests.factories import AreaFactory, MeasureFactory, ReportFactory, RoundFactory
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data

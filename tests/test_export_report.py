@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from docx.oxml.ns import qn
 
-from tests.docx_reading import (
+from tests.support.docx_reading import (
     headings, measure_sections, numbering_format, open_docx, paragraph_texts, repeats_header_row,
     table_rows,
 )

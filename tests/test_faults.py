@@ -19,7 +19,7 @@ from collections import Counter
 import pytest
 import requests
 
-from tests.live_stack import (
+from tests.support.live_stack import (
     ContactPerson, Gunicorn, PrivatePostgres, SaveLog, browser_session, check_reports, postgres_bin_dir,
     prepare_database, run_contact_persons,
 )

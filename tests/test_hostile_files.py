@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from tests.data_history import build_history
-from tracker.data.export import export_data
-from tracker.data.importer import ImportRefused, import_data, load_document
+from tests.support.data_history import build_history
+from tracker.backup.dump import export_data
+from tracker.backup.restore import ImportRefused, import_data, load_document
 from tracker.extensions import db
 from tracker.plan.loader import load_plan
 from tracker.plan.validation import PlanValidationError

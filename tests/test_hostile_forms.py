@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 from sqlalchemy import select, update
 
-from tests.workflow import build_world, csrf_token, fresh, snapshot
+from tests.support.workflow import build_world, csrf_token, fresh, snapshot
 from tracker.extensions import db
 from tracker.models import MeasureReport, ReportingRound, ReportRevision, User
 from tracker.narrative import INVALID, clean_text

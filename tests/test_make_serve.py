@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases import fresh_postgres_database
+from tests.support.databases import fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

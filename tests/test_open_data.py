@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tests.public_helpers import publish_second_round
+from tests.support.public_helpers import publish_second_round
 from tests.factories import RoundFactory
 from tracker.extensions import db
 from tracker.models import Measure, MeasureReport, ReportingRound

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from tests.test_reporting_forms import field_error
-from tests.workflow import PASSWORD, audit_events, build_world, csrf_token, fresh, snapshot
+from tests.support.workflow import PASSWORD, audit_events, build_world, csrf_token, fresh, snapshot
 from tracker.auth.passwords import common_passwords
 from tracker.extensions import db
 from tracker.models import User

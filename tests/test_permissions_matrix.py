@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 from sqlalchemy import select
 
-from tests.workflow import World, build_world, csrf_token, fresh, snapshot
+from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
 from tracker.extensions import db
 from tracker.models import AuditEvent, ReportingRound, User
 from tracker.reporting.states import ReviewState, RoundState

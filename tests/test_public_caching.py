@@ -3,7 +3,7 @@ import gzip
 
 import pytest
 
-from tests.public_helpers import publish_second_round
+from tests.support.public_helpers import publish_second_round
 from tracker.reporting.states import Status
 from tracker.templating import content_hash
 

@@ -3,7 +3,7 @@ import re
 from datetime import date
 
 from tests.factories import MeasureFactory, ReportFactory, RoundFactory
-from tests.public_helpers import measure, publish_second_round
+from tests.support.public_helpers import measure, publish_second_round
 from tracker.extensions import db
 from tracker.reporting.states import ReviewState, RoundState, Status
 

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from tests.public_helpers import load_synthetic_plan
+from tests.support.public_helpers import load_synthetic_plan
 from tracker.extensions import db
 
 # Rendering a page for the first time (per worker and data version); a cache hit costs one.

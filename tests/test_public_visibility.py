@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 from sqlalchemy import select
 
 from tests.factories import ReportFactory, RoundFactory
-from tests.public_helpers import measure
+from tests.support.public_helpers import measure
 from tracker.extensions import db
 from tracker.models import MeasureReport
 from tracker.reporting.states import ReviewState, RoundState, Status

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from tests.factories import ReportFactory, RoundFactory
-from tests.workflow import build_world, csrf_token, fresh, snapshot
+from tests.support.workflow import build_world, csrf_token, fresh, snapshot
 from tracker.extensions import db
 from tracker.reporting.states import ReviewState, RoundState, Status
 

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.workflow import audit_events, build_world, make_user
+from tests.support.workflow import audit_events, build_world, make_user
 from tracker.extensions import db
 from tracker.models import Measure, MeasureReport, ReportRevision, Role
 from tracker.reporting.operations import (

@@ -8,7 +8,7 @@ from sqlalchemy import event, func, select
 from tests.factories import MeasureFactory, ReportFactory
 from tests.test_reporting_forms import field_error, post_report, textarea_text
 from tests.conftest import RequestPerContextClient
-from tests.workflow import audit_events, build_world, csrf_token, fresh, make_user, snapshot
+from tests.support.workflow import audit_events, build_world, csrf_token, fresh, make_user, snapshot
 from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
 from tracker.models import Measure, MeasureReport, ReportingRound, Responsibility, Role

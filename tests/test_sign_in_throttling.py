@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.workflow import PASSWORD, audit_events, build_world, csrf_token
+from tests.support.workflow import PASSWORD, audit_events, build_world, csrf_token
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 

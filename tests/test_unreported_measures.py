@@ -2,7 +2,7 @@
 part of the plan, and the public page and the DOCX report say the same about them."""
 from sqlalchemy import select
 
-from tests.docx_reading import open_docx, paragraph_texts
+from tests.support.docx_reading import open_docx, paragraph_texts
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
 from tracker.extensions import db

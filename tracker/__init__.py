@@ -8,7 +8,8 @@ from sqlalchemy.engine import Engine
 from tracker.config import load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 
-PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+PROJECT_ROOT = os.path.dirname(PACKAGE_DIR)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -16,7 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=os.path.join(PROJECT_ROOT, "templates"),
-        static_folder=os.path.join(PROJECT_ROOT, "static"),
+        static_folder=os.path.join(PACKAGE_DIR, "static"),
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
@@ -35,7 +36,7 @@ def register_extensions(app: Flask) -> None:
     from tracker.auth import loader  # noqa: F401  (registers Flask-Login's user loader)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
+    migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -66,9 +67,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from tracker import logging as request_logging, security
+    from tracker import request_log, security
 
-    request_logging.init_app(app)
+    request_log.init_app(app)
     security.init_app(app)
 
 
@@ -81,7 +82,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_command
-    from tracker.data.cli import data_cli
+    from tracker.backup.cli import data_cli
     from tracker.export.cli import report_command
     from tracker.plan.cli import seed_command
     from tracker.reporting.cli import rounds_command

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.workflow import PASSWORD, make_user
+from tests.support.workflow import PASSWORD, make_user
 from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
 from tracker.models import Role

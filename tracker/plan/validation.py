@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import Column
 
-from tracker.data.validation import Invalid, column_value
+from tracker.backup.validation import Invalid, column_value
 from tracker.measures.models import Area, Measure
 from tracker.ministries.models import Ministry
 from tracker.plan.models import Plan

@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from tracker.data.export import FORMAT, FORMAT_VERSION, data_tables
+from tracker.backup.dump import FORMAT, FORMAT_VERSION, data_tables
 
 MAX_JSON_DEPTH = 32
 INTEGER_RANGES = (  # most specific first: BigInteger and SmallInteger are Integers too

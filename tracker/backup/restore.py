@@ -13,8 +13,8 @@ from sqlalchemy import Integer, delete, func, literal, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.data.export import data_tables, schema_revision
-from tracker.data.validation import parse_document
+from tracker.backup.dump import data_tables, schema_revision
+from tracker.backup.validation import parse_document
 
 MAX_PROBLEMS_SHOWN = 30
 

@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from tracker.data.export import consistent_snapshot, dumps, export_data, row_count
-from tracker.data.importer import ImportRefused, import_data, load_document
+from tracker.backup.dump import consistent_snapshot, dumps, export_data, row_count
+from tracker.backup.restore import ImportRefused, import_data, load_document
 from tracker.extensions import db
 
 data_cli = AppGroup("data", help="Eksport og import av alle data som én JSON-fil.")

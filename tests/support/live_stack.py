@@ -26,7 +26,7 @@ import requests
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PASSWORD = "lastprove-passord-2026"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -1,0 +1,1 @@
+"""Helpers the tests share: worlds of users and reports, throwaway databases, DOCX reading."""
