@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-deps db demo-users clean serve
+.PHONY: run test lint install system-deps db demo-users clean serve
 
 run: export TRACKER_ENV = development
 run: install db demo-users
@@ -24,6 +24,11 @@ serve: install
 
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Style and static checks (settings in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Compiled message catalogs are build output (.gitignore'd): made from the .po on install.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard tracker/translations/*/LC_MESSAGES/messages.po))

@@ -1,4 +1,5 @@
 """gunicorn settings for `make serve`. Every value can be overridden from the environment."""
+
 import multiprocessing
 import os
 

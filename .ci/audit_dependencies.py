@@ -7,6 +7,7 @@ available for each project's newest release only: a pin that is the newest relea
 exactly; an older pin cannot be, and is listed as not audited. Exit status: 1 if any pin has a
 known vulnerability, or if any pin could not be audited and REQUIRE_FULL_AUDIT=1.
 """
+
 import json
 import os
 import re
@@ -42,13 +43,23 @@ def main() -> int:
     name, version = pins()[0]
     if fetch(f"https://pypi.org/pypi/{name}/{version}/json") is not None:
         print("PyPI's per-release data answers: running pip-audit.")
-        return subprocess.call([
-            str(Path(sys.executable).with_name("pip-audit")), "--strict", "--progress-spinner", "off",
-            "--no-deps", "--disable-pip", "-r", str(CONSTRAINTS),
-        ])
-    print("pip-audit cannot run here: PyPI's per-release JSON (its vulnerability source) does not "
-          "answer from this machine, and api.osv.dev is not reachable. Using PyPI's project JSON, "
-          "which carries the same vulnerability data for each project's newest release.")
+        return subprocess.call(
+            [
+                str(Path(sys.executable).with_name("pip-audit")),
+                "--strict",
+                "--progress-spinner",
+                "off",
+                "--no-deps",
+                "--disable-pip",
+                "-r",
+                str(CONSTRAINTS),
+            ]
+        )
+    print(
+        "pip-audit cannot run here: PyPI's per-release JSON (its vulnerability source) does not "
+        "answer from this machine, and api.osv.dev is not reachable. Using PyPI's project JSON, "
+        "which carries the same vulnerability data for each project's newest release."
+    )
     vulnerable, not_audited, audited = [], [], 0
     for name, version in pins():
         project = fetch(f"https://pypi.org/pypi/{name}/json")
@@ -62,8 +73,10 @@ def main() -> int:
         audited += 1
         for vulnerability in project.get("vulnerabilities", []):
             if not vulnerability.get("withdrawn"):
-                vulnerable.append(f"{name}=={version}: {vulnerability['id']} "
-                                  f"(fixed in {', '.join(vulnerability.get('fixed_in', [])) or '?'})")
+                vulnerable.append(
+                    f"{name}=={version}: {vulnerability['id']} "
+                    f"(fixed in {', '.join(vulnerability.get('fixed_in', [])) or '?'})"
+                )
     print(f"Audited {audited} of {len(pins())} pins: {len(vulnerable)} with known vulnerabilities.")
     for line in vulnerable:
         print(f"  VULNERABLE {line}")

@@ -17,6 +17,7 @@
 5. writes bench/results-load.md, stops gunicorn and drops the database.
 Load only ever targets 127.0.0.1.
 """
+
 import argparse
 import os
 import re
@@ -28,23 +29,42 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench_public import create_database, drop_database  # noqa: E402  (fresh database on 127.0.0.1)
-from tests.support.live_stack import Gunicorn, SaveLog, check_reports, prepare_database, run_contact_persons  # noqa: E402
+
+from tests.support.live_stack import (
+    Gunicorn,
+    SaveLog,
+    check_reports,
+    prepare_database,
+    run_contact_persons,
+)  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results-load.md"
 
 
 def start_wrk(url: str, duration: int, connections: int) -> subprocess.Popen:
     return subprocess.Popen(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency",
-         "-H", "Accept-Encoding: gzip", url],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-H",
+            "Accept-Encoding: gzip",
+            url,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -55,7 +75,8 @@ def wrk_figures(output: str) -> dict:
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
     return {
-        "requests": requests_done, "rate": rate,
+        "requests": requests_done,
+        "rate": rate,
         "p99_ms": float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)],
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "none",
@@ -84,7 +105,9 @@ def durations_by_kind(app_log: list[dict]) -> list[tuple[str, int, float, float]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--contacts", type=int, default=20)
     parser.add_argument("--readers", type=int, default=8, help="wrk connections per public page")
@@ -100,7 +123,9 @@ def main() -> int:
         server = Gunicorn(db_url, workdir)
         workers = len(server.worker_pids())
         log, stop = SaveLog(), threading.Event()
-        readers = [start_wrk(server.base + path, args.duration, args.readers) for path in ("/", "/tiltak")]
+        readers = [
+            start_wrk(server.base + path, args.duration, args.readers) for path in ("/", "/tiltak")
+        ]
         started = time.monotonic()
         writers = run_contact_persons(server.base, scenario.people, log, stop)
         time.sleep(args.duration)
@@ -122,20 +147,27 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     saves = log.outcomes["stored"] + log.outcomes["conflict"]
-    other = {outcome: count for outcome, count in log.outcomes.items() if outcome not in ("stored", "conflict")}
+    other = {
+        outcome: count
+        for outcome, count in log.outcomes.items()
+        if outcome not in ("stored", "conflict")
+    }
     sent = saves + sum(other.values())
     server_errors = sum(count for status, count in app_statuses.items() if status >= 500) + crashes
-    shared = {number: versions for number, versions in consistency.stored_versions.items() if versions}
+    shared = {
+        number: versions for number, versions in consistency.stored_versions.items() if versions
+    }
     expected = {number: len(log.told("stored", number)) for number in shared}
-    people_on = {number: sum(number in measures for _, measures in scenario.people) for number in shared}
+    people_on = {
+        number: sum(number in measures for _, measures in scenario.people) for number in shared
+    }
     verdicts = {
         "zero 5xx answers": server_errors == 0 and all(p["non_2xx"] == 0 for p in public),
         "every save stored (302) or refused as a conflict (409)": not other,
         "stored versions per report = saves answered 302": expected == shared,
-        "database consistent (contiguous versions, current = latest revision, only sent text)":
-            not consistency.problems,
+        "database consistent (contiguous versions, current = latest revision, only sent text)": not consistency.problems,
     }
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Load test: contact persons saving while the public reads",
         "",
@@ -162,8 +194,10 @@ def main() -> int:
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for path, figures in zip(("/", "/tiltak"), public):
-        lines.append(f"| `{path}` | {args.readers} | {figures['requests']:,} | {figures['rate']:,.0f} | "
-                     f"{figures['p99_ms']:.1f} ms | {figures['non_2xx']} | {figures['socket_errors']} |")
+        lines.append(
+            f"| `{path}` | {args.readers} | {figures['requests']:,} | {figures['rate']:,.0f} | "
+            f"{figures['p99_ms']:.1f} ms | {figures['non_2xx']} | {figures['socket_errors']} |"
+        )
     lines += [
         "",
         "## Every answer the app gave (its JSON request log)",
@@ -178,8 +212,10 @@ def main() -> int:
         "",
         "| request | count | median | p99 |",
         "|---|---:|---:|---:|",
-        *(f"| {kind} | {count:,} | {median:.1f} ms | {p99:.1f} ms |"
-          for kind, count, median, p99 in durations_by_kind(app_log)[:8]),
+        *(
+            f"| {kind} | {count:,} | {median:.1f} ms | {p99:.1f} ms |"
+            for kind, count, median, p99 in durations_by_kind(app_log)[:8]
+        ),
         "",
         "## The database afterwards",
         "",
@@ -188,9 +224,13 @@ def main() -> int:
         "",
         "| measure | people saving it | versions stored | saves answered 302 |",
         "|---:|---:|---:|---:|",
-        *(f"| {number} | {people_on[number]} | {shared[number]} | {expected[number]} |" for number in sorted(shared)),
+        *(
+            f"| {number} | {people_on[number]} | {shared[number]} | {expected[number]} |"
+            for number in sorted(shared)
+        ),
         "",
-        "Problems found: " + ("none" if not consistency.problems else "; ".join(consistency.problems)),
+        "Problems found: "
+        + ("none" if not consistency.problems else "; ".join(consistency.problems)),
         "",
         "## Verdict",
         "",

@@ -11,6 +11,7 @@
 5. writes bench/results-public.md, then stops both servers and drops the database.
 Load only ever targets 127.0.0.1.
 """
+
 import argparse
 import os
 import re
@@ -22,7 +23,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,14 +62,30 @@ def fetch(url: str, gzip: bool = True) -> tuple[bytes, dict]:
 
 def run_wrk(url: str, duration: int, connections: int) -> dict:
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-H", "Accept-Encoding: gzip", url],
-        check=True, capture_output=True, text=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-H",
+            "Accept-Encoding: gzip",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
     p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", output)
-    return {"rate": rate, "p99_ms": p99_ms, "errors": errors.group(0) if errors else "none", "raw": output}
+    return {
+        "rate": rate,
+        "p99_ms": p99_ms,
+        "errors": errors.group(0) if errors else "none",
+        "raw": output,
+    }
 
 
 def create_database() -> tuple[str, str]:
@@ -124,7 +141,9 @@ http {{
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
@@ -134,24 +153,39 @@ def main() -> int:
 
     db_name, db_url = create_database()
     env = os.environ | {
-        "DATABASE_URL": db_url, "TRACKER_ENV": "production", "SECRET_KEY": uuid.uuid4().hex,
+        "DATABASE_URL": db_url,
+        "TRACKER_ENV": "production",
+        "SECRET_KEY": uuid.uuid4().hex,
     }
     workdir = Path(tempfile.mkdtemp(prefix="bench-public-"))
     workdir.chmod(0o755)  # nginx's worker processes may run as another user
     gunicorn = nginx = None
     try:
         flask = [str(BIN / "flask"), "--app", "wsgi"]
-        subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
         subprocess.run(flask + ["seed"], cwd=ROOT, env=env, check=True, capture_output=True)
 
         port = free_port()
         gunicorn = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", *GUNICORN_ARGS.split(), "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                *GUNICORN_ARGS.split(),
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         app_url = f"http://127.0.0.1:{port}"
         wait_for(app_url + "/")
-        subprocess.run(["wrk", "-t2", "-c32", "-d3s", app_url + "/"], check=True, capture_output=True)  # warm-up
+        subprocess.run(
+            ["wrk", "-t2", "-c32", "-d3s", app_url + "/"], check=True, capture_output=True
+        )  # warm-up
         ours = run_wrk(app_url + "/", args.duration, args.connections)
         transfer, parts = first_visit_bytes(app_url)
         page, _ = fetch(app_url + "/", gzip=False)
@@ -186,7 +220,7 @@ def report(ours: dict, ceiling: dict, transfer: int, parts: list, args) -> None:
     lines = [
         "# Public front page benchmark",
         "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPU cores, "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPU cores, "
         f"`wrk -t2 -c{args.connections} -d{args.duration}s` on `/` (seeded plan, PostgreSQL), "
         f"gunicorn `{GUNICORN_ARGS}`. Reproduce: `.venv/bin/python bench/bench_public.py`.",
         "",

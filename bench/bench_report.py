@@ -14,6 +14,7 @@ What is timed:
   and the process's maximum resident size.
 No assertions: the numbers are recorded, the targets stated beside them.
 """
+
 import copy
 import json
 import os
@@ -64,7 +65,9 @@ def synthetic_plan(size: int) -> dict:
 
 def app_with_plan(plan: dict, directory: str):
     path = os.path.join(directory, f"bench-{len(plan['measures'])}.sqlite")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+    )
     with app.app_context():
         upgrade()
         load_plan(db.session, plan)
@@ -108,19 +111,44 @@ def main() -> None:
         chart_only = warm_median(lambda: render_png(status_figure(_seeded_summary(seeded))))
         memory = peak_memory(lambda: through_database(seeded, chart=True))
         size_kb = len(through_database(seeded, chart=True)) // 1024
-        rows.append(("seeded plan, database path", 50, cold_plain, warm_plain, cold_chart, warm_chart, memory, size_kb))
+        rows.append(
+            (
+                "seeded plan, database path",
+                50,
+                cold_plain,
+                warm_plain,
+                cold_chart,
+                warm_chart,
+                memory,
+                size_kb,
+            )
+        )
 
         with seeded.app_context():
             template = collect_report_data(get_round("midtveis-2025"))
         for size in SIZES:
             data = synthetic_data(template, size)
-            builder_plain = warm_median(lambda: build_midterm_report(data)) if size <= 1_000 else timed(
-                lambda: build_midterm_report(data))
+            builder_plain = (
+                warm_median(lambda: build_midterm_report(data))
+                if size <= 1_000
+                else timed(lambda: build_midterm_report(data))
+            )
             png = render_png(status_figure(data.summary))
             builder_chart = timed(lambda: build_midterm_report(data, chart_png=png))
             memory = peak_memory(lambda: build_midterm_report(data))
             size_kb = len(build_midterm_report(data)) // 1024
-            rows.append((f"synthetic, dataclasses", size, None, builder_plain, None, builder_chart, memory, size_kb))
+            rows.append(
+                (
+                    "synthetic, dataclasses",
+                    size,
+                    None,
+                    builder_plain,
+                    None,
+                    builder_chart,
+                    memory,
+                    size_kb,
+                )
+            )
             cpu_start = time.process_time()
             build_midterm_report(data)
             scaling.append((size, builder_plain, time.process_time() - cpu_start))
@@ -132,8 +160,18 @@ def main() -> None:
             db_plain = timed(lambda: through_database(app, chart=False))
             db_chart = timed(lambda: through_database(app, chart=True))
             memory = peak_memory(lambda: through_database(app, chart=False))
-            rows.append((f"synthetic, database path (seeded in {load_seconds:.0f} s)", size, None, db_plain,
-                         None, db_chart, memory, size_kb))
+            rows.append(
+                (
+                    f"synthetic, database path (seeded in {load_seconds:.0f} s)",
+                    size,
+                    None,
+                    db_plain,
+                    None,
+                    db_chart,
+                    memory,
+                    size_kb,
+                )
+            )
     write_results(rows, chart_only, scaling)
 
 
@@ -149,7 +187,9 @@ def synthetic_data(template, size: int):
     area_of = {m.number: area.key for area in template.areas for m in area.measures}
     for number in range(1, size + 1):
         source = entries[(number - 1) % len(entries)]
-        per_area[area_of[source.number]].append(replace(source, number=number, title=f"{source.title} ({number})"))
+        per_area[area_of[source.number]].append(
+            replace(source, number=number, title=f"{source.title} ({number})")
+        )
     areas = tuple(replace(area, measures=tuple(per_area[area.key])) for area in template.areas)
     # The summary scales with the copies; only the builder is timed here, not the counting.
     factor = size / len(entries)
@@ -200,7 +240,9 @@ def write_results(rows, chart_only, scaling) -> None:
     ]
     for size, wall, cpu in scaling:
         relative = (cpu / size) / (base_cpu / base_size)
-        lines.append(f"| {size:,} | {wall:.2f} s | {cpu:.2f} s | {cpu / size * 1000:.2f} s | {relative:.2f}× |")
+        lines.append(
+            f"| {size:,} | {wall:.2f} s | {cpu:.2f} s | {cpu / size * 1000:.2f} s | {relative:.2f}× |"
+        )
     lines += [
         "",
         "Targets: 50 measures < 1 s without the chart and < 2 s with it once warm; 5,000 measures < 30 s; "

@@ -23,6 +23,7 @@ How the PDF text looks, and what this script relies on:
 Everything the heuristics get wrong is fixed in the explicit override tables
 below (each entry says why), and checked by the assertions at the end.
 """
+
 import json
 import os
 import re
@@ -63,9 +64,9 @@ EXTRA_MINISTRIES = {
 # Spellings in the "Ansvarlig departement" lines that differ from the standard
 # name, mapped explicitly (the text itself is NOT changed anywhere).
 MINISTRY_NAME_VARIANTS = {
-    "Kommunal- og distrikstdepartementet": "KDD",   # measure 42 (typo in source)
-    "Kommunal- og distriksdepartementet": "KDD",    # measure 45 (typo in source)
-    "Barne-, og familiedepartementet": "BFD",       # measure 45 (stray comma in source)
+    "Kommunal- og distrikstdepartementet": "KDD",  # measure 42 (typo in source)
+    "Kommunal- og distriksdepartementet": "KDD",  # measure 45 (typo in source)
+    "Barne-, og familiedepartementet": "BFD",  # measure 45 (stray comma in source)
 }
 
 # --------------------------------------------------------------------------
@@ -81,38 +82,69 @@ URL_PLACEMENT = {
     "https://www.nyinorge.no/": (4, "narrative", "Nettsiden Ny i Norge (nyinorge.no)"),
     # page bottom inside measure 7's narrative; the link is the course title the
     # description cites "(Mangfoldsrekruttering | Læringsplattformen (dfo.no))"
-    "https://laeringsplattformen.dfo.no/kursoversikt/mangfoldsrekruttering":
-        (7, "description", "Mangfoldsrekruttering | Læringsplattformen (dfo.no)"),
+    "https://laeringsplattformen.dfo.no/kursoversikt/mangfoldsrekruttering": (
+        7,
+        "description",
+        "Mangfoldsrekruttering | Læringsplattformen (dfo.no)",
+    ),
     # page bottom inside measure 9; linked text is measure 8's "kompetansepakke ... på MIKA.no"
-    "https://www.mika.no/kompetansepakker/": (8, "narrative", "kompetansepakke for mangfoldsrekruttering"),
+    "https://www.mika.no/kompetansepakker/": (
+        8,
+        "narrative",
+        "kompetansepakke for mangfoldsrekruttering",
+    ),
     # page bottom inside measure 13 (printed twice); the link is measure 12's
     # "Staten har lavest andel innvandrere (ssb.no)"
-    "https://www.ssb.no/arbeid-og-lonn/sysselsetting/artikler/staten-har-lavest-andel-innvandrere":
-        (12, "description", "Staten har lavest andel"),
+    "https://www.ssb.no/arbeid-og-lonn/sysselsetting/artikler/staten-har-lavest-andel-innvandrere": (
+        12,
+        "description",
+        "Staten har lavest andel",
+    ),
     # page bottom after measure 14; the NTNU/Rambøll study in measure 13's narrative
-    "https://www.mika.no/temaer/ledelse/mangfoldsledelse-rapport/?q=mangfoldsledelse":
-        (13, "narrative", "NTNU og Rambøll"),
+    "https://www.mika.no/temaer/ledelse/mangfoldsledelse-rapport/?q=mangfoldsledelse": (
+        13,
+        "narrative",
+        "NTNU og Rambøll",
+    ),
     # page bottom after measure 14; the "følgestudie" in measure 14's narrative
-    "https://www.imdi.no/tall-og-fakta/rapporter/evaluering-av-tiltak-for-okt-mangfold-i-arbeidslivet/":
-        (14, "narrative", "Rapporten ga kunnskap"),
+    "https://www.imdi.no/tall-og-fakta/rapporter/evaluering-av-tiltak-for-okt-mangfold-i-arbeidslivet/": (
+        14,
+        "narrative",
+        "Rapporten ga kunnskap",
+    ),
     # page bottom inside measure 16 (printed twice); the report named in measure 15's narrative
-    "https://www.imdi.no/contentassets/d1032d608ab344a8a5e183edfebea868/rapport-etnisk-mangfold-og-inkludering-i-arbeidslivet.pdf":
-        (15, "narrative", "Indikatorer, status og utvikling"),
+    "https://www.imdi.no/contentassets/d1032d608ab344a8a5e183edfebea868/rapport-etnisk-mangfold-og-inkludering-i-arbeidslivet.pdf": (
+        15,
+        "narrative",
+        "Indikatorer, status og utvikling",
+    ),
     # page bottom after measure 19; the NIFU study title in measure 19's narrative
-    "https://www.imdi.no/tall-og-fakta/rapporter/2024/forskjellsbehandling-diskriminering-og-rasisme-i-norsk-grunnskole/":
-        (19, "narrative", "Forskjellsbehandling, diskriminering og rasisme i norsk grunnskole"),
+    "https://www.imdi.no/tall-og-fakta/rapporter/2024/forskjellsbehandling-diskriminering-og-rasisme-i-norsk-grunnskole/": (
+        19,
+        "narrative",
+        "Forskjellsbehandling, diskriminering og rasisme i norsk grunnskole",
+    ),
     # page bottom inside measure 29; the report named in measure 28's narrative
-    "https://www.regjeringen.no/contentassets/6cb1ee5fee6e463c9a35f3b084d21306/soa-rapport-13-2024_bankenes-utlanspraksis.pdf":
-        (28, "narrative", "Rapport 13-2024"),
+    "https://www.regjeringen.no/contentassets/6cb1ee5fee6e463c9a35f3b084d21306/soa-rapport-13-2024_bankenes-utlanspraksis.pdf": (
+        28,
+        "narrative",
+        "Rapport 13-2024",
+    ),
     # page bottom inside measure 29; link target of the text "www.samiskeveivisere.no"
     # which is already written out in measure 29's description -> dropped as redundant
     "http://www.samiskeveivisere.no/": None,
     # page bottom inside measure 36; the grant announcement in measure 35's narrative
-    "https://www.imdi.no/tilskudd/tilskudd-offentlige-virksomheter-kommuner-og-fylkeskommuner/tilskudd-til-utvikling-av-kvalifiserings--og-integreringstiltak/":
-        (35, "narrative", "IMDi lyste ut tilskudd"),
+    "https://www.imdi.no/tilskudd/tilskudd-offentlige-virksomheter-kommuner-og-fylkeskommuner/tilskudd-til-utvikling-av-kvalifiserings--og-integreringstiltak/": (
+        35,
+        "narrative",
+        "IMDi lyste ut tilskudd",
+    ),
     # page bottom after measure 42 (printed twice); the course cited in measure 42's description
-    "https://laeringsplattformen.dfo.no/kursoversikt/e-laeringsprogram-om-samer-og-nasjonale-minoriteter":
-        (42, "description", "For mer informasjon:"),
+    "https://laeringsplattformen.dfo.no/kursoversikt/e-laeringsprogram-om-samer-og-nasjonale-minoriteter": (
+        42,
+        "description",
+        "For mer informasjon:",
+    ),
 }
 
 # Title choice where the overview table and the section heading differ.
@@ -150,12 +182,12 @@ PARA_SUPPRESS = {}
 # automatically below.
 EXTRA_NOTES = {
     19: "Tiltakets avsnitt oppgir «Arbeids- og inkluderingsdepartementet i samarbeid med "
-        "Kunnskapsdepartementet»; AID er ført opp som ledende departement, slik det også står "
-        "først i oversiktstabellen.",
+    "Kunnskapsdepartementet»; AID er ført opp som ledende departement, slik det også står "
+    "først i oversiktstabellen.",
     36: "Både oversiktstabellen og tiltakets avsnitt oppgir AID og KUD; AID, som er nevnt først, "
-        "er ført opp som ledende departement.",
+    "er ført opp som ledende departement.",
     42: "Tiltakets avsnitt staver departementet «Kommunal- og distrikstdepartementet»; tolket som "
-        "Kommunal- og distriktsdepartementet (KDD), i samsvar med oversiktstabellen.",
+    "Kommunal- og distriktsdepartementet (KDD), i samsvar med oversiktstabellen.",
 }
 
 
@@ -172,12 +204,12 @@ class Line:
     """One non-empty source line."""
 
     def __init__(self, no, raw):
-        self.no = no                      # 1-based line number in the source
+        self.no = no  # 1-based line number in the source
         self.raw = raw
         self.text = re.sub(r"\s+", " ", raw.strip())
         self.trailing = len(raw) - len(raw.rstrip(" "))
         self.page_start = raw.startswith(" ") and not raw.startswith("  ")
-        self.sep_after = False            # a whitespace-only line follows
+        self.sep_after = False  # a whitespace-only line follows
 
 
 def read_lines(path):
@@ -218,7 +250,7 @@ def join_lines(parts):
 # --------------------------------------------------------------------------
 BULLET_RE = re.compile(r"^(?:•|\uf0b7|\u25aa|\u2013|-|o)\s+(.*)$")
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
-SHORT_LIMIT = 80     # characters; text lines are ~75-97 characters wide
+SHORT_LIMIT = 80  # characters; text lines are ~75-97 characters wide
 
 
 def numbered_marker(text):
@@ -239,9 +271,9 @@ def build_blocks(lines, measure=None, field=None):
     their source numbering), items separated by a single "\n"."""
     force = PARA_FORCE.get((measure, field), [])
     suppress = PARA_SUPPRESS.get((measure, field), [])
-    blocks = []          # each: {"kind": "p"|"bullet"|"num", "parts": [...], "marker": str}
+    blocks = []  # each: {"kind": "p"|"bullet"|"num", "parts": [...], "marker": str}
     cur = None
-    list_state = None    # ("num"|"roman", last_number) while inside a numbered list
+    list_state = None  # ("num"|"roman", last_number) while inside a numbered list
     prev = None
     for ln in lines:
         t = ln.text
@@ -252,8 +284,11 @@ def build_blocks(lines, measure=None, field=None):
             if prev.trailing >= 2 and re.search(r"[.:?!»)]$", pt):
                 brk = True
             nxt_first = t.split(" ", 1)[0]
-            if (len(pt) + 1 + len(nxt_first) < SHORT_LIMIT and re.search(r"[.:?!»)]$", pt)
-                    and re.match(r"[A-ZÆØÅ0-9«•]", t)):
+            if (
+                len(pt) + 1 + len(nxt_first) < SHORT_LIMIT
+                and re.search(r"[.:?!»)]$", pt)
+                and re.match(r"[A-ZÆØÅ0-9«•]", t)
+            ):
                 brk = True
             if any(pt.endswith(s) for s in force):
                 brk = True
@@ -324,20 +359,26 @@ def parse(lines):
     i_table = next(i for i, t in enumerate(texts) if t.startswith("Nr. Tiltak Ansvarlig Status"))
     i_sections = texts.index("Tiltak: Arbeidsliv")
 
-    intro = build_blocks(body[i_intro + 1:i_dep])
+    intro = build_blocks(body[i_intro + 1 : i_dep])
 
     # -- ministries of the intro
     ministries = []
-    for ln in body[i_dep + 1:i_overview]:
+    for ln in body[i_dep + 1 : i_overview]:
         m = re.match(r"^•\s*(.+?)\s*\((\w+)\)$", ln.text)
         if m:
             ministries.append({"abbreviation": m.group(2), "name": m.group(1)})
 
-    overview_text = join_lines([ln.text for ln in body[i_overview + 1:i_table]])
-    m = re.search(r"totalt (\d+) tiltak.*?er (\d+) tiltak gjennomført, (\d+) er pågående og (\d+) er ikke",
-                  overview_text)
-    declared = {"total": int(m.group(1)), "completed": int(m.group(2)),
-                "in_progress": int(m.group(3)), "not_started": int(m.group(4))}
+    overview_text = join_lines([ln.text for ln in body[i_overview + 1 : i_table]])
+    m = re.search(
+        r"totalt (\d+) tiltak.*?er (\d+) tiltak gjennomført, (\d+) er pågående og (\d+) er ikke",
+        overview_text,
+    )
+    declared = {
+        "total": int(m.group(1)),
+        "completed": int(m.group(2)),
+        "in_progress": int(m.group(3)),
+        "not_started": int(m.group(4)),
+    }
 
     # -- overview table
     table = OrderedDict()
@@ -347,19 +388,31 @@ def parse(lines):
 
     def close_row(row):
         txt = join_lines(row["parts"])
-        mm = re.match(r"^(?P<title>.*?)\s+(?P<resp>" + ABBR_RE + r"(?:\s+og\s+" + ABBR_RE +
-                      r")?(?:\s+m\.fl\.)?)\s+(?P<status>" + STATUS_RE + r")$", txt)
+        mm = re.match(
+            r"^(?P<title>.*?)\s+(?P<resp>"
+            + ABBR_RE
+            + r"(?:\s+og\s+"
+            + ABBR_RE
+            + r")?(?:\s+m\.fl\.)?)\s+(?P<status>"
+            + STATUS_RE
+            + r")$",
+            txt,
+        )
         if not mm:
             sys.exit("cannot parse table row %d: %r" % (row["number"], txt))
         resp = mm.group("resp")
         abbrs = re.findall(ABBR_RE, resp.replace("m.fl.", ""))
         table[row["number"]] = {
-            "number": row["number"], "area": row["area"], "title": mm.group("title"),
-            "resp_text": resp, "ministries": abbrs, "mfl": "m.fl." in resp,
+            "number": row["number"],
+            "area": row["area"],
+            "title": mm.group("title"),
+            "resp_text": resp,
+            "ministries": abbrs,
+            "mfl": "m.fl." in resp,
             "status": mm.group("status"),
         }
 
-    for ln in body[i_table + 1:i_sections]:
+    for ln in body[i_table + 1 : i_sections]:
         t = ln.text
         if t in AREA_BY_NAME:
             area = AREA_BY_NAME[t]
@@ -389,19 +442,26 @@ def parse(lines):
             continue
         m = re.match(r"^(\d{1,2})\. (.+)$", t)
         if m and int(m.group(1)) == expected:
-            cur = {"number": expected, "area": area, "heading": [m.group(2)],
-                   "description": [], "resp": [], "status": None, "narrative": []}
+            cur = {
+                "number": expected,
+                "area": area,
+                "heading": [m.group(2)],
+                "description": [],
+                "resp": [],
+                "status": None,
+                "narrative": [],
+            }
             sections[expected] = cur
             expected += 1
             state = "heading"
             continue
         if state == "heading":
-            if re.match(r"^[a-zæøå]", t):          # heading continues on next line
+            if re.match(r"^[a-zæøå]", t):  # heading continues on next line
                 cur["heading"].append(t)
                 continue
             state = "description"
         if t.startswith("Ansvarlig departement:"):
-            cur["resp"].append(t[len("Ansvarlig departement:"):].strip())
+            cur["resp"].append(t[len("Ansvarlig departement:") :].strip())
             state = "resp"
             continue
         m = re.match(r"^Status: " + STATUS_RE + "$", t)
@@ -413,7 +473,7 @@ def parse(lines):
             state = "narrative"
             first = Line(ln.no, ln.raw)
             first.sep_after = ln.sep_after
-            first.text = t[len("Midtveisrapport:"):].strip()
+            first.text = t[len("Midtveisrapport:") :].strip()
             cur["narrative"].append(first)
             continue
         if state == "description":
@@ -505,18 +565,27 @@ def main():
         else:
             choice = TITLE_CHOICE.get(n)
             if choice is None:
-                sys.exit("title differs for %d without TITLE_CHOICE: %r vs %r" % (n, row["title"], heading))
+                sys.exit(
+                    "title differs for %d without TITLE_CHOICE: %r vs %r"
+                    % (n, row["title"], heading)
+                )
             title = heading if choice == "heading" else row["title"]
             disagreements.append((n, "title", row["title"], heading, title))
             if n == 45:
-                notes.append("Tittelen er avkortet i oversiktstabellen («%s»); den fullstendige "
-                             "tittelen fra tiltakets overskrift er brukt." % row["title"])
+                notes.append(
+                    "Tittelen er avkortet i oversiktstabellen («%s»); den fullstendige "
+                    "tittelen fra tiltakets overskrift er brukt." % row["title"]
+                )
             elif choice == "heading":
-                notes.append("Oversiktstabellen har tittelen «%s», mens tiltakets overskrift er «%s»; "
-                             "den fullstendige tittelen fra overskriften er brukt." % (row["title"], heading))
+                notes.append(
+                    "Oversiktstabellen har tittelen «%s», mens tiltakets overskrift er «%s»; "
+                    "den fullstendige tittelen fra overskriften er brukt." % (row["title"], heading)
+                )
             else:
-                notes.append("Oversiktstabellen har tittelen «%s», mens tiltakets overskrift er «%s»; "
-                             "oversiktstabellens tittel er brukt." % (row["title"], heading))
+                notes.append(
+                    "Oversiktstabellen har tittelen «%s», mens tiltakets overskrift er «%s»; "
+                    "oversiktstabellens tittel er brukt." % (row["title"], heading)
+                )
         # ministries
         resp_text = join_lines(sec["resp"])
         sec_min = ministries_from_section(resp_text)
@@ -530,31 +599,40 @@ def main():
         if set(row["ministries"]) != set(sec_min) or row["mfl"] or "m.fl." in resp_text:
             disagreements.append((n, "ministries", row["resp_text"], resp_text, ", ".join(mins)))
             if n == 45:
-                notes.append("Oversiktstabellen oppgir «KUD m.fl.»; tiltakets avsnitt nevner "
-                             "Kultur- og likestillingsdepartementet, Arbeids- og inkluderingsdepartementet, "
-                             "Barne- og familiedepartementet, Kunnskapsdepartementet og Kommunal- og "
-                             "distriktsdepartementet (skrevet «Barne-, og familiedepartementet» og "
-                             "«Kommunal- og distriksdepartementet»). Alle fem er ført opp, med KUD som "
-                             "ledende departement.")
+                notes.append(
+                    "Oversiktstabellen oppgir «KUD m.fl.»; tiltakets avsnitt nevner "
+                    "Kultur- og likestillingsdepartementet, Arbeids- og inkluderingsdepartementet, "
+                    "Barne- og familiedepartementet, Kunnskapsdepartementet og Kommunal- og "
+                    "distriktsdepartementet (skrevet «Barne-, og familiedepartementet» og "
+                    "«Kommunal- og distriksdepartementet»). Alle fem er ført opp, med KUD som "
+                    "ledende departement."
+                )
             elif n == 26:
-                notes.append("Oversiktstabellen oppgir KUD, mens tiltakets avsnitt oppgir "
-                             "«Kultur- og likestillingsdepartementet m.fl.» uten å si hvilke andre "
-                             "departementer som deltar; bare KUD er ført opp, som ledende departement.")
+                notes.append(
+                    "Oversiktstabellen oppgir KUD, mens tiltakets avsnitt oppgir "
+                    "«Kultur- og likestillingsdepartementet m.fl.» uten å si hvilke andre "
+                    "departementer som deltar; bare KUD er ført opp, som ledende departement."
+                )
             else:
                 extra = [a for a in sec_min if a not in row["ministries"]]
-                notes.append("Oversiktstabellen oppgir %s, mens tiltakets avsnitt oppgir «%s»; "
-                             "begge er ført opp, med %s som ledende departement."
-                             % (row["resp_text"], resp_text, mins[0]) if extra else
-                             "Oversiktstabellen oppgir %s, mens tiltakets avsnitt oppgir «%s»."
-                             % (row["resp_text"], resp_text))
+                notes.append(
+                    "Oversiktstabellen oppgir %s, mens tiltakets avsnitt oppgir «%s»; "
+                    "begge er ført opp, med %s som ledende departement."
+                    % (row["resp_text"], resp_text, mins[0])
+                    if extra
+                    else "Oversiktstabellen oppgir %s, mens tiltakets avsnitt oppgir «%s»."
+                    % (row["resp_text"], resp_text)
+                )
         for a in mins:
             assert a in known or a in EXTRA_MINISTRIES, (n, a)
         # status: the overview table is authoritative
         status = row["status"]
         if sec["status"] != row["status"]:
             disagreements.append((n, "status", row["status"], sec["status"], row["status"]))
-            notes.append("Oversiktstabellen oppgir status %s, mens tiltakets eget avsnitt oppgir %s; "
-                         "oversiktstabellens status er brukt." % (row["status"], sec["status"]))
+            notes.append(
+                "Oversiktstabellen oppgir status %s, mens tiltakets eget avsnitt oppgir %s; "
+                "oversiktstabellens status er brukt." % (row["status"], sec["status"])
+            )
         if n in EXTRA_NOTES:
             notes.append(EXTRA_NOTES[n])
         measures[n] = {
@@ -576,23 +654,25 @@ def main():
 
     out_measures = []
     for n, rec in measures.items():
-        out_measures.append({
-            "number": n,
-            "area": rec["area"],
-            "title": rec["title"],
-            "description": rec["description"],
-            "ministries": rec["ministries"],
-            "note": rec["note"],
-            "source_table": {
-                "title": rec["table_title"],
-                "responsible": rec["table_responsible"],
-                "status": [k for k, v in STATUS_KEYS.items() if v == rec["status"]][0],
-            },
-            "source_section": {
-                "responsible": rec["section_responsible"],
-                "status": [k for k, v in STATUS_KEYS.items() if v == rec["section_status"]][0],
-            },
-        })
+        out_measures.append(
+            {
+                "number": n,
+                "area": rec["area"],
+                "title": rec["title"],
+                "description": rec["description"],
+                "ministries": rec["ministries"],
+                "note": rec["note"],
+                "source_table": {
+                    "title": rec["table_title"],
+                    "responsible": rec["table_responsible"],
+                    "status": [k for k, v in STATUS_KEYS.items() if v == rec["status"]][0],
+                },
+                "source_section": {
+                    "responsible": rec["section_responsible"],
+                    "status": [k for k, v in STATUS_KEYS.items() if v == rec["section_status"]][0],
+                },
+            }
+        )
         reports.append({"measure": n, "status": rec["status"], "narrative": rec["narrative"]})
 
     data = {
@@ -605,14 +685,16 @@ def main():
         "areas": AREAS,
         "ministries": ministries,
         "measures": out_measures,
-        "rounds": [{
-            "slug": "midtveis-2025",
-            "title": "Midtveisrapport",
-            "as_of": "2025-06-01",
-            "published": True,
-            "intro": intro,
-            "reports": reports,
-        }],
+        "rounds": [
+            {
+                "slug": "midtveis-2025",
+                "title": "Midtveisrapport",
+                "as_of": "2025-06-01",
+                "published": True,
+                "intro": intro,
+                "reports": reports,
+            }
+        ],
     }
 
     check(data, declared)
@@ -628,8 +710,10 @@ def main():
     for a in AREAS:
         nums = [m["number"] for m in out_measures if m["area"] == a["key"]]
         cc = Counter(reports[k - 1]["status"] for k in nums)
-        print("  %-16s %2d  completed=%d in_progress=%d not_started=%d" % (
-            a["key"], len(nums), cc["completed"], cc["in_progress"], cc["not_started"]))
+        print(
+            "  %-16s %2d  completed=%d in_progress=%d not_started=%d"
+            % (a["key"], len(nums), cc["completed"], cc["in_progress"], cc["not_started"])
+        )
     print("disagreements:")
     for d in disagreements:
         print("  %2d %-10s table=%r section=%r -> %r" % d)

@@ -3,6 +3,7 @@
 The schema is built once per run with the real Alembic migrations, so every run also tests
 them; each test starts from empty tables.
 """
+
 import json
 import os
 import threading
@@ -153,7 +154,10 @@ def live_server(app):
 # Playwright drives Debian's Chromium; `playwright install` cannot download a browser here.
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium")}
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+    }
 
 
 # --- The reporting workflow's fixtures ------------------------------------------------------------

@@ -1,4 +1,5 @@
 """factory-boy factories for building rows in tests."""
+
 from datetime import date
 
 import factory
@@ -7,8 +8,16 @@ from werkzeug.security import generate_password_hash
 
 from tracker.extensions import db
 from tracker.models import (
-    Area, AuditEvent, Measure, MeasureReport, Ministry, ReportingRound, ReportRevision, Responsibility,
-    Role, User,
+    Area,
+    AuditEvent,
+    Measure,
+    MeasureReport,
+    Ministry,
+    ReportingRound,
+    ReportRevision,
+    Responsibility,
+    Role,
+    User,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
 
@@ -54,7 +63,8 @@ class MeasureFactory(BaseFactory):
         """``MeasureFactory(ministries=[lead, other])``; one new ministry by default."""
         owners = extracted or [MinistryFactory()]
         measure.responsibilities = [
-            Responsibility(ministry=ministry, position=position) for position, ministry in enumerate(owners)
+            Responsibility(ministry=ministry, position=position)
+            for position, ministry in enumerate(owners)
         ]
         if create:
             db.session.flush()
@@ -91,7 +101,9 @@ class UserFactory(BaseFactory):
     name = factory.Sequence(lambda n: f"Person {n}")
     password_hash = factory.LazyFunction(lambda: generate_password_hash("riktig-passord-123"))
     role = Role.CONTACT
-    ministry = factory.LazyAttribute(lambda user: MinistryFactory() if user.role == Role.CONTACT else None)
+    ministry = factory.LazyAttribute(
+        lambda user: MinistryFactory() if user.role == Role.CONTACT else None
+    )
     active = True
 
 

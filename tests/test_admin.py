@@ -1,17 +1,23 @@
 """Administrators manage accounts in the browser: create, re-assign, deactivate, reactivate."""
+
 import re
 
 from sqlalchemy import func, select
 
-from tests.test_reporting_forms import field_error
 from tests.support.workflow import audit_events, build_world, csrf_token, fresh, snapshot
+from tests.test_reporting_forms import field_error
 from tracker.extensions import db
 from tracker.models import Role, User
 
 
 def create(web, **fields):
-    data = {"email": "ny@led.example.no", "name": "Nina Ny", "role": "contact", "ministry": "LED",
-            "password": ""} | fields
+    data = {
+        "email": "ny@led.example.no",
+        "name": "Nina Ny",
+        "role": "contact",
+        "ministry": "LED",
+        "password": "",
+    } | fields
     return web.post("/admin/brukere/ny", data=data | {"csrf_token": csrf_token(web)})
 
 
@@ -20,15 +26,23 @@ def test_admin_creates_a_contact_whose_shown_password_works(web, app, sign_in):
     sign_in(world.admin)
     response = create(web)
     assert response.status_code == 200
-    password = re.search(r'<code id="generated-password">([^<]+)</code>', response.get_data(as_text=True)).group(1)
+    password = re.search(
+        r'<code id="generated-password">([^<]+)</code>', response.get_data(as_text=True)
+    ).group(1)
     user = db.session.scalars(select(User).where(User.email == "ny@led.example.no")).one()
     assert (user.role, user.ministry.abbreviation, user.name) == (Role.CONTACT, "LED", "Nina Ny")
     [event] = audit_events("user_created")
     assert event.user_id == world.admin.id and event.details["ministry"] == "LED"
     # The new person signs in with it and sees the lead ministry's measure.
     web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
-    signed_in = web.post("/logg-inn", data={"email": "ny@led.example.no", "password": password,
-                                             "csrf_token": csrf_token(web, "/logg-inn")})
+    signed_in = web.post(
+        "/logg-inn",
+        data={
+            "email": "ny@led.example.no",
+            "password": password,
+            "csrf_token": csrf_token(web, "/logg-inn"),
+        },
+    )
     assert signed_in.location == "/rapportering/"
     assert "Felles tiltak" in web.get("/rapportering/").get_data(as_text=True)
 
@@ -38,29 +52,48 @@ def test_bad_account_input_gets_messages_and_creates_nothing(web, app, sign_in):
     sign_in(world.admin)
     before = snapshot()
     no_ministry = create(web, ministry="")
-    assert "En kontaktperson må høre til et departement." in field_error(no_ministry.get_data(as_text=True), "ministry")
+    assert "En kontaktperson må høre til et departement." in field_error(
+        no_ministry.get_data(as_text=True), "ministry"
+    )
     taken = create(web, email="LEDER@led.example.no")
     assert "Det finnes allerede en bruker" in field_error(taken.get_data(as_text=True), "email")
     short = create(web, password="kort")
     assert "minst 12 tegn" in field_error(short.get_data(as_text=True), "password")
     not_email = create(web, email="ikke-en-adresse")
-    assert "Dette ser ikke ut som en e-postadresse." in field_error(not_email.get_data(as_text=True), "email")
+    assert "Dette ser ikke ut som en e-postadresse." in field_error(
+        not_email.get_data(as_text=True), "email"
+    )
     unknown_role = create(web, role="superuser")
-    assert "Velg en av rollene i listen." in field_error(unknown_role.get_data(as_text=True), "role")
-    assert {no_ministry.status_code, taken.status_code, short.status_code, unknown_role.status_code} == {400}
+    assert "Velg en av rollene i listen." in field_error(
+        unknown_role.get_data(as_text=True), "role"
+    )
+    assert {
+        no_ministry.status_code,
+        taken.status_code,
+        short.status_code,
+        unknown_role.status_code,
+    } == {400}
     assert snapshot() == before
 
 
 def test_reassigning_a_contact_moves_their_access(web, app, sign_in):
     world = build_world()
     sign_in(world.admin)
-    response = web.post(f"/admin/brukere/{world.other_contact.id}", data={
-        "name": "Anne Annen", "role": "contact", "ministry": "MED", "csrf_token": csrf_token(web),
-    })
+    response = web.post(
+        f"/admin/brukere/{world.other_contact.id}",
+        data={
+            "name": "Anne Annen",
+            "role": "contact",
+            "ministry": "MED",
+            "csrf_token": csrf_token(web),
+        },
+    )
     assert response.status_code == 302
     assert fresh(world.other_contact).ministry.abbreviation == "MED"
     [event] = audit_events("user_updated")
-    assert event.details["before"]["ministry"] == "ANN" and event.details["after"]["ministry"] == "MED"
+    assert (
+        event.details["before"]["ministry"] == "ANN" and event.details["after"]["ministry"] == "MED"
+    )
     sign_in(world.other_contact)
     assert web.get(world.report_url).status_code == 200
 
@@ -68,9 +101,15 @@ def test_reassigning_a_contact_moves_their_access(web, app, sign_in):
 def test_making_a_contact_a_coordinator_drops_the_ministry(web, app, sign_in):
     world = build_world()
     sign_in(world.admin)
-    web.post(f"/admin/brukere/{world.lead_contact.id}", data={
-        "name": "Lea Leder", "role": "coordinator", "ministry": "LED", "csrf_token": csrf_token(web),
-    })
+    web.post(
+        f"/admin/brukere/{world.lead_contact.id}",
+        data={
+            "name": "Lea Leder",
+            "role": "coordinator",
+            "ministry": "LED",
+            "csrf_token": csrf_token(web),
+        },
+    )
     user = fresh(world.lead_contact)
     assert (user.role, user.ministry) == (Role.COORDINATOR, None)
 
@@ -78,24 +117,43 @@ def test_making_a_contact_a_coordinator_drops_the_ministry(web, app, sign_in):
 def test_deactivate_and_reactivate_but_never_yourself(web, app, sign_in):
     world = build_world()
     sign_in(world.admin)
-    web.post(f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(web)})
+    web.post(
+        f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(web)}
+    )
     assert fresh(world.lead_contact).active is False
-    assert "Deaktivert" in re.search(r'<tr data-user="leder@led.example.no">.*?</tr>',
-                                     web.get("/admin/brukere").get_data(as_text=True), re.S).group(0)
-    web.post(f"/admin/brukere/{world.lead_contact.id}/aktiver", data={"csrf_token": csrf_token(web)})
+    assert "Deaktivert" in re.search(
+        r'<tr data-user="leder@led.example.no">.*?</tr>',
+        web.get("/admin/brukere").get_data(as_text=True),
+        re.S,
+    ).group(0)
+    web.post(
+        f"/admin/brukere/{world.lead_contact.id}/aktiver", data={"csrf_token": csrf_token(web)}
+    )
     assert fresh(world.lead_contact).active is True
-    refused = web.post(f"/admin/brukere/{world.admin.id}/deaktiver", data={"csrf_token": csrf_token(web)})
-    assert "Du kan ikke deaktivere din egen konto." in web.get(refused.location).get_data(as_text=True)
+    refused = web.post(
+        f"/admin/brukere/{world.admin.id}/deaktiver", data={"csrf_token": csrf_token(web)}
+    )
+    assert "Du kan ikke deaktivere din egen konto." in web.get(refused.location).get_data(
+        as_text=True
+    )
     assert fresh(world.admin).active is True
     assert [len(audit_events(name)) for name in ("user_deactivated", "user_reactivated")] == [1, 1]
 
 
 def test_audit_log_shows_sign_ins_and_user_changes(web, app, sign_in):
     world = build_world()
-    web.post("/logg-inn", data={"email": "ukjent@example.no", "password": "feil-feil-feil",
-                                "csrf_token": csrf_token(web, "/logg-inn")})
+    web.post(
+        "/logg-inn",
+        data={
+            "email": "ukjent@example.no",
+            "password": "feil-feil-feil",
+            "csrf_token": csrf_token(web, "/logg-inn"),
+        },
+    )
     sign_in(world.admin)
-    web.post(f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(web)})
+    web.post(
+        f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(web)}
+    )
     page = web.get("/admin/logg").get_data(as_text=True)
     assert "login_failed" in page and "ukjent@example.no" in page
     assert "user_deactivated" in page and "leder@led.example.no" in page
@@ -114,22 +172,38 @@ def test_users_demo_prints_working_credentials_in_development(runner, app, seede
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["users", "demo"])  # make run twice: fresh passwords that work
     credentials = dict(re.findall(r"^\s+\w+\s+(\S+@\S+)\s+(\S+)$", second.output, re.M))
-    assert set(credentials) == {"kontakt.aid@demo.example.no", "koordinator@demo.example.no", "admin@demo.example.no"}
-    response = web.post("/logg-inn", data={"email": "kontakt.aid@demo.example.no",
-                                           "password": credentials["kontakt.aid@demo.example.no"],
-                                           "csrf_token": csrf_token(web, "/logg-inn")})
+    assert set(credentials) == {
+        "kontakt.aid@demo.example.no",
+        "koordinator@demo.example.no",
+        "admin@demo.example.no",
+    }
+    response = web.post(
+        "/logg-inn",
+        data={
+            "email": "kontakt.aid@demo.example.no",
+            "password": credentials["kontakt.aid@demo.example.no"],
+            "csrf_token": csrf_token(web, "/logg-inn"),
+        },
+    )
     assert response.location == "/rapportering/"
-    contact = db.session.scalars(select(User).where(User.email == "kontakt.aid@demo.example.no")).one()
+    contact = db.session.scalars(
+        select(User).where(User.email == "kontakt.aid@demo.example.no")
+    ).one()
     assert contact.ministry.abbreviation == "AID"
 
 
 def test_users_create_generates_a_password_once_and_refuses_bad_input(runner, app):
     build_world()
-    created = runner.invoke(args=["users", "create", "koord2@example.no", "--role", "coordinator", "--name", "K"])
+    created = runner.invoke(
+        args=["users", "create", "koord2@example.no", "--role", "coordinator", "--name", "K"]
+    )
     assert created.exit_code == 0 and "Passord (vises bare nå):" in created.output
     for args, message in (
         (["x@example.no", "--role", "contact"], "En kontaktperson må høre til et departement."),
-        (["x@example.no", "--role", "contact", "--ministry", "NOPE"], "Fant ikke departementet NOPE."),
+        (
+            ["x@example.no", "--role", "contact", "--ministry", "NOPE"],
+            "Fant ikke departementet NOPE.",
+        ),
         (["koord2@example.no", "--role", "coordinator"], "Det finnes allerede en bruker"),
     ):
         result = runner.invoke(args=["users", "create", *args])

@@ -1,11 +1,19 @@
 """Signing in and out: the real form, with CSRF on."""
+
 import re
 
 import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from tests.support.workflow import PASSWORD, audit_events, build_world, csrf_token, post_form, snapshot
+from tests.support.workflow import (
+    PASSWORD,
+    audit_events,
+    build_world,
+    csrf_token,
+    post_form,
+    snapshot,
+)
 from tracker.extensions import db
 from tracker.models import Role, User
 
@@ -15,8 +23,10 @@ ALERT = re.compile(r'<div class="ds-alert"[^>]*id="login-error">.*?</div>', re.S
 
 def sign_in_with_form(web, email, password, next_path=None):
     path = "/logg-inn" + (f"?next={next_path}" if next_path else "")
-    return web.post(path, data={"email": email, "password": password,
-                                "csrf_token": csrf_token(web, "/logg-inn")})
+    return web.post(
+        path,
+        data={"email": email, "password": password, "csrf_token": csrf_token(web, "/logg-inn")},
+    )
 
 
 def test_contact_signs_in_and_lands_on_their_measures(web):
@@ -31,7 +41,9 @@ def test_contact_signs_in_and_lands_on_their_measures(web):
     assert event.remote_addr == "127.0.0.1"
 
 
-@pytest.mark.parametrize("role, home", [("coordinator", "/rapportering/runder"), ("admin", "/admin/brukere")])
+@pytest.mark.parametrize(
+    "role, home", [("coordinator", "/rapportering/runder"), ("admin", "/admin/brukere")]
+)
 def test_each_role_starts_on_its_own_page(web, role, home):
     world = build_world()
     response = sign_in_with_form(web, world.user(role).email, PASSWORD)
@@ -46,11 +58,15 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(web):
     assert wrong_password.status_code == unknown_email.status_code == 401
     for response in (wrong_password, unknown_email):
         assert WRONG_CREDENTIALS in response.get_data(as_text=True)
-    alerts = [ALERT.search(response.get_data(as_text=True)).group(0) for response in (wrong_password, unknown_email)]
+    alerts = [
+        ALERT.search(response.get_data(as_text=True)).group(0)
+        for response in (wrong_password, unknown_email)
+    ]
     assert alerts[0] == alerts[1]
     assert web.get("/rapportering/").status_code == 302  # still not signed in
     assert [event.email for event in audit_events("login_failed")] == [
-        "leder@led.example.no", "finnes.ikke@example.no",
+        "leder@led.example.no",
+        "finnes.ikke@example.no",
     ]
 
 
@@ -77,7 +93,9 @@ def test_deactivating_a_signed_in_user_ends_their_session(web):
 
 
 def test_empty_fields_get_messages_next_to_them(web):
-    response = web.post("/logg-inn", data={"email": "", "password": "", "csrf_token": csrf_token(web, "/logg-inn")})
+    response = web.post(
+        "/logg-inn", data={"email": "", "password": "", "csrf_token": csrf_token(web, "/logg-inn")}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="email-error"' in page and "Skriv e-postadressen din." in page
@@ -111,11 +129,15 @@ def test_anonymous_visitor_is_sent_to_sign_in_and_back(web):
     assert response.status_code == 302
     assert response.location == "/logg-inn?next=%2Frapportering%2Fstatus-2026%2Ftiltak%2F7"
     assert "Logg inn for å se denne siden." in web.get(response.location).get_data(as_text=True)
-    signed_in = sign_in_with_form(web, "leder@led.example.no", PASSWORD, "/rapportering/status-2026/tiltak/7")
+    signed_in = sign_in_with_form(
+        web, "leder@led.example.no", PASSWORD, "/rapportering/status-2026/tiltak/7"
+    )
     assert signed_in.location == "/rapportering/status-2026/tiltak/7"
 
 
-@pytest.mark.parametrize("target", ["//evil.example.com/", "https://evil.example.com/", "/\\evil.example.com"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example.com/", "https://evil.example.com/", "/\\evil.example.com"]
+)
 def test_sign_in_never_redirects_to_another_site(web, target):
     build_world()
     response = sign_in_with_form(web, "leder@led.example.no", PASSWORD, target)
@@ -124,8 +146,19 @@ def test_sign_in_never_redirects_to_another_site(web, target):
 
 def test_passwords_are_stored_as_scrypt_hashes(runner, app):
     build_world()
-    result = runner.invoke(args=["users", "create", "ny@led.example.no", "--role", "contact",
-                                 "--ministry", "led", "--password-stdin"], input="et-langt-passord-1\n")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ny@led.example.no",
+            "--role",
+            "contact",
+            "--ministry",
+            "led",
+            "--password-stdin",
+        ],
+        input="et-langt-passord-1\n",
+    )
     assert result.exit_code == 0, result.output
     stored = db.session.scalars(select(User).where(User.email == "ny@led.example.no")).one()
     assert stored.password_hash.startswith("scrypt:")

@@ -1,4 +1,5 @@
 """Production refuses settings that would be unsafe, with a message saying what to do."""
+
 import pytest
 
 from tracker import create_app

@@ -1,4 +1,5 @@
 """Moving all data out of one database and into another: nothing lost, nothing changed."""
+
 import json
 
 import pytest
@@ -6,9 +7,9 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from tests.conftest import make_app
+from tests.factories import MeasureFactory
 from tests.support.data_history import build_history
 from tests.support.databases import fresh_postgres_database
-from tests.factories import MeasureFactory
 from tracker.backup.dump import FORMAT_VERSION
 from tracker.extensions import db
 from tracker.models import AuditEvent, Measure, MeasureReport, ReportRevision, User
@@ -41,9 +42,14 @@ def test_sqlite_to_file_to_postgresql_to_file_gives_identical_files(tmp_path, pl
         run(target, "data", "export", str(from_postgresql))
         with target.app_context():
             # Links survived: the revision still belongs to the person who made it.
-            returned = db.session.scalar(select(ReportRevision).where(ReportRevision.action == "returned"))
+            returned = db.session.scalar(
+                select(ReportRevision).where(ReportRevision.action == "returned")
+            )
             assert returned.report.measure.number == 1 and returned.author.active is False
-            assert db.session.scalar(select(User).where(User.email == "ase@aid.example.no")).name == "Åse Ærlig-Øyen"
+            assert (
+                db.session.scalar(select(User).where(User.email == "ase@aid.example.no")).name
+                == "Åse Ærlig-Øyen"
+            )
             # New rows continue after the imported ids (PostgreSQL's sequences were moved on).
             highest = db.session.scalar(select(func.max(AuditEvent.id)))
             event = AuditEvent(event="after_import")
@@ -60,7 +66,9 @@ def test_sqlite_to_file_to_postgresql_to_file_gives_identical_files(tmp_path, pl
     assert len(tables["report_revisions"]) == 52 and len(tables["audit_events"]) == 2
     assert all(user["password_hash"].startswith(("scrypt:", "pbkdf2:")) for user in tables["users"])
     assert tables["report_revisions"][-1]["created_at"] == "2026-03-01T11:30:15.123456+00:00"
-    assert (tmp_path / "from-sqlite.json").stat().st_mode & 0o077 == 0  # password hashes: owner only
+    assert (
+        tmp_path / "from-sqlite.json"
+    ).stat().st_mode & 0o077 == 0  # password hashes: owner only
 
 
 @pytest.fixture
@@ -76,8 +84,10 @@ def exported(app, plan_data, runner, tmp_path):
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Measure, MeasureReport, ReportRevision, User, AuditEvent)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Measure, MeasureReport, ReportRevision, User, AuditEvent)
+    }
 
 
 EMPTY = {"Measure": 0, "MeasureReport": 0, "ReportRevision": 0, "User": 0, "AuditEvent": 0}
@@ -98,7 +108,13 @@ def test_import_refuses_a_database_that_holds_data_unless_told_to_replace(runner
 
     result = runner.invoke(args=["data", "import", str(exported), "--replace"])
     assert result.exit_code == 0, result.output
-    assert counts() == {"Measure": 50, "MeasureReport": 51, "ReportRevision": 52, "User": 2, "AuditEvent": 2}
+    assert counts() == {
+        "Measure": 50,
+        "MeasureReport": 51,
+        "ReportRevision": 52,
+        "User": 2,
+        "AuditEvent": 2,
+    }
     assert db.session.scalar(select(Measure).where(Measure.number == 99)) is None
 
 

@@ -1,4 +1,5 @@
 """Error pages are Norwegian, helpful, and never show how the code failed."""
+
 import pytest
 
 from tests.factories import UserFactory
@@ -19,7 +20,7 @@ def assert_error_page(response, status: int, heading: str) -> str:
     assert response.status_code == status
     assert response.mimetype == "text/html"
     body = response.get_data(as_text=True)
-    assert f"<h1 class=\"ds-heading\" data-size=\"lg\">{heading}</h1>" in body
+    assert f'<h1 class="ds-heading" data-size="lg">{heading}</h1>' in body
     assert 'lang="nb"' in body
     assert "Traceback" not in body and "werkzeug" not in body.lower()
     return body
@@ -66,6 +67,8 @@ def test_form_without_csrf_token_gives_norwegian_400_and_changes_nothing(app, cl
         received.append(True)
         return "lagret"
 
-    body = assert_error_page(client.post("/test-form", data={"narrative": "tekst"}), 400, "Skjemaet er utløpt")
+    body = assert_error_page(
+        client.post("/test-form", data={"narrative": "tekst"}), 400, "Skjemaet er utløpt"
+    )
     assert "last inn siden på nytt" in body
     assert received == []

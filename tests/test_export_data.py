@@ -1,10 +1,11 @@
 """What goes into the report: final versus draft, the changes appendix, and a fixed query count."""
+
 from datetime import date
 
 from sqlalchemy import event
 
-from tests.support.docx_reading import measure_sections, open_docx, paragraph_texts, table_rows
 from tests.factories import MeasureFactory, ReportFactory, RoundFactory
+from tests.support.docx_reading import measure_sections, open_docx, paragraph_texts, table_rows
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
 from tracker.extensions import db
@@ -17,12 +18,27 @@ def _open_round_with_reports_in_every_state():
     """A new round where measures 1–3 of the seeded plan have approved, submitted and draft texts."""
     reporting_round = RoundFactory(slug="host-2026", title="Statusrapport", as_of=date(2026, 6, 1))
     measures = {m.number: m for area in areas_with_measures() for m in area.measures}
-    ReportFactory(round=reporting_round, measure=measures[1], status=Status.COMPLETED,
-                  narrative="Kampanjen ble gjennomført i juni.", review_state=ReviewState.APPROVED)
-    ReportFactory(round=reporting_round, measure=measures[2], status=Status.IN_PROGRESS,
-                  narrative="Innsendt tekst som venter på godkjenning.", review_state=ReviewState.SUBMITTED)
-    ReportFactory(round=reporting_round, measure=measures[3], status=Status.NOT_STARTED,
-                  narrative="Halvferdig utkast fra departementet.", review_state=ReviewState.DRAFT)
+    ReportFactory(
+        round=reporting_round,
+        measure=measures[1],
+        status=Status.COMPLETED,
+        narrative="Kampanjen ble gjennomført i juni.",
+        review_state=ReviewState.APPROVED,
+    )
+    ReportFactory(
+        round=reporting_round,
+        measure=measures[2],
+        status=Status.IN_PROGRESS,
+        narrative="Innsendt tekst som venter på godkjenning.",
+        review_state=ReviewState.SUBMITTED,
+    )
+    ReportFactory(
+        round=reporting_round,
+        measure=measures[3],
+        status=Status.NOT_STARTED,
+        narrative="Halvferdig utkast fra departementet.",
+        review_state=ReviewState.DRAFT,
+    )
     db.session.commit()
     return reporting_round
 
@@ -37,10 +53,20 @@ def test_final_report_leaves_out_texts_that_are_not_approved(seeded):
     assert "UTKAST" not in texts and "UTKAST" not in document.sections[0].header.paragraphs[0].text
     sections = measure_sections(document)
     assert "Status: Ikke rapportert" in [p.text for p in sections[2].body]
-    assert "Av totalt 50 tiltak i handlingsplanen er 1 tiltak gjennomført, 0 er pågående og 0 er ikke igangsatt ennå." in texts
+    assert (
+        "Av totalt 50 tiltak i handlingsplanen er 1 tiltak gjennomført, 0 er pågående og 0 er ikke igangsatt ennå."
+        in texts
+    )
     assert "For 49 tiltak foreligger det ingen rapport i denne rapporten." in texts
     header, *areas, total = table_rows(document.tables[0])
-    assert header == ["Område", "Gjennomført", "Pågående", "Ikke igangsatt", "Ikke rapportert", "Totalt"]
+    assert header == [
+        "Område",
+        "Gjennomført",
+        "Pågående",
+        "Ikke igangsatt",
+        "Ikke rapportert",
+        "Totalt",
+    ]
     assert areas[0] == ["Arbeidsliv", "1", "0", "0", "15", "16"]
     assert total == ["Totalt", "1", "0", "0", "49", "50"]
 
@@ -49,21 +75,31 @@ def test_draft_report_includes_submitted_and_draft_texts_marked_utkast(seeded):
     reporting_round = _open_round_with_reports_in_every_state()
     document = open_docx(build_midterm_report(collect_report_data(reporting_round, draft=True)))
     texts = "\n".join(paragraph_texts(document))
-    for narrative in ("Kampanjen ble gjennomført i juni.", "Innsendt tekst som venter på godkjenning.",
-                      "Halvferdig utkast fra departementet."):
+    for narrative in (
+        "Kampanjen ble gjennomført i juni.",
+        "Innsendt tekst som venter på godkjenning.",
+        "Halvferdig utkast fra departementet.",
+    ):
         assert narrative in texts
     # The header is on every page of the (single) section.
     assert document.sections[0].header.paragraphs[0].text.startswith("UTKAST")
     assert "UTKAST – inneholder tekster som ikke er godkjent" in texts
-    assert "Rapportens tilstand: Sendt til gjennomgang" in [p.text for p in measure_sections(document)[2].body]
-    assert "Av totalt 50 tiltak i handlingsplanen er 1 tiltak gjennomført, 1 er pågående og 1 er ikke igangsatt ennå." in texts
+    assert "Rapportens tilstand: Sendt til gjennomgang" in [
+        p.text for p in measure_sections(document)[2].body
+    ]
+    assert (
+        "Av totalt 50 tiltak i handlingsplanen er 1 tiltak gjennomført, 1 er pågående og 1 er ikke igangsatt ennå."
+        in texts
+    )
 
 
 def test_changes_appendix_lists_what_changed_since_the_previous_published_round(seeded):
     later = _open_round_with_reports_in_every_state()
     later.state = RoundState.PUBLISHED
     db.session.commit()
-    document = open_docx(build_midterm_report(collect_report_data(later, include_changes=True, draft=True)))
+    document = open_docx(
+        build_midterm_report(collect_report_data(later, include_changes=True, draft=True))
+    )
     assert "Vedlegg: Endringer siden Midtveisrapport (1. juni 2025)" in paragraph_texts(document)
     rows = table_rows(document.tables[-1])
     assert rows[0] == ["Nr.", "Tiltak", "Status før", "Status nå", "Tekst"]
@@ -87,7 +123,9 @@ def test_collecting_uses_the_same_number_of_queries_however_many_measures(seeded
     db.session.expire_all()  # both counts start from nothing loaded
     first = _count_queries(app, lambda: collect_report_data(reporting_round, include_changes=True))
     for _ in range(20):
-        ReportFactory(round=reporting_round, measure=MeasureFactory(), review_state=ReviewState.APPROVED)
+        ReportFactory(
+            round=reporting_round, measure=MeasureFactory(), review_state=ReviewState.APPROVED
+        )
     db.session.commit()
     db.session.expire_all()
     second = _count_queries(app, lambda: collect_report_data(reporting_round, include_changes=True))

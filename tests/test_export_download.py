@@ -1,14 +1,16 @@
 """The coordinator's download page and the report command."""
+
 import re
 
-
-from tests.support.docx_reading import headings, open_docx, paragraph_texts
 from tests.factories import UserFactory
+from tests.support.docx_reading import headings, open_docx, paragraph_texts
 from tracker.auth.models import Role
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SUMMARY = ("Av totalt 50 tiltak i handlingsplanen er 13 tiltak gjennomført, 32 er pågående "
-           "og 5 er ikke igangsatt ennå.")
+SUMMARY = (
+    "Av totalt 50 tiltak i handlingsplanen er 13 tiltak gjennomført, 32 er pågående "
+    "og 5 er ikke igangsatt ennå."
+)
 
 
 def _coordinator(login):
@@ -17,12 +19,16 @@ def _coordinator(login):
 
 def _download(client, token: str, **fields):
     """Submit the round's download form the way the browser does (fields carry the round prefix)."""
-    data = {"midtveis-2025-csrf_token": token} | {f"midtveis-2025-{k}": v for k, v in fields.items()}
+    data = {"midtveis-2025-csrf_token": token} | {
+        f"midtveis-2025-{k}": v for k, v in fields.items()
+    }
     return client.post("/koordinator/rapport/midtveis-2025", data=data)
 
 
 def _csrf_token(page: str) -> str:
-    return re.search(r'name="midtveis-2025-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return re.search(r'name="midtveis-2025-csrf_token" type="hidden" value="([^"]+)"', page).group(
+        1
+    )
 
 
 def test_coordinator_sees_every_round_with_a_download_form(seeded, client, login):
@@ -41,7 +47,7 @@ def test_coordinator_downloads_the_final_report_as_docx(seeded, client, login):
     response = _download(client, token, mode="final")
     assert response.status_code == 200
     assert response.mimetype == DOCX
-    assert 'filename=midtveis-2025.docx' in response.headers["Content-Disposition"]
+    assert "filename=midtveis-2025.docx" in response.headers["Content-Disposition"]
     document = open_docx(response.data)
     assert SUMMARY in paragraph_texts(document)
     assert ("Heading 1", "Tiltak: Arbeidsliv") in headings(document)
@@ -53,7 +59,7 @@ def test_coordinator_downloads_a_draft_with_the_changes_appendix(seeded, client,
     token = _csrf_token(client.get("/koordinator/rapport/").get_data(as_text=True))
     response = _download(client, token, mode="draft", include_changes="y")
     assert response.status_code == 200
-    assert 'filename=midtveis-2025-utkast.docx' in response.headers["Content-Disposition"]
+    assert "filename=midtveis-2025-utkast.docx" in response.headers["Content-Disposition"]
     document = open_docx(response.data)
     assert document.sections[0].header.paragraphs[0].text.startswith("UTKAST")
     assert "Vedlegg: Endringer siden forrige rapport" in paragraph_texts(document)
@@ -70,7 +76,9 @@ def test_an_unknown_mode_gets_a_norwegian_message_and_no_document(seeded, client
 
 def test_a_post_without_csrf_token_is_refused(seeded, client, login):
     _coordinator(login)
-    response = client.post("/koordinator/rapport/midtveis-2025", data={"midtveis-2025-mode": "final"})
+    response = client.post(
+        "/koordinator/rapport/midtveis-2025", data={"midtveis-2025-mode": "final"}
+    )
     assert response.status_code == 400
     assert response.mimetype != DOCX
 
@@ -78,7 +86,9 @@ def test_a_post_without_csrf_token_is_refused(seeded, client, login):
 def test_unknown_round_is_404(seeded, client, login):
     _coordinator(login)
     token = _csrf_token(client.get("/koordinator/rapport/").get_data(as_text=True))
-    response = client.post("/koordinator/rapport/finnes-ikke", data={"finnes-ikke-csrf_token": token})
+    response = client.post(
+        "/koordinator/rapport/finnes-ikke", data={"finnes-ikke-csrf_token": token}
+    )
     assert response.status_code == 404
 
 
@@ -109,7 +119,9 @@ def test_anonymous_visitor_gets_no_report(seeded, client, login):
 
 def test_report_command_writes_the_docx(seeded, runner, tmp_path):
     output = tmp_path / "rapport.docx"
-    result = runner.invoke(args=["report", "--round", "midtveis-2025", "--output", str(output), "--no-chart"])
+    result = runner.invoke(
+        args=["report", "--round", "midtveis-2025", "--output", str(output), "--no-chart"]
+    )
     assert result.exit_code == 0, result.output
     assert f"Skrev {output}" in result.output
     document = open_docx(output.read_bytes())
@@ -119,8 +131,18 @@ def test_report_command_writes_the_docx(seeded, runner, tmp_path):
 
 def test_report_command_draft_with_changes(seeded, runner, tmp_path):
     output = tmp_path / "utkast.docx"
-    result = runner.invoke(args=["report", "--round", "midtveis-2025", "--output", str(output),
-                                 "--draft", "--changes", "--no-chart"])
+    result = runner.invoke(
+        args=[
+            "report",
+            "--round",
+            "midtveis-2025",
+            "--output",
+            str(output),
+            "--draft",
+            "--changes",
+            "--no-chart",
+        ]
+    )
     assert result.exit_code == 0, result.output
     document = open_docx(output.read_bytes())
     assert document.sections[0].header.paragraphs[0].text.startswith("UTKAST")
@@ -131,5 +153,8 @@ def test_report_command_explains_an_unknown_round_and_writes_nothing(seeded, run
     output = tmp_path / "rapport.docx"
     result = runner.invoke(args=["report", "--round", "midtveis-2052", "--output", str(output)])
     assert result.exit_code == 1
-    assert "Fant ingen rapporteringsrunde med kortnavnet «midtveis-2052». Kjente runder: midtveis-2025." in result.output
+    assert (
+        "Fant ingen rapporteringsrunde med kortnavnet «midtveis-2052». Kjente runder: midtveis-2025."
+        in result.output
+    )
     assert not output.exists()

@@ -1,11 +1,17 @@
 """The midterm report built from the seeded plan, reopened with python-docx and read like a reader."""
+
 from datetime import date
 
 import pytest
 from docx.oxml.ns import qn
 
 from tests.support.docx_reading import (
-    headings, measure_sections, numbering_format, open_docx, paragraph_texts, repeats_header_row,
+    headings,
+    measure_sections,
+    numbering_format,
+    open_docx,
+    paragraph_texts,
+    repeats_header_row,
     table_rows,
 )
 from tracker import narrative
@@ -15,7 +21,11 @@ from tracker.export.report_data import collect_report_data
 from tracker.plan.queries import current_plan
 from tracker.reporting.queries import get_round
 
-STATUS_LABELS = {"completed": "Gjennomført", "in_progress": "Pågående", "not_started": "Ikke igangsatt"}
+STATUS_LABELS = {
+    "completed": "Gjennomført",
+    "in_progress": "Pågående",
+    "not_started": "Ikke igangsatt",
+}
 GENERATED_ON = date(2025, 6, 20)
 
 
@@ -29,7 +39,9 @@ def built():
 def final_report(seeded, built):
     if "final" not in built:
         data = collect_report_data(get_round("midtveis-2025"), generated_on=GENERATED_ON)
-        built["final"] = build_midterm_report(data, chart_png=render_png(status_figure(data.summary)))
+        built["final"] = build_midterm_report(
+            data, chart_png=render_png(status_figure(data.summary))
+        )
     return open_docx(built["final"])
 
 
@@ -93,10 +105,18 @@ def test_overview_table_lists_all_50_measures_under_area_rows(final_report, plan
         expected.append([area["name"]])
         for measure in (m for m in plan_data["measures"] if m["area"] == area["key"]):
             owners = measure["ministries"]
-            responsible = owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " og " + owners[-1]
+            responsible = (
+                owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " og " + owners[-1]
+            )
             assert set(owners) <= abbreviations
-            status = next(r["status"] for r in plan_data["rounds"][0]["reports"] if r["measure"] == measure["number"])
-            expected.append([str(measure["number"]), measure["title"], responsible, STATUS_LABELS[status]])
+            status = next(
+                r["status"]
+                for r in plan_data["rounds"][0]["reports"]
+                if r["measure"] == measure["number"]
+            )
+            expected.append(
+                [str(measure["number"]), measure["title"], responsible, STATUS_LABELS[status]]
+            )
     assert rows[1:] == expected
 
 
@@ -105,7 +125,9 @@ def test_tables_repeat_their_header_row_on_every_page(final_report):
     assert len(final_report.tables) == 2
 
 
-def test_every_measure_section_has_ministries_status_and_the_whole_narrative(final_report, plan_data):
+def test_every_measure_section_has_ministries_status_and_the_whole_narrative(
+    final_report, plan_data
+):
     sections = measure_sections(final_report)
     assert sorted(sections) == list(range(1, 51))
     names = {m["abbreviation"]: m["name"] for m in plan_data["ministries"]}
@@ -114,7 +136,11 @@ def test_every_measure_section_has_ministries_status_and_the_whole_narrative(fin
         section = sections[measure["number"]]
         body = [p.text for p in section.body]
         full_names = [names[a] for a in measure["ministries"]]
-        expected_names = full_names[0] if len(full_names) == 1 else ", ".join(full_names[:-1]) + " og " + full_names[-1]
+        expected_names = (
+            full_names[0]
+            if len(full_names) == 1
+            else ", ".join(full_names[:-1]) + " og " + full_names[-1]
+        )
         assert f"Ansvarlig departement: {expected_names}" in body
         assert f"Status: {STATUS_LABELS[reports[measure['number']]['status']]}" in body
         description = [_block_texts(b) for b in narrative.parse(measure["description"])]
@@ -128,9 +154,21 @@ def test_every_measure_section_has_ministries_status_and_the_whole_narrative(fin
 
 def test_numbered_lists_are_word_lists_that_restart_and_keep_their_kind(final_report):
     sections = measure_sections(final_report)
-    decimal_25 = [numbering_format(final_report, p) for p in sections[25].report if p.style.name == "List Number"]
-    roman_44 = [numbering_format(final_report, p) for p in sections[44].report if p.style.name == "List Number"]
-    decimal_46 = [numbering_format(final_report, p) for p in sections[46].report if p.style.name == "List Number"]
+    decimal_25 = [
+        numbering_format(final_report, p)
+        for p in sections[25].report
+        if p.style.name == "List Number"
+    ]
+    roman_44 = [
+        numbering_format(final_report, p)
+        for p in sections[44].report
+        if p.style.name == "List Number"
+    ]
+    decimal_46 = [
+        numbering_format(final_report, p)
+        for p in sections[46].report
+        if p.style.name == "List Number"
+    ]
     assert len(decimal_25) == 6 and {fmt for _, fmt in decimal_25} == {"decimal"}
     assert len(roman_44) == 3 and {fmt for _, fmt in roman_44} == {"lowerRoman"}
     assert len(decimal_46) == 2 and {fmt for _, fmt in decimal_46} == {"decimal"}
@@ -151,10 +189,18 @@ def test_chart_is_a_picture_with_alt_text_stating_the_numbers(final_report):
 
 def test_document_is_norwegian_with_title_and_author(final_report):
     styles = final_report.styles.element
-    lang = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    lang = (
+        styles.find(qn("w:docDefaults"))
+        .find(qn("w:rPrDefault"))
+        .find(qn("w:rPr"))
+        .find(qn("w:lang"))
+    )
     assert lang.get(qn("w:val")) == "nb-NO"
     properties = final_report.core_properties
-    assert properties.title == "Midtveisrapport – Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027"
+    assert (
+        properties.title
+        == "Midtveisrapport – Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027"
+    )
     assert properties.author == "Arbeids- og inkluderingsdepartementet"
     assert properties.language == "nb-NO"
 
@@ -168,7 +214,9 @@ def test_table_of_contents_and_page_numbers_are_word_fields(final_report):
 
 
 def test_no_empty_paragraphs_are_used_for_spacing(final_report):
-    empty = [p for p in final_report.paragraphs if not p.text.strip() and not p._p.xpath(".//w:drawing")]
+    empty = [
+        p for p in final_report.paragraphs if not p.text.strip() and not p._p.xpath(".//w:drawing")
+    ]
     assert empty == []
 
 

@@ -9,6 +9,7 @@ PostgreSQL cluster (never the shared server on port 5432).
 
 Skipped when PostgreSQL's server programs are not installed, unless REQUIRE_POSTGRES=1.
 """
+
 import json
 import os
 import random
@@ -20,8 +21,15 @@ import pytest
 import requests
 
 from tests.support.live_stack import (
-    ContactPerson, Gunicorn, PrivatePostgres, SaveLog, browser_session, check_reports, postgres_bin_dir,
-    prepare_database, run_contact_persons,
+    ContactPerson,
+    Gunicorn,
+    PrivatePostgres,
+    SaveLog,
+    browser_session,
+    check_reports,
+    postgres_bin_dir,
+    prepare_database,
+    run_contact_persons,
 )
 
 if postgres_bin_dir() is None:
@@ -60,7 +68,9 @@ def server(database_url, tmp_path):
     assert crashes == 0, f"gunicorn answered {crashes} requests with its own bare 500"
 
 
-def read_continuously(base: str, stop: threading.Event, answers: list, lock: threading.Lock) -> None:
+def read_continuously(
+    base: str, stop: threading.Event, answers: list, lock: threading.Lock
+) -> None:
     """A public reader and a health probe: (time, path, status, body) of every answer."""
     session = browser_session()
     paths = (*PUBLIC_PATHS, "/healthz")
@@ -78,12 +88,17 @@ def read_continuously(base: str, stop: threading.Event, answers: list, lock: thr
         time.sleep(0.02)
 
 
-def test_postgres_restart_mid_load_gives_503_then_recovers_without_restarting_gunicorn(cluster, server,
-                                                                                  database_url):
+def test_postgres_restart_mid_load_gives_503_then_recovers_without_restarting_gunicorn(
+    cluster, server, database_url
+):
     log, stop = SaveLog(), threading.Event()
     answers, lock = [], threading.Lock()
-    readers = [threading.Thread(target=read_continuously, args=(server.base, stop, answers, lock), daemon=True)
-               for _ in range(2)]
+    readers = [
+        threading.Thread(
+            target=read_continuously, args=(server.base, stop, answers, lock), daemon=True
+        )
+        for _ in range(2)
+    ]
     for reader in readers:
         reader.start()
     writers = run_contact_persons(server.base, cluster.scenario.people[:4], log, stop)
@@ -115,7 +130,9 @@ def test_postgres_restart_mid_load_gives_503_then_recovers_without_restarting_gu
     assert json.loads(health[0]) == {"status": "error", "database": "unavailable"}
 
     # After the restart: the same gunicorn master answers normally, by itself.
-    assert {status for _, _, status, _ in after} == {200}, Counter(status for _, _, status, _ in after)
+    assert {status for _, _, status, _ in after} == {200}, Counter(
+        status for _, _, status, _ in after
+    )
     assert server.process.poll() is None and server.process.pid == master_pid
     assert all(status != 500 for status in server.request_statuses()), server.request_statuses()
     assert 500 not in log.statuses
@@ -129,11 +146,15 @@ def test_postgres_restart_mid_load_gives_503_then_recovers_without_restarting_gu
     consistency = check_reports(database_url, log)
     assert consistency.reports_checked == 50
     assert consistency.problems == []
-    print(f"restart: gap answers {dict(gap_statuses)}, workers before {workers_before}, "
-          f"saves {dict(log.outcomes)}")
+    print(
+        f"restart: gap answers {dict(gap_statuses)}, workers before {workers_before}, "
+        f"saves {dict(log.outcomes)}"
+    )
 
 
-def test_killing_workers_during_saves_stores_each_save_whole_or_not_at_all(cluster, server, database_url):
+def test_killing_workers_during_saves_stores_each_save_whole_or_not_at_all(
+    cluster, server, database_url
+):
     log, stop = SaveLog(), threading.Event()
     writers = run_contact_persons(server.base, cluster.scenario.people, log, stop, seed=100)
     time.sleep(2)
@@ -156,7 +177,12 @@ def test_killing_workers_during_saves_stores_each_save_whole_or_not_at_all(clust
     consistency = check_reports(database_url, log)
     assert consistency.problems == []
     # A save cut off by a kill is either all there (report and revision agree) or not at all.
-    cut_off = [(narrative, narrative in consistency.saved[number])
-               for number in consistency.saved for narrative in log.told("no_answer", number)]
-    print(f"kills: {len(killed)}, saves {dict(log.outcomes)}, cut off: "
-          f"{sum(stored for _, stored in cut_off)} stored whole, {sum(not stored for _, stored in cut_off)} not at all")
+    cut_off = [
+        (narrative, narrative in consistency.saved[number])
+        for number in consistency.saved
+        for narrative in log.told("no_answer", number)
+    ]
+    print(
+        f"kills: {len(killed)}, saves {dict(log.outcomes)}, cut off: "
+        f"{sum(stored for _, stored in cut_off)} stored whole, {sum(not stored for _, stored in cut_off)} not at all"
+    )

@@ -1,4 +1,5 @@
 """/healthz tells a load balancer whether the app and its database answer."""
+
 import socket
 
 from tests.conftest import make_app

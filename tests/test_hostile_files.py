@@ -3,6 +3,7 @@
 Hypothesis feeds arbitrary JSON and text, and valid files with one value swapped for
 something arbitrary (the cases most likely to get past a first check).
 """
+
 import copy
 import json
 
@@ -22,22 +23,44 @@ from tracker.plan.validation import PlanValidationError
 any_text = st.text(st.characters(exclude_categories=()), max_size=30)
 # Values at the edges of what the database accepts: NUL, a lone surrogate, just too long for
 # the String columns (20, 50, 100, 200, 300), blank, and text that looks like markup or a date.
-edge_text = st.sampled_from([
-    "", " ", "\x00", "tekst\x00", "\ud800", "x" * 21, "x" * 51, "x" * 101, "x" * 201, "x" * 301,
-    "<script>alert(1)</script>", "2025-02-30", "2025-06-01T12:00:00", "in_progress",
-])
+edge_text = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "tekst\x00",
+        "\ud800",
+        "x" * 21,
+        "x" * 51,
+        "x" * 101,
+        "x" * 201,
+        "x" * 301,
+        "<script>alert(1)</script>",
+        "2025-02-30",
+        "2025-06-01T12:00:00",
+        "in_progress",
+    ]
+)
 edge_numbers = st.sampled_from([0, -1, 2**31 - 1, 2**31, 2**63, 1.0, True])
 json_scalars = (
-    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70) | edge_numbers
-    | st.floats(allow_nan=False, allow_infinity=False) | any_text | edge_text
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | edge_numbers
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | any_text
+    | edge_text
 )
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(any_text, children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(any_text, children, max_size=3)
+    ),
     max_leaves=10,
 )
 HOSTILE = settings(
-    max_examples=60, deadline=None,
+    max_examples=60,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -68,7 +91,10 @@ def replaced(document, path, value):
 
 
 def row_total() -> int:
-    return sum(db.session.scalar(select(func.count()).select_from(table)) for table in db.metadata.sorted_tables)
+    return sum(
+        db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,13 +102,20 @@ def small_plan(plan_data):
     """The seed cut to its first three measures, so each example loads quickly."""
     plan = copy.deepcopy(plan_data)
     # Only what the loader reads, so swapped values land where they matter.
-    plan["measures"] = [{key: value for key, value in measure.items() if not key.startswith("source_")}
-                        for measure in plan["measures"][:3]]
+    plan["measures"] = [
+        {key: value for key, value in measure.items() if not key.startswith("source_")}
+        for measure in plan["measures"][:3]
+    ]
     numbers = {measure["number"] for measure in plan["measures"]}
-    plan["ministries"] = [m for m in plan["ministries"]
-                          if any(m["abbreviation"] in measure["ministries"] for measure in plan["measures"])]
+    plan["ministries"] = [
+        m
+        for m in plan["ministries"]
+        if any(m["abbreviation"] in measure["ministries"] for measure in plan["measures"])
+    ]
     for reporting_round in plan["rounds"]:
-        reporting_round["reports"] = [r for r in reporting_round["reports"] if r["measure"] in numbers]
+        reporting_round["reports"] = [
+            r for r in reporting_round["reports"] if r["measure"] in numbers
+        ]
     return plan
 
 
@@ -111,7 +144,9 @@ def test_seed_loader_survives_a_valid_plan_with_one_value_swapped(app, small_pla
     try_load_plan(replaced(small_plan, path, value))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(content=st.binary(max_size=200) | any_text.map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_seed_command_refuses_any_garbage_file_clearly(runner, tmp_path, content):
     path = tmp_path / "plan.json"

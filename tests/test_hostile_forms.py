@@ -4,6 +4,7 @@ renders as text in HTML and exports to a DOCX that opens.
 Bodies are form-encoded by hand with ``surrogatepass``, so lone surrogates reach the app as the
 invalid UTF-8 a hostile client can send; NUL and other control characters go in as they are.
 """
+
 import html.parser
 import io
 from datetime import date
@@ -11,7 +12,8 @@ from urllib.parse import urlencode
 
 import docx
 import pytest
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from tests.support.workflow import build_world, csrf_token, fresh, snapshot
@@ -23,20 +25,34 @@ from tracker.reporting.states import ReviewState, RoundState
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 PAYLOADS = [
     XSS,
-    "\x00", "før\x00etter", "\x07\x1b[31m\x7f\x85",
-    "\ud800", "tekst \udfff slutt",
-    "\u202eevil\u202c", "مرحبا بالعالم", "👩🏽‍💻🇳🇴🎉",
-    "x" * 25_000, ("Et langt avsnitt. " * 1200),
-    '"><svg/onload=alert(1)>', "javascript:alert(1)", "{{ 7*7 }}{% raw %}", "' OR 1=1 --",
-    "\r\n\r\n- punkt\n1. nummer\n\n", "   ", "",
+    "\x00",
+    "før\x00etter",
+    "\x07\x1b[31m\x7f\x85",
+    "\ud800",
+    "tekst \udfff slutt",
+    "\u202eevil\u202c",
+    "مرحبا بالعالم",
+    "👩🏽‍💻🇳🇴🎉",
+    "x" * 25_000,
+    ("Et langt avsnitt. " * 1200),
+    '"><svg/onload=alert(1)>',
+    "javascript:alert(1)",
+    "{{ 7*7 }}{% raw %}",
+    "' OR 1=1 --",
+    "\r\n\r\n- punkt\n1. nummer\n\n",
+    "   ",
+    "",
 ]
 hostile_text = st.one_of(
     st.sampled_from(PAYLOADS),
     st.text(st.characters(codec=None, exclude_categories=()), max_size=300),
     st.lists(st.sampled_from(PAYLOADS[:9]), min_size=1, max_size=4).map("\n".join),
 )
-FAST = settings(max_examples=20, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FAST = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture
@@ -69,7 +85,21 @@ class TextReader(html.parser.HTMLParser):
         super().__init__()
         self.parts, self.hidden_depth = [], 0
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
@@ -103,7 +133,9 @@ class ScriptFinder(html.parser.HTMLParser):
         for name, value in attrs:
             if name.startswith("on") or name == "style":
                 self.found.append(f"<{tag} {name}>")
-            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
                 self.found.append(f"<{tag} {name}=javascript:>")
         if tag == "script" and not dict(attrs).get("src"):
             self.found.append("<script> without src")
@@ -116,13 +148,20 @@ def assert_renders_safely(page: str) -> None:
 
 
 def assert_report_consistent(report) -> None:
-    revisions = list(db.session.scalars(
-        select(ReportRevision).where(ReportRevision.report_id == report.id).order_by(ReportRevision.version)
-    ))
+    revisions = list(
+        db.session.scalars(
+            select(ReportRevision)
+            .where(ReportRevision.report_id == report.id)
+            .order_by(ReportRevision.version)
+        )
+    )
     # The factories start a report without its first revision; from there on, no gaps.
     versions = [revision.version for revision in revisions]
     assert versions == list(range(versions[0], report.version + 1))
-    assert (revisions[-1].new_status, revisions[-1].new_narrative) == (report.status, report.narrative)
+    assert (revisions[-1].new_status, revisions[-1].new_narrative) == (
+        report.status,
+        report.narrative,
+    )
 
 
 def refused_and_unchanged(response, before) -> bool:
@@ -141,8 +180,11 @@ def test_sign_in_form(web, email, password):
 
 
 @FAST
-@given(narrative=hostile_text, status=st.one_of(st.sampled_from(["in_progress", "completed"]), hostile_text),
-       send=st.booleans())
+@given(
+    narrative=hostile_text,
+    status=st.one_of(st.sampled_from(["in_progress", "completed"]), hostile_text),
+    send=st.booleans(),
+)
 def test_report_form(web, sign_in, narrative, status, send):
     report = db.session.scalar(select(MeasureReport).join(MeasureReport.measure).limit(1))
     world = None
@@ -158,7 +200,11 @@ def test_report_form(web, sign_in, narrative, status, send):
     path = f"/rapportering/status-2026/tiltak/{report.measure.number}"
     before = snapshot()
     action = {"send": "Send til gjennomgang"} if send else {"save": "Lagre utkast"}
-    response = post(web, path, {"status": status, "narrative": narrative, "version": str(report.version)} | action)
+    response = post(
+        web,
+        path,
+        {"status": status, "narrative": narrative, "version": str(report.version)} | action,
+    )
     event(f"answered {response.status_code}")
 
     assert response.status_code < 500
@@ -202,8 +248,12 @@ def test_return_comment_form(web, sign_in, comment):
 
 
 @FAST
-@given(slug=st.one_of(st.just("ny-runde"), hostile_text), title=hostile_text,
-       as_of=st.one_of(st.just("2027-06-01"), hostile_text), deadline=st.one_of(st.just(""), hostile_text))
+@given(
+    slug=st.one_of(st.just("ny-runde"), hostile_text),
+    title=hostile_text,
+    as_of=st.one_of(st.just("2027-06-01"), hostile_text),
+    deadline=st.one_of(st.just(""), hostile_text),
+)
 def test_open_round_form(web, sign_in, slug, title, as_of, deadline):
     if not db.session.scalar(select(User.id).limit(1)):
         build_world(round_state=RoundState.PUBLISHED)
@@ -212,12 +262,17 @@ def test_open_round_form(web, sign_in, slug, title, as_of, deadline):
     db.session.commit()
     sign_in(db.session.scalar(select(User).where(User.email == "koordinator@example.no")))
     before = snapshot()
-    response = post(web, "/rapportering/runder/ny", {"slug": slug, "title": title, "as_of": as_of,
-                                                      "deadline": deadline})
+    response = post(
+        web,
+        "/rapportering/runder/ny",
+        {"slug": slug, "title": title, "as_of": as_of, "deadline": deadline},
+    )
     event(f"answered {response.status_code}")
     assert response.status_code < 500
     if response.status_code == 302:
-        opened = db.session.scalar(select(ReportingRound).where(ReportingRound.state == RoundState.OPEN))
+        opened = db.session.scalar(
+            select(ReportingRound).where(ReportingRound.state == RoundState.OPEN)
+        )
         assert_stored_as_cleaned(opened.title, title, strip=True)
         assert opened.as_of == date(2027, 6, 1)
         for page in ("/rapportering/runder", f"/rapportering/{opened.slug}/oversikt"):
@@ -229,9 +284,12 @@ def test_open_round_form(web, sign_in, slug, title, as_of, deadline):
 
 
 @FAST
-@given(email=st.one_of(st.just("ny@led.example.no"), hostile_text), name=hostile_text,
-       role=st.one_of(st.sampled_from(["contact", "coordinator", "admin"]), hostile_text),
-       ministry=st.one_of(st.sampled_from(["LED", ""]), hostile_text))
+@given(
+    email=st.one_of(st.just("ny@led.example.no"), hostile_text),
+    name=hostile_text,
+    role=st.one_of(st.sampled_from(["contact", "coordinator", "admin"]), hostile_text),
+    ministry=st.one_of(st.sampled_from(["LED", ""]), hostile_text),
+)
 def test_admin_user_forms(web, sign_in, email, name, role, ministry):
     if not db.session.scalar(select(User.id).limit(1)):
         build_world()
@@ -242,7 +300,10 @@ def test_admin_user_forms(web, sign_in, email, name, role, ministry):
     other = db.session.scalar(select(User).where(User.email == "annen@ann.example.no"))
     sign_in(admin)
     for path, fields in (
-        ("/admin/brukere/ny", {"email": email, "name": name, "role": role, "ministry": ministry, "password": ""}),
+        (
+            "/admin/brukere/ny",
+            {"email": email, "name": name, "role": role, "ministry": ministry, "password": ""},
+        ),
         (f"/admin/brukere/{other.id}", {"name": name, "role": role, "ministry": ministry}),
     ):
         before = snapshot()
@@ -256,16 +317,26 @@ def test_admin_user_forms(web, sign_in, email, name, role, ministry):
             assert refused_and_unchanged(response, before)
 
 
-@settings(max_examples=8, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(mode=st.one_of(st.sampled_from(["final", "draft"]), hostile_text), changes=st.one_of(st.just("y"), hostile_text))
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    mode=st.one_of(st.sampled_from(["final", "draft"]), hostile_text),
+    changes=st.one_of(st.just("y"), hostile_text),
+)
 def test_export_download_form(web, sign_in, mode, changes):
     if not db.session.scalar(select(User.id).limit(1)):
         build_world(review_state=ReviewState.APPROVED)
     sign_in(db.session.scalar(select(User).where(User.email == "koordinator@example.no")))
     before = snapshot()
-    response = post(web, "/koordinator/rapport/status-2026",
-                    {"status-2026-mode": mode, "status-2026-include_changes": changes}, "/koordinator/rapport/")
+    response = post(
+        web,
+        "/koordinator/rapport/status-2026",
+        {"status-2026-mode": mode, "status-2026-include_changes": changes},
+        "/koordinator/rapport/",
+    )
     event(f"answered {response.status_code}")
     assert response.status_code in (200, 400)
     assert snapshot() == before
@@ -286,7 +357,12 @@ def test_an_xss_payload_in_a_narrative_is_text_everywhere_the_docx_included(web,
     returned = web.get(world.report_url).get_data(as_text=True)
     assert shows_as_text(returned, XSS) and returned.count(XSS) == 0
     assert_renders_safely(returned)
-    assert post(web, world.report_url, form | {"version": str(fresh(world.report).version)}).status_code == 302
+    assert (
+        post(
+            web, world.report_url, form | {"version": str(fresh(world.report).version)}
+        ).status_code
+        == 302
+    )
     sign_in(world.coordinator)
     assert post(web, world.report_url + "/godkjenn", {}).status_code == 302
     assert post(web, "/rapportering/status-2026/lukk", {}).status_code == 302
@@ -308,7 +384,12 @@ def test_an_xss_payload_in_a_narrative_is_text_everywhere_the_docx_included(web,
     assert shows_as_text(web.get("/tiltak?q=onerror").get_data(as_text=True), "Felles tiltak")
 
     sign_in(world.coordinator)
-    download = post(web, "/koordinator/rapport/status-2026", {"status-2026-mode": "final"}, "/koordinator/rapport/")
+    download = post(
+        web,
+        "/koordinator/rapport/status-2026",
+        {"status-2026-mode": "final"},
+        "/koordinator/rapport/",
+    )
     assert download.status_code == 200
     texts = [paragraph.text for paragraph in docx.Document(io.BytesIO(download.data)).paragraphs]
     assert XSS in texts and "Slutt på teksten." in texts

@@ -1,4 +1,5 @@
 """`make serve` refuses to start misconfigured, and serves the plan on PostgreSQL when configured."""
+
 import json
 import os
 import signal
@@ -17,12 +18,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_serve(**env) -> subprocess.Popen:
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("SECRET_KEY", "DATABASE_URL", "TRACKER_ENV")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "DATABASE_URL", "TRACKER_ENV")
+    }
     environment.update(env)
     return subprocess.Popen(
-        ["make", "-s", "serve"], cwd=ROOT, env=environment, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        ["make", "-s", "serve"],
+        cwd=ROOT,
+        env=environment,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
 
 
@@ -42,7 +51,9 @@ def free_port() -> int:
 
 
 def test_make_serve_without_secret_key_says_so_and_does_not_start():
-    code, out, err = finished(make_serve(DATABASE_URL="postgresql://tracker@127.0.0.1:5432/tracker"))
+    code, out, err = finished(
+        make_serve(DATABASE_URL="postgresql://tracker@127.0.0.1:5432/tracker")
+    )
     assert code != 0
     assert "make serve: SECRET_KEY mangler" in err
     assert "secrets.token_hex(32)" in err  # tells how to make one
@@ -51,7 +62,9 @@ def test_make_serve_without_secret_key_says_so_and_does_not_start():
 
 
 def test_make_serve_refuses_sqlite_and_a_missing_database_url():
-    code, _, err = finished(make_serve(SECRET_KEY="x" * 40, DATABASE_URL="sqlite:///tracker.sqlite"))
+    code, _, err = finished(
+        make_serve(SECRET_KEY="x" * 40, DATABASE_URL="sqlite:///tracker.sqlite")
+    )
     assert code != 0 and "DATABASE_URL må peke på en PostgreSQL-database" in err
     code, _, err = finished(make_serve(SECRET_KEY="x" * 40))
     assert code != 0 and "DATABASE_URL mangler" in err
@@ -60,7 +73,9 @@ def test_make_serve_refuses_sqlite_and_a_missing_database_url():
 def test_make_serve_migrates_seeds_and_serves_on_postgresql():
     port = free_port()
     with fresh_postgres_database() as url:
-        server = make_serve(SECRET_KEY="x" * 40, DATABASE_URL=url, PORT=str(port), WEB_CONCURRENCY="1")
+        server = make_serve(
+            SECRET_KEY="x" * 40, DATABASE_URL=url, PORT=str(port), WEB_CONCURRENCY="1"
+        )
         try:
             health = wait_for_health(f"http://127.0.0.1:{port}/healthz", server)
             page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60)

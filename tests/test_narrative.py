@@ -1,17 +1,21 @@
 """The narrative format: what a contact person types is what every output shows."""
+
 from tracker.narrative import ItemList, Paragraph, clean_text, parse
 from tracker.templating import narrative_html
 
 
 def test_blank_lines_separate_paragraphs_and_single_newlines_join_lines():
     assert parse("Første linje\nfortsetter.\n\nAndre avsnitt.") == [
-        Paragraph("Første linje fortsetter."), Paragraph("Andre avsnitt."),
+        Paragraph("Første linje fortsetter."),
+        Paragraph("Andre avsnitt."),
     ]
 
 
 def test_dash_and_bullet_lines_become_one_list():
     assert parse("Tiltak:\n- en\n• to\n\nSlutt.") == [
-        Paragraph("Tiltak:"), ItemList(("en", "to")), Paragraph("Slutt."),
+        Paragraph("Tiltak:"),
+        ItemList(("en", "to")),
+        Paragraph("Slutt."),
     ]
 
 

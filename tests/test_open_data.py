@@ -1,4 +1,5 @@
 """The open data files match the database, record for record."""
+
 import csv
 import io
 import json
@@ -6,8 +7,8 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tests.support.public_helpers import publish_second_round
 from tests.factories import RoundFactory
+from tests.support.public_helpers import publish_second_round
 from tracker.extensions import db
 from tracker.models import Measure, MeasureReport, ReportingRound
 from tracker.public.open_data import FIELDS
@@ -37,7 +38,10 @@ def expected_records(slug: str) -> dict[int, dict]:
             "title": measure.title,
             "area_key": measure.area.key,
             "area_name": measure.area.name,
-            "ministries": [r.ministry.abbreviation for r in sorted(measure.responsibilities, key=lambda r: r.position)],
+            "ministries": [
+                r.ministry.abbreviation
+                for r in sorted(measure.responsibilities, key=lambda r: r.position)
+            ],
             "status": report.status.value if report else "",
             "status_label": report.status.label if report else "",
             "narrative": report.narrative if report else "",
@@ -58,7 +62,11 @@ def test_json_holds_every_measure_of_the_latest_round(client, seeded):
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     document = json.loads(response.get_data(as_text=True))
-    assert document["round"] == {"slug": "midtveis-2025", "title": "Midtveisrapport", "as_of": "2025-06-01"}
+    assert document["round"] == {
+        "slug": "midtveis-2025",
+        "title": "Midtveisrapport",
+        "as_of": "2025-06-01",
+    }
     assert document["licence"]["url"] == "https://data.norge.no/nlod/no/2.0"
     assert document["fields"] == list(FIELDS)
     assert_matches(document["measures"], expected_records("midtveis-2025"))
@@ -76,7 +84,13 @@ def test_csv_is_utf8_with_a_header_row_and_matches_the_database(client, seeded):
     records = [row | {"ministries": row["ministries"].split(";")} for row in reader]
     assert_matches(records, expected_records("midtveis-2025"))
     assert "Kultur- og likestillingsdepartementet" not in text.splitlines()[0]
-    assert next(r for r in records if r["number"] == "45")["ministries"] == ["KUD", "AID", "BFD", "KD", "KDD"]
+    assert next(r for r in records if r["number"] == "45")["ministries"] == [
+        "KUD",
+        "AID",
+        "BFD",
+        "KD",
+        "KDD",
+    ]
 
 
 def test_each_published_round_has_its_own_files(client, seeded):
@@ -87,7 +101,9 @@ def test_each_published_round_has_its_own_files(client, seeded):
     assert [r["status"] for r in latest["measures"][:3]] == ["completed", "not_started", ""]
     midterm = json.loads(client.get("/data/midtveis-2025/tiltak.json").get_data(as_text=True))
     assert_matches(midterm["measures"], expected_records("midtveis-2025"))
-    rows = list(csv.DictReader(io.StringIO(client.get("/data/host-2026/tiltak.csv").data.decode("utf-8"))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/data/host-2026/tiltak.csv").data.decode("utf-8")))
+    )
     assert rows[0]["status_label"] == "Gjennomført" and rows[0]["round_slug"] == "host-2026"
 
 

@@ -1,31 +1,45 @@
 """Password rules in every place a password is chosen; changing one's own; forced resets."""
+
 import re
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from tests.test_reporting_forms import field_error
 from tests.support.workflow import PASSWORD, audit_events, build_world, csrf_token, fresh, snapshot
+from tests.test_reporting_forms import field_error
 from tracker.auth.passwords import common_passwords
 from tracker.extensions import db
 from tracker.models import User
 
 GOOD_PASSWORD = "fjord-lakris-trapp-91"
-COMMON = ("passord123456", "Sommer2024!!!", "Qwerty123456!", "123456789012", "sommersommer1", "Velkommen2025!")
+COMMON = (
+    "passord123456",
+    "Sommer2024!!!",
+    "Qwerty123456!",
+    "123456789012",
+    "sommersommer1",
+    "Velkommen2025!",
+)
 
 
 def change(web, current, new, confirm=None):
-    return web.post("/konto/passord", data={
-        "current_password": current, "new_password": new,
-        "confirm_password": new if confirm is None else confirm,
-        "csrf_token": csrf_token(web, "/konto/passord"),
-    })
+    return web.post(
+        "/konto/passord",
+        data={
+            "current_password": current,
+            "new_password": new,
+            "confirm_password": new if confirm is None else confirm,
+            "csrf_token": csrf_token(web, "/konto/passord"),
+        },
+    )
 
 
 def sign_in_with_form(web, email, password):
-    return web.post("/logg-inn", data={"email": email, "password": password,
-                                       "csrf_token": csrf_token(web, "/logg-inn")})
+    return web.post(
+        "/logg-inn",
+        data={"email": email, "password": password, "csrf_token": csrf_token(web, "/logg-inn")},
+    )
 
 
 def test_the_shipped_list_holds_thousands_of_common_passwords():
@@ -37,16 +51,20 @@ def test_the_shipped_list_holds_thousands_of_common_passwords():
 @pytest.mark.parametrize("password", COMMON)
 def test_the_cli_refuses_a_common_password(runner, app, password):
     build_world()
-    result = runner.invoke(args=["users", "create", "ny@example.no", "--role", "coordinator", "--password-stdin"],
-                           input=password + "\n")
+    result = runner.invoke(
+        args=["users", "create", "ny@example.no", "--role", "coordinator", "--password-stdin"],
+        input=password + "\n",
+    )
     assert result.exit_code == 1 and "brukes oftest" in result.output
     assert db.session.scalar(select(func.count(User.id)).where(User.email == "ny@example.no")) == 0
 
 
 def test_the_cli_accepts_a_long_uncommon_password(runner, app):
     build_world()
-    result = runner.invoke(args=["users", "create", "ny@example.no", "--role", "coordinator", "--password-stdin"],
-                           input=GOOD_PASSWORD + "\n")
+    result = runner.invoke(
+        args=["users", "create", "ny@example.no", "--role", "coordinator", "--password-stdin"],
+        input=GOOD_PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalars(select(User).where(User.email == "ny@example.no")).one()
     assert check_password_hash(user.password_hash, GOOD_PASSWORD)
@@ -56,10 +74,17 @@ def test_the_admin_form_refuses_a_common_password_next_to_the_field(web, app, si
     world = build_world()
     sign_in(world.admin)
     before = snapshot()
-    response = web.post("/admin/brukere/ny", data={
-        "email": "ny@led.example.no", "name": "Ny", "role": "contact", "ministry": "LED",
-        "password": "Passord2024!!", "csrf_token": csrf_token(web),
-    })
+    response = web.post(
+        "/admin/brukere/ny",
+        data={
+            "email": "ny@led.example.no",
+            "name": "Ny",
+            "role": "contact",
+            "ministry": "LED",
+            "password": "Passord2024!!",
+            "csrf_token": csrf_token(web),
+        },
+    )
     assert response.status_code == 400
     assert "brukes oftest" in field_error(response.get_data(as_text=True), "password")
     assert snapshot() == before
@@ -78,15 +103,19 @@ def test_a_user_changes_their_own_password(web, app, sign_in):
     assert sign_in_with_form(web, "leder@led.example.no", GOOD_PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize("current, new, confirm, field, message", [
-    ("feil-passord-123", GOOD_PASSWORD, None, "current_password", "Passordet er ikke riktig."),
-    (PASSWORD, "kort", None, "new_password", "minst 12 tegn"),
-    (PASSWORD, "Sommer2024!!!", None, "new_password", "brukes oftest"),
-    (PASSWORD, GOOD_PASSWORD, "noe-annet-helt-123", "confirm_password", "ikke like"),
-    (PASSWORD, PASSWORD, None, "new_password", "et annet enn det du har nå"),
-])
-def test_a_refused_password_change_says_why_and_changes_nothing(web, app, sign_in, current, new, confirm,
-                                                                 field, message):
+@pytest.mark.parametrize(
+    "current, new, confirm, field, message",
+    [
+        ("feil-passord-123", GOOD_PASSWORD, None, "current_password", "Passordet er ikke riktig."),
+        (PASSWORD, "kort", None, "new_password", "minst 12 tegn"),
+        (PASSWORD, "Sommer2024!!!", None, "new_password", "brukes oftest"),
+        (PASSWORD, GOOD_PASSWORD, "noe-annet-helt-123", "confirm_password", "ikke like"),
+        (PASSWORD, PASSWORD, None, "new_password", "et annet enn det du har nå"),
+    ],
+)
+def test_a_refused_password_change_says_why_and_changes_nothing(
+    web, app, sign_in, current, new, confirm, field, message
+):
     world = build_world()
     sign_in(world.lead_contact)
     old_hash = world.lead_contact.password_hash
@@ -104,7 +133,9 @@ def test_wrong_current_passwords_count_towards_the_sign_in_lock(web, app, sign_i
         change(web, f"gjetning-{n}-abc", GOOD_PASSWORD)
     assert len(audit_events("login_failed")) == 5
     refused = change(web, PASSWORD, GOOD_PASSWORD)
-    assert "For mange mislykkede forsøk" in field_error(refused.get_data(as_text=True), "current_password")
+    assert "For mange mislykkede forsøk" in field_error(
+        refused.get_data(as_text=True), "current_password"
+    )
     assert fresh(world.lead_contact).password_hash == world.lead_contact.password_hash
 
 
@@ -114,14 +145,20 @@ def test_changing_a_password_needs_a_signed_in_user(web, app):
     assert response.status_code == 302 and response.location.startswith("/logg-inn?next=")
 
 
-def test_a_forced_reset_sends_the_user_to_choose_a_new_password_before_anything_else(web, app, sign_in):
+def test_a_forced_reset_sends_the_user_to_choose_a_new_password_before_anything_else(
+    web, app, sign_in
+):
     world = build_world()
     sign_in(world.admin)
-    response = web.post(f"/admin/brukere/{world.lead_contact.id}/krev-nytt-passord",
-                        data={"csrf_token": csrf_token(web)})
+    response = web.post(
+        f"/admin/brukere/{world.lead_contact.id}/krev-nytt-passord",
+        data={"csrf_token": csrf_token(web)},
+    )
     assert response.status_code == 302
     assert fresh(world.lead_contact).must_change_password is True
-    assert [event.email for event in audit_events("password_change_required")] == ["leder@led.example.no"]
+    assert [event.email for event in audit_events("password_change_required")] == [
+        "leder@led.example.no"
+    ]
     assert "Må velge nytt passord" in web.get("/admin/brukere").get_data(as_text=True)
     web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
 
@@ -130,11 +167,21 @@ def test_a_forced_reset_sends_the_user_to_choose_a_new_password_before_anything_
     for path in ("/rapportering/", world.report_url, "/", "/tiltak"):
         detour = web.get(path)
         assert detour.status_code == 302 and detour.location == "/konto/passord", path
-    saved = web.post(world.report_url, data={"status": "completed", "narrative": "Omvei.", "version": "1",
-                                             "save": "Lagre", "csrf_token": csrf_token(web, "/konto/passord")})
+    saved = web.post(
+        world.report_url,
+        data={
+            "status": "completed",
+            "narrative": "Omvei.",
+            "version": "1",
+            "save": "Lagre",
+            "csrf_token": csrf_token(web, "/konto/passord"),
+        },
+    )
     assert saved.status_code == 302 and saved.location == "/konto/passord"
     assert fresh(world.report).narrative == "Opprinnelig tekst."
-    assert "Administratoren har bedt deg velge et nytt passord" in web.get("/konto/passord").get_data(as_text=True)
+    assert "Administratoren har bedt deg velge et nytt passord" in web.get(
+        "/konto/passord"
+    ).get_data(as_text=True)
 
     assert change(web, PASSWORD, GOOD_PASSWORD).status_code == 302
     assert fresh(world.lead_contact).must_change_password is False
@@ -144,8 +191,12 @@ def test_a_forced_reset_sends_the_user_to_choose_a_new_password_before_anything_
 def test_a_password_the_admin_generated_must_be_replaced_at_the_next_sign_in(web, app, sign_in):
     world = build_world()
     sign_in(world.admin)
-    page = web.post(f"/admin/brukere/{world.lead_contact.id}/nytt-passord", data={"csrf_token": csrf_token(web)})
-    password = re.search(r'<code id="generated-password">([^<]+)</code>', page.get_data(as_text=True)).group(1)
+    page = web.post(
+        f"/admin/brukere/{world.lead_contact.id}/nytt-passord", data={"csrf_token": csrf_token(web)}
+    )
+    password = re.search(
+        r'<code id="generated-password">([^<]+)</code>', page.get_data(as_text=True)
+    ).group(1)
     web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
     signed_in = sign_in_with_form(web, "leder@led.example.no", password)
     assert signed_in.location == "/konto/passord"

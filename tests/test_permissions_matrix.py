@@ -4,8 +4,9 @@ A refused request must change nothing at all (every table is compared); an allow
 make exactly the change it exists for. The roles, from the point of view of measure 7 (lead
 ministry LED, co-responsible MED) and measure 8 (ANN):
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from sqlalchemy import select
@@ -43,60 +44,174 @@ def user_path(suffix=""):
 
 
 def event_logged(name):
-    return lambda world: db.session.scalars(select(AuditEvent).where(AuditEvent.event == name)).first() is not None
+    return lambda world: (
+        db.session.scalars(select(AuditEvent).where(AuditEvent.event == name)).first() is not None
+    )
 
 
 CASES = [
     Case("contact start page", "GET", lambda w: "/rapportering/", CONTACTS),
     Case("report form", "GET", report_path(), RESPONSIBLE | {"coordinator"}),
-    Case("save report", "POST", report_path(), RESPONSIBLE, ok_status=302,
-         data=lambda w: {"status": "completed", "narrative": "Ny status.", "version": "1", "save": "Lagre"},
-         changed=lambda w: fresh(w.report).narrative == "Ny status."),
-    Case("submit report", "POST", report_path(), RESPONSIBLE, ok_status=302,
-         data=lambda w: {"status": "completed", "narrative": "Ferdig.", "version": "1", "send": "Send"},
-         changed=lambda w: fresh(w.report).review_state == ReviewState.SUBMITTED),
+    Case(
+        "save report",
+        "POST",
+        report_path(),
+        RESPONSIBLE,
+        ok_status=302,
+        data=lambda w: {
+            "status": "completed",
+            "narrative": "Ny status.",
+            "version": "1",
+            "save": "Lagre",
+        },
+        changed=lambda w: fresh(w.report).narrative == "Ny status.",
+    ),
+    Case(
+        "submit report",
+        "POST",
+        report_path(),
+        RESPONSIBLE,
+        ok_status=302,
+        data=lambda w: {
+            "status": "completed",
+            "narrative": "Ferdig.",
+            "version": "1",
+            "send": "Send",
+        },
+        changed=lambda w: fresh(w.report).review_state == ReviewState.SUBMITTED,
+    ),
     Case("report history", "GET", report_path("/historikk"), RESPONSIBLE | {"coordinator"}),
-    Case("approve report", "POST", report_path("/godkjenn"), {"coordinator"}, ok_status=302,
-         world={"review_state": ReviewState.SUBMITTED},
-         changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED),
-    Case("return report", "POST", report_path("/send-tilbake"), {"coordinator"}, ok_status=302,
-         world={"review_state": ReviewState.SUBMITTED}, data=lambda w: {"comment": "Rett dette."},
-         changed=lambda w: fresh(w.report).review_comment == "Rett dette."),
+    Case(
+        "approve report",
+        "POST",
+        report_path("/godkjenn"),
+        {"coordinator"},
+        ok_status=302,
+        world={"review_state": ReviewState.SUBMITTED},
+        changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED,
+    ),
+    Case(
+        "return report",
+        "POST",
+        report_path("/send-tilbake"),
+        {"coordinator"},
+        ok_status=302,
+        world={"review_state": ReviewState.SUBMITTED},
+        data=lambda w: {"comment": "Rett dette."},
+        changed=lambda w: fresh(w.report).review_comment == "Rett dette.",
+    ),
     Case("list rounds", "GET", lambda w: "/rapportering/runder", {"coordinator"}),
     Case("open round form", "GET", lambda w: "/rapportering/runder/ny", {"coordinator"}),
-    Case("open round", "POST", lambda w: "/rapportering/runder/ny", {"coordinator"}, ok_status=302,
-         world={"round_state": RoundState.PUBLISHED},
-         data=lambda w: {"slug": "ny-runde", "title": "Ny runde", "as_of": "2027-06-01", "deadline": ""},
-         changed=lambda w: db.session.scalars(select(ReportingRound).where(ReportingRound.slug == "ny-runde")).first() is not None),
+    Case(
+        "open round",
+        "POST",
+        lambda w: "/rapportering/runder/ny",
+        {"coordinator"},
+        ok_status=302,
+        world={"round_state": RoundState.PUBLISHED},
+        data=lambda w: {
+            "slug": "ny-runde",
+            "title": "Ny runde",
+            "as_of": "2027-06-01",
+            "deadline": "",
+        },
+        changed=lambda w: (
+            db.session.scalars(
+                select(ReportingRound).where(ReportingRound.slug == "ny-runde")
+            ).first()
+            is not None
+        ),
+    ),
     Case("round overview", "GET", lambda w: "/rapportering/status-2026/oversikt", {"coordinator"}),
-    Case("close round", "POST", lambda w: "/rapportering/status-2026/lukk", {"coordinator"}, ok_status=302,
-         changed=lambda w: fresh(w.reporting_round).state == RoundState.CLOSED),
-    Case("publish round", "POST", lambda w: "/rapportering/status-2026/publiser", {"coordinator"}, ok_status=302,
-         world={"round_state": RoundState.CLOSED},
-         changed=lambda w: fresh(w.reporting_round).state == RoundState.PUBLISHED),
+    Case(
+        "close round",
+        "POST",
+        lambda w: "/rapportering/status-2026/lukk",
+        {"coordinator"},
+        ok_status=302,
+        changed=lambda w: fresh(w.reporting_round).state == RoundState.CLOSED,
+    ),
+    Case(
+        "publish round",
+        "POST",
+        lambda w: "/rapportering/status-2026/publiser",
+        {"coordinator"},
+        ok_status=302,
+        world={"round_state": RoundState.CLOSED},
+        changed=lambda w: fresh(w.reporting_round).state == RoundState.PUBLISHED,
+    ),
     Case("list users", "GET", lambda w: "/admin/brukere", {"admin"}),
     Case("new user form", "GET", lambda w: "/admin/brukere/ny", {"admin"}),
-    Case("create user", "POST", lambda w: "/admin/brukere/ny", {"admin"},
-         data=lambda w: {"email": "ny@ann.example.no", "name": "Ny", "role": "contact", "ministry": "ANN", "password": ""},
-         changed=lambda w: db.session.scalars(select(User).where(User.email == "ny@ann.example.no")).first() is not None),
+    Case(
+        "create user",
+        "POST",
+        lambda w: "/admin/brukere/ny",
+        {"admin"},
+        data=lambda w: {
+            "email": "ny@ann.example.no",
+            "name": "Ny",
+            "role": "contact",
+            "ministry": "ANN",
+            "password": "",
+        },
+        changed=lambda w: (
+            db.session.scalars(select(User).where(User.email == "ny@ann.example.no")).first()
+            is not None
+        ),
+    ),
     Case("edit user form", "GET", user_path(), {"admin"}),
-    Case("re-assign user", "POST", user_path(), {"admin"}, ok_status=302,
-         data=lambda w: {"name": "Anne Annen", "role": "contact", "ministry": "LED"},
-         changed=lambda w: fresh(w.other_contact).ministry.abbreviation == "LED"),
-    Case("deactivate user", "POST", user_path("/deaktiver"), {"admin"}, ok_status=302,
-         changed=lambda w: fresh(w.other_contact).active is False),
-    Case("reactivate user", "POST", user_path("/aktiver"), {"admin"}, ok_status=302,
-         changed=event_logged("user_reactivated")),
-    Case("new password", "POST", user_path("/nytt-passord"), {"admin"},
-         changed=lambda w: fresh(w.other_contact).password_hash != w.other_contact_hash),
-    Case("require new password", "POST", user_path("/krev-nytt-passord"), {"admin"}, ok_status=302,
-         changed=lambda w: fresh(w.other_contact).must_change_password is True),
+    Case(
+        "re-assign user",
+        "POST",
+        user_path(),
+        {"admin"},
+        ok_status=302,
+        data=lambda w: {"name": "Anne Annen", "role": "contact", "ministry": "LED"},
+        changed=lambda w: fresh(w.other_contact).ministry.abbreviation == "LED",
+    ),
+    Case(
+        "deactivate user",
+        "POST",
+        user_path("/deaktiver"),
+        {"admin"},
+        ok_status=302,
+        changed=lambda w: fresh(w.other_contact).active is False,
+    ),
+    Case(
+        "reactivate user",
+        "POST",
+        user_path("/aktiver"),
+        {"admin"},
+        ok_status=302,
+        changed=event_logged("user_reactivated"),
+    ),
+    Case(
+        "new password",
+        "POST",
+        user_path("/nytt-passord"),
+        {"admin"},
+        changed=lambda w: fresh(w.other_contact).password_hash != w.other_contact_hash,
+    ),
+    Case(
+        "require new password",
+        "POST",
+        user_path("/krev-nytt-passord"),
+        {"admin"},
+        ok_status=302,
+        changed=lambda w: fresh(w.other_contact).must_change_password is True,
+    ),
     Case("audit log", "GET", lambda w: "/admin/logg", {"admin"}),
     Case("report download page", "GET", lambda w: "/koordinator/rapport/", {"coordinator"}),
-    Case("download report", "POST", lambda w: "/koordinator/rapport/status-2026", {"coordinator"},
-         data=lambda w: {"mode": "draft"},
-         delivered=lambda response: response.data.startswith(b"PK")
-         and "wordprocessingml" in response.content_type),
+    Case(
+        "download report",
+        "POST",
+        lambda w: "/koordinator/rapport/status-2026",
+        {"coordinator"},
+        data=lambda w: {"mode": "draft"},
+        delivered=lambda response: (
+            response.data.startswith(b"PK") and "wordprocessingml" in response.content_type
+        ),
+    ),
 ]
 # Routes anyone may use: the public site, open data, health check, and signing in and out.
 OPEN_BLUEPRINTS = {"public", "open_data", "health", "auth", "static"}
@@ -134,7 +249,9 @@ def test_route_answers_each_role_and_refusals_change_nothing(web, app, sign_in, 
 def test_every_route_behind_sign_in_is_in_the_matrix(app):
     world = build_world()
     adapter = app.url_map.bind("localhost")
-    covered = {(adapter.match(case.path(world), method=case.method)[0], case.method) for case in CASES}
+    covered = {
+        (adapter.match(case.path(world), method=case.method)[0], case.method) for case in CASES
+    }
     guarded = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
@@ -165,7 +282,13 @@ def test_a_contact_cannot_reach_a_report_through_another_rounds_url(web, app, si
     assert web.get("/rapportering/finnes-ikke/tiltak/7").status_code == 404
     assert web.get("/rapportering/status-2026/tiltak/999").status_code == 404
     token = csrf_token(web)
-    crafted = {"status": "completed", "narrative": "Kapret.", "version": "1", "save": "Lagre", "csrf_token": token}
+    crafted = {
+        "status": "completed",
+        "narrative": "Kapret.",
+        "version": "1",
+        "save": "Lagre",
+        "csrf_token": token,
+    }
     assert web.post("/rapportering/finnes-ikke/tiltak/7", data=crafted).status_code == 404
     assert web.post("/rapportering/status-2026/tiltak/8", data=crafted).status_code == 403
     assert snapshot() == before
@@ -176,10 +299,15 @@ def test_a_published_round_cannot_be_changed_through_its_old_url(web, app, sign_
     sign_in(world.lead_contact)
     assert web.get(world.report_url).status_code == 200  # reading their own old report is fine
     before = snapshot()
-    response = web.post(world.report_url, data={
-        "status": "not_started", "narrative": "Omskriving av historien.", "version": "1", "save": "Lagre",
-        "csrf_token": csrf_token(web),
-    })
+    response = web.post(
+        world.report_url,
+        data={
+            "status": "not_started",
+            "narrative": "Omskriving av historien.",
+            "version": "1",
+            "save": "Lagre",
+            "csrf_token": csrf_token(web),
+        },
+    )
     assert response.status_code == 409
     assert snapshot() == before
-

@@ -1,4 +1,5 @@
 """Validators, conditional requests, compression and cache lifetimes."""
+
 import gzip
 
 import pytest
@@ -48,7 +49,12 @@ def test_pages_are_gzipped_for_clients_that_accept_it(client, seeded):
     assert gzip.decompress(compressed.data) == plain.data
     assert len(compressed.data) < len(plain.data) / 3
     assert compressed.headers["ETag"] != plain.headers["ETag"]
-    assert client.get("/", headers={"Accept-Encoding": "gzip", "If-None-Match": compressed.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(
+            "/", headers={"Accept-Encoding": "gzip", "If-None-Match": compressed.headers["ETag"]}
+        ).status_code
+        == 304
+    )
 
 
 def test_fingerprinted_assets_are_immutable_for_a_year_and_compressed(client, app):
@@ -59,7 +65,9 @@ def test_fingerprinted_assets_are_immutable_for_a_year_and_compressed(client, ap
     assert response.headers["Content-Encoding"] == "gzip"
     assert len(response.data) < 450_000
     assert gzip.decompress(response.data).startswith(b"/**")
-    revalidated = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": response.headers["ETag"]})
+    revalidated = client.get(
+        url, headers={"Accept-Encoding": "gzip", "If-None-Match": response.headers["ETag"]}
+    )
     assert revalidated.status_code == 304
 
 
@@ -103,5 +111,7 @@ class TestVersionCheckInterval:
             response = client.get("/")
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
-        assert response.status_code == 200 and "Status pr. 1. juni 2025" in response.get_data(as_text=True)
+        assert response.status_code == 200 and "Status pr. 1. juni 2025" in response.get_data(
+            as_text=True
+        )
         assert statements == []

@@ -1,4 +1,5 @@
 """The first page lists the 50 measures by area with their published status."""
+
 import re
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """What a reader sees on the public pages, in Norwegian and in English."""
+
 import re
 from datetime import date
 
@@ -23,11 +24,18 @@ def test_index_shows_round_totals_with_percentages_and_the_table_per_area(client
     assert "Status pr. 1. juni 2025 (Midtveisrapport)." in html
     for count, percent in ((13, 26), (32, 64), (5, 10)):
         assert re.search(rf"<strong>{count}</strong>.*?\({percent} prosent\)", html, re.S)
-    table = html[html.index('id="status-per-area"'):html.index("</table>", html.index('id="status-per-area"'))]
+    table = html[
+        html.index('id="status-per-area"') : html.index(
+            "</table>", html.index('id="status-per-area"')
+        )
+    ]
     # Area: completed, in progress, not started, total (the README's table of the seed).
     expected = {
-        "Arbeidsliv": (5, 9, 2, 16), "Ungdom": (4, 11, 2, 17), "Lokalt arbeid": (1, 8, 0, 9),
-        "Mer kunnskap": (0, 4, 1, 5), "Styrket innsats": (3, 0, 0, 3),
+        "Arbeidsliv": (5, 9, 2, 16),
+        "Ungdom": (4, 11, 2, 17),
+        "Lokalt arbeid": (1, 8, 0, 9),
+        "Mer kunnskap": (0, 4, 1, 5),
+        "Styrket innsats": (3, 0, 0, 3),
     }
     for area, numbers in expected.items():
         row = next(r for r in rows(table) if f">{area}</th>" in r)
@@ -38,7 +46,7 @@ def test_index_shows_round_totals_with_percentages_and_the_table_per_area(client
 def test_index_lists_each_area_with_links_to_its_measures(client, seeded):
     html = client.get("/").get_data(as_text=True)
     assert sorted(numbers_listed(html)) == list(range(1, 51))
-    arbeidsliv = html[html.index('id="area-arbeidsliv"'):html.index('id="area-ungdom"')]
+    arbeidsliv = html[html.index('id="area-arbeidsliv"') : html.index('id="area-ungdom"')]
     assert numbers_listed(arbeidsliv) == list(range(1, 17))
     row_45 = next(r for r in rows(html) if 'href="/tiltak/45"' in r)
     assert re.findall(r">([A-Z]+)</abbr>", row_45) == ["KUD", "AID", "BFD", "KD", "KDD"]
@@ -49,7 +57,10 @@ def test_english_index_translates_the_page_but_keeps_the_plan_text(client, seede
     html = client.get("/?lang=en").get_data(as_text=True)
     assert '<html lang="en"' in html
     assert "Status as of 1 June 2025 (Midtveisrapport)." in html
-    assert "Of 50 measures in total, 13 are completed, 32 are in progress and 5 have not started." in html
+    assert (
+        "Of 50 measures in total, 13 are completed, 32 are in progress and 5 have not started."
+        in html
+    )
     assert ">Working life</th>" in html and ">Completed</th>" in html
     # The measure titles stay Norwegian, marked so screen readers pronounce them right.
     assert 'lang="nb">Kampanje mot diskriminering i arbeidslivet</a>' in html
@@ -65,12 +76,25 @@ def test_choosing_english_sets_no_cookie(client, seeded):
 
 
 def test_filter_by_area_ministry_and_status(client, seeded):
-    assert numbers_listed(client.get("/tiltak?omrade=ungdom").get_data(as_text=True)) == list(range(17, 34))
+    assert numbers_listed(client.get("/tiltak?omrade=ungdom").get_data(as_text=True)) == list(
+        range(17, 34)
+    )
     # KDD leads 27, 29, 42 and 49 and shares 45: the filter finds both.
-    assert numbers_listed(client.get("/tiltak?departement=KDD").get_data(as_text=True)) == [27, 29, 42, 45, 49]
-    not_started = [r["measure"] for r in seeded["rounds"][0]["reports"] if r["status"] == "not_started"]
+    assert numbers_listed(client.get("/tiltak?departement=KDD").get_data(as_text=True)) == [
+        27,
+        29,
+        42,
+        45,
+        49,
+    ]
+    not_started = [
+        r["measure"] for r in seeded["rounds"][0]["reports"] if r["status"] == "not_started"
+    ]
     assert len(not_started) == 5
-    assert numbers_listed(client.get("/tiltak?status=not_started").get_data(as_text=True)) == not_started
+    assert (
+        numbers_listed(client.get("/tiltak?status=not_started").get_data(as_text=True))
+        == not_started
+    )
     combined = client.get("/tiltak?omrade=arbeidsliv&status=completed").get_data(as_text=True)
     assert len(numbers_listed(combined)) == 5
     assert "5 tiltak passer filteret" in combined
@@ -114,14 +138,17 @@ def test_filter_form_keeps_the_choices_and_the_language(client, seeded):
 def test_measure_page_shows_plan_text_ministries_status_and_history(client, seeded):
     publish_second_round({45: Status.COMPLETED}, narrative="Rapporten er levert.")
     html = client.get("/tiltak/45").get_data(as_text=True)
-    assert "Tiltak 45:" in html and "Ny undersøkelse om holdninger til etniske og religiøse minoriteter" in html
+    assert (
+        "Tiltak 45:" in html
+        and "Ny undersøkelse om holdninger til etniske og religiøse minoriteter" in html
+    )
     ministries = re.findall(r'href="/departementer/([A-Z]+)" lang="nb">([^<]+)</a>', html)
     assert [abbreviation for abbreviation, _ in ministries] == ["KUD", "AID", "BFD", "KD", "KDD"]
     assert ministries[0][1] == "Kultur- og likestillingsdepartementet"
     assert "Mer kunnskap" in html
-    current = html[html.index('id="status-heading"'):html.index('id="history-heading"')]
+    current = html[html.index('id="status-heading"') : html.index('id="history-heading"')]
     assert "Gjennomført" in current and "Rapporten er levert. (tiltak 45)" in current
-    history = html[html.index('id="history-heading"'):]
+    history = html[html.index('id="history-heading"') :]
     assert history.index("Statusrapport høst 2026") < history.index("Midtveisrapport")
     assert "Undersøkelsen ble kunngjort våren 2025." in history
 
@@ -129,7 +156,10 @@ def test_measure_page_shows_plan_text_ministries_status_and_history(client, seed
 def test_measure_without_status_in_the_latest_round_says_so(client, seeded):
     publish_second_round({1: Status.COMPLETED})
     html = client.get("/tiltak/2").get_data(as_text=True)
-    assert "Det er ikke publisert status for dette tiltaket i siste rapportering (Statusrapport høst 2026)." in html
+    assert (
+        "Det er ikke publisert status for dette tiltaket i siste rapportering (Statusrapport høst 2026)."
+        in html
+    )
     assert "Midtveisrapport" in html  # the older round is still in the history
 
 
@@ -181,7 +211,12 @@ def test_a_newer_published_round_replaces_the_status_shown(client, seeded):
 
 def test_open_round_does_not_replace_the_published_status(client, seeded):
     open_round = RoundFactory(state=RoundState.OPEN, as_of=date(2027, 1, 1))
-    ReportFactory(round=open_round, measure=measure(9), status=Status.COMPLETED, review_state=ReviewState.APPROVED)
+    ReportFactory(
+        round=open_round,
+        measure=measure(9),
+        status=Status.COMPLETED,
+        review_state=ReviewState.APPROVED,
+    )
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert "Status pr. 1. juni 2025" in html

@@ -1,4 +1,5 @@
 """Every public page issues the same number of SQL queries for 50 measures as for 5,000."""
+
 from contextlib import contextmanager
 
 import pytest
@@ -49,7 +50,9 @@ def assert_fixed_query_counts(client, names: dict) -> None:
 
 
 def test_query_counts_for_the_seeded_plan(client, seeded):
-    assert_fixed_query_counts(client, {"area": "ungdom", "ministry": "KUD", "round": "midtveis-2025"})
+    assert_fixed_query_counts(
+        client, {"area": "ungdom", "ministry": "KUD", "round": "midtveis-2025"}
+    )
 
 
 @pytest.mark.parametrize("measure_count", [5000])

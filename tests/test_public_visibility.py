@@ -1,4 +1,5 @@
 """Only published rounds and approved reports ever reach a public page or the open data."""
+
 from collections import deque
 from datetime import date
 from html.parser import HTMLParser
@@ -54,28 +55,57 @@ def hide_secrets_in_every_state(seeded):
     """The published midterm round gets a submitted, a returned and a draft report; an open
     round holds a draft and an approved report; all carry text nobody outside may read."""
     midterm_reports = {r.measure.number: r for r in db.session.scalars(select(MeasureReport))}
-    for number, state in ((2, ReviewState.SUBMITTED), (3, ReviewState.RETURNED), (4, ReviewState.DRAFT)):
+    for number, state in (
+        (2, ReviewState.SUBMITTED),
+        (3, ReviewState.RETURNED),
+        (4, ReviewState.DRAFT),
+    ):
         report = midterm_reports[number]
         report.review_state = state
         report.narrative = f"{SECRET}-{state.value} {UNAPPROVED_WORDS}"
         report.status = Status.COMPLETED
     open_round = RoundFactory(
-        slug=f"{SECRET.lower()}-runde", title=f"{SECRET} runde", as_of=date(2027, 6, 1), state=RoundState.CLOSED
+        slug=f"{SECRET.lower()}-runde",
+        title=f"{SECRET} runde",
+        as_of=date(2027, 6, 1),
+        state=RoundState.CLOSED,
     )
-    ReportFactory(round=open_round, measure=measure(5), narrative=f"{SECRET}-utkast", review_state=ReviewState.DRAFT)
     ReportFactory(
-        round=open_round, measure=measure(6), narrative=f"{SECRET}-godkjent-men-upublisert",
-        review_state=ReviewState.APPROVED, status=Status.COMPLETED,
+        round=open_round,
+        measure=measure(5),
+        narrative=f"{SECRET}-utkast",
+        review_state=ReviewState.DRAFT,
+    )
+    ReportFactory(
+        round=open_round,
+        measure=measure(6),
+        narrative=f"{SECRET}-godkjent-men-upublisert",
+        review_state=ReviewState.APPROVED,
+        status=Status.COMPLETED,
     )
     db.session.commit()
 
 
 def test_unpublished_text_appears_on_no_public_page_and_in_no_open_data(client, seeded):
     hide_secrets_in_every_state(seeded)
-    start = ["/", "/?lang=en", "/tiltak", "/tiltak?lang=en", "/om-dataene", "/data/tiltak.json",
-             "/data/tiltak.csv", f"/tiltak?q={UNAPPROVED_WORDS}", f"/tiltak?q={UNAPPROVED_WORDS}&lang=en"]
+    start = [
+        "/",
+        "/?lang=en",
+        "/tiltak",
+        "/tiltak?lang=en",
+        "/om-dataene",
+        "/data/tiltak.json",
+        "/data/tiltak.csv",
+        f"/tiltak?q={UNAPPROVED_WORDS}",
+        f"/tiltak?q={UNAPPROVED_WORDS}&lang=en",
+    ]
     pages = crawl(client, start)
-    assert {"/tiltak/2", "/tiltak/6?lang=en", "/departementer/KDD", "/data/midtveis-2025/tiltak.json"} <= set(pages)
+    assert {
+        "/tiltak/2",
+        "/tiltak/6?lang=en",
+        "/departementer/KDD",
+        "/data/midtveis-2025/tiltak.json",
+    } <= set(pages)
     assert len(pages) > 120
     leaks = [url for url, body in pages.items() if SECRET.lower() in body.lower()]
     assert leaks == []
@@ -89,5 +119,8 @@ def test_unpublished_text_appears_on_no_public_page_and_in_no_open_data(client, 
 def test_unapproved_reports_show_as_not_reported(client, seeded):
     hide_secrets_in_every_state(seeded)
     html = client.get("/tiltak/2").get_data(as_text=True)
-    assert "Det er ikke publisert status for dette tiltaket i siste rapportering (Midtveisrapport)." in html
+    assert (
+        "Det er ikke publisert status for dette tiltaket i siste rapportering (Midtveisrapport)."
+        in html
+    )
     assert "Ingen publiserte rapporteringer for dette tiltaket ennå." in html

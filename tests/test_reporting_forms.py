@@ -1,4 +1,5 @@
 """The reporting form as a contact person uses it: CSRF on, real requests, real database."""
+
 import re
 from datetime import date
 
@@ -19,13 +20,19 @@ def textarea_text(page: str) -> str:
     import html
 
     # A browser drops the newline right after <textarea>, as WTForms expects.
-    raw = re.search(r'<textarea[^>]*name="narrative"[^>]*>(?:\r?\n)?(.*?)</textarea>', page, re.S).group(1)
+    raw = re.search(
+        r'<textarea[^>]*name="narrative"[^>]*>(?:\r?\n)?(.*?)</textarea>', page, re.S
+    ).group(1)
     return html.unescape(raw)
 
 
 def post_report(web, world, **fields):
-    data = {"status": "in_progress", "narrative": "Ny tekst.", "version": str(fresh(world.report).version),
-            "save": "Lagre utkast"} | fields
+    data = {
+        "status": "in_progress",
+        "narrative": "Ny tekst.",
+        "version": str(fresh(world.report).version),
+        "save": "Lagre utkast",
+    } | fields
     data["csrf_token"] = csrf_token(web, world.report_url)
     return web.post(world.report_url, data={k: v for k, v in data.items() if v is not None})
 
@@ -40,7 +47,9 @@ def contact(world, sign_in):
     return sign_in(world.lead_contact)
 
 
-def test_start_page_lists_lead_and_co_responsible_measures_with_state_and_deadline(web, world, sign_in):
+def test_start_page_lists_lead_and_co_responsible_measures_with_state_and_deadline(
+    web, world, sign_in
+):
     sign_in(world.co_contact)
     page = web.get("/rapportering/").get_data(as_text=True)
     assert "Felles tiltak" in page and "Annet tiltak" not in page
@@ -52,20 +61,30 @@ def test_start_page_lists_lead_and_co_responsible_measures_with_state_and_deadli
 def test_start_page_without_an_open_round(web, app, sign_in):
     world = build_world(round_state=RoundState.PUBLISHED)
     sign_in(world.lead_contact)
-    assert "Ingen rapporteringsrunde er åpen nå." in web.get("/rapportering/").get_data(as_text=True)
+    assert "Ingen rapporteringsrunde er åpen nå." in web.get("/rapportering/").get_data(
+        as_text=True
+    )
 
 
 def test_form_shows_the_plan_text_and_the_previous_published_round(web, world, contact):
-    earlier = RoundFactory(slug="midtveis", title="Midtveisrapport", as_of=date(2025, 6, 1),
-                           state=RoundState.PUBLISHED)
-    ReportFactory(round=earlier, measure=world.report.measure, status=Status.IN_PROGRESS,
-                  narrative="Teksten fra i fjor.", review_state=ReviewState.APPROVED)
+    earlier = RoundFactory(
+        slug="midtveis", title="Midtveisrapport", as_of=date(2025, 6, 1), state=RoundState.PUBLISHED
+    )
+    ReportFactory(
+        round=earlier,
+        measure=world.report.measure,
+        status=Status.IN_PROGRESS,
+        narrative="Teksten fra i fjor.",
+        review_state=ReviewState.APPROVED,
+    )
     db.session.commit()
     page = web.get(world.report_url).get_data(as_text=True)
     assert "Planens tekst om tiltaket." in page
     assert "Midtveisrapport" in page and "Teksten fra i fjor." in page
     assert sorted(re.findall(r'name="status"[^>]*type="radio" value="(\w+)"', page)) == [
-        "completed", "in_progress", "not_started",
+        "completed",
+        "in_progress",
+        "not_started",
     ]
     assert textarea_text(page) == "Opprinnelig tekst."
     assert "Lagre utkast" in page and "Send til gjennomgang" in page
@@ -76,7 +95,11 @@ def test_saving_a_draft_keeps_the_report_in_draft(web, world, contact):
     assert response.status_code == 302
     report = fresh(world.report)
     assert (report.status, report.narrative, report.review_state, report.version) == (
-        Status.COMPLETED, "Tiltaket er gjennomført.", ReviewState.DRAFT, 2)
+        Status.COMPLETED,
+        "Tiltaket er gjennomført.",
+        ReviewState.DRAFT,
+        2,
+    )
     assert "Utkastet er lagret." in web.get(response.location).get_data(as_text=True)
 
 
@@ -89,13 +112,26 @@ def test_submitting_sends_the_report_for_review_and_locks_the_form(web, world, c
     assert "<textarea" not in page
 
 
-@pytest.mark.parametrize("fields, field_id, message", [
-    ({"status": "finished"}, "status", "Velg en av statusene i listen."),
-    ({"status": None}, "status", "Velg en status."),
-    ({"narrative": " \n\u00a0", "save": None, "send": "Send"}, "narrative", "Skriv en statusbeskrivelse"),
-    ({"narrative": "x" * 20_001}, "narrative", "Teksten er 20001 tegn. Den kan være på høyst 20000 tegn"),
-])
-def test_bad_input_gets_a_message_next_to_the_field_and_changes_nothing(web, world, contact, fields, field_id, message):
+@pytest.mark.parametrize(
+    "fields, field_id, message",
+    [
+        ({"status": "finished"}, "status", "Velg en av statusene i listen."),
+        ({"status": None}, "status", "Velg en status."),
+        (
+            {"narrative": " \n\u00a0", "save": None, "send": "Send"},
+            "narrative",
+            "Skriv en statusbeskrivelse",
+        ),
+        (
+            {"narrative": "x" * 20_001},
+            "narrative",
+            "Teksten er 20001 tegn. Den kan være på høyst 20000 tegn",
+        ),
+    ],
+)
+def test_bad_input_gets_a_message_next_to_the_field_and_changes_nothing(
+    web, world, contact, fields, field_id, message
+):
     before = snapshot()
     response = post_report(web, world, **fields)
     page = response.get_data(as_text=True)
@@ -152,9 +188,14 @@ def test_html_in_a_narrative_is_shown_as_text_everywhere(web, world, contact, si
     post_report(web, world, narrative=XSS)
     post_report(web, world, narrative=XSS + " endret", send="Send", save=None)
     sign_in(world.coordinator)
-    pages = [web.get(url).get_data(as_text=True) for url in (
-        world.report_url, world.report_url + "/historikk?fra=2&til=3", "/rapportering/status-2026/oversikt",
-    )]
+    pages = [
+        web.get(url).get_data(as_text=True)
+        for url in (
+            world.report_url,
+            world.report_url + "/historikk?fra=2&til=3",
+            "/rapportering/status-2026/oversikt",
+        )
+    ]
     for page in pages[:2]:
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     for page in pages:
@@ -169,5 +210,8 @@ def test_the_return_comment_reaches_the_contact_person(web, world, sign_in):
     start = web.get("/rapportering/").get_data(as_text=True)
     assert "1 rapport er sendt tilbake fra koordinatoren og må rettes." in start
     page = web.get(world.report_url).get_data(as_text=True)
-    assert "Kommentar fra koordinatoren" in page and "Legg til &lt;b&gt;tall&lt;/b&gt; for 2026." in page
+    assert (
+        "Kommentar fra koordinatoren" in page
+        and "Legg til &lt;b&gt;tall&lt;/b&gt; for 2026." in page
+    )
     assert "<textarea" in page  # returned reports can be fixed

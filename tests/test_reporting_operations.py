@@ -1,4 +1,5 @@
 """The workflow's verbs on a real database: rounds, saves, reviews, publication, history."""
+
 from datetime import date
 
 import pytest
@@ -8,17 +9,28 @@ from tests.support.workflow import audit_events, build_world, make_user
 from tracker.extensions import db
 from tracker.models import Measure, MeasureReport, ReportRevision, Role
 from tracker.reporting.operations import (
-    EditConflict, ReportingError, approve_report, close_round, open_round, publish_round,
-    return_report, save_report, submit_report,
+    EditConflict,
+    ReportingError,
+    approve_report,
+    close_round,
+    open_round,
+    publish_round,
+    return_report,
+    save_report,
+    submit_report,
 )
 from tracker.reporting.queries import latest_published_round, reports_by_measure, status_summary
 from tracker.reporting.states import ReviewState, RoundState, Status
 
 
 def revisions(report) -> list[ReportRevision]:
-    return list(db.session.scalars(
-        select(ReportRevision).where(ReportRevision.report_id == report.id).order_by(ReportRevision.version)
-    ))
+    return list(
+        db.session.scalars(
+            select(ReportRevision)
+            .where(ReportRevision.report_id == report.id)
+            .order_by(ReportRevision.version)
+        )
+    )
 
 
 @pytest.fixture
@@ -28,7 +40,9 @@ def coordinator(app):
 
 def test_opening_a_round_prefills_every_measure_with_its_published_report(seeded, coordinator):
     published = reports_by_measure(latest_published_round())
-    reporting_round = open_round("status-2026", "Status 2026", date(2026, 6, 1), date(2026, 5, 15), coordinator)
+    reporting_round = open_round(
+        "status-2026", "Status 2026", date(2026, 6, 1), date(2026, 5, 15), coordinator
+    )
     db.session.commit()
     drafts = reporting_round.reports
     assert len(drafts) == 50
@@ -38,7 +52,10 @@ def test_opening_a_round_prefills_every_measure_with_its_published_report(seeded
         assert draft.review_state == ReviewState.DRAFT and draft.version == 1
     assert {revision.action for draft in drafts for revision in revisions(draft)} == {"opened"}
     [event] = audit_events("round_opened")
-    assert event.user_id == coordinator.id and event.details == {"round": "status-2026", "reports": 50}
+    assert event.user_id == coordinator.id and event.details == {
+        "round": "status-2026",
+        "reports": 50,
+    }
     # Opening a round publishes nothing: the public still sees the midterm report.
     assert latest_published_round().slug == "midtveis-2025"
 
@@ -47,16 +64,23 @@ def test_a_measure_without_a_published_report_starts_blank(app, coordinator):
     world = build_world()
     close_round(world.reporting_round, coordinator)
     new_round = open_round("neste", "Neste", date(2027, 1, 1), None, coordinator)
-    report = db.session.scalars(select(MeasureReport).where(MeasureReport.round_id == new_round.id)).first()
+    report = db.session.scalars(
+        select(MeasureReport).where(MeasureReport.round_id == new_round.id)
+    ).first()
     assert report.status == Status.NOT_STARTED and report.narrative == ""
 
 
-@pytest.mark.parametrize("slug, message", [
-    ("Status 2026", "Kortnavnet kan bare ha små bokstaver"),
-    ("status-2026", "allerede en runde med dette kortnavnet"),
-    ("ny-runde", "En rapporteringsrunde er allerede åpen"),
-])
-def test_opening_a_round_refuses_bad_or_duplicate_slugs_and_a_second_open_round(app, coordinator, slug, message):
+@pytest.mark.parametrize(
+    "slug, message",
+    [
+        ("Status 2026", "Kortnavnet kan bare ha små bokstaver"),
+        ("status-2026", "allerede en runde med dette kortnavnet"),
+        ("ny-runde", "En rapporteringsrunde er allerede åpen"),
+    ],
+)
+def test_opening_a_round_refuses_bad_or_duplicate_slugs_and_a_second_open_round(
+    app, coordinator, slug, message
+):
     build_world()
     rounds_before = db.session.scalar(select(func.count(MeasureReport.id)))
     with pytest.raises(ReportingError, match=message):
@@ -74,13 +98,20 @@ def test_saving_keeps_every_version_with_author_and_old_and_new_values(app):
     assert (first.version, first.action, first.author_id) == (2, "saved", world.lead_contact.id)
     assert (first.old_status, first.new_status) == (Status.IN_PROGRESS, Status.COMPLETED)
     assert (first.old_narrative, first.new_narrative) == ("Opprinnelig tekst.", "Ferdig.")
-    assert (second.version, second.author_id, second.new_narrative) == (3, world.co_contact.id, "Ferdig, og evaluert.")
+    assert (second.version, second.author_id, second.new_narrative) == (
+        3,
+        world.co_contact.id,
+        "Ferdig, og evaluert.",
+    )
     assert world.report.version == 3 and world.report.updated_by_id == world.co_contact.id
 
 
 def test_saving_nothing_new_makes_no_version(app):
     world = build_world()
-    assert save_report(world.report, 1, Status.IN_PROGRESS, "Opprinnelig tekst.", world.lead_contact) is False
+    assert (
+        save_report(world.report, 1, Status.IN_PROGRESS, "Opprinnelig tekst.", world.lead_contact)
+        is False
+    )
     assert world.report.version == 1 and revisions(world.report) == []
 
 
@@ -98,9 +129,12 @@ def test_a_save_racing_another_transaction_is_refused_by_the_database(app):
     world = build_world()
     # Another request saves between our check and our write: only the version column notices.
     with db.engine.begin() as other_transaction:
-        other_transaction.execute(text(
-            "UPDATE measure_reports SET narrative = 'Den andres tekst', version = version + 1 WHERE id = :id"
-        ), {"id": world.report.id})
+        other_transaction.execute(
+            text(
+                "UPDATE measure_reports SET narrative = 'Den andres tekst', version = version + 1 WHERE id = :id"
+            ),
+            {"id": world.report.id},
+        )
     with pytest.raises(EditConflict):
         save_report(world.report, 1, Status.COMPLETED, "Min tekst.", world.lead_contact)
     db.session.rollback()
@@ -125,7 +159,10 @@ def test_the_review_cycle_submit_return_fix_resubmit_approve(app):
     with pytest.raises(ReportingError, match="Skriv hva departementet skal rette"):
         return_report(report, " ", coordinator)
     return_report(report, "Beskriv evalueringen.", coordinator)
-    assert (report.review_state, report.review_comment) == (ReviewState.RETURNED, "Beskriv evalueringen.")
+    assert (report.review_state, report.review_comment) == (
+        ReviewState.RETURNED,
+        "Beskriv evalueringen.",
+    )
     save_report(report, report.version, Status.COMPLETED, "Ferdig og evaluert.", contact)
     assert report.review_state == ReviewState.RETURNED  # still waiting for the fix to be sent
     submit_report(report, report.version, Status.COMPLETED, "Ferdig og evaluert.", contact)
@@ -133,13 +170,16 @@ def test_the_review_cycle_submit_return_fix_resubmit_approve(app):
     db.session.commit()
     assert report.review_state == ReviewState.APPROVED and report.review_comment == ""
     assert [(r.action, r.new_review_state) for r in revisions(report)] == [
-        ("submitted", ReviewState.SUBMITTED), ("returned", ReviewState.RETURNED),
-        ("saved", ReviewState.RETURNED), ("submitted", ReviewState.SUBMITTED),
+        ("submitted", ReviewState.SUBMITTED),
+        ("returned", ReviewState.RETURNED),
+        ("saved", ReviewState.RETURNED),
+        ("submitted", ReviewState.SUBMITTED),
         ("approved", ReviewState.APPROVED),
     ]
     assert revisions(report)[1].comment == "Beskriv evalueringen."
     assert [e.event for e in audit_events("report_returned") + audit_events("report_approved")] == [
-        "report_returned", "report_approved",
+        "report_returned",
+        "report_approved",
     ]
 
 
@@ -165,7 +205,10 @@ def test_closing_locks_editing_and_returning(app):
 
 
 def test_publishing_makes_the_approved_reports_public_at_once(seeded, coordinator):
-    contact = make_user(Role.CONTACT, db.session.scalars(select(Measure).where(Measure.number == 1)).one().lead_ministry)
+    contact = make_user(
+        Role.CONTACT,
+        db.session.scalars(select(Measure).where(Measure.number == 1)).one().lead_ministry,
+    )
     reporting_round = open_round("status-2026", "Status 2026", date(2026, 6, 1), None, coordinator)
     report = next(r for r in reporting_round.reports if r.measure.number == 1)
     submit_report(report, 1, Status.COMPLETED, "Kampanjen er gjennomført.", contact)
@@ -178,7 +221,9 @@ def test_publishing_makes_the_approved_reports_public_at_once(seeded, coordinato
     publish_round(reporting_round, coordinator)
     db.session.commit()
     assert latest_published_round().slug == "status-2026"
-    assert reporting_round.state == RoundState.PUBLISHED and reporting_round.published_at is not None
+    assert (
+        reporting_round.state == RoundState.PUBLISHED and reporting_round.published_at is not None
+    )
     public = reports_by_measure(reporting_round)
     assert list(public) == [report.measure_id]  # only the approved report, never the drafts
     assert public[report.measure_id].status == Status.COMPLETED

@@ -1,14 +1,15 @@
 """Two people on one report, the history, and the coordinator's side: rounds, review, publication."""
+
 import re
 from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.factories import MeasureFactory, ReportFactory
-from tests.test_reporting_forms import field_error, post_report, textarea_text
 from tests.conftest import RequestPerContextClient
+from tests.factories import MeasureFactory, ReportFactory
 from tests.support.workflow import audit_events, build_world, csrf_token, fresh, make_user, snapshot
+from tests.test_reporting_forms import field_error, post_report, textarea_text
 from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
 from tracker.models import Measure, MeasureReport, ReportingRound, Responsibility, Role
@@ -36,11 +37,20 @@ def test_the_second_save_shows_a_conflict_and_loses_nothing(web, app, world, sig
     colleague = second_client(app, world.co_contact)
     # Both open the form on version 1.
     token = csrf_token(colleague, world.report_url)
-    assert post_report(web, world, status="completed", narrative="Lea skrev dette først.").status_code == 302
-    response = colleague.post(world.report_url, data={
-        "csrf_token": token, "version": "1", "status": "not_started",
-        "narrative": "Mats sin tekst, skrevet samtidig.", "save": "Lagre utkast",
-    })
+    assert (
+        post_report(web, world, status="completed", narrative="Lea skrev dette først.").status_code
+        == 302
+    )
+    response = colleague.post(
+        world.report_url,
+        data={
+            "csrf_token": token,
+            "version": "1",
+            "status": "not_started",
+            "narrative": "Mats sin tekst, skrevet samtidig.",
+            "save": "Lagre utkast",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Noen andre har lagret rapporten først" in page
@@ -48,14 +58,26 @@ def test_the_second_save_shows_a_conflict_and_loses_nothing(web, app, world, sig
     assert "Lea skrev dette først." in page  # the saved text
     assert textarea_text(page) == "Mats sin tekst, skrevet samtidig."  # the typed text, to copy
     assert 'name="version" type="hidden" value="2"' in page
-    assert 'value="not_started" checked' in page or re.search(r'checked[^>]*value="not_started"', page)
+    assert 'value="not_started" checked' in page or re.search(
+        r'checked[^>]*value="not_started"', page
+    )
     report = fresh(world.report)
-    assert (report.narrative, report.status, report.version) == ("Lea skrev dette først.", Status.COMPLETED, 2)
+    assert (report.narrative, report.status, report.version) == (
+        "Lea skrev dette først.",
+        Status.COMPLETED,
+        2,
+    )
     # Saving from the conflict page, on the version it now shows, goes through.
-    merged = colleague.post(world.report_url, data={
-        "csrf_token": token, "version": "2", "status": "completed",
-        "narrative": "Lea skrev dette først. Mats la til dette.", "save": "Lagre utkast",
-    })
+    merged = colleague.post(
+        world.report_url,
+        data={
+            "csrf_token": token,
+            "version": "2",
+            "status": "completed",
+            "narrative": "Lea skrev dette først. Mats la til dette.",
+            "save": "Lagre utkast",
+        },
+    )
     assert merged.status_code == 302
     assert fresh(world.report).narrative == "Lea skrev dette først. Mats la til dette."
 
@@ -64,15 +86,23 @@ def test_history_lists_every_version_and_compares_two(web, world, sign_in):
     sign_in(world.lead_contact)
     post_report(web, world, status="in_progress", narrative="Første avsnitt.\n\nAndre avsnitt.")
     sign_in(world.co_contact)
-    post_report(web, world, status="completed", narrative="Første avsnitt.\n\nAndre avsnitt <endret>.")
+    post_report(
+        web, world, status="completed", narrative="Første avsnitt.\n\nAndre avsnitt <endret>."
+    )
     page = web.get(world.report_url + "/historikk?fra=2&til=3").get_data(as_text=True)
-    rows = re.findall(r"<tr>\s*<td>(\d+)</td>\s*<td>[^<]+</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", page)
+    rows = re.findall(
+        r"<tr>\s*<td>(\d+)</td>\s*<td>[^<]+</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", page
+    )
     assert rows == [("2", "Lea Leder", "Utkast lagret"), ("3", "Mats Med", "Utkast lagret")]
     assert "Endringer fra versjon 2 til versjon 3" in page
-    status_change = re.sub(r"<[^>]+>|\s+", " ", re.search(r'id="status-change">(.*?)</p>', page, re.S).group(1))
+    status_change = re.sub(
+        r"<[^>]+>|\s+", " ", re.search(r'id="status-change">(.*?)</p>', page, re.S).group(1)
+    )
     assert status_change.split() == ["Status", "endret:", "Pågående", "→", "Gjennomført"]
     assert re.search(r"<del><span class=\"ds-sr-only\">\[fjernet:\] </span>avsnitt\.</del>", page)
-    assert re.search(r"<ins><span class=\"ds-sr-only\">\[lagt til:\] </span>avsnitt &lt;endret&gt;\.</ins>", page)
+    assert re.search(
+        r"<ins><span class=\"ds-sr-only\">\[lagt til:\] </span>avsnitt &lt;endret&gt;\.</ins>", page
+    )
 
 
 def test_history_without_a_chosen_version_shows_the_latest_change(web, world, sign_in):
@@ -87,7 +117,8 @@ def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(web,
     world = build_world(deadline=date(2020, 1, 15))
     lead_measure = world.report.measure
     for number, state in enumerate(
-        (ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.APPROVED, ReviewState.DRAFT), start=20
+        (ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.APPROVED, ReviewState.DRAFT),
+        start=20,
     ):
         measure = MeasureFactory(number=number, ministries=[lead_measure.lead_ministry])
         report = ReportFactory(round=world.reporting_round, measure=measure, review_state=state)
@@ -99,8 +130,14 @@ def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(web,
     page = web.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
     row = re.search(r'<tr data-ministry="LED">(.*?)</tr>', page, re.S).group(1)
     counts = dict(re.findall(r'data-progress="(\w+)">(\d+)<', row))
-    assert counts == {"not_started": "1", "draft": "1", "submitted": "1", "returned": "1", "approved": "1",
-                      "overdue": "3"}
+    assert counts == {
+        "not_started": "1",
+        "draft": "1",
+        "submitted": "1",
+        "returned": "1",
+        "approved": "1",
+        "overdue": "3",
+    }
     assert 'href="mailto:leder@led.example.no">Lea Leder</a>' in row
     assert "Sluttet" not in row  # deactivated people are not chased
     other_row = re.search(r'<tr data-ministry="ANN">(.*?)</tr>', page, re.S).group(1)
@@ -113,20 +150,33 @@ def test_coordinator_returns_with_a_comment_then_approves(web, app, sign_in):
     sign_in(world.coordinator)
     page = web.get(world.report_url).get_data(as_text=True)
     assert "Godkjenn" in page and "Send tilbake med kommentar" in page and "<textarea" in page
-    empty = web.post(world.report_url + "/send-tilbake",
-                     data={"comment": "  ", "csrf_token": csrf_token(web, world.report_url)})
+    empty = web.post(
+        world.report_url + "/send-tilbake",
+        data={"comment": "  ", "csrf_token": csrf_token(web, world.report_url)},
+    )
     assert empty.status_code == 400
-    assert "Skriv hva departementet skal rette." in field_error(empty.get_data(as_text=True), "comment")
+    assert "Skriv hva departementet skal rette." in field_error(
+        empty.get_data(as_text=True), "comment"
+    )
     assert fresh(world.report).review_state == ReviewState.SUBMITTED
-    returned = web.post(world.report_url + "/send-tilbake",
-                        data={"comment": "Mangler tall.", "csrf_token": csrf_token(web, world.report_url)})
+    returned = web.post(
+        world.report_url + "/send-tilbake",
+        data={"comment": "Mangler tall.", "csrf_token": csrf_token(web, world.report_url)},
+    )
     assert returned.status_code == 302
-    assert (fresh(world.report).review_state, fresh(world.report).review_comment) == (ReviewState.RETURNED, "Mangler tall.")
+    assert (fresh(world.report).review_state, fresh(world.report).review_comment) == (
+        ReviewState.RETURNED,
+        "Mangler tall.",
+    )
     # Approving a returned report is refused with a message and changes nothing.
     before = snapshot()
-    refused = web.post(world.report_url + "/godkjenn", data={"csrf_token": csrf_token(web, world.report_url)})
+    refused = web.post(
+        world.report_url + "/godkjenn", data={"csrf_token": csrf_token(web, world.report_url)}
+    )
     assert refused.status_code == 302
-    assert "Bare rapporter som er sendt til gjennomgang, kan godkjennes." in web.get(refused.location).get_data(as_text=True)
+    assert "Bare rapporter som er sendt til gjennomgang, kan godkjennes." in web.get(
+        refused.location
+    ).get_data(as_text=True)
     assert snapshot() == before
     [event] = audit_events("report_returned")
     assert event.user_id == world.coordinator.id and event.remote_addr == "127.0.0.1"
@@ -135,17 +185,37 @@ def test_coordinator_returns_with_a_comment_then_approves(web, app, sign_in):
 
 def test_coordinator_opens_a_round_in_the_browser_form(web, seeded, sign_in):
     coordinator = sign_in(make_user(Role.COORDINATOR))
-    form = {"title": "Status 2026", "slug": "status-2026", "as_of": "2026-06-01", "deadline": "2026-05-15"}
-    bad_date = web.post("/rapportering/runder/ny", data=form | {"as_of": "1. juni", "csrf_token": csrf_token(web)})
+    form = {
+        "title": "Status 2026",
+        "slug": "status-2026",
+        "as_of": "2026-06-01",
+        "deadline": "2026-05-15",
+    }
+    bad_date = web.post(
+        "/rapportering/runder/ny", data=form | {"as_of": "1. juni", "csrf_token": csrf_token(web)}
+    )
     assert bad_date.status_code == 400 and field_error(bad_date.get_data(as_text=True), "as_of")
-    bad_slug = web.post("/rapportering/runder/ny", data=form | {"slug": "Status 2026!", "csrf_token": csrf_token(web)})
-    assert "Kortnavnet kan bare ha små bokstaver" in field_error(bad_slug.get_data(as_text=True), "slug")
+    bad_slug = web.post(
+        "/rapportering/runder/ny",
+        data=form | {"slug": "Status 2026!", "csrf_token": csrf_token(web)},
+    )
+    assert "Kortnavnet kan bare ha små bokstaver" in field_error(
+        bad_slug.get_data(as_text=True), "slug"
+    )
     assert db.session.scalar(select(func.count(ReportingRound.id))) == 1
     opened = web.post("/rapportering/runder/ny", data=form | {"csrf_token": csrf_token(web)})
     assert opened.status_code == 302 and opened.location == "/rapportering/status-2026/oversikt"
-    new_round = db.session.scalars(select(ReportingRound).where(ReportingRound.slug == "status-2026")).one()
-    assert (new_round.as_of, new_round.deadline, new_round.state) == (date(2026, 6, 1), date(2026, 5, 15), RoundState.OPEN)
-    assert db.session.scalar(select(func.count()).where(MeasureReport.round_id == new_round.id)) == 50
+    new_round = db.session.scalars(
+        select(ReportingRound).where(ReportingRound.slug == "status-2026")
+    ).one()
+    assert (new_round.as_of, new_round.deadline, new_round.state) == (
+        date(2026, 6, 1),
+        date(2026, 5, 15),
+        RoundState.OPEN,
+    )
+    assert (
+        db.session.scalar(select(func.count()).where(MeasureReport.round_id == new_round.id)) == 50
+    )
     [event] = audit_events("round_opened")
     assert event.user_id == coordinator.id
 
@@ -157,29 +227,50 @@ def test_closing_and_publishing_from_the_overview(web, app, sign_in):
     sign_in(world.coordinator)
     overview = "/rapportering/status-2026/oversikt"
     assert "Lukk runden" in web.get(overview).get_data(as_text=True)
-    assert web.post("/rapportering/status-2026/lukk", data={"csrf_token": csrf_token(web)}).status_code == 302
+    assert (
+        web.post("/rapportering/status-2026/lukk", data={"csrf_token": csrf_token(web)}).status_code
+        == 302
+    )
     page = web.get(overview).get_data(as_text=True)
     assert "1 av 2 rapporter er godkjent." in page and "Publiser runden" in page
-    assert web.post("/rapportering/status-2026/publiser", data={"csrf_token": csrf_token(web)}).status_code == 302
+    assert (
+        web.post(
+            "/rapportering/status-2026/publiser", data={"csrf_token": csrf_token(web)}
+        ).status_code
+        == 302
+    )
     assert fresh(world.reporting_round).state == RoundState.PUBLISHED
     public = web.get("/").get_data(as_text=True)
     assert "Status pr. 1. juni 2026 (Status 2026)." in public
     assert [e.event for e in audit_events("round_closed") + audit_events("round_published")] == [
-        "round_closed", "round_published",
+        "round_closed",
+        "round_published",
     ]
 
 
 def test_rounds_open_command(runner, seeded):
-    result = runner.invoke(args=["rounds", "open", "status-2026", "--title", "Status 2026",
-                                 "--as-of", "2026-06-01", "--deadline", "2026-05-15"])
+    result = runner.invoke(
+        args=[
+            "rounds",
+            "open",
+            "status-2026",
+            "--title",
+            "Status 2026",
+            "--as-of",
+            "2026-06-01",
+            "--deadline",
+            "2026-05-15",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Åpnet runden status-2026 med 50 rapporter." in result.output
-    again = runner.invoke(args=["rounds", "open", "status-2027", "--title", "X", "--as-of", "2027-06-01"])
+    again = runner.invoke(
+        args=["rounds", "open", "status-2027", "--title", "X", "--as-of", "2027-06-01"]
+    )
     assert again.exit_code == 1 and "En rapporteringsrunde er allerede åpen" in again.output
     bad = runner.invoke(args=["rounds", "open", "x", "--title", "X", "--as-of", "1. juni"])
     assert bad.exit_code == 2 and "ÅÅÅÅ-MM-DD" in bad.output
     assert db.session.scalar(select(func.count(ReportingRound.id))) == 2
-
 
 
 def count_queries(web, path: str) -> int:
@@ -198,19 +289,25 @@ def count_queries(web, path: str) -> int:
 
 def page_queries(web, sign_in, coordinator, contact, slug: str) -> list[int]:
     sign_in(coordinator)
-    counts = [count_queries(web, f"/rapportering/{slug}/oversikt"),
-              count_queries(web, f"/rapportering/{slug}/tiltak/{contact_measure(contact)}")]
+    counts = [
+        count_queries(web, f"/rapportering/{slug}/oversikt"),
+        count_queries(web, f"/rapportering/{slug}/tiltak/{contact_measure(contact)}"),
+    ]
     sign_in(contact)
     return counts + [count_queries(web, "/rapportering/")]
 
 
 def contact_measure(contact) -> int:
     return db.session.scalars(
-        select(Measure.number).join(Responsibility).where(Responsibility.ministry_id == contact.ministry_id)
+        select(Measure.number)
+        .join(Responsibility)
+        .where(Responsibility.ministry_id == contact.ministry_id)
     ).first()
 
 
-def test_workflow_pages_issue_as_many_queries_for_50_measures_as_for_2(web, app, plan_data, sign_in):
+def test_workflow_pages_issue_as_many_queries_for_50_measures_as_for_2(
+    web, app, plan_data, sign_in
+):
     world = build_world()
     small = page_queries(web, sign_in, world.coordinator, world.lead_contact, "status-2026")
     load_plan(db.session, plan_data)

@@ -1,4 +1,5 @@
 """Each request is one JSON line on stdout, with what an operator needs and no secrets."""
+
 import json
 
 from tests.factories import UserFactory
@@ -39,8 +40,11 @@ def test_log_leaves_out_form_bodies_query_strings_and_unsafe_request_ids(app, cl
 
     app.config["WTF_CSRF_ENABLED"] = False
     capsys.readouterr()
-    client.post("/test-sign-in?token=spoerrestreng-hemmelig", data={"password": "passord-hemmelig"},
-                headers={"X-Request-ID": "<script> falsk \"linje\""})
+    client.post(
+        "/test-sign-in?token=spoerrestreng-hemmelig",
+        data={"password": "passord-hemmelig"},
+        headers={"X-Request-ID": '<script> falsk "linje"'},
+    )
     output = capsys.readouterr().out
     [line] = request_lines(output)
     assert line["path"] == "/test-sign-in" and line["status"] == 200

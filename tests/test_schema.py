@@ -1,9 +1,15 @@
 """Rules the database itself enforces, whatever code writes to it."""
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.factories import MeasureFactory, MinistryFactory, ReportFactory, RoundFactory, UserFactory
+from tests.factories import (
+    MeasureFactory,
+    MinistryFactory,
+    ReportFactory,
+    UserFactory,
+)
 from tracker.extensions import db
 from tracker.models import Role
 
@@ -35,8 +41,12 @@ def test_database_rejects_an_unknown_status(app):
 
 def test_database_rejects_an_unknown_review_state_and_round_state(app):
     report = ReportFactory()
-    assert_rejected("UPDATE measure_reports SET review_state = 'maybe' WHERE id = :id", id=report.id)
-    assert_rejected("UPDATE reporting_rounds SET state = 'archived' WHERE id = :id", id=report.round.id)
+    assert_rejected(
+        "UPDATE measure_reports SET review_state = 'maybe' WHERE id = :id", id=report.id
+    )
+    assert_rejected(
+        "UPDATE reporting_rounds SET state = 'archived' WHERE id = :id", id=report.round.id
+    )
 
 
 def test_contact_person_must_belong_to_a_ministry(app):
@@ -53,7 +63,8 @@ def test_a_measure_has_only_one_lead(app):
     other = MinistryFactory()
     assert_rejected(
         "INSERT INTO responsibilities (measure_id, ministry_id, position) VALUES (:m, :o, 0)",
-        m=measure.id, o=other.id,
+        m=measure.id,
+        o=other.id,
     )
 
 
@@ -63,7 +74,9 @@ def test_a_report_refuses_a_stale_version(app):
     report = ReportFactory()
     db.session.commit()
     # Someone else saves first, bumping the version behind this session's back.
-    db.session.execute(text("UPDATE measure_reports SET version = version + 1 WHERE id = :id"), {"id": report.id})
+    db.session.execute(
+        text("UPDATE measure_reports SET version = version + 1 WHERE id = :id"), {"id": report.id}
+    )
     report.narrative = "Min endring"
     with pytest.raises(StaleDataError):
         db.session.flush()

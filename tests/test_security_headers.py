@@ -1,4 +1,5 @@
 """Every response carries the security headers; cookies and sessions behave safely."""
+
 import time
 from datetime import timedelta
 
@@ -15,13 +16,16 @@ from tracker.security import CONTENT_SECURITY_POLICY
 @pytest.fixture
 def app_with(_migrated):
     """Build an app on this run's database with extra settings."""
+
     def build(**overrides):
         return make_app(_migrated, **overrides)
+
     return build
 
 
 def whoami_route(app):
     """A test-only page that says who the session belongs to."""
+
     @app.get("/test-whoami")
     def whoami():
         return str(current_user.id) if current_user.is_authenticated else "anonym"
@@ -31,7 +35,10 @@ def whoami_route(app):
 def test_every_response_has_the_security_headers(client, path):
     response = client.get(path)
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    assert "script-src 'self'" in CONTENT_SECURITY_POLICY and "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    assert (
+        "script-src 'self'" in CONTENT_SECURITY_POLICY
+        and "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    )
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -46,24 +53,38 @@ def test_hsts_only_over_https(client):
 def test_forwarded_proto_is_believed_only_from_a_trusted_proxy(app_with):
     behind_https_proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
     trusting = app_with(TRUSTED_PROXIES=1).test_client()
-    assert "Strict-Transport-Security" in trusting.get("/healthz", headers=behind_https_proxy).headers
+    assert (
+        "Strict-Transport-Security" in trusting.get("/healthz", headers=behind_https_proxy).headers
+    )
 
     not_trusting = app_with().test_client()  # TRUSTED_PROXIES defaults to 0
-    assert "Strict-Transport-Security" not in not_trusting.get("/healthz", headers=behind_https_proxy).headers
+    assert (
+        "Strict-Transport-Security"
+        not in not_trusting.get("/healthz", headers=behind_https_proxy).headers
+    )
 
 
 def test_session_cookie_is_httponly_lax_and_secure_in_production(_migrated):
     from tracker import create_app
 
-    app = create_app({"TRACKER_ENV": "production", "SECRET_KEY": "a-long-production-secret-for-the-test",
-                      "SQLALCHEMY_DATABASE_URI": _migrated})
+    app = create_app(
+        {
+            "TRACKER_ENV": "production",
+            "SECRET_KEY": "a-long-production-secret-for-the-test",
+            "SQLALCHEMY_DATABASE_URI": _migrated,
+        }
+    )
 
     @app.get("/test-remember-language")
     def remember_language():
         session["lang"] = "en"
         return "ok"
 
-    cookie = app.test_client().get("/test-remember-language", base_url="https://x.example").headers["Set-Cookie"]
+    cookie = (
+        app.test_client()
+        .get("/test-remember-language", base_url="https://x.example")
+        .headers["Set-Cookie"]
+    )
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" in cookie

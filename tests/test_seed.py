@@ -1,4 +1,5 @@
 """The seed file holds the plan as the midterm report describes it, and loads safely."""
+
 import copy
 import json
 
@@ -30,8 +31,18 @@ def count(model) -> int:
 
 
 def table_counts() -> dict[str, int]:
-    return {model.__name__: count(model) for model in (Area, Ministry, Measure, Responsibility,
-                                                       ReportingRound, MeasureReport, ReportRevision)}
+    return {
+        model.__name__: count(model)
+        for model in (
+            Area,
+            Ministry,
+            Measure,
+            Responsibility,
+            ReportingRound,
+            MeasureReport,
+            ReportRevision,
+        )
+    }
 
 
 def test_seed_loads_the_whole_plan(seeded):
@@ -60,7 +71,11 @@ def test_seeded_totals_match_the_published_midterm_report(seeded):
 def test_seeded_counts_per_area_match_the_overview_table(seeded):
     summary = status_summary(latest_published_round())
     got = {
-        area.name: (area.counts[Status.COMPLETED], area.counts[Status.IN_PROGRESS], area.counts[Status.NOT_STARTED])
+        area.name: (
+            area.counts[Status.COMPLETED],
+            area.counts[Status.IN_PROGRESS],
+            area.counts[Status.NOT_STARTED],
+        )
         for area in summary.areas
     }
     assert got == SOURCE_OVERVIEW_COUNTS
@@ -105,17 +120,34 @@ def broken(plan_data, change):
 
 
 BAD_FILES = {
-    "unknown ministry": (lambda d: d["measures"][4].update(ministries=["AID", "XYZ"]), ["tiltak 5", "ministries", "XYZ"]),
-    "unknown area": (lambda d: d["measures"][9].update(area="sport"), ["tiltak 10", "area", "sport"]),
-    "duplicate number": (lambda d: d["measures"][11].update(number=3), ["tiltak 3", "mer enn ett tiltak"]),
-    "bad status": (lambda d: d["rounds"][0]["reports"][6].update(status="done"), ["tiltak 7", "status", "done"]),
+    "unknown ministry": (
+        lambda d: d["measures"][4].update(ministries=["AID", "XYZ"]),
+        ["tiltak 5", "ministries", "XYZ"],
+    ),
+    "unknown area": (
+        lambda d: d["measures"][9].update(area="sport"),
+        ["tiltak 10", "area", "sport"],
+    ),
+    "duplicate number": (
+        lambda d: d["measures"][11].update(number=3),
+        ["tiltak 3", "mer enn ett tiltak"],
+    ),
+    "bad status": (
+        lambda d: d["rounds"][0]["reports"][6].update(status="done"),
+        ["tiltak 7", "status", "done"],
+    ),
     "missing title": (lambda d: d["measures"][20].update(title="  "), ["tiltak 21", "title"]),
-    "missing narrative": (lambda d: d["rounds"][0]["reports"][30].pop("narrative"), ["tiltak 31", "narrative"]),
+    "missing narrative": (
+        lambda d: d["rounds"][0]["reports"][30].pop("narrative"),
+        ["tiltak 31", "narrative"],
+    ),
 }
 
 
 @pytest.mark.parametrize("case", BAD_FILES)
-def test_bad_seed_file_names_the_fault_and_changes_nothing(case, seeded, runner, plan_data, tmp_path):
+def test_bad_seed_file_names_the_fault_and_changes_nothing(
+    case, seeded, runner, plan_data, tmp_path
+):
     change, expected_words = BAD_FILES[case]
     data = broken(plan_data, change)
     # A legitimate edit in the same file must not be applied either: nothing is written.
@@ -130,7 +162,10 @@ def test_bad_seed_file_names_the_fault_and_changes_nothing(case, seeded, runner,
     assert "databasen er uendret" in result.output
     db.session.expire_all()
     assert table_counts() == before
-    assert db.session.scalar(select(Measure.title).where(Measure.number == 1)) == plan_data["measures"][0]["title"]
+    assert (
+        db.session.scalar(select(Measure.title).where(Measure.number == 1))
+        == plan_data["measures"][0]["title"]
+    )
 
 
 def test_malformed_json_is_reported_with_its_position_and_changes_nothing(seeded, runner, tmp_path):
@@ -150,17 +185,27 @@ def test_missing_file_is_reported(app, runner, tmp_path):
     assert count(Measure) == 0
 
 
-def test_reseeding_updates_plan_text_but_keeps_reports_people_edited(seeded, plan_data, runner, tmp_path):
+def test_reseeding_updates_plan_text_but_keeps_reports_people_edited(
+    seeded, plan_data, runner, tmp_path
+):
     # A contact person has edited measure 1's report in the app.
     report_1 = db.session.scalar(select(MeasureReport).join(Measure).where(Measure.number == 1))
     person = UserFactory()
     report_1.narrative = "Tekst skrevet av departementet i appen."
-    db.session.add(ReportRevision(
-        report=report_1, version=report_1.version + 1, action="saved", author=person,
-        old_status=report_1.status, new_status=report_1.status,
-        old_narrative="", new_narrative=report_1.narrative,
-        old_review_state=report_1.review_state, new_review_state=report_1.review_state,
-    ))
+    db.session.add(
+        ReportRevision(
+            report=report_1,
+            version=report_1.version + 1,
+            action="saved",
+            author=person,
+            old_status=report_1.status,
+            new_status=report_1.status,
+            old_narrative="",
+            new_narrative=report_1.narrative,
+            old_review_state=report_1.review_state,
+            new_review_state=report_1.review_state,
+        )
+    )
     db.session.commit()
 
     data = copy.deepcopy(plan_data)
@@ -172,11 +217,21 @@ def test_reseeding_updates_plan_text_but_keeps_reports_people_edited(seeded, pla
     assert result.exit_code == 0, result.output
 
     db.session.expire_all()
-    narratives = dict(db.session.execute(
-        select(Measure.number, MeasureReport.narrative).join(MeasureReport).where(Measure.number.in_([1, 2]))
-    ).all())
-    assert narratives == {1: "Tekst skrevet av departementet i appen.", 2: "Ny tekst fra planfilen."}
-    assert db.session.scalar(select(Measure.title).where(Measure.number == 2)) == "Ny tittel fra planfilen"
+    narratives = dict(
+        db.session.execute(
+            select(Measure.number, MeasureReport.narrative)
+            .join(MeasureReport)
+            .where(Measure.number.in_([1, 2]))
+        ).all()
+    )
+    assert narratives == {
+        1: "Tekst skrevet av departementet i appen.",
+        2: "Ny tekst fra planfilen.",
+    }
+    assert (
+        db.session.scalar(select(Measure.title).where(Measure.number == 2))
+        == "Ny tittel fra planfilen"
+    )
     assert "Beholdt 1 rapporter" in result.output
 
 
@@ -185,7 +240,11 @@ def test_reseeding_records_the_change_in_the_history(seeded, plan_data):
     data["rounds"][0]["reports"][1]["status"] = "completed"
     load_plan(db.session, data)
     db.session.commit()
-    report = db.session.scalar(select(MeasureReport).join(Measure).where(Measure.number == data["rounds"][0]["reports"][1]["measure"]))
+    report = db.session.scalar(
+        select(MeasureReport)
+        .join(Measure)
+        .where(Measure.number == data["rounds"][0]["reports"][1]["measure"])
+    )
     assert report.version == 2
     assert [(r.version, r.new_status) for r in report.revisions][-1] == (2, Status.COMPLETED)
 
@@ -203,7 +262,9 @@ def test_changing_responsible_ministries_replaces_them_in_order(seeded, plan_dat
 def test_seed_stores_the_plan_and_a_changed_file_updates_it(seeded, plan_data):
     plan = current_plan()
     assert (plan.title, plan.period, plan.launched) == (
-        plan_data["plan"]["title"], plan_data["plan"]["period"], plan_data["plan"]["launched"],
+        plan_data["plan"]["title"],
+        plan_data["plan"]["period"],
+        plan_data["plan"]["launched"],
     )
     data = copy.deepcopy(plan_data)
     data["plan"]["title"] = "Handlingsplan mot rasisme og diskriminering – revidert"

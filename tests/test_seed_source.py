@@ -2,6 +2,7 @@
 
 The PDF's line breaks are gone from the seed, so both sides are compared without whitespace.
 """
+
 import re
 from pathlib import Path
 
@@ -28,7 +29,9 @@ def paragraphs(text: str):
 
 def test_every_description_paragraph_is_in_the_source(plan_data, source_text):
     missing = [
-        (m["number"], p[:60]) for m in plan_data["measures"] for p in paragraphs(m["description"])
+        (m["number"], p[:60])
+        for m in plan_data["measures"]
+        for p in paragraphs(m["description"])
         if squeezed(p) not in source_text
     ]
     assert missing == []
@@ -36,14 +39,18 @@ def test_every_description_paragraph_is_in_the_source(plan_data, source_text):
 
 def test_every_narrative_paragraph_is_in_the_source(plan_data, source_text):
     missing = [
-        (r["measure"], p[:60]) for r in plan_data["rounds"][0]["reports"] for p in paragraphs(r["narrative"])
+        (r["measure"], p[:60])
+        for r in plan_data["rounds"][0]["reports"]
+        for p in paragraphs(r["narrative"])
         if squeezed(p) not in source_text
     ]
     assert missing == []
 
 
 def test_every_title_is_in_the_source(plan_data, source_text):
-    assert [m["number"] for m in plan_data["measures"] if squeezed(m["title"]) not in source_text] == []
+    assert [
+        m["number"] for m in plan_data["measures"] if squeezed(m["title"]) not in source_text
+    ] == []
 
 
 def test_every_disagreement_with_the_overview_table_has_a_note(plan_data):

@@ -4,6 +4,7 @@ Time moves by back-dating the audit rows the throttle reads, never by sleeping. 
 runs in its own app context and database session, as in a gunicorn worker, so what one request
 counts is what the next one sees from the database alone.
 """
+
 import re
 import time
 from datetime import timedelta
@@ -29,8 +30,11 @@ def app_config():
 def attempt(web, email, password, address="127.0.0.1"):
     environ = {"REMOTE_ADDR": address}
     token = csrf_token(web, "/logg-inn")
-    return web.post("/logg-inn", data={"email": email, "password": password, "csrf_token": token},
-                    environ_base=environ)
+    return web.post(
+        "/logg-inn",
+        data={"email": email, "password": password, "csrf_token": token},
+        environ_base=environ,
+    )
 
 
 def sign_out(web):
@@ -74,7 +78,10 @@ def test_five_failures_lock_the_account_then_its_owner_signs_in_after_the_lock(w
     move_clock(2)
     signed_in = attempt(web, "leder@led.example.no", PASSWORD)
     assert signed_in.status_code == 302 and signed_in.location == "/rapportering/"
-    assert [event.user_id for event in audit_events("login")] == [world.co_contact.id, world.lead_contact.id]
+    assert [event.user_id for event in audit_events("login")] == [
+        world.co_contact.id,
+        world.lead_contact.id,
+    ]
 
 
 def test_hammering_a_locked_account_does_not_extend_the_lock(web):
@@ -92,12 +99,15 @@ def test_the_lock_says_the_same_whether_or_not_the_account_exists(web):
     build_world()
     for n in range(5):
         known = attempt(web, "leder@led.example.no", f"feil-passord-{n}")
-        unknown = attempt(web, "finnes.ikke@led.example.no", f"feil-passord-{n}", address="10.0.0.2")
+        unknown = attempt(
+            web, "finnes.ikke@led.example.no", f"feil-passord-{n}", address="10.0.0.2"
+        )
         assert known.status_code == unknown.status_code
     assert known.status_code == 429
     assert alert(known) == alert(unknown)
     assert {event.email for event in audit_events("login_locked")} == {
-        "leder@led.example.no", "finnes.ikke@led.example.no",
+        "leder@led.example.no",
+        "finnes.ikke@led.example.no",
     }
 
 
@@ -128,7 +138,10 @@ def test_a_successful_sign_in_starts_the_account_count_afresh(web):
 def test_twenty_failures_from_one_address_lock_it_for_every_account(web):
     build_world()
     guesser = "203.0.113.9"
-    answers = [attempt(web, f"gjett{n}@example.no", "feil-passord-123", guesser).status_code for n in range(20)]
+    answers = [
+        attempt(web, f"gjett{n}@example.no", "feil-passord-123", guesser).status_code
+        for n in range(20)
+    ]
     assert answers == [401] * 19 + [429]
     [locked] = audit_events("login_locked")
     assert locked.remote_addr == guesser and locked.details["scope"] == "address"

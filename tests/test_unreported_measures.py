@@ -1,5 +1,6 @@
 """A round published before every report was approved: the measures left out still count as
 part of the plan, and the public page and the DOCX report say the same about them."""
+
 from sqlalchemy import select
 
 from tests.support.docx_reading import open_docx, paragraph_texts
@@ -38,6 +39,8 @@ def test_public_page_and_docx_agree_on_the_unreported_measures(seeded, client):
 
     document = open_docx(build_midterm_report(collect_report_data(latest_published_round())))
     texts = paragraph_texts(document)
-    assert ("Av totalt 50 tiltak i handlingsplanen er 12 tiltak gjennomført, 31 er pågående og "
-            "5 er ikke igangsatt ennå.") in texts
+    assert (
+        "Av totalt 50 tiltak i handlingsplanen er 12 tiltak gjennomført, 31 er pågående og "
+        "5 er ikke igangsatt ennå."
+    ) in texts
     assert "For 2 tiltak foreligger det ingen rapport i denne rapporten." in texts

@@ -9,6 +9,7 @@ patterns people use to meet a length rule (a word, repeated or followed by a yea
 "!"), with Norwegian words next to the English ones, since this service is Norwegian. Checks
 compare in lower case, so only lower-case forms are written.
 """
+
 from itertools import product
 from pathlib import Path
 
@@ -50,9 +51,39 @@ ola nordmann kari olanordmann karinordmann charlie michael jennifer jessica dani
 martin andreas kristian jonas emma nora sara ingrid sofie maria anna hanna thea ida
 """.split()
 
-SUFFIXES = ["", "1", "12", "123", "1234", "12345", "123456", "!", "1!", "123!", "!!", "01", "11",
-            "69", "99", "007", "2020", "2021", "2022", "2023", "2024", "2025", "2026", "2027",
-            "2024!", "2025!", "2026!", "@123", "#1", "_123", ".123"]
+SUFFIXES = [
+    "",
+    "1",
+    "12",
+    "123",
+    "1234",
+    "12345",
+    "123456",
+    "!",
+    "1!",
+    "123!",
+    "!!",
+    "01",
+    "11",
+    "69",
+    "99",
+    "007",
+    "2020",
+    "2021",
+    "2022",
+    "2023",
+    "2024",
+    "2025",
+    "2026",
+    "2027",
+    "2024!",
+    "2025!",
+    "2026!",
+    "@123",
+    "#1",
+    "_123",
+    ".123",
+]
 
 KEYBOARD_WALKS = """
 qwertyuiop qwertyuiopå qwertyuiopasdfghjkl asdfghjklø asdfghjklæø zxcvbnm, 1qaz2wsx3edc
@@ -88,7 +119,9 @@ def build() -> list[str]:
         passwords.add(word * 3)
         passwords.add(word + word + "1")
         passwords.add(word.replace("a", "@").replace("o", "0").replace("e", "3").replace("i", "1"))
-    for first, second in product(("jegelsker", "ilove", "mitt", "min", "my", "velkommen", "hei"), WORDS):
+    for first, second in product(
+        ("jegelsker", "ilove", "mitt", "min", "my", "velkommen", "hei"), WORDS
+    ):
         passwords.add(first + second)
     return sorted(password for password in passwords if len(password) >= 6)
 
@@ -98,7 +131,8 @@ def main() -> None:
     OUTPUT.write_text(
         "# Common passwords and their usual shapes, lower case, one per line.\n"
         "# Written by tools/make_common_passwords.py; do not edit by hand.\n"
-        + "\n".join(passwords) + "\n",
+        + "\n".join(passwords)
+        + "\n",
         encoding="utf-8",
     )
     print(f"{len(passwords)} passwords written to {OUTPUT}")

@@ -1,4 +1,5 @@
 """Error pages in Norwegian that say what happened and what to do, never how the code failed."""
+
 from flask import Flask, current_app, g, render_template
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
@@ -9,27 +10,51 @@ from tracker.extensions import db, login_manager
 
 # code → (heading, explanation). Anything else falls back to the generic page.
 ERROR_TEXTS = {
-    400: (lazy_gettext("Ugyldig forespørsel"),
-          lazy_gettext("Forespørselen kunne ikke behandles. Gå tilbake og prøv igjen.")),
-    403: (lazy_gettext("Ingen tilgang"),
-          lazy_gettext("Du har ikke tilgang til denne siden. Ta kontakt med koordinatoren "
-                       "hvis du mener du skulle hatt tilgang.")),
-    404: (lazy_gettext("Fant ikke siden"),
-          lazy_gettext("Siden finnes ikke, eller den er flyttet. Sjekk adressen, eller gå til forsiden.")),
-    405: (lazy_gettext("Handlingen er ikke tillatt"),
-          lazy_gettext("Siden kan ikke brukes på denne måten. Gå tilbake og prøv igjen fra skjemaet.")),
-    503: (lazy_gettext("Tjenesten er midlertidig utilgjengelig"),
-          lazy_gettext("Vi får ikke kontakt med databasen akkurat nå. Ingenting av det du har lagret "
-                       "tidligere er tapt. Vent litt og prøv igjen; det du skrev i et skjema, kan du "
-                       "sende på nytt med tilbakeknappen.")),
-    500: (lazy_gettext("Noe gikk galt"),
-          lazy_gettext("Det oppstod en feil hos oss. Ingenting av det du har lagret tidligere er tapt. "
-                       "Prøv igjen om litt; hvis feilen vedvarer, ta kontakt med koordinatoren.")),
+    400: (
+        lazy_gettext("Ugyldig forespørsel"),
+        lazy_gettext("Forespørselen kunne ikke behandles. Gå tilbake og prøv igjen."),
+    ),
+    403: (
+        lazy_gettext("Ingen tilgang"),
+        lazy_gettext(
+            "Du har ikke tilgang til denne siden. Ta kontakt med koordinatoren "
+            "hvis du mener du skulle hatt tilgang."
+        ),
+    ),
+    404: (
+        lazy_gettext("Fant ikke siden"),
+        lazy_gettext(
+            "Siden finnes ikke, eller den er flyttet. Sjekk adressen, eller gå til forsiden."
+        ),
+    ),
+    405: (
+        lazy_gettext("Handlingen er ikke tillatt"),
+        lazy_gettext(
+            "Siden kan ikke brukes på denne måten. Gå tilbake og prøv igjen fra skjemaet."
+        ),
+    ),
+    503: (
+        lazy_gettext("Tjenesten er midlertidig utilgjengelig"),
+        lazy_gettext(
+            "Vi får ikke kontakt med databasen akkurat nå. Ingenting av det du har lagret "
+            "tidligere er tapt. Vent litt og prøv igjen; det du skrev i et skjema, kan du "
+            "sende på nytt med tilbakeknappen."
+        ),
+    ),
+    500: (
+        lazy_gettext("Noe gikk galt"),
+        lazy_gettext(
+            "Det oppstod en feil hos oss. Ingenting av det du har lagret tidligere er tapt. "
+            "Prøv igjen om litt; hvis feilen vedvarer, ta kontakt med koordinatoren."
+        ),
+    ),
 }
 CSRF_TEXT = (
     lazy_gettext("Skjemaet er utløpt"),
-    lazy_gettext("Skjemaet kunne ikke sendes fordi siden var for gammel eller økten din er utløpt. "
-                 "Gå tilbake, last inn siden på nytt og send skjemaet igjen."),
+    lazy_gettext(
+        "Skjemaet kunne ikke sendes fordi siden var for gammel eller økten din er utløpt. "
+        "Gå tilbake, last inn siden på nytt og send skjemaet igjen."
+    ),
 )
 GENERIC_TEXT = (lazy_gettext("Noe gikk galt"), lazy_gettext("Forespørselen kunne ikke behandles."))
 
@@ -45,8 +70,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def render_error(code: int, texts: tuple, headers=None):
     heading, explanation = texts
-    return render_template("errors/error.html", code=code, heading=heading,
-                           explanation=explanation), code, headers or {}
+    return (
+        render_template("errors/error.html", code=code, heading=heading, explanation=explanation),
+        code,
+        headers or {},
+    )
 
 
 def handle_csrf_error(error: CSRFError):

@@ -1,4 +1,5 @@
 """Extension objects, created unbound so every app instance (tests included) binds its own."""
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate

@@ -1,4 +1,5 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
+
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
 from tracker.measures.models import Area, Measure, Responsibility
@@ -7,6 +8,15 @@ from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 
 __all__ = [
-    "Area", "AuditEvent", "Measure", "MeasureReport", "Ministry", "ReportRevision",
-    "Plan", "ReportingRound", "Responsibility", "Role", "User",
+    "Area",
+    "AuditEvent",
+    "Measure",
+    "MeasureReport",
+    "Ministry",
+    "ReportRevision",
+    "Plan",
+    "ReportingRound",
+    "Responsibility",
+    "Role",
+    "User",
 ]

@@ -4,6 +4,7 @@ Plain text. A blank line separates paragraphs; a line starting with "- " or "•
 item, and so is a numbered line ("1. ", "ii. "), which makes a numbered list. Kept free of
 Flask so the DOCX exporter parses exactly as the web pages do.
 """
+
 import re
 import unicodedata
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Checks `make serve` runs before anything else, so a misconfigured server stops with a clear
 Norwegian message instead of a traceback: ``python -m tracker.preflight``."""
+
 import os
 import sys
 
@@ -44,8 +45,10 @@ def database_problem() -> str | None:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
-        return (f"Får ikke kontakt med databasen {url.database} på {url.host}:{url.port or 5432}: "
-                f"{reason}")
+        return (
+            f"Får ikke kontakt med databasen {url.database} på {url.host}:{url.port or 5432}: "
+            f"{reason}"
+        )
     finally:
         engine.dispose()
     return None

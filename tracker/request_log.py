@@ -3,6 +3,7 @@
 Only what an operator needs to follow a request: never form bodies, query strings (they
 may carry tokens), cookies or headers other than the request id.
 """
+
 import json
 import logging
 import re

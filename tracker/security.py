@@ -1,4 +1,5 @@
 """Security headers on every response, proxy awareness, and sessions that end when idle."""
+
 from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -7,16 +8,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # plotly.js appends an empty <style> element and fills it through the CSSOM; the hash of the
 # empty string admits exactly that element and no inline style with content.
 EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    f"style-src 'self' {EMPTY_STYLE_HASH}",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        f"style-src 'self' {EMPTY_STYLE_HASH}",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 

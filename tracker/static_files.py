@@ -4,6 +4,7 @@
 for a year, because a changed file gets a new URL. Compressed bodies are made once per file
 version and worker, so plotly.js (1.2 MB, 0.4 MB gzipped) is not re-compressed per request.
 """
+
 import gzip
 import mimetypes
 import os

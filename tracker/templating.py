@@ -1,4 +1,5 @@
 """Jinja filters and globals shared by every page."""
+
 import hashlib
 import os
 from functools import cache
@@ -13,7 +14,9 @@ from tracker.reporting.states import Status
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["narrative_html"] = narrative_html
-    app.jinja_env.filters["nb_date"] = lambda value: format_date(value, "d. MMMM y") if value else ""
+    app.jinja_env.filters["nb_date"] = lambda value: (
+        format_date(value, "d. MMMM y") if value else ""
+    )
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.globals["Status"] = Status
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nb")
@@ -37,7 +40,7 @@ def _linkify(text: str) -> str:
     """Escape text, then turn bare URLs (the PDF left many) into links."""
     out, last = [], 0
     for match in narrative.URL.finditer(text):
-        out.append(str(escape(text[last:match.start()])))
+        out.append(str(escape(text[last : match.start()])))
         url = escape(match.group(0))
         out.append(f'<a href="{url}">{url}</a>')
         last = match.end()

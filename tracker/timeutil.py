@@ -1,6 +1,6 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
     """The current time, timezone-aware; used as a column default (called per row, not at import)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -1,4 +1,5 @@
 """The pages work under the strict Content-Security-Policy in a real browser."""
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -7,7 +8,9 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("path", ["/", "/finnes-ikke"])
 def test_pages_load_without_csp_violations(page, live_server, seeded, path):
     violations, console_errors = [], []
-    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation',"
         " e => (window.__cspViolations = window.__cspViolations || []).push(e.violatedDirective));"

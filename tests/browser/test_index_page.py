@@ -1,4 +1,5 @@
 """A real browser opens the first page."""
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,23 @@ def test_without_javascript_the_table_carries_every_number(browser, live_server,
     assert table.is_visible()
     cells = [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
     assert cells == [
-        ["5", "9", "2", "16"], ["4", "11", "2", "17"], ["1", "8", "0", "9"], ["0", "4", "1", "5"], ["3", "0", "0", "3"],
+        ["5", "9", "2", "16"],
+        ["4", "11", "2", "17"],
+        ["1", "8", "0", "9"],
+        ["0", "4", "1", "5"],
+        ["3", "0", "0", "3"],
     ]
-    assert table.locator("tfoot").inner_text().split() == ["Totalt", "13", "(26", "%)", "32", "(64", "%)", "5", "(10", "%)", "50"]
+    assert table.locator("tfoot").inner_text().split() == [
+        "Totalt",
+        "13",
+        "(26",
+        "%)",
+        "32",
+        "(64",
+        "%)",
+        "5",
+        "(10",
+        "%)",
+        "50",
+    ]
     context.close()

@@ -1,10 +1,18 @@
 """The public pages in Chromium: filters, language, keyboard, phone width and axe-core."""
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/tiltak", "/tiltak?status=completed&q=kurs", "/tiltak/45", "/departementer/KDD", "/om-dataene"]
+PAGES = [
+    "/",
+    "/tiltak",
+    "/tiltak?status=completed&q=kurs",
+    "/tiltak/45",
+    "/departementer/KDD",
+    "/om-dataene",
+]
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +21,9 @@ def axe():
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
-def test_every_public_page_has_no_accessibility_violations(page, live_server, seeded, axe, language):
+def test_every_public_page_has_no_accessibility_violations(
+    page, live_server, seeded, axe, language
+):
     for path in PAGES:
         separator = "&" if "?" in path else "?"
         url = live_server + path + (f"{separator}lang=en" if language == "en" else "")

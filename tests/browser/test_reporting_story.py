@@ -2,6 +2,7 @@
 a ministry contact updates a measure, the coordinator returns it, the contact fixes it, the
 coordinator approves and publishes, and the public page shows the new status. axe-core checks
 every kind of page on the way."""
+
 from datetime import date
 
 import pytest
@@ -16,13 +17,17 @@ from tracker.reporting.operations import open_round
 
 pytestmark = pytest.mark.browser
 
-NEW_TEXT = "Kampanjen ble gjennomført høsten 2025.\n\n- 3 000 arbeidsgivere nådd\n- Evaluering i gang"
+NEW_TEXT = (
+    "Kampanjen ble gjennomført høsten 2025.\n\n- 3 000 arbeidsgivere nådd\n- Evaluering i gang"
+)
 FIXED_TEXT = NEW_TEXT + "\n\nEvalueringen fra «Oslo Economics» kom i mars 2026."
 
 
 @pytest.fixture
 def story(app, seeded):
-    coordinator = make_user(Role.COORDINATOR, email="koordinator@aid.example.no", name="Kari Koordinator")
+    coordinator = make_user(
+        Role.COORDINATOR, email="koordinator@aid.example.no", name="Kari Koordinator"
+    )
     make_user(Role.CONTACT, get_ministry("AID"), email="kontakt@aid.example.no", name="Ola Kontakt")
     open_round("status-2026", "Status 2026", date(2026, 6, 1), date(2026, 5, 15), coordinator)
     db.session.commit()
@@ -50,7 +55,9 @@ def test_contact_reports_coordinator_returns_then_approves_and_publishes(page, l
     page.goto(live_server + "/logg-inn")
     assert_accessible(page)
     sign_in(page, live_server, "kontakt@aid.example.no")
-    expect(page.get_by_role("heading", name="Tiltakene til Arbeids- og inkluderingsdepartementet")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Tiltakene til Arbeids- og inkluderingsdepartementet")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Kampanje mot diskriminering i arbeidslivet").click()
 
@@ -83,7 +90,9 @@ def test_contact_reports_coordinator_returns_then_approves_and_publishes(page, l
 
     # The contact person sees the comment, fixes the text and sends it again.
     sign_in(page, live_server, "kontakt@aid.example.no")
-    expect(page.get_by_text("1 rapport er sendt tilbake fra koordinatoren og må rettes.")).to_be_visible()
+    expect(
+        page.get_by_text("1 rapport er sendt tilbake fra koordinatoren og må rettes.")
+    ).to_be_visible()
     page.get_by_role("link", name="Kampanje mot diskriminering i arbeidslivet").click()
     expect(page.locator("#review-comment")).to_contain_text("Hvem evaluerer kampanjen, og når?")
     page.get_by_label("Statusbeskrivelse").fill(FIXED_TEXT)
@@ -115,7 +124,9 @@ def test_contact_reports_coordinator_returns_then_approves_and_publishes(page, l
     expect(first_row).to_contain_text("Gjennomført")
 
 
-def test_conflict_bad_input_and_admin_and_round_forms_are_accessible(page, live_server, story, browser):
+def test_conflict_bad_input_and_admin_and_round_forms_are_accessible(
+    page, live_server, story, browser
+):
     make_user(Role.ADMIN, email="admin@example.no")
     make_user(Role.CONTACT, get_ministry("AID"), email="kollega@aid.example.no", name="Kollega")
     db.session.commit()
@@ -132,8 +143,12 @@ def test_conflict_bad_input_and_admin_and_round_forms_are_accessible(page, live_
 
     page.get_by_label("Statusbeskrivelse").fill("Min tekst, som ikke må forsvinne.")
     page.get_by_role("button", name="Lagre utkast").click()
-    expect(page.get_by_role("heading", name="Noen andre har lagret rapporten først")).to_be_visible()
-    expect(page.get_by_label("Statusbeskrivelse")).to_have_value("Min tekst, som ikke må forsvinne.")
+    expect(
+        page.get_by_role("heading", name="Noen andre har lagret rapporten først")
+    ).to_be_visible()
+    expect(page.get_by_label("Statusbeskrivelse")).to_have_value(
+        "Min tekst, som ikke må forsvinne."
+    )
     expect(page.locator(".saved-text")).to_contain_text("Kollegaens tekst.")
     assert_accessible(page)
 

@@ -1,10 +1,16 @@
 """A database with a history worth moving: the plan, an open round, edits by people, audit events."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from tests.factories import AuditEventFactory, ReportFactory, RevisionFactory, RoundFactory, UserFactory
-
+from tests.factories import (
+    AuditEventFactory,
+    ReportFactory,
+    RevisionFactory,
+    RoundFactory,
+    UserFactory,
+)
 from tracker.extensions import db
 from tracker.models import Measure, Role
 from tracker.plan.loader import load_plan
@@ -16,18 +22,38 @@ def build_history(plan_data: dict) -> None:
     contact = UserFactory(name="Åse Ærlig-Øyen", email="ase@aid.example.no")
     coordinator = UserFactory(role=Role.COORDINATOR, ministry=None, active=False)
     measure = db.session.scalar(select(Measure).where(Measure.number == 1))
-    report = ReportFactory(round=RoundFactory(slug="status-2026", deadline=None), measure=measure,
-                           narrative="Arbeidet er i gang.", updated_by=contact)
+    report = ReportFactory(
+        round=RoundFactory(slug="status-2026", deadline=None),
+        measure=measure,
+        narrative="Arbeidet er i gang.",
+        updated_by=contact,
+    )
     # A second save: the optimistic lock moves the version to 2.
     report.narrative = "Første avsnitt «sitat» <script>alert(1)</script>\n\n- punkt én\n- punkt to"
-    report.updated_at = datetime(2026, 3, 1, 11, 30, 15, 123456, tzinfo=timezone.utc)
+    report.updated_at = datetime(2026, 3, 1, 11, 30, 15, 123456, tzinfo=UTC)
     db.session.flush()
-    RevisionFactory(report=report, version=1, author=contact, old_status=None, old_narrative=None,
-                    created_at=datetime(2026, 2, 28, 23, 59, 59, tzinfo=timezone.utc))
-    RevisionFactory(report=report, version=2, author=coordinator, action="returned", comment="Utdyp, takk.",
-                    old_status=Status.IN_PROGRESS, old_narrative="Arbeidet er i gang.",
-                    new_narrative=report.narrative, old_review_state=ReviewState.SUBMITTED,
-                    created_at=datetime(2026, 3, 1, 11, 30, 15, 123456, tzinfo=timezone.utc))
-    AuditEventFactory(user=contact, details={"metode": "passord", "nøstet": {"liste": [1, 2.5, None, True]}})
+    RevisionFactory(
+        report=report,
+        version=1,
+        author=contact,
+        old_status=None,
+        old_narrative=None,
+        created_at=datetime(2026, 2, 28, 23, 59, 59, tzinfo=UTC),
+    )
+    RevisionFactory(
+        report=report,
+        version=2,
+        author=coordinator,
+        action="returned",
+        comment="Utdyp, takk.",
+        old_status=Status.IN_PROGRESS,
+        old_narrative="Arbeidet er i gang.",
+        new_narrative=report.narrative,
+        old_review_state=ReviewState.SUBMITTED,
+        created_at=datetime(2026, 3, 1, 11, 30, 15, 123456, tzinfo=UTC),
+    )
+    AuditEventFactory(
+        user=contact, details={"metode": "passord", "nøstet": {"liste": [1, 2.5, None, True]}}
+    )
     AuditEventFactory(event="sign_in_failed", email="ukjent@example.no", remote_addr="203.0.113.9")
     db.session.commit()

@@ -1,4 +1,5 @@
 """A PostgreSQL database of a test's own, for tests that need PostgreSQL whatever the run uses."""
+
 import os
 import uuid
 from contextlib import contextmanager
@@ -20,7 +21,9 @@ def fresh_postgres_database():
     if make_url(server_url).get_backend_name() != "postgresql":
         server_url = DEFAULT_SERVER_URL
     name = f"tracker_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    admin = create_engine(
+        server_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -1,4 +1,5 @@
 """Reading a generated DOCX back the way a reader (or Word) sees it, for the export tests."""
+
 import io
 from dataclasses import dataclass
 
@@ -73,6 +74,9 @@ def numbering_format(document, paragraph) -> tuple[int, str] | None:
     num_id = numPr.numId.val
     num = next(n for n in numbering.findall(qn("w:num")) if int(n.get(qn("w:numId"))) == num_id)
     abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-    abstract = next(a for a in numbering.findall(qn("w:abstractNum"))
-                    if a.get(qn("w:abstractNumId")) == abstract_id)
+    abstract = next(
+        a
+        for a in numbering.findall(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == abstract_id
+    )
     return num_id, abstract.find(qn("w:lvl")).find(qn("w:numFmt")).get(qn("w:val"))

@@ -4,6 +4,7 @@ save through the real HTTP forms, and the consistency check of reports against t
 
 Everything listens on 127.0.0.1 only, on free ports, in a temporary directory.
 """
+
 import glob
 import json
 import os
@@ -42,8 +43,10 @@ def free_port() -> int:
 
 def postgres_bin_dir() -> Path | None:
     """The newest installed PostgreSQL's bin directory (Debian layout), or None."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda path: int(Path(path).parent.parent.name))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda path: int(Path(path).parent.parent.name),
+    )
     return Path(candidates[-1]).parent if candidates else None
 
 
@@ -97,8 +100,19 @@ class PrivatePostgres:
             self.log.touch()
             shutil.chown(self.log, "postgres")
             os.chmod(self.base, 0o777)  # initdb (as postgres) creates the data directory here
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--no-sync", "--locale=C")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C",
+        )
         self.start()
         engine = create_engine(self.url_of("postgres"), isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
@@ -106,10 +120,24 @@ class PrivatePostgres:
         engine.dispose()
 
     def _pg_ctl(self, action: str, *extra: str) -> None:
-        options = (f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c max_connections=100")
-        self._run("pg_ctl", action, "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                  "-o", options, *extra)
+        options = (
+            f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c max_connections=100"
+        )
+        self._run(
+            "pg_ctl",
+            action,
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            *extra,
+        )
 
     def start(self) -> None:
         self._pg_ctl("start")
@@ -127,7 +155,9 @@ class PrivatePostgres:
 
 def app_environment(database_url: str) -> dict:
     return os.environ | {
-        "DATABASE_URL": database_url, "TRACKER_ENV": "production", "SECRET_KEY": uuid.uuid4().hex,
+        "DATABASE_URL": database_url,
+        "TRACKER_ENV": "production",
+        "SECRET_KEY": uuid.uuid4().hex,
     }
 
 
@@ -157,15 +187,20 @@ def scenario(database_url: str, contacts: int) -> "Scenario":
     with app.app_context():
         open_round(ROUND_SLUG, "Lastprøve 2026", date(2026, 6, 1), None, opened_by=None)
         measures = all_measures()
-        ministries = [ministry for ministry in all_ministries()
-                      if any(ministry in measure.ministries for measure in measures)]
+        ministries = [
+            ministry
+            for ministry in all_ministries()
+            if any(ministry in measure.ministries for measure in measures)
+        ]
         for index in range(contacts):
             ministry = ministries[(index // 2) % len(ministries)]
             own = [measure for measure in measures if ministry in measure.ministries]
             shared = [measure.number for measure in own if len(measure.ministries) > 1]
             alone = [measure.number for measure in own if len(measure.ministries) == 1]
             email = f"kontakt{index + 1}@{ministry.abbreviation.lower()}.example.no"
-            create_user(email, Role.CONTACT, PASSWORD, ministry=ministry, name=f"Kontakt {index + 1}")
+            create_user(
+                email, Role.CONTACT, PASSWORD, ministry=ministry, name=f"Kontakt {index + 1}"
+            )
             people.append((email, (shared + alone)[:3]))
         db.session.commit()
         db.engine.dispose()
@@ -192,7 +227,10 @@ class Gunicorn:
         self._stderr = open(self.stderr_path, "w")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=self._stdout, stderr=self._stderr,
+            cwd=ROOT,
+            env=env,
+            stdout=self._stdout,
+            stderr=self._stderr,
         )
         self.wait_until_ready()
 
@@ -305,7 +343,9 @@ class SaveLog:
             self.statuses[status] += 1
 
     def sent(self, number: int) -> set:
-        return set().union(*(by_number.get(number, set()) for by_number in self.narratives.values()))
+        return set().union(
+            *(by_number.get(number, set()) for by_number in self.narratives.values())
+        )
 
     def told(self, outcome: str, number: int) -> set:
         return set(self.narratives.get(outcome, {}).get(number, set()))
@@ -314,7 +354,9 @@ class SaveLog:
 class ContactPerson:
     """Signs in through the form, then loads a report form (CSRF token + version) and posts it."""
 
-    def __init__(self, base: str, email: str, measures: list[int], log: SaveLog, timeout: float = 30):
+    def __init__(
+        self, base: str, email: str, measures: list[int], log: SaveLog, timeout: float = 30
+    ):
         self.base, self.email, self.measures, self.log = base, email, measures, log
         self.timeout = timeout
         self.session = browser_session()
@@ -326,7 +368,9 @@ class ContactPerson:
         if token is None:
             return False
         answer = self.session.post(
-            self.base + "/logg-inn", allow_redirects=False, timeout=self.timeout,
+            self.base + "/logg-inn",
+            allow_redirects=False,
+            timeout=self.timeout,
             data={"email": self.email, "password": PASSWORD, "csrf_token": token.group(1)},
         )
         return answer.status_code == 302
@@ -347,20 +391,29 @@ class ContactPerson:
             return f"form_{form.status_code}"
         self.saves += 1
         narrative = f"Status fra {self.email}, lagring {self.saves} ({uuid.uuid4().hex[:8]})."
-        data = {"status": rng.choice(["in_progress", "completed", "not_started"]), "narrative": narrative,
-                "version": version.group(1), "save": "Lagre utkast", "csrf_token": token.group(1)}
+        data = {
+            "status": rng.choice(["in_progress", "completed", "not_started"]),
+            "narrative": narrative,
+            "version": version.group(1),
+            "save": "Lagre utkast",
+            "csrf_token": token.group(1),
+        }
         try:
             answer = self.session.post(url, data=data, allow_redirects=False, timeout=self.timeout)
         except requests.RequestException:
             # The connection died (a killed worker): the save may or may not have been stored.
             self.log.record(number, narrative, "no_answer", None)
             return "no_answer"
-        outcome = {302: "stored", 409: "conflict"}.get(answer.status_code, f"answer_{answer.status_code}")
+        outcome = {302: "stored", 409: "conflict"}.get(
+            answer.status_code, f"answer_{answer.status_code}"
+        )
         self.log.record(number, narrative, outcome, answer.status_code)
         return outcome
 
 
-def run_contact_persons(base: str, people, log: SaveLog, stop: threading.Event, seed: int = 1) -> list:
+def run_contact_persons(
+    base: str, people, log: SaveLog, stop: threading.Event, seed: int = 1
+) -> list:
     """One thread per person, saving until ``stop`` is set. Returns the started threads."""
 
     def work(email, measures, rng):
@@ -375,8 +428,12 @@ def run_contact_persons(base: str, people, log: SaveLog, stop: threading.Event, 
         while not stop.is_set():
             person.save_once(rng)
 
-    threads = [threading.Thread(target=work, args=(email, measures, random.Random(seed + index)), daemon=True)
-               for index, (email, measures) in enumerate(people)]
+    threads = [
+        threading.Thread(
+            target=work, args=(email, measures, random.Random(seed + index)), daemon=True
+        )
+        for index, (email, measures) in enumerate(people)
+    ]
     for thread in threads:
         thread.start()
     return threads
@@ -413,33 +470,55 @@ def check_reports(database_url: str, log: SaveLog) -> Consistency:
             .where(ReportingRound.slug == ROUND_SLUG)
         ).all()
         for report, number in reports:
-            revisions = list(session.scalars(
-                select(ReportRevision).where(ReportRevision.report_id == report.id)
-                .order_by(ReportRevision.version)
-            ))
+            revisions = list(
+                session.scalars(
+                    select(ReportRevision)
+                    .where(ReportRevision.report_id == report.id)
+                    .order_by(ReportRevision.version)
+                )
+            )
             versions = [revision.version for revision in revisions]
             if versions != list(range(1, report.version + 1)):
-                problems.append(f"measure {number}: versions {versions}, report at {report.version}")
+                problems.append(
+                    f"measure {number}: versions {versions}, report at {report.version}"
+                )
                 continue
             latest = revisions[-1]
             if (report.status, report.narrative) != (latest.new_status, latest.new_narrative):
-                problems.append(f"measure {number}: current values differ from revision {latest.version}")
+                problems.append(
+                    f"measure {number}: current values differ from revision {latest.version}"
+                )
             for before, after in zip(revisions, revisions[1:]):
-                if (after.old_status, after.old_narrative) != (before.new_status, before.new_narrative):
-                    problems.append(f"measure {number}: revision {after.version} does not follow {before.version}")
+                if (after.old_status, after.old_narrative) != (
+                    before.new_status,
+                    before.new_narrative,
+                ):
+                    problems.append(
+                        f"measure {number}: revision {after.version} does not follow {before.version}"
+                    )
             saved = {revision.new_narrative for revision in revisions if revision.action == "saved"}
             stored_versions[number] = sum(1 for revision in revisions if revision.action == "saved")
             saved_by_number[number] = saved
             if stored_versions[number] != len(saved):
                 problems.append(f"measure {number}: one narrative stored twice")
             if not saved <= log.sent(number):
-                problems.append(f"measure {number}: {len(saved - log.sent(number))} stored narratives nobody sent")
+                problems.append(
+                    f"measure {number}: {len(saved - log.sent(number))} stored narratives nobody sent"
+                )
             answered_stored = log.told("stored", number)
             if not answered_stored <= saved:
-                problems.append(f"measure {number}: {len(answered_stored - saved)} saves answered 302 are missing")
+                problems.append(
+                    f"measure {number}: {len(answered_stored - saved)} saves answered 302 are missing"
+                )
             # Only a save whose connection died may be stored without its client being told so.
             if not saved - answered_stored <= log.told("no_answer", number):
-                problems.append(f"measure {number}: stored narratives whose clients were told otherwise")
+                problems.append(
+                    f"measure {number}: stored narratives whose clients were told otherwise"
+                )
     engine.dispose()
-    return Consistency(reports_checked=len(reports), stored_versions=stored_versions,
-                       saved=saved_by_number, problems=problems)
+    return Consistency(
+        reports_checked=len(reports),
+        stored_versions=stored_versions,
+        saved=saved_by_number,
+        problems=problems,
+    )

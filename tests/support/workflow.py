@@ -1,12 +1,19 @@
 """Helpers for the reporting workflow's tests: CSRF tokens from real forms, database snapshots,
 and a small world of ministries, measures, reports and people in every role."""
+
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from tests.factories import MeasureFactory, MinistryFactory, ReportFactory, RoundFactory, UserFactory
+from tests.factories import (
+    MeasureFactory,
+    MinistryFactory,
+    ReportFactory,
+    RoundFactory,
+    UserFactory,
+)
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.models import Role
@@ -43,7 +50,11 @@ def snapshot() -> dict[str, list[str]]:
 
 def audit_events(event: str) -> list[AuditEvent]:
     db.session.expire_all()
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.event == event).order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.event == event).order_by(AuditEvent.id)
+        )
+    )
 
 
 def fresh(obj):
@@ -80,24 +91,52 @@ class World:
         return None if role_name == "anonymous" else getattr(self, role_name)
 
 
-def build_world(review_state=ReviewState.DRAFT, round_state=RoundState.OPEN, deadline=None) -> World:
-    lead, co, other = (MinistryFactory(abbreviation=abbreviation, name=name) for abbreviation, name in (
-        ("LED", "Ledende departement"), ("MED", "Medansvarlig departement"), ("ANN", "Annet departement"),
-    ))
-    reporting_round = RoundFactory(slug="status-2026", title="Status 2026", state=round_state,
-                                   **({"deadline": deadline} if deadline else {}))
-    measure = MeasureFactory(number=7, title="Felles tiltak", description="Planens tekst om tiltaket.",
-                             ministries=[lead, co])
+def build_world(
+    review_state=ReviewState.DRAFT, round_state=RoundState.OPEN, deadline=None
+) -> World:
+    lead, co, other = (
+        MinistryFactory(abbreviation=abbreviation, name=name)
+        for abbreviation, name in (
+            ("LED", "Ledende departement"),
+            ("MED", "Medansvarlig departement"),
+            ("ANN", "Annet departement"),
+        )
+    )
+    reporting_round = RoundFactory(
+        slug="status-2026",
+        title="Status 2026",
+        state=round_state,
+        **({"deadline": deadline} if deadline else {}),
+    )
+    measure = MeasureFactory(
+        number=7,
+        title="Felles tiltak",
+        description="Planens tekst om tiltaket.",
+        ministries=[lead, co],
+    )
     other_measure = MeasureFactory(number=8, title="Annet tiltak", ministries=[other])
     world = World(
-        reporting_round=reporting_round, lead=lead, co=co, other=other,
-        report=ReportFactory(round=reporting_round, measure=measure, review_state=review_state,
-                             narrative="Opprinnelig tekst."),
-        other_report=ReportFactory(round=reporting_round, measure=other_measure, review_state=review_state),
+        reporting_round=reporting_round,
+        lead=lead,
+        co=co,
+        other=other,
+        report=ReportFactory(
+            round=reporting_round,
+            measure=measure,
+            review_state=review_state,
+            narrative="Opprinnelig tekst.",
+        ),
+        other_report=ReportFactory(
+            round=reporting_round, measure=other_measure, review_state=review_state
+        ),
         lead_contact=make_user(Role.CONTACT, lead, email="leder@led.example.no", name="Lea Leder"),
         co_contact=make_user(Role.CONTACT, co, email="med@med.example.no", name="Mats Med"),
-        other_contact=make_user(Role.CONTACT, other, email="annen@ann.example.no", name="Anne Annen"),
-        coordinator=make_user(Role.COORDINATOR, email="koordinator@example.no", name="Kari Koordinator"),
+        other_contact=make_user(
+            Role.CONTACT, other, email="annen@ann.example.no", name="Anne Annen"
+        ),
+        coordinator=make_user(
+            Role.COORDINATOR, email="koordinator@example.no", name="Kari Koordinator"
+        ),
         admin=make_user(Role.ADMIN, email="admin@example.no", name="Adam Admin"),
     )
     db.session.commit()

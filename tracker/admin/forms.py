@@ -1,4 +1,5 @@
 """Forms for managing accounts. Ministry choices are filled in by the view, so forms never query."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -15,10 +16,15 @@ def role_choices():
 
 
 class UserEditForm(FlaskForm):
-    name = StringField(_l("Navn"), filters=[clean_field], validators=[Length(max=200, message=_l("Navnet er for langt."))])
+    name = StringField(
+        _l("Navn"),
+        filters=[clean_field],
+        validators=[Length(max=200, message=_l("Navnet er for langt."))],
+    )
     role = SelectField(_l("Rolle"), choices=role_choices, validate_choice=False)
     ministry = SelectField(
-        _l("Departement"), validate_choice=False,
+        _l("Departement"),
+        validate_choice=False,
         description=_l("Bare kontaktpersoner hører til et departement."),
     )
 
@@ -41,11 +47,14 @@ class UserEditForm(FlaskForm):
 
 class UserCreateForm(UserEditForm):
     email = EmailField(
-        _l("E-postadresse"), filters=[clean_field],
+        _l("E-postadresse"),
+        filters=[clean_field],
         validators=[
             DataRequired(_l("Skriv e-postadressen.")),
             Length(max=254, message=_l("E-postadressen er for lang.")),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dette ser ikke ut som en e-postadresse.")),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dette ser ikke ut som en e-postadresse.")
+            ),
         ],
     )
     password = PasswordField(

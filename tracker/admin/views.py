@@ -1,4 +1,5 @@
 """Account administration: create, change (re-assign), deactivate and reactivate users."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,8 +8,14 @@ from tracker.admin.forms import NO_MINISTRY, UserCreateForm, UserEditForm
 from tracker.audit.queries import recent_events
 from tracker.auth.models import Role, User
 from tracker.auth.operations import (
-    AccountError, create_user, deactivate_user, generate_password, reactivate_user,
-    require_password_change, set_password, update_user,
+    AccountError,
+    create_user,
+    deactivate_user,
+    generate_password,
+    reactivate_user,
+    require_password_change,
+    set_password,
+    update_user,
 )
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
@@ -47,17 +54,28 @@ def create():
     if form.validate_on_submit():
         password = form.password.data or generate_password()
         try:
-            user = create_user(form.email.data, Role(form.role.data), password, ministry=_ministry(form),
-                               name=form.name.data or "", created_by=current_user)
+            user = create_user(
+                form.email.data,
+                Role(form.role.data),
+                password,
+                ministry=_ministry(form),
+                name=form.name.data or "",
+                created_by=current_user,
+            )
         except AccountError as error:
             db.session.rollback()
             form.email.errors.append(str(error))
         else:
             db.session.commit()
             # Rendered, not redirected: the password must not travel through a flash cookie.
-            return render_template("admin/user_created.html", user=user,
-                                   password=None if form.password.data else password)
-    return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
+            return render_template(
+                "admin/user_created.html",
+                user=user,
+                password=None if form.password.data else password,
+            )
+    return render_template(
+        "admin/user_form.html", form=form, user=None
+    ), 400 if form.errors else 200
 
 
 @blueprint.route("/brukere/<int:user_id>", methods=["GET", "POST"])
@@ -71,7 +89,9 @@ def edit(user_id: int):
         form.ministry.data = user.ministry.abbreviation if user.ministry else NO_MINISTRY
     if form.validate_on_submit():
         try:
-            update_user(user, Role(form.role.data), _ministry(form), form.name.data or "", current_user)
+            update_user(
+                user, Role(form.role.data), _ministry(form), form.name.data or "", current_user
+            )
         except AccountError as error:
             db.session.rollback()
             form.role.errors.append(str(error))
@@ -79,7 +99,9 @@ def edit(user_id: int):
             db.session.commit()
             flash(_("Endringene for %(email)s er lagret.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200
+    return render_template(
+        "admin/user_form.html", form=form, user=user
+    ), 400 if form.errors else 200
 
 
 @blueprint.post("/brukere/<int:user_id>/deaktiver")
@@ -109,8 +131,11 @@ def new_password(user_id: int):
 @blueprint.post("/brukere/<int:user_id>/krev-nytt-passord")
 def force_password_change(user_id: int):
     return _account_action(
-        user_id, require_password_change,
-        lambda user: _("%(email)s må velge et nytt passord ved neste innlogging.", email=user.email),
+        user_id,
+        require_password_change,
+        lambda user: _(
+            "%(email)s må velge et nytt passord ved neste innlogging.", email=user.email
+        ),
     )
 
 
@@ -130,4 +155,3 @@ def _account_action(user_id: int, operation, success_message):
     db.session.commit()
     flash(success_message(user), "success")
     return redirect(url_for("admin.users"))
-

@@ -18,7 +18,9 @@ class AuditEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
     event: Mapped[str] = mapped_column(String(50), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The e-mail typed, kept even when no such user exists (failed sign-ins).

@@ -1,4 +1,5 @@
 """Writes to the audit log. Flush only; the view or command that caused the event commits."""
+
 from flask import has_request_context, request
 
 from tracker.audit.models import AuditEvent

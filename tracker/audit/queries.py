@@ -1,4 +1,5 @@
 """Reads from the audit log."""
+
 from sqlalchemy import select
 
 from tracker.audit.models import AuditEvent
@@ -6,6 +7,4 @@ from tracker.extensions import db
 
 
 def recent_events(limit: int = 200) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
-    )
+    return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))

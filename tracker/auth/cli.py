@@ -1,4 +1,5 @@
 """`flask users ...`: accounts from the command line."""
+
 import sys
 
 import click
@@ -40,8 +41,10 @@ def create_command(email, role, ministry_abbreviation, name, password_stdin):
         db.session.rollback()
         raise click.ClickException(str(error))
     db.session.commit()
-    click.echo(f"Opprettet {user.email} ({user.role.value}"
-               + (f", {user.ministry.abbreviation})" if user.ministry else ")"))
+    click.echo(
+        f"Opprettet {user.email} ({user.role.value}"
+        + (f", {user.ministry.abbreviation})" if user.ministry else ")")
+    )
     if not password_stdin:
         click.echo(f"Passord (vises bare nå): {password}")
 
@@ -57,7 +60,9 @@ def demo_command():
     for email, name, role, abbreviation in DEMO_ACCOUNTS:
         ministry = get_ministry(abbreviation) if abbreviation else None
         if abbreviation and ministry is None:
-            raise click.ClickException("Planen er ikke lastet inn: kjør `flask --app wsgi seed` først.")
+            raise click.ClickException(
+                "Planen er ikke lastet inn: kjør `flask --app wsgi seed` først."
+            )
         password = generate_password()
         user = get_user_by_email(email)
         if user is None:

@@ -14,7 +14,8 @@ def clean_field(value):
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("E-postadresse"), filters=[clean_field],
+        _l("E-postadresse"),
+        filters=[clean_field],
         validators=[DataRequired(_l("Skriv e-postadressen din.")), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
@@ -41,12 +42,16 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("Nytt passord"),
         validators=[DataRequired(_l("Skriv et nytt passord.")), validate_new_password],
-        description=_l("Minst 12 tegn. Flere ord satt sammen er lett å huske og vanskelig å gjette."),
+        description=_l(
+            "Minst 12 tegn. Flere ord satt sammen er lett å huske og vanskelig å gjette."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm_password = PasswordField(
         _l("Gjenta det nye passordet"),
-        validators=[DataRequired(_l("Skriv det nye passordet en gang til.")),
-                    EqualTo("new_password", _l("De to nye passordene er ikke like."))],
+        validators=[
+            DataRequired(_l("Skriv det nye passordet en gang til.")),
+            EqualTo("new_password", _l("De to nye passordene er ikke like.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )

@@ -43,13 +43,22 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="user_role", native_enum=False, create_constraint=True, length=20,
-             values_callable=enum_values, validate_strings=True)
+        Enum(
+            Role,
+            name="user_role",
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=enum_values,
+            validate_strings=True,
+        )
     )
     ministry_id: Mapped[int | None] = mapped_column(ForeignKey("ministries.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set by an administrator: the user must choose a new password before doing anything else.
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     ministry: Mapped[Ministry | None] = relationship()

@@ -1,4 +1,5 @@
 """Writes about user accounts: create, change, deactivate, check a sign-in. Flush only."""
+
 import secrets
 from dataclasses import dataclass
 
@@ -46,7 +47,11 @@ def _ministry_for_role(role: Role, ministry: Ministry | None) -> Ministry | None
 
 
 def create_user(
-    email: str, role: Role, password: str, ministry: Ministry | None = None, name: str = "",
+    email: str,
+    role: Role,
+    password: str,
+    ministry: Ministry | None = None,
+    name: str = "",
     created_by: User | None = None,
 ) -> User:
     email = normalise_email(email)
@@ -54,29 +59,52 @@ def create_user(
         raise AccountError(lazy_gettext("Det finnes allerede en bruker med denne e-postadressen."))
     check_password_rules(password)
     user = User(
-        email=email, name=name.strip(), role=role, ministry=_ministry_for_role(role, ministry),
-        password_hash=hash_password(password), active=True,
+        email=email,
+        name=name.strip(),
+        role=role,
+        ministry=_ministry_for_role(role, ministry),
+        password_hash=hash_password(password),
+        active=True,
     )
     db.session.add(user)
     db.session.flush()
-    record_event("user_created", user=created_by, email=email,
-                 details={"user_id": user.id, "role": role.value,
-                          "ministry": user.ministry.abbreviation if user.ministry else None})
+    record_event(
+        "user_created",
+        user=created_by,
+        email=email,
+        details={
+            "user_id": user.id,
+            "role": role.value,
+            "ministry": user.ministry.abbreviation if user.ministry else None,
+        },
+    )
     return user
 
 
-def update_user(user: User, role: Role, ministry: Ministry | None, name: str, changed_by: User) -> None:
+def update_user(
+    user: User, role: Role, ministry: Ministry | None, name: str, changed_by: User
+) -> None:
     """Change a user's role, ministry (re-assign) or name."""
     if user.id == changed_by.id and role != user.role:
         raise AccountError(lazy_gettext("Du kan ikke endre din egen rolle."))
-    before = {"role": user.role.value, "ministry": user.ministry.abbreviation if user.ministry else None}
+    before = {
+        "role": user.role.value,
+        "ministry": user.ministry.abbreviation if user.ministry else None,
+    }
     user.role = role
     user.ministry = _ministry_for_role(role, ministry)
     user.name = name.strip()
     db.session.flush()
-    after = {"role": user.role.value, "ministry": user.ministry.abbreviation if user.ministry else None}
-    record_event("user_updated", user=changed_by, email=user.email,
-                 details={"user_id": user.id, "before": before, "after": after})
+    after = {
+        "role": user.role.value,
+        "ministry": user.ministry.abbreviation if user.ministry else None,
+    }
+    record_event(
+        "user_updated",
+        user=changed_by,
+        email=user.email,
+        details={"user_id": user.id, "before": before, "after": after},
+    )
 
 
 def set_password(
@@ -121,8 +149,9 @@ def require_password_change(user: User, changed_by: User) -> None:
     """Make ``user`` choose a new password at the next request, before anything else."""
     user.must_change_password = True
     db.session.flush()
-    record_event("password_change_required", user=changed_by, email=user.email,
-                 details={"user_id": user.id})
+    record_event(
+        "password_change_required", user=changed_by, email=user.email, details={"user_id": user.id}
+    )
 
 
 def locked_message(minutes: int) -> str:
@@ -141,13 +170,17 @@ def deactivate_user(user: User, changed_by: User) -> None:
         raise AccountError(lazy_gettext("Du kan ikke deaktivere din egen konto."))
     user.active = False
     db.session.flush()
-    record_event("user_deactivated", user=changed_by, email=user.email, details={"user_id": user.id})
+    record_event(
+        "user_deactivated", user=changed_by, email=user.email, details={"user_id": user.id}
+    )
 
 
 def reactivate_user(user: User, changed_by: User) -> None:
     user.active = True
     db.session.flush()
-    record_event("user_reactivated", user=changed_by, email=user.email, details={"user_id": user.id})
+    record_event(
+        "user_reactivated", user=changed_by, email=user.email, details={"user_id": user.id}
+    )
 
 
 @dataclass(frozen=True)
@@ -173,8 +206,11 @@ def authenticate(email: str, password: str) -> SignIn:
     throttle = throttle_for(typed, remote_addr, now)
     if throttle.locked_until is not None:
         # Refused before the password is looked at: the right one gets the same answer.
-        record_event("login_throttled", email=typed,
-                     details={"scope": throttle.scope, "locked_until": throttle.locked_until.isoformat()})
+        record_event(
+            "login_throttled",
+            email=typed,
+            details={"scope": throttle.scope, "locked_until": throttle.locked_until.isoformat()},
+        )
         return SignIn(locked_minutes=throttle.remaining_minutes(now))
     user = get_user_by_email(typed)
     password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, password)
@@ -183,8 +219,11 @@ def authenticate(email: str, password: str) -> SignIn:
         record_event(FAILED_SIGN_IN, email=typed, details={"delay_seconds": delay} if delay else {})
         after = throttle_for(typed, remote_addr, now)
         if after.locked_until is not None:
-            record_event("login_locked", email=typed,
-                         details={"scope": after.scope, "locked_until": after.locked_until.isoformat()})
+            record_event(
+                "login_locked",
+                email=typed,
+                details={"scope": after.scope, "locked_until": after.locked_until.isoformat()},
+            )
             return SignIn(locked_minutes=after.remaining_minutes(now))
         return SignIn(delay=delay)
     if not user.active:

@@ -1,4 +1,5 @@
 """The rules a new password must meet: long enough, and not one people commonly pick."""
+
 import re
 from functools import cache
 from pathlib import Path
@@ -31,6 +32,8 @@ def password_problem(password: str):
     if len(password) > MAXIMUM_PASSWORD_LENGTH:
         return lazy_gettext("Passordet kan ha høyst %(n)d tegn.", n=MAXIMUM_PASSWORD_LENGTH)
     if is_common(password):
-        return lazy_gettext("Dette passordet er blant dem som brukes oftest, og er lett å gjette. "
-                            "Velg et annet, gjerne flere ord satt sammen.")
+        return lazy_gettext(
+            "Dette passordet er blant dem som brukes oftest, og er lett å gjette. "
+            "Velg et annet, gjerne flere ord satt sammen."
+        )
     return None

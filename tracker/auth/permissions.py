@@ -1,5 +1,6 @@
 """Who may do what. Role gates are decorators; rules about one object are functions that the
 view's loader and the template both call, so a hidden button is never the only guard."""
+
 from functools import wraps
 
 from flask import abort

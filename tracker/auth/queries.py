@@ -1,4 +1,5 @@
 """Reads about user accounts."""
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -33,7 +34,9 @@ def active_contacts_by_ministry() -> dict[int, list[User]]:
     """Active contact persons keyed by ministry id (one query), for chasing late reports."""
     contacts: dict[int, list[User]] = {}
     for user in db.session.scalars(
-        select(User).where(User.role == Role.CONTACT, User.active.is_(True)).order_by(User.name, User.email)
+        select(User)
+        .where(User.role == Role.CONTACT, User.active.is_(True))
+        .order_by(User.name, User.email)
     ):
         contacts.setdefault(user.ministry_id, []).append(user)
     return contacts

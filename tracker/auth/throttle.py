@@ -15,9 +15,10 @@ lock nor its message reveals whether an account exists. A successful sign-in sta
 account's count afresh but never the address's: an attacker who owns one account cannot use it
 to reset the lock on the address they are guessing from.
 """
+
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -52,12 +53,15 @@ def throttle_for(email: str, remote_addr: str, now: datetime | None = None) -> T
     since = now - window - lock
 
     last_success = db.session.scalar(
-        select(func.max(AuditEvent.created_at)).where(AuditEvent.event == SUCCESSFUL_SIGN_IN,
-                                                       AuditEvent.email == email)
+        select(func.max(AuditEvent.created_at)).where(
+            AuditEvent.event == SUCCESSFUL_SIGN_IN, AuditEvent.email == email
+        )
     )
     account_since = max(since, _aware(last_success)) if last_success else since
     account_failures = _failure_times(AuditEvent.email == email, account_since)
-    address_failures = _failure_times(AuditEvent.remote_addr == remote_addr, since) if remote_addr else []
+    address_failures = (
+        _failure_times(AuditEvent.remote_addr == remote_addr, since) if remote_addr else []
+    )
 
     candidates = [
         (_lock_end(account_failures, config["LOGIN_ACCOUNT_LIMIT"], window, lock), "account"),
@@ -70,8 +74,9 @@ def throttle_for(email: str, remote_addr: str, now: datetime | None = None) -> T
     # The address's failures count in proportion to its higher limit, so guessing across many
     # accounts from one address is slowed as well.
     scaled_address = address_recent * config["LOGIN_ACCOUNT_LIMIT"] // config["LOGIN_ADDRESS_LIMIT"]
-    return Throttle(locked_until=locked_until, scope=scope,
-                    recent_failures=max(account_recent, scaled_address))
+    return Throttle(
+        locked_until=locked_until, scope=scope, recent_failures=max(account_recent, scaled_address)
+    )
 
 
 def failure_delay(failures_so_far: int) -> float:
@@ -95,7 +100,9 @@ def _failure_times(condition, since: datetime) -> list[datetime]:
     ]
 
 
-def _lock_end(failures: list[datetime], limit: int, window: timedelta, lock: timedelta) -> datetime | None:
+def _lock_end(
+    failures: list[datetime], limit: int, window: timedelta, lock: timedelta
+) -> datetime | None:
     """When the latest lock these failures triggered ends (None: they never reached the limit).
 
     Failures that triggered a lock are spent: the count starts again after it.
@@ -114,4 +121,4 @@ def _lock_end(failures: list[datetime], limit: int, window: timedelta, lock: tim
 
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; every time written here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

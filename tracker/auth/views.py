@@ -1,4 +1,5 @@
 """Sign-in (throttled), sign-out, and changing one's own password."""
+
 import time
 from urllib.parse import urlsplit
 
@@ -10,7 +11,11 @@ from tracker.audit.operations import record_event
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.models import Role
 from tracker.auth.operations import (
-    AccountError, WrongCurrentPassword, authenticate, change_own_password, locked_message,
+    AccountError,
+    WrongCurrentPassword,
+    authenticate,
+    change_own_password,
+    locked_message,
 )
 from tracker.extensions import db
 
@@ -28,8 +33,9 @@ def login():
         db.session.commit()  # the audit entry is kept whatever the outcome
         user = attempt.user
         if attempt.locked_minutes is not None:
-            response = render_template("auth/login.html", form=form,
-                                       error=locked_message(attempt.locked_minutes))
+            response = render_template(
+                "auth/login.html", form=form, error=locked_message(attempt.locked_minutes)
+            )
             return response, 429, {"Retry-After": str(attempt.locked_minutes * 60)}
         if user is not None and user.active:
             _start_new_session()

@@ -1,4 +1,5 @@
 """flask --app wsgi data export PATH · flask --app wsgi data import PATH [--replace]"""
+
 import os
 import tempfile
 
@@ -20,13 +21,21 @@ def export_command(path: str) -> None:
     document = export_data(consistent_snapshot(db.session))
     db.session.rollback()  # end the read-only snapshot
     _write_private_file(path, dumps(document))
-    click.echo(_("Skrev %(rows)d rader fra %(tables)d tabeller til %(path)s.",
-                 rows=row_count(document), tables=len(document["tables"]), path=path))
+    click.echo(
+        _(
+            "Skrev %(rows)d rader fra %(tables)d tabeller til %(path)s.",
+            rows=row_count(document),
+            tables=len(document["tables"]),
+            path=path,
+        )
+    )
 
 
 @data_cli.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--replace", is_flag=True, help="Slett alt som finnes i databasen, og les inn filen i stedet.")
+@click.option(
+    "--replace", is_flag=True, help="Slett alt som finnes i databasen, og les inn filen i stedet."
+)
 def import_command(path: str, replace: bool) -> None:
     """Load PATH (written by `data export`) into the database, in one transaction."""
     try:
@@ -45,7 +54,9 @@ def _read_text(path: str) -> str:
     except FileNotFoundError:
         raise ImportRefused([_("Fant ikke filen.")])
     except UnicodeDecodeError as error:
-        raise ImportRefused([_("Filen er ikke gyldig UTF-8 (byte %(position)d).", position=error.start)])
+        raise ImportRefused(
+            [_("Filen er ikke gyldig UTF-8 (byte %(position)d).", position=error.start)]
+        )
 
 
 def _write_private_file(path: str, text: str) -> None:

@@ -5,9 +5,10 @@ The document is a function of the data alone: rows ordered by primary key, keys 
 timestamps in UTC with their offset. So the same data exported from SQLite and from
 PostgreSQL gives byte-identical files, which is how a move between them is proven.
 """
+
 import enum
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Table, select
@@ -38,7 +39,9 @@ def export_data(connection: Connection) -> dict:
     tables = {}
     for table in data_tables():
         rows = connection.execute(select(table).order_by(*table.primary_key.columns)).mappings()
-        tables[table.name] = [{name: json_value(value) for name, value in row.items()} for row in rows]
+        tables[table.name] = [
+            {name: json_value(value) for name, value in row.items()} for row in rows
+        ]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -58,8 +61,8 @@ def json_value(value):
     if isinstance(value, datetime):
         # SQLite hands back the UTC value it stored without its offset; PostgreSQL hands back
         # an aware value in the server's zone. Both become UTC with an explicit offset.
-        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return aware.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
     return value

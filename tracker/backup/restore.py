@@ -6,6 +6,7 @@ replace it. Writes in the caller's transaction: the caller commits on success an
 on ImportRefused (a savepoint would not help: on SQLite, pysqlite commits a savepoint that
 opens the transaction when it is released).
 """
+
 import json
 
 from flask_babel import gettext as _
@@ -32,23 +33,36 @@ class ImportRefused(Exception):
         hidden = len(self.problems) - len(shown)
         if hidden:
             shown.append("  " + _("… og %(count)d feil til.", count=hidden))
-        heading = _("Ingenting ble lest inn, og databasen er uendret. %(count)d feil:",
-                    count=len(self.problems))
+        heading = _(
+            "Ingenting ble lest inn, og databasen er uendret. %(count)d feil:",
+            count=len(self.problems),
+        )
         return "\n".join([heading, *shown])
 
 
 def load_document(text: str) -> dict:
     """Parse the file's text; anything that is not plain JSON is refused."""
+
     def refuse_constant(name):
         raise ValueError(name)
 
     try:
         return json.loads(text, parse_constant=refuse_constant)
     except json.JSONDecodeError as error:
-        raise ImportRefused([_("Filen er ikke gyldig JSON (linje %(line)d, kolonne %(column)d): %(reason)s",
-                               line=error.lineno, column=error.colno, reason=error.msg)])
+        raise ImportRefused(
+            [
+                _(
+                    "Filen er ikke gyldig JSON (linje %(line)d, kolonne %(column)d): %(reason)s",
+                    line=error.lineno,
+                    column=error.colno,
+                    reason=error.msg,
+                )
+            ]
+        )
     except ValueError as error:
-        raise ImportRefused([_("Filen inneholder %(value)s, som ikke er et gyldig JSON-tall.", value=str(error))])
+        raise ImportRefused(
+            [_("Filen inneholder %(value)s, som ikke er et gyldig JSON-tall.", value=str(error))]
+        )
     except RecursionError:
         raise ImportRefused([_("Filen er nøstet for dypt til å være en dataeksport.")])
 
@@ -64,8 +78,14 @@ def import_data(session: Session, document, replace: bool = False) -> dict[str, 
         raise ImportRefused(problems)
     tables = data_tables()
     if not replace and _holds_data(session, tables):
-        raise ImportRefused([_("Databasen inneholder allerede data. Bruk --replace for å slette alt "
-                               "som er der og erstatte det med innholdet i filen.")])
+        raise ImportRefused(
+            [
+                _(
+                    "Databasen inneholder allerede data. Bruk --replace for å slette alt "
+                    "som er der og erstatte det med innholdet i filen."
+                )
+            ]
+        )
     try:
         if replace:
             for table in reversed(tables):
@@ -81,7 +101,9 @@ def import_data(session: Session, document, replace: bool = False) -> dict[str, 
 
 
 def _holds_data(session: Session, tables) -> bool:
-    return any(session.execute(select(literal(1)).select_from(table).limit(1)).first() for table in tables)
+    return any(
+        session.execute(select(literal(1)).select_from(table).limit(1)).first() for table in tables
+    )
 
 
 def _reset_sequences(session: Session, tables) -> None:

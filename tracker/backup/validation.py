@@ -4,13 +4,24 @@ Every value is checked the way the strictest database (PostgreSQL) would check i
 lengths, ranges, NUL characters, allowed enum values, uniqueness and references between
 tables. Each problem names the table, the row and the field, in Norwegian.
 """
+
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Column, Date, DateTime, Enum, Integer, SmallInteger, String, Table,
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
     UniqueConstraint,
 )
 
@@ -35,7 +46,9 @@ class ParsedDocument:
     rows: dict[str, list[dict]]
 
 
-def parse_document(document, expected_revision: str | None) -> tuple[ParsedDocument | None, list[str]]:
+def parse_document(
+    document, expected_revision: str | None
+) -> tuple[ParsedDocument | None, list[str]]:
     """Return the parsed rows, or None and every problem found."""
     problems = _check_envelope(document, expected_revision)
     if problems:
@@ -46,7 +59,9 @@ def parse_document(document, expected_revision: str | None) -> tuple[ParsedDocum
         problems.append(_("Tabellen «%(table)s» finnes ikke i databasen.", table=name))
     for name in tables:
         if name not in given:
-            problems.append(_("Tabellen «%(table)s» mangler i filen (skriv [] hvis den er tom).", table=name))
+            problems.append(
+                _("Tabellen «%(table)s» mangler i filen (skriv [] hvis den er tom).", table=name)
+            )
     if problems:
         return None, problems
     rows = {name: _parse_rows(table, given[name], problems) for name, table in tables.items()}
@@ -60,17 +75,32 @@ def parse_document(document, expected_revision: str | None) -> tuple[ParsedDocum
 
 def _check_envelope(document, expected_revision) -> list[str]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        return [_("Filen er ikke en dataeksport fra tracker (feltet «format» skal være «%(format)s»).",
-                  format=FORMAT)]
+        return [
+            _(
+                "Filen er ikke en dataeksport fra tracker (feltet «format» skal være «%(format)s»).",
+                format=FORMAT,
+            )
+        ]
     version = document.get("format_version")
     if version != FORMAT_VERSION or isinstance(version, bool):
-        return [_("Filen har formatversjon %(found)s, men denne versjonen av tracker leser bare "
-                  "formatversjon %(expected)d.", found=_shown(version), expected=FORMAT_VERSION)]
+        return [
+            _(
+                "Filen har formatversjon %(found)s, men denne versjonen av tracker leser bare "
+                "formatversjon %(expected)d.",
+                found=_shown(version),
+                expected=FORMAT_VERSION,
+            )
+        ]
     if document.get("schema_revision") != expected_revision:
-        return [_("Filen er laget fra en database med skjemaversjon %(found)s, men databasen har "
-                  "skjemaversjon %(expected)s. Oppgrader eller nedgrader databasen til samme versjon "
-                  "(flask --app wsgi db upgrade REVISJON), les inn, og oppgrader så videre.",
-                  found=_shown(document.get("schema_revision")), expected=_shown(expected_revision))]
+        return [
+            _(
+                "Filen er laget fra en database med skjemaversjon %(found)s, men databasen har "
+                "skjemaversjon %(expected)s. Oppgrader eller nedgrader databasen til samme versjon "
+                "(flask --app wsgi db upgrade REVISJON), les inn, og oppgrader så videre.",
+                found=_shown(document.get("schema_revision")),
+                expected=_shown(expected_revision),
+            )
+        ]
     if not isinstance(document.get("tables"), dict):
         return [_("Feltet «tables» må være et JSON-objekt med én liste per tabell.")]
     return []
@@ -92,13 +122,21 @@ def _parse_rows(table: Table, items, problems: list[str]) -> list[dict]:
         row = {}
         for name, column in columns.items():
             if name not in item:
-                problems.append(_("%(where)s: feltet «%(field)s» mangler.", where=where, field=name))
+                problems.append(
+                    _("%(where)s: feltet «%(field)s» mangler.", where=where, field=name)
+                )
                 continue
             try:
                 row[name] = column_value(column, item[name])
             except Invalid as error:
-                problems.append(_("%(where)s: feltet «%(field)s» %(reason)s",
-                                  where=where, field=name, reason=str(error)))
+                problems.append(
+                    _(
+                        "%(where)s: feltet «%(field)s» %(reason)s",
+                        where=where,
+                        field=name,
+                        reason=str(error),
+                    )
+                )
         parsed.append(row)
     return parsed
 
@@ -112,17 +150,26 @@ def column_value(column: Column, value):
     kind = column.type
     if isinstance(kind, Enum):  # before String: Enum is a String
         if value not in kind.enums:
-            raise Invalid(_("har ugyldig verdi %(value)s (gyldige verdier: %(valid)s).",
-                            value=_shown(value), valid=", ".join(kind.enums)))
+            raise Invalid(
+                _(
+                    "har ugyldig verdi %(value)s (gyldige verdier: %(valid)s).",
+                    value=_shown(value),
+                    valid=", ".join(kind.enums),
+                )
+            )
         return value
     if isinstance(kind, Boolean):
         if not isinstance(value, bool):
             raise Invalid(_("må være true eller false."))
         return value
     if isinstance(kind, Integer):
-        limit = next(limit for integer_type, limit in INTEGER_RANGES if isinstance(kind, integer_type))
+        limit = next(
+            limit for integer_type, limit in INTEGER_RANGES if isinstance(kind, integer_type)
+        )
         if not isinstance(value, int) or isinstance(value, bool) or not -limit <= value < limit:
-            raise Invalid(_("må være et heltall mellom %(low)d og %(high)d.", low=-limit, high=limit - 1))
+            raise Invalid(
+                _("må være et heltall mellom %(low)d og %(high)d.", low=-limit, high=limit - 1)
+            )
         return value
     if isinstance(kind, DateTime):
         return _timestamp(value, kind.timezone)
@@ -139,7 +186,9 @@ def column_value(column: Column, value):
     if isinstance(kind, JSON):
         _check_json(value, depth=0)
         return value
-    raise Invalid(_("har en kolonnetype som importen ikke kjenner (%(type)s).", type=type(kind).__name__))
+    raise Invalid(
+        _("har en kolonnetype som importen ikke kjenner (%(type)s).", type=type(kind).__name__)
+    )
 
 
 def _timestamp(value, require_zone: bool) -> datetime:
@@ -151,7 +200,7 @@ def _timestamp(value, require_zone: bool) -> datetime:
             if require_zone:
                 raise Invalid(_("må ha tidssone, for eksempel 2025-06-01T12:00:00+00:00."))
             return moment
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise Invalid(_("må være et tidspunkt på formen 2025-06-01T12:00:00+00:00."))
 
@@ -189,8 +238,11 @@ def _not_a(what: str):
 
 def _unique_column_sets(table: Table) -> list[tuple[str, ...]]:
     sets = [tuple(column.name for column in table.primary_key.columns)]
-    sets += [tuple(c.name for c in constraint.columns) for constraint in table.constraints
-             if isinstance(constraint, UniqueConstraint)]
+    sets += [
+        tuple(c.name for c in constraint.columns)
+        for constraint in table.constraints
+        if isinstance(constraint, UniqueConstraint)
+    ]
     sets += [tuple(c.name for c in index.columns) for index in table.indexes if index.unique]
     return list(dict.fromkeys(sets))
 
@@ -203,9 +255,15 @@ def _check_unique(table: Table, rows: list[dict], problems: list[str]) -> None:
             if None in key:
                 continue  # SQL lets NULLs repeat in a unique column
             if key in seen:
-                problems.append(_("Tabellen «%(table)s»: verdien %(value)s i «%(fields)s» finnes i mer "
-                                  "enn én rad.", table=table.name, value=_shown(_key_shown(key)),
-                                  fields=", ".join(names)))
+                problems.append(
+                    _(
+                        "Tabellen «%(table)s»: verdien %(value)s i «%(fields)s» finnes i mer "
+                        "enn én rad.",
+                        table=table.name,
+                        value=_shown(_key_shown(key)),
+                        fields=", ".join(names),
+                    )
+                )
             seen.add(key)
 
 
@@ -219,9 +277,17 @@ def _check_references(table: Table, rows: dict[str, list[dict]], problems: list[
             key = tuple(row.get(name) for name in local)
             if None in key or key in existing:
                 continue
-            problems.append(_("Tabellen «%(table)s», rad %(row)d: «%(fields)s» viser til %(value)s i "
-                              "«%(target)s», som ikke finnes i filen.", table=table.name, row=index,
-                              fields=", ".join(local), value=_shown(_key_shown(key)), target=target))
+            problems.append(
+                _(
+                    "Tabellen «%(table)s», rad %(row)d: «%(fields)s» viser til %(value)s i "
+                    "«%(target)s», som ikke finnes i filen.",
+                    table=table.name,
+                    row=index,
+                    fields=", ".join(local),
+                    value=_shown(_key_shown(key)),
+                    target=target,
+                )
+            )
 
 
 def _key_shown(key: tuple):

@@ -3,6 +3,7 @@
 Free of Flask, so the public page can draw the same figure with plotly.js from
 ``status_figure(summary)`` while the report gets a picture of it.
 """
+
 import threading
 
 from tracker.reporting.queries import StatusSummary
@@ -60,7 +61,8 @@ def render_png(figure: dict) -> bytes:
 
         _start_server(kaleido)
         return kaleido.calc_fig_sync(
-            figure, opts={"format": "png", "width": PNG_WIDTH, "height": PNG_HEIGHT, "scale": PNG_SCALE}
+            figure,
+            opts={"format": "png", "width": PNG_WIDTH, "height": PNG_HEIGHT, "scale": PNG_SCALE},
         )
     except Exception as error:  # noqa: BLE001 - any failure of the browser means "no chart"
         raise ChartUnavailable(str(error)) from error
@@ -74,6 +76,7 @@ def _start_server(kaleido) -> None:
 
 def chart_alt_text(summary: StatusSummary) -> str:
     """What the chart shows, in words: every number in it, for readers who cannot see it."""
+
     def counts(values: dict[Status, int]) -> str:
         return ", ".join(f"{values[status]} {status.label.lower()}" for status in STATUS_ORDER)
 

@@ -2,6 +2,7 @@
 
 Messages are marked with N_ and written in Norwegian: gettext needs a request to pick a locale.
 """
+
 import os
 import tempfile
 
@@ -14,14 +15,22 @@ from tracker.text import N_
 
 
 @click.command("report")
-@click.option("--round", "slug", required=True,
-              help="Rapporteringsrundens kortnavn, f.eks. midtveis-2025.")
-@click.option("--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="Hvor .docx-filen skal skrives.")
-@click.option("--draft", is_flag=True,
-              help="Utkast: ta med tekster som ikke er godkjent, merket UTKAST.")
-@click.option("--changes", is_flag=True,
-              help="Ta med vedlegg med endringer siden forrige publiserte runde.")
+@click.option(
+    "--round", "slug", required=True, help="Rapporteringsrundens kortnavn, f.eks. midtveis-2025."
+)
+@click.option(
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Hvor .docx-filen skal skrives.",
+)
+@click.option(
+    "--draft", is_flag=True, help="Utkast: ta med tekster som ikke er godkjent, merket UTKAST."
+)
+@click.option(
+    "--changes", is_flag=True, help="Ta med vedlegg med endringer siden forrige publiserte runde."
+)
 @click.option("--no-chart", is_flag=True, help="Uten diagram (tabellen har de samme tallene).")
 def report_command(slug: str, output: str, draft: bool, changes: bool, no_chart: bool) -> None:
     """Lag midtveisrapporten som Word-dokument (DOCX)."""
@@ -34,7 +43,9 @@ def report_command(slug: str, output: str, draft: bool, changes: bool, no_chart:
         )
     directory = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(directory):
-        raise click.ClickException(N_("Mappen %(directory)s finnes ikke.") % {"directory": directory})
+        raise click.ClickException(
+            N_("Mappen %(directory)s finnes ikke.") % {"directory": directory}
+        )
     report = export_midterm_report(
         reporting_round, draft=draft, include_changes=changes, with_chart=not no_chart
     )

@@ -6,6 +6,7 @@ on the chart, "Side X av Y" in the footer and "UTKAST" on every page of a draft.
 from styles, never from empty paragraphs. Every text passes through ``xml_safe`` first, so no
 saved text can make the document invalid.
 """
+
 import io
 import re
 import unicodedata
@@ -28,7 +29,11 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from tracker import narrative
 from tracker.export.chart import chart_alt_text
 from tracker.export.report_data import (
-    AreaSection, ChangesSincePrevious, MeasureEntry, MinistryRef, ReportData,
+    AreaSection,
+    ChangesSincePrevious,
+    MeasureEntry,
+    MinistryRef,
+    ReportData,
 )
 from tracker.reporting.states import STATUS_ORDER, Status
 from tracker.text import N_
@@ -43,7 +48,19 @@ LINK_COLOUR = RGBColor(0x1F, 0x4E, 0x9A)
 # Characters XML 1.0 cannot hold at all (clean_text already drops most of them).
 XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 NUMBER_WORDS = (
-    "null", "ett", "to", "tre", "fire", "fem", "seks", "syv", "åtte", "ni", "ti", "elleve", "tolv",
+    "null",
+    "ett",
+    "to",
+    "tre",
+    "fire",
+    "fem",
+    "seks",
+    "syv",
+    "åtte",
+    "ni",
+    "ti",
+    "elleve",
+    "tolv",
 )
 
 
@@ -76,7 +93,9 @@ def norwegian_date(value: date) -> str:
 
 def join_names(names: list[str]) -> str:
     """AID, KUD og KD"""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1] if names else ""
+    return (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1] if names else ""
+    )
 
 
 def _count_in_words(count: int) -> str:
@@ -107,7 +126,9 @@ class _ReportBuilder:
 
     def _set_up_language_and_styles(self) -> None:
         styles_element = self.document.styles.element
-        defaults = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        defaults = (
+            styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        )
         # Named fonts instead of theme fonts: Word has Arial everywhere, and LibreOffice maps it
         # to a metric-compatible sans (theme fonts made it fall back to a serif).
         for fonts in styles_element.iter(qn("w:rFonts")):
@@ -140,8 +161,21 @@ class _ReportBuilder:
         table_text.paragraph_format.space_before = Pt(1)
         table_text.paragraph_format.space_after = Pt(1)
         table_text.paragraph_format.line_spacing = 1.0
-        for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "Table Text",
-                     "List Bullet", "List Number", "Caption", "TOC Heading", "toc 1", "toc 2"):
+        for name in (
+            "Title",
+            "Subtitle",
+            "Heading 1",
+            "Heading 2",
+            "Heading 3",
+            "Normal",
+            "Table Text",
+            "List Bullet",
+            "List Number",
+            "Caption",
+            "TOC Heading",
+            "toc 1",
+            "toc 2",
+        ):
             self.styles[name] = self.document.styles[name]
         # A measure's heading stays with its text; long narratives may break across pages.
         self.styles["Heading 2"].paragraph_format.space_before = Pt(18)
@@ -202,7 +236,7 @@ class _ReportBuilder:
         return paragraph
 
     def labelled(self, label: str, value: str) -> DocxParagraph:
-        """"Status: Pågående", with the label in bold."""
+        """ "Status: Pågående", with the label in bold."""
         paragraph = self.paragraph()
         paragraph.add_run(label + ": ").bold = True
         _add_text(paragraph, xml_safe(value, single_line=True))
@@ -230,8 +264,16 @@ class _ReportBuilder:
         self.widths = widths
         return table
 
-    def row(self, table: Table, values: list[str], *, header: bool = False, bold: bool = False,
-            fill: str | None = None, align_right_from: int | None = None):
+    def row(
+        self,
+        table: Table,
+        values: list[str],
+        *,
+        header: bool = False,
+        bold: bool = False,
+        fill: str | None = None,
+        align_right_from: int | None = None,
+    ):
         row = table.add_row()
         row_properties = row._tr.get_or_add_trPr()
         row_properties.append(OxmlElement("w:cantSplit"))
@@ -317,8 +359,10 @@ class _ReportBuilder:
             % {"count": _count_in_words(len(ministries))}
         )
         for ministry in ministries:
-            self.paragraph(xml_safe(f"{ministry.name} ({ministry.abbreviation})", single_line=True),
-                           "List Bullet")
+            self.paragraph(
+                xml_safe(f"{ministry.name} ({ministry.abbreviation})", single_line=True),
+                "List Bullet",
+            )
 
     def _overview_heading(self) -> str:
         as_of = norwegian_date(self.data.as_of)
@@ -344,12 +388,20 @@ class _ReportBuilder:
         for area in summary.areas:
             counts = [area.counts[status] for status in STATUS_ORDER]
             unreported = [area.unreported] if show_unreported else []
-            self.row(table, [area.name] + [str(n) for n in counts + unreported + [area.measure_count]],
-                     align_right_from=1)
+            self.row(
+                table,
+                [area.name] + [str(n) for n in counts + unreported + [area.measure_count]],
+                align_right_from=1,
+            )
         totals = [summary.totals[status] for status in STATUS_ORDER]
         totals += [data.unreported_count] if show_unreported else []
-        self.row(table, [N_("Totalt")] + [str(n) for n in totals + [sum(totals)]],
-                 bold=True, fill=AREA_FILL, align_right_from=1)
+        self.row(
+            table,
+            [N_("Totalt")] + [str(n) for n in totals + [sum(totals)]],
+            bold=True,
+            fill=AREA_FILL,
+            align_right_from=1,
+        )
         if chart_png:
             self._chart(chart_png)
 
@@ -362,7 +414,8 @@ class _ReportBuilder:
         doc_pr.set("descr", xml_safe(chart_alt_text(self.data.summary), single_line=True))
         doc_pr.set("title", N_("Status per område"))
         self.paragraph(
-            N_("Figur 1: Antall tiltak per område og status. Tallene står i tabellen over."), "Caption"
+            N_("Figur 1: Antall tiltak per område og status. Tallene står i tabellen over."),
+            "Caption",
         )
 
     def overview(self) -> None:
@@ -372,12 +425,15 @@ class _ReportBuilder:
         for area in self.data.areas:
             self.spanning_row(table, area.name, AREA_FILL)
             for measure in area.measures:
-                self.row(table, [
-                    str(measure.number),
-                    measure.title,
-                    join_names([m.abbreviation for m in measure.ministries]),
-                    measure.status_label,
-                ])
+                self.row(
+                    table,
+                    [
+                        str(measure.number),
+                        measure.title,
+                        join_names([m.abbreviation for m in measure.ministries]),
+                        measure.status_label,
+                    ],
+                )
 
     def _area_heading(self, area: AreaSection) -> str:
         return N_("Tiltak: %(area)s") % {"area": area.name}
@@ -407,7 +463,8 @@ class _ReportBuilder:
         if changes.previous_title is None:
             return N_("Vedlegg: Endringer siden forrige rapport")
         return N_("Vedlegg: Endringer siden %(title)s (%(date)s)") % {
-            "title": changes.previous_title, "date": norwegian_date(changes.previous_as_of),
+            "title": changes.previous_title,
+            "date": norwegian_date(changes.previous_as_of),
         }
 
     def changes_appendix(self, changes: ChangesSincePrevious) -> None:
@@ -423,16 +480,22 @@ class _ReportBuilder:
             % {"count": len(changes.changes)}
         )
         table = self.table([Cm(1.1), Cm(7.0), Cm(3.1), Cm(3.1), Cm(1.7)])
-        self.row(table, [N_("Nr."), N_("Tiltak"), N_("Status før"), N_("Status nå"), N_("Tekst")],
-                 header=True)
+        self.row(
+            table,
+            [N_("Nr."), N_("Tiltak"), N_("Status før"), N_("Status nå"), N_("Tekst")],
+            header=True,
+        )
         for change in changes.changes:
-            self.row(table, [
-                str(change.number),
-                change.title,
-                _status_label(change.old_status),
-                _status_label(change.new_status),
-                N_("Endret") if change.narrative_changed else N_("Uendret"),
-            ])
+            self.row(
+                table,
+                [
+                    str(change.number),
+                    change.title,
+                    _status_label(change.old_status),
+                    _status_label(change.new_status),
+                    N_("Endret") if change.narrative_changed else N_("Uendret"),
+                ],
+            )
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -467,20 +530,19 @@ def _status_label(status: Status | None) -> str:
 
 # -- low-level WordprocessingML helpers -------------------------------------------------------
 
+
 def _add_text(paragraph: DocxParagraph, text: str, *, bold: bool = False) -> None:
     """Add text as runs, turning bare URLs into real hyperlinks; right-to-left text reads as such."""
     last = 0
     for match in narrative.URL.finditer(text):
         if match.start() > last:
-            _add_run(paragraph, text[last:match.start()], bold)
+            _add_run(paragraph, text[last : match.start()], bold)
         _add_hyperlink(paragraph, match.group(0))
         last = match.end()
     if last < len(text):
         _add_run(paragraph, text[last:], bold)
     if _starts_right_to_left(text):
-        paragraph._p.get_or_add_pPr().insert_element_before(
-            OxmlElement("w:bidi"), *_PPR_AFTER_BIDI
-        )
+        paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_PPR_AFTER_BIDI)
 
 
 def _add_run(paragraph: DocxParagraph, text: str, bold: bool) -> None:
@@ -490,9 +552,23 @@ def _add_run(paragraph: DocxParagraph, text: str, bold: bool) -> None:
 
 
 _PPR_AFTER_BIDI = (
-    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
 )
 
 

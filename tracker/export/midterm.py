@@ -1,4 +1,5 @@
 """The one export function the download button and the CLI both call (CTFd's pattern)."""
+
 import logging
 from dataclasses import dataclass
 
@@ -20,7 +21,10 @@ class ExportedReport:
 
 
 def export_midterm_report(
-    reporting_round: ReportingRound, *, draft: bool = False, include_changes: bool = False,
+    reporting_round: ReportingRound,
+    *,
+    draft: bool = False,
+    include_changes: bool = False,
     with_chart: bool = True,
 ) -> ExportedReport:
     data = collect_report_data(reporting_round, draft=draft, include_changes=include_changes)

@@ -1,4 +1,5 @@
 """Reads only the exporter needs: which rounds can be exported, and what came before one."""
+
 from sqlalchemy import select
 
 from tracker.extensions import db

@@ -4,6 +4,7 @@ The builder (``docx_report``) and the benchmark work on these dataclasses only, 
 can be built, tested and timed without a database. Collecting issues a fixed number of queries,
 whatever the number of measures.
 """
+
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -11,12 +12,15 @@ from zoneinfo import ZoneInfo
 from tracker.export.queries import previous_published_round
 from tracker.measures.queries import areas_with_measures
 from tracker.ministries.queries import ministries_with_measures
+from tracker.plan.queries import current_plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import (
-    PUBLIC_REVIEW_STATES, StatusSummary, reports_by_measure, status_summary,
+    PUBLIC_REVIEW_STATES,
+    StatusSummary,
+    reports_by_measure,
+    status_summary,
 )
 from tracker.reporting.states import ReviewState, Status
-from tracker.plan.queries import current_plan
 from tracker.text import N_
 
 # The plan's text comes from the seed file (tracker.plan.models.Plan); these stand in for a
@@ -117,7 +121,9 @@ def collect_report_data(
         for measure in area.measures:
             entries[measure.id] = _measure_entry(measure, reports.get(measure.id))
         sections.append(
-            AreaSection(area.key, area.name, tuple(entries[measure.id] for measure in area.measures))
+            AreaSection(
+                area.key, area.name, tuple(entries[measure.id] for measure in area.measures)
+            )
         )
     return ReportData(
         plan_title=plan.title if plan else PLAN_TITLE,
@@ -164,6 +170,8 @@ def _changes_since_previous(
         )
         if old_status != entry.status or narrative_changed:
             changes.append(
-                MeasureChange(entry.number, entry.title, old_status, entry.status, narrative_changed)
+                MeasureChange(
+                    entry.number, entry.title, old_status, entry.status, narrative_changed
+                )
             )
     return ChangesSincePrevious(previous.title, previous.as_of, tuple(changes))

@@ -1,4 +1,5 @@
 """The coordinator's report page: choose a round, final or draft, and download the DOCX."""
+
 import io
 
 from flask import Blueprint, abort, render_template, send_file
@@ -39,9 +40,14 @@ def download(slug: str):
         error = _("Rapporten ble ikke laget: velg endelig rapport eller utkast og prøv igjen.")
         return _page({slug: form}, error), 400
     report = export_midterm_report(
-        reporting_round, draft=form.mode.data == "draft", include_changes=form.include_changes.data,
+        reporting_round,
+        draft=form.mode.data == "draft",
+        include_changes=form.include_changes.data,
     )
     return send_file(
-        io.BytesIO(report.content), mimetype=DOCX_MIMETYPE, as_attachment=True,
-        download_name=report.filename, max_age=0,
+        io.BytesIO(report.content),
+        mimetype=DOCX_MIMETYPE,
+        as_attachment=True,
+        download_name=report.filename,
+        max_age=0,
     )

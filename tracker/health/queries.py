@@ -15,6 +15,8 @@ def database_answers() -> bool:
     except SQLAlchemyError as error:
         db.session.rollback()
         # The class name only: a connection error's message can name the host and user.
-        logger.warning("database unavailable (%s)", type(getattr(error, "orig", None) or error).__name__)
+        logger.warning(
+            "database unavailable (%s)", type(getattr(error, "orig", None) or error).__name__
+        )
         return False
     return True

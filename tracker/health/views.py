@@ -1,4 +1,5 @@
 """/healthz for load balancers and monitoring: is the app up, and does its database answer?"""
+
 from flask import Blueprint
 
 from tracker.health.queries import database_answers

@@ -71,8 +71,12 @@ class Responsibility(db.Model):
         CheckConstraint("position >= 0", name="position_not_negative"),
     )
 
-    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"), primary_key=True)
-    ministry_id: Mapped[int] = mapped_column(ForeignKey("ministries.id"), primary_key=True, index=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="CASCADE"), primary_key=True
+    )
+    ministry_id: Mapped[int] = mapped_column(
+        ForeignKey("ministries.id"), primary_key=True, index=True
+    )
     position: Mapped[int] = mapped_column()
 
     measure: Mapped[Measure] = relationship(back_populates="responsibilities")

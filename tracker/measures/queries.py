@@ -1,4 +1,5 @@
 """Reads about the plan itself: areas, measures and who is responsible for them."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 

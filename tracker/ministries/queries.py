@@ -1,4 +1,5 @@
 """Reads about ministries."""
+
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -7,7 +8,9 @@ from tracker.ministries.models import Ministry
 
 
 def all_ministries() -> list[Ministry]:
-    return list(db.session.scalars(select(Ministry).order_by(Ministry.position, Ministry.abbreviation)))
+    return list(
+        db.session.scalars(select(Ministry).order_by(Ministry.position, Ministry.abbreviation))
+    )
 
 
 def ministries_with_measures() -> list[Ministry]:

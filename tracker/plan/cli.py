@@ -12,7 +12,9 @@ from tracker.plan.validation import PlanValidationError
 
 @click.command("seed")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
-@click.option("--if-empty", is_flag=True, help="Only if the database holds no plan yet (make serve).")
+@click.option(
+    "--if-empty", is_flag=True, help="Only if the database holds no plan yet (make serve)."
+)
 def seed_command(path: str | None, if_empty: bool) -> None:
     """Load the plan file (default: seed/plan_2024_2027.json) into the database."""
     path = path or current_app.config["SEED_PATH"]

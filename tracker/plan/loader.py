@@ -4,6 +4,7 @@ Plan text (areas, ministries, measures, round metadata) always follows the file.
 follows the file only while nobody has edited it in the app: once a person has saved a
 version, the person's text wins and the seed leaves it alone.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -52,7 +53,11 @@ def load_plan(session: Session, data: dict) -> LoadResult:
 
 
 def _load_plan_text(session, item: dict, result: LoadResult) -> None:
-    values = {"title": item["title"], "period": item.get("period", ""), "launched": item.get("launched", "")}
+    values = {
+        "title": item["title"],
+        "period": item.get("period", ""),
+        "launched": item.get("launched", ""),
+    }
     plan = session.get(Plan, 1)
     if plan is None:
         session.add(Plan(id=1, **values))
@@ -117,7 +122,10 @@ def _load_measures(session, items, areas, ministries, result) -> dict[int, Measu
 
 
 def _responsibilities(owners: list[Ministry]) -> list[Responsibility]:
-    return [Responsibility(ministry=ministry, position=position) for position, ministry in enumerate(owners)]
+    return [
+        Responsibility(ministry=ministry, position=position)
+        for position, ministry in enumerate(owners)
+    ]
 
 
 def _load_round(session, data, measures, result) -> None:
@@ -146,14 +154,21 @@ def _load_round(session, data, measures, result) -> None:
     elif _update(reporting_round, values):
         result.count(result.updated, "rounds")
 
-    reports = {r.measure_id: r for r in session.scalars(
-        select(MeasureReport).where(MeasureReport.round_id == reporting_round.id)
-    )}
-    edited_by_people = set(session.scalars(
-        select(ReportRevision.report_id)
-        .join(MeasureReport)
-        .where(MeasureReport.round_id == reporting_round.id, ReportRevision.author_id.is_not(None))
-    ))
+    reports = {
+        r.measure_id: r
+        for r in session.scalars(
+            select(MeasureReport).where(MeasureReport.round_id == reporting_round.id)
+        )
+    }
+    edited_by_people = set(
+        session.scalars(
+            select(ReportRevision.report_id)
+            .join(MeasureReport)
+            .where(
+                MeasureReport.round_id == reporting_round.id, ReportRevision.author_id.is_not(None)
+            )
+        )
+    )
     review_state = ReviewState.APPROVED if published else ReviewState.DRAFT
     for item in data.get("reports", []):
         measure = measures[item["measure"]]
@@ -161,8 +176,12 @@ def _load_round(session, data, measures, result) -> None:
         report = reports.get(measure.id)
         if report is None:
             report = MeasureReport(
-                round=reporting_round, measure=measure, status=status,
-                narrative=item["narrative"], review_state=review_state, version=1,
+                round=reporting_round,
+                measure=measure,
+                status=status,
+                narrative=item["narrative"],
+                review_state=review_state,
+                version=1,
             )
             session.add(report)
             _record_seed_revision(session, report, None, None, None, version=1)
@@ -177,10 +196,20 @@ def _load_round(session, data, measures, result) -> None:
             result.count(result.updated, "reports")
 
 
-def _record_seed_revision(session, report, old_status, old_narrative, old_review_state, version) -> None:
-    session.add(ReportRevision(
-        report=report, version=version, action="seeded", author_id=None,
-        old_status=old_status, new_status=report.status,
-        old_narrative=old_narrative, new_narrative=report.narrative,
-        old_review_state=old_review_state, new_review_state=report.review_state,
-    ))
+def _record_seed_revision(
+    session, report, old_status, old_narrative, old_review_state, version
+) -> None:
+    session.add(
+        ReportRevision(
+            report=report,
+            version=version,
+            action="seeded",
+            author_id=None,
+            old_status=old_status,
+            new_status=report.status,
+            old_narrative=old_narrative,
+            new_narrative=report.narrative,
+            old_review_state=old_review_state,
+            new_review_state=report.review_state,
+        )
+    )

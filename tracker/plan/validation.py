@@ -3,6 +3,7 @@
 Every problem is reported at once, each naming where it is (the measure and the field),
 in Norwegian, because the person reading it maintains the seed file.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,7 +59,9 @@ def validate_plan(data) -> list[PlanProblem]:
         for field_name, optional in (("title", False), ("period", True), ("launched", True)):
             if optional and field_name not in plan:
                 continue
-            reason = _text_problem(plan.get(field_name), Plan.__table__.c[field_name], may_be_empty=optional)
+            reason = _text_problem(
+                plan.get(field_name), Plan.__table__.c[field_name], may_be_empty=optional
+            )
             if reason:
                 problem("plan", f"feltet «{field_name}» {reason}")
 
@@ -110,8 +113,10 @@ def _check_measures(data, area_keys, ministry_abbreviations, problem) -> set[int
             continue
         number = measure.get("number")
         if not _positive_int(number):
-            problem(f"tiltak nr. {index} i «measures»",
-                    f"feltet «number» må være et positivt heltall (høyst {MAX_NUMBER})")
+            problem(
+                f"tiltak nr. {index} i «measures»",
+                f"feltet «number» må være et positivt heltall (høyst {MAX_NUMBER})",
+            )
             continue
         where = f"tiltak {number}"
         if number in numbers:
@@ -129,7 +134,10 @@ def _check_measures(data, area_keys, ministry_abbreviations, problem) -> set[int
                 problem(where, f"feltet «note» {reason}")
         owners = measure.get("ministries")
         if not isinstance(owners, list) or not owners:
-            problem(where, "feltet «ministries» må være en liste med minst ett departement (ledende først)")
+            problem(
+                where,
+                "feltet «ministries» må være en liste med minst ett departement (ledende først)",
+            )
             continue
         for abbreviation in owners:
             if not _is_one_of(abbreviation, ministry_abbreviations):
@@ -169,8 +177,9 @@ def _check_rounds(data, measure_numbers, problem) -> None:
                 problem(where, f"feltet «{date_field}» må være en dato på formen ÅÅÅÅ-MM-DD")
         if not isinstance(reporting_round.get("published", False), bool):
             problem(where, "feltet «published» må være true eller false")
-        reason = _text_problem(reporting_round.get("intro", ""), ReportingRound.__table__.c.intro,
-                               may_be_empty=True)
+        reason = _text_problem(
+            reporting_round.get("intro", ""), ReportingRound.__table__.c.intro, may_be_empty=True
+        )
         if reason:
             problem(where, f"feltet «intro» {reason}")
         _check_reports(reporting_round.get("reports", []), where, measure_numbers, problem)
@@ -185,7 +194,9 @@ def _check_reports(reports, round_where, measure_numbers, problem) -> None:
     for index, report in enumerate(reports, start=1):
         number = report.get("measure") if isinstance(report, dict) else None
         if not _positive_int(number):
-            problem(f"{round_where}, rapport nr. {index}", "feltet «measure» må være et tiltaksnummer")
+            problem(
+                f"{round_where}, rapport nr. {index}", "feltet «measure» må være et tiltaksnummer"
+            )
             continue
         where = f"{round_where}, tiltak {number}"
         if number not in measure_numbers:

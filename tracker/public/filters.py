@@ -1,4 +1,5 @@
 """The reader's filters on the list of measures, read from the query string."""
+
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -21,11 +22,15 @@ def parse_filter(
     problems = []
     area = args.get("omrade", "").strip()
     if area and area not in {a.key for a in areas}:
-        problems.append(_("Fant ikke hovedområdet «%(value)s». Viser alle hovedområder.", value=area))
+        problems.append(
+            _("Fant ikke hovedområdet «%(value)s». Viser alle hovedområder.", value=area)
+        )
         area = ""
     ministry = args.get("departement", "").strip()
     if ministry and ministry not in {m.abbreviation for m in ministries}:
-        problems.append(_("Fant ikke departementet «%(value)s». Viser alle departementer.", value=ministry))
+        problems.append(
+            _("Fant ikke departementet «%(value)s». Viser alle departementer.", value=ministry)
+        )
         ministry = ""
     status = args.get("status", "").strip()
     if status and status not in {s.value for s in Status}:

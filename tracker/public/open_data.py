@@ -3,6 +3,7 @@
 The field values are the stored data and the Norwegian labels, whatever the page language,
 so a file downloaded from the English page is the same file.
 """
+
 import csv
 import io
 import json
@@ -19,7 +20,9 @@ CSV_LIST_SEPARATOR = ";"
 
 # Every field, in file order, with what it means (shown on the "Om dataene" page).
 FIELDS = {
-    "round_slug": lazy_gettext("Rapporteringsrundens kortnavn, brukt i adressen til filene for runden."),
+    "round_slug": lazy_gettext(
+        "Rapporteringsrundens kortnavn, brukt i adressen til filene for runden."
+    ),
     "round_title": lazy_gettext("Rapporteringsrundens navn."),
     "as_of": lazy_gettext("Datoen statusen gjelder for (ÅÅÅÅ-MM-DD)."),
     "number": lazy_gettext("Tiltakets nummer i handlingsplanen."),
@@ -51,21 +54,23 @@ def records(
     for measure in measures:
         report = reports.get(measure.id)
         abbreviations = [ministry.abbreviation for ministry in measure.ministries]
-        rows.append({
-            "round_slug": reporting_round.slug,
-            "round_title": reporting_round.title,
-            "as_of": reporting_round.as_of.isoformat(),
-            "number": measure.number,
-            "title": measure.title,
-            "description": measure.description,
-            "area_key": measure.area.key,
-            "area_name": measure.area.name,
-            "ministries": abbreviations,
-            "lead_ministry": abbreviations[0] if abbreviations else "",
-            "status": report.status.value if report else "",
-            "status_label": report.status.label if report else "",
-            "narrative": report.narrative if report else "",
-        })
+        rows.append(
+            {
+                "round_slug": reporting_round.slug,
+                "round_title": reporting_round.title,
+                "as_of": reporting_round.as_of.isoformat(),
+                "number": measure.number,
+                "title": measure.title,
+                "description": measure.description,
+                "area_key": measure.area.key,
+                "area_name": measure.area.name,
+                "ministries": abbreviations,
+                "lead_ministry": abbreviations[0] if abbreviations else "",
+                "status": report.status.value if report else "",
+                "status_label": report.status.label if report else "",
+                "narrative": report.narrative if report else "",
+            }
+        )
     return rows
 
 

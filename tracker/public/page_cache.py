@@ -8,6 +8,7 @@ Under a spike even that query dominates, so a worker may reuse the version it re
 PUBLIC_VERSION_CHECK_SECONDS (a second in production: a publication shows up at most a
 second late, well inside the minute browsers and proxies may keep a page anyway).
 """
+
 import gzip
 import hashlib
 import threading
@@ -62,7 +63,11 @@ class PageCache:
     def get(self, key: tuple, version: tuple) -> CachedPage | None:
         with self._lock:
             page = self._entries.get(key)
-            if page is None or page.version != version or time.monotonic() - page.stored_at > self.ttl:
+            if (
+                page is None
+                or page.version != version
+                or time.monotonic() - page.stored_at > self.ttl
+            ):
                 return None
             self._entries.move_to_end(key)
             return page

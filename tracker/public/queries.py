@@ -4,8 +4,9 @@ Every function here issues one query, whatever the number of measures (collectio
 joined, never loaded per row or in IN-batches), and every one of them sees only published
 rounds and, within them, only reports in PUBLIC_REVIEW_STATES.
 """
+
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager, joinedload
@@ -68,7 +69,7 @@ def published_data_version() -> DataVersion:
 
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def get_published_round(slug: str) -> ReportingRound | None:
@@ -125,7 +126,10 @@ def public_measures(
         query = query.where(
             select(owner.measure_id)
             .join(owner_ministry, owner.ministry_id == owner_ministry.id)
-            .where(owner.measure_id == Measure.id, owner_ministry.abbreviation == measure_filter.ministry)
+            .where(
+                owner.measure_id == Measure.id,
+                owner_ministry.abbreviation == measure_filter.ministry,
+            )
             .exists()
         )
     if measure_filter.status:
@@ -144,14 +148,18 @@ def public_measures(
 
 def public_measure(number: int) -> Measure | None:
     """One measure with its area and ministries (lead first)."""
-    return db.session.scalars(
-        select(Measure)
-        .where(Measure.number == number)
-        .options(
-            joinedload(Measure.area),
-            joinedload(Measure.responsibilities).joinedload(Responsibility.ministry),
+    return (
+        db.session.scalars(
+            select(Measure)
+            .where(Measure.number == number)
+            .options(
+                joinedload(Measure.area),
+                joinedload(Measure.responsibilities).joinedload(Responsibility.ministry),
+            )
         )
-    ).unique().first()
+        .unique()
+        .first()
+    )
 
 
 def published_history(measure: Measure) -> list[MeasureReport]:

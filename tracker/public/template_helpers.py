@@ -1,4 +1,5 @@
 """Template helpers for the public pages: language, localised area names and dates."""
+
 from datetime import date
 
 from flask import request, url_for

@@ -1,4 +1,5 @@
 """The public, read-only pages and the open data: only what the coordinator has published."""
+
 from collections import defaultdict
 
 from flask import Blueprint, abort, render_template, request
@@ -11,10 +12,17 @@ from tracker.public import template_helpers
 from tracker.public.filters import parse_filter
 from tracker.public.page_cache import public_page
 from tracker.public.queries import (
-    MeasureFilter, get_published_round, public_measure, public_measures, published_history,
+    MeasureFilter,
+    get_published_round,
+    public_measure,
+    public_measures,
+    published_history,
 )
 from tracker.reporting.queries import (
-    latest_published_round, published_rounds, reports_by_measure, status_summary,
+    latest_published_round,
+    published_rounds,
+    reports_by_measure,
+    status_summary,
 )
 from tracker.reporting.states import STATUS_ORDER
 
@@ -77,7 +85,11 @@ def measure_detail(number: int):
     latest = latest_published_round()
     current = history[0] if history and latest and history[0].round_id == latest.id else None
     return render_template(
-        "public/measure.html", measure=measure, history=history, current=current, latest_round=latest
+        "public/measure.html",
+        measure=measure,
+        history=history,
+        current=current,
+        latest_round=latest,
     )
 
 
@@ -127,6 +139,8 @@ def _data_file(reporting_round, file_format: str):
     )
     headers = {"Access-Control-Allow-Origin": "*"}
     if file_format == "json":
-        return data_files.to_json(reporting_round, rows), headers | {"Content-Type": "application/json"}
+        return data_files.to_json(reporting_round, rows), headers | {
+            "Content-Type": "application/json"
+        }
     headers["Content-Disposition"] = f'attachment; filename="tiltak-{reporting_round.slug}.csv"'
     return data_files.to_csv(rows), headers | {"Content-Type": "text/csv; charset=utf-8"}

@@ -1,4 +1,5 @@
 """`flask rounds ...`: reporting rounds from the command line."""
+
 from datetime import date
 
 import click
@@ -21,7 +22,9 @@ def _iso_date(ctx, param, value):
 @rounds_command.command("open")
 @click.argument("slug")
 @click.option("--title", required=True, help="Tittel, f.eks. «Status 2026».")
-@click.option("--as-of", required=True, callback=_iso_date, help="Datoen statusen gjelder for (ÅÅÅÅ-MM-DD).")
+@click.option(
+    "--as-of", required=True, callback=_iso_date, help="Datoen statusen gjelder for (ÅÅÅÅ-MM-DD)."
+)
 @click.option("--deadline", callback=_iso_date, help="Frist for departementene (ÅÅÅÅ-MM-DD).")
 def open_command(slug, title, as_of, deadline):
     """Open a round: every measure gets a draft pre-filled with its latest published report."""

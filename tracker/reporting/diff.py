@@ -1,5 +1,6 @@
 """Compare two versions of a narrative word by word, for the report history. Free of Flask
 and of HTML: the template escapes each piece as it marks it inserted or deleted."""
+
 import difflib
 import re
 from dataclasses import dataclass

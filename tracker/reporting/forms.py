@@ -1,4 +1,5 @@
 """Forms of the reporting workflow. Pasted text is cleaned by ``clean_text`` before validation."""
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,21 +26,30 @@ class NarrativeLength:
     def __call__(self, form, field):
         limit = current_app.config["NARRATIVE_MAX_LENGTH"]
         if field.data and len(field.data) > limit:
-            raise ValidationError(_l(
-                "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; korter den inn.",
-                length=len(field.data), limit=limit,
-            ))
+            raise ValidationError(
+                _l(
+                    "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; korter den inn.",
+                    length=len(field.data),
+                    limit=limit,
+                )
+            )
 
 
 class StatusReportForm(FlaskForm):
     status = RadioField(
-        _l("Status"), choices=_status_choices, validate_choice=False,
+        _l("Status"),
+        choices=_status_choices,
+        validate_choice=False,
         validators=[InputRequired(_l("Velg en status."))],
     )
     narrative = TextAreaField(
-        _l("Statusbeskrivelse"), filters=[_clean], validators=[NarrativeLength()],
-        description=_l("Ren tekst. En tom linje skiller avsnitt; linjer som begynner med «- » "
-                       "eller «• », blir punktlister."),
+        _l("Statusbeskrivelse"),
+        filters=[_clean],
+        validators=[NarrativeLength()],
+        description=_l(
+            "Ren tekst. En tom linje skiller avsnitt; linjer som begynner med «- » "
+            "eller «• », blir punktlister."
+        ),
     )
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     save = SubmitField(_l("Lagre utkast"))
@@ -60,24 +70,31 @@ class StatusReportForm(FlaskForm):
 
 class ReturnForm(FlaskForm):
     comment = TextAreaField(
-        _l("Kommentar til departementet"), filters=[_clean],
-        validators=[DataRequired(_l("Skriv hva departementet skal rette.")),
-                    Length(max=5000, message=_l("Kommentaren kan være på høyst 5000 tegn."))],
+        _l("Kommentar til departementet"),
+        filters=[_clean],
+        validators=[
+            DataRequired(_l("Skriv hva departementet skal rette.")),
+            Length(max=5000, message=_l("Kommentaren kan være på høyst 5000 tegn.")),
+        ],
     )
 
 
 class OpenRoundForm(FlaskForm):
     slug = StringField(
-        _l("Kortnavn"), filters=[lambda value: (value or "").strip().lower()],
+        _l("Kortnavn"),
+        filters=[lambda value: (value or "").strip().lower()],
         validators=[DataRequired(_l("Skriv et kortnavn, f.eks. «status-2026».")), Length(max=100)],
-        description=_l("Brukes i adressen. Små bokstaver, tall og bindestrek, f.eks. «status-2026»."),
+        description=_l(
+            "Brukes i adressen. Små bokstaver, tall og bindestrek, f.eks. «status-2026»."
+        ),
     )
     title = StringField(
-        _l("Tittel"), filters=[_clean],
+        _l("Tittel"),
+        filters=[_clean],
         validators=[DataRequired(_l("Skriv en tittel.")), Length(max=300)],
     )
     as_of = DateField(
-        _l("Status pr. dato"), validators=[InputRequired(_l("Skriv datoen statusen gjelder for."))],
+        _l("Status pr. dato"),
+        validators=[InputRequired(_l("Skriv datoen statusen gjelder for."))],
     )
     deadline = DateField(_l("Frist for departementene"), validators=[Optional()])
-

@@ -59,7 +59,9 @@ class MeasureReport(db.Model):
     """
 
     __tablename__ = "measure_reports"
-    __table_args__ = (UniqueConstraint("round_id", "measure_id", name="uq_measure_reports_round_measure"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "measure_id", name="uq_measure_reports_round_measure"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("reporting_rounds.id"), index=True)
@@ -115,4 +117,6 @@ class ReportRevision(db.Model):
     report: Mapped[MeasureReport] = relationship(back_populates="revisions")
     author: Mapped["User | None"] = relationship()  # noqa: F821
 
-    __table_args__ = (UniqueConstraint("report_id", "version", name="uq_report_revisions_report_version"),)
+    __table_args__ = (
+        UniqueConstraint("report_id", "version", name="uq_report_revisions_report_version"),
+    )

@@ -4,6 +4,7 @@ a report appends a ReportRevision, and the events the coordinator answers for go
 The permission rules (who) are checked by the views; the state rules (what the round and the
 report allow now) are checked here, so no caller can skip them.
 """
+
 import re
 from datetime import date
 
@@ -47,22 +48,32 @@ def open_round(
     if get_round(slug) is not None:
         raise ReportingError(_l("Det finnes allerede en runde med dette kortnavnet."))
     if open_round_now() is not None:
-        raise ReportingError(_l("En rapporteringsrunde er allerede åpen. Lukk den før du åpner en ny."))
+        raise ReportingError(
+            _l("En rapporteringsrunde er allerede åpen. Lukk den før du åpner en ny.")
+        )
     published = latest_published_round()
     previous = reports_by_measure(published) if published else {}
     reporting_round = ReportingRound(
-        slug=slug, title=title.strip(), as_of=as_of, deadline=deadline, state=RoundState.OPEN, intro=""
+        slug=slug,
+        title=title.strip(),
+        as_of=as_of,
+        deadline=deadline,
+        state=RoundState.OPEN,
+        intro="",
     )
     db.session.add(reporting_round)
     reports = []
     for measure in all_measures():
         earlier = previous.get(measure.id)
-        reports.append(MeasureReport(
-            round=reporting_round, measure=measure,
-            status=earlier.status if earlier else Status.NOT_STARTED,
-            narrative=earlier.narrative if earlier else "",
-            review_state=ReviewState.DRAFT,
-        ))
+        reports.append(
+            MeasureReport(
+                round=reporting_round,
+                measure=measure,
+                status=earlier.status if earlier else Status.NOT_STARTED,
+                narrative=earlier.narrative if earlier else "",
+                review_state=ReviewState.DRAFT,
+            )
+        )
     db.session.add_all(reports)
     db.session.flush()
     for report in reports:
@@ -90,8 +101,14 @@ def submit_report(
     _check_editable(report, expected_version)
     if not narrative.strip():
         raise ReportingError(_l("Skriv en statusbeskrivelse før du sender til gjennomgang."))
-    _change(report, author, "submitted", status=status, narrative=narrative,
-            review_state=ReviewState.SUBMITTED)
+    _change(
+        report,
+        author,
+        "submitted",
+        status=status,
+        narrative=narrative,
+        review_state=ReviewState.SUBMITTED,
+    )
     record_event("report_submitted", user=author, details=_event_details(report))
 
 
@@ -103,7 +120,13 @@ def return_report(report: MeasureReport, comment: str, reviewer) -> None:
         raise ReportingError(_l("Bare innsendte eller godkjente rapporter kan sendes tilbake."))
     if not comment.strip():
         raise ReportingError(_l("Skriv hva departementet skal rette."))
-    _change(report, reviewer, "returned", review_state=ReviewState.RETURNED, review_comment=comment.strip())
+    _change(
+        report,
+        reviewer,
+        "returned",
+        review_state=ReviewState.RETURNED,
+        review_comment=comment.strip(),
+    )
     record_event("report_returned", user=reviewer, details=_event_details(report))
 
 
@@ -134,8 +157,11 @@ def publish_round(reporting_round: ReportingRound, published_by) -> None:
     reporting_round.published_at = utcnow()
     db.session.flush()
     approved = len(reports_by_measure(reporting_round))
-    record_event("round_published", user=published_by,
-                 details={"round": reporting_round.slug, "approved_reports": approved})
+    record_event(
+        "round_published",
+        user=published_by,
+        details={"round": reporting_round.slug, "approved_reports": approved},
+    )
 
 
 def _check_editable(report: MeasureReport, expected_version: int) -> None:
@@ -167,14 +193,21 @@ def _change(report: MeasureReport, author, action: str, **changes) -> None:
 
 def _append_revision(report: MeasureReport, action: str, author, old, comment: str = "") -> None:
     old_status, old_narrative, old_review_state = old or (None, None, None)
-    db.session.add(ReportRevision(
-        report_id=report.id, version=report.version, action=action,
-        author_id=author.id if author else None,
-        old_status=old_status, new_status=report.status,
-        old_narrative=old_narrative, new_narrative=report.narrative,
-        old_review_state=old_review_state, new_review_state=report.review_state,
-        comment=comment,
-    ))
+    db.session.add(
+        ReportRevision(
+            report_id=report.id,
+            version=report.version,
+            action=action,
+            author_id=author.id if author else None,
+            old_status=old_status,
+            new_status=report.status,
+            old_narrative=old_narrative,
+            new_narrative=report.narrative,
+            old_review_state=old_review_state,
+            new_review_state=report.review_state,
+            comment=comment,
+        )
+    )
 
 
 def _event_details(report: MeasureReport) -> dict:

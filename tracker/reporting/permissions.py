@@ -1,6 +1,7 @@
 """Who may see and change which report. The view loaders and the templates both call these,
 so a hidden button is never the only guard. What a report's state allows (whoever asks) is
 in ``report_is_editable`` and friends; the operations check those too."""
+
 from tracker.auth.models import Role
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.states import ReviewState, RoundState
@@ -65,7 +66,12 @@ def can_publish_round(user, reporting_round: ReportingRound) -> bool:
 TEMPLATE_RULES = {
     rule.__name__: rule
     for rule in (
-        can_view_report, can_edit_report, can_approve_report, can_return_report,
-        can_close_round, can_publish_round, is_coordinator,
+        can_view_report,
+        can_edit_report,
+        can_approve_report,
+        can_return_report,
+        can_close_round,
+        can_publish_round,
+        is_coordinator,
     )
 }

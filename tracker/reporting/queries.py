@@ -1,5 +1,6 @@
 """Reads about rounds and reports. The public pages, the open data and the DOCX report all
 count through these functions, so their numbers cannot disagree."""
+
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select

@@ -1,4 +1,5 @@
 """The vocabularies of the reporting workflow: the values stored, and their Norwegian labels."""
+
 import enum
 
 from tracker.text import N_

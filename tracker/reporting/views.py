@@ -1,7 +1,9 @@
 """The reporting workflow's pages. Thin: load (with the permission rule), call an operation,
 commit once, render or redirect."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.auth.models import Role
@@ -11,15 +13,32 @@ from tracker.extensions import db
 from tracker.reporting import diff
 from tracker.reporting.forms import OpenRoundForm, ReturnForm, StatusReportForm
 from tracker.reporting.operations import (
-    EditConflict, ReportingError, approve_report, close_round, open_round, publish_round,
-    return_report, save_report, submit_report,
+    EditConflict,
+    ReportingError,
+    approve_report,
+    close_round,
+    open_round,
+    publish_round,
+    return_report,
+    save_report,
+    submit_report,
 )
 from tracker.reporting.permissions import TEMPLATE_RULES, can_view_report, is_responsible_contact
 from tracker.reporting.queries import get_round
 from tracker.reporting.states import Status
 from tracker.reporting.workflow_queries import (
-    REVISION_ACTIONS, Progress, all_rounds, get_report, is_overdue, open_round_now, previous_published_report,
-    progress_by_ministry, progress_of, reports_for_ministry, reports_in_round, revisions_of,
+    REVISION_ACTIONS,
+    Progress,
+    all_rounds,
+    get_report,
+    is_overdue,
+    open_round_now,
+    previous_published_report,
+    progress_by_ministry,
+    progress_of,
+    reports_for_ministry,
+    reports_in_round,
+    revisions_of,
 )
 
 blueprint = Blueprint("reporting", __name__, url_prefix="/rapportering")
@@ -52,11 +71,14 @@ def _load_report(slug: str, number: int):
 
 # --- Contact persons -------------------------------------------------------------------------
 
+
 @blueprint.get("/")
 @role_required(Role.CONTACT)
 def start():
     reporting_round = open_round_now()
-    reports = reports_for_ministry(reporting_round, current_user.ministry_id) if reporting_round else []
+    reports = (
+        reports_for_ministry(reporting_round, current_user.ministry_id) if reporting_round else []
+    )
     return render_template("reporting/start.html", reporting_round=reporting_round, reports=reports)
 
 
@@ -74,8 +96,9 @@ def report(slug: str, number: int):
         return _render_report(report, form, posted=True), 400
     operation = submit_report if form.submitting else save_report
     try:
-        changed = operation(report, form.version.data, Status(form.status.data), form.narrative.data,
-                            current_user)
+        changed = operation(
+            report, form.version.data, Status(form.status.data), form.narrative.data, current_user
+        )
     except EditConflict:
         db.session.rollback()
         return _render_conflict(report, form), 409
@@ -100,7 +123,9 @@ def _form_data(status, narrative, version) -> dict:
 def _render_report(report, form, return_form=None, posted=False):
     return render_template(
         "reporting/report.html",
-        report=report, form=form, posted=posted,
+        report=report,
+        form=form,
+        posted=posted,
         return_form=return_form or ReturnForm(formdata=None),
         previous=previous_published_report(report),
     )
@@ -113,7 +138,9 @@ def _render_conflict(report, typed_form):
         data=_form_data(Status(typed_form.status.data), typed_form.narrative.data, report.version),
     )
     return render_template(
-        "reporting/conflict.html", report=report, form=form,
+        "reporting/conflict.html",
+        report=report,
+        form=form,
         typed_status=Status(typed_form.status.data),
         pieces=diff.compare_text(report.narrative, typed_form.narrative.data),
     )
@@ -121,13 +148,16 @@ def _render_conflict(report, typed_form):
 
 # --- History -----------------------------------------------------------------------------------
 
+
 @blueprint.get("/<slug>/tiltak/<int:number>/historikk")
 @login_required
 def history(slug: str, number: int):
     report = _load_report(slug, number)
     revisions = revisions_of(report)
     by_version = {revision.version: revision for revision in revisions}
-    new = by_version.get(request.args.get("til", type=int)) or (revisions[-1] if revisions else None)
+    new = by_version.get(request.args.get("til", type=int)) or (
+        revisions[-1] if revisions else None
+    )
     old = by_version.get(request.args.get("fra", type=int))
     comparison = None
     if new is not None:
@@ -148,10 +178,13 @@ def history(slug: str, number: int):
 
 # --- The coordinator ---------------------------------------------------------------------------
 
+
 @blueprint.get("/runder")
 @role_required(Role.COORDINATOR)
 def rounds():
-    return render_template("reporting/rounds.html", rounds=all_rounds(), open_round=open_round_now())
+    return render_template(
+        "reporting/rounds.html", rounds=all_rounds(), open_round=open_round_now()
+    )
 
 
 @blueprint.route("/runder/ny", methods=["GET", "POST"])
@@ -168,8 +201,13 @@ def new_round():
             form.slug.errors.append(error.message)
         else:
             db.session.commit()
-            flash(_("Runden «%(title)s» er åpnet. Departementene kan nå rapportere.",
-                    title=reporting_round.title), "success")
+            flash(
+                _(
+                    "Runden «%(title)s» er åpnet. Departementene kan nå rapportere.",
+                    title=reporting_round.title,
+                ),
+                "success",
+            )
             return redirect(url_for("reporting.overview", slug=reporting_round.slug))
     return render_template("reporting/new_round.html", form=form), 400 if form.errors else 200
 
@@ -182,8 +220,13 @@ def overview(slug: str):
     rows = progress_by_ministry(reports, active_contacts_by_ministry())
     totals = {progress: sum(row.counts[progress] for row in rows) for progress in Progress}
     return render_template(
-        "reporting/overview.html", reporting_round=reporting_round, reports=reports, rows=rows,
-        totals=totals, overdue_total=sum(len(row.overdue) for row in rows), Progress=Progress,
+        "reporting/overview.html",
+        reporting_round=reporting_round,
+        reports=reports,
+        rows=rows,
+        totals=totals,
+        overdue_total=sum(len(row.overdue) for row in rows),
+        Progress=Progress,
     )
 
 
@@ -233,14 +276,18 @@ def send_back(slug: str, number: int):
             return_form.comment.errors.append(error.message)
             return _render_return_error(report, return_form), 409
         db.session.commit()
-        flash(_("Rapporten for tiltak %(number)d er sendt tilbake til departementet.", number=number),
-              "success")
+        flash(
+            _("Rapporten for tiltak %(number)d er sendt tilbake til departementet.", number=number),
+            "success",
+        )
         return redirect(url_for("reporting.report", slug=slug, number=number))
     return _render_return_error(report, return_form), 400
 
 
 def _render_return_error(report, return_form):
-    form = StatusReportForm(data=_form_data(report.status, report.narrative, report.version), formdata=None)
+    form = StatusReportForm(
+        data=_form_data(report.status, report.narrative, report.version), formdata=None
+    )
     return _render_report(report, form, return_form=return_form)
 
 

@@ -1,12 +1,13 @@
 """Reads for the reporting workflow: the open round, a ministry's reports, the coordinator's
 overview and a report's history. (Counting the public status stays in ``queries.py``.)"""
+
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.measures.models import Measure, Responsibility
@@ -88,7 +89,9 @@ def _report_options():
 def open_round_now() -> ReportingRound | None:
     """The round ministries are reporting in; the workflow keeps at most one open."""
     return db.session.scalars(
-        select(ReportingRound).where(ReportingRound.state == RoundState.OPEN).order_by(ReportingRound.id)
+        select(ReportingRound)
+        .where(ReportingRound.state == RoundState.OPEN)
+        .order_by(ReportingRound.id)
     ).first()
 
 
@@ -130,7 +133,10 @@ def reports_for_ministry(reporting_round: ReportingRound, ministry_id: int) -> l
         db.session.scalars(
             select(MeasureReport)
             .join(Measure)
-            .where(MeasureReport.round_id == reporting_round.id, MeasureReport.measure_id.in_(responsible))
+            .where(
+                MeasureReport.round_id == reporting_round.id,
+                MeasureReport.measure_id.in_(responsible),
+            )
             .order_by(Measure.number)
             .options(*_report_options())
         ).unique()
@@ -180,8 +186,9 @@ class MinistryProgress:
         return sum(self.counts[progress] for progress in OUTSTANDING)
 
 
-def progress_by_ministry(reports: list[MeasureReport], contacts_by_ministry: dict[int, list],
-                         on: date | None = None) -> list[MinistryProgress]:
+def progress_by_ministry(
+    reports: list[MeasureReport], contacts_by_ministry: dict[int, list], on: date | None = None
+) -> list[MinistryProgress]:
     """Group a round's reports by lead ministry, so every report is counted exactly once."""
     rows: dict[int, MinistryProgress] = {}
     for report in reports:
