@@ -1,0 +1,23 @@
+"""The one transaction boundary for views and commands.
+
+Operations only flush; the caller decides where the unit of work ends. ``with transaction():``
+commits what the block did, or rolls all of it back when the block raises, so no view or command
+writes ``commit()`` or ``rollback()`` by hand and a failed change never leaves half its rows.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from tracker.extensions import db
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    try:
+        yield db.session
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
