@@ -35,8 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the schema must be known before migrate binds)
     from tracker.auth import loader  # noqa: F401  (registers Flask-Login's user loader)
+    from tracker.public import search
 
     db.init_app(app)
+    search.register(db.session)  # the search index follows every commit of published text
     migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

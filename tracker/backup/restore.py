@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracker.backup.dump import data_tables, schema_revision
 from tracker.backup.validation import parse_document
+from tracker.public.search import mark_all_stale
 
 MAX_PROBLEMS_SHOWN = 30
 
@@ -94,6 +95,7 @@ def import_data(session: Session, document, replace: bool = False) -> dict[str, 
             if parsed.rows[table.name]:
                 session.execute(table.insert(), parsed.rows[table.name])
         _reset_sequences(session, tables)
+        mark_all_stale(session)  # the search index is derived: rebuilt, never carried
     except (IntegrityError, DataError) as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise ImportRefused([_("Databasen avviste innholdet: %(reason)s", reason=reason)])

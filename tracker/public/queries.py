@@ -8,12 +8,13 @@ rounds and, within them, only reports in PUBLIC_REVIEW_STATES.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, false, func, select, true
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import Ministry
+from tracker.public.search import matching_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES
 from tracker.reporting.states import RoundState, Status
@@ -97,8 +98,8 @@ def public_measures(
 ) -> list[Measure]:
     """Measures by number with area and ministries (lead first) loaded, in one query.
 
-    Status and text search look only at the round's public reports, so a draft's words can
-    never make a measure match.
+    Status looks only at the round's public report; text search only at published text (see
+    tracker/public/search.py) and lists the best matches first.
     """
     query = (
         select(Measure)
@@ -116,7 +117,7 @@ def public_measures(
         MeasureReport.round_id == (reporting_round.id if reporting_round else None),
         MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
     )
-    if measure_filter.status or measure_filter.text:
+    if measure_filter.status:
         query = query.outerjoin(MeasureReport, public_report)
     if measure_filter.area:
         query = query.where(Area.key == measure_filter.area)
@@ -135,14 +136,15 @@ def public_measures(
     if measure_filter.status:
         query = query.where(MeasureReport.status == Status(measure_filter.status))
     if measure_filter.text:
-        needle = measure_filter.text
-        query = query.where(
-            or_(
-                Measure.title.icontains(needle, autoescape=True),
-                Measure.description.icontains(needle, autoescape=True),
-                MeasureReport.narrative.icontains(needle, autoescape=True),
+        found = matching_measures(db.session.get_bind().dialect.name, measure_filter.text)
+        if found is None:  # nothing searchable in it (only punctuation): nothing matches
+            query = query.where(false())
+        else:
+            query = (
+                query.join(found, found.c.measure_id == Measure.id)
+                .order_by(None)
+                .order_by(found.c.rank, Measure.number, Responsibility.position)
             )
-        )
     return list(db.session.scalars(query).unique())
 
 

@@ -1,0 +1,128 @@
+"""Searching the public list of measures: words, word starts, any field, only published text."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from tests.factories import MeasureFactory, MinistryFactory, ReportFactory, RoundFactory
+from tests.support.public_helpers import measure, publish_second_round
+from tracker.extensions import db
+from tracker.reporting.states import ReviewState, RoundState, Status
+
+
+def found(client, query: str, **filters) -> list[int]:
+    """Measure numbers listed for a search, in the order shown."""
+    extra = "".join(f"&{name}={value}" for name, value in filters.items())
+    html = client.get(f"/tiltak?q={quote(query)}{extra}").get_data(as_text=True)
+    return [int(n) for n in re.findall(r'href="/tiltak/(\d+)"', html)]
+
+
+def is_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def test_every_word_must_match_but_not_side_by_side(client, seeded):
+    both = found(client, "diskriminering arbeidsliv")
+    assert both and 2 in both
+    # «arbeidsliv» finds «arbeidslivet»: a word start, not the whole word.
+    assert set(both) <= set(found(client, "diskriminering")) & set(found(client, "arbeidsliv"))
+    assert found(client, "diskriminering zzyzx") == []
+
+
+def test_words_match_at_word_starts_only(client, seeded):
+    police = found(client, "politi")
+    assert police and 2 not in police  # measure 2 speaks of «pensjonspolitisk råd» only
+    assert 11 in police
+
+
+def test_case_and_accents_do_not_matter_but_norwegian_letters_stay_letters(client, seeded):
+    MeasureFactory(number=91, title="Kafé for ÆRLIG samtale på Østlandet", description="Noe.")
+    MeasureFactory(number=92, title="Arlig samtale i ostlandet", description="Noe.")
+    db.session.commit()
+    assert found(client, "KAFE") == [91]
+    assert found(client, "kafé ærlig østlandet") == [91]
+    assert found(client, "ØSTLANDET") == [91]  # Ø is a letter of its own, not a dotted O
+    assert found(client, "ostlandet") == [92]
+
+
+def test_ministry_names_and_abbreviations_are_searched(client, seeded):
+    by_abbreviation = found(client, "KDD")
+    assert 45 in by_abbreviation
+    assert set(found(client, "kommunal- og distriktsdepartementet")) == set(by_abbreviation)
+
+
+def test_title_matches_rank_before_narrative_matches(client, app):
+    ministry = MinistryFactory()
+    in_narrative = MeasureFactory(
+        number=1, title="Noe annet", description="Noe.", ministries=[ministry]
+    )
+    in_title = MeasureFactory(
+        number=2, title="Veivisere i skolen", description="Noe.", ministries=[ministry]
+    )
+    reporting_round = RoundFactory(state=RoundState.PUBLISHED)
+    for item in (in_narrative, in_title):
+        ReportFactory(
+            round=reporting_round,
+            measure=item,
+            narrative="Veivisere har besøkt skoler.",
+            review_state=ReviewState.APPROVED,
+        )
+    db.session.commit()
+    assert found(client, "veivisere") == [2, 1]
+
+
+def test_only_published_text_is_searched(client, seeded):
+    draft_round = RoundFactory(slug="host-2026", state=RoundState.OPEN)
+    ReportFactory(
+        round=draft_round,
+        measure=measure(5),
+        narrative="Hemmeligordet utkast.",
+        review_state=ReviewState.SUBMITTED,
+    )
+    db.session.commit()
+    assert found(client, "hemmeligordet") == []
+    draft_round.state = RoundState.PUBLISHED
+    db.session.commit()
+    assert found(client, "hemmeligordet") == []  # published round, but not approved
+    report = draft_round.reports[0]
+    report.review_state = ReviewState.APPROVED
+    db.session.commit()
+    assert found(client, "hemmeligordet") == [5]
+
+
+def test_narratives_of_every_published_round_are_found_and_follow_edits(client, seeded):
+    publish_second_round({7: Status.COMPLETED}, narrative="Sluttrapporten fra Kvitsjøen")
+    assert found(client, "KVITSJØEN") == [7]
+    assert 37 in found(client, "litteraturhuset")  # the midterm round's narrative still counts
+    item = measure(7)
+    item.title = "Nytt navn med ordet kvasar"
+    db.session.commit()
+    assert found(client, "kvasar") == [7]
+
+
+def test_search_keeps_other_filters_and_quick_status_links_keep_them_too(client, seeded):
+    everything = found(client, "diskriminering")
+    completed = found(client, "diskriminering", status="completed")
+    assert completed and set(completed) < set(everything)
+    html = client.get("/tiltak?q=diskriminering&omrade=arbeidsliv&lang=en").get_data(as_text=True)
+    shortcuts = html[
+        html.index('id="shortcut-label"') : html.index("</nav>", html.index('id="shortcut-label"'))
+    ]
+    quick = re.findall(r'href="([^"]+)"', shortcuts)
+    assert len(quick) == 3
+    for link in quick:
+        assert "q=diskriminering" in link and "omrade=arbeidsliv" in link and "lang=en" in link
+
+
+def test_a_search_without_words_finds_nothing(client, seeded):
+    assert found(client, "%_*\"'") == []
+
+
+def test_postgresql_finds_other_forms_of_the_same_word(client, app):
+    if not is_postgresql():
+        pytest.skip("stemming is PostgreSQL's Norwegian configuration; SQLite matches words")
+    MeasureFactory(number=1, title="Kurs om diskriminering", description="Noe.")
+    MeasureFactory(number=2, title="Kurs om likestilling", description="Noe.")
+    db.session.commit()
+    assert found(client, "diskriminert") == [1]

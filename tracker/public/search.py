@@ -1,0 +1,233 @@
+"""Word search over the public text of the measures.
+
+Every word a reader types must match the start of a word in the measure's title, responsible
+ministries, description or published narratives, whatever the case and accents (æ, ø and å
+stay letters of their own). PostgreSQL matches with the Norwegian full-text configuration, so
+«diskriminert» also finds «diskriminering»; SQLite matches words with FTS5, without stemming.
+
+The index (table ``measure_search``, one row per measure) holds only published text. It is
+kept current by the session itself: a flush that touches a measure, a ministry, a report or a
+round marks the measures concerned, and the commit rewrites their rows in the same transaction,
+so no write path can forget it. Bulk writers that bypass the ORM (the restore) call
+``mark_all_stale``.
+"""
+
+import re
+import unicodedata
+from itertools import chain
+
+from sqlalchemy import bindparam, column, event, func, literal_column, select, table, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from tracker.measures.models import Measure, Responsibility
+from tracker.ministries.models import Ministry
+from tracker.reporting.models import MeasureReport, ReportingRound
+from tracker.reporting.queries import PUBLIC_REVIEW_STATES
+from tracker.reporting.states import RoundState
+
+# What ranks highest when a word is found there: title, ministries, description, narrative.
+WEIGHTS = {"title": 10.0, "ministries": 4.0, "description": 2.0, "narrative": 1.0}
+_PG_WEIGHT_LETTERS = {"title": "A", "ministries": "B", "description": "C", "narrative": "D"}
+# Letters and digits only: nothing a reader types can become query syntax.
+_WORD = re.compile(r"[^\W_]+")
+_KEPT_LETTERS = frozenset("æøåÆØÅ")
+_STALE_KEY = "search_stale_measures"
+ALL = "all"
+
+search_table = table("measure_search", column("measure_id"))
+
+
+def normalise(text: str) -> str:
+    """Lower case without diacritics (é → e, ü → u), keeping æ, ø and å."""
+    folded = []
+    for char in text:
+        if char in _KEPT_LETTERS:
+            folded.append(char)
+        else:
+            folded.extend(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            )
+    return "".join(folded).casefold()
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, normalised; duplicates dropped, order kept."""
+    return list(dict.fromkeys(_WORD.findall(normalise(text))))
+
+
+def matching_measures(connection_dialect: str, text_: str):
+    """A subquery of (measure_id, rank) for the measures every word matches; lower rank is
+    better. None when the search holds no word at all (such a search matches nothing)."""
+    words = search_words(text_)
+    if not words:
+        return None
+    if connection_dialect == "postgresql":
+        query = func.to_tsquery("norwegian", " & ".join(f"{word}:*" for word in words))
+        document = literal_column("measure_search.document")
+        return (
+            select(
+                literal_column("measure_search.measure_id").label("measure_id"),
+                (-func.ts_rank_cd(document, query)).label("rank"),
+            )
+            .select_from(search_table)
+            .where(document.op("@@")(query))
+            .subquery("search")
+        )
+    match = " AND ".join(f'"{word}"*' for word in words)
+    weights = ", ".join(str(weight) for weight in WEIGHTS.values())
+    return (
+        select(
+            literal_column("measure_search.measure_id").label("measure_id"),
+            literal_column(f"bm25(measure_search, 0.0, {weights})").label("rank"),
+        )
+        .select_from(search_table)
+        .where(literal_column("measure_search").op("MATCH")(bindparam("search_match", match)))
+        .subquery("search")
+    )
+
+
+# --- Keeping the index current --------------------------------------------------------------------
+
+
+def mark_all_stale(session: Session) -> None:
+    """Rebuild every row at this session's next commit (for writes that bypass the ORM)."""
+    session.info[_STALE_KEY] = ALL
+
+
+def _note_changes(session: Session, flush_context) -> None:
+    stale = session.info.get(_STALE_KEY, set())
+    if stale == ALL:
+        return
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, (ReportingRound, Ministry)):
+            # Publishing a round changes which narratives are public; a ministry's name is in
+            # every one of its measures' rows.
+            session.info[_STALE_KEY] = ALL
+            return
+        if isinstance(obj, Measure):
+            stale.add(obj.id)
+        elif isinstance(obj, (Responsibility, MeasureReport)):
+            stale.add(obj.measure_id)
+    stale.discard(None)
+    if stale:
+        session.info[_STALE_KEY] = stale
+
+
+def _refresh_before_commit(session: Session) -> None:
+    session.flush()
+    stale = session.info.pop(_STALE_KEY, None)
+    if stale:
+        refresh_search_index(session.connection(), None if stale == ALL else stale)
+
+
+def _forget_changes(session: Session) -> None:
+    session.info.pop(_STALE_KEY, None)
+
+
+def register(session_factory) -> None:
+    """Keep the index current from every session ``session_factory`` makes."""
+    if not event.contains(session_factory, "after_flush", _note_changes):
+        event.listen(session_factory, "after_flush", _note_changes)
+        event.listen(session_factory, "before_commit", _refresh_before_commit)
+        event.listen(session_factory, "after_rollback", _forget_changes)
+
+
+def refresh_search_index(connection: Connection, measure_ids=None) -> int:
+    """Rewrite the rows of ``measure_ids`` (None: every measure) from published text only."""
+    documents = _documents(connection, measure_ids)
+    if connection.dialect.name == "postgresql":
+        _write_postgresql(connection, documents)
+    else:
+        _write_sqlite(connection, documents, measure_ids)
+    return len(documents)
+
+
+def _documents(connection: Connection, measure_ids) -> list[dict]:
+    """Title, ministries, description and narratives per measure, normalised; two queries.
+
+    Plain columns rather than whole entities, so that a migration can call this too."""
+    measures = {}
+    query = (
+        select(Measure.id, Measure.title, Measure.description, Ministry.name, Ministry.abbreviation)
+        .join(Responsibility, Responsibility.measure_id == Measure.id)
+        .join(Ministry, Ministry.id == Responsibility.ministry_id)
+        .order_by(Measure.id, Responsibility.position)
+    )
+    if measure_ids is not None:
+        query = query.where(Measure.id.in_(sorted(measure_ids)))
+    for measure_id, title, description, name, abbreviation in connection.execute(query):
+        row = measures.setdefault(
+            measure_id,
+            {
+                "measure_id": measure_id,
+                "title": title,
+                "description": description,
+                "ministries": [],
+                "narrative": [],
+            },
+        )
+        row["ministries"].append(f"{name} {abbreviation}")
+    narratives = (
+        select(MeasureReport.measure_id, MeasureReport.narrative)
+        .join(ReportingRound, ReportingRound.id == MeasureReport.round_id)
+        .where(
+            ReportingRound.state == RoundState.PUBLISHED,
+            MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+        )
+        .order_by(MeasureReport.measure_id, ReportingRound.as_of.desc())
+    )
+    if measure_ids is not None:
+        narratives = narratives.where(MeasureReport.measure_id.in_(sorted(measure_ids)))
+    for measure_id, narrative in connection.execute(narratives):
+        if measure_id in measures and narrative:
+            measures[measure_id]["narrative"].append(narrative)
+    return [
+        {
+            "measure_id": row["measure_id"],
+            "title": normalise(row["title"]),
+            "ministries": normalise(" ".join(row["ministries"])),
+            "description": normalise(row["description"]),
+            "narrative": normalise("\n".join(row["narrative"])),
+        }
+        for row in measures.values()
+    ]
+
+
+def _write_sqlite(connection: Connection, documents: list[dict], measure_ids) -> None:
+    # SQLite writes one transaction at a time, so delete-and-insert cannot race.
+    if measure_ids is None:
+        connection.execute(text("DELETE FROM measure_search"))
+    else:
+        connection.execute(
+            text("DELETE FROM measure_search WHERE measure_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": sorted(measure_ids)},
+        )
+    if documents:
+        connection.execute(
+            text(
+                "INSERT INTO measure_search (measure_id, title, ministries, description, "
+                "narrative) VALUES (:measure_id, :title, :ministries, :description, :narrative)"
+            ),
+            documents,
+        )
+
+
+def _write_postgresql(connection: Connection, documents: list[dict]) -> None:
+    # An upsert, so two transactions refreshing the same measure do not collide; a deleted
+    # measure's row goes with it (ON DELETE CASCADE).
+    if not documents:
+        return
+    weighted = " || ".join(
+        f"setweight(to_tsvector('norwegian', :{name}), '{letter}')"
+        for name, letter in _PG_WEIGHT_LETTERS.items()
+    )
+    connection.execute(
+        text(
+            f"INSERT INTO measure_search (measure_id, document) VALUES (:measure_id, {weighted}) "
+            "ON CONFLICT (measure_id) DO UPDATE SET document = excluded.document"
+        ),
+        documents,
+    )
