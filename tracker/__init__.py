@@ -71,8 +71,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from tracker import request_log, security
+    from tracker.public import fast_path
 
     request_log.init_app(app)
+    fast_path.init_app(app)  # before ProxyFix wraps the app, so it sees the client's address
     security.init_app(app)
 
 

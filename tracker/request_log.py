@@ -44,26 +44,34 @@ def init_app(app: Flask) -> None:
 
 def start_request() -> None:
     g.request_started = time.perf_counter()
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = request_id_from(request.headers.get("X-Request-ID", ""))
+
+
+def request_id_from(incoming: str) -> str:
+    """The proxy's request id when it is safe to log, else a new one."""
+    return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
 def log_request(response):
     started = g.get("request_started")
     request_id = g.get("request_id") or uuid.uuid4().hex
     response.headers["X-Request-ID"] = request_id
-    line = {
-        "event": "request",
-        "method": request.method,
-        "path": request.path,
-        "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-        "remote_addr": request.remote_addr,
-        "user_id": signed_in_user_id(),
-        "request_id": request_id,
-    }
-    logging.getLogger(REQUEST_LOGGER).info(json.dumps(line, ensure_ascii=False, sort_keys=True))
+    write_line(
+        method=request.method,
+        path=request.path,
+        status=response.status_code,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2) if started else None,
+        remote_addr=request.remote_addr,
+        user_id=signed_in_user_id(),
+        request_id=request_id,
+    )
     return response
+
+
+def write_line(**facts) -> None:
+    """The one line per request; also written by tracker/public/fast_path.py."""
+    line = {"event": "request", **facts}
+    logging.getLogger(REQUEST_LOGGER).info(json.dumps(line, ensure_ascii=False, sort_keys=True))
 
 
 def signed_in_user_id() -> int | None:

@@ -35,13 +35,21 @@ def init_app(app: Flask) -> None:
 
 
 def add_security_headers(response):
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    response.headers["X-Frame-Options"] = "DENY"  # for browsers that predate frame-ancestors
-    if request.is_secure:
-        response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+    response.headers.update(security_headers(request.is_secure))
     return response
+
+
+def security_headers(is_secure: bool) -> list[tuple[str, str]]:
+    """The headers every response carries; tracker/public/fast_path.py adds them too."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),  # for browsers that predate frame-ancestors
+    ]
+    if is_secure:
+        headers.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
+    return headers
 
 
 def keep_session_alive_while_active(response):

@@ -97,7 +97,7 @@ def public_page(view):
             return _private(make_response(view(**kwargs)))
         version = _data_version()
         locale = str(get_locale() or "nb")
-        key = (request.path, request.query_string, locale)
+        key = page_key(request.environ, locale)
         cache = _page_cache()
         page = cache.get(key, version.key)
         if page is None:
@@ -109,6 +109,16 @@ def public_page(view):
         return _respond(page)
 
     return cached_view
+
+
+def request_path(environ) -> str:
+    """The path as Flask's ``request.path`` reads it."""
+    return "/" + environ.get("PATH_INFO", "").encode("latin1").decode(errors="replace").lstrip("/")
+
+
+def page_key(environ, locale: str) -> tuple:
+    """One page per path, raw query string and language (shared with fast_path.py)."""
+    return (request_path(environ), environ.get("QUERY_STRING", "").encode("latin1"), locale)
 
 
 def _data_version() -> DataVersion:
