@@ -50,12 +50,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import blueprint as auth
     from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
+    from tracker.public.feed_views import blueprint as feeds
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
 
     app.register_blueprint(public)
     app.register_blueprint(open_data)
+    app.register_blueprint(feeds)
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
     app.register_blueprint(admin)

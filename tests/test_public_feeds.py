@@ -1,0 +1,104 @@
+"""Atom feeds of publications: valid Atom, one entry per published round, linked from pages."""
+
+import re
+
+import feedparser
+from sqlalchemy import select
+
+from tests.factories import ReportFactory, RoundFactory
+from tests.support.public_helpers import measure, publish_second_round
+from tracker.extensions import db
+from tracker.reporting.models import MeasureReport
+from tracker.reporting.states import ReviewState, RoundState, Status
+
+
+def parsed(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.mimetype == "application/atom+xml"
+    feed = feedparser.parse(response.data)
+    assert not feed.bozo, feed.get("bozo_exception")  # well-formed XML, Atom as feedparser reads it
+    assert feed.version == "atom10"
+    return feed
+
+
+def measure_numbers(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"/tiltak/(\d+)\"", html)]
+
+
+def test_site_feed_has_one_entry_per_published_round_listing_status_changes(client, seeded):
+    before = measure_status(9)
+    changed_to = Status.COMPLETED if before != Status.COMPLETED else Status.NOT_STARTED
+    publish_second_round({9: changed_to, 12: measure_status(12)})  # 12 keeps its status
+    feed = parsed(client, "/feed.atom")
+    assert feed.feed.title.startswith("Handlingsplan mot rasisme og diskriminering")
+    assert feed.feed.language == "nb"
+    assert [entry.title.split(":")[0] for entry in feed.entries] == [
+        "Statusrapport høst 2026",
+        seeded["rounds"][0]["title"],
+    ]
+    newest = feed.entries[0]
+    content = newest.content[0].value
+    assert measure_numbers(content) == [9]
+    assert f"{before.label} → {changed_to.label}" in content
+    assert newest.title.endswith("1 tiltak endret status")
+    # The first publication: every reported measure's status is new.
+    assert len(measure_numbers(feed.entries[1].content[0].value)) == 50
+    assert newest.id != feed.entries[1].id and newest.updated_parsed
+
+
+def measure_status(number: int) -> Status:
+    return db.session.scalar(
+        select(MeasureReport.status).where(MeasureReport.measure_id == measure(number).id)
+    )
+
+
+def test_unpublished_rounds_and_unapproved_reports_stay_out_of_the_feeds(client, seeded):
+    draft = RoundFactory(slug="utkast-2026", title="Hemmelig runde", state=RoundState.CLOSED)
+    ReportFactory(round=draft, measure=measure(9), review_state=ReviewState.APPROVED)
+    db.session.commit()
+    for url in ("/feed.atom", "/tiltak/9/feed.atom", "/departementer/KUD/feed.atom"):
+        feed = parsed(client, url)
+        assert all("Hemmelig runde" not in entry.title for entry in feed.entries), url
+
+
+def test_ministry_feed_lists_only_that_ministrys_measures(client, seeded):
+    publish_second_round({45: Status.COMPLETED, 1: Status.COMPLETED})
+    feed = parsed(client, "/departementer/KDD/feed.atom")
+    assert "Kommunal- og distriktsdepartementet" in feed.feed.title
+    listed = measure_numbers(feed.entries[0].content[0].value)
+    assert 45 in listed and 1 not in listed  # KDD shares 45; measure 1 is AID's alone
+
+
+def test_measure_feed_has_its_reports_with_the_narrative(client, seeded):
+    publish_second_round({45: Status.COMPLETED}, narrative="Rapporten er levert.")
+    feed = parsed(client, "/tiltak/45/feed.atom")
+    assert feed.feed.title == "Tiltak 45: publiserte statuser"
+    assert len(feed.entries) == 2
+    assert feed.entries[0].title == "Statusrapport høst 2026: Gjennomført"
+    assert "Rapporten er levert. (tiltak 45)" in feed.entries[0].content[0].value
+    assert feed.entries[0].link.endswith("/tiltak/45")
+
+
+def test_feeds_follow_the_language_and_unknown_ones_are_404(client, seeded):
+    english = parsed(client, "/feed.atom?lang=en")
+    assert english.feed.language == "en"
+    assert client.get("/tiltak/999/feed.atom").status_code == 404
+    assert client.get("/departementer/FINNES-IKKE/feed.atom").status_code == 404
+
+
+def test_pages_link_to_the_feed_that_follows_them(client, seeded):
+    expected = {
+        "/": "/feed.atom",
+        "/tiltak": "/feed.atom",
+        "/departementer/KDD": "/departementer/KDD/feed.atom",
+        "/tiltak/45": "/tiltak/45/feed.atom",
+        "/tiltak/45?lang=en": "/tiltak/45/feed.atom?lang=en",
+    }
+    for page, feed_url in expected.items():
+        html = client.get(page).get_data(as_text=True)
+        links = re.findall(
+            r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"', html
+        )
+        assert links == [feed_url], page
+        assert client.get(feed_url).status_code == 200

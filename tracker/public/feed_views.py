@@ -1,0 +1,114 @@
+"""Atom feeds: the whole plan, one ministry's measures, one measure. Thin routes over feeds.py."""
+
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+
+from tracker.ministries.queries import get_ministry
+from tracker.public import template_helpers
+from tracker.public.feeds import Entry, Feed, Publication, build_feed, publications
+from tracker.public.page_cache import public_page
+from tracker.public.queries import public_measure
+
+blueprint = Blueprint("feeds", __name__)
+blueprint.url_defaults(template_helpers.keep_language)
+
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+
+
+@blueprint.get("/feed.atom")
+@public_page
+def site():
+    return _feed(
+        publications(),
+        title=_("Handlingsplan mot rasisme og diskriminering: publiserte statuser"),
+        subtitle=_("Én oppføring per publiserte rapportering, med tiltakene som endret status."),
+        page_link=url_for("public.index", _external=True),
+        scope="",
+    )
+
+
+@blueprint.get("/departementer/<abbreviation>/feed.atom")
+@public_page
+def ministry(abbreviation: str):
+    found = get_ministry(abbreviation) or abort(404)
+    return _feed(
+        publications(ministry_id=found.id),
+        title=_("%(ministry)s: publiserte statuser", ministry=found.name),
+        subtitle=_("Statusendringer for departementets tiltak, per publiserte rapportering."),
+        page_link=url_for(
+            "public.ministry_detail", abbreviation=found.abbreviation, _external=True
+        ),
+        scope=f"/departementer/{found.abbreviation}",
+    )
+
+
+@blueprint.get("/tiltak/<int:number>/feed.atom")
+@public_page
+def measure(number: int):
+    found = public_measure(number) or abort(404)
+    return _feed(
+        [item for item in publications(measure_id=found.id) if item.changes],
+        title=_("Tiltak %(number)d: publiserte statuser", number=found.number),
+        subtitle=found.title,
+        page_link=url_for("public.measure_detail", number=found.number, _external=True),
+        scope=f"/tiltak/{found.number}",
+        one_measure=True,
+    )
+
+
+def _feed(
+    items: list[Publication],
+    title: str,
+    subtitle: str,
+    page_link: str,
+    scope: str,
+    one_measure: bool = False,
+):
+    entries = [_entry(item, page_link, scope, one_measure) for item in items]
+    feed = Feed(
+        id=_tag(datetime(2024, 1, 1, tzinfo=UTC), scope or "/"),
+        title=title,
+        subtitle=subtitle,
+        author=_("Handlingsplan mot rasisme og diskriminering"),
+        self_link=request.url,
+        page_link=page_link,
+        language=template_helpers.locale_code(),
+        updated=max((entry.updated for entry in entries), default=datetime.now(UTC)),
+        entries=entries,
+    )
+    return build_feed(feed), {"Content-Type": ATOM_TYPE}
+
+
+def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> Entry:
+    reporting_round = item.round
+    published = reporting_round.published_at or datetime.combine(
+        reporting_round.as_of, time(), tzinfo=UTC
+    )
+    return Entry(
+        id=_tag(published, f"/runder/{reporting_round.slug}{scope}"),
+        title=(
+            _(
+                "%(title)s: %(status)s",
+                title=reporting_round.title,
+                status=_(item.changes[0].report.status.label),
+            )
+            if one_measure
+            else _(
+                "%(title)s: %(count)d tiltak endret status",
+                title=reporting_round.title,
+                count=len(item.status_changes),
+            )
+        ),
+        updated=published,
+        link=page_link,
+        html=render_template(
+            "public/_feed_entry.html", publication=item, with_narrative=one_measure
+        ),
+    )
+
+
+def _tag(moment: datetime, path: str) -> str:
+    """A permanent entry id (RFC 4151 tag URI) that survives a change of address scheme."""
+    return f"tag:{request.host.split(':')[0]},{moment:%Y-%m-%d}:{path}"

@@ -1,0 +1,145 @@
+"""Atom feeds of publications: what changed, per published round.
+
+``publications`` collects (one query for the rounds, one for the reports); ``build_feed``
+writes Atom bytes from plain data and knows nothing of Flask or the database.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from tracker.extensions import db
+from tracker.measures.models import Measure, Responsibility
+from tracker.reporting.models import MeasureReport, ReportingRound
+from tracker.reporting.queries import PUBLIC_REVIEW_STATES, published_rounds
+from tracker.reporting.states import RoundState, Status
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A measure's public status in a round, and what it was in its previous published report."""
+
+    measure: Measure
+    report: MeasureReport
+    previous: Status | None
+
+    @property
+    def changed(self) -> bool:
+        return self.previous != self.report.status
+
+
+@dataclass
+class Publication:
+    """One published round and the public reports it holds for the measures asked about."""
+
+    round: ReportingRound
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def status_changes(self) -> list[Change]:
+        return [change for change in self.changes if change.changed]
+
+
+def publications(
+    ministry_id: int | None = None, measure_id: int | None = None
+) -> list[Publication]:
+    """Every published round, newest first, with the public reports of the chosen measures
+    (all, one ministry's, or one) and each one's status in its previous published report."""
+    rounds = published_rounds()
+    query = (
+        select(MeasureReport)
+        .join(MeasureReport.round)
+        .join(MeasureReport.measure)
+        .where(
+            ReportingRound.state == RoundState.PUBLISHED,
+            MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+        )
+        .options(contains_eager(MeasureReport.round), contains_eager(MeasureReport.measure))
+        .order_by(ReportingRound.as_of, ReportingRound.id, Measure.number)
+    )
+    if measure_id is not None:
+        query = query.where(MeasureReport.measure_id == measure_id)
+    if ministry_id is not None:
+        query = query.where(
+            select(Responsibility.measure_id)
+            .where(
+                Responsibility.measure_id == MeasureReport.measure_id,
+                Responsibility.ministry_id == ministry_id,
+            )
+            .exists()
+        )
+    by_round = {reporting_round.id: Publication(reporting_round) for reporting_round in rounds}
+    last_status: dict[int, Status] = {}
+    for report in db.session.scalars(query):
+        previous = last_status.get(report.measure_id)
+        last_status[report.measure_id] = report.status
+        by_round[report.round_id].changes.append(Change(report.measure, report, previous))
+    return [by_round[reporting_round.id] for reporting_round in rounds]
+
+
+# --- Writing Atom -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    updated: datetime
+    link: str
+    html: str  # the entry's content, as HTML text (Atom type="html")
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: str
+    title: str
+    subtitle: str
+    author: str
+    self_link: str
+    page_link: str
+    language: str
+    updated: datetime
+    entries: list[Entry]
+
+
+def build_feed(feed: Feed) -> bytes:
+    """The feed as an Atom 1.0 document (RFC 4287)."""
+    root = ElementTree.Element(f"{{{ATOM}}}feed", {"xml:lang": feed.language})
+    _text(root, "id", feed.id)
+    _text(root, "title", feed.title)
+    _text(root, "subtitle", feed.subtitle)
+    _text(root, "updated", _timestamp(feed.updated))
+    author = ElementTree.SubElement(root, f"{{{ATOM}}}author")
+    _text(author, "name", feed.author)
+    _link(root, "self", feed.self_link, "application/atom+xml")
+    _link(root, "alternate", feed.page_link, "text/html")
+    for entry in feed.entries:
+        element = ElementTree.SubElement(root, f"{{{ATOM}}}entry")
+        _text(element, "id", entry.id)
+        _text(element, "title", entry.title)
+        _text(element, "updated", _timestamp(entry.updated))
+        _link(element, "alternate", entry.link, "text/html")
+        _text(element, "content", entry.html, type="html")
+    ElementTree.register_namespace("", ATOM)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _text(parent, name: str, value: str, **attributes) -> None:
+    ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", attributes).text = value
+
+
+def _link(parent, rel: str, href: str, media_type: str) -> None:
+    ElementTree.SubElement(
+        parent, f"{{{ATOM}}}link", {"rel": rel, "href": href, "type": media_type}
+    )
+
+
+def _timestamp(moment: datetime) -> str:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
