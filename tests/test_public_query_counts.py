@@ -20,6 +20,9 @@ PAGES = {
     "/data/tiltak.json": 4,
     "/data/tiltak.csv": 4,
     "/data/{round}/tiltak.json": 4,
+    "/feed.atom": 3,
+    "/departementer/{ministry}/feed.atom": 4,
+    "/tiltak/3/feed.atom": 4,
 }
 
 
