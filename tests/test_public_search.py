@@ -1,5 +1,6 @@
 """Searching the public list of measures: words, word starts, any field, only published text."""
 
+import json
 import re
 from urllib.parse import quote
 
@@ -126,3 +127,16 @@ def test_postgresql_finds_other_forms_of_the_same_word(client, app):
     MeasureFactory(number=2, title="Kurs om likestilling", description="Noe.")
     db.session.commit()
     assert found(client, "diskriminert") == [1]
+
+
+def test_a_restored_backup_is_searchable_at_once(client, runner, seeded, tmp_path):
+    backup = tmp_path / "backup.json"
+    assert runner.invoke(args=["data", "export", str(backup)]).exit_code == 0
+    document = json.loads(backup.read_text(encoding="utf-8"))
+    [row] = [row for row in document["tables"]["measures"] if row["number"] == 7]
+    row["title"] = "Tittel med ordet kvasar"
+    backup.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["data", "import", "--replace", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert found(client, "kvasar") == [7]
+    assert 37 in found(client, "litteraturhuset")
