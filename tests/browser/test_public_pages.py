@@ -102,3 +102,22 @@ def test_print_hides_navigation_and_filters(page, live_server, seeded):
     assert not page.locator("form.filters").is_visible()
     assert not page.locator("header nav").is_visible()
     assert page.locator("main tbody tr").first.is_visible()
+
+
+def test_word_search_then_a_status_shortcut_keeps_the_search(page, live_server, seeded):
+    page.goto(live_server + "/tiltak")
+    page.get_by_label("Søk i tittel, beskrivelse og status").fill("Diskriminering  ARBEIDSLIV")
+    page.get_by_role("button", name="Vis tiltak").click()
+    page.wait_for_url("**/tiltak?**")
+    found = page.locator("main tbody tr").count()
+    assert 0 < found < 50
+    page.get_by_role("link", name="Pågående", exact=True).click()
+    page.wait_for_url("**status=in_progress**")
+    assert page.get_by_label("Søk i tittel, beskrivelse og status").input_value() == (
+        "Diskriminering ARBEIDSLIV"
+    )
+    narrowed = page.locator("main tbody tr").count()
+    assert 0 < narrowed <= found
+    assert set(page.locator("main tbody tr td:last-child").all_inner_texts()) == {"Pågående"}
+    axe_results = Axe().run(page)
+    assert axe_results.violations_count == 0, axe_results.generate_report()
