@@ -5,6 +5,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import text
 
 from tests.factories import MeasureFactory, MinistryFactory, ReportFactory, RoundFactory
 from tests.support.public_helpers import measure, publish_second_round
@@ -140,3 +141,13 @@ def test_a_restored_backup_is_searchable_at_once(client, runner, seeded, tmp_pat
     assert result.exit_code == 0, result.output
     assert found(client, "kvasar") == [7]
     assert 37 in found(client, "litteraturhuset")
+
+
+def test_rebuild_command_restores_a_lost_index(client, runner, seeded):
+    db.session.execute(text("DELETE FROM measure_search"))
+    db.session.commit()
+    assert found(client, "litteraturhuset") == []
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0 and "50 tiltak" in result.output
+    # Another address: the empty answer above stays cached until the data version moves.
+    assert found(client, "Litteraturhuset") == [37]

@@ -92,6 +92,7 @@ def register_commands(app: Flask) -> None:
     from tracker.backup.cli import data_cli
     from tracker.export.cli import report_command
     from tracker.plan.cli import seed_command
+    from tracker.public.cli import search_command
     from tracker.reporting.cli import rounds_command
 
     app.cli.add_command(seed_command)
@@ -99,6 +100,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_command)
     app.cli.add_command(rounds_command)
     app.cli.add_command(report_command)
+    app.cli.add_command(search_command)
 
 
 def select_locale() -> str:
