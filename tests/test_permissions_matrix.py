@@ -213,8 +213,8 @@ CASES = [
         ),
     ),
 ]
-# Routes anyone may use: the public site, open data, health check, and signing in and out.
-OPEN_BLUEPRINTS = {"public", "open_data", "health", "auth", "static"}
+# Routes anyone may use: the public site, its feeds, open data, health check, signing in and out.
+OPEN_BLUEPRINTS = {"public", "feeds", "open_data", "health", "auth", "static"}
 
 
 @pytest.mark.parametrize("role", ROLES)
