@@ -86,8 +86,8 @@ def sign_in_through_the_form(web, language: str):
 @pytest.mark.parametrize(
     "language, expected",
     [
-        ("nn", ["Mine tiltak", "Logg ut", "Ikkje påbyrja", "Frist"]),
-        ("en", ["My measures", "Sign out", "Deadline", "Not begun"]),
+        ("nn", ["Mine tiltak", "Logg ut", "Ikkje påbyrja", "Frist: 15. mai 2026."]),
+        ("en", ["My measures", "Sign out", "Deadline: 15 May 2026.", "Not begun"]),
     ],
 )
 def test_a_contact_person_works_in_their_language_from_sign_in_to_saving(
