@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install system-deps bench-deps db demo-users clean serve
+.PHONY: run test lint install system-deps bench-deps db demo-users clean serve translations
 
 run: export TRACKER_ENV = development
 run: install db demo-users
@@ -34,6 +34,18 @@ lint: install
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard tracker/translations/*/LC_MESSAGES/messages.po))
 
 install: $(STAMP) $(MO_FILES)
+
+# The gettext aliases the code uses besides _/gettext/ngettext; tests/test_translations.py
+# reads this line, so the completeness test extracts exactly what this target extracts.
+BABEL_KEYWORDS := lazy_gettext _l N_
+
+# Extract every message from the code and templates and merge it into the nb, nn and en
+# catalogues: new messages arrive untranslated, and tests/test_translations.py names them.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(addprefix -k ,$(BABEL_KEYWORDS)) --no-location --sort-output -w 100 -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d tracker/translations --no-fuzzy-matching --ignore-obsolete -w 100
+	rm messages.pot
+	$(MAKE) --no-print-directory install
 
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile -i $< -o $@

@@ -45,6 +45,7 @@ def expected_records(slug: str) -> dict[int, dict]:
             "status": report.status.value if report else "",
             "status_label": report.status.label if report else "",
             "narrative": report.narrative if report else "",
+            "narrative_language": report.narrative_language if report else "",
         }
     return records
 

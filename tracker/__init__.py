@@ -81,8 +81,9 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import static_files, templating
+    from tracker import languages, static_files, templating
 
+    languages.init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
 
@@ -104,10 +105,9 @@ def register_commands(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """Norwegian unless the address asks for English with ``?lang=en``.
+    """Bokmål unless the address asks for nynorsk (``?lang=nn``) or English (``?lang=en``).
 
-    The language lives in the URL, not the session, so each language version is its own
-    cacheable resource and a shared link shows the reader what the sender saw.
+    The language lives in the URL, not the session (see tracker/languages.py).
     """
     if not has_request_context():  # the CLI and the DOCX export write Norwegian
         return "nb"

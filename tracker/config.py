@@ -29,7 +29,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
-        "SUPPORTED_LOCALES": ("nb", "en"),
+        "SUPPORTED_LOCALES": ("nb", "nn", "en"),
         "SEED_PATH": os.environ.get("TRACKER_SEED_PATH", "seed/plan_2024_2027.json"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -5,18 +5,18 @@ import os
 from functools import cache
 
 from flask import Flask, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from tracker import narrative
+from tracker.public.template_helpers import long_date
 from tracker.reporting.states import Status
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["narrative_html"] = narrative_html
-    app.jinja_env.filters["nb_date"] = lambda value: (
-        format_date(value, "d. MMMM y") if value else ""
-    )
+    # «1. juni 2025» in bokmål and nynorsk, «1 June 2025» in English.
+    app.jinja_env.filters["nb_date"] = long_date
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.globals["Status"] = Status
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nb")

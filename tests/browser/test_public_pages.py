@@ -1,4 +1,5 @@
-"""The public pages in Chromium: filters, language, keyboard, phone width and axe-core."""
+"""The public pages in Chromium: filters, language, keyboard, phone width and axe-core
+(in bokmål, nynorsk and English)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -20,13 +21,13 @@ def axe():
     return Axe()
 
 
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_every_public_page_has_no_accessibility_violations(
     page, live_server, seeded, axe, language
 ):
     for path in PAGES:
         separator = "&" if "?" in path else "?"
-        url = live_server + path + (f"{separator}lang=en" if language == "en" else "")
+        url = live_server + path + (f"{separator}lang={language}" if language != "nb" else "")
         page.goto(url)
         assert page.locator("html").get_attribute("lang") == language
         if path == "/":

@@ -30,6 +30,7 @@ def build_history(plan_data: dict) -> None:
     )
     # A second save: the optimistic lock moves the version to 2.
     report.narrative = "Første avsnitt «sitat» <script>alert(1)</script>\n\n- punkt én\n- punkt to"
+    report.narrative_language = "nn"
     report.updated_at = datetime(2026, 3, 1, 11, 30, 15, 123456, tzinfo=UTC)
     db.session.flush()
     RevisionFactory(
@@ -49,6 +50,7 @@ def build_history(plan_data: dict) -> None:
         old_status=Status.IN_PROGRESS,
         old_narrative="Arbeidet er i gang.",
         new_narrative=report.narrative,
+        narrative_language="nn",
         old_review_state=ReviewState.SUBMITTED,
         created_at=datetime(2026, 3, 1, 11, 30, 15, 123456, tzinfo=UTC),
     )

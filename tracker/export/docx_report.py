@@ -39,6 +39,8 @@ from tracker.reporting.states import STATUS_ORDER, Status
 from tracker.text import N_
 
 LANGUAGE = "nb-NO"
+# A narrative's language as Word names it (spell-checking, hyphenation, screen readers).
+NARRATIVE_LANGUAGES = {"nb": "nb-NO", "nn": "nn-NO"}
 BODY_FONT = "Arial"
 CONTENT_WIDTH = Cm(16)  # A4 (21 cm) minus 2.5 cm margins
 HEADER_FILL = "D9E2F3"
@@ -242,17 +244,18 @@ class _ReportBuilder:
         _add_text(paragraph, xml_safe(value, single_line=True))
         return paragraph
 
-    def blocks(self, text: str) -> None:
-        """Narrative text as real paragraphs and real Word lists."""
+    def blocks(self, text: str, language: str = LANGUAGE) -> None:
+        """Narrative text as real paragraphs and real Word lists, in ``language`` (e.g. nn-NO)."""
         for block in narrative.parse(xml_safe(text)):
             if isinstance(block, narrative.Paragraph):
-                self.paragraph(block.text)
+                _set_language(self.paragraph(block.text), language)
                 continue
             num_id = self.list_numbering.new_list(block.kind) if block.numbered else None
             for item in block.items:
                 paragraph = self.paragraph(item, "List Number" if block.numbered else "List Bullet")
                 if num_id is not None:
                     _set_numbering(paragraph, num_id)
+                _set_language(paragraph, language)
 
     def table(self, widths: list) -> Table:
         table = self.document.add_table(rows=0, cols=len(widths))
@@ -457,7 +460,7 @@ class _ReportBuilder:
         elif not narrative.parse(xml_safe(measure.narrative)):
             self.paragraph(N_("Ingen tekst."))
         else:
-            self.blocks(measure.narrative)
+            self.blocks(measure.narrative, NARRATIVE_LANGUAGES[measure.narrative_language])
 
     def _changes_heading(self, changes: ChangesSincePrevious) -> str:
         if changes.previous_title is None:
@@ -529,6 +532,23 @@ def _status_label(status: Status | None) -> str:
 
 
 # -- low-level WordprocessingML helpers -------------------------------------------------------
+
+
+def _set_language(paragraph: DocxParagraph, language: str) -> None:
+    """Mark every run (links included) and the paragraph mark; the document default is nb-NO."""
+    if language == LANGUAGE:
+        return
+    paragraph_mark = paragraph._p.get_or_add_pPr()
+    for owner in [*paragraph._p.iter(qn("w:r")), paragraph_mark]:
+        properties = owner.find(qn("w:rPr"))
+        if properties is None:
+            properties = OxmlElement("w:rPr")
+            if owner is paragraph_mark:
+                owner.append(properties)  # last in w:pPr: this builder writes no sectPr there
+            else:
+                owner.insert(0, properties)
+        # w:lang comes after every formatting element this builder writes into w:rPr.
+        properties.append(OxmlElement("w:lang", {qn("w:val"): language}))
 
 
 def _add_text(paragraph: DocxParagraph, text: str, *, bold: bool = False) -> None:

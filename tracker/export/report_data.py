@@ -48,6 +48,7 @@ class MeasureEntry:
     status: Status | None  # None: no report in the review states this report includes
     narrative: str
     review_state: ReviewState | None = None
+    narrative_language: str = "nb"  # "nb" or "nn": the written standard of the narrative
 
     @property
     def status_label(self) -> str:
@@ -151,6 +152,7 @@ def _measure_entry(measure, report: MeasureReport | None) -> MeasureEntry:
         status=Status(report.status) if report else None,
         narrative=(report.narrative or "") if report else "",
         review_state=ReviewState(report.review_state) if report else None,
+        narrative_language=report.narrative_language if report else "nb",
     )
 
 

@@ -43,6 +43,10 @@ FIELDS = {
     "narrative": lazy_gettext(
         "Departementets omtale av status. Tom linje skiller avsnitt; linjer som begynner med «- » er punkter."
     ),
+    "narrative_language": lazy_gettext(
+        "Språket omtalen er skrevet på: «nb» for bokmål eller «nn» for nynorsk; tom hvis tiltaket "
+        "ikke har godkjent status i runden."
+    ),
 }
 
 
@@ -69,6 +73,7 @@ def records(
                 "status": report.status.value if report else "",
                 "status_label": report.status.label if report else "",
                 "narrative": report.narrative if report else "",
+                "narrative_language": report.narrative_language if report else "",
             }
         )
     return rows

@@ -2,23 +2,9 @@
 
 from datetime import date
 
-from flask import request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 
-DEFAULT_LOCALE = "nb"
-# Each language named in itself, as a language switch should.
-LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
-
-
-def locale_code() -> str:
-    return str(get_locale() or DEFAULT_LOCALE)
-
-
-def language_url(language: str) -> str:
-    """The current page, with its filters, in ``language`` (Norwegian has no ``lang`` argument)."""
-    args = request.args.to_dict(flat=False)
-    args["lang"] = None if language == DEFAULT_LOCALE else language
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+from tracker.languages import locale_code
 
 
 def area_name(area) -> str:
@@ -29,14 +15,9 @@ def area_name(area) -> str:
 def long_date(value: date | None) -> str:
     if value is None:
         return ""
-    return format_date(value, "d. MMMM y" if locale_code() == DEFAULT_LOCALE else "d MMMM y")
+    # Both written standards of Norwegian write «1. juni 2025»; English «1 June 2025».
+    return format_date(value, "d MMMM y" if locale_code() == "en" else "d. MMMM y")
 
 
-def keep_language(endpoint: str, values: dict) -> None:
-    """url_defaults hook: links from an English page stay English, via ``?lang=en``."""
-    if "lang" not in values and locale_code() != DEFAULT_LOCALE:
-        values["lang"] = locale_code()
-
-
-HELPERS = {"language_url": language_url, "language_names": LANGUAGE_NAMES, "area_name": area_name}
+HELPERS = {"area_name": area_name}
 FILTERS = {"long_date": long_date}

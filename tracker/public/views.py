@@ -29,7 +29,6 @@ from tracker.reporting.states import STATUS_ORDER
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__, url_prefix="/data")
 
-blueprint.url_defaults(template_helpers.keep_language)
 # Flask-Babel remembers the locale on the app context, which a test client (and any code that
 # keeps one open) shares between requests; each request must choose its own language.
 blueprint.before_app_request(refresh)

@@ -7,6 +7,7 @@ from wtforms import DateField, IntegerField, RadioField, StringField, SubmitFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from tracker.languages import NARRATIVE_LANGUAGES
 from tracker.narrative import clean_text
 from tracker.reporting.states import STATUS_LABELS, Status
 
@@ -18,6 +19,10 @@ def _clean(value):
 def _status_choices():
     # The plan's natural order: not started → in progress → completed.
     return [(status.value, _l(STATUS_LABELS[status])) for status in reversed(list(STATUS_LABELS))]
+
+
+# The two written standards of Norwegian, named in themselves.
+NARRATIVE_LANGUAGE_CHOICES = [("nb", _l("Bokmål")), ("nn", _l("Nynorsk"))]
 
 
 class NarrativeLength:
@@ -51,6 +56,13 @@ class StatusReportForm(FlaskForm):
             "eller «• », blir punktlister."
         ),
     )
+    narrative_language = RadioField(
+        _l("Språk i statusbeskrivelsen"),
+        choices=NARRATIVE_LANGUAGE_CHOICES,
+        validate_choice=False,
+        # Left out (a client that predates the field), the report keeps its current language.
+        validators=[Optional()],
+    )
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     save = SubmitField(_l("Lagre utkast"))
     send = SubmitField(_l("Send til gjennomgang"))
@@ -62,6 +74,10 @@ class StatusReportForm(FlaskForm):
     def validate_status(self, field):
         if field.data not in {status.value for status in Status}:
             raise ValidationError(_l("Velg en av statusene i listen."))
+
+    def validate_narrative_language(self, field):
+        if field.data not in NARRATIVE_LANGUAGES:
+            raise ValidationError(_l("Velg bokmål eller nynorsk."))
 
     def validate_narrative(self, field):
         if self.submitting and not (field.data or "").strip():

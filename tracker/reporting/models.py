@@ -1,12 +1,31 @@
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.measures.models import Measure
 from tracker.reporting.states import ReviewState, RoundState, Status, enum_values
 from tracker.timeutil import utcnow
+
+
+def _narrative_language_column() -> Mapped[str]:
+    # The written standard of the narrative (the Language Act's bokmål or nynorsk); the CHECK
+    # constraint is declared in each table's __table_args__.
+    return mapped_column(String(2), default="nb", server_default="nb")
+
+
+def _narrative_language_check() -> CheckConstraint:
+    return CheckConstraint("narrative_language IN ('nb', 'nn')", name="narrative_language")
 
 
 def _enum_column(enum_class, name: str) -> Enum:
@@ -61,6 +80,7 @@ class MeasureReport(db.Model):
     __tablename__ = "measure_reports"
     __table_args__ = (
         UniqueConstraint("round_id", "measure_id", name="uq_measure_reports_round_measure"),
+        _narrative_language_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +88,7 @@ class MeasureReport(db.Model):
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
     status: Mapped[Status] = mapped_column(_enum_column(Status, "report_status"))
     narrative: Mapped[str] = mapped_column(Text, default="")
+    narrative_language: Mapped[str] = _narrative_language_column()
     review_state: Mapped[ReviewState] = mapped_column(
         _enum_column(ReviewState, "review_state"), default=ReviewState.DRAFT
     )
@@ -106,6 +127,8 @@ class ReportRevision(db.Model):
     new_status: Mapped[Status] = mapped_column(_enum_column(Status, "revision_new_status"))
     old_narrative: Mapped[str | None] = mapped_column(Text)
     new_narrative: Mapped[str] = mapped_column(Text)
+    # The language of new_narrative.
+    narrative_language: Mapped[str] = _narrative_language_column()
     old_review_state: Mapped[ReviewState | None] = mapped_column(
         _enum_column(ReviewState, "revision_old_review_state")
     )
@@ -119,4 +142,5 @@ class ReportRevision(db.Model):
 
     __table_args__ = (
         UniqueConstraint("report_id", "version", name="uq_report_revisions_report_version"),
+        _narrative_language_check(),
     )

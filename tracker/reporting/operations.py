@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.operations import record_event
 from tracker.extensions import db
+from tracker.languages import NARRATIVE_LANGUAGES
 from tracker.measures.queries import all_measures
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.permissions import report_is_editable
@@ -71,6 +72,7 @@ def open_round(
                 measure=measure,
                 status=earlier.status if earlier else Status.NOT_STARTED,
                 narrative=earlier.narrative if earlier else "",
+                narrative_language=earlier.narrative_language if earlier else "nb",
                 review_state=ReviewState.DRAFT,
             )
         )
@@ -84,21 +86,42 @@ def open_round(
 
 
 def save_report(
-    report: MeasureReport, expected_version: int, status: Status, narrative: str, author
+    report: MeasureReport,
+    expected_version: int,
+    status: Status,
+    narrative: str,
+    author,
+    narrative_language: str | None = None,
 ) -> bool:
-    """Save a draft. Returns False when nothing changed (no new version is made)."""
+    """Save a draft. Returns False when nothing changed (no new version is made).
+
+    ``narrative_language`` is "nb" or "nn"; None keeps the report's current language.
+    """
     _check_editable(report, expected_version)
-    if report.status == status and report.narrative == narrative:
+    language = _narrative_language(report, narrative_language)
+    if (
+        report.status == status
+        and report.narrative == narrative
+        and report.narrative_language == language
+    ):
         return False
-    _change(report, author, "saved", status=status, narrative=narrative)
+    _change(
+        report, author, "saved", status=status, narrative=narrative, narrative_language=language
+    )
     return True
 
 
 def submit_report(
-    report: MeasureReport, expected_version: int, status: Status, narrative: str, author
+    report: MeasureReport,
+    expected_version: int,
+    status: Status,
+    narrative: str,
+    author,
+    narrative_language: str | None = None,
 ) -> None:
     """Save and send for review in one step."""
     _check_editable(report, expected_version)
+    language = _narrative_language(report, narrative_language)
     if not narrative.strip():
         raise ReportingError(_l("Skriv en statusbeskrivelse før du sender til gjennomgang."))
     _change(
@@ -107,6 +130,7 @@ def submit_report(
         "submitted",
         status=status,
         narrative=narrative,
+        narrative_language=language,
         review_state=ReviewState.SUBMITTED,
     )
     record_event("report_submitted", user=author, details=_event_details(report))
@@ -164,6 +188,14 @@ def publish_round(reporting_round: ReportingRound, published_by) -> None:
     )
 
 
+def _narrative_language(report: MeasureReport, chosen: str | None) -> str:
+    if chosen is None:
+        return report.narrative_language
+    if chosen not in NARRATIVE_LANGUAGES:
+        raise ReportingError(_l("Velg bokmål eller nynorsk som språk for statusbeskrivelsen."))
+    return chosen
+
+
 def _check_editable(report: MeasureReport, expected_version: int) -> None:
     if report.round.state != RoundState.OPEN:
         raise ReportingError(_l("Runden er lukket. Endringer kan ikke lagres lenger."))
@@ -203,6 +235,7 @@ def _append_revision(report: MeasureReport, action: str, author, old, comment: s
             new_status=report.status,
             old_narrative=old_narrative,
             new_narrative=report.narrative,
+            narrative_language=report.narrative_language,
             old_review_state=old_review_state,
             new_review_state=report.review_state,
             comment=comment,

@@ -10,6 +10,7 @@ from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import active_contacts_by_ministry
 from tracker.extensions import db
+from tracker.languages import NYNORSK_MINIMUM_SHARE, default_narrative_language
 from tracker.reporting import diff
 from tracker.reporting.forms import OpenRoundForm, ReturnForm, StatusReportForm
 from tracker.reporting.operations import (
@@ -32,6 +33,7 @@ from tracker.reporting.workflow_queries import (
     all_rounds,
     get_report,
     is_overdue,
+    nynorsk_share,
     open_round_now,
     previous_published_report,
     progress_by_ministry,
@@ -87,7 +89,7 @@ def start():
 def report(slug: str, number: int):
     report = _load_report(slug, number)
     if request.method == "GET":
-        form = StatusReportForm(data=_form_data(report.status, report.narrative, report.version))
+        form = StatusReportForm(data=_report_data(report))
         return _render_report(report, form)
     if not is_responsible_contact(current_user, report):
         abort(403)
@@ -97,7 +99,12 @@ def report(slug: str, number: int):
     operation = submit_report if form.submitting else save_report
     try:
         changed = operation(
-            report, form.version.data, Status(form.status.data), form.narrative.data, current_user
+            report,
+            form.version.data,
+            Status(form.status.data),
+            form.narrative.data,
+            current_user,
+            narrative_language=form.narrative_language.data or None,
         )
     except EditConflict:
         db.session.rollback()
@@ -116,8 +123,25 @@ def report(slug: str, number: int):
     return redirect(url_for("reporting.report", slug=slug, number=number))
 
 
-def _form_data(status, narrative, version) -> dict:
-    return {"status": status.value, "narrative": narrative, "version": version}
+def _form_data(status, narrative, version, narrative_language) -> dict:
+    return {
+        "status": status.value,
+        "narrative": narrative,
+        "version": version,
+        "narrative_language": narrative_language,
+    }
+
+
+def _report_data(report) -> dict:
+    """The report as saved. A text already written keeps its language; an empty one is offered
+    in the person's own interface language (nynorsk if they work in nynorsk)."""
+    language = report.narrative_language if report.narrative.strip() else None
+    return _form_data(
+        report.status,
+        report.narrative,
+        report.version,
+        language or default_narrative_language(),
+    )
 
 
 def _render_report(report, form, return_form=None, posted=False):
@@ -135,7 +159,12 @@ def _render_conflict(report, typed_form):
     """Both texts side by side; the person's own text stays in the form, on the new version."""
     form = StatusReportForm(
         formdata=None,
-        data=_form_data(Status(typed_form.status.data), typed_form.narrative.data, report.version),
+        data=_form_data(
+            Status(typed_form.status.data),
+            typed_form.narrative.data,
+            report.version,
+            typed_form.narrative_language.data or report.narrative_language,
+        ),
     )
     return render_template(
         "reporting/conflict.html",
@@ -227,6 +256,9 @@ def overview(slug: str):
         totals=totals,
         overdue_total=sum(len(row.overdue) for row in rows),
         Progress=Progress,
+        nynorsk=nynorsk_share(reports),
+        nynorsk_approved=nynorsk_share(reports, approved_only=True),
+        nynorsk_minimum=int(NYNORSK_MINIMUM_SHARE * 100),
     )
 
 
@@ -285,9 +317,7 @@ def send_back(slug: str, number: int):
 
 
 def _render_return_error(report, return_form):
-    form = StatusReportForm(
-        data=_form_data(report.status, report.narrative, report.version), formdata=None
-    )
+    form = StatusReportForm(data=_report_data(report), formdata=None)
     return _render_report(report, form, return_form=return_form)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
+from tracker.languages import NYNORSK_MINIMUM_SHARE
 from tracker.measures.models import Measure, Responsibility
 from tracker.ministries.models import Ministry
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
@@ -200,3 +201,32 @@ def progress_by_ministry(
         if is_overdue(report, on):
             row.overdue.append(report)
     return sorted(rows.values(), key=lambda row: (row.ministry.position, row.ministry.abbreviation))
+
+
+@dataclass(frozen=True)
+class LanguageShare:
+    """How many of a set of narratives are in nynorsk (empty narratives are not counted)."""
+
+    nynorsk: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        # Rounded down, so a share just under the minimum never shows as the minimum itself.
+        return self.nynorsk * 100 // self.total if self.total else 0
+
+    @property
+    def meets_minimum(self) -> bool:
+        return self.total > 0 and self.nynorsk >= self.total * NYNORSK_MINIMUM_SHARE
+
+
+def nynorsk_share(reports: list[MeasureReport], *, approved_only: bool = False) -> LanguageShare:
+    """The nynorsk share of the round's written narratives (from reports already loaded)."""
+    written = [
+        report
+        for report in reports
+        if report.narrative.strip()
+        and (not approved_only or report.review_state == ReviewState.APPROVED)
+    ]
+    nynorsk = sum(1 for report in written if report.narrative_language == "nn")
+    return LanguageShare(nynorsk=nynorsk, total=len(written))
