@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3a9e1f2b7d4"
-down_revision = "405f245035a7"
+down_revision = "c3a9f1d2e4b7"
 branch_labels = None
 depends_on = None
 
