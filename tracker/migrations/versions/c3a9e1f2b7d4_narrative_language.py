@@ -1,7 +1,7 @@
 """narrative language (bokmål or nynorsk) on reports and their revisions
 
 Revision ID: c3a9e1f2b7d4
-Revises: 405f245035a7
+Revises: c3a9f1d2e4b7
 Create Date: 2026-11-22 07:30:00.000000
 
 """
