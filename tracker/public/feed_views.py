@@ -5,14 +5,13 @@ from datetime import UTC, datetime, time
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
+from tracker.languages import locale_code
 from tracker.ministries.queries import get_ministry
-from tracker.public import template_helpers
 from tracker.public.feeds import Entry, Feed, Publication, build_feed, publications
 from tracker.public.page_cache import public_page
 from tracker.public.queries import public_measure
 
 blueprint = Blueprint("feeds", __name__)
-blueprint.url_defaults(template_helpers.keep_language)
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 
@@ -74,7 +73,7 @@ def _feed(
         author=_("Handlingsplan mot rasisme og diskriminering"),
         self_link=request.url,
         page_link=page_link,
-        language=template_helpers.locale_code(),
+        language=locale_code(),
         updated=max((entry.updated for entry in entries), default=datetime.now(UTC)),
         entries=entries,
     )
