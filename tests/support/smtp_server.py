@@ -39,6 +39,12 @@ class _Handler:
     def __init__(self, server: "SmtpServer"):
         self.server = server
 
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        if address in self.server.unknown_recipients:
+            return "550 5.1.1 Ukjent mottaker"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, smtp, session, envelope):
         if self.server.temporary_failures > 0:
             self.server.temporary_failures -= 1
@@ -53,6 +59,7 @@ class SmtpServer:
         self.port = port or free_port()
         self.received: list[Received] = []
         self.temporary_failures = 0  # answer this many messages with 451 before accepting
+        self.unknown_recipients: set[str] = set()  # refused for good (550)
         self._controller = None
 
     @property

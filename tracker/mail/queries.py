@@ -95,7 +95,7 @@ def recent_messages(limit: int = 200) -> list[OutboxMessage]:
 
 def state_counts() -> Counter:
     counts = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
-    return Counter(dict(db.session.execute(counts).tuples().all()))
+    return Counter({state: count for state, count in db.session.execute(counts)})
 
 
 def get_message(message_id: int) -> OutboxMessage | None:
