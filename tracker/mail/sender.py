@@ -92,17 +92,25 @@ def claim_batch(now: datetime) -> tuple[str, list[OutboxMessage]]:
                     .execution_options(synchronize_session=False)
                 )
         else:
-            for message_id in list(session.scalars(due)):
-                session.execute(
-                    update(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == message_id,
-                        OutboxMessage.state == MessageState.PENDING,
-                        unclaimed,
+            # Another sender may win every row we saw; look again until we win one or none
+            # are left (the rows it claimed no longer match ``due``).
+            claimed = 0
+            while not claimed:
+                candidates = list(session.scalars(due))
+                if not candidates:
+                    break
+                for message_id in candidates:
+                    result = session.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id == message_id,
+                            OutboxMessage.state == MessageState.PENDING,
+                            unclaimed,
+                        )
+                        .values(**claim)
+                        .execution_options(synchronize_session=False)
                     )
-                    .values(**claim)
-                    .execution_options(synchronize_session=False)
-                )
+                    claimed += result.rowcount
     db.session.expire_all()
     return token, list(
         db.session.scalars(
