@@ -12,8 +12,8 @@ from tracker.account_links.tokens import (
     PASSWORD_RESET,
     LinkError,
     expires_at,
-    issued_at,
     make_token,
+    nonce,
     read_token,
 )
 from tracker.audit.models import AuditEvent
@@ -36,7 +36,7 @@ def _queue_link(user: User, purpose: str, subject):
     return queue_message(
         user,
         purpose,
-        f"{purpose}:{user.id}:{issued_at(token, purpose)}",
+        f"{purpose}:{user.id}:{nonce(token, purpose)}",
         purpose,
         subject,
         link=absolute_url(LINK_ENDPOINTS[purpose], token=token),

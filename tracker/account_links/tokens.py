@@ -6,6 +6,7 @@ user stops working: single use without a table of tokens.
 """
 
 import hashlib
+import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -37,11 +38,17 @@ def _serializer(purpose: str) -> URLSafeSerializer:
 
 def make_token(user: User, purpose: str, now: datetime | None = None) -> str:
     issued = int((now or utcnow()).timestamp())
-    return _serializer(purpose).dumps({"u": user.id, "f": fingerprint(user), "t": issued})
+    # The nonce makes each request its own link (and its own outbox row), even within a second.
+    payload = {"u": user.id, "f": fingerprint(user), "t": issued, "n": secrets.token_hex(6)}
+    return _serializer(purpose).dumps(payload)
 
 
 def issued_at(token: str, purpose: str) -> int:
     return _serializer(purpose).loads(token)["t"]
+
+
+def nonce(token: str, purpose: str) -> str:
+    return _serializer(purpose).loads(token)["n"]
 
 
 def expires_at(token: str, purpose: str) -> datetime:
