@@ -1,6 +1,7 @@
 """What the workflow puts in the outbox: who is told about what, with which text and links.
 Delivery over SMTP is tested in test_mail_delivery."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -8,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import MAIL_SETTINGS
-from tests.support.workflow import build_world, make_user
+from tests.support.workflow import build_world, csrf_token, fresh, make_user
 from tracker.extensions import db
-from tracker.mail.models import OutboxMessage, SubmissionMail
+from tracker.mail.models import MailPreference, OutboxMessage, SubmissionMail
 from tracker.mail.operations import (
     queue_due_reminders,
     queue_message,
@@ -246,3 +247,26 @@ def test_publishing_tells_every_active_contact_and_a_new_round_starts_afresh(app
     assert len(outbox("round_published")) == 3 * 3
     # A round without a deadline never reminds anyone.
     assert queue_due_reminders(date(2028, 1, 1)) == 0
+
+
+def test_a_coordinator_chooses_immediate_e_mail_on_their_account_page(app, web, sign_in):
+    world = build_world()
+    sign_in(world.coordinator)
+    page = web.get("/konto/varsler").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="daily"', page)
+    refused = web.post(
+        "/konto/varsler", data={"submissions": "hourly", "csrf_token": csrf_token(web)}
+    )
+    assert refused.status_code == 400
+    assert db.session.get(MailPreference, world.coordinator.id) is None
+    saved = web.post(
+        "/konto/varsler", data={"submissions": "immediate", "csrf_token": csrf_token(web)}
+    )
+    assert saved.status_code == 302
+    assert re.search(
+        r'<input checked[^>]*value="immediate"', web.get("/konto/varsler").get_data(as_text=True)
+    )
+    with transaction():
+        submit(fresh(world.report), fresh(world.lead_contact))
+    [message] = outbox("report_submitted")
+    assert message.recipient == "koordinator@example.no"
