@@ -62,7 +62,10 @@ class OutboxMessage(db.Model):
     event: Mapped[str] = mapped_column(String(40))  # the kind: round_opened, reminder, ...
     event_key: Mapped[str] = mapped_column(String(200))
     recipient: Mapped[str] = mapped_column(String(254))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Accounts are deactivated, not deleted; if one is, its messages stay, addressed by e-mail.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
@@ -111,7 +114,9 @@ class MailPreference(db.Model):
 
     __tablename__ = "mail_preferences"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     submissions: Mapped[SubmissionMail] = mapped_column(
         _enum_column(SubmissionMail, "submission_mail"), default=SubmissionMail.DAILY
     )

@@ -52,7 +52,10 @@ def upgrade():
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_mail_messages_user_id_users")
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_mail_messages_user_id_users"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_messages")),
         sa.UniqueConstraint("event_key", "recipient", name="uq_mail_messages_event_key_recipient"),
@@ -79,7 +82,10 @@ def upgrade():
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_mail_preferences_user_id_users")
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_mail_preferences_user_id_users"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_mail_preferences")),
     )
