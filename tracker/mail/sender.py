@@ -127,27 +127,42 @@ def _deliver_batch(batch: list[OutboxMessage], token: str, now: datetime) -> Out
     outcome = Outcome()
     connection = None
     try:
-        for message in batch:
+        for index, message in enumerate(batch):
             if message.user is not None and not message.user.active:
-                _finish(message, token, MessageState.CANCELLED, "Mottakeren er deaktivert.")
+                with transaction():
+                    _record(message, token, MessageState.CANCELLED, "Mottakeren er deaktivert.")
                 outcome.cancelled += 1
                 continue
-            try:
-                if connection is None:
+            if connection is None:
+                try:
                     connection = _open(server)
+                except TemporaryFailure as error:
+                    # The server is unreachable: the rest of the batch waits, in one write.
+                    with transaction():
+                        for waiting in batch[index:]:
+                            if _defer(waiting, token, str(error), now):
+                                outcome.deferred += 1
+                            else:
+                                outcome.failed += 1
+                    break
+            try:
                 _send(connection, message)
             except TemporaryFailure as error:
                 if isinstance(error.__cause__, OSError | smtplib.SMTPServerDisconnected):
                     connection = _close(connection)
-                if _defer(message, token, str(error), now):
-                    outcome.deferred += 1
-                else:
-                    outcome.failed += 1
+                with transaction():
+                    if _defer(message, token, str(error), now):
+                        outcome.deferred += 1
+                    else:
+                        outcome.failed += 1
             except PermanentFailure as error:
-                _finish(message, token, MessageState.FAILED, str(error))
+                with transaction():
+                    _record(message, token, MessageState.FAILED, str(error))
                 outcome.failed += 1
             else:
-                _finish(message, token, MessageState.SENT)
+                # Committed at once: the row says "sent" as soon as the server has the message.
+                with transaction():
+                    _record(message, token, MessageState.SENT)
                 outcome.sent += 1
     finally:
         _close(connection)
@@ -207,28 +222,29 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _defer(message: OutboxMessage, token: str, error: str, now: datetime) -> bool:
-    """Count a failed try; True when another will follow, False when this was the last."""
+    """Count a failed try; True when another will follow, False when this was the last.
+    Flushes only: the caller's transaction holds it."""
     attempts = message.attempts + 1
     if attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        _finish(message, token, MessageState.FAILED, f"Ga opp etter {attempts} forsøk. {error}")
+        _record(message, token, MessageState.FAILED, f"Ga opp etter {attempts} forsøk. {error}")
         return False
     # Never before the moment of this failure, so one run does not try the same message again.
     start = max(now, utcnow())
-    with transaction():
-        _update_claimed(
-            message,
-            token,
-            attempts=attempts,
-            next_attempt_at=start + retry_delay(attempts),
-            last_error=error[:2000],
-            claimed_until=None,
-            claim_token=None,
-        )
+    _update_claimed(
+        message,
+        token,
+        attempts=attempts,
+        next_attempt_at=start + retry_delay(attempts),
+        last_error=error[:2000],
+        claimed_until=None,
+        claim_token=None,
+    )
     return True
 
 
-def _finish(message: OutboxMessage, token: str, state: MessageState, error: str = "") -> None:
-    """Record the outcome, and for a sent message the audit entry (who, what event, when)."""
+def _record(message: OutboxMessage, token: str, state: MessageState, error: str = "") -> None:
+    """Record the outcome, and for a sent message the audit entry (who, what event, when).
+    Flushes only: the caller's transaction holds it."""
     tried = state != MessageState.CANCELLED
     values = dict(
         state=state, claimed_until=None, claim_token=None, attempts=message.attempts + tried
@@ -237,21 +253,14 @@ def _finish(message: OutboxMessage, token: str, state: MessageState, error: str 
         values["sent_at"] = utcnow()
     if error:
         values["last_error"] = error[:2000]
-    with transaction():
-        if not _update_claimed(message, token, **values):
-            return  # the claim ran out and another sender took the message over
-        if state == MessageState.SENT:
-            record_event(
-                "mail_sent",
-                email=message.recipient,
-                details={"event": message.event, "message_id": message.id},
-            )
-        elif state == MessageState.FAILED:
-            record_event(
-                "mail_failed",
-                email=message.recipient,
-                details={"event": message.event, "message_id": message.id},
-            )
+    if not _update_claimed(message, token, **values):
+        return  # the claim ran out and another sender took the message over
+    if state in (MessageState.SENT, MessageState.FAILED):
+        record_event(
+            f"mail_{state.value}",
+            email=message.recipient,
+            details={"event": message.event, "message_id": message.id},
+        )
 
 
 def _update_claimed(message: OutboxMessage, token: str, **values) -> bool:
