@@ -225,7 +225,8 @@ def main() -> None:
         "# Mail benchmark: the round story with mail on",
         "",
         f"Machine: {os.cpu_count()} CPUs shared with other work, "
-        f"CPython {platform.python_version()}, database {url.split(':')[0]}. Command: `.venv/bin/python bench/bench_mail.py`"
+        f"CPython {platform.python_version()}, database {url.split(':')[0]}. "
+        "Command: `.venv/bin/python bench/bench_mail.py`"
         + (" --database-url …" if args.database_url else "")
         + ".",
         f"People: {contacts} contact persons (2 active, 1 deactivated per responsible ministry), "
