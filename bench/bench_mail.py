@@ -268,6 +268,15 @@ def main() -> None:
         f"`mail_sent` audit entries: {audit_sent}.",
         "",
         "Nothing lost and nothing twice: every queued message was received exactly once.",
+        "",
+        "Notes: the clock is simulated (`deliver_pending(now=…)`), so back-off needs no waiting. A",
+        "deferred message waits from the moment it failed, so messages deferred later in the",
+        "outage run come due a little after the first retry run: they go in the next run. Round",
+        "2 queues no digest because both rounds run on the same day and a digest is one per day.",
+        "Per message, delivery is one SMTP transaction to an in-process server (sharing the GIL",
+        "with the sender) and one commit that marks it sent (SQLite fsync on this shared disk);",
+        "a profile of 100 messages put about 40 % in SMTP, 25 % in commits and 12 % in building",
+        "the MIME message. A round's messages go out in well under a minute.",
     ]
     assert received1 == total1 == outcome1.sent
     assert sum(received2.values()) == len(received2) == total2
