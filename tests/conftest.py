@@ -188,3 +188,26 @@ def web(client):
 def sign_in(login):
     """The reporting workflow's name for ``login``."""
     return login
+
+
+# --- Mail ----------------------------------------------------------------------------------------
+from tests.support.smtp_server import SmtpServer  # noqa: E402
+
+MAIL_SETTINGS = {
+    "MAIL_FROM": "tracker@handlingsplan.example.no",
+    "PUBLIC_URL": "https://tracker.example.no",
+}
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free port; not started, so a test can begin with it down."""
+    server = SmtpServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app_config(smtp_server):
+    """Settings for a module whose app sends through ``smtp_server``."""
+    return {"MAIL_URL": smtp_server.url, "MAIL_RETRY_SECONDS": 60, **MAIL_SETTINGS}

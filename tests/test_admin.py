@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from tests.support.workflow import audit_events, build_world, csrf_token, fresh, snapshot
 from tests.test_reporting_forms import field_error
 from tracker.extensions import db
+from tracker.mail.models import OutboxMessage
 from tracker.models import Role, User
 
 
@@ -21,25 +22,35 @@ def create(web, **fields):
     return web.post("/admin/brukere/ny", data=data | {"csrf_token": csrf_token(web)})
 
 
-def test_admin_creates_a_contact_whose_shown_password_works(web, app, sign_in):
+def test_admin_creates_a_contact_who_chooses_a_password_from_the_invitation(web, app, sign_in):
     world = build_world()
     sign_in(world.admin)
     response = create(web)
     assert response.status_code == 200
-    password = re.search(
-        r'<code id="generated-password">([^<]+)</code>', response.get_data(as_text=True)
-    ).group(1)
+    assert "generated-password" not in response.get_data(as_text=True)  # never shown
     user = db.session.scalars(select(User).where(User.email == "ny@led.example.no")).one()
     assert (user.role, user.ministry.abbreviation, user.name) == (Role.CONTACT, "LED", "Nina Ny")
     [event] = audit_events("user_created")
     assert event.user_id == world.admin.id and event.details["ministry"] == "LED"
-    # The new person signs in with it and sees the lead ministry's measure.
+    # The invitation waits in the outbox; its link lets the new person choose a password.
+    [invitation] = db.session.scalars(select(OutboxMessage)).all()
+    assert invitation.recipient == "ny@led.example.no"
+    path = re.search(r"https?://[^/\s]+(/velkommen/\S+)", invitation.body_text).group(1)
     web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+    chosen = "tre-ord-som-huskes-lett"
+    web.post(
+        path,
+        data={
+            "new_password": chosen,
+            "confirm_password": chosen,
+            "csrf_token": csrf_token(web, path),
+        },
+    )
     signed_in = web.post(
         "/logg-inn",
         data={
             "email": "ny@led.example.no",
-            "password": password,
+            "password": chosen,
             "csrf_token": csrf_token(web, "/logg-inn"),
         },
     )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
 from tracker.extensions import db
+from tracker.mail.models import MailPreference, MessageState, OutboxMessage
 from tracker.models import AuditEvent, ReportingRound, User
 from tracker.reporting.states import ReviewState, RoundState
 
@@ -47,6 +48,22 @@ def event_logged(name):
     return lambda world: (
         db.session.scalars(select(AuditEvent).where(AuditEvent.event == name)).first() is not None
     )
+
+
+def failed_message_path() -> str:
+    """A message the sender gave up on, for the admin's retry button."""
+    message = OutboxMessage(
+        event="round_opened",
+        event_key="round_opened:1",
+        recipient="annen@ann.example.no",
+        subject="Emne",
+        body_text="Tekst",
+        body_html="<p>Tekst</p>",
+        state=MessageState.FAILED,
+    )
+    db.session.add(message)
+    db.session.commit()
+    return f"/admin/utboks/{message.id}/prov-igjen"
 
 
 CASES = [
@@ -201,6 +218,27 @@ CASES = [
         changed=lambda w: fresh(w.other_contact).must_change_password is True,
     ),
     Case("audit log", "GET", lambda w: "/admin/logg", {"admin"}),
+    Case("mail outbox", "GET", lambda w: "/admin/utboks", {"admin"}),
+    Case(
+        "retry a failed message",
+        "POST",
+        lambda w: failed_message_path(),
+        {"admin"},
+        ok_status=302,
+        changed=lambda w: (
+            db.session.scalars(select(OutboxMessage.state)).one() == MessageState.PENDING
+        ),
+    ),
+    Case("notification choice form", "GET", lambda w: "/konto/varsler", {"coordinator"}),
+    Case(
+        "choose immediate e-mail",
+        "POST",
+        lambda w: "/konto/varsler",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"submissions": "immediate"},
+        changed=lambda w: db.session.get(MailPreference, w.coordinator.id) is not None,
+    ),
     Case("report download page", "GET", lambda w: "/koordinator/rapport/", {"coordinator"}),
     Case(
         "download report",
@@ -213,8 +251,9 @@ CASES = [
         ),
     ),
 ]
-# Routes anyone may use: the public site, its feeds, open data, health check, signing in and out.
-OPEN_BLUEPRINTS = {"public", "feeds", "open_data", "health", "auth", "static"}
+# Routes anyone may use: the public site, its feeds, open data, health check, signing in and out,
+# and the e-mailed links (the signed token in them is the permission).
+OPEN_BLUEPRINTS = {"public", "feeds", "open_data", "health", "auth", "static", "account_links"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -269,8 +308,9 @@ POSTS = [case for case in CASES if case.method == "POST"]
 def test_a_post_without_the_csrf_token_is_refused_even_for_the_right_role(web, app, sign_in, case):
     world = build_world(**case.world)
     sign_in(world.user(sorted(case.allowed)[0]))
+    path = case.path(world)  # may set up the row the route acts on
     before = snapshot()
-    response = web.post(case.path(world), data=case.data(world))
+    response = web.post(path, data=case.data(world))
     assert response.status_code == 400
     assert snapshot() == before
 

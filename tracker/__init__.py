@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
+from tracker.mail import settings as mail_settings
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 PROJECT_ROOT = os.path.dirname(PACKAGE_DIR)
@@ -23,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path, config))
+    mail_settings.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -46,10 +48,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.account_links.views import blueprint as account_links
     from tracker.admin.views import blueprint as admin
     from tracker.auth.views import blueprint as auth
     from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
+    from tracker.mail.views import blueprint as mail
     from tracker.public.feed_views import blueprint as feeds
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
@@ -63,6 +67,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)
+    app.register_blueprint(mail)
+    app.register_blueprint(account_links)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -92,6 +98,7 @@ def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_command
     from tracker.backup.cli import data_cli
     from tracker.export.cli import report_command
+    from tracker.mail.cli import mail_command, reminders_command
     from tracker.plan.cli import seed_command
     from tracker.public.cli import search_command
     from tracker.reporting.cli import rounds_command
@@ -102,6 +109,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rounds_command)
     app.cli.add_command(report_command)
     app.cli.add_command(search_command)
+    app.cli.add_command(mail_command)
+    app.cli.add_command(reminders_command)
 
 
 def select_locale() -> str:

@@ -2,6 +2,7 @@
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
+from tracker.mail.models import MailPreference, OutboxMessage
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import Ministry
 from tracker.plan.models import Plan
@@ -9,6 +10,8 @@ from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevisi
 
 __all__ = [
     "Area",
+    "MailPreference",
+    "OutboxMessage",
     "AuditEvent",
     "Measure",
     "MeasureReport",

@@ -60,6 +60,9 @@ class UserCreateForm(UserEditForm):
     password = PasswordField(
         _l("Passord"),
         validators=[Optional(), validate_new_password],
-        description=_l("La feltet stå tomt for å lage et tilfeldig passord som vises én gang."),
+        description=_l(
+            "La feltet stå tomt for å sende en invitasjon på e-post, "
+            "der personen velger passord selv."
+        ),
         render_kw={"autocomplete": "new-password"},
     )

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.account_links.operations import invite_user
 from tracker.admin.forms import NO_MINISTRY, UserCreateForm, UserEditForm
 from tracker.audit.queries import recent_events
 from tracker.auth.models import Role, User
@@ -66,13 +67,10 @@ def create():
             db.session.rollback()
             form.email.errors.append(str(error))
         else:
+            # Without a typed password the person chooses their own through an e-mailed link.
+            invited = not form.password.data and invite_user(user, current_user)
             db.session.commit()
-            # Rendered, not redirected: the password must not travel through a flash cookie.
-            return render_template(
-                "admin/user_created.html",
-                user=user,
-                password=None if form.password.data else password,
-            )
+            return render_template("admin/user_created.html", user=user, invited=bool(invited))
     return render_template(
         "admin/user_form.html", form=form, user=None
     ), 400 if form.errors else 200

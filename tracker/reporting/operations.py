@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.audit.operations import record_event
 from tracker.extensions import db
 from tracker.languages import NARRATIVE_LANGUAGES
+from tracker.mail import operations as mail
 from tracker.measures.queries import all_measures
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.permissions import report_is_editable
@@ -82,6 +83,7 @@ def open_round(
         _append_revision(report, "opened", opened_by, old=None)
     db.session.flush()
     record_event("round_opened", user=opened_by, details={"round": slug, "reports": len(reports)})
+    mail.notify_round_opened(reporting_round)
     return reporting_round
 
 
@@ -134,6 +136,7 @@ def submit_report(
         review_state=ReviewState.SUBMITTED,
     )
     record_event("report_submitted", user=author, details=_event_details(report))
+    mail.notify_report_submitted(report)
 
 
 def return_report(report: MeasureReport, comment: str, reviewer) -> None:
@@ -152,6 +155,7 @@ def return_report(report: MeasureReport, comment: str, reviewer) -> None:
         review_comment=comment.strip(),
     )
     record_event("report_returned", user=reviewer, details=_event_details(report))
+    mail.notify_report_returned(report)
 
 
 def approve_report(report: MeasureReport, reviewer) -> None:
@@ -161,6 +165,7 @@ def approve_report(report: MeasureReport, reviewer) -> None:
         raise ReportingError(_l("Bare rapporter som er sendt til gjennomgang, kan godkjennes."))
     _change(report, reviewer, "approved", review_state=ReviewState.APPROVED, review_comment="")
     record_event("report_approved", user=reviewer, details=_event_details(report))
+    mail.notify_report_approved(report)
 
 
 def close_round(reporting_round: ReportingRound, closed_by) -> None:
@@ -186,6 +191,7 @@ def publish_round(reporting_round: ReportingRound, published_by) -> None:
         user=published_by,
         details={"round": reporting_round.slug, "approved_reports": approved},
     )
+    mail.notify_round_published(reporting_round)
 
 
 def _narrative_language(report: MeasureReport, chosen: str | None) -> str:

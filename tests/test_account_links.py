@@ -1,0 +1,206 @@
+"""Invitations and password resets: e-mailed links that work once, expire, and never reveal
+whether an address has an account."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.support.workflow import PASSWORD, audit_events, build_world, csrf_token, fresh
+from tracker.account_links.tokens import INVITATION, PASSWORD_RESET, make_token
+from tracker.extensions import db
+from tracker.mail.models import OutboxMessage
+from tracker.mail.sender import deliver_pending
+from tracker.models import User
+from tracker.timeutil import utcnow
+
+NEW_PASSWORD = "blå-hval-svømmer-fort"
+LINK = re.compile(r"https://tracker\.example\.no(/\S+)")
+
+
+@pytest.fixture
+def app_config(mail_app_config):
+    return mail_app_config
+
+
+def link_path(received) -> str:
+    return LINK.search(received.text).group(1)
+
+
+def set_password(web, path, password=NEW_PASSWORD, confirm=None):
+    return web.post(
+        path,
+        data={
+            "new_password": password,
+            "confirm_password": password if confirm is None else confirm,
+            "csrf_token": csrf_token(web, path),
+        },
+    )
+
+
+def sign_in_with_form(web, email, password):
+    return web.post(
+        "/logg-inn",
+        data={"email": email, "password": password, "csrf_token": csrf_token(web, "/logg-inn")},
+    )
+
+
+def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
+    app, web, sign_in, smtp_server
+):
+    smtp_server.start()
+    world = build_world()
+    sign_in(world.admin)
+    created = web.post(
+        "/admin/brukere/ny",
+        data={
+            "email": "ny@led.example.no",
+            "name": "Nina Ny",
+            "role": "contact",
+            "ministry": "LED",
+            "password": "",
+            "csrf_token": csrf_token(web),
+        },
+    )
+    page = created.get_data(as_text=True)
+    assert "En invitasjon er lagt i utboksen til ny@led.example.no" in page
+    assert "generated-password" not in page  # no password is shown to the admin
+    assert audit_events("user_invited")[0].user_id == world.admin.id
+    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+
+    assert deliver_pending().sent == 1
+    [invitation] = smtp_server.to("ny@led.example.no")
+    assert invitation.subject == "Velkommen: velg passord til statusoppfølgingen"
+    assert "Brukernavnet ditt er e-postadressen din: ny@led.example.no" in invitation.text
+    path = link_path(invitation)
+    assert path.startswith("/velkommen/")
+    assert f'href="https://tracker.example.no{path}"' in invitation.html
+
+    # The form applies the password rules; nothing is changed by a refused password.
+    form = web.get(path)
+    assert form.status_code == 200 and "Velkommen! Velg passordet ditt" in form.get_data(
+        as_text=True
+    )
+    common = set_password(web, path, "Passord2024!!")
+    assert common.status_code == 400
+    assert "blant dem som brukes oftest" in common.get_data(as_text=True)
+    mismatch = set_password(web, path, confirm="noe-annet-helt-annet")
+    assert "De to nye passordene er ikke like." in mismatch.get_data(as_text=True)
+
+    done = set_password(web, path)
+    assert done.status_code == 302 and done.location == "/logg-inn"
+    assert sign_in_with_form(web, "ny@led.example.no", NEW_PASSWORD).location == "/rapportering/"
+    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+
+    # Used once: the link is dead, and the password stays the one chosen.
+    again = web.get(path)
+    assert again.status_code == 410
+    assert "Lenken er allerede brukt" in again.get_data(as_text=True)
+    assert set_password(web, path, "et-helt-annet-passord").status_code == 410
+    assert sign_in_with_form(web, "ny@led.example.no", NEW_PASSWORD).location == "/rapportering/"
+
+
+def test_an_admin_who_types_a_password_sends_no_invitation(app, web, sign_in):
+    world = build_world()
+    sign_in(world.admin)
+    web.post(
+        "/admin/brukere/ny",
+        data={
+            "email": "ny@led.example.no",
+            "role": "coordinator",
+            "ministry": "",
+            "password": "et-langt-passord-fra-admin",
+            "csrf_token": csrf_token(web),
+        },
+    )
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("purpose", "lifetime", "prefix"),
+    [
+        (INVITATION, timedelta(hours=72), "/velkommen/"),
+        (PASSWORD_RESET, timedelta(hours=1), "/nytt-passord/"),
+    ],
+)
+def test_links_expire(app, web, purpose, lifetime, prefix):
+    world = build_world()
+    almost = make_token(world.lead_contact, purpose, now=utcnow() - lifetime + timedelta(minutes=1))
+    expired = make_token(
+        world.lead_contact, purpose, now=utcnow() - lifetime - timedelta(minutes=1)
+    )
+    assert web.get(prefix + almost).status_code == 200
+    response = web.get(prefix + expired)
+    assert response.status_code == 410
+    assert "Lenken er utløpt." in response.get_data(as_text=True)
+    assert set_password(web, prefix + expired).status_code == 410
+    assert fresh(world.lead_contact).password_hash == world.lead_contact.password_hash
+
+
+def test_a_link_for_one_purpose_or_tampered_with_does_not_work(app, web):
+    world = build_world()
+    reset = make_token(world.lead_contact, PASSWORD_RESET)
+    assert web.get("/velkommen/" + reset).status_code == 410
+    assert web.get("/nytt-passord/" + reset[:-2] + "xx").status_code == 410
+    assert "Lenken er ikke gyldig" in web.get("/nytt-passord/" + reset[:-2] + "xx").get_data(
+        as_text=True
+    )
+
+
+def request_reset(web, email):
+    return web.post(
+        "/glemt-passord", data={"email": email, "csrf_token": csrf_token(web, "/glemt-passord")}
+    )
+
+
+def answer(response) -> str:
+    text = response.get_data(as_text=True)
+    return re.search(r'id="reset-requested">([^<]+)<', text).group(1)
+
+
+def test_forgotten_password_gives_the_same_answer_and_a_link_that_works_once(app, web, smtp_server):
+    smtp_server.start()
+    build_world()
+    known = request_reset(web, "Leder@led.example.no ")
+    unknown = request_reset(web, "ingen@led.example.no")
+    assert known.status_code == unknown.status_code == 200
+    assert answer(known).replace("Leder@led.example.no", "X") == answer(unknown).replace(
+        "ingen@led.example.no", "X"
+    )
+    assert "Glemt passord?" in web.get("/logg-inn").get_data(as_text=True)
+
+    assert deliver_pending().sent == 1
+    [message] = smtp_server.received
+    assert message.recipients == ["leder@led.example.no"]
+    assert message.subject == "Nytt passord til statusoppfølgingen"
+    path = link_path(message)
+    assert path.startswith("/nytt-passord/")
+    assert set_password(web, path).location == "/logg-inn"
+    assert sign_in_with_form(web, "leder@led.example.no", NEW_PASSWORD).location == "/rapportering/"
+    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+    assert web.get(path).status_code == 410
+    # The old password is gone.
+    assert sign_in_with_form(web, "leder@led.example.no", PASSWORD).status_code == 401
+    outcomes = [event.details["outcome"] for event in audit_events("password_reset_requested")]
+    assert outcomes == ["sent", "no_account"]
+
+
+def test_reset_requests_are_throttled_and_inactive_accounts_get_nothing(app, web):
+    world = build_world()
+    fresh(world.other_contact).active = False
+    db.session.commit()
+    answers = {answer(request_reset(web, "leder@led.example.no")) for _ in range(5)}
+    assert len(answers) == 1  # the same words every time
+    request_reset(web, "annen@ann.example.no")
+    messages = db.session.scalars(select(OutboxMessage)).all()
+    assert [m.recipient for m in messages] == ["leder@led.example.no"] * 3
+    outcomes = [event.details["outcome"] for event in audit_events("password_reset_requested")]
+    assert outcomes == ["sent"] * 3 + ["throttled"] * 2 + ["no_account"]
+
+
+def test_an_empty_forgotten_password_form_gets_a_message(app, web):
+    response = request_reset(web, "")
+    assert response.status_code == 400
+    assert "Skriv e-postadressen din." in response.get_data(as_text=True)
+    assert db.session.scalars(select(User)).all() == []

@@ -1,0 +1,63 @@
+"""«Glemt passord?» and the pages the e-mailed links open."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from tracker.account_links.forms import ForgotPasswordForm, SetPasswordForm
+from tracker.account_links.operations import request_password_reset, set_password_from_link
+from tracker.account_links.tokens import INVITATION, PASSWORD_RESET, LinkError, read_token
+from tracker.auth.operations import AccountError
+from tracker.transactions import transaction
+
+blueprint = Blueprint("account_links", __name__)
+
+
+@blueprint.route("/glemt-passord", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        with transaction():
+            request_password_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        return render_template("account_links/reset_requested.html", email=form.email.data)
+    return render_template(
+        "account_links/forgot_password.html", form=form
+    ), 400 if form.errors else 200
+
+
+@blueprint.route("/velkommen/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    return _set_password(token, INVITATION)
+
+
+@blueprint.route("/nytt-passord/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    return _set_password(token, PASSWORD_RESET)
+
+
+def _set_password(token: str, purpose: str):
+    try:
+        user = read_token(token, purpose)
+    except LinkError as error:
+        return render_template("account_links/link_error.html", error=error.message), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                set_password_from_link(token, purpose, form.new_password.data)
+        except LinkError as error:
+            return render_template("account_links/link_error.html", error=error.message), 410
+        except AccountError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            if current_user.is_authenticated:
+                logout_user()  # whoever was signed in here, the link's owner signs in next
+            flash(
+                _("Passordet er lagret. Logg inn med e-postadressen og det nye passordet."),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template(
+        "account_links/set_password.html", form=form, user=user, purpose=purpose
+    ), 400 if form.errors else 200

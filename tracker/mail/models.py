@@ -1,0 +1,122 @@
+import enum
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.reporting.states import enum_values
+from tracker.text import N_
+from tracker.timeutil import utcnow
+
+
+def _enum_column(enum_class, name: str) -> Enum:
+    # Plain strings with a CHECK constraint, like the reporting enums: same on both databases.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=enum_values,
+        validate_strings=True,
+    )
+
+
+class MessageState(enum.StrEnum):
+    PENDING = "pending"  # waiting for its first try, or for the next after a failure
+    SENT = "sent"  # the SMTP server accepted it
+    FAILED = "failed"  # given up: permanent refusal, or too many tries; the admin sees why
+    CANCELLED = "cancelled"  # the recipient was deactivated before it went out
+
+    @property
+    def label(self) -> str:
+        return MESSAGE_STATE_LABELS[self]
+
+
+MESSAGE_STATE_LABELS = {
+    MessageState.PENDING: N_("Venter"),
+    MessageState.SENT: N_("Sendt"),
+    MessageState.FAILED: N_("Mislyktes"),
+    MessageState.CANCELLED: N_("Avbrutt"),
+}
+
+
+class OutboxMessage(db.Model):
+    """One e-mail to one recipient, written in the same transaction as the change that caused it.
+
+    ``event_key`` names the occurrence (e.g. ``round_opened:3``); with the recipient it is the
+    idempotency key, so queueing the same event twice leaves one row.
+    """
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (
+        UniqueConstraint("event_key", "recipient", name="uq_mail_messages_event_key_recipient"),
+        # The sender's scan: due, unclaimed pending rows in order.
+        Index("ix_mail_messages_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    event: Mapped[str] = mapped_column(String(40))  # the kind: round_opened, reminder, ...
+    event_key: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(254))
+    # Accounts are deactivated, not deleted; if one is, its messages stay, addressed by e-mail.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    state: Mapped[MessageState] = mapped_column(
+        _enum_column(MessageState, "mail_message_state"), default=MessageState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A sender owns the row until then (the SQLite claim, and recovery after a crashed sender).
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claim_token: Mapped[str | None] = mapped_column(String(40))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped["User | None"] = relationship()  # noqa: F821
+
+    @property
+    def event_key_digest(self) -> str:
+        """A short stable fingerprint of the idempotency key, for the Message-ID."""
+        key = f"{self.event_key}|{self.recipient}".encode()
+        return hashlib.sha256(key).hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.event_key} → {self.recipient} {self.state}>"
+
+
+class SubmissionMail(enum.StrEnum):
+    """How a coordinator hears about submitted reports."""
+
+    DAILY = "daily"  # one digest a day (the default)
+    IMMEDIATE = "immediate"  # one message per submitted report
+
+    @property
+    def label(self) -> str:
+        return SUBMISSION_MAIL_LABELS[self]
+
+
+SUBMISSION_MAIL_LABELS = {
+    SubmissionMail.DAILY: N_("Én samlet e-post om dagen"),
+    SubmissionMail.IMMEDIATE: N_("En e-post straks for hver innsendte rapport"),
+}
+
+
+class MailPreference(db.Model):
+    """A person's choices about e-mail; no row means the defaults."""
+
+    __tablename__ = "mail_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    submissions: Mapped[SubmissionMail] = mapped_column(
+        _enum_column(SubmissionMail, "submission_mail"), default=SubmissionMail.DAILY
+    )

@@ -1,0 +1,301 @@
+"""Writes of the mail module: messages added to the outbox in the caller's transaction.
+
+Each event function is called once by the operation that causes the event (open a round,
+return a report, ...). They only add rows and flush; if the caller's change rolls back, so do
+its messages. Inactive users get nothing.
+"""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.auth.models import Role, User
+from tracker.extensions import db
+from tracker.mail import queries
+from tracker.mail.messages import absolute_url, render
+from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail
+from tracker.reporting.workflow_queries import (
+    OSLO,
+    OUTSTANDING,
+    open_round_now,
+    progress_of,
+    reports_in_round,
+)
+from tracker.timeutil import utcnow
+
+
+def queue_message(
+    user: User, event: str, event_key: str, template: str, subject, **context
+) -> OutboxMessage | None:
+    """Add one message for ``user``; None when the user is inactive or already has it.
+
+    The (event_key, recipient) unique constraint is the last word; the check here keeps a
+    repeated call (``reminders send`` run twice) from failing the caller's transaction.
+    """
+    if not user.active:
+        return None
+    if user.email in queries.existing_recipients(event_key):
+        return None
+    rendered = render(template, subject, user=user, **context)
+    message = OutboxMessage(
+        event=event,
+        event_key=event_key,
+        recipient=user.email,
+        user_id=user.id,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        state=MessageState.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+# --- The reporting workflow's events -------------------------------------------------------------
+
+
+def _measures_by_ministry(reports) -> dict[int, list]:
+    """The round's reports per responsible ministry, lead or co-responsible."""
+    by_ministry = defaultdict(list)
+    for report in reports:
+        for ministry in report.measure.ministries:
+            by_ministry[ministry.id].append(report)
+    return by_ministry
+
+
+def notify_round_opened(reporting_round) -> int:
+    """Every active contact person of every responsible ministry: deadline and their measures."""
+    by_ministry = _measures_by_ministry(reports_in_round(reporting_round))
+    queued = 0
+    for contact in queries.active_contacts_of(by_ministry):
+        queued += bool(
+            queue_message(
+                contact,
+                "round_opened",
+                f"round_opened:{reporting_round.id}",
+                "round_opened",
+                _l("Ny rapporteringsrunde: %(title)s", title=reporting_round.title),
+                reporting_round=reporting_round,
+                reports=by_ministry[contact.ministry_id],
+                link=absolute_url("reporting.start"),
+            )
+        )
+    return queued
+
+
+def _contacts_of_report(report) -> list[User]:
+    return queries.active_contacts_of(ministry.id for ministry in report.measure.ministries)
+
+
+def _report_link(report) -> str:
+    return absolute_url("reporting.report", slug=report.round.slug, number=report.measure.number)
+
+
+def notify_report_returned(report) -> int:
+    """The responsible ministries' contact persons: the report and the coordinator's comment."""
+    return _notify_report(
+        report,
+        "report_returned",
+        _l("Tiltak %(number)d er sendt tilbake til dere", number=report.measure.number),
+    )
+
+
+def notify_report_approved(report) -> int:
+    return _notify_report(
+        report, "report_approved", _l("Tiltak %(number)d er godkjent", number=report.measure.number)
+    )
+
+
+def _notify_report(report, event: str, subject) -> int:
+    key = f"{event}:{report.id}:v{report.version}"
+    return sum(
+        bool(
+            queue_message(
+                contact, event, key, event, subject, report=report, link=_report_link(report)
+            )
+        )
+        for contact in _contacts_of_report(report)
+    )
+
+
+def notify_report_submitted(report) -> int:
+    """Coordinators who chose to hear at once; the others get the daily digest."""
+    coordinators = queries.active_users(Role.COORDINATOR)
+    choices = queries.submission_choices(coordinators)
+    subject = _l(
+        "%(ministry)s har sendt inn tiltak %(number)d",
+        ministry=report.measure.lead_ministry.abbreviation,
+        number=report.measure.number,
+    )
+    return sum(
+        bool(
+            queue_message(
+                coordinator,
+                "report_submitted",
+                f"report_submitted:{report.id}:v{report.version}",
+                "report_submitted",
+                subject,
+                report=report,
+                link=_report_link(report),
+            )
+        )
+        for coordinator in coordinators
+        if choices[coordinator.id] == SubmissionMail.IMMEDIATE
+    )
+
+
+def notify_round_published(reporting_round) -> int:
+    """All active contact persons: the round's status is now public."""
+    return sum(
+        bool(
+            queue_message(
+                contact,
+                "round_published",
+                f"round_published:{reporting_round.id}",
+                "round_published",
+                _l("Status er publisert: %(title)s", title=reporting_round.title),
+                reporting_round=reporting_round,
+                link=absolute_url("public.index"),
+            )
+        )
+        for contact in queries.active_users(Role.CONTACT)
+    )
+
+
+# --- What the daily timer queues -----------------------------------------------------------------
+
+# (kind, first day relative to the deadline, last day relative to it); a missed timer run
+# still sends a reminder later within its window, and each is sent once per round.
+REMINDERS = (
+    ("7_days", -7, -2),
+    ("1_day", -1, 0),
+    ("overdue", 1, None),
+)
+
+
+def due_reminder(reporting_round, today: date) -> str | None:
+    """Which reminder is due today, if any. None before its window, and for a reminder whose
+    day came before the round opened (the opening message already said the deadline)."""
+    deadline = reporting_round.deadline
+    if deadline is None:
+        return None
+    opened_on = _oslo_date(reporting_round.opened_at)
+    due = None
+    for kind, first, last in REMINDERS:
+        first_day = deadline + timedelta(days=first)
+        last_day = deadline + timedelta(days=last) if last is not None else date.max
+        if first_day <= today <= last_day and opened_on < first_day:
+            due = kind
+    return due
+
+
+def queue_due_reminders(today: date) -> int:
+    """Contact persons whose ministry still has measures not submitted, listing exactly those."""
+    reporting_round = open_round_now()
+    kind = due_reminder(reporting_round, today) if reporting_round else None
+    if kind is None:
+        return 0
+    outstanding = defaultdict(list)
+    for ministry_id, reports in _measures_by_ministry(reports_in_round(reporting_round)).items():
+        outstanding[ministry_id] = [r for r in reports if progress_of(r) in OUTSTANDING]
+    subject = {
+        "7_days": _l("Påminnelse: én uke til fristen for %(title)s", title=reporting_round.title),
+        "1_day": _l("Påminnelse: fristen for %(title)s er i morgen", title=reporting_round.title),
+        "overdue": _l("Fristen for %(title)s er passert", title=reporting_round.title),
+    }[kind]
+    queued = 0
+    waiting = [ministry_id for ministry_id, reports in outstanding.items() if reports]
+    for contact in queries.active_contacts_of(waiting):
+        queued += bool(
+            queue_message(
+                contact,
+                "reminder",
+                f"reminder_{kind}:{reporting_round.id}",
+                "reminder",
+                subject,
+                kind=kind,
+                reporting_round=reporting_round,
+                reports=outstanding[contact.ministry_id],
+                link=absolute_url("reporting.start"),
+            )
+        )
+    return queued
+
+
+# How many past days a digest run looks back, so a missed timer run is made up for.
+DIGEST_DAYS_BACK = 3
+
+
+def queue_submission_digests(today: date) -> int:
+    """One message per coordinator who takes the daily digest, for each recent day with
+    submissions (the days before ``today``, in Norwegian time)."""
+    coordinators = queries.active_users(Role.COORDINATOR)
+    choices = queries.submission_choices(coordinators)
+    daily = [c for c in coordinators if choices[c.id] == SubmissionMail.DAILY]
+    queued = 0
+    for back in range(DIGEST_DAYS_BACK, 0, -1):
+        day = today - timedelta(days=back)
+        revisions = queries.submissions_between(
+            _oslo_midnight(day), _oslo_midnight(day + timedelta(days=1))
+        )
+        if not revisions:
+            continue
+        subject = _l(
+            "Innsendte rapporter %(day)s: %(count)d",
+            day=day.strftime("%d.%m.%Y"),
+            count=len(revisions),
+        )
+        for coordinator in daily:
+            if _oslo_date(coordinator.created_at) > day:
+                continue  # not theirs: they were not a coordinator yet
+            queued += bool(
+                queue_message(
+                    coordinator,
+                    "submitted_digest",
+                    f"submitted_digest:{day.isoformat()}",
+                    "submitted_digest",
+                    subject,
+                    day=day,
+                    items=[(revision, _report_link(revision.report)) for revision in revisions],
+                    link=absolute_url("reporting.rounds"),
+                )
+            )
+    return queued
+
+
+def _oslo_midnight(day: date) -> datetime:
+    # In UTC: SQLite compares the stored (UTC) text, so the bound value must be UTC too.
+    return datetime.combine(day, time(0), tzinfo=OSLO).astimezone(UTC)
+
+
+def _oslo_date(moment: datetime | None) -> date:
+    if moment is None:
+        return date.min
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(OSLO).date()
+
+
+# --- Preferences and the admin's retry ----------------------------------------------------------
+
+
+def set_submission_choice(user: User, choice: SubmissionMail) -> None:
+    preference = db.session.get(MailPreference, user.id)
+    if preference is None:
+        preference = MailPreference(user_id=user.id)
+        db.session.add(preference)
+    preference.submissions = choice
+    db.session.flush()
+
+
+def retry_message(message: OutboxMessage) -> None:
+    """Give a failed message a fresh set of tries, starting now."""
+    message.state = MessageState.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.claimed_until = None
+    message.claim_token = None
+    db.session.flush()

@@ -1,0 +1,102 @@
+"""Reads for the mail module: who receives what, and the outbox for the admin page."""
+
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.auth.models import Role, User
+from tracker.extensions import db
+from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail
+from tracker.measures.models import Measure, Responsibility
+from tracker.reporting.models import MeasureReport, ReportRevision
+
+
+def active_users(role: Role) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == role, User.active.is_(True))
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def active_contacts_of(ministry_ids) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role == Role.CONTACT,
+                User.active.is_(True),
+                User.ministry_id.in_(list(ministry_ids)),
+            )
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def submission_choices(users: list[User]) -> dict[int, SubmissionMail]:
+    """Each user's choice about submitted reports; the daily digest when they made none."""
+    chosen = {
+        preference.user_id: preference.submissions
+        for preference in db.session.scalars(
+            select(MailPreference).where(MailPreference.user_id.in_([u.id for u in users]))
+        )
+    }
+    return {user.id: chosen.get(user.id, SubmissionMail.DAILY) for user in users}
+
+
+def submission_choice(user: User) -> SubmissionMail:
+    return submission_choices([user])[user.id]
+
+
+def submissions_between(start: datetime, end: datetime) -> list[ReportRevision]:
+    """Reports sent to review in [start, end), oldest first, with round and measure loaded."""
+    return list(
+        db.session.scalars(
+            select(ReportRevision)
+            .where(
+                ReportRevision.action == "submitted",
+                ReportRevision.created_at >= start,
+                ReportRevision.created_at < end,
+            )
+            .order_by(ReportRevision.created_at, ReportRevision.id)
+            .options(
+                joinedload(ReportRevision.report).joinedload(MeasureReport.round),
+                joinedload(ReportRevision.report)
+                .joinedload(MeasureReport.measure)
+                .selectinload(Measure.responsibilities)
+                .joinedload(Responsibility.ministry),
+                joinedload(ReportRevision.author),
+            )
+        ).unique()
+    )
+
+
+def existing_recipients(event_key: str) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(OutboxMessage.recipient).where(OutboxMessage.event_key == event_key)
+        )
+    )
+
+
+def recent_messages(limit: int = 200) -> list[OutboxMessage]:
+    """The outbox for the admin: failed first (they need someone), then newest first."""
+    failed_first = (OutboxMessage.state != MessageState.FAILED).asc()
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).order_by(failed_first, OutboxMessage.id.desc()).limit(limit)
+        )
+    )
+
+
+def state_counts() -> Counter:
+    counts = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+    return Counter({state: count for state, count in db.session.execute(counts)})
+
+
+def get_message(message_id: int) -> OutboxMessage | None:
+    return db.session.get(OutboxMessage, message_id)

@@ -1,0 +1,274 @@
+"""Delivering the outbox over SMTP.
+
+A sender *claims* due messages before it sends them, so several senders (gunicorn's machine and
+another, or two `mail worker`s) never send one message twice:
+
+- PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` picks rows no other sender holds, and the
+  claim is written in the same short transaction.
+- SQLite (one machine): each row is claimed by a compare-and-set UPDATE that only matches while
+  the row is unclaimed; SQLite's single writer makes that atomic.
+
+A claim lasts MAIL_CLAIM_SECONDS, so a sender that dies mid-batch does not strand its messages.
+Temporary failures (server down, 4xx answers) wait MAIL_RETRY_SECONDS, doubling each time, up to
+MAIL_MAX_ATTEMPTS tries; a permanent refusal (5xx) fails at once. Failed messages stay in the
+outbox, with the error, for the admin.
+"""
+
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from tracker.audit.operations import record_event
+from tracker.extensions import db
+from tracker.mail.messages import email_message
+from tracker.mail.models import MessageState, OutboxMessage
+from tracker.mail.smtp import connect, parse_mail_url
+from tracker.timeutil import utcnow
+from tracker.transactions import transaction
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+    def add(self, other: "Outcome") -> None:
+        self.sent += other.sent
+        self.deferred += other.deferred
+        self.failed += other.failed
+        self.cancelled += other.cancelled
+
+
+class TemporaryFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def deliver_pending(now: datetime | None = None) -> Outcome:
+    """Send every message due at ``now`` once; deferred ones wait for a later run."""
+    now = now or utcnow()
+    outcome = Outcome()
+    while True:
+        token, batch = claim_batch(now)
+        if not batch:
+            return outcome
+        outcome.add(_deliver_batch(batch, token, now))
+
+
+def claim_batch(now: datetime) -> tuple[str, list[OutboxMessage]]:
+    """Claim up to MAIL_BATCH_SIZE due messages; returns the claim's token and the messages."""
+    config = current_app.config
+    token = uuid.uuid4().hex
+    lease_end = now + timedelta(seconds=config["MAIL_CLAIM_SECONDS"])
+    unclaimed = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.state == MessageState.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            unclaimed,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(config["MAIL_BATCH_SIZE"])
+    )
+    claim = dict(claimed_until=lease_end, claim_token=token)
+    with transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            ids = list(session.scalars(due.with_for_update(skip_locked=True)))
+            if ids:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(**claim)
+                    .execution_options(synchronize_session=False)
+                )
+        else:
+            # Another sender may win every row we saw; look again until we win one or none
+            # are left (the rows it claimed no longer match ``due``).
+            claimed = 0
+            while not claimed:
+                candidates = list(session.scalars(due))
+                if not candidates:
+                    break
+                for message_id in candidates:
+                    result = session.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id == message_id,
+                            OutboxMessage.state == MessageState.PENDING,
+                            unclaimed,
+                        )
+                        .values(**claim)
+                        .execution_options(synchronize_session=False)
+                    )
+                    claimed += result.rowcount
+    db.session.expire_all()
+    return token, list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.claim_token == token)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def _deliver_batch(batch: list[OutboxMessage], token: str, now: datetime) -> Outcome:
+    config = current_app.config
+    server = parse_mail_url(config["MAIL_URL"])
+    outcome = Outcome()
+    connection = None
+    try:
+        for index, message in enumerate(batch):
+            if message.user is not None and not message.user.active:
+                with transaction():
+                    _record(message, token, MessageState.CANCELLED, "Mottakeren er deaktivert.")
+                outcome.cancelled += 1
+                continue
+            if connection is None:
+                try:
+                    connection = _open(server)
+                except TemporaryFailure as error:
+                    # The server is unreachable: the rest of the batch waits, in one write.
+                    with transaction():
+                        for waiting in batch[index:]:
+                            if _defer(waiting, token, str(error), now):
+                                outcome.deferred += 1
+                            else:
+                                outcome.failed += 1
+                    break
+            try:
+                _send(connection, message)
+            except TemporaryFailure as error:
+                if isinstance(error.__cause__, OSError | smtplib.SMTPServerDisconnected):
+                    connection = _close(connection)
+                with transaction():
+                    if _defer(message, token, str(error), now):
+                        outcome.deferred += 1
+                    else:
+                        outcome.failed += 1
+            except PermanentFailure as error:
+                with transaction():
+                    _record(message, token, MessageState.FAILED, str(error))
+                outcome.failed += 1
+            else:
+                # Committed at once: the row says "sent" as soon as the server has the message.
+                with transaction():
+                    _record(message, token, MessageState.SENT)
+                outcome.sent += 1
+    finally:
+        _close(connection)
+    return outcome
+
+
+def _open(server) -> smtplib.SMTP:
+    try:
+        return connect(server, current_app.config["MAIL_TIMEOUT_SECONDS"])
+    except smtplib.SMTPResponseException as error:
+        raise TemporaryFailure(_describe(error)) from error
+    except (OSError, smtplib.SMTPException) as error:
+        raise TemporaryFailure(f"Får ikke kontakt med e-postserveren: {error}") from error
+
+
+def _send(connection: smtplib.SMTP, message: OutboxMessage) -> None:
+    email = email_message(message, current_app.config["MAIL_FROM"])
+    try:
+        connection.send_message(email)
+    except smtplib.SMTPRecipientsRefused as error:
+        [(code, answer)] = error.recipients.values()
+        _raise_for(code, f"Mottakeren ble avvist: {code} {_text(answer)}", error)
+    except smtplib.SMTPResponseException as error:
+        _raise_for(error.smtp_code, _describe(error), error)
+    except (OSError, smtplib.SMTPException) as error:
+        raise TemporaryFailure(f"Forbindelsen til e-postserveren brøt: {error}") from error
+
+
+def _raise_for(code: int, description: str, cause: Exception) -> None:
+    if 500 <= code < 600:
+        raise PermanentFailure(description) from cause
+    raise TemporaryFailure(description) from cause
+
+
+def _describe(error: smtplib.SMTPResponseException) -> str:
+    return f"E-postserveren svarte {error.smtp_code} {_text(error.smtp_error)}"
+
+
+def _text(answer) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
+def _close(connection) -> None:
+    if connection is not None:
+        try:
+            connection.quit()
+        except (OSError, smtplib.SMTPException):
+            connection.close()
+    return None
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed try: doubling, with a ceiling."""
+    config = current_app.config
+    seconds = config["MAIL_RETRY_SECONDS"] * 2 ** (attempts - 1)
+    return timedelta(seconds=min(seconds, config["MAIL_RETRY_MAX_SECONDS"]))
+
+
+def _defer(message: OutboxMessage, token: str, error: str, now: datetime) -> bool:
+    """Count a failed try; True when another will follow, False when this was the last.
+    Flushes only: the caller's transaction holds it."""
+    attempts = message.attempts + 1
+    if attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        _record(message, token, MessageState.FAILED, f"Ga opp etter {attempts} forsøk. {error}")
+        return False
+    # Never before the moment of this failure, so one run does not try the same message again.
+    start = max(now, utcnow())
+    _update_claimed(
+        message,
+        token,
+        attempts=attempts,
+        next_attempt_at=start + retry_delay(attempts),
+        last_error=error[:2000],
+        claimed_until=None,
+        claim_token=None,
+    )
+    return True
+
+
+def _record(message: OutboxMessage, token: str, state: MessageState, error: str = "") -> None:
+    """Record the outcome, and for a sent message the audit entry (who, what event, when).
+    Flushes only: the caller's transaction holds it."""
+    tried = state != MessageState.CANCELLED
+    values = dict(
+        state=state, claimed_until=None, claim_token=None, attempts=message.attempts + tried
+    )
+    if state == MessageState.SENT:
+        values["sent_at"] = utcnow()
+    if error:
+        values["last_error"] = error[:2000]
+    if not _update_claimed(message, token, **values):
+        return  # the claim ran out and another sender took the message over
+    if state in (MessageState.SENT, MessageState.FAILED):
+        record_event(
+            f"mail_{state.value}",
+            email=message.recipient,
+            details={"event": message.event, "message_id": message.id},
+        )
+
+
+def _update_claimed(message: OutboxMessage, token: str, **values) -> bool:
+    """Write to a message only while this sender's claim on it holds."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == token)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
