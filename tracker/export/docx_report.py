@@ -532,15 +532,12 @@ def _status_label(status: Status | None) -> str:
 
 
 def _add_text(paragraph: DocxParagraph, text: str, *, bold: bool = False) -> None:
-    """Add text as runs, turning bare URLs into real hyperlinks; right-to-left text reads as such."""
-    last = 0
-    for match in narrative.URL.finditer(text):
-        if match.start() > last:
-            _add_run(paragraph, text[last : match.start()], bold)
-        _add_hyperlink(paragraph, match.group(0))
-        last = match.end()
-    if last < len(text):
-        _add_run(paragraph, text[last:], bold)
+    """Add text as runs, links (on words or bare URLs) as real hyperlinks; RTL text reads as such."""
+    for span in narrative.inline(text):
+        if span.url:
+            _add_hyperlink(paragraph, span.url, span.text)
+        else:
+            _add_run(paragraph, span.text, bold)
     if _starts_right_to_left(text):
         paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_PPR_AFTER_BIDI)
 
@@ -583,12 +580,12 @@ def _starts_right_to_left(text: str) -> bool:
     return False
 
 
-def _add_hyperlink(paragraph: DocxParagraph, url: str) -> None:
+def _add_hyperlink(paragraph: DocxParagraph, url: str, words: str) -> None:
     relationship_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     hyperlink = OxmlElement("w:hyperlink")
     hyperlink.set(qn("r:id"), relationship_id)
     paragraph._p.append(hyperlink)
-    run = paragraph.add_run(url)
+    run = paragraph.add_run(words)
     run.font.color.rgb = LINK_COLOUR
     run.font.underline = True
     hyperlink.append(run._r)
