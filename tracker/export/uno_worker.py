@@ -48,9 +48,7 @@ def _start_office():
     deadline = time.monotonic() + 60
     while True:
         try:
-            context = resolver.resolve(
-                f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext"
-            )
+            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             break
         except Exception:  # noqa: BLE001 - not listening yet
             if office.poll() is not None or time.monotonic() > deadline:
