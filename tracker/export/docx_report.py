@@ -240,6 +240,12 @@ class _ReportBuilder:
             self.styles[f"toc {level}"].paragraph_format.tab_stops.add_tab_stop(
                 CONTENT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
             )
+        # Word's own character style for links. LibreOffice exports a DOCX link to the PDF
+        # only when its run has a character style, so every link run gets this one.
+        link = self.document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        link.font.color.rgb = LINK_COLOUR
+        link.font.underline = True
+        self.link_style_id = link.style_id
         self.styles["toc 1"].font.bold = True
         self.styles["toc 1"].paragraph_format.space_before = Pt(6)
         _darken_pale_style_colours(self.document.styles.element)
@@ -681,7 +687,10 @@ def _status_label(status: Status | None) -> str:
 
 
 def _add_text(paragraph: DocxParagraph, text: str, *, bold: bool = False) -> None:
-    """Add text as runs and links as real hyperlinks; right-to-left text reads as such."""
+    """Add text as runs and links as real hyperlinks; right-to-left text reads as such.
+
+    Every text of the report becomes runs here: a paragraph's language mark belongs here too.
+    """
     for span in narrative.inline(text):
         if span.url:
             _add_hyperlink(paragraph, span.url, span.text)
@@ -735,8 +744,7 @@ def _add_hyperlink(paragraph: DocxParagraph, url: str, words: str) -> None:
     hyperlink.set(qn("r:id"), relationship_id)
     paragraph._p.append(hyperlink)
     run = paragraph.add_run(words)
-    run.font.color.rgb = LINK_COLOUR
-    run.font.underline = True
+    run._r.get_or_add_rPr().style = "Hyperlink"
     hyperlink.append(run._r)
 
 

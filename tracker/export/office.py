@@ -6,6 +6,7 @@ answers one request a line. Starting LibreOffice costs seconds; each later repor
 Without LibreOffice the DOCX still builds: ``OfficeUnavailable`` says why the PDF is missing.
 """
 
+import atexit
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ from pathlib import Path
 from tracker.text import N_
 from tracker.user_errors import UserError
 
-SYSTEM_PYTHON = os.environ.get("TRACKER_UNO_PYTHON", "/usr/bin/python3")
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, where python3-uno installs ``uno``
 WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT = 90  # seconds; a cold LibreOffice on a busy machine
 CONVERT_TIMEOUT = 300
@@ -34,14 +35,20 @@ class Rendered:
     toc: tuple[tuple[str, str], ...]  # (entry text, page number) as LibreOffice laid them out
 
 
+def system_python() -> str:
+    """The interpreter that has ``uno``; TRACKER_UNO_PYTHON overrides it (another install)."""
+    return os.environ.get("TRACKER_UNO_PYTHON", SYSTEM_PYTHON)
+
+
 def office_missing_reason() -> str | None:
     """Why no PDF can be made on this machine, in Norwegian; None when it can."""
     if shutil.which("soffice") is None:
         return N_("LibreOffice er ikke installert på serveren, så PDF-en kan ikke lages.")
-    if not os.access(SYSTEM_PYTHON, os.X_OK):
+    python = system_python()
+    if not os.access(python, os.X_OK):
         return N_("Python-broen til LibreOffice (python3-uno) mangler på serveren.")
     probe = subprocess.run(
-        [SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, timeout=30, check=False
+        [python, "-c", "import uno"], capture_output=True, timeout=30, check=False
     )
     if probe.returncode != 0:
         return N_("Python-broen til LibreOffice (python3-uno) mangler på serveren.")
@@ -93,7 +100,7 @@ class _Worker:
         if reason:
             raise OfficeUnavailable(reason)
         self.process = subprocess.Popen(
-            [SYSTEM_PYTHON, str(WORKER)],
+            [system_python(), str(WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -137,6 +144,7 @@ def _read_line(process: subprocess.Popen, timeout: float) -> str:
 
 
 _worker = _Worker()
+atexit.register(lambda: _worker.stop())  # no LibreOffice left behind by a finished process
 
 
 def render_pdf(docx: bytes) -> Rendered:
