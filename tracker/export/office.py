@@ -7,6 +7,7 @@ Without LibreOffice the DOCX still builds: ``OfficeUnavailable`` says why the PD
 """
 
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -42,9 +43,13 @@ def system_python() -> str:
 
 def office_missing_reason() -> str | None:
     """Why no PDF can be made on this machine, in Norwegian; None when it can."""
-    if shutil.which("soffice") is None:
+    return _missing_reason(system_python(), shutil.which("soffice"))
+
+
+@functools.cache  # the report page asks on every view; the answer changes only with installs
+def _missing_reason(python: str, soffice: str | None) -> str | None:
+    if soffice is None:
         return N_("LibreOffice er ikke installert på serveren, så PDF-en kan ikke lages.")
-    python = system_python()
     if not os.access(python, os.X_OK):
         return N_("Python-broen til LibreOffice (python3-uno) mangler på serveren.")
     probe = subprocess.run(
