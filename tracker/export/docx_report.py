@@ -9,6 +9,7 @@ Spacing comes from styles, never from empty paragraphs. Every text passes throug
 first, so no saved text can make the document invalid.
 """
 
+import html
 import io
 import re
 import unicodedata
@@ -820,13 +821,11 @@ NOT_COMPARED = N_("%(count)d tiltak er ikke rapportert i denne rapporten og er i
 
 
 def _app_properties(title: str, company: str) -> bytes:
-    from xml.sax.saxutils import escape
-
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         f'<Properties xmlns="{EXTENDED_PROPERTIES}" xmlns:vt="{VT_TYPES}">'
-        f"<Application>{escape(APPLICATION)}</Application>"
-        f"<Company>{escape(company)}</Company>"
+        f"<Application>{html.escape(APPLICATION)}</Application>"
+        f"<Company>{html.escape(company)}</Company>"
         "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
         "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
         "<HyperlinksChanged>false</HyperlinksChanged>"

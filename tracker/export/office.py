@@ -11,7 +11,7 @@ import functools
 import json
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404 - fixed argument lists, no shell, no user input
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -52,7 +52,7 @@ def _missing_reason(python: str, soffice: str | None) -> str | None:
         return N_("LibreOffice er ikke installert på serveren, så PDF-en kan ikke lages.")
     if not os.access(python, os.X_OK):
         return N_("Python-broen til LibreOffice (python3-uno) mangler på serveren.")
-    probe = subprocess.run(
+    probe = subprocess.run(  # nosec B603 - the configured interpreter, a fixed argument
         [python, "-c", "import uno"], capture_output=True, timeout=30, check=False
     )
     if probe.returncode != 0:
@@ -104,7 +104,7 @@ class _Worker:
         reason = office_missing_reason()
         if reason:
             raise OfficeUnavailable(reason)
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # nosec B603 - our own helper script, no shell
             [system_python(), str(WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
