@@ -226,8 +226,13 @@ class _ReportBuilder:
             style.font.color.rgb = colour
             style.paragraph_format.space_before = Pt(before)
             style.paragraph_format.space_after = Pt(after)
-        # Title's and headings' template borders and spacing belong to Word's 2010 look.
+        # Title's and Subtitle's letter spacing and border belong to Word 2010's template look.
         for name in ("Title", "Subtitle"):
+            run_properties = self.styles[name].element.rPr
+            for element in run_properties.findall(qn("w:spacing")) + run_properties.findall(
+                qn("w:iCs")
+            ):
+                run_properties.remove(element)
             paragraph_properties = self.styles[name].element.pPr
             if (
                 paragraph_properties is not None
