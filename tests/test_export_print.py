@@ -213,6 +213,9 @@ def test_file_properties_are_set_and_nothing_of_the_template_is_left(midterm):
     settings = package.read("word/settings.xml").decode()
     # Word 2013 and later open it without "compatibility mode".
     assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
+    # The table of contents is filled: Word does not ask the reader to update fields.
+    assert "updateFields" not in settings
+    assert 'w:dirty="true"' not in package.read("word/document.xml").decode()
 
 
 def test_appendix_lists_the_reconciliations_from_the_notes(midterm, plan_data):

@@ -168,7 +168,8 @@ class _ReportBuilder:
         theme_lang = settings.find(qn("w:themeFontLang"))
         if theme_lang is not None:
             theme_lang.set(qn("w:val"), LANGUAGE)
-        # Word refreshes the table of contents and page count when the document is opened.
+        # Word refreshes the table of contents and page count when the document is opened
+        # (dropped again when LibreOffice's page numbers fill the table of contents).
         settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
         for level in (1, 2):
             style = self.document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
@@ -436,7 +437,12 @@ class _ReportBuilder:
         # The field's result is pre-filled with the headings and, when LibreOffice laid the
         # document out, their page numbers: the list is right without updating fields.
         first = self.paragraph(style="toc 1")
-        _field_begin(first, r'TOC \o "1-2" \h \z \u')
+        _field_begin(first, r'TOC \o "1-2" \h \z \u', dirty=not pages)
+        if pages:
+            # Filled already: Word need not ask the reader to update fields on opening.
+            settings = self.document.settings.element
+            for update in settings.findall(qn("w:updateFields")):
+                settings.remove(update)
         paragraphs = [first] + [self.paragraph(style=f"toc {level}") for level, _ in entries[1:]]
         for paragraph, (level, text) in zip(paragraphs, entries):
             self.set_style(paragraph, f"toc {level}")
@@ -760,8 +766,8 @@ def _add_simple_field(paragraph: DocxParagraph, instruction: str, placeholder: s
     _field_end(paragraph)
 
 
-def _field_begin(paragraph: DocxParagraph, instruction: str) -> None:
-    paragraph._p.append(_field_char_run("begin", dirty=True))
+def _field_begin(paragraph: DocxParagraph, instruction: str, *, dirty: bool = True) -> None:
+    paragraph._p.append(_field_char_run("begin", dirty=dirty))
     run = OxmlElement("w:r")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
