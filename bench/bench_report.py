@@ -158,7 +158,8 @@ def main() -> None:
         previous = output.read_text(encoding="utf-8")
         # The builder's tables stay as the last full run wrote them.
         builder = previous[previous.index("| case | measures") :]
-        write_text(output, download_section(cold_pdf, warm_pdf) + BUILDER_HEADING + builder)
+        note = "The tables below are from the last full run (`bench/bench_report.py`).\n\n"
+        write_text(output, download_section(cold_pdf, warm_pdf) + BUILDER_HEADING + note + builder)
         return
     rows, scaling = [], []
     cold_pdf = cold_pipeline_in_fresh_process()
