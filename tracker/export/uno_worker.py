@@ -65,6 +65,9 @@ def _toc_lines(document):
     lines = []
     for position in range(indexes.getCount()):
         index = indexes.getByIndex(position)
+        # Twice: numbers that make an entry wrap can push later headings to the next page,
+        # and the second pass counts the pages as they then are.
+        index.update()
         index.update()
         if position == 0:
             text = index.getAnchor().getString()
