@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 # Debian packages the test suite drives: a real browser, and LibreOffice + poppler to render DOCX.
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils
+# The report's PDF needs LibreOffice's python bridge (python3-uno, for the system python) and
+# Liberation Sans, metrically equal to Arial, so its pages break where Word's do.
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui python3-uno fonts-liberation2 poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint install system-deps bench-deps db demo-users clean serve translations
@@ -61,6 +63,8 @@ system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
+	fc-match Arial 2>/dev/null | grep -q Liberation || missing="$$missing fonts-liberation2"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \

@@ -74,12 +74,13 @@ MINISTRY_NAME_VARIANTS = {
 # --------------------------------------------------------------------------
 
 # Hyperlink targets the PDF dumped at the bottom of a page.  Each one is put
-# back, once (duplicates dropped), as its own paragraph right after the
-# paragraph that contains the linked text (anchor), in the measure/field the
-# link belongs to (decided by reading the link target and the linked words).
+# back, once (duplicates dropped), as a link on the words it stood on in the
+# published PDF, written [words](url) (the narrative format's inline link), in
+# the measure/field the link belongs to (decided by reading the link target and
+# the linked words).  The words must occur exactly once in that field.
 URL_PLACEMENT = {
     # page bottom after measure 4's narrative; linked text "Ny i Norge (nyinorge.no)"
-    "https://www.nyinorge.no/": (4, "narrative", "Nettsiden Ny i Norge (nyinorge.no)"),
+    "https://www.nyinorge.no/": (4, "narrative", "nyinorge.no"),
     # page bottom inside measure 7's narrative; the link is the course title the
     # description cites "(Mangfoldsrekruttering | Læringsplattformen (dfo.no))"
     "https://laeringsplattformen.dfo.no/kursoversikt/mangfoldsrekruttering": (
@@ -91,32 +92,32 @@ URL_PLACEMENT = {
     "https://www.mika.no/kompetansepakker/": (
         8,
         "narrative",
-        "kompetansepakke for mangfoldsrekruttering",
+        "kompetansepakke for mangfoldsrekruttering på MIKA.no",
     ),
     # page bottom inside measure 13 (printed twice); the link is measure 12's
     # "Staten har lavest andel innvandrere (ssb.no)"
     "https://www.ssb.no/arbeid-og-lonn/sysselsetting/artikler/staten-har-lavest-andel-innvandrere": (
         12,
         "description",
-        "Staten har lavest andel",
+        "Staten har lavest andel innvandrere (ssb.no)",
     ),
     # page bottom after measure 14; the NTNU/Rambøll study in measure 13's narrative
     "https://www.mika.no/temaer/ledelse/mangfoldsledelse-rapport/?q=mangfoldsledelse": (
         13,
         "narrative",
-        "NTNU og Rambøll",
+        "en studie av hva som kan kjennetegne mangfoldsledelse som lederpraksis",
     ),
     # page bottom after measure 14; the "følgestudie" in measure 14's narrative
     "https://www.imdi.no/tall-og-fakta/rapporter/evaluering-av-tiltak-for-okt-mangfold-i-arbeidslivet/": (
         14,
         "narrative",
-        "Rapporten ga kunnskap",
+        "følgestudie av IMDis tiltak for økt mangfold i arbeidslivet",
     ),
     # page bottom inside measure 16 (printed twice); the report named in measure 15's narrative
     "https://www.imdi.no/contentassets/d1032d608ab344a8a5e183edfebea868/rapport-etnisk-mangfold-og-inkludering-i-arbeidslivet.pdf": (
         15,
         "narrative",
-        "Indikatorer, status og utvikling",
+        "Etnisk mangfold og inkludering i arbeidslivet Indikatorer, status og utvikling",
     ),
     # page bottom after measure 19; the NIFU study title in measure 19's narrative
     "https://www.imdi.no/tall-og-fakta/rapporter/2024/forskjellsbehandling-diskriminering-og-rasisme-i-norsk-grunnskole/": (
@@ -128,7 +129,7 @@ URL_PLACEMENT = {
     "https://www.regjeringen.no/contentassets/6cb1ee5fee6e463c9a35f3b084d21306/soa-rapport-13-2024_bankenes-utlanspraksis.pdf": (
         28,
         "narrative",
-        "Rapport 13-2024",
+        "Diskriminering i bankers utlånspraksis i Norge Rapport 13-2024",
     ),
     # page bottom inside measure 29; link target of the text "www.samiskeveivisere.no"
     # which is already written out in measure 29's description -> dropped as redundant
@@ -137,15 +138,24 @@ URL_PLACEMENT = {
     "https://www.imdi.no/tilskudd/tilskudd-offentlige-virksomheter-kommuner-og-fylkeskommuner/tilskudd-til-utvikling-av-kvalifiserings--og-integreringstiltak/": (
         35,
         "narrative",
-        "IMDi lyste ut tilskudd",
+        "tilskudd til utvikling av kvalifiserings- og integreringstiltak",
     ),
     # page bottom after measure 42 (printed twice); the course cited in measure 42's description
     "https://laeringsplattformen.dfo.no/kursoversikt/e-laeringsprogram-om-samer-og-nasjonale-minoriteter": (
         42,
         "description",
-        "For mer informasjon:",
+        "E-læringsprogram om samer og nasjonale minoriteter | Læringsplattformen (dfo.no)",
     ),
 }
+
+# The report's own list of ministries has seven; the measures name ten (shown
+# in the report's appendix on the source).
+PLAN_NOTE = (
+    "Rapporten sier at syv departementer er ansvarlige for tiltak i handlingsplanen, og "
+    "lister dem. Tiltakene har i tillegg Digitaliserings- og forvaltningsdepartementet, "
+    "Finansdepartementet og Kommunal- og distriktsdepartementet som ansvarlige. Alle ti er "
+    "ført opp, i alfabetisk rekkefølge etter navn."
+)
 
 # Title choice where the overview table and the section heading differ.
 # "heading" = use the section heading, "table" = use the table's wording.
@@ -526,14 +536,11 @@ def place_urls(measures, urls):
         target = URL_PLACEMENT[u]
         if target is None:
             continue
-        num, field, anchor = target
+        num, field, words = target
         rec = measures[num]
-        paras = rec[field].split("\n\n")
-        idx = next((k for k, p in enumerate(paras) if anchor in p), None)
-        if idx is None:
-            sys.exit("anchor %r not found in measure %d %s" % (anchor, num, field))
-        paras.insert(idx + 1, u)
-        rec[field] = "\n\n".join(paras)
+        if rec[field].count(words) != 1:
+            sys.exit("linked words %r not exactly once in measure %d %s" % (words, num, field))
+        rec[field] = rec[field].replace(words, "[%s](%s)" % (words, u))
     missing = set(k for k, v in URL_PLACEMENT.items()) - seen
     if missing:
         sys.exit("placement rules for URLs not in the source: %s" % missing)
@@ -681,6 +688,7 @@ def main():
             "period": "2024–2027",
             "launched": "2023-11",
             "source": "Midtveisrapport, status pr. 1. juni 2025",
+            "note": PLAN_NOTE,
         },
         "areas": AREAS,
         "ministries": ministries,

@@ -6,6 +6,7 @@ them; each test starts from empty tables.
 
 import json
 import os
+import tempfile
 import threading
 import uuid
 from pathlib import Path
@@ -63,6 +64,8 @@ def make_app(database_url: str, **overrides):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": None,
+        # Report builds leave their files here, not in the repository's instance folder.
+        "REPORT_JOBS_DIR": tempfile.mkdtemp(prefix="tracker-report-jobs-"),
     }
     config.update(overrides)
     return create_app(config)

@@ -57,17 +57,33 @@ def test_headings_follow_the_report_structure_in_order(final_report, plan_data):
         expected.append(("Heading 1", f"Tiltak: {area['name']}"))
         for measure in (m for m in plan_data["measures"] if m["area"] == area["key"]):
             expected.append(("Heading 2", f"{measure['number']}. {measure['title']}"))
-            expected.append(("Heading 3", "Midtveisrapport"))
+    expected.append(("Heading 1", "Vedlegg: Merknader om kildegrunnlaget"))
     assert headings(final_report) == expected
 
 
-def test_title_page_names_plan_report_status_date_and_generation_date(final_report):
-    texts = paragraph_texts(final_report)[:6]
+def test_each_measure_has_one_report_label_that_is_not_a_heading(final_report):
+    labels = [p for p in final_report.paragraphs if p.text == "Midtveisrapport"][1:]  # [0]: title
+    assert len(labels) == 50
+    assert {p.style.name for p in labels} == {"Report Label"}
+    assert all(p._p.pPr is None or p._p.pPr.find(qn("w:outlineLvl")) is None for p in labels)
+
+
+def test_title_page_names_plan_report_status_date_and_sending_department(final_report):
+    texts = paragraph_texts(final_report)[:5]
     assert texts[0] == "Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027"
     assert texts[1] == "Midtveisrapport"
     assert "Status pr. 1. juni 2025" in texts
-    assert "Generert 20. juni 2025" in texts
-    assert not any("UTKAST" in text for text in texts)
+    assert texts[4] == "Arbeids- og inkluderingsdepartementet"
+    assert not any("UTKAST" in text or "Generert" in text for text in texts)
+
+
+def test_colophon_after_the_title_page_carries_the_generation_date(final_report):
+    paragraphs = final_report.paragraphs
+    colophon = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Utgitt av:"))
+    assert paragraphs[colophon].paragraph_format.page_break_before
+    texts = [p.text for p in paragraphs[colophon : colophon + 5]]
+    assert "Generert: 20. juni 2025" in texts
+    assert "Utgitt av: Arbeids- og inkluderingsdepartementet" in texts
 
 
 def test_summary_sentence_counts_every_measure(final_report):
@@ -93,7 +109,10 @@ def test_ministries_section_lists_every_owning_ministry_with_abbreviation(final_
     texts = paragraph_texts(final_report)
     assert "Det er ti departementer som er ansvarlige for tiltak i handlingsplanen:" in texts
     listed = [p.text for p in final_report.paragraphs if p.style.name == "List Bullet"][:10]
-    assert listed == [f"{m['name']} ({m['abbreviation']})" for m in plan_data["ministries"]]
+    # Alphabetical by name, not the source's seven with three added at the end.
+    by_name = sorted(plan_data["ministries"], key=lambda m: m["name"])
+    assert listed == [f"{m['name']} ({m['abbreviation']})" for m in by_name]
+    assert listed[0].startswith("Arbeids-") and listed[-1].startswith("Kunnskaps")
 
 
 def test_overview_table_lists_all_50_measures_under_area_rows(final_report, plan_data):
@@ -221,7 +240,9 @@ def test_no_empty_paragraphs_are_used_for_spacing(final_report):
 
 
 def _block_texts(block) -> list[str]:
-    return [block.text] if isinstance(block, narrative.Paragraph) else list(block.items)
+    """What a reader sees of a block: links show their words."""
+    texts = [block.text] if isinstance(block, narrative.Paragraph) else list(block.items)
+    return [narrative.plain_text(text) for text in texts]
 
 
 def _block_styles(block) -> list[str]:

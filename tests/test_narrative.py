@@ -1,6 +1,6 @@
 """The narrative format: what a contact person types is what every output shows."""
 
-from tracker.narrative import ItemList, Paragraph, clean_text, parse
+from tracker.narrative import ItemList, Paragraph, Span, clean_text, inline, parse, plain_text
 from tracker.templating import narrative_html
 
 
@@ -40,3 +40,34 @@ def test_every_seeded_narrative_with_a_numbered_list_renders_as_list(plan_data):
     narratives = {r["measure"]: r["narrative"] for r in plan_data["rounds"][0]["reports"]}
     assert "<ol>" in narrative_html(narratives[25])
     assert '<ol type="i">' in narrative_html(narratives[44])
+
+
+def test_links_on_words_render_as_links_and_only_web_addresses_become_links():
+    html = narrative_html(
+        "Se [Ny i Norge (nyinorge.no)](https://www.nyinorge.no/) og "
+        "[klikk](javascript:alert(1)) eller [<b>fet</b>](https://x.example/?a=1&b=2)."
+    )
+    assert '<a href="https://www.nyinorge.no/">Ny i Norge (nyinorge.no)</a>' in html
+    assert 'href="javascript' not in html
+    assert "[klikk](javascript:alert(1))" in html  # shown as the text it is
+    assert '<a href="https://x.example/?a=1&amp;b=2">&lt;b&gt;fet&lt;/b&gt;</a>' in html
+
+
+def test_inline_splits_text_into_words_and_links():
+    assert inline("Les [rapporten](https://imdi.no/r) eller https://ssb.no/a.") == [
+        Span("Les "),
+        Span("rapporten", "https://imdi.no/r"),
+        Span(" eller "),
+        Span("https://ssb.no/a", "https://ssb.no/a"),
+        Span("."),
+    ]
+    assert plain_text("Les [rapporten](https://imdi.no/r).") == "Les rapporten."
+
+
+def test_public_measure_page_links_the_words_of_measure_12(seeded, client):
+    html = client.get("/tiltak/12").get_data(as_text=True)
+    assert (
+        '<a href="https://www.ssb.no/arbeid-og-lonn/sysselsetting/artikler/staten-har-lavest-'
+        'andel-innvandrere">Staten har lavest andel innvandrere (ssb.no)</a>'
+    ) in html
+    assert ">https://www.ssb.no" not in html

@@ -1,12 +1,15 @@
 """The seed file is faithful to the published midterm report, word for word.
 
 The PDF's line breaks are gone from the seed, so both sides are compared without whitespace.
+A link on words ([words](url)) is compared as its words; its URL must be one the source prints.
 """
 
 import re
 from pathlib import Path
 
 import pytest
+
+from tracker.narrative import LINKED_WORDS, plain_text
 
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "sources" / "midtveisrapport-2025.txt"
 LIST_MARKER = re.compile(r"^(- |\d+\. |[ivx]+\. )")
@@ -20,7 +23,7 @@ def source_text() -> str:
 
 
 def squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", LIST_MARKER.sub("", text))
+    return re.sub(r"\s+", "", LIST_MARKER.sub("", plain_text(text)))
 
 
 def paragraphs(text: str):
@@ -59,3 +62,19 @@ def test_every_disagreement_with_the_overview_table_has_a_note(plan_data):
         section = measure["source_section"]
         if table.get("status") != section.get("status"):
             assert "status" in measure["note"].lower(), measure["number"]
+
+
+def seeded_texts(plan_data) -> list[tuple[int, str]]:
+    return [(m["number"], m["description"]) for m in plan_data["measures"]] + [
+        (r["measure"], r["narrative"]) for r in plan_data["rounds"][0]["reports"]
+    ]
+
+
+def test_every_link_points_where_the_source_does_and_no_url_stands_alone(plan_data, source_text):
+    linked = {}
+    for number, text in seeded_texts(plan_data):
+        for words, url in LINKED_WORDS.findall(text):
+            assert url in source_text, (number, url)
+            linked[number] = words
+        assert not any(re.fullmatch(r"https?://\S+", p.strip()) for p in paragraphs(text)), number
+    assert sorted(linked) == [4, 7, 8, 12, 13, 14, 15, 19, 28, 35, 42]

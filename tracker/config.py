@@ -41,6 +41,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": env == "production",
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds a form's life
         "NARRATIVE_MAX_LENGTH": 20_000,
+        # The department that sends the report: named on its title page and as its author.
+        "REPORT_DEPARTMENT": os.environ.get(
+            "REPORT_DEPARTMENT", "Arbeids- og inkluderingsdepartementet"
+        ),
+        # Where report builds leave their progress and files (shared by all workers).
+        "REPORT_JOBS_DIR": os.environ.get(
+            "REPORT_JOBS_DIR", os.path.join(instance_path, "report-jobs")
+        ),
         # Sign-in throttling (tracker/auth/throttle.py): failures within the window lock an
         # e-mail or an address for the lock period; answers to wrong passwords slow down first.
         "LOGIN_ACCOUNT_LIMIT": 5,

@@ -1,8 +1,9 @@
 """The narrative text format: what contact persons type and what every output renders.
 
 Plain text. A blank line separates paragraphs; a line starting with "- " or "• " is a list
-item, and so is a numbered line ("1. ", "ii. "), which makes a numbered list. Kept free of
-Flask so the DOCX exporter parses exactly as the web pages do.
+item, and so is a numbered line ("1. ", "ii. "), which makes a numbered list. Inside a
+paragraph or item, ``[words](https://…)`` puts a link on the words, and a bare URL links itself.
+Kept free of Flask so the DOCX exporter parses exactly as the web pages do.
 """
 
 import re
@@ -14,6 +15,8 @@ DECIMAL = re.compile(r"^\s*\d{1,3}[.)]\s+")
 ROMAN = re.compile(r"^\s*[ivxl]{1,6}[.)]\s+")
 LIST_MARKERS = (("bullet", BULLET), ("decimal", DECIMAL), ("roman", ROMAN))
 URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+# A link on words: [words](https://…). Only http(s) targets, so no text can become a script link.
+LINKED_WORDS = re.compile(r"\[([^\[\]\n]+)\]\((https?://[^\s<>\"'()]+)\)")
 # C0/C1 control characters other than tab and newline: Word pastes them, XML forbids most.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Non-characters and lone surrogates cannot be stored in XML (DOCX) or, often, in databases.
@@ -36,6 +39,43 @@ class ItemList:
 
 
 Block = Paragraph | ItemList
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a paragraph's text, a link when it has a ``url``."""
+
+    text: str
+    url: str | None = None
+
+
+def inline(text: str) -> list[Span]:
+    """Split a paragraph's text into plain text and links ([words](url) and bare URLs)."""
+    spans: list[Span] = []
+    last = 0
+    for match in LINKED_WORDS.finditer(text):
+        spans.extend(_bare_links(text[last : match.start()]))
+        spans.append(Span(match.group(1), match.group(2)))
+        last = match.end()
+    spans.extend(_bare_links(text[last:]))
+    return spans
+
+
+def plain_text(text: str) -> str:
+    """The text a reader sees, without link markup: [words](url) becomes words."""
+    return LINKED_WORDS.sub(r"\1", text)
+
+
+def _bare_links(text: str) -> list[Span]:
+    spans, last = [], 0
+    for match in URL.finditer(text):
+        if match.start() > last:
+            spans.append(Span(text[last : match.start()]))
+        spans.append(Span(match.group(0), match.group(0)))
+        last = match.end()
+    if last < len(text):
+        spans.append(Span(text[last:]))
+    return spans
 
 
 def _list_marker(line: str) -> tuple[str, re.Pattern] | None:

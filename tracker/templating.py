@@ -37,14 +37,11 @@ def narrative_html(text: str | None) -> Markup:
 
 
 def _linkify(text: str) -> str:
-    """Escape text, then turn bare URLs (the PDF left many) into links."""
-    out, last = [], 0
-    for match in narrative.URL.finditer(text):
-        out.append(str(escape(text[last : match.start()])))
-        url = escape(match.group(0))
-        out.append(f'<a href="{url}">{url}</a>')
-        last = match.end()
-    out.append(str(escape(text[last:])))
+    """Escape text, then turn links on words and bare URLs (the PDF left many) into links."""
+    out = []
+    for span in narrative.inline(text):
+        words = escape(span.text)
+        out.append(f'<a href="{escape(span.url)}">{words}</a>' if span.url else str(words))
     return "".join(out)
 
 

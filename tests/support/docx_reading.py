@@ -41,8 +41,8 @@ def repeats_header_row(table) -> bool:
 @dataclass
 class MeasureSection:
     heading: str
-    body: list  # paragraphs between the measure's heading and its report heading
-    report: list  # paragraphs after the report heading (Heading 3), up to the next heading
+    body: list  # paragraphs between the measure's heading and its report label
+    report: list  # paragraphs after the report label («Midtveisrapport»), up to the next heading
 
 
 def measure_sections(document) -> dict[int, MeasureSection]:
@@ -56,7 +56,7 @@ def measure_sections(document) -> dict[int, MeasureSection]:
             current = MeasureSection(paragraph.text, [], [])
             sections[int(paragraph.text.split(".")[0])] = current
             target = current.body
-        elif style == "Heading 3" and current is not None:
+        elif style == "Report Label" and current is not None:
             target = current.report
         elif style in HEADING_STYLES:
             current, target = None, None

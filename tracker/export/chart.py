@@ -9,13 +9,16 @@ import threading
 from tracker.reporting.queries import StatusSummary
 from tracker.reporting.states import STATUS_ORDER, Status
 
-# Designsystemet-like colours that stay apart in greyscale print: dark, middle, light.
+# The website's colours (Designsystemet's light theme: success, info and neutral base, which
+# static/js/status-chart.js reads from the CSS), so the report and the page look alike.
 STATUS_COLOURS = {
-    Status.COMPLETED: "#1e6b3a",
-    Status.IN_PROGRESS: "#3b7bbf",
-    Status.NOT_STARTED: "#c9a227",
+    Status.COMPLETED: "#068718",
+    Status.IN_PROGRESS: "#0A71C0",
+    Status.NOT_STARTED: "#1E2B3C",
 }
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 900, 480, 2
+# The DOCX shows the picture 15 cm wide: 900 px over 15 cm makes 20 px a 9.45 pt letter.
+FONT_SIZE = 20
 
 _server_lock = threading.Lock()
 
@@ -44,7 +47,7 @@ def status_figure(summary: StatusSummary, *, title: str = "") -> dict:
         "layout": {
             "title": {"text": title} if title else None,
             "barmode": "group",
-            "font": {"family": "Arial, Liberation Sans, sans-serif", "size": 16},
+            "font": {"family": "Arial, Liberation Sans, sans-serif", "size": FONT_SIZE},
             "yaxis": {"title": {"text": "Antall tiltak"}, "rangemode": "tozero", "dtick": 2},
             "legend": {"orientation": "h", "x": 0, "y": -0.15},
             "margin": {"l": 70, "r": 20, "t": 40 if title else 20, "b": 90},

@@ -1,4 +1,5 @@
-"""``flask --app wsgi report --round SLUG --output PATH [--draft] [--changes] [--no-chart]``.
+"""``flask --app wsgi report --round SLUG --output PATH [--format docx|pdf] [--draft] [--changes]
+[--no-chart]``.
 
 Messages are marked with N_ and written in Norwegian: gettext needs a request to pick a locale.
 """
@@ -23,7 +24,15 @@ from tracker.text import N_
     "output",
     required=True,
     type=click.Path(dir_okay=False, writable=True),
-    help="Hvor .docx-filen skal skrives.",
+    help="Hvor filen skal skrives.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["docx", "pdf"]),
+    default="docx",
+    show_default=True,
+    help="Word-dokument eller tagget PDF (PDF/UA). Begge har sidetall i innholdsfortegnelsen.",
 )
 @click.option(
     "--draft", is_flag=True, help="Utkast: ta med tekster som ikke er godkjent, merket UTKAST."
@@ -32,8 +41,10 @@ from tracker.text import N_
     "--changes", is_flag=True, help="Ta med vedlegg med endringer siden forrige publiserte runde."
 )
 @click.option("--no-chart", is_flag=True, help="Uten diagram (tabellen har de samme tallene).")
-def report_command(slug: str, output: str, draft: bool, changes: bool, no_chart: bool) -> None:
-    """Lag midtveisrapporten som Word-dokument (DOCX)."""
+def report_command(
+    slug: str, output: str, file_format: str, draft: bool, changes: bool, no_chart: bool
+) -> None:
+    """Lag midtveisrapporten som Word-dokument (DOCX) eller PDF."""
     reporting_round = get_round(slug)
     if reporting_round is None:
         known = ", ".join(r.slug for r in exportable_rounds()) or N_("ingen")
@@ -49,14 +60,27 @@ def report_command(slug: str, output: str, draft: bool, changes: bool, no_chart:
     report = export_midterm_report(
         reporting_round, draft=draft, include_changes=changes, with_chart=not no_chart
     )
+    if file_format == "pdf" and report.pdf is None:
+        raise click.ClickException(
+            N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
+        )
+    content = report.pdf if file_format == "pdf" else report.content
     # Written beside the target and renamed, so a half-written file never replaces a good one.
-    with tempfile.NamedTemporaryFile(dir=directory, suffix=".docx.part", delete=False) as handle:
-        handle.write(report.content)
+    with tempfile.NamedTemporaryFile(
+        dir=directory, suffix=f".{file_format}.part", delete=False
+    ) as handle:
+        handle.write(content)
     os.chmod(handle.name, 0o666 & ~_current_umask())  # a temporary file is private; a report is not
     os.replace(handle.name, output)
     if not no_chart and not report.chart_included:
         click.echo(N_("Diagrammet kunne ikke lages; rapporten har tallene i tabellen."), err=True)
-    size = len(report.content) // 1024
+    if file_format == "docx" and report.pdf_missing_reason:
+        click.echo(
+            N_("Innholdsfortegnelsen mangler sidetall: %(reason)s")
+            % {"reason": report.pdf_missing_reason},
+            err=True,
+        )
+    size = len(content) // 1024
     click.echo(N_("Skrev %(path)s (%(size)d kB).") % {"path": output, "size": size})
 
 

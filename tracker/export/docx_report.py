@@ -1,12 +1,15 @@
 """Build the midterm report as DOCX bytes from collected ``ReportData``. No Flask in here.
 
-The document is a proper Word document: Heading 1–3 styles (navigation pane and table of
+The document is a proper Word document: Heading 1–2 styles (navigation pane and table of
 contents), nb-NO as its language, real list paragraphs, repeating table header rows, alt text
-on the chart, "Side X av Y" in the footer and "UTKAST" on every page of a draft. Spacing comes
-from styles, never from empty paragraphs. Every text passes through ``xml_safe`` first, so no
-saved text can make the document invalid.
+on the chart, "Side X av Y" in the footer (not on the title page) and "UTKAST" on every page of
+a draft. Every text colour reaches 4.5:1 on its background. Given the page numbers LibreOffice
+laid out (``toc_pages``), the table of contents carries them: no reader has to update fields.
+Spacing comes from styles, never from empty paragraphs. Every text passes through ``xml_safe``
+first, so no saved text can make the document invalid.
 """
 
+import html
 import io
 import re
 import unicodedata
@@ -18,7 +21,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -28,12 +31,14 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from tracker import narrative
 from tracker.export.chart import chart_alt_text
+from tracker.export.colours import MINIMUM_CONTRAST, contrast
 from tracker.export.report_data import (
     AreaSection,
     ChangesSincePrevious,
     MeasureEntry,
     MinistryRef,
     ReportData,
+    SourceNote,
 )
 from tracker.reporting.states import STATUS_ORDER, Status
 from tracker.text import N_
@@ -47,6 +52,12 @@ HEADER_FILL = "D9E2F3"
 AREA_FILL = "F2F2F2"
 DRAFT_COLOUR = RGBColor(0xB0, 0x00, 0x20)
 LINK_COLOUR = RGBColor(0x1F, 0x4E, 0x9A)
+# Dark navy for headings (11.9:1 on white) and near-black grey for secondary text (10.4:1).
+HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)
+SECONDARY_COLOUR = RGBColor(0x40, 0x40, 0x40)
+CHART_WIDTH = Cm(15)  # chart.FONT_SIZE is chosen for this width
+REPORT_LABEL = "Report Label"
+APPLICATION = "tracker – statusrapportering for handlingsplanen"
 # Characters XML 1.0 cannot hold at all (clean_text already drops most of them).
 XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 NUMBER_WORDS = (
@@ -66,11 +77,21 @@ NUMBER_WORDS = (
 )
 
 
-def build_midterm_report(data: ReportData, *, chart_png: bytes | None = None) -> bytes:
-    """The whole report as the bytes of a .docx file."""
+def build_midterm_report(
+    data: ReportData,
+    *,
+    chart_png: bytes | None = None,
+    toc_pages: tuple[tuple[str, str], ...] | None = None,
+) -> bytes:
+    """The whole report as the bytes of a .docx file.
+
+    ``toc_pages``: (entry, page number) pairs as LibreOffice laid the same document out; the
+    table of contents then shows them. Without it the entries have no numbers until updated.
+    """
     builder = _ReportBuilder(data)
     builder.title_page()
-    builder.table_of_contents()
+    builder.colophon()
+    builder.table_of_contents(toc_pages)
     builder.introduction()
     builder.ministries()
     builder.summary(chart_png)
@@ -79,6 +100,8 @@ def build_midterm_report(data: ReportData, *, chart_png: bytes | None = None) ->
         builder.area_section(area)
     if data.changes is not None:
         builder.changes_appendix(data.changes)
+    if data.source_notes:
+        builder.source_notes_appendix(data.source_notes)
     return builder.to_bytes()
 
 
@@ -147,7 +170,8 @@ class _ReportBuilder:
         theme_lang = settings.find(qn("w:themeFontLang"))
         if theme_lang is not None:
             theme_lang.set(qn("w:val"), LANGUAGE)
-        # Word refreshes the table of contents and page count when the document is opened.
+        # Word refreshes the table of contents and page count when the document is opened
+        # (dropped again when LibreOffice's page numbers fill the table of contents).
         settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
         for level in (1, 2):
             style = self.document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
@@ -179,9 +203,61 @@ class _ReportBuilder:
             "toc 2",
         ):
             self.styles[name] = self.document.styles[name]
-        # A measure's heading stays with its text; long narratives may break across pages.
-        self.styles["Heading 2"].paragraph_format.space_before = Pt(18)
-        self.styles["Heading 3"].paragraph_format.space_before = Pt(8)
+        self._set_up_typography()
+
+    def _set_up_typography(self) -> None:
+        """Distinct heading levels in dark colours; no style keeps a pale theme colour."""
+        label = self.document.styles.add_style(REPORT_LABEL, WD_STYLE_TYPE.PARAGRAPH)
+        label.element.set(qn("w:styleId"), "ReportLabel")
+        label.base_style = self.styles["Normal"]
+        label.next_paragraph_style = self.styles["Normal"]
+        self.styles[REPORT_LABEL] = label
+        for name, size, bold, colour, before, after in (
+            ("Title", 28, True, HEADING_COLOUR, 0, 12),
+            ("Subtitle", 14, False, SECONDARY_COLOUR, 0, 6),
+            ("TOC Heading", 20, True, HEADING_COLOUR, 0, 12),
+            ("Heading 1", 20, True, HEADING_COLOUR, 12, 10),
+            ("Heading 2", 14, True, HEADING_COLOUR, 16, 4),
+            ("Heading 3", 12, True, SECONDARY_COLOUR, 8, 2),
+            (REPORT_LABEL, 11, True, HEADING_COLOUR, 8, 2),
+            ("Caption", 9.5, False, SECONDARY_COLOUR, 4, 12),
+        ):
+            style = self.styles[name]
+            style.font.size = Pt(size)
+            style.font.bold = bold
+            style.font.italic = name == "Caption"
+            style.font.color.rgb = colour
+            style.paragraph_format.space_before = Pt(before)
+            style.paragraph_format.space_after = Pt(after)
+        # Title's and Subtitle's letter spacing and border belong to Word 2010's template look.
+        for name in ("Title", "Subtitle"):
+            run_properties = self.styles[name].element.rPr
+            for element in run_properties.findall(qn("w:spacing")) + run_properties.findall(
+                qn("w:iCs")
+            ):
+                run_properties.remove(element)
+            paragraph_properties = self.styles[name].element.pPr
+            if (
+                paragraph_properties is not None
+                and paragraph_properties.find(qn("w:pBdr")) is not None
+            ):
+                paragraph_properties.remove(paragraph_properties.find(qn("w:pBdr")))
+        # A measure's heading and the report label stay with the text that follows them.
+        for name in ("Heading 1", "Heading 2", "Heading 3", REPORT_LABEL):
+            self.styles[name].paragraph_format.keep_with_next = True
+        for level in (1, 2):
+            self.styles[f"toc {level}"].paragraph_format.tab_stops.add_tab_stop(
+                CONTENT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
+        # Word's own character style for links. LibreOffice exports a DOCX link to the PDF
+        # only when its run has a character style, so every link run gets this one.
+        link = self.document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        link.font.color.rgb = LINK_COLOUR
+        link.font.underline = True
+        self.link_style_id = link.style_id
+        self.styles["toc 1"].font.bold = True
+        self.styles["toc 1"].paragraph_format.space_before = Pt(6)
+        _darken_pale_style_colours(self.document.styles.element)
 
     def _set_up_properties(self) -> None:
         data = self.data
@@ -195,24 +271,42 @@ class _ReportBuilder:
         generated = datetime.combine(data.generated_on, time(12), ZoneInfo("Europe/Oslo"))
         properties.created = properties.modified = generated.replace(tzinfo=None)
         properties.revision = 1
+        # python-docx's template says "generated by python-docx" and names Word 2010 as the maker.
+        properties.comments = ""
+        properties.category = ""
+        properties.content_status = N_("Utkast") if data.draft else ""
+        _replace_template_leftovers(self.document, properties.title, properties.author)
 
     def _set_up_header_and_footer(self) -> None:
         section = self.document.sections[0]
+        # The title page has a header and footer of its own: no page number on it.
+        section.different_first_page_header_footer = True
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run(N_("Side") + " ")
         _add_simple_field(footer, "PAGE", "1")
         footer.add_run(" " + N_("av") + " ")
         _add_simple_field(footer, "NUMPAGES", "1")
-        if self.data.draft:
-            header = section.header.paragraphs[0]
-            header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = header.add_run(N_("UTKAST"))
+        marking = self._marking()
+        if marking is None:
+            return
+        for header in (section.header, section.first_page_header):
+            paragraph = header.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = paragraph.add_run(marking[0])
             run.bold = True
             run.font.size = Pt(14)
             run.font.color.rgb = DRAFT_COLOUR
-            note = header.add_run(" – " + N_("inneholder tekster som ikke er godkjent"))
+            note = paragraph.add_run(" – " + marking[1])
             note.font.color.rgb = DRAFT_COLOUR
+
+    def _marking(self) -> tuple[str, str] | None:
+        """What every page says when the report is not the published one: draft or unpublished."""
+        if self.data.draft:
+            return N_("UTKAST"), N_("inneholder tekster som ikke er godkjent")
+        if not self.data.published:
+            return N_("IKKE PUBLISERT"), N_("runden er ikke publisert")
+        return None
 
     # -- adding content ------------------------------------------------------------------
 
@@ -313,25 +407,52 @@ class _ReportBuilder:
         self.paragraph(xml_safe(data.round_title, single_line=True), "Title")
         self.paragraph(N_("Status pr. %(date)s") % {"date": norwegian_date(data.as_of)}, "Subtitle")
         self.paragraph(N_("Handlingsplanperiode: %(period)s") % {"period": data.plan_period})
-        self.paragraph(N_("Generert %(date)s") % {"date": norwegian_date(data.generated_on)})
-        if data.draft:
+        marking = self._marking()
+        if marking is not None:
             warning = self.paragraph()
-            run = warning.add_run(N_("UTKAST – inneholder tekster som ikke er godkjent"))
+            run = warning.add_run(f"{marking[0]} – {marking[1]}")
             run.bold = True
             run.font.color.rgb = DRAFT_COLOUR
+        sender = self.paragraph(xml_safe(data.author, single_line=True), "Subtitle")
+        sender.paragraph_format.space_before = Cm(8)
+        sender.runs[0].bold = True
 
-    def table_of_contents(self) -> None:
+    def colophon(self) -> None:
+        """The back of the title page: who sends the report, and when it was generated."""
+        data = self.data
+        first = self.labelled(N_("Utgitt av"), data.author)
+        first.paragraph_format.page_break_before = True
+        self.labelled(N_("Tittel"), f"{data.round_title} – {data.plan_title}")
+        self.labelled(N_("Status pr."), norwegian_date(data.as_of))
+        self.labelled(N_("Generert"), norwegian_date(data.generated_on))
+        self.paragraph(
+            N_(
+                "Rapporten er laget fra statussporingen for handlingsplanen. Tall og tekster "
+                "er de samme som på de offentlige statussidene."
+            )
+        )
+
+    def table_of_contents(self, toc_pages: tuple[tuple[str, str], ...] | None) -> None:
         heading = self.paragraph(N_("Innhold"), "TOC Heading")
         heading.paragraph_format.page_break_before = True
         entries = self._toc_entries()
-        # The field's result is pre-filled with the headings, so the list shows even before
-        # Word refreshes it (with page numbers) on opening; LibreOffice shows it as it is.
+        pages = _pages_by_entry(toc_pages or ())
+        # The field's result is pre-filled with the headings and, when LibreOffice laid the
+        # document out, their page numbers: the list is right without updating fields.
         first = self.paragraph(style="toc 1")
-        _field_begin(first, r'TOC \o "1-2" \h \z \u')
+        _field_begin(first, r'TOC \o "1-2" \h \z \u', dirty=not pages)
+        if pages:
+            # Filled already: Word need not ask the reader to update fields on opening.
+            settings = self.document.settings.element
+            for update in settings.findall(qn("w:updateFields")):
+                settings.remove(update)
         paragraphs = [first] + [self.paragraph(style=f"toc {level}") for level, _ in entries[1:]]
         for paragraph, (level, text) in zip(paragraphs, entries):
             self.set_style(paragraph, f"toc {level}")
             paragraph.add_run(text)
+            page = pages.get(_toc_key(text))
+            if page:
+                paragraph.add_run("\t" + page.pop(0))
         _field_end(paragraphs[-1])
 
     def _toc_entries(self) -> list[tuple[int, str]]:
@@ -348,6 +469,8 @@ class _ReportBuilder:
             entries.extend((2, _measure_heading(measure)) for measure in area.measures)
         if data.changes is not None:
             entries.append((1, self._changes_heading(data.changes)))
+        if data.source_notes:
+            entries.append((1, SOURCE_NOTES_HEADING))
         return [(level, xml_safe(text, single_line=True)) for level, text in entries]
 
     def introduction(self) -> None:
@@ -373,7 +496,8 @@ class _ReportBuilder:
 
     def summary(self, chart_png: bytes | None) -> None:
         data, summary = self.data, self.data.summary
-        self.heading(self._overview_heading(), 1)
+        # On a page of its own, so the table, the chart and its caption stay together.
+        self.heading(self._overview_heading(), 1, new_page=True)
         self.paragraph(summary_sentence(data))
         if data.unreported_count:
             self.paragraph(
@@ -385,9 +509,13 @@ class _ReportBuilder:
         columns = [N_("Område")] + [status.label for status in STATUS_ORDER]
         columns += [N_("Ikke rapportert")] if show_unreported else []
         columns.append(N_("Totalt"))
-        number_width = Cm(12 / (len(columns) - 1))
-        table = self.table([Cm(4)] + [number_width] * (len(columns) - 1))
-        self.row(table, columns, header=True, align_right_from=1)
+        # Wide enough for «Gjennomført» and «rapportert» in bold: headers break between words only.
+        number_width = Cm(12.6 / (len(columns) - 1))
+        table = self.table([Cm(3.4)] + [number_width] * (len(columns) - 1))
+        header = self.row(table, columns, header=True, align_right_from=1)
+        for cell in header.cells[1:]:
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(9)
         for area in summary.areas:
             counts = [area.counts[status] for status in STATUS_ORDER]
             unreported = [area.unreported] if show_unreported else []
@@ -412,7 +540,7 @@ class _ReportBuilder:
         paragraph = self.paragraph()
         paragraph.paragraph_format.space_before = Pt(12)
         paragraph.paragraph_format.keep_with_next = True
-        shape = paragraph.add_run().add_picture(io.BytesIO(chart_png), width=CONTENT_WIDTH)
+        shape = paragraph.add_run().add_picture(io.BytesIO(chart_png), width=CHART_WIDTH)
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", xml_safe(chart_alt_text(self.data.summary), single_line=True))
         doc_pr.set("title", N_("Status per område"))
@@ -454,7 +582,8 @@ class _ReportBuilder:
         self.labelled(N_("Status"), measure.status_label)
         if self.data.draft and measure.review_state is not None:
             self.labelled(N_("Rapportens tilstand"), measure.review_state.label)
-        self.heading(self.data.round_title, 3)
+        # One label, not a heading: 50 identical headings would fill the navigation pane.
+        self.paragraph(xml_safe(self.data.round_title, single_line=True), REPORT_LABEL)
         if measure.status is None:
             self.paragraph(N_("Ingen rapport for dette tiltaket i denne runden."))
         elif not narrative.parse(xml_safe(measure.narrative)):
@@ -477,11 +606,15 @@ class _ReportBuilder:
             return
         if not changes.changes:
             self.paragraph(N_("Ingen tiltak har endret status eller tekst siden forrige rapport."))
+            if changes.not_reported:
+                self.paragraph(NOT_COMPARED % {"count": changes.not_reported})
             return
         self.paragraph(
             N_("%(count)d tiltak har endret status eller tekst siden forrige publiserte rapport.")
             % {"count": len(changes.changes)}
         )
+        if changes.not_reported:
+            self.paragraph(NOT_COMPARED % {"count": changes.not_reported})
         table = self.table([Cm(1.1), Cm(7.0), Cm(3.1), Cm(3.1), Cm(1.7)])
         self.row(
             table,
@@ -500,6 +633,25 @@ class _ReportBuilder:
                 ],
             )
 
+    def source_notes_appendix(self, notes: tuple[SourceNote, ...]) -> None:
+        self.heading(SOURCE_NOTES_HEADING, 1, new_page=True)
+        self.paragraph(
+            N_(
+                "Planens tekster er hentet ordrett fra den publiserte rapporten. Der rapportens "
+                "oversiktstabell og tiltakenes egne avsnitt sier ulikt, eller teksten ikke er "
+                "entydig, forklarer merknadene under hva denne rapporten bygger på."
+            )
+        )
+        for note in notes:
+            if note.number is None:
+                label = N_("Departementer med ansvar for tiltak")
+            else:
+                label = N_("Tiltak %(heading)s") % {
+                    "heading": f"{note.number}. {xml_safe(note.title, single_line=True)}"
+                }
+            self.paragraph(label, REPORT_LABEL)
+            self.blocks(note.note)
+
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.document.save(buffer)
@@ -517,6 +669,21 @@ def summary_sentence(data: ReportData) -> str:
         "in_progress": totals.get(Status.IN_PROGRESS, 0),
         "not_started": totals.get(Status.NOT_STARTED, 0),
     }
+
+
+SOURCE_NOTES_HEADING = N_("Vedlegg: Merknader om kildegrunnlaget")
+
+
+def _toc_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _pages_by_entry(toc_pages: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    """LibreOffice's (entry, page) pairs by entry text, in order (a title may repeat)."""
+    pages: dict[str, list[str]] = {}
+    for text, page in toc_pages:
+        pages.setdefault(_toc_key(text), []).append(page)
+    return pages
 
 
 def _measure_heading(measure: MeasureEntry) -> str:
@@ -552,15 +719,15 @@ def _set_language(paragraph: DocxParagraph, language: str) -> None:
 
 
 def _add_text(paragraph: DocxParagraph, text: str, *, bold: bool = False) -> None:
-    """Add text as runs, turning bare URLs into real hyperlinks; right-to-left text reads as such."""
-    last = 0
-    for match in narrative.URL.finditer(text):
-        if match.start() > last:
-            _add_run(paragraph, text[last : match.start()], bold)
-        _add_hyperlink(paragraph, match.group(0))
-        last = match.end()
-    if last < len(text):
-        _add_run(paragraph, text[last:], bold)
+    """Add text as runs and links as real hyperlinks; right-to-left text reads as such.
+
+    Every text of the report becomes runs here: a paragraph's language mark belongs here too.
+    """
+    for span in narrative.inline(text):
+        if span.url:
+            _add_hyperlink(paragraph, span.url, span.text)
+        else:
+            _add_run(paragraph, span.text, bold)
     if _starts_right_to_left(text):
         paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_PPR_AFTER_BIDI)
 
@@ -603,14 +770,13 @@ def _starts_right_to_left(text: str) -> bool:
     return False
 
 
-def _add_hyperlink(paragraph: DocxParagraph, url: str) -> None:
+def _add_hyperlink(paragraph: DocxParagraph, url: str, words: str) -> None:
     relationship_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     hyperlink = OxmlElement("w:hyperlink")
     hyperlink.set(qn("r:id"), relationship_id)
     paragraph._p.append(hyperlink)
-    run = paragraph.add_run(url)
-    run.font.color.rgb = LINK_COLOUR
-    run.font.underline = True
+    run = paragraph.add_run(words)
+    run._r.get_or_add_rPr().style = "Hyperlink"
     hyperlink.append(run._r)
 
 
@@ -620,8 +786,8 @@ def _add_simple_field(paragraph: DocxParagraph, instruction: str, placeholder: s
     _field_end(paragraph)
 
 
-def _field_begin(paragraph: DocxParagraph, instruction: str) -> None:
-    paragraph._p.append(_field_char_run("begin", dirty=True))
+def _field_begin(paragraph: DocxParagraph, instruction: str, *, dirty: bool = True) -> None:
+    paragraph._p.append(_field_char_run("begin", dirty=dirty))
     run = OxmlElement("w:r")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
@@ -643,6 +809,59 @@ def _field_char_run(kind: str, *, dirty: bool = False):
         field_char.set(qn("w:dirty"), "true")
     run.append(field_char)
     return run
+
+
+def _darken_pale_style_colours(styles_element) -> None:
+    """Theme colours become fixed ones, and any text colour under 4.5:1 on white a dark one.
+
+    Table styles are left alone: their light text stands on their own dark shading.
+    """
+    for style in styles_element.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table":
+            continue
+        for colour in style.iter(qn("w:color")):
+            for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
+                colour.attrib.pop(qn(attribute), None)
+            value = colour.get(qn("w:val"))
+            if value and value != "auto" and contrast(value) < MINIMUM_CONTRAST:
+                colour.set(qn("w:val"), str(HEADING_COLOUR))
+
+
+def _replace_template_leftovers(document, title: str, company: str) -> None:
+    """No trace of python-docx's template: its thumbnail, custom XML, Word 2010 extras and
+    app.xml, and Word's compatibility mode (the template says Word 2010)."""
+    package_rels = document.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rel_id)
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/customXml") or rel.reltype.endswith("/stylesWithEffects"):
+            document.part.rels.pop(rel_id)
+    for rel in package_rels.values():
+        if rel.reltype.endswith("/extended-properties"):
+            rel.target_part._blob = _app_properties(title, company)
+    settings = document.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")  # Word 2013 and later: no compatibility mode
+
+
+EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+NOT_COMPARED = N_("%(count)d tiltak er ikke rapportert i denne rapporten og er ikke sammenlignet.")
+
+
+def _app_properties(title: str, company: str) -> bytes:
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<Properties xmlns="{EXTENDED_PROPERTIES}" xmlns:vt="{VT_TYPES}">'
+        f"<Application>{html.escape(APPLICATION)}</Application>"
+        f"<Company>{html.escape(company)}</Company>"
+        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged>"
+        "</Properties>"
+    ).encode()
 
 
 def _shade(cell, fill: str) -> None:

@@ -1,6 +1,10 @@
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SubmitField
+from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired
+
+from tracker.narrative import clean_text
+from tracker.reporting.forms import NarrativeLength
 
 
 class ReportDownloadForm(FlaskForm):
@@ -15,4 +19,18 @@ class ReportDownloadForm(FlaskForm):
     include_changes = BooleanField(
         lazy_gettext("Ta med vedlegg med endringer siden forrige publiserte runde")
     )
-    submit = SubmitField(lazy_gettext("Last ned rapport (Word)"))
+    submit = SubmitField(lazy_gettext("Lag rapporten (Word og PDF)"))
+
+
+class RoundIntroForm(FlaskForm):
+    intro = TextAreaField(
+        lazy_gettext("Innledning («Om rapporten»)"),
+        filters=[lambda value: clean_text(value) if isinstance(value, str) else value],
+        validators=[NarrativeLength()],
+        description=lazy_gettext(
+            "Står først i rapporten. Samme format som statusbeskrivelsene: en tom linje skiller "
+            "avsnitt, og [ord](https://…) lager en lenke på ordene."
+        ),
+    )
+    based_on = HiddenField(validators=[InputRequired()])
+    save_intro = SubmitField(lazy_gettext("Lagre innledningen"))

@@ -1,23 +1,90 @@
-"""The one export function the download button and the CLI both call (CTFd's pattern)."""
+"""The one export function the download page, the background job and the CLI all call.
+
+Collecting the data is quick and needs the database; building the files is slow and needs none,
+so ``collect`` and ``build`` are apart: the page collects in the request and builds in a thread.
+"""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import current_app
+
+from tracker.export import office
 from tracker.export.chart import ChartUnavailable, render_png, status_figure
 from tracker.export.docx_report import build_midterm_report
-from tracker.export.report_data import collect_report_data
+from tracker.export.report_data import ReportData, collect_report_data
 from tracker.reporting.models import ReportingRound
+from tracker.text import N_
 
 log = logging.getLogger(__name__)
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIMETYPE = "application/pdf"
 
 
 @dataclass(frozen=True)
 class ExportedReport:
-    content: bytes
-    filename: str
+    content: bytes  # the DOCX
+    filename: str  # the DOCX's; the PDF's is the same with .pdf
     chart_included: bool
+    pdf: bytes | None = None
+    pdf_missing_reason: str | None = None  # in Norwegian, for the page and the command line
+
+    @property
+    def pdf_filename(self) -> str:
+        return self.filename.removesuffix(".docx") + ".pdf"
+
+
+def collect(
+    reporting_round: ReportingRound, *, draft: bool = False, include_changes: bool = False
+) -> ReportData:
+    return collect_report_data(
+        reporting_round,
+        draft=draft,
+        include_changes=include_changes,
+        department=current_app.config["REPORT_DEPARTMENT"],
+    )
+
+
+def build(
+    data: ReportData,
+    *,
+    with_chart: bool = True,
+    with_pdf: bool = True,
+    progress: Callable[[str], None] = lambda message: None,
+) -> ExportedReport:
+    """Chart, DOCX and (with LibreOffice) the page numbers and the tagged PDF. No database."""
+    chart_png = None
+    if with_chart:
+        progress(N_("Lager diagrammet …"))
+        try:
+            chart_png = render_png(status_figure(data.summary))
+        except ChartUnavailable as error:
+            # The table holds the same numbers, so the report is complete without its picture.
+            log.warning("Report %s built without its chart: %s", data.round_slug, error)
+    progress(N_("Lager Word-dokumentet …"))
+    docx = build_midterm_report(data, chart_png=chart_png)
+    pdf, reason = None, None
+    if with_pdf:
+        progress(N_("Fyller inn sidetall og lager PDF …"))
+        try:
+            rendered = office.render_pdf(docx)
+        except office.OfficeUnavailable as error:
+            reason = error.message
+            log.warning("Report %s without PDF: %s", data.round_slug, reason)
+        else:
+            pdf = rendered.pdf
+            # The DOCX gets the page numbers LibreOffice laid out for the PDF.
+            docx = build_midterm_report(data, chart_png=chart_png, toc_pages=rendered.toc)
+    suffix = "-utkast" if data.draft else ""
+    return ExportedReport(
+        content=docx,
+        filename=f"{data.round_slug}{suffix}.docx",
+        chart_included=chart_png is not None,
+        pdf=pdf,
+        pdf_missing_reason=reason,
+    )
 
 
 def export_midterm_report(
@@ -26,18 +93,7 @@ def export_midterm_report(
     draft: bool = False,
     include_changes: bool = False,
     with_chart: bool = True,
+    with_pdf: bool = True,
 ) -> ExportedReport:
-    data = collect_report_data(reporting_round, draft=draft, include_changes=include_changes)
-    chart_png = None
-    if with_chart:
-        try:
-            chart_png = render_png(status_figure(data.summary))
-        except ChartUnavailable as error:
-            # The table holds the same numbers, so the report is complete without its picture.
-            log.warning("Report %s built without its chart: %s", reporting_round.slug, error)
-    suffix = "-utkast" if draft else ""
-    return ExportedReport(
-        content=build_midterm_report(data, chart_png=chart_png),
-        filename=f"{reporting_round.slug}{suffix}.docx",
-        chart_included=chart_png is not None,
-    )
+    data = collect(reporting_round, draft=draft, include_changes=include_changes)
+    return build(data, with_chart=with_chart, with_pdf=with_pdf)

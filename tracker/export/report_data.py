@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from tracker import narrative
 from tracker.export.queries import previous_published_round
 from tracker.measures.queries import areas_with_measures
 from tracker.ministries.queries import ministries_with_measures
@@ -49,6 +50,7 @@ class MeasureEntry:
     narrative: str
     review_state: ReviewState | None = None
     narrative_language: str = "nb"  # "nb" or "nn": the written standard of the narrative
+    note: str = ""  # how this text was reconciled with the published source, if it was
 
     @property
     def status_label(self) -> str:
@@ -78,6 +80,16 @@ class ChangesSincePrevious:
     previous_title: str | None
     previous_as_of: date | None
     changes: tuple[MeasureChange, ...]
+    not_reported: int = 0  # measures without a report in this report: no comparison possible
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """One entry of the appendix on the source: the plan's (number None) or a measure's."""
+
+    number: int | None
+    title: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,20 @@ class ReportData:
     summary: StatusSummary
     areas: tuple[AreaSection, ...]
     changes: ChangesSincePrevious | None = None
+    published: bool = True
+    plan_note: str = ""
+
+    @property
+    def source_notes(self) -> tuple[SourceNote, ...]:
+        """The appendix «Merknader om kildegrunnlaget»: the plan's note, then by measure."""
+        notes = [SourceNote(None, "", self.plan_note)] if self.plan_note.strip() else []
+        notes += [
+            SourceNote(measure.number, measure.title, measure.note)
+            for area in self.areas
+            for measure in area.measures
+            if measure.note.strip()
+        ]
+        return tuple(sorted(notes, key=lambda n: -1 if n.number is None else n.number))
 
     @property
     def measure_count(self) -> int:
@@ -112,6 +138,7 @@ def collect_report_data(
     draft: bool = False,
     include_changes: bool = False,
     generated_on: date | None = None,
+    department: str = REPORT_AUTHOR,
 ) -> ReportData:
     review_states = DRAFT_REVIEW_STATES if draft else PUBLIC_REVIEW_STATES
     reports = reports_by_measure(reporting_round, review_states)
@@ -129,17 +156,25 @@ def collect_report_data(
     return ReportData(
         plan_title=plan.title if plan else PLAN_TITLE,
         plan_period=plan.period if plan else PLAN_PERIOD,
-        author=REPORT_AUTHOR,
+        author=department,
         round_title=reporting_round.title,
         round_slug=reporting_round.slug,
         as_of=reporting_round.as_of,
         intro=reporting_round.intro or "",
         generated_on=generated_on or datetime.now(ZoneInfo("Europe/Oslo")).date(),
         draft=draft,
-        ministries=tuple(MinistryRef(m.abbreviation, m.name) for m in ministries_with_measures()),
+        # Alphabetical by name: a reader looks a ministry up, and no order is implied.
+        ministries=tuple(
+            sorted(
+                (MinistryRef(m.abbreviation, m.name) for m in ministries_with_measures()),
+                key=lambda ministry: ministry.name.casefold(),
+            )
+        ),
         summary=status_summary(reporting_round, review_states),
         areas=tuple(sections),
         changes=_changes_since_previous(reporting_round, entries) if include_changes else None,
+        published=reporting_round.is_published,
+        plan_note=(plan.note or "") if plan else "",
     )
 
 
@@ -153,6 +188,7 @@ def _measure_entry(measure, report: MeasureReport | None) -> MeasureEntry:
         narrative=(report.narrative or "") if report else "",
         review_state=ReviewState(report.review_state) if report else None,
         narrative_language=report.narrative_language if report else "nb",
+        note=measure.note or "",
     )
 
 
@@ -164,16 +200,24 @@ def _changes_since_previous(
         return ChangesSincePrevious(previous_title=None, previous_as_of=None, changes=())
     before = reports_by_measure(previous, PUBLIC_REVIEW_STATES)  # what the public saw then
     changes = []
+    not_reported = 0
     for measure_id, entry in sorted(entries.items(), key=lambda item: item[1].number):
+        if entry.status is None:
+            # Not reported (or not approved) yet: nothing to compare, so not a change.
+            not_reported += 1
+            continue
         old = before.get(measure_id)
         old_status = Status(old.status) if old else None
-        narrative_changed = entry.status is not None and (
-            old is None or old.narrative != entry.narrative
-        )
+        narrative_changed = old is None or _same_text(old.narrative) != _same_text(entry.narrative)
         if old_status != entry.status or narrative_changed:
             changes.append(
                 MeasureChange(
                     entry.number, entry.title, old_status, entry.status, narrative_changed
                 )
             )
-    return ChangesSincePrevious(previous.title, previous.as_of, tuple(changes))
+    return ChangesSincePrevious(previous.title, previous.as_of, tuple(changes), not_reported)
+
+
+def _same_text(text: str | None) -> str:
+    """Text as a reader sees it: a changed line ending or trailing space is no change."""
+    return narrative.clean_text(text or "")

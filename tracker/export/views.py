@@ -1,26 +1,75 @@
-"""The coordinator's report page: choose a round, final or draft, and download the DOCX."""
+"""The coordinator's report page: write the round's introduction, build the report in the
+background, follow its progress, and download the DOCX and the PDF."""
 
-import io
-
-from flask import Blueprint, abort, render_template, send_file
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
-from tracker.export.forms import ReportDownloadForm
-from tracker.export.midterm import DOCX_MIMETYPE, export_midterm_report
+from tracker.export.forms import ReportDownloadForm, RoundIntroForm
+from tracker.export.jobs import ReportJobs
+from tracker.export.midterm import DOCX_MIMETYPE, PDF_MIMETYPE, collect
+from tracker.export.office import office_missing_reason
+from tracker.export.operations import IntroChangedMeanwhile, intro_fingerprint, set_round_intro
 from tracker.export.queries import exportable_rounds
 from tracker.reporting.queries import get_round
+from tracker.transactions import transaction
 
 blueprint = Blueprint("export", __name__, url_prefix="/koordinator/rapport")
+MIMETYPES = {"docx": DOCX_MIMETYPE, "pdf": PDF_MIMETYPE}
 
 
-def _page(submitted: dict[str, ReportDownloadForm] | None = None, error: str | None = None):
+def _jobs() -> ReportJobs:
+    return ReportJobs(current_app.config["REPORT_JOBS_DIR"])
+
+
+def _intro_form(reporting_round, formdata=None) -> RoundIntroForm:
+    form = RoundIntroForm(prefix=f"{reporting_round.slug}-intro", formdata=formdata)
+    if formdata is None:
+        form.intro.data = reporting_round.intro or ""
+    form.based_on.data = intro_fingerprint(reporting_round.intro)
+    return form
+
+
+def _page(
+    submitted: dict | None = None,
+    intro_forms: dict | None = None,
+    error: str | None = None,
+    unsaved_intro: dict | None = None,
+):
     rounds = exportable_rounds()
     # One form per round; the prefix keeps the radio buttons' ids apart on the page.
     forms = {r.slug: ReportDownloadForm(prefix=r.slug, formdata=None) for r in rounds}
     forms.update(submitted or {})
-    return render_template("export/index.html", rounds=rounds, forms=forms, error=error)
+    intros = {r.slug: _intro_form(r) for r in rounds}
+    intros.update(intro_forms or {})
+    return render_template(
+        "export/index.html",
+        rounds=rounds,
+        forms=forms,
+        intro_forms=intros,
+        error=error,
+        unsaved_intro=unsaved_intro or {},
+        pdf_missing_reason=office_missing_reason(),
+    )
+
+
+def _round_or_404(slug: str):
+    reporting_round = get_round(slug)
+    if reporting_round is None:
+        abort(404)
+    return reporting_round
 
 
 @blueprint.get("/")
@@ -32,22 +81,65 @@ def index():
 @blueprint.post("/<slug>")
 @role_required(Role.COORDINATOR)
 def download(slug: str):
-    reporting_round = get_round(slug)
-    if reporting_round is None:
-        abort(404)
+    reporting_round = _round_or_404(slug)
     form = ReportDownloadForm(prefix=slug)
     if not form.validate():
         error = _("Rapporten ble ikke laget: velg endelig rapport eller utkast og prøv igjen.")
-        return _page({slug: form}, error), 400
-    report = export_midterm_report(
+        return _page({slug: form}, error=error), 400
+    # Collected here, in the request, with its database session; built in the background.
+    data = collect(
         reporting_round,
         draft=form.mode.data == "draft",
         include_changes=form.include_changes.data,
     )
+    job = _jobs().start(data)
+    return redirect(url_for("export.job", job_id=job.id), code=303)
+
+
+@blueprint.post("/<slug>/innledning")
+@role_required(Role.COORDINATOR)
+def save_intro(slug: str):
+    reporting_round = _round_or_404(slug)
+    form = RoundIntroForm(prefix=f"{slug}-intro")
+    if not form.validate():
+        return _page(intro_forms={slug: form}), 400
+    try:
+        with transaction():
+            set_round_intro(reporting_round, form.intro.data, form.based_on.data, current_user)
+    except IntroChangedMeanwhile as conflict:
+        # The field shows the text saved meanwhile; the coordinator's own is shown beside it.
+        fresh = _intro_form(reporting_round)
+        fresh.intro.errors = [conflict.message]
+        return _page(intro_forms={slug: fresh}, unsaved_intro={slug: form.intro.data}), 409
+    flash(_("Innledningen er lagret."), "success")
+    return redirect(url_for("export.index") + f"#round-{slug}", code=303)
+
+
+@blueprint.get("/jobb/<job_id>")
+@role_required(Role.COORDINATOR)
+def job(job_id: str):
+    job = _jobs().get(job_id) or abort(404)
+    return render_template("export/job.html", job=job)
+
+
+@blueprint.get("/jobb/<job_id>/status")
+@role_required(Role.COORDINATOR)
+def job_status(job_id: str):
+    job = _jobs().get(job_id) or abort(404)
+    response = jsonify(state=job.state, message=_(job.message))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/jobb/<job_id>/<kind>")
+@role_required(Role.COORDINATOR)
+def job_file(job_id: str, kind: str):
+    jobs = _jobs()
+    job = jobs.get(job_id) or abort(404)
+    found = jobs.file(job, kind) if kind in MIMETYPES else None
+    if found is None:
+        abort(404)
+    path, name = found
     return send_file(
-        io.BytesIO(report.content),
-        mimetype=DOCX_MIMETYPE,
-        as_attachment=True,
-        download_name=report.filename,
-        max_age=0,
+        path, mimetype=MIMETYPES[kind], as_attachment=True, download_name=name, max_age=0
     )

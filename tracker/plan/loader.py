@@ -57,6 +57,7 @@ def _load_plan_text(session, item: dict, result: LoadResult) -> None:
         "title": item["title"],
         "period": item.get("period", ""),
         "launched": item.get("launched", ""),
+        "note": item.get("note", ""),
     }
     plan = session.get(Plan, 1)
     if plan is None:

@@ -15,3 +15,5 @@ class Plan(db.Model):
     period: Mapped[str] = mapped_column(String(50), default="")
     # Year and month the government launched the plan, as the seed gives it ("2023-11").
     launched: Mapped[str] = mapped_column(String(20), default="")
+    # Where this text departs from the published source as a whole (not one measure's).
+    note: Mapped[str] = mapped_column(Text, default="")

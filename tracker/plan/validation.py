@@ -56,7 +56,12 @@ def validate_plan(data) -> list[PlanProblem]:
     if not isinstance(plan, dict):
         problem("plan", "må være et JSON-objekt med feltet «title»")
     else:
-        for field_name, optional in (("title", False), ("period", True), ("launched", True)):
+        for field_name, optional in (
+            ("title", False),
+            ("period", True),
+            ("launched", True),
+            ("note", True),
+        ):
             if optional and field_name not in plan:
                 continue
             reason = _text_problem(

@@ -61,7 +61,8 @@ def open_round(
         as_of=as_of,
         deadline=deadline,
         state=RoundState.OPEN,
-        intro="",
+        # The coordinator rewrites the introduction on the report page; it starts as the last.
+        intro=published.intro if published else "",
     )
     db.session.add(reporting_round)
     reports = []

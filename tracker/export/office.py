@@ -1,0 +1,163 @@
+"""LibreOffice, kept warm per worker: fills the table of contents and makes the tagged PDF.
+
+``uno`` belongs to Debian's system python, not the app's virtualenv, so the work happens in a
+helper process (``uno_worker.py`` under /usr/bin/python3) that starts LibreOffice once and then
+answers one request a line. Starting LibreOffice costs seconds; each later report costs far less.
+Without LibreOffice the DOCX still builds: ``OfficeUnavailable`` says why the PDF is missing.
+"""
+
+import atexit
+import functools
+import json
+import os
+import shutil
+import subprocess  # nosec B404 - fixed argument lists, no shell, no user input
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.text import N_
+from tracker.user_errors import UserError
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, where python3-uno installs ``uno``
+WORKER = Path(__file__).with_name("uno_worker.py")
+START_TIMEOUT = 90  # seconds; a cold LibreOffice on a busy machine
+CONVERT_TIMEOUT = 300
+
+
+class OfficeUnavailable(UserError):
+    """LibreOffice (or its python bridge) is missing or failed: no PDF, no page numbers."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    toc: tuple[tuple[str, str], ...]  # (entry text, page number) as LibreOffice laid them out
+
+
+def system_python() -> str:
+    """The interpreter that has ``uno``; TRACKER_UNO_PYTHON overrides it (another install)."""
+    return os.environ.get("TRACKER_UNO_PYTHON", SYSTEM_PYTHON)
+
+
+def office_missing_reason() -> str | None:
+    """Why no PDF can be made on this machine, in Norwegian; None when it can."""
+    return _missing_reason(system_python(), shutil.which("soffice"))
+
+
+@functools.cache  # the report page asks on every view; the answer changes only with installs
+def _missing_reason(python: str, soffice: str | None) -> str | None:
+    if soffice is None:
+        return N_("LibreOffice er ikke installert på serveren, så PDF-en kan ikke lages.")
+    if not os.access(python, os.X_OK):
+        return N_("Python-broen til LibreOffice (python3-uno) mangler på serveren.")
+    probe = subprocess.run(  # nosec B603 - the configured interpreter, a fixed argument
+        [python, "-c", "import uno"], capture_output=True, timeout=30, check=False
+    )
+    if probe.returncode != 0:
+        return N_("Python-broen til LibreOffice (python3-uno) mangler på serveren.")
+    return None
+
+
+class _Worker:
+    """One helper process (and its LibreOffice) per app process, used by one thread at a time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+
+    def render(self, docx: bytes) -> Rendered:
+        with self.lock:
+            with tempfile.TemporaryDirectory(prefix="tracker-report-") as directory:
+                source = Path(directory, "rapport.docx")
+                target = Path(directory, "rapport.pdf")
+                source.write_bytes(docx)
+                answer = self._ask({"docx": str(source), "pdf": str(target)})
+                if not answer.get("ok") or not target.exists():
+                    raise OfficeUnavailable(
+                        N_("LibreOffice kunne ikke lage PDF-en: %(error)s")
+                        % {"error": answer.get("error", "ukjent feil")}
+                    )
+                toc = tuple((str(text), str(page)) for text, page in answer.get("toc", []))
+                return Rendered(target.read_bytes(), toc)
+
+    def _ask(self, request: dict) -> dict:
+        for attempt in (1, 2):  # a LibreOffice that died since the last report is started again
+            process = self._running()
+            try:
+                process.stdin.write(json.dumps(request) + "\n")
+                process.stdin.flush()
+                line = _read_line(process, CONVERT_TIMEOUT)
+                return json.loads(line)
+            except (OSError, ValueError, TimeoutError) as error:
+                self.stop()
+                if attempt == 2:
+                    raise OfficeUnavailable(
+                        N_("LibreOffice svarte ikke: %(error)s") % {"error": error}
+                    ) from error
+        raise AssertionError("unreachable")
+
+    def _running(self) -> subprocess.Popen:
+        if self.process is not None and self.process.poll() is None:
+            return self.process
+        reason = office_missing_reason()
+        if reason:
+            raise OfficeUnavailable(reason)
+        self.process = subprocess.Popen(  # nosec B603 - our own helper script, no shell
+            [system_python(), str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,  # the app's Ctrl-C must not kill it mid-report
+        )
+        try:
+            ready = json.loads(_read_line(self.process, START_TIMEOUT))
+        except (ValueError, TimeoutError) as error:
+            self.stop()
+            raise OfficeUnavailable(
+                N_("LibreOffice startet ikke: %(error)s") % {"error": error}
+            ) from error
+        if not ready.get("ready"):
+            self.stop()
+            raise OfficeUnavailable(N_("LibreOffice startet ikke."))
+        return self.process
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        try:
+            process.stdin.close()
+            process.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+
+
+def _read_line(process: subprocess.Popen, timeout: float) -> str:
+    result: list[str] = []
+    reader = threading.Thread(target=lambda: result.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive():
+        raise TimeoutError(N_("ingen svar etter %(seconds)d sekunder") % {"seconds": timeout})
+    if not result or not result[0]:
+        raise ValueError(N_("prosessen avsluttet uten svar"))
+    return result[0]
+
+
+_worker = _Worker()
+atexit.register(lambda: _worker.stop())  # no LibreOffice left behind by a finished process
+
+
+def render_pdf(docx: bytes) -> Rendered:
+    """Lay the DOCX out with LibreOffice: its TOC page numbers and a tagged PDF."""
+    return _worker.render(docx)
+
+
+def stop() -> None:
+    """Stop this process's LibreOffice (tests and the benchmark's cold runs)."""
+    with _worker.lock:
+        _worker.stop()

@@ -1,0 +1,146 @@
+"""Run by Debian's system python (which has ``uno``), never imported by the app.
+
+Starts one headless LibreOffice with a private profile, then answers requests on stdin, one
+JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens the DOCX, updates the
+table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks from the headings),
+and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
+``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
+"""
+
+import json
+import os
+import subprocess  # nosec B404 - starts LibreOffice with a fixed argument list, no shell
+import sys
+import tempfile
+import time
+
+import uno
+from com.sun.star.beans import PropertyValue
+
+
+def _property(name, value):
+    prop = PropertyValue()
+    prop.Name, prop.Value = name, value
+    return prop
+
+
+def _start_office():
+    profile = tempfile.mkdtemp(prefix="tracker-lo-")
+    pipe = f"tracker{os.getpid()}"
+    office = subprocess.Popen(  # nosec B603 B607 - soffice from PATH, as Debian installs it
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nodefault",
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except Exception:  # noqa: BLE001 - not listening yet
+            if office.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("LibreOffice did not start") from None
+            time.sleep(0.1)
+    desktop = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.frame.Desktop", context
+    )
+    return office, desktop
+
+
+def _toc_lines(document):
+    indexes = document.getDocumentIndexes()
+    lines = []
+    for position in range(indexes.getCount()):
+        index = indexes.getByIndex(position)
+        # Twice: numbers that make an entry wrap can push later headings to the next page,
+        # and the second pass counts the pages as they then are.
+        index.update()
+        index.update()
+        if position == 0:
+            text = index.getAnchor().getString()
+            for line in text.splitlines():
+                # The TOC's own title has no page number; only entries with one count.
+                if "\t" in line:
+                    words, page = line.rsplit("\t", 1)
+                    lines.append([words.strip(), page.strip()])
+    return lines
+
+
+def convert(desktop, request):
+    source = uno.systemPathToFileUrl(os.path.abspath(request["docx"]))
+    document = desktop.loadComponentFromURL(
+        source, "_blank", 0, (_property("Hidden", True), _property("ReadOnly", False))
+    )
+    try:
+        document.getTextFields().refresh()
+        toc = _toc_lines(document)
+        document.refresh()
+        filter_data = uno.Any(
+            "[]com.sun.star.beans.PropertyValue",
+            tuple(
+                _property(name, value)
+                for name, value in (
+                    ("UseTaggedPDF", True),
+                    ("PDFUACompliance", True),
+                    ("ExportBookmarks", True),
+                    ("ExportBookmarksToPDFDestination", True),
+                    ("ExportLinksRelativeFsys", False),
+                    ("ConvertOOoTargetToPDFTarget", True),
+                    ("DisplayPDFDocumentTitle", True),
+                    ("OpenBookmarkLevels", 1),
+                    ("UseLosslessCompression", True),
+                )
+            ),
+        )
+        target = uno.systemPathToFileUrl(os.path.abspath(request["pdf"]))
+        uno.invoke(
+            document,
+            "storeToURL",
+            (
+                target,
+                (
+                    _property("FilterName", "writer_pdf_Export"),
+                    _property("FilterData", filter_data),
+                ),
+            ),
+        )
+        return {"ok": True, "toc": toc}
+    finally:
+        document.close(True)
+
+
+def main():
+    office, desktop = _start_office()
+    print(json.dumps({"ok": True, "ready": True}), flush=True)
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                answer = convert(desktop, json.loads(line))
+            except Exception as error:  # noqa: BLE001 - reported to the app, which says why
+                answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+            print(json.dumps(answer), flush=True)
+    finally:
+        try:
+            desktop.terminate()
+        except Exception as error:  # noqa: BLE001 - the bridge dies with the office
+            print(f"LibreOffice ended: {error}", file=sys.stderr)
+        office.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
