@@ -4,6 +4,7 @@ count through these functions, so their numbers cannot disagree."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure
@@ -32,6 +33,44 @@ def published_rounds() -> list[ReportingRound]:
             .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
         )
     )
+
+
+def _latest_public_report_ids():
+    """Each measure's latest public report: approved, in a published round, newest round first.
+
+    A window function rather than "the latest round's reports", so a measure that had no
+    approved report in the latest round keeps the status it last had in public.
+    """
+    ranked = (
+        select(
+            MeasureReport.id.label("report_id"),
+            func.row_number()
+            .over(
+                partition_by=MeasureReport.measure_id,
+                order_by=(ReportingRound.as_of.desc(), ReportingRound.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(ReportingRound, MeasureReport.round_id == ReportingRound.id)
+        .where(
+            ReportingRound.state == RoundState.PUBLISHED,
+            MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+        )
+        .subquery()
+    )
+    return select(ranked.c.report_id).where(ranked.c.rank == 1)
+
+
+def latest_public_reports() -> dict[int, MeasureReport]:
+    """Every measure's latest published, approved report, whichever round it is from, keyed by
+    measure id, with its round loaded (one query). What the public sees as "status now", and
+    what a new round is pre-filled from; never text that was not published."""
+    reports = db.session.scalars(
+        select(MeasureReport)
+        .where(MeasureReport.id.in_(_latest_public_report_ids()))
+        .options(joinedload(MeasureReport.round))
+    )
+    return {report.measure_id: report for report in reports}
 
 
 def get_round(slug: str) -> ReportingRound | None:
