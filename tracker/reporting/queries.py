@@ -3,7 +3,7 @@ count through these functions, so their numbers cannot disagree."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
@@ -35,8 +35,9 @@ def published_rounds() -> list[ReportingRound]:
     )
 
 
-def _latest_public_report_ids():
-    """Each measure's latest public report: approved, in a published round, newest round first.
+def latest_public_report_ids(up_to: ReportingRound | None = None):
+    """Each measure's latest public report: approved, in a published round, newest round first
+    (as of ``up_to`` if given, so a round's page can show what was public when it came out).
 
     A window function rather than "the latest round's reports", so a measure that had no
     approved report in the latest round keeps the status it last had in public.
@@ -56,18 +57,25 @@ def _latest_public_report_ids():
             ReportingRound.state == RoundState.PUBLISHED,
             MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
         )
-        .subquery()
     )
+    if up_to is not None:
+        ranked = ranked.where(
+            or_(
+                ReportingRound.as_of < up_to.as_of,
+                and_(ReportingRound.as_of == up_to.as_of, ReportingRound.id <= up_to.id),
+            )
+        )
+    ranked = ranked.subquery()
     return select(ranked.c.report_id).where(ranked.c.rank == 1)
 
 
-def latest_public_reports() -> dict[int, MeasureReport]:
+def latest_public_reports(up_to: ReportingRound | None = None) -> dict[int, MeasureReport]:
     """Every measure's latest published, approved report, whichever round it is from, keyed by
     measure id, with its round loaded (one query). What the public sees as "status now", and
     what a new round is pre-filled from; never text that was not published."""
     reports = db.session.scalars(
         select(MeasureReport)
-        .where(MeasureReport.id.in_(_latest_public_report_ids()))
+        .where(MeasureReport.id.in_(latest_public_report_ids(up_to)))
         .options(joinedload(MeasureReport.round))
     )
     return {report.measure_id: report for report in reports}
@@ -135,20 +143,41 @@ class StatusSummary:
         """Share of all the plan's measures, so unreported ones are not hidden."""
         return round(100 * self.totals[status] / self.measure_count) if self.measure_count else 0
 
+    @property
+    def unreported_percentage(self) -> int:
+        return round(100 * self.unreported / self.measure_count) if self.measure_count else 0
+
 
 def status_summary(
     reporting_round: ReportingRound, review_states=PUBLIC_REVIEW_STATES
 ) -> StatusSummary:
-    """Counts per area × status for a round, computed in the database (two queries).
+    """Counts per area × status for one round's own reports (the DOCX report of that round),
+    computed in the database (two queries).
 
     Every measure is counted once: under its report's status, or as unreported when the round
     has no report for it in ``review_states``.
     """
-    counted_report = and_(
-        MeasureReport.measure_id == Measure.id,
-        MeasureReport.round_id == reporting_round.id,
-        MeasureReport.review_state.in_(review_states),
+    return _summarise(
+        and_(
+            MeasureReport.measure_id == Measure.id,
+            MeasureReport.round_id == reporting_round.id,
+            MeasureReport.review_state.in_(review_states),
+        )
     )
+
+
+def public_status_summary(up_to: ReportingRound | None = None) -> StatusSummary:
+    """Counts per area × status of what the public sees: each measure's latest published,
+    approved report from whichever round. Unreported here means never reported in public."""
+    return _summarise(
+        and_(
+            MeasureReport.measure_id == Measure.id,
+            MeasureReport.id.in_(latest_public_report_ids(up_to)),
+        )
+    )
+
+
+def _summarise(counted_report) -> StatusSummary:
     rows = db.session.execute(
         select(Measure.area_id, MeasureReport.status, func.count(Measure.id))
         .outerjoin(MeasureReport, counted_report)
