@@ -35,9 +35,9 @@ def published_rounds() -> list[ReportingRound]:
     )
 
 
-def latest_public_report_ids(up_to: ReportingRound | None = None):
-    """Each measure's latest public report: approved, in a published round, newest round first
-    (as of ``up_to`` if given, so a round's page can show what was public when it came out).
+def _latest_public_ranked(up_to: ReportingRound | None = None):
+    """Public reports ranked per measure, newest round first: rank 1 is the measure's latest
+    public report (approved, in a published round; as of ``up_to`` if given).
 
     A window function rather than "the latest round's reports", so a measure that had no
     approved report in the latest round keeps the status it last had in public.
@@ -45,6 +45,8 @@ def latest_public_report_ids(up_to: ReportingRound | None = None):
     ranked = (
         select(
             MeasureReport.id.label("report_id"),
+            MeasureReport.measure_id.label("measure_id"),
+            MeasureReport.status.label("status"),
             func.row_number()
             .over(
                 partition_by=MeasureReport.measure_id,
@@ -65,7 +67,12 @@ def latest_public_report_ids(up_to: ReportingRound | None = None):
                 and_(ReportingRound.as_of == up_to.as_of, ReportingRound.id <= up_to.id),
             )
         )
-    ranked = ranked.subquery()
+    return ranked.subquery()
+
+
+def latest_public_report_ids(up_to: ReportingRound | None = None):
+    """The ids of each measure's latest public report, as a subquery to filter on."""
+    ranked = _latest_public_ranked(up_to)
     return select(ranked.c.report_id).where(ranked.c.rank == 1)
 
 
@@ -73,9 +80,10 @@ def latest_public_reports(up_to: ReportingRound | None = None) -> dict[int, Meas
     """Every measure's latest published, approved report, whichever round it is from, keyed by
     measure id, with its round loaded (one query). What the public sees as "status now", and
     what a new round is pre-filled from; never text that was not published."""
+    ranked = _latest_public_ranked(up_to)
     reports = db.session.scalars(
         select(MeasureReport)
-        .where(MeasureReport.id.in_(latest_public_report_ids(up_to)))
+        .join(ranked, and_(ranked.c.report_id == MeasureReport.id, ranked.c.rank == 1))
         .options(joinedload(MeasureReport.round))
     )
     return {report.measure_id: report for report in reports}
@@ -157,32 +165,32 @@ def status_summary(
     Every measure is counted once: under its report's status, or as unreported when the round
     has no report for it in ``review_states``.
     """
+    counted_report = and_(
+        MeasureReport.measure_id == Measure.id,
+        MeasureReport.round_id == reporting_round.id,
+        MeasureReport.review_state.in_(review_states),
+    )
     return _summarise(
-        and_(
-            MeasureReport.measure_id == Measure.id,
-            MeasureReport.round_id == reporting_round.id,
-            MeasureReport.review_state.in_(review_states),
-        )
+        select(Measure.area_id, MeasureReport.status, func.count(Measure.id))
+        .outerjoin(MeasureReport, counted_report)
+        .group_by(Measure.area_id, MeasureReport.status)
     )
 
 
 def public_status_summary(up_to: ReportingRound | None = None) -> StatusSummary:
     """Counts per area × status of what the public sees: each measure's latest published,
     approved report from whichever round. Unreported here means never reported in public."""
+    ranked = _latest_public_ranked(up_to)
     return _summarise(
-        and_(
-            MeasureReport.measure_id == Measure.id,
-            MeasureReport.id.in_(latest_public_report_ids(up_to)),
-        )
+        select(Measure.area_id, ranked.c.status, func.count(Measure.id))
+        .outerjoin(ranked, and_(ranked.c.measure_id == Measure.id, ranked.c.rank == 1))
+        .group_by(Measure.area_id, ranked.c.status)
     )
 
 
-def _summarise(counted_report) -> StatusSummary:
-    rows = db.session.execute(
-        select(Measure.area_id, MeasureReport.status, func.count(Measure.id))
-        .outerjoin(MeasureReport, counted_report)
-        .group_by(Measure.area_id, MeasureReport.status)
-    ).all()
+def _summarise(counts_query) -> StatusSummary:
+    """Turn (area id, status or None, count) rows into a summary with every area and status."""
+    rows = db.session.execute(counts_query).all()
     counts: dict[int, dict[Status, int]] = {}
     unreported: dict[int, int] = {}
     for area_id, status, count in rows:
