@@ -1,8 +1,9 @@
 /* The signed-in forms' helpers, all progressive: without JavaScript every form still works.
  * - After a refused submit, focus goes to the error summary, whose links focus their field.
  * - Leaving a form with unsaved changes asks first.
- * - The report form keeps what was typed in this tab until a page shows it saved, so a save
- *   refused because the session expired loses nothing: after signing in, it is put back.
+ * - The report form keeps what was typed in this tab until a page shows it saved (or the
+ *   server re-shows it: a refused save, a conflict), so a save refused because the session
+ *   expired loses nothing: after signing in, it is put back.
  * - The narrative shows its length against the limit. */
 (function () {
   "use strict";
@@ -64,7 +65,9 @@
       return;
     }
     var shown = readFields(form);
-    if (saved && (Date.now() - saved.at > DRAFT_MAX_AGE_MS ||
+    if (holder.hasAttribute("data-draft-posted")) {
+      store.removeItem(key);  // the server re-showed what was sent (refused or a conflict)
+    } else if (saved && (Date.now() - saved.at > DRAFT_MAX_AGE_MS ||
         (saved.narrative === shown.narrative && saved.status === shown.status))) {
       store.removeItem(key);  // the page already shows it: it was saved (or refused visibly)
     } else if (saved) {
