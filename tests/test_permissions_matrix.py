@@ -7,6 +7,7 @@ ministry LED, co-responsible MED) and measure 8 (ANN):
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -156,6 +157,69 @@ CASES = [
         ok_status=302,
         world={"round_state": RoundState.CLOSED},
         changed=lambda w: fresh(w.reporting_round).state == RoundState.PUBLISHED,
+    ),
+    Case(
+        "publish confirmation",
+        "GET",
+        lambda w: "/rapportering/status-2026/publiser",
+        {"coordinator"},
+        world={"round_state": RoundState.CLOSED},
+    ),
+    Case(
+        "reopen round",
+        "POST",
+        lambda w: "/rapportering/status-2026/gjenapne",
+        {"coordinator"},
+        ok_status=302,
+        world={"round_state": RoundState.CLOSED},
+        changed=lambda w: fresh(w.reporting_round).state == RoundState.OPEN,
+    ),
+    Case(
+        "withdraw publication",
+        "POST",
+        lambda w: "/rapportering/status-2026/avpubliser",
+        {"coordinator"},
+        ok_status=302,
+        world={"round_state": RoundState.PUBLISHED},
+        changed=lambda w: fresh(w.reporting_round).state == RoundState.CLOSED,
+    ),
+    Case(
+        "change deadline",
+        "POST",
+        lambda w: "/rapportering/status-2026/frist",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"deadline": "2099-01-31"},
+        changed=lambda w: fresh(w.reporting_round).deadline == date(2099, 1, 31),
+    ),
+    Case(
+        "withdraw submitted report",
+        "POST",
+        report_path("/trekk-tilbake"),
+        RESPONSIBLE,
+        ok_status=302,
+        world={"review_state": ReviewState.SUBMITTED},
+        data=lambda w: {"version": "1"},
+        changed=lambda w: fresh(w.report).review_state == ReviewState.DRAFT,
+    ),
+    Case(
+        "correct report",
+        "POST",
+        report_path("/rett"),
+        {"coordinator"},
+        ok_status=302,
+        world={"review_state": ReviewState.SUBMITTED},
+        data=lambda w: {"status": "in_progress", "narrative": "Rettet tekst.", "version": "1"},
+        changed=lambda w: fresh(w.report).narrative == "Rettet tekst.",
+    ),
+    Case(
+        "confirm unchanged reports",
+        "POST",
+        lambda w: "/rapportering/ingen-endring",
+        RESPONSIBLE,
+        ok_status=302,
+        data=lambda w: {"measures": "7"},
+        changed=lambda w: fresh(w.report).review_state == ReviewState.SUBMITTED,
     ),
     Case("list users", "GET", lambda w: "/admin/brukere", {"admin"}),
     Case("new user form", "GET", lambda w: "/admin/brukere/ny", {"admin"}),

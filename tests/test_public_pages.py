@@ -153,13 +153,12 @@ def test_measure_page_shows_plan_text_ministries_status_and_history(client, seed
     assert "Undersøkelsen ble kunngjort våren 2025." in history
 
 
-def test_measure_without_status_in_the_latest_round_says_so(client, seeded):
+def test_measure_without_status_in_the_latest_round_keeps_its_dated_status(client, seeded):
     publish_second_round({1: Status.COMPLETED})
     html = client.get("/tiltak/2").get_data(as_text=True)
-    assert (
-        "Det er ikke publisert status for dette tiltaket i siste rapportering (Statusrapport høst 2026)."
-        in html
-    )
+    assert "Status pr. 1. juni 2025" in html  # the midterm status, with its date
+    assert "Tiltaket ble ikke rapportert i siste rapportering (Statusrapport høst 2026)." in html
+    assert "Ikke rapportert</span>" not in html
     assert "Midtveisrapport" in html  # the older round is still in the history
 
 
@@ -206,7 +205,8 @@ def test_a_newer_published_round_replaces_the_status_shown(client, seeded):
     row_9 = next(r for r in rows(html) if 'href="/tiltak/9"' in r)
     assert "Gjennomført" in row_9
     row_10 = next(r for r in rows(html) if 'href="/tiltak/10"' in r)
-    assert "Ikke rapportert" in row_10
+    # Not reported in the new round: its midterm status stays, dated, never «Ikke rapportert».
+    assert "Ikke rapportert" not in row_10 and "Status pr. 1. juni 2025" in row_10
 
 
 def test_open_round_does_not_replace_the_published_status(client, seeded):

@@ -113,14 +113,11 @@ def test_unpublished_text_appears_on_no_public_page_and_in_no_open_data(client, 
     assert "Ingen tiltak passer filteret." in pages[f"/tiltak?q={UNAPPROVED_WORDS}"]
     assert client.get(f"/data/{SECRET.lower()}-runde/tiltak.json").status_code == 404
     assert "Av totalt 50 tiltak er" in pages["/"]
-    assert "3 tiltak har ingen publisert status i denne runden." in pages["/"]
+    assert "3 tiltak er ikke rapportert ennå." in pages["/"]
 
 
 def test_unapproved_reports_show_as_not_reported(client, seeded):
     hide_secrets_in_every_state(seeded)
     html = client.get("/tiltak/2").get_data(as_text=True)
-    assert (
-        "Det er ikke publisert status for dette tiltaket i siste rapportering (Midtveisrapport)."
-        in html
-    )
+    assert "Tiltaket er ikke rapportert ennå." in html
     assert "Ingen publiserte rapporteringer for dette tiltaket ennå." in html

@@ -1,6 +1,6 @@
 """The workflow's verbs on a real database: rounds, saves, reviews, publication, history."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -21,6 +21,7 @@ from tracker.reporting.operations import (
 )
 from tracker.reporting.queries import latest_published_round, reports_by_measure, status_summary
 from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.reporting.workflow_queries import today
 
 
 def revisions(report) -> list[ReportRevision]:
@@ -41,7 +42,7 @@ def coordinator(app):
 def test_opening_a_round_prefills_every_measure_with_its_published_report(seeded, coordinator):
     published = reports_by_measure(latest_published_round())
     reporting_round = open_round(
-        "status-2026", "Status 2026", date(2026, 6, 1), date(2026, 5, 15), coordinator
+        "status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=14), coordinator
     )
     db.session.commit()
     drafts = reporting_round.reports

@@ -35,7 +35,7 @@ def test_public_page_and_docx_agree_on_the_unreported_measures(seeded, client):
     withdraw_approval(1, 48)
     page = client.get("/").get_data(as_text=True)
     assert "Av totalt 50 tiltak er 12 gjennomført, 31 pågående og 5 ikke igangsatt." in page
-    assert "2 tiltak har ingen publisert status i denne runden." in page
+    assert "2 tiltak er ikke rapportert ennå." in page
 
     document = open_docx(build_midterm_report(collect_report_data(latest_published_round())))
     texts = paragraph_texts(document)

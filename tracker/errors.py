@@ -1,7 +1,8 @@
 """Error pages in Norwegian that say what happened and what to do, never how the code failed."""
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -77,7 +78,21 @@ def render_error(code: int, texts: tuple, headers=None):
     )
 
 
+# Forms whose page is also where the form lives: after an expired session, signing in again
+# leads straight back to them, and the page's script puts the typed text back (forms.js).
+RETURN_AFTER_SIGN_IN = {"reporting.report"}
+
+
 def handle_csrf_error(error: CSRFError):
+    if request.endpoint in RETURN_AFTER_SIGN_IN and not current_user.is_authenticated:
+        flash(
+            lazy_gettext(
+                "Økten din er utløpt, så teksten ble ikke lagret. Logg inn igjen: teksten du "
+                "skrev, blir satt inn i skjemaet igjen, så du kan lagre den."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login", next=request.path))
     return render_error(400, CSRF_TEXT)
 
 

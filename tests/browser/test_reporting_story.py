@@ -3,7 +3,7 @@ a ministry contact updates a measure, the coordinator returns it, the contact fi
 coordinator approves and publishes, and the public page shows the new status. axe-core checks
 every kind of page on the way."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
 from tracker.models import Role
 from tracker.reporting.operations import open_round
+from tracker.reporting.workflow_queries import today
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,10 @@ def story(app, seeded):
         Role.COORDINATOR, email="koordinator@aid.example.no", name="Kari Koordinator"
     )
     make_user(Role.CONTACT, get_ministry("AID"), email="kontakt@aid.example.no", name="Ola Kontakt")
-    open_round("status-2026", "Status 2026", date(2026, 6, 1), date(2026, 5, 15), coordinator)
+    # A deadline ahead of today: opening a round refuses one that has passed.
+    open_round(
+        "status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=1), coordinator
+    )
     db.session.commit()
 
 
@@ -110,8 +114,11 @@ def test_contact_reports_coordinator_returns_then_approves_and_publishes(page, l
     page.get_by_role("button", name="Godkjenn").click()
     expect(page.get_by_text("Rapporten for tiltak 1 er godkjent.")).to_be_visible()
     page.get_by_role("link", name="Til oversikten over runden").click()
+    page.get_by_label("Jeg vil lukke runden før fristen").check()
     page.get_by_role("button", name="Lukk runden").click()
     expect(page.get_by_text("Runden er lukket.")).to_be_visible()
+    page.get_by_role("link", name="Se hva som blir offentlig, og publiser").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Publiser runden").click()
     expect(page.get_by_text("Runden er publisert.")).to_be_visible()
     sign_out(page)

@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.measures.models import Area
 from tracker.ministries.models import Ministry
 from tracker.public.queries import MeasureFilter
-from tracker.reporting.states import Status
+from tracker.reporting.states import NOT_REPORTED, Status
 
 MAX_SEARCH_LENGTH = 200
 
@@ -33,7 +33,7 @@ def parse_filter(
         )
         ministry = ""
     status = args.get("status", "").strip()
-    if status and status not in {s.value for s in Status}:
+    if status and status not in {s.value for s in Status} | {NOT_REPORTED}:
         problems.append(_("Fant ikke statusen «%(value)s». Viser alle statuser.", value=status))
         status = ""
     text = " ".join(args.get("q", "").split())

@@ -40,6 +40,11 @@ FIELDS = {
         "godkjent status i runden."
     ),
     "status_label": lazy_gettext("Statusen på bokmål: Gjennomført, Pågående eller Ikke igangsatt."),
+    "status_as_of": lazy_gettext(
+        "Datoen statusen er fra (ÅÅÅÅ-MM-DD). I filen for siste runde kan den være fra en "
+        "tidligere runde, når tiltaket ikke ble rapportert i siste runde; tom hvis tiltaket "
+        "aldri er rapportert."
+    ),
     "narrative": lazy_gettext(
         "Departementets omtale av status. Tom linje skiller avsnitt; linjer som begynner med «- » er punkter."
     ),
@@ -72,6 +77,7 @@ def records(
                 "lead_ministry": abbreviations[0] if abbreviations else "",
                 "status": report.status.value if report else "",
                 "status_label": report.status.label if report else "",
+                "status_as_of": report.round.as_of.isoformat() if report else "",
                 "narrative": report.narrative if report else "",
                 "narrative_language": report.narrative_language if report else "",
             }

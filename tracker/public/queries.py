@@ -16,8 +16,8 @@ from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import Ministry
 from tracker.public.search import matching_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
-from tracker.reporting.queries import PUBLIC_REVIEW_STATES
-from tracker.reporting.states import RoundState, Status
+from tracker.reporting.queries import PUBLIC_REVIEW_STATES, latest_public_report_ids
+from tracker.reporting.states import NOT_REPORTED, RoundState, Status
 
 _PUBLISHED = ReportingRound.state == RoundState.PUBLISHED
 
@@ -112,10 +112,11 @@ def public_measures(
         )
         .order_by(Measure.number, Responsibility.position)
     )
+    # Each measure's latest public report as of the round (from an earlier round if this one
+    # has none), so status and search match what the reader sees in the list.
     public_report = and_(
         MeasureReport.measure_id == Measure.id,
-        MeasureReport.round_id == (reporting_round.id if reporting_round else None),
-        MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+        MeasureReport.id.in_(latest_public_report_ids(reporting_round)),
     )
     if measure_filter.status:
         query = query.outerjoin(MeasureReport, public_report)
@@ -133,7 +134,9 @@ def public_measures(
             )
             .exists()
         )
-    if measure_filter.status:
+    if measure_filter.status == NOT_REPORTED:
+        query = query.where(MeasureReport.id.is_(None))
+    elif measure_filter.status:
         query = query.where(MeasureReport.status == Status(measure_filter.status))
     if measure_filter.text:
         found = matching_measures(db.session.get_bind().dialect.name, measure_filter.text)

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import refresh
 
 from tracker.measures.queries import all_areas
@@ -19,16 +19,19 @@ from tracker.public.queries import (
     published_history,
 )
 from tracker.reporting.queries import (
+    latest_public_reports,
     latest_published_round,
+    public_status_summary,
     published_rounds,
     reports_by_measure,
-    status_summary,
 )
-from tracker.reporting.states import STATUS_ORDER
+from tracker.reporting.states import NOT_REPORTED, NOT_REPORTED_LABEL, STATUS_ORDER
 
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__, url_prefix="/data")
 
+blueprint.add_app_template_global(NOT_REPORTED, "NOT_REPORTED")
+blueprint.add_app_template_global(NOT_REPORTED_LABEL, "NOT_REPORTED_LABEL")
 # Flask-Babel remembers the locale on the app context, which a test client (and any code that
 # keeps one open) shares between requests; each request must choose its own language.
 blueprint.before_app_request(refresh)
@@ -50,8 +53,8 @@ def index():
     return render_template(
         "public/index.html",
         reporting_round=reporting_round,
-        reports=reports_by_measure(reporting_round) if reporting_round else {},
-        summary=status_summary(reporting_round) if reporting_round else None,
+        reports=latest_public_reports() if reporting_round else {},
+        summary=public_status_summary() if reporting_round else None,
         areas=[(area, by_area.get(area.id, [])) for area in areas],
         statuses=STATUS_ORDER,
     )
@@ -72,7 +75,7 @@ def measure_list():
         problems=problems,
         reporting_round=reporting_round,
         measures=public_measures(reporting_round, measure_filter),
-        reports=reports_by_measure(reporting_round) if reporting_round else {},
+        reports=latest_public_reports() if reporting_round else {},
     )
 
 
@@ -82,7 +85,8 @@ def measure_detail(number: int):
     measure = public_measure(number) or abort(404)
     history = published_history(measure)
     latest = latest_published_round()
-    current = history[0] if history and latest and history[0].round_id == latest.id else None
+    # The latest published status, whichever round it is from; the page says which date.
+    current = history[0] if history else None
     return render_template(
         "public/measure.html",
         measure=measure,
@@ -95,14 +99,19 @@ def measure_detail(number: int):
 @blueprint.get("/departementer/<abbreviation>")
 @public_page
 def ministry_detail(abbreviation: str):
-    ministry = get_ministry(abbreviation) or abort(404)
+    ministry = get_ministry(abbreviation)
+    if ministry is None and abbreviation != abbreviation.upper():
+        # Abbreviations are upper case; «/departementer/aid» is a reader typing, not an error.
+        return redirect(url_for("public.ministry_detail", abbreviation=abbreviation.upper()), 301)
+    if ministry is None:
+        abort(404)
     reporting_round = latest_published_round()
     return render_template(
         "public/ministry.html",
         ministry=ministry,
         reporting_round=reporting_round,
         measures=public_measures(reporting_round, MeasureFilter(ministry=ministry.abbreviation)),
-        reports=reports_by_measure(reporting_round) if reporting_round else {},
+        reports=latest_public_reports() if reporting_round else {},
     )
 
 
@@ -122,7 +131,8 @@ def about_data():
 @public_page
 def latest_round_file(file_format: str):
     reporting_round = latest_published_round() or abort(404)
-    return _data_file(reporting_round, file_format)
+    # What the public pages show: each measure's latest published status, from any round.
+    return _data_file(reporting_round, file_format, latest_public_reports())
 
 
 @open_data.get("/<slug>/tiltak.<any(json, csv):file_format>")
@@ -132,9 +142,11 @@ def round_file(slug: str, file_format: str):
     return _data_file(reporting_round, file_format)
 
 
-def _data_file(reporting_round, file_format: str):
+def _data_file(reporting_round, file_format: str, reports=None):
     rows = data_files.records(
-        reporting_round, public_measures(reporting_round), reports_by_measure(reporting_round)
+        reporting_round,
+        public_measures(reporting_round),
+        reports_by_measure(reporting_round) if reports is None else reports,
     )
     headers = {"Access-Control-Allow-Origin": "*"}
     if file_format == "json":

@@ -3,7 +3,16 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -114,3 +123,40 @@ class OpenRoundForm(FlaskForm):
         validators=[InputRequired(_l("Skriv datoen statusen gjelder for."))],
     )
     deadline = DateField(_l("Frist for departementene"), validators=[Optional()])
+
+
+class DeadlineForm(FlaskForm):
+    deadline = DateField(
+        _l("Ny frist"),
+        validators=[Optional()],
+        description=_l("La feltet stå tomt for å fjerne fristen."),
+    )
+
+
+class CloseRoundForm(FlaskForm):
+    before_deadline = BooleanField(_l("Jeg vil lukke runden før fristen"))
+
+
+class VersionForm(FlaskForm):
+    """A button that acts on the report as the person saw it (withdraw a submission)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class CorrectionForm(FlaskForm):
+    """The coordinator's typo fix: the same fields as the ministry's, without a review step."""
+
+    status = StatusReportForm.status
+    narrative = StatusReportForm.narrative
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    validate_status = StatusReportForm.validate_status
+
+
+class ConfirmUnchangedForm(FlaskForm):
+    """Several pre-filled reports sent as they stand; the choices are the person's own reports."""
+
+    measures = SelectMultipleField(
+        _l("Tiltak uten endring siden forrige runde"),
+        coerce=int,
+        validators=[DataRequired(_l("Kryss av for minst ett tiltak."))],
+    )

@@ -18,9 +18,14 @@ from tracker.mail import operations as mail
 from tracker.measures.queries import all_measures
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.permissions import report_is_editable
-from tracker.reporting.queries import get_round, latest_published_round, reports_by_measure
+from tracker.reporting.queries import (
+    get_round,
+    latest_public_reports,
+    latest_published_round,
+    reports_by_measure,
+)
 from tracker.reporting.states import ReviewState, RoundState, Status
-from tracker.reporting.workflow_queries import open_round_now
+from tracker.reporting.workflow_queries import closes_before_deadline, open_round_now, today
 from tracker.timeutil import utcnow
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -41,10 +46,20 @@ class EditConflict(ReportingError):
         super().__init__(_l("Noen andre har lagret denne rapporten etter at du åpnet den."))
 
 
+class DeadlineInPast(ReportingError):
+    """A deadline that has already passed: the ministries could never meet it."""
+
+    def __init__(self):
+        super().__init__(
+            _l("Fristen kan ikke være en dato som har passert. Velg i dag eller en senere dato.")
+        )
+
+
 def open_round(
     slug: str, title: str, as_of: date, deadline: date | None, opened_by
 ) -> ReportingRound:
-    """Open a round and give every measure a draft, pre-filled with its latest published report."""
+    """Open a round and give every measure a draft, pre-filled with its latest published,
+    approved report from whichever round that was."""
     if not SLUG.match(slug or ""):
         raise ReportingError(_l("Kortnavnet kan bare ha små bokstaver a–z, tall og bindestrek."))
     if get_round(slug) is not None:
@@ -53,8 +68,9 @@ def open_round(
         raise ReportingError(
             _l("En rapporteringsrunde er allerede åpen. Lukk den før du åpner en ny.")
         )
+    _check_deadline(deadline)
+    previous = latest_public_reports()
     published = latest_published_round()
-    previous = reports_by_measure(published) if published else {}
     reporting_round = ReportingRound(
         slug=slug,
         title=title.strip(),
@@ -86,6 +102,32 @@ def open_round(
     record_event("round_opened", user=opened_by, details={"round": slug, "reports": len(reports)})
     mail.notify_round_opened(reporting_round)
     return reporting_round
+
+
+def change_deadline(reporting_round: ReportingRound, deadline: date | None, changed_by) -> None:
+    """Move an open round's deadline (or remove it); the ministries see the new date at once."""
+    if reporting_round.state != RoundState.OPEN:
+        raise ReportingError(_l("Fristen kan bare endres mens runden er åpen."))
+    _check_deadline(deadline)
+    old = reporting_round.deadline
+    if old == deadline:
+        return
+    reporting_round.deadline = deadline
+    db.session.flush()
+    record_event(
+        "round_deadline_changed",
+        user=changed_by,
+        details={
+            "round": reporting_round.slug,
+            "from": old.isoformat() if old else None,
+            "to": deadline.isoformat() if deadline else None,
+        },
+    )
+
+
+def _check_deadline(deadline: date | None) -> None:
+    if deadline is not None and deadline < today():
+        raise DeadlineInPast()
 
 
 def save_report(
@@ -169,10 +211,20 @@ def approve_report(report: MeasureReport, reviewer) -> None:
     mail.notify_report_approved(report)
 
 
-def close_round(reporting_round: ReportingRound, closed_by) -> None:
-    """Lock editing: ministries can no longer save or submit."""
+def close_round(
+    reporting_round: ReportingRound, closed_by, before_deadline_confirmed: bool = False
+) -> None:
+    """Lock editing: ministries can no longer save or submit. Before the deadline only when
+    the coordinator has confirmed it, since ministries may still be writing."""
     if reporting_round.state != RoundState.OPEN:
         raise ReportingError(_l("Bare en åpen runde kan lukkes."))
+    if closes_before_deadline(reporting_round) and not before_deadline_confirmed:
+        raise ReportingError(
+            _l(
+                "Fristen er ikke passert. Kryss av for at du vil lukke runden før fristen, "
+                "så departementene ikke lenger kan rapportere."
+            )
+        )
     reporting_round.state = RoundState.CLOSED
     reporting_round.closed_at = utcnow()
     db.session.flush()
@@ -201,6 +253,94 @@ def _narrative_language(report: MeasureReport, chosen: str | None) -> str:
     if chosen not in NARRATIVE_LANGUAGES:
         raise ReportingError(_l("Velg bokmål eller nynorsk som språk for statusbeskrivelsen."))
     return chosen
+
+
+def reopen_round(reporting_round: ReportingRound, reopened_by) -> None:
+    """Let the ministries edit a closed, unpublished round again (e.g. closed by mistake)."""
+    if reporting_round.state != RoundState.CLOSED:
+        raise ReportingError(_l("Bare en lukket runde som ikke er publisert, kan åpnes igjen."))
+    if open_round_now() is not None:
+        raise ReportingError(
+            _l("En annen rapporteringsrunde er åpen. Lukk den før du åpner denne igjen.")
+        )
+    reporting_round.state = RoundState.OPEN
+    reporting_round.closed_at = None
+    db.session.flush()
+    record_event("round_reopened", user=reopened_by, details={"round": reporting_round.slug})
+
+
+def withdraw_publication(reporting_round: ReportingRound, withdrawn_by) -> None:
+    """Take a published round off the public pages: the public sees the previous published
+    state again. The round stays closed, with its reports, and can be published again."""
+    if reporting_round.state != RoundState.PUBLISHED:
+        raise ReportingError(_l("Bare en publisert runde kan trekkes tilbake."))
+    published_at = reporting_round.published_at
+    reporting_round.state = RoundState.CLOSED
+    reporting_round.published_at = None
+    db.session.flush()
+    record_event(
+        "round_unpublished",
+        user=withdrawn_by,
+        details={
+            "round": reporting_round.slug,
+            "published_at": published_at.isoformat() if published_at else None,
+        },
+    )
+
+
+def withdraw_submission(report: MeasureReport, expected_version: int, author) -> None:
+    """Take a submitted report back to draft before the coordinator has reviewed it."""
+    if report.round.state != RoundState.OPEN:
+        raise ReportingError(_l("Runden er lukket. Rapporten kan ikke trekkes tilbake."))
+    if report.review_state != ReviewState.SUBMITTED:
+        raise ReportingError(_l("Bare en rapport som venter på gjennomgang, kan trekkes tilbake."))
+    if expected_version != report.version:
+        raise EditConflict()
+    _change(report, author, "withdrawn", review_state=ReviewState.DRAFT)
+    record_event("report_withdrawn", user=author, details=_event_details(report))
+
+
+def confirm_unchanged(reports: list[MeasureReport], author) -> int:
+    """Send several pre-filled reports for review as they stand («ingen endring siden forrige
+    runde»). Refuses all of them if any one cannot be sent, so nothing is half done."""
+    for report in reports:
+        if not report_is_editable(report):
+            raise ReportingError(
+                _l(
+                    "Tiltak %(number)d kan ikke sendes nå (runden er lukket, eller rapporten "
+                    "er allerede sendt).",
+                    number=report.measure.number,
+                )
+            )
+        if not report.narrative.strip():
+            raise ReportingError(
+                _l(
+                    "Tiltak %(number)d har ingen statusbeskrivelse. Skriv en før du sender.",
+                    number=report.measure.number,
+                )
+            )
+    for report in reports:
+        _change(report, author, "confirmed", review_state=ReviewState.SUBMITTED)
+        record_event("report_submitted", user=author, details=_event_details(report))
+    return len(reports)
+
+
+def correct_report(
+    report: MeasureReport, expected_version: int, status: Status, narrative: str, reviewer
+) -> bool:
+    """The coordinator fixes a typo in a submitted or approved report without sending it back.
+    The ministry sees the correction in the history; the audit log keeps it."""
+    if report.round.state == RoundState.PUBLISHED:
+        raise ReportingError(_l("Runden er publisert og kan ikke endres."))
+    if report.review_state not in (ReviewState.SUBMITTED, ReviewState.APPROVED):
+        raise ReportingError(_l("Bare innsendte eller godkjente rapporter kan rettes."))
+    if expected_version != report.version:
+        raise EditConflict()
+    if report.status == status and report.narrative == narrative:
+        return False
+    _change(report, reviewer, "corrected", status=status, narrative=narrative)
+    record_event("report_corrected", user=reviewer, details=_event_details(report))
+    return True
 
 
 def _check_editable(report: MeasureReport, expected_version: int) -> None:

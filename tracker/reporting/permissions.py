@@ -55,12 +55,34 @@ def can_return_report(user, report: MeasureReport) -> bool:
     )
 
 
+def can_withdraw_report(user, report: MeasureReport) -> bool:
+    """A contact person may take a submitted report back until the coordinator has acted."""
+    return (
+        is_responsible_contact(user, report)
+        and report.round.state == RoundState.OPEN
+        and report.review_state == ReviewState.SUBMITTED
+    )
+
+
+def can_correct_report(user, report: MeasureReport) -> bool:
+    """The coordinator may fix a typo in a sent report without returning it."""
+    return (
+        is_coordinator(user)
+        and report.round.state != RoundState.PUBLISHED
+        and report.review_state in (ReviewState.SUBMITTED, ReviewState.APPROVED)
+    )
+
+
 def can_close_round(user, reporting_round: ReportingRound) -> bool:
     return is_coordinator(user) and reporting_round.state == RoundState.OPEN
 
 
 def can_publish_round(user, reporting_round: ReportingRound) -> bool:
     return is_coordinator(user) and reporting_round.state == RoundState.CLOSED
+
+
+def can_unpublish_round(user, reporting_round: ReportingRound) -> bool:
+    return is_coordinator(user) and reporting_round.state == RoundState.PUBLISHED
 
 
 TEMPLATE_RULES = {
@@ -70,8 +92,11 @@ TEMPLATE_RULES = {
         can_edit_report,
         can_approve_report,
         can_return_report,
+        can_withdraw_report,
+        can_correct_report,
         can_close_round,
         can_publish_round,
+        can_unpublish_round,
         is_coordinator,
     )
 }

@@ -3,7 +3,8 @@ count through these functions, so their numbers cannot disagree."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure
@@ -32,6 +33,60 @@ def published_rounds() -> list[ReportingRound]:
             .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
         )
     )
+
+
+def _latest_public_ranked(up_to: ReportingRound | None = None):
+    """Public reports ranked per measure, newest round first: rank 1 is the measure's latest
+    public report (approved, in a published round; as of ``up_to`` if given).
+
+    A window function rather than "the latest round's reports", so a measure that had no
+    approved report in the latest round keeps the status it last had in public.
+    """
+    ranked = (
+        select(
+            MeasureReport.id.label("report_id"),
+            MeasureReport.measure_id.label("measure_id"),
+            MeasureReport.status.label("status"),
+            func.row_number()
+            .over(
+                partition_by=MeasureReport.measure_id,
+                order_by=(ReportingRound.as_of.desc(), ReportingRound.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(ReportingRound, MeasureReport.round_id == ReportingRound.id)
+        .where(
+            ReportingRound.state == RoundState.PUBLISHED,
+            MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+        )
+    )
+    if up_to is not None:
+        ranked = ranked.where(
+            or_(
+                ReportingRound.as_of < up_to.as_of,
+                and_(ReportingRound.as_of == up_to.as_of, ReportingRound.id <= up_to.id),
+            )
+        )
+    return ranked.subquery()
+
+
+def latest_public_report_ids(up_to: ReportingRound | None = None):
+    """The ids of each measure's latest public report, as a subquery to filter on."""
+    ranked = _latest_public_ranked(up_to)
+    return select(ranked.c.report_id).where(ranked.c.rank == 1)
+
+
+def latest_public_reports(up_to: ReportingRound | None = None) -> dict[int, MeasureReport]:
+    """Every measure's latest published, approved report, whichever round it is from, keyed by
+    measure id, with its round loaded (one query). What the public sees as "status now", and
+    what a new round is pre-filled from; never text that was not published."""
+    ranked = _latest_public_ranked(up_to)
+    reports = db.session.scalars(
+        select(MeasureReport)
+        .join(ranked, and_(ranked.c.report_id == MeasureReport.id, ranked.c.rank == 1))
+        .options(joinedload(MeasureReport.round))
+    )
+    return {report.measure_id: report for report in reports}
 
 
 def get_round(slug: str) -> ReportingRound | None:
@@ -96,11 +151,16 @@ class StatusSummary:
         """Share of all the plan's measures, so unreported ones are not hidden."""
         return round(100 * self.totals[status] / self.measure_count) if self.measure_count else 0
 
+    @property
+    def unreported_percentage(self) -> int:
+        return round(100 * self.unreported / self.measure_count) if self.measure_count else 0
+
 
 def status_summary(
     reporting_round: ReportingRound, review_states=PUBLIC_REVIEW_STATES
 ) -> StatusSummary:
-    """Counts per area × status for a round, computed in the database (two queries).
+    """Counts per area × status for one round's own reports (the DOCX report of that round),
+    computed in the database (two queries).
 
     Every measure is counted once: under its report's status, or as unreported when the round
     has no report for it in ``review_states``.
@@ -110,11 +170,27 @@ def status_summary(
         MeasureReport.round_id == reporting_round.id,
         MeasureReport.review_state.in_(review_states),
     )
-    rows = db.session.execute(
+    return _summarise(
         select(Measure.area_id, MeasureReport.status, func.count(Measure.id))
         .outerjoin(MeasureReport, counted_report)
         .group_by(Measure.area_id, MeasureReport.status)
-    ).all()
+    )
+
+
+def public_status_summary(up_to: ReportingRound | None = None) -> StatusSummary:
+    """Counts per area × status of what the public sees: each measure's latest published,
+    approved report from whichever round. Unreported here means never reported in public."""
+    ranked = _latest_public_ranked(up_to)
+    return _summarise(
+        select(Measure.area_id, ranked.c.status, func.count(Measure.id))
+        .outerjoin(ranked, and_(ranked.c.measure_id == Measure.id, ranked.c.rank == 1))
+        .group_by(Measure.area_id, ranked.c.status)
+    )
+
+
+def _summarise(counts_query) -> StatusSummary:
+    """Turn (area id, status or None, count) rows into a summary with every area and status."""
+    rows = db.session.execute(counts_query).all()
     counts: dict[int, dict[Status, int]] = {}
     unreported: dict[int, int] = {}
     for area_id, status, count in rows:

@@ -24,6 +24,10 @@ STATUS_LABELS = {
     Status.NOT_STARTED: N_("Ikke igangsatt"),
 }
 STATUS_ORDER = tuple(STATUS_LABELS)
+# Not a stored status: what the public sees for a measure never reported in a published round,
+# and the value a reader filters on to find those measures.
+NOT_REPORTED = "not_reported"
+NOT_REPORTED_LABEL = N_("Ikke rapportert")
 
 
 class ReviewState(enum.StrEnum):

@@ -2,7 +2,7 @@
 commit once, render or redirect."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,42 +12,70 @@ from tracker.auth.queries import active_contacts_by_ministry
 from tracker.extensions import db
 from tracker.languages import NYNORSK_MINIMUM_SHARE, default_narrative_language
 from tracker.reporting import diff
-from tracker.reporting.forms import OpenRoundForm, ReturnForm, StatusReportForm
+from tracker.reporting.forms import (
+    CloseRoundForm,
+    ConfirmUnchangedForm,
+    CorrectionForm,
+    DeadlineForm,
+    OpenRoundForm,
+    ReturnForm,
+    StatusReportForm,
+    VersionForm,
+)
 from tracker.reporting.operations import (
+    DeadlineInPast,
     EditConflict,
     ReportingError,
     approve_report,
+    change_deadline,
     close_round,
+    confirm_unchanged,
+    correct_report,
     open_round,
     publish_round,
+    reopen_round,
     return_report,
     save_report,
     submit_report,
+    withdraw_publication,
+    withdraw_submission,
 )
-from tracker.reporting.permissions import TEMPLATE_RULES, can_view_report, is_responsible_contact
-from tracker.reporting.queries import get_round
-from tracker.reporting.states import Status
+from tracker.reporting.permissions import (
+    TEMPLATE_RULES,
+    can_view_report,
+    is_responsible_contact,
+)
+from tracker.reporting.queries import get_round, latest_public_reports, status_summary
+from tracker.reporting.states import STATUS_ORDER, ReviewState, Status
 from tracker.reporting.workflow_queries import (
     REVISION_ACTIONS,
     Progress,
     all_rounds,
+    closes_before_deadline,
     get_report,
     is_overdue,
+    last_editor,
+    latest_return_comment,
+    neighbours,
     nynorsk_share,
     open_round_now,
     previous_published_report,
     progress_by_ministry,
     progress_of,
+    publication_gaps,
     reports_for_ministry,
     reports_in_round,
     revisions_of,
+    submitted_count,
 )
+from tracker.transactions import transaction
 
 blueprint = Blueprint("reporting", __name__, url_prefix="/rapportering")
 for _name, _rule in TEMPLATE_RULES.items():
     blueprint.add_app_template_global(_rule, _name)
 blueprint.add_app_template_global(progress_of, "progress_of")
 blueprint.add_app_template_global(is_overdue, "is_overdue")
+blueprint.add_app_template_global(last_editor, "last_editor")
 blueprint.add_app_template_global(REVISION_ACTIONS, "REVISION_ACTIONS")
 blueprint.add_app_template_filter(
     lambda value: format_datetime(value, "d. MMMM y 'kl.' HH:mm"), "nb_datetime"
@@ -81,7 +109,47 @@ def start():
     reports = (
         reports_for_ministry(reporting_round, current_user.ministry_id) if reporting_round else []
     )
-    return render_template("reporting/start.html", reporting_round=reporting_round, reports=reports)
+    unchanged_form = ConfirmUnchangedForm(formdata=None)
+    return render_template(
+        "reporting/start.html",
+        reporting_round=reporting_round,
+        reports=reports,
+        submitted=submitted_count(reports),
+        unchanged_form=unchanged_form,
+    )
+
+
+@blueprint.post("/ingen-endring")
+@role_required(Role.CONTACT)
+def confirm_unchanged_reports():
+    """Send the ticked pre-filled reports as they stand («ingen endring siden forrige runde»)."""
+    reporting_round = open_round_now() or abort(404)
+    reports = reports_for_ministry(reporting_round, current_user.ministry_id)
+    by_number = {report.measure.number: report for report in reports}
+    asked = request.form.getlist("measures")
+    if any(not number.isdigit() or int(number) not in by_number for number in asked):
+        abort(403)  # a measure that is not the ministry's
+    form = ConfirmUnchangedForm()
+    form.measures.choices = [(number, str(number)) for number in by_number]
+    if not form.validate_on_submit():
+        for error in form.measures.errors:
+            flash(str(error), "error")
+        return redirect(url_for("reporting.start"))
+    try:
+        with transaction():
+            count = confirm_unchanged([by_number[n] for n in form.measures.data], current_user)
+    except ReportingError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("reporting.start"))
+    flash(
+        ngettext(
+            "%(num)d rapport er sendt til gjennomgang uten endringer.",
+            "%(num)d rapporter er sendt til gjennomgang uten endringer.",
+            count,
+        ),
+        "success",
+    )
+    return redirect(url_for("reporting.start"))
 
 
 @blueprint.route("/<slug>/tiltak/<int:number>", methods=["GET", "POST"])
@@ -123,6 +191,61 @@ def report(slug: str, number: int):
     return redirect(url_for("reporting.report", slug=slug, number=number))
 
 
+@blueprint.post("/<slug>/tiltak/<int:number>/trekk-tilbake")
+@login_required
+def withdraw(slug: str, number: int):
+    report = _load_report(slug, number)
+    if not is_responsible_contact(current_user, report):
+        abort(403)
+    form = VersionForm()
+    here = url_for("reporting.report", slug=slug, number=number)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with transaction():
+            withdraw_submission(report, form.version.data, current_user)
+    except ReportingError as error:
+        flash(str(error.message), "error")
+        return redirect(here)
+    flash(
+        _("Rapporten er trukket tilbake og er et utkast igjen. Husk å sende den på nytt."),
+        "success",
+    )
+    return redirect(here)
+
+
+@blueprint.post("/<slug>/tiltak/<int:number>/rett")
+@role_required(Role.COORDINATOR)
+def correct(slug: str, number: int):
+    """The coordinator fixes a typo without sending the report back."""
+    report = _load_report(slug, number)
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        return _render_correction_error(report, form), 400
+    try:
+        with transaction():
+            changed = correct_report(
+                report,
+                form.version.data,
+                Status(form.status.data),
+                form.narrative.data,
+                current_user,
+            )
+    except ReportingError as error:
+        form.form_errors.append(error.message)
+        return _render_correction_error(report, form), 409
+    if changed:
+        flash(_("Rettelsen er lagret. Departementet ser den i historikken."), "success")
+    else:
+        flash(_("Ingen endringer å lagre."), "info")
+    return redirect(url_for("reporting.report", slug=slug, number=number))
+
+
+def _render_correction_error(report, correction_form):
+    form = StatusReportForm(data=_report_data(report), formdata=None)
+    return _render_report(report, form, correction_form=correction_form)
+
+
 def _form_data(status, narrative, version, narrative_language) -> dict:
     return {
         "status": status.value,
@@ -144,15 +267,57 @@ def _report_data(report) -> dict:
     )
 
 
-def _render_report(report, form, return_form=None, posted=False):
+def _render_report(report, form, return_form=None, posted=False, correction_form=None):
+    own = (
+        reports_for_ministry(report.round, current_user.ministry_id)
+        if is_responsible_contact(current_user, report)
+        else reports_in_round(report.round)
+    )
+    before, after = neighbours(own, report)
+    returned = (
+        latest_return_comment(report)
+        if report.review_state in (ReviewState.SUBMITTED, ReviewState.RETURNED)
+        else None
+    )
     return render_template(
         "reporting/report.html",
         report=report,
         form=form,
         posted=posted,
         return_form=return_form or ReturnForm(formdata=None),
+        correction_form=correction_form or CorrectionForm(formdata=None, data=_report_data(report)),
+        withdraw_form=VersionForm(formdata=None, data={"version": report.version}),
         previous=previous_published_report(report),
+        before=before,
+        after=after,
+        returned=returned,
+        changed_since_return=_changes_since(report, returned),
+        co_editors=_co_editors(report),
     )
+
+
+def _changes_since(report, returned):
+    """What the ministry changed after the coordinator sent the report back."""
+    if returned is None or report.review_state != ReviewState.SUBMITTED:
+        return None
+    return diff.Comparison(
+        from_version=returned.version,
+        to_version=report.version,
+        old_status=returned.new_status,
+        new_status=report.status,
+        pieces=diff.compare_text(returned.new_narrative, report.narrative),
+    )
+
+
+def _co_editors(report) -> list:
+    """Everyone else who may edit this report: contacts of every responsible ministry."""
+    contacts = active_contacts_by_ministry()
+    return [
+        contact
+        for responsibility in report.measure.responsibilities
+        for contact in contacts.get(responsibility.ministry_id, [])
+        if contact.id != current_user.id
+    ]
 
 
 def _render_conflict(report, typed_form):
@@ -225,6 +390,9 @@ def new_round():
             reporting_round = open_round(
                 form.slug.data, form.title.data, form.as_of.data, form.deadline.data, current_user
             )
+        except DeadlineInPast as error:
+            db.session.rollback()
+            form.deadline.errors.append(error.message)
         except ReportingError as error:
             db.session.rollback()
             form.slug.errors.append(error.message)
@@ -248,10 +416,18 @@ def overview(slug: str):
     reports = reports_in_round(reporting_round)
     rows = progress_by_ministry(reports, active_contacts_by_ministry())
     totals = {progress: sum(row.counts[progress] for row in rows) for progress in Progress}
+    wanted = request.args.get("rapport", "")
+    if wanted not in {progress.value for progress in Progress}:
+        wanted = ""
+    shown = (
+        [report for report in reports if progress_of(report).value == wanted] if wanted else reports
+    )
     return render_template(
         "reporting/overview.html",
         reporting_round=reporting_round,
         reports=reports,
+        shown=shown,
+        wanted=wanted,
         rows=rows,
         totals=totals,
         overdue_total=sum(len(row.overdue) for row in rows),
@@ -259,6 +435,26 @@ def overview(slug: str):
         nynorsk=nynorsk_share(reports),
         nynorsk_approved=nynorsk_share(reports, approved_only=True),
         nynorsk_minimum=int(NYNORSK_MINIMUM_SHARE * 100),
+        close_form=CloseRoundForm(formdata=None),
+        deadline_form=DeadlineForm(formdata=None, data={"deadline": reporting_round.deadline}),
+        closes_early=closes_before_deadline(reporting_round),
+    )
+
+
+@blueprint.post("/<slug>/frist")
+@role_required(Role.COORDINATOR)
+def deadline(slug: str):
+    reporting_round = _load_round(slug)
+    form = DeadlineForm()
+    here = url_for("reporting.overview", slug=slug)
+    if not form.validate_on_submit():
+        for error in form.deadline.errors:
+            flash(str(error), "error")
+        return redirect(here)
+    return _coordinator_action(
+        lambda: change_deadline(reporting_round, form.deadline.data, current_user),
+        _("Fristen er endret.") if form.deadline.data else _("Fristen er fjernet."),
+        here,
     )
 
 
@@ -266,9 +462,53 @@ def overview(slug: str):
 @role_required(Role.COORDINATOR)
 def close(slug: str):
     reporting_round = _load_round(slug)
+    form = CloseRoundForm()
     return _coordinator_action(
-        lambda: close_round(reporting_round, current_user),
+        lambda: close_round(
+            reporting_round, current_user, before_deadline_confirmed=form.before_deadline.data
+        ),
         _("Runden er lukket. Departementene kan ikke lenger endre rapportene."),
+        url_for("reporting.overview", slug=slug),
+    )
+
+
+@blueprint.get("/<slug>/publiser")
+@role_required(Role.COORDINATOR)
+def confirm_publish(slug: str):
+    """What the public will see once the round is published, before anything becomes public."""
+    reporting_round = _load_round(slug)
+    reports = reports_in_round(reporting_round)
+    return render_template(
+        "reporting/publish.html",
+        reporting_round=reporting_round,
+        reports=reports,
+        summary=status_summary(reporting_round),
+        statuses=STATUS_ORDER,
+        gaps=publication_gaps(reports, latest_public_reports()),
+    )
+
+
+@blueprint.post("/<slug>/gjenapne")
+@role_required(Role.COORDINATOR)
+def reopen(slug: str):
+    reporting_round = _load_round(slug)
+    return _coordinator_action(
+        lambda: reopen_round(reporting_round, current_user),
+        _("Runden er åpnet igjen. Departementene kan endre og sende inn rapporter."),
+        url_for("reporting.overview", slug=slug),
+    )
+
+
+@blueprint.post("/<slug>/avpubliser")
+@role_required(Role.COORDINATOR)
+def unpublish(slug: str):
+    reporting_round = _load_round(slug)
+    return _coordinator_action(
+        lambda: withdraw_publication(reporting_round, current_user),
+        _(
+            "Publiseringen er trukket tilbake. Den offentlige siden viser igjen forrige "
+            "publiserte status."
+        ),
         url_for("reporting.overview", slug=slug),
     )
 
@@ -323,11 +563,10 @@ def _render_return_error(report, return_form):
 
 def _coordinator_action(operation, success_message: str, next_url: str):
     try:
-        operation()
+        with transaction():
+            operation()
     except ReportingError as error:
-        db.session.rollback()
         flash(str(error.message), "error")
         return redirect(next_url)
-    db.session.commit()
     flash(success_message, "success")
     return redirect(next_url)

@@ -49,6 +49,9 @@ REVISION_ACTIONS = {
     "submitted": N_("Sendt til gjennomgang"),
     "returned": N_("Sendt tilbake"),
     "approved": N_("Godkjent"),
+    "withdrawn": N_("Trukket tilbake fra gjennomgang"),
+    "confirmed": N_("Sendt uten endring siden forrige runde"),
+    "corrected": N_("Rettet av koordinatoren"),
 }
 # Still waiting for the ministry: these are overdue once the deadline has passed.
 OUTSTANDING = (Progress.NOT_STARTED, Progress.DRAFT, Progress.RETURNED)
@@ -74,6 +77,16 @@ def is_overdue(report: MeasureReport, on: date | None = None) -> bool:
         and report.round.state == RoundState.OPEN
         and (on or today()) > deadline
         and progress_of(report) in OUTSTANDING
+    )
+
+
+def closes_before_deadline(reporting_round: ReportingRound, on: date | None = None) -> bool:
+    """Closing now would cut the ministries off while their deadline day has not passed."""
+    deadline = reporting_round.deadline
+    return (
+        reporting_round.state == RoundState.OPEN
+        and deadline is not None
+        and (on or today()) <= deadline
     )
 
 
@@ -230,3 +243,60 @@ def nynorsk_share(reports: list[MeasureReport], *, approved_only: bool = False) 
     ]
     nynorsk = sum(1 for report in written if report.narrative_language == "nn")
     return LanguageShare(nynorsk=nynorsk, total=len(written))
+
+
+@dataclass
+class Gap:
+    """A measure with no approved report in the round, and what the public will see for it."""
+
+    report: MeasureReport
+    public: MeasureReport | None  # its latest published report, from an earlier round
+
+
+def publication_gaps(
+    reports: list[MeasureReport], latest_public: dict[int, MeasureReport]
+) -> list[Gap]:
+    """The round's reports that publishing would not make public, each with the status the
+    public keeps seeing (or None: «Ikke rapportert»)."""
+    return [
+        Gap(report, latest_public.get(report.measure_id))
+        for report in reports
+        if report.review_state != ReviewState.APPROVED
+    ]
+
+
+def neighbours(
+    reports: list[MeasureReport], current: MeasureReport
+) -> tuple[MeasureReport | None, MeasureReport | None]:
+    """The previous and next report in a person's list, for «forrige / neste tiltak»."""
+    ids = [report.id for report in reports]
+    if current.id not in ids:
+        return None, None
+    position = ids.index(current.id)
+    return (
+        reports[position - 1] if position > 0 else None,
+        reports[position + 1] if position + 1 < len(reports) else None,
+    )
+
+
+def submitted_count(reports: list[MeasureReport]) -> int:
+    """Reports the ministry has sent: waiting for review or approved («3 av 18 sendt inn»)."""
+    return sum(
+        report.review_state in (ReviewState.SUBMITTED, ReviewState.APPROVED) for report in reports
+    )
+
+
+def last_editor(report: MeasureReport):
+    """Who last changed the report's text or state in this round (None: nobody yet)."""
+    return report.updated_by if report.version > OPENED_VERSION else None
+
+
+def latest_return_comment(report: MeasureReport) -> ReportRevision | None:
+    """The coordinator's last «send back», so a re-review can show what was asked and what
+    changed since."""
+    return db.session.scalars(
+        select(ReportRevision)
+        .where(ReportRevision.report_id == report.id, ReportRevision.action == "returned")
+        .order_by(ReportRevision.version.desc())
+        .limit(1)
+    ).first()

@@ -6,7 +6,8 @@
   var COLORS = {
     completed: "--ds-color-success-base-default",
     in_progress: "--ds-color-info-base-default",
-    not_started: "--ds-color-neutral-base-default"
+    not_started: "--ds-color-neutral-base-default",
+    not_reported: "--ds-color-warning-base-default"
   };
 
   function cssColor(name) {

@@ -1,0 +1,230 @@
+"""What contact persons and coordinators expect in a round and did not find: progress, next and
+previous measure, withdrawing a submission, «ingen endring» for several measures, who else may
+edit, review filters, re-review context, typo corrections; and for everyone: who is signed in,
+a site menu on error pages, ministry addresses in any letter case, a favicon, and typed text
+that survives an expired session."""
+
+import pytest
+
+from tests.factories import MeasureFactory, ReportFactory
+from tests.support.workflow import audit_events, build_world, csrf_token, fresh, snapshot
+from tracker.extensions import db
+from tracker.reporting.operations import return_report, submit_report
+from tracker.reporting.states import ReviewState, Status
+
+
+@pytest.fixture
+def world(app):
+    return build_world()
+
+
+def post(web, path, data=None, token_from="/"):
+    return web.post(path, data=(data or {}) | {"csrf_token": csrf_token(web, token_from)})
+
+
+def test_contact_sees_progress_and_moves_to_the_next_and_previous_measure(web, world, sign_in):
+    third = ReportFactory(
+        round=world.reporting_round,
+        measure=MeasureFactory(number=9, title="Tredje", ministries=[world.lead]),
+    )
+    db.session.commit()
+    sign_in(world.lead_contact)
+    assert "0 av 2 sendt inn" in web.get("/rapportering/").get_data(as_text=True)
+    page = web.get(world.report_url).get_data(as_text=True)
+    assert 'rel="next" href="/rapportering/status-2026/tiltak/9"' in page
+    assert 'rel="prev"' not in page  # measure 8 belongs to another ministry: not in the list
+    last = web.get(f"/rapportering/status-2026/tiltak/{third.measure.number}").get_data(
+        as_text=True
+    )
+    assert 'rel="prev" href="/rapportering/status-2026/tiltak/7"' in last
+
+
+def test_shared_measure_names_who_else_can_edit_and_who_edited_last(web, world, sign_in):
+    sign_in(world.lead_contact)
+    page = web.get(world.report_url).get_data(as_text=True)
+    assert "Mats Med (MED)" in page.split('id="co-editors"')[1].split("</dd>")[0]
+    assert "ikke endret i denne runden" in page
+    post(
+        web,
+        world.report_url,
+        {"status": "in_progress", "narrative": "Lea skrev.", "version": "1", "save": "Lagre"},
+        world.report_url,
+    )
+    sign_in(world.co_contact)
+    page = web.get(world.report_url).get_data(as_text=True)
+    assert "av Lea Leder" in page
+    assert "Lea Leder (LED)" in page.split('id="co-editors"')[1].split("</dd>")[0]
+
+
+def test_narrative_field_carries_the_character_count(web, world, sign_in):
+    sign_in(world.lead_contact)
+    page = web.get(world.report_url).get_data(as_text=True)
+    assert 'data-count-limit="20000"' in page and 'data-count-for="narrative"' in page
+
+
+def test_contact_withdraws_a_submitted_report_before_review(web, world, sign_in):
+    sign_in(world.lead_contact)
+    submit_report(world.report, 1, Status.COMPLETED, "Sendt for tidlig.", world.lead_contact)
+    db.session.commit()
+    page = web.get(world.report_url).get_data(as_text=True)
+    assert "Trekk tilbake for å endre" in page
+    response = post(web, world.report_url + "/trekk-tilbake", {"version": "2"}, world.report_url)
+    assert response.status_code == 302
+    report = fresh(world.report)
+    assert report.review_state == ReviewState.DRAFT and report.narrative == "Sendt for tidlig."
+    assert [event.user_id for event in audit_events("report_withdrawn")] == [world.lead_contact.id]
+    # Once the coordinator has approved, there is nothing to withdraw.
+    submit_report(report, report.version, Status.COMPLETED, "Igjen.", world.lead_contact)
+    report.review_state = ReviewState.APPROVED
+    db.session.commit()
+    before = snapshot()
+    refused = post(web, world.report_url + "/trekk-tilbake", {"version": str(report.version)})
+    assert refused.status_code == 302 and snapshot() == before
+
+
+def test_no_change_since_last_round_for_several_measures_at_once(web, app, sign_in):
+    world = build_world()
+    second = ReportFactory(
+        round=world.reporting_round,
+        measure=MeasureFactory(number=9, title="Uendret", ministries=[world.lead]),
+        narrative="Som før.",
+    )
+    db.session.commit()
+    sign_in(world.lead_contact)
+    page = web.get("/rapportering/").get_data(as_text=True)
+    assert 'name="measures" value="7"' in page and 'name="measures" value="9"' in page
+    response = web.post(
+        "/rapportering/ingen-endring",
+        data={"measures": ["7", "9"], "csrf_token": csrf_token(web)},
+    )
+    assert response.status_code == 302
+    assert {fresh(world.report).review_state, fresh(second).review_state} == {ReviewState.SUBMITTED}
+    assert fresh(world.report).narrative == "Opprinnelig tekst."  # sent as it stood
+    assert len(audit_events("report_submitted")) == 2
+    assert "2 av 2 sendt inn" in web.get("/rapportering/").get_data(as_text=True)
+
+
+def test_no_change_refuses_all_when_one_cannot_be_sent(web, app, sign_in):
+    world = build_world()
+    empty = ReportFactory(
+        round=world.reporting_round,
+        measure=MeasureFactory(number=9, title="Tomt", ministries=[world.lead]),
+        narrative="",
+    )
+    db.session.commit()
+    sign_in(world.lead_contact)
+    before = snapshot()
+    response = web.post(
+        "/rapportering/ingen-endring",
+        data={"measures": ["7", "9"], "csrf_token": csrf_token(web)},
+    )
+    assert response.status_code == 302 and snapshot() == before
+    assert "Tiltak 9 har ingen statusbeskrivelse" in web.get("/rapportering/").get_data(
+        as_text=True
+    )
+    assert fresh(empty).review_state == ReviewState.DRAFT
+    nothing = web.post("/rapportering/ingen-endring", data={"csrf_token": csrf_token(web)})
+    assert nothing.status_code == 302 and snapshot() == before
+    assert "Kryss av for minst ett tiltak." in web.get("/rapportering/").get_data(as_text=True)
+
+
+def test_coordinator_filters_the_overview_by_review_state(web, world, sign_in):
+    submit_report(world.report, 1, Status.COMPLETED, "Til gjennomgang.", world.lead_contact)
+    db.session.commit()
+    sign_in(world.coordinator)
+    page = web.get("/rapportering/status-2026/oversikt?rapport=submitted").get_data(as_text=True)
+    table = page.split('id="all-reports"')[1]
+    assert "Felles tiltak" in table and "Annet tiltak" not in table
+    everything = web.get("/rapportering/status-2026/oversikt?rapport=tull").get_data(as_text=True)
+    table = everything.split('id="all-reports"')[1]
+    assert "Felles tiltak" in table and "Annet tiltak" in table
+
+
+def test_re_review_shows_the_earlier_comment_and_what_changed_since(web, world, sign_in):
+    submit_report(world.report, 1, Status.IN_PROGRESS, "Første utkast.", world.lead_contact)
+    return_report(world.report, "Skriv hvor mange kommuner.", world.coordinator)
+    report = fresh(world.report)
+    submit_report(
+        report, report.version, Status.IN_PROGRESS, "Første utkast. 12 kommuner.", world.co_contact
+    )
+    db.session.commit()
+    sign_in(world.coordinator)
+    page = web.get(world.report_url).get_data(as_text=True)
+    earlier = page.split('id="earlier-return"')[1].split("</div>\n")[0]
+    assert "Skriv hvor mange kommuner." in earlier
+    assert "12 kommuner." in earlier.split("<ins>")[1]
+
+
+def test_coordinator_corrects_a_typo_without_returning_and_the_ministry_sees_it(
+    web, world, sign_in
+):
+    submit_report(world.report, 1, Status.COMPLETED, "Tiltaket er gjennomfrt.", world.lead_contact)
+    db.session.commit()
+    sign_in(world.coordinator)
+    response = post(
+        web,
+        world.report_url + "/rett",
+        {"status": "completed", "narrative": "Tiltaket er gjennomført.", "version": "2"},
+    )
+    assert response.status_code == 302
+    report = fresh(world.report)
+    assert report.narrative == "Tiltaket er gjennomført."
+    assert report.review_state == ReviewState.SUBMITTED  # not returned
+    [event] = audit_events("report_corrected")
+    assert event.user_id == world.coordinator.id
+    stale = post(
+        web,
+        world.report_url + "/rett",
+        {"status": "completed", "narrative": "Gammel versjon.", "version": "2"},
+    )
+    assert stale.status_code == 409 and fresh(world.report).narrative == report.narrative
+    sign_in(world.lead_contact)
+    history = web.get(world.report_url + "/historikk").get_data(as_text=True)
+    assert "Rettet av koordinatoren" in history and "Kari Koordinator" in history
+
+
+def test_signed_in_person_is_named_in_the_menu(web, world, sign_in):
+    sign_in(world.lead_contact)
+    page = web.get("/rapportering/").get_data(as_text=True)
+    assert "Logget inn som Lea Leder (LED)" in page
+
+
+def test_error_pages_keep_the_site_menu(web, world, sign_in):
+    sign_in(world.other_contact)
+    for path, code in (("/finnes-ikke", 404), (world.report_url, 403)):
+        response = web.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == code
+        assert 'href="/tiltak"' in page and 'href="/om-dataene"' in page
+        assert "Logget inn som Anne Annen" in page
+
+
+def test_ministry_address_works_in_any_letter_case(client, world):
+    response = client.get("/departementer/led")
+    assert response.status_code == 301 and response.location.endswith("/departementer/LED")
+    assert client.get("/departementer/Led").status_code == 301
+    assert client.get("/departementer/xyz").status_code == 301
+    assert client.get("/departementer/XYZ").status_code == 404
+
+
+def test_pages_name_a_favicon_that_is_served(client, world):
+    page = client.get("/logg-inn").get_data(as_text=True)
+    href = page.split('<link rel="icon" href="')[1].split('"')[0]
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+def test_a_save_after_the_session_expired_leads_to_sign_in_and_back(web, world):
+    """The session is gone (no cookie): the save is refused without a 400 page, sign-in leads
+    back to the form, and nothing was changed. The typed text is put back by forms.js (the
+    browser test shows that part)."""
+    before = snapshot()
+    response = web.post(
+        world.report_url,
+        data={"status": "completed", "narrative": "Skrevet lenge.", "version": "1", "save": "L"},
+    )
+    assert response.status_code == 302
+    assert response.location == "/logg-inn?next=/rapportering/status-2026/tiltak/7"
+    assert snapshot() == before
+    page = web.get(response.location).get_data(as_text=True)
+    assert "Økten din er utløpt" in page
