@@ -35,12 +35,14 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the schema must be known before migrate binds)
     from tracker.auth import loader  # noqa: F401  (registers Flask-Login's user loader)
+    from tracker.sso import client as sso_client
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    sso_client.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -51,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
+    from tracker.sso.views import blueprint as sso
 
     app.register_blueprint(public)
     app.register_blueprint(open_data)
@@ -59,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)
+    app.register_blueprint(sso)
 
 
 def register_errorhandlers(app: Flask) -> None:
