@@ -148,13 +148,12 @@ def logout():
         db.session.commit()
     logout_user()
     _start_new_session()
-    flash(_("Du er logget ut."), "success")
     if id_token and sso.enabled():
-        # Signed in through the provider: end its session too, or the next visitor at this
+        # Signed in through the provider: end its session too, or the next person at this
         # browser would be signed straight back in.
-        provider_url = sso.end_session_url(id_token, url_for("sso.signed_out", _external=True))
-        if provider_url:
-            return redirect(provider_url)
+        session[SSO_ID_TOKEN_KEY] = id_token
+        return redirect(url_for("sso.provider_sign_out"))
+    flash(_("Du er logget ut."), "success")
     return redirect(url_for("public.index"))
 
 

@@ -7,17 +7,19 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth.operations import locked_message
 from tracker.auth.views import SSO_ID_TOKEN_KEY, home_url, safe_next, start_session
-from tracker.sso.client import enabled, provider
+from tracker.sso.client import enabled, end_session_url, provider
 from tracker.sso.operations import record_failed_response, sign_in_with_provider
 from tracker.sso.queries import active_administrators
 from tracker.transactions import transaction
@@ -90,9 +92,27 @@ def callback():
     ), 403
 
 
+@blueprint.get("/logg-ut/leverandor")
+def provider_sign_out():
+    """After the local sign-out: on to the provider's end_session_endpoint.
+
+    A page of our own rather than a redirect from the sign-out form, because the
+    Content-Security-Policy's form-action 'self' stops a form's redirect to another site.
+    """
+    id_token = session.pop(SSO_ID_TOKEN_KEY, None)
+    target = (
+        end_session_url(id_token, url_for("sso.signed_out", _external=True)) if id_token else None
+    )
+    if target is None:
+        flash(_("Du er logget ut."), "success")
+        return redirect(url_for("public.index"))
+    return render_template("sso/signing_out.html", target=target)
+
+
 @blueprint.get("/logg-ut/ferdig")
 def signed_out():
     """Where the provider sends the browser back after ending its session too."""
+    flash(_("Du er logget ut."), "success")
     return redirect(url_for("public.index"))
 
 

@@ -30,7 +30,8 @@ def upgrade():
             op.f("uq_users_oidc_identity"), ["oidc_issuer", "oidc_subject"]
         )
         batch_op.create_check_constraint(
-            op.f("ck_users_oidc_identity_complete"), "(oidc_issuer IS NULL) = (oidc_subject IS NULL)"
+            op.f("ck_users_oidc_identity_complete"),
+            "(oidc_issuer IS NULL) = (oidc_subject IS NULL)",
         )
 
 
