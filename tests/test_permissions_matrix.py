@@ -200,6 +200,14 @@ CASES = [
         ok_status=302,
         changed=lambda w: fresh(w.other_contact).must_change_password is True,
     ),
+    Case(
+        "remove single sign-on link",
+        "POST",
+        user_path("/fjern-sso-kobling"),
+        {"admin"},
+        ok_status=302,
+        changed=event_logged("sso_unlinked"),
+    ),
     Case("audit log", "GET", lambda w: "/admin/logg", {"admin"}),
     Case("report download page", "GET", lambda w: "/koordinator/rapport/", {"coordinator"}),
     Case(
@@ -214,7 +222,7 @@ CASES = [
     ),
 ]
 # Routes anyone may use: the public site, open data, health check, and signing in and out.
-OPEN_BLUEPRINTS = {"public", "open_data", "health", "auth", "static"}
+OPEN_BLUEPRINTS = {"public", "open_data", "health", "auth", "sso", "static"}
 
 
 @pytest.mark.parametrize("role", ROLES)
