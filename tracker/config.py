@@ -62,6 +62,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", "").strip(),
         "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "").strip(),
         "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "").strip() or "openid email profile",
+        # Which way of signing in the provider offers (Ansattporten: "entraid", whose ID token
+        # carries the e-mail); empty: the provider's default.
+        "OIDC_ACR_VALUES": os.environ.get("OIDC_ACR_VALUES", "").strip(),
         "PASSWORD_LOGIN": _on_off("PASSWORD_LOGIN", default=True),
     }
     config.update(overrides)

@@ -107,6 +107,7 @@ def test_first_sign_in_links_by_email_later_ones_by_subject(page, live_server, p
     assert sent["code_challenge_method"] == ["S256"] and len(sent["code_challenge"][0]) >= 43
     assert sent["state"][0] and sent["nonce"][0]
     assert set(sent["scope"][0].split()) == {"openid", "email", "profile"}
+    assert "acr_values" not in sent  # the provider's default unless OIDC_ACR_VALUES says
     linked = fresh(kari)
     assert (linked.oidc_issuer, linked.oidc_subject) == (provider.url, "kari-oid-1")
     assert [event.details["method"] for event in events("login")] == ["oidc"]
@@ -278,3 +279,10 @@ def test_a_locked_account_cannot_sign_in_through_the_provider_either(
     assert events("login") == []
     assert len(events("login_throttled")) == 1
     assert_signed_out(page, live_server)
+
+
+@pytest.mark.parametrize("app_config", [{"OIDC_ACR_VALUES": "entraid"}], indirect=True)
+def test_acr_values_ask_ansattporten_for_an_entra_id_sign_in(page, live_server, provider, people):
+    with page.expect_request(lambda request: "/oauth2/authorize" in request.url) as asked:
+        page.goto(live_server + "/logg-inn/sso")
+    assert parse_qs(urlsplit(asked.value.url).query)["acr_values"] == ["entraid"]

@@ -52,7 +52,10 @@ def start():
     if target:
         session[NEXT_KEY] = target
     try:
-        return provider().authorize_redirect(url_for("sso.callback", _external=True))
+        extra = {"acr_values": current_app.config["OIDC_ACR_VALUES"]}
+        return provider().authorize_redirect(
+            url_for("sso.callback", _external=True), **{k: v for k, v in extra.items() if v}
+        )
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as error:
         current_app.logger.warning("single sign-on: provider unreachable: %s", error)
         return render_template("sso/refused.html", reason="unavailable"), 503
