@@ -177,7 +177,11 @@ def test_password_login_off_refuses_the_form_and_the_password_page(client, app, 
     # A password posted anyway is refused, even the right one, and nobody is signed in.
     refused = client.post(
         "/logg-inn",
-        data={"email": contact.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/logg-inn/nodtilgang")},
+        data={
+            "email": contact.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(client, "/logg-inn/nodtilgang"),
+        },
     )
     assert refused.status_code == 403
     assert "Innlogging med passord er slått av" in refused.get_data(as_text=True)

@@ -21,7 +21,7 @@ from tracker.extensions import db
 from tracker.sso import client as sso
 
 # Where single sign-on keeps the provider's ID token, for ending its session at sign-out.
-SSO_ID_TOKEN_KEY = "sso_id_token"
+SSO_ID_TOKEN_KEY = "sso_id_token"  # nosec B105
 
 blueprint = Blueprint("auth", __name__)
 
@@ -135,7 +135,12 @@ def require_new_password():
     """After an administrator forced a reset, every page leads to the change-password form."""
     if request.endpoint in ALLOWED_BEFORE_NEW_PASSWORD or request.endpoint is None:
         return None
-    if current_user.is_authenticated and current_user.must_change_password:
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        # Nothing to change while passwords are off for this person: they sign in elsewhere.
+        and password_sign_in_allowed_for(current_user)
+    ):
         return redirect(url_for("auth.change_password"))
     return None
 

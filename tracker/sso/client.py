@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask_babel import gettext
 
 EXTENSION_KEY = "tracker.sso"
+PUBLIC_CLIENT = {"token_endpoint_auth_method": "none"}  # nosec B105
 # Seconds to wait for the provider's discovery document, keys and token endpoint.
 PROVIDER_TIMEOUT = 10
 
@@ -29,7 +30,7 @@ def init_app(app: Flask) -> None:
             "code_challenge_method": "S256",
             "timeout": PROVIDER_TIMEOUT,
             # A public client (no secret) proves itself with PKCE alone.
-            **({} if app.config["OIDC_CLIENT_SECRET"] else {"token_endpoint_auth_method": "none"}),
+            **({} if app.config["OIDC_CLIENT_SECRET"] else PUBLIC_CLIENT),
         },
     )
     app.extensions[EXTENSION_KEY] = client
