@@ -186,8 +186,10 @@ def test_password_login_off_refuses_the_form_and_the_password_page(client, app, 
     assert refused.status_code == 403
     assert "Innlogging med passord er slått av" in refused.get_data(as_text=True)
     assert client.get("/rapportering/runder").status_code == 302
-    # Nor is a password worth changing that can never be used.
+    # Nor is a password worth changing that can never be used, even when one was required.
+    contact.must_change_password = True
     sign_in(contact)
+    assert client.get("/rapportering/runder").status_code == 200
     assert client.get("/konto/passord").status_code == 404
     assert "Bytt passord" not in client.get("/rapportering/runder").get_data(as_text=True)
 

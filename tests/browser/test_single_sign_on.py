@@ -259,6 +259,10 @@ def test_password_login_off_leaves_only_break_glass_accounts(page, live_server, 
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     signed_in_as(page, admin.email)
+    # Where the administrator marks break-glass accounts.
+    page.goto(f"{live_server}/admin/brukere/{kari.id}")
+    expect(page.get_by_label("Nødtilgang med passord")).not_to_be_checked()
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("app_config", [{"LOGIN_ACCOUNT_LIMIT": 2}], indirect=True)
@@ -286,3 +290,26 @@ def test_acr_values_ask_ansattporten_for_an_entra_id_sign_in(page, live_server, 
     with page.expect_request(lambda request: "/oauth2/authorize" in request.url) as asked:
         page.goto(live_server + "/logg-inn/sso")
     assert parse_qs(urlsplit(asked.value.url).query)["acr_values"] == ["entraid"]
+
+
+def test_an_id_token_too_large_for_the_cookie_still_signs_in_and_out(
+    page, live_server, provider, people
+):
+    # Ansattporten lists every AD group in the ID token; a session cookie holds about 4 KB.
+    groups = [f"{index:08d}-ff60-47e4-8940-0c73573b0130" for index in range(150)]
+    provider.set_person(
+        "kari-oid-7", email="kari.kontakt@aid.example.no", email_verified=True, groups=groups
+    )
+    sign_in_at_provider(page, live_server, "kari-oid-7")
+    signed_in_as(page, "kari.kontakt@aid.example.no")
+    page.goto(live_server + "/rapportering/")
+    signed_in_as(page, "kari.kontakt@aid.example.no")
+
+    page.get_by_role("button", name="Logg ut").click()
+    end_session = page.get_by_role("button", name="End session")
+    expect(end_session).to_be_visible()
+    ended = provider.ended_sessions[-1]
+    assert ended["client_id"] == "tracker-test" and "id_token_hint" not in ended
+    end_session.click()
+    expect(page.get_by_text("Du er logget ut.")).to_be_visible()
+    assert_signed_out(page, live_server)

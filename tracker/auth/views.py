@@ -153,7 +153,7 @@ def logout():
         db.session.commit()
     logout_user()
     _start_new_session()
-    if id_token and sso.enabled():
+    if id_token is not None and sso.enabled():
         # Signed in through the provider: end its session too, or the next person at this
         # browser would be signed straight back in.
         session[SSO_ID_TOKEN_KEY] = id_token

@@ -27,6 +27,7 @@ from tracker.transactions import transaction
 blueprint = Blueprint("sso", __name__)
 
 NEXT_KEY = "sso_next"
+MAX_KEPT_ID_TOKEN = 2500  # characters
 # Raised by a callback that proves nothing: a wrong state, a bad or tampered ID token, an error
 # answer from the provider, or a provider that cannot be reached.
 FAILED_CALLBACK = (
@@ -81,7 +82,10 @@ def callback():
     if attempt.refusal is None and user is not None:
         target = session.get(NEXT_KEY)
         start_session(user)
-        session[SSO_ID_TOKEN_KEY] = token["id_token"]
+        # The session lives in a cookie (at most about 4 KB): a token bloated with claims
+        # (Ansattporten's `groups`) is left out, and sign-out names the client instead.
+        id_token = token["id_token"]
+        session[SSO_ID_TOKEN_KEY] = id_token if len(id_token) <= MAX_KEPT_ID_TOKEN else ""
         return redirect(target or home_url(user))
     if attempt.refusal == "locked":
         message = locked_message(attempt.locked_minutes)
@@ -104,7 +108,9 @@ def provider_sign_out():
     """
     id_token = session.pop(SSO_ID_TOKEN_KEY, None)
     target = (
-        end_session_url(id_token, url_for("sso.signed_out", _external=True)) if id_token else None
+        end_session_url(id_token or None, url_for("sso.signed_out", _external=True))
+        if id_token is not None
+        else None
     )
     if target is None:
         flash(_("Du er logget ut."), "success")
