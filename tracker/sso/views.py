@@ -28,15 +28,9 @@ blueprint = Blueprint("sso", __name__)
 
 NEXT_KEY = "sso_next"
 MAX_KEPT_ID_TOKEN = 2500  # characters
-# Raised by a callback that proves nothing: a wrong state, a bad or tampered ID token, an error
-# answer from the provider, or a provider that cannot be reached.
-FAILED_CALLBACK = (
-    AuthlibBaseError,
-    joserfc.errors.JoseError,
-    requests.RequestException,
-    KeyError,
-    ValueError,
-)
+# Raised by a callback that proves nothing: a wrong state, a bad or tampered ID token, or an
+# error answer from the provider.
+FAILED_CALLBACK = (AuthlibBaseError, joserfc.errors.JoseError, KeyError, ValueError)
 
 
 @blueprint.before_request
@@ -49,6 +43,8 @@ def require_single_sign_on():
 def start():
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
+    # Where to go after the provider's answer; an earlier attempt's target is forgotten.
+    session.pop(NEXT_KEY, None)
     target = safe_next(request.args.get("next"))
     if target:
         session[NEXT_KEY] = target
@@ -70,6 +66,10 @@ def callback():
         if not claims or "id_token" not in token:
             raise ValueError("the provider answered without an ID token")
         _check_issuer(claims)
+    except requests.RequestException as error:
+        # The provider is down, not the person at fault: nothing counts against them.
+        current_app.logger.warning("single sign-on: provider unreachable: %s", error)
+        return render_template("sso/refused.html", reason="unavailable"), 503
     except FAILED_CALLBACK as error:
         current_app.logger.warning("single sign-on refused: %r", error)
         with transaction():
