@@ -281,6 +281,14 @@ CASES = [
         ok_status=302,
         changed=lambda w: fresh(w.other_contact).must_change_password is True,
     ),
+    Case(
+        "remove single sign-on link",
+        "POST",
+        user_path("/fjern-sso-kobling"),
+        {"admin"},
+        ok_status=302,
+        changed=event_logged("sso_unlinked"),
+    ),
     Case("audit log", "GET", lambda w: "/admin/logg", {"admin"}),
     Case("mail outbox", "GET", lambda w: "/admin/utboks", {"admin"}),
     Case(
@@ -315,9 +323,18 @@ CASES = [
         ),
     ),
 ]
-# Routes anyone may use: the public site, its feeds, open data, health check, signing in and out,
-# and the e-mailed links (the signed token in them is the permission).
-OPEN_BLUEPRINTS = {"public", "feeds", "open_data", "health", "auth", "static", "account_links"}
+# Routes anyone may use: the public site, its feeds, open data, health check, signing in and out
+# (password or single sign-on), and the e-mailed links (their signed token is the permission).
+OPEN_BLUEPRINTS = {
+    "public",
+    "feeds",
+    "open_data",
+    "health",
+    "auth",
+    "sso",
+    "static",
+    "account_links",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the schema must be known before migrate binds)
     from tracker.auth import loader  # noqa: F401  (registers Flask-Login's user loader)
     from tracker.public import search
+    from tracker.sso import client as sso_client
 
     db.init_app(app)
     search.register(db.session)  # the search index follows every commit of published text
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    sso_client.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -58,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
+    from tracker.sso.views import blueprint as sso
 
     app.register_blueprint(public)
     app.register_blueprint(open_data)
@@ -69,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(export)
     app.register_blueprint(mail)
     app.register_blueprint(account_links)
+    app.register_blueprint(sso)
 
 
 def register_errorhandlers(app: Flask) -> None:

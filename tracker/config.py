@@ -64,8 +64,19 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PUBLIC_VERSION_CHECK_SECONDS": 0 if env == "testing" else 1.0,
         "PUBLIC_PAGE_CACHE_SECONDS": 60,
         "PUBLIC_MAX_AGE_SECONDS": 60,
+        # Single sign-on with OpenID Connect (tracker/sso, docs/sso.md); off without an issuer.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip(),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", "").strip(),
+        "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "").strip(),
+        "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "").strip() or "openid email profile",
+        # Which way of signing in the provider offers (Ansattporten: "entraid", whose ID token
+        # carries the e-mail); empty: the provider's default.
+        "OIDC_ACR_VALUES": os.environ.get("OIDC_ACR_VALUES", "").strip(),
+        "PASSWORD_LOGIN": _on_off("PASSWORD_LOGIN", default=True),
     }
     config.update(overrides)
+    _check_single_sign_on(config)
     if config["TRACKER_ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise ConfigurationError(
             "SECRET_KEY mangler: sett miljøvariabelen SECRET_KEY til en lang, tilfeldig verdi "
@@ -73,6 +84,39 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             "Lag en slik verdi med: python3 -c 'import secrets; print(secrets.token_hex(32))'"
         )
     return config
+
+
+def _on_off(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in ("on", "off"):
+        raise ConfigurationError(f"{name} må være «on» eller «off», ikke «{value}».")
+    return value == "on"
+
+
+def _check_single_sign_on(config: dict) -> None:
+    """Refuse settings under which nobody, or the wrong app, could sign in."""
+    if not config["OIDC_ISSUER"]:
+        if not config["PASSWORD_LOGIN"]:
+            raise ConfigurationError(
+                "PASSWORD_LOGIN=off krever innlogging med OpenID Connect: sett OIDC_ISSUER, "
+                "OIDC_CLIENT_ID og OIDC_CLIENT_SECRET (se docs/sso.md)."
+            )
+        return
+    if not config["OIDC_ISSUER"].startswith(("https://", "http://")):
+        raise ConfigurationError(
+            f"OIDC_ISSUER må være en adresse (https://...), ikke «{config['OIDC_ISSUER']}»."
+        )
+    if not config["OIDC_CLIENT_ID"]:
+        raise ConfigurationError(
+            "OIDC_CLIENT_ID mangler: sett klient-ID-en appen fikk da den ble registrert hos "
+            "identitetsleverandøren (se docs/sso.md)."
+        )
+    if "openid" not in config["OIDC_SCOPES"].split():
+        raise ConfigurationError(
+            f"OIDC_SCOPES må inneholde «openid», ikke bare «{config['OIDC_SCOPES']}»."
+        )
 
 
 def _whole_number(name: str, default: int) -> int:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from tracker.auth.forms import clean_field, validate_new_password
@@ -26,6 +26,13 @@ class UserEditForm(FlaskForm):
         _l("Departement"),
         validate_choice=False,
         description=_l("Bare kontaktpersoner hører til et departement."),
+    )
+    break_glass = BooleanField(
+        _l("Nødtilgang med passord"),
+        description=_l(
+            "Kan logge inn med passord også når innlogging med passord er slått av, "
+            "for eksempel hvis identitetsleverandøren er nede. Gi det til få."
+        ),
     )
 
     def set_ministry_choices(self, ministries) -> None:

@@ -22,6 +22,8 @@ from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
 from tracker.extensions import db
 from tracker.ministries.queries import all_ministries, get_ministry
+from tracker.sso.operations import unlink_identity
+from tracker.transactions import transaction
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -62,6 +64,7 @@ def create():
                 ministry=_ministry(form),
                 name=form.name.data or "",
                 created_by=current_user,
+                break_glass=form.break_glass.data,
             )
         except AccountError as error:
             db.session.rollback()
@@ -88,7 +91,12 @@ def edit(user_id: int):
     if form.validate_on_submit():
         try:
             update_user(
-                user, Role(form.role.data), _ministry(form), form.name.data or "", current_user
+                user,
+                Role(form.role.data),
+                _ministry(form),
+                form.name.data or "",
+                current_user,
+                break_glass=form.break_glass.data,
             )
         except AccountError as error:
             db.session.rollback()
@@ -135,6 +143,22 @@ def force_password_change(user_id: int):
             "%(email)s må velge et nytt passord ved neste innlogging.", email=user.email
         ),
     )
+
+
+@blueprint.post("/brukere/<int:user_id>/fjern-sso-kobling")
+def unlink_single_sign_on(user_id: int):
+    user = _load_user(user_id)
+    with transaction():
+        unlink_identity(user, current_user)
+    flash(
+        _(
+            "Koblingen til innloggingen er fjernet. Neste innlogging for %(email)s kobles "
+            "på nytt etter e-postadressen.",
+            email=user.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.edit", user_id=user.id))
 
 
 @blueprint.get("/logg")

@@ -2,7 +2,16 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, ForeignKey, String, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -36,6 +45,11 @@ class User(UserMixin, db.Model):
         CheckConstraint(
             "(role = 'contact') = (ministry_id IS NOT NULL)", name="contact_has_ministry"
         ),
+        # One person at the identity provider is linked to at most one account.
+        UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc_identity"),
+        CheckConstraint(
+            "(oidc_issuer IS NULL) = (oidc_subject IS NULL)", name="oidc_identity_complete"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +73,13 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # Set by an administrator: may sign in with a password even when PASSWORD_LOGIN=off,
+    # so someone can get in when the identity provider is down.
+    break_glass: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The identity provider's issuer and subject (OpenID Connect `iss` + `sub`), recorded at the
+    # first single sign-on: later sign-ins follow these, not the e-mail, which may change.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     ministry: Mapped[Ministry | None] = relationship()

@@ -53,6 +53,7 @@ def create_user(
     ministry: Ministry | None = None,
     name: str = "",
     created_by: User | None = None,
+    break_glass: bool = False,
 ) -> User:
     email = normalise_email(email)
     if get_user_by_email(email) is not None:
@@ -65,6 +66,7 @@ def create_user(
         ministry=_ministry_for_role(role, ministry),
         password_hash=hash_password(password),
         active=True,
+        break_glass=break_glass,
     )
     db.session.add(user)
     db.session.flush()
@@ -76,28 +78,38 @@ def create_user(
             "user_id": user.id,
             "role": role.value,
             "ministry": user.ministry.abbreviation if user.ministry else None,
+            "break_glass": user.break_glass,
         },
     )
     return user
 
 
 def update_user(
-    user: User, role: Role, ministry: Ministry | None, name: str, changed_by: User
+    user: User,
+    role: Role,
+    ministry: Ministry | None,
+    name: str,
+    changed_by: User,
+    break_glass: bool | None = None,
 ) -> None:
-    """Change a user's role, ministry (re-assign) or name."""
+    """Change a user's role, ministry (re-assign), name or break-glass mark (None: unchanged)."""
     if user.id == changed_by.id and role != user.role:
         raise AccountError(lazy_gettext("Du kan ikke endre din egen rolle."))
     before = {
         "role": user.role.value,
         "ministry": user.ministry.abbreviation if user.ministry else None,
+        "break_glass": user.break_glass,
     }
     user.role = role
     user.ministry = _ministry_for_role(role, ministry)
     user.name = name.strip()
+    if break_glass is not None:
+        user.break_glass = break_glass
     db.session.flush()
     after = {
         "role": user.role.value,
         "ministry": user.ministry.abbreviation if user.ministry else None,
+        "break_glass": user.break_glass,
     }
     record_event(
         "user_updated",

@@ -3,7 +3,7 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -18,32 +18,56 @@ from tracker.auth.operations import (
     locked_message,
 )
 from tracker.extensions import db
+from tracker.sso import client as sso
+
+# Where single sign-on keeps the provider's ID token, for ending its session at sign-out.
+SSO_ID_TOKEN_KEY = "sso_id_token"  # nosec B105
 
 blueprint = Blueprint("auth", __name__)
 
 
 @blueprint.route("/logg-inn", methods=["GET", "POST"])
 def login():
+    return _password_sign_in(break_glass_page=False)
+
+
+@blueprint.route("/logg-inn/nodtilgang", methods=["GET", "POST"])
+def break_glass_login():
+    """The password form for break-glass accounts while PASSWORD_LOGIN=off (not linked)."""
+    if sso.password_login_allowed():
+        return redirect(url_for("auth.login"))
+    return _password_sign_in(break_glass_page=True)
+
+
+def _password_sign_in(break_glass_page: bool):
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
         attempt = authenticate(form.email.data, form.password.data)
-        db.session.commit()  # the audit entry is kept whatever the outcome
         user = attempt.user
+        refused_password_off = (
+            user is not None and user.active and not password_sign_in_allowed_for(user)
+        )
+        if refused_password_off:
+            record_event("login_refused_password_off", user=user)
+        db.session.commit()  # the audit entry is kept whatever the outcome
         if attempt.locked_minutes is not None:
-            response = render_template(
-                "auth/login.html", form=form, error=locked_message(attempt.locked_minutes)
-            )
+            response = _login_page(form, break_glass_page, locked_message(attempt.locked_minutes))
             return response, 429, {"Retry-After": str(attempt.locked_minutes * 60)}
+        if refused_password_off:
+            error = _(
+                "Innlogging med passord er slått av. Logg inn med knappen «%(provider)s».",
+                provider=sso.provider_label(),
+            )
+            return _login_page(form, break_glass_page, error), 403
         if user is not None and user.active:
-            _start_new_session()
-            session.permanent = True
-            login_user(user)
+            start_session(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")) or home_url(user))
+            return redirect(safe_next(request.args.get("next")) or home_url(user))
         # Committed first, so other workers count this failure while the answer waits.
         time.sleep(attempt.delay)
         # One message for an unknown e-mail and a wrong password, so neither is revealed.
@@ -52,13 +76,39 @@ def login():
             if user is not None
             else _("Feil e-postadresse eller passord.")
         )
-    status = 401 if error else 400 if form.errors else 200
-    return render_template("auth/login.html", form=form, error=error), status
+        status = 401
+    elif form.errors:
+        status = 400
+    return _login_page(form, break_glass_page, error), status
+
+
+def _login_page(form, break_glass_page: bool, error=None) -> str:
+    return render_template(
+        "auth/login.html",
+        form=form,
+        error=error,
+        show_password_form=break_glass_page or sso.password_login_allowed(),
+        break_glass_page=break_glass_page,
+    )
+
+
+def password_sign_in_allowed_for(user) -> bool:
+    """PASSWORD_LOGIN=off leaves passwords only to the accounts an admin marked break-glass."""
+    return sso.password_login_allowed() or user.break_glass
+
+
+def start_session(user) -> None:
+    """Sign ``user`` in on a fresh session: the one way in, for passwords and single sign-on."""
+    _start_new_session()
+    session.permanent = True
+    login_user(user)
 
 
 @blueprint.route("/konto/passord", methods=["GET", "POST"])
 @login_required
 def change_password():
+    if not password_sign_in_allowed_for(current_user):
+        abort(404)  # a password that can never be used to sign in is not worth changing
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -85,18 +135,29 @@ def require_new_password():
     """After an administrator forced a reset, every page leads to the change-password form."""
     if request.endpoint in ALLOWED_BEFORE_NEW_PASSWORD or request.endpoint is None:
         return None
-    if current_user.is_authenticated and current_user.must_change_password:
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        # Nothing to change while passwords are off for this person: they sign in elsewhere.
+        and password_sign_in_allowed_for(current_user)
+    ):
         return redirect(url_for("auth.change_password"))
     return None
 
 
 @blueprint.post("/logg-ut")
 def logout():
+    id_token = session.get(SSO_ID_TOKEN_KEY)
     if current_user.is_authenticated:
         record_event("logout", user=current_user)
         db.session.commit()
     logout_user()
     _start_new_session()
+    if id_token is not None and sso.enabled():
+        # Signed in through the provider: end its session too, or the next person at this
+        # browser would be signed straight back in.
+        session[SSO_ID_TOKEN_KEY] = id_token
+        return redirect(url_for("sso.provider_sign_out"))
     flash(_("Du er logget ut."), "success")
     return redirect(url_for("public.index"))
 
@@ -117,7 +178,7 @@ def home_url(user) -> str:
     }[user.role]
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Follow ``next`` only to a path on this site, never to another host."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
