@@ -8,17 +8,15 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
-
-PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-PROJECT_ROOT = os.path.dirname(PACKAGE_DIR)
+from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config`` overrides settings, e.g. ``{"SQLALCHEMY_DATABASE_URI": ...}``."""
     app = Flask(
         __name__,
-        template_folder=os.path.join(PROJECT_ROOT, "templates"),
-        static_folder=os.path.join(PACKAGE_DIR, "static"),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
@@ -37,7 +35,7 @@ def register_extensions(app: Flask) -> None:
     from tracker.auth import loader  # noqa: F401  (registers Flask-Login's user loader)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"))
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -9,6 +9,8 @@ folder is used.
 import os
 from datetime import timedelta
 
+from tracker.resources import SEED_FILE
+
 # Known to everyone on purpose: load_config refuses it in production.
 DEFAULT_SECRET_KEY = "development-only-not-secret"  # nosec B105
 
@@ -30,7 +32,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
         "SUPPORTED_LOCALES": ("nb", "en"),
-        "SEED_PATH": os.environ.get("TRACKER_SEED_PATH", "seed/plan_2024_2027.json"),
+        "SEED_PATH": os.environ.get("TRACKER_SEED_PATH", str(SEED_FILE)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

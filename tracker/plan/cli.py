@@ -16,7 +16,7 @@ from tracker.plan.validation import PlanValidationError
     "--if-empty", is_flag=True, help="Only if the database holds no plan yet (make serve)."
 )
 def seed_command(path: str | None, if_empty: bool) -> None:
-    """Load the plan file (default: seed/plan_2024_2027.json) into the database."""
+    """Load the plan file (default: the plan the package ships, seed/plan_2024_2027.json) into the database."""
     path = path or current_app.config["SEED_PATH"]
     if if_empty and db.session.scalar(select(Measure.id).limit(1)) is not None:
         click.echo("Planen finnes allerede i databasen; ingenting lastet.")
