@@ -226,14 +226,17 @@ def report(ours: dict, ceiling: dict, transfer: int, parts: list, args) -> None:
         "",
         "| server | requests/s | p99 latency | errors |",
         "|---|---:|---:|---|",
-        f"| tracker (gunicorn + PostgreSQL) | {ours['rate']:,.0f} | {ours['p99_ms']:.1f} ms | {ours['errors']} |",
-        f"| nginx, same page as a static file | {ceiling['rate']:,.0f} | {ceiling['p99_ms']:.1f} ms | {ceiling['errors']} |",
+        f"| tracker (gunicorn + PostgreSQL) | {ours['rate']:,.0f} | {ours['p99_ms']:.1f} ms | "
+        f"{ours['errors']} |",
+        f"| nginx, same page as a static file | {ceiling['rate']:,.0f} | {ceiling['p99_ms']:.1f} "
+        f"ms | {ceiling['errors']} |",
         "",
         f"Our throughput is **{fraction:.1%}** of nginx's.",
         "",
         f"- Target ≥ 1,000 requests/s: {verdict(ours['rate'] >= 1000)}.",
         f"- Target p99 < 100 ms: {verdict(ours['p99_ms'] < 100)}.",
-        f"- First visit ≤ 600 KB compressed: {transfer / 1000:,.1f} KB — {verdict(transfer <= 600_000)}.",
+        f"- First visit ≤ 600 KB compressed: {transfer / 1000:,.1f} KB — "
+        f"{verdict(transfer <= 600_000)}.",
         "",
         "First-visit transfer (gzip-compressed bodies):",
         "",

@@ -109,7 +109,8 @@ def client(app):
 @pytest.fixture
 def login(client):
     """Sign ``user`` in on ``client`` the way Flask-Login does, without the sign-in form
-    (the form itself is tested in test_auth). Commits first: the app reads in sessions of its own."""
+    (the form itself is tested in test_auth). Commits first: the app reads in sessions of its
+    own."""
 
     def sign_in(user):
         db.session.commit()

@@ -157,8 +157,8 @@ def test_measure_without_status_in_the_latest_round_says_so(client, seeded):
     publish_second_round({1: Status.COMPLETED})
     html = client.get("/tiltak/2").get_data(as_text=True)
     assert (
-        "Det er ikke publisert status for dette tiltaket i siste rapportering (Statusrapport høst 2026)."
-        in html
+        "Det er ikke publisert status for dette tiltaket i siste rapportering (Statusrapport høst "
+        "2026)." in html
     )
     assert "Midtveisrapport" in html  # the older round is still in the history
 

@@ -173,7 +173,8 @@ def test_text_pasted_from_word_is_cleaned_visibly_and_kept(web, world, contact):
     saved = fresh(world.report).narrative
     assert saved == (
         "«Sitat» og “smarte anførselstegn” – ‘enkle’ også. Hardt mellomrom, tabulator"
-        "og styretegn fjernet.\n\n• Punkt med emoji 🎉👩🏽‍💻\n• عربي: مكافحة العنصرية\n• עברית: נגד גזענות"
+        "og styretegn fjernet.\n\n"
+        "• Punkt med emoji 🎉👩🏽‍💻\n• عربي: مكافحة العنصرية\n• עברית: נגד גזענות"
     )
     page = web.get(world.report_url).get_data(as_text=True)
     assert textarea_text(page) == saved

@@ -1,4 +1,5 @@
-"""Two people on one report, the history, and the coordinator's side: rounds, review, publication."""
+"""Two people on one report, the history, and the coordinator's side: rounds, review and
+publication."""
 
 import re
 from datetime import date

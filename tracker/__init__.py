@@ -1,4 +1,5 @@
-"""tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027."""
+"""tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats
+2024–2027."""
 
 import os
 

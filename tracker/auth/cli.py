@@ -39,7 +39,7 @@ def create_command(email, role, ministry_abbreviation, name, password_stdin):
         user = create_user(email, Role(role), password, ministry=ministry, name=name)
     except AccountError as error:
         db.session.rollback()
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(
         f"Opprettet {user.email} ({user.role.value}"

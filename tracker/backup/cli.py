@@ -42,7 +42,7 @@ def import_command(path: str, replace: bool) -> None:
         counts = import_data(db.session, load_document(_read_text(path)), replace=replace)
     except ImportRefused as refused:
         db.session.rollback()
-        raise click.ClickException(f"{path}: {refused.message}")
+        raise click.ClickException(f"{path}: {refused.message}") from refused
     db.session.commit()
     click.echo(_("Leste inn %(rows)d rader fra %(path)s.", rows=sum(counts.values()), path=path))
 
@@ -52,11 +52,11 @@ def _read_text(path: str) -> str:
         with open(path, encoding="utf-8") as handle:
             return handle.read()
     except FileNotFoundError:
-        raise ImportRefused([_("Fant ikke filen.")])
+        raise ImportRefused([_("Fant ikke filen.")]) from None
     except UnicodeDecodeError as error:
         raise ImportRefused(
             [_("Filen er ikke gyldig UTF-8 (byte %(position)d).", position=error.start)]
-        )
+        ) from error
 
 
 def _write_private_file(path: str, text: str) -> None:

@@ -81,7 +81,8 @@ def build_midterm_report(data: ReportData, *, chart_png: bytes | None = None) ->
 
 
 def xml_safe(text: str | None, *, single_line: bool = False) -> str:
-    """Text any XML part of a DOCX can hold: cleaned like every pasted text, then strictly filtered."""
+    """Text any XML part of a DOCX can hold: cleaned like every pasted text, then strictly
+    filtered."""
     text = XML_INVALID.sub("", narrative.clean_text(text or ""))
     return " ".join(text.split()) if single_line else text
 
@@ -259,7 +260,7 @@ class _ReportBuilder:
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        for column, width in zip(table.columns, widths):
+        for column, width in zip(table.columns, widths, strict=False):
             column.width = width
         self.widths = widths
         return table
@@ -280,7 +281,9 @@ class _ReportBuilder:
         if header:
             # Word and LibreOffice repeat this row at the top of every page the table spans.
             row_properties.append(OxmlElement("w:tblHeader"))
-        for index, (cell, value, width) in enumerate(zip(row.cells, values, self.widths)):
+        for index, (cell, value, width) in enumerate(
+            zip(row.cells, values, self.widths, strict=False)
+        ):
             cell.width = width
             paragraph = cell.paragraphs[0]
             self.set_style(paragraph, "Table Text")
@@ -326,7 +329,7 @@ class _ReportBuilder:
         first = self.paragraph(style="toc 1")
         _field_begin(first, r'TOC \o "1-2" \h \z \u')
         paragraphs = [first] + [self.paragraph(style=f"toc {level}") for level, _ in entries[1:]]
-        for paragraph, (level, text) in zip(paragraphs, entries):
+        for paragraph, (level, text) in zip(paragraphs, entries, strict=False):
             self.set_style(paragraph, f"toc {level}")
             paragraph.add_run(text)
         _field_end(paragraphs[-1])
@@ -532,7 +535,8 @@ def _status_label(status: Status | None) -> str:
 
 
 def _add_text(paragraph: DocxParagraph, text: str, *, bold: bool = False) -> None:
-    """Add text as runs, turning bare URLs into real hyperlinks; right-to-left text reads as such."""
+    """Add text as runs, turning bare URLs into real hyperlinks; right-to-left text reads as
+    such."""
     last = 0
     for match in narrative.URL.finditer(text):
         if match.start() > last:

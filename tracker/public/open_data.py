@@ -41,7 +41,8 @@ FIELDS = {
     ),
     "status_label": lazy_gettext("Statusen på bokmål: Gjennomført, Pågående eller Ikke igangsatt."),
     "narrative": lazy_gettext(
-        "Departementets omtale av status. Tom linje skiller avsnitt; linjer som begynner med «- » er punkter."
+        "Departementets omtale av status. Tom linje skiller avsnitt; linjer som begynner med «- » "
+        "er punkter."
     ),
 }
 

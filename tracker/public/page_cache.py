@@ -89,7 +89,8 @@ def _page_cache() -> PageCache:
 
 
 def public_page(view):
-    """Serve ``view`` with validators, Cache-Control and gzip, from the worker's cache when fresh."""
+    """Serve ``view`` with validators, Cache-Control and gzip, from the worker's cache when
+    fresh."""
 
     @wraps(view)
     def cached_view(**kwargs):

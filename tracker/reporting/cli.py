@@ -16,7 +16,7 @@ def _iso_date(ctx, param, value):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"«{value}» er ikke en dato på formen ÅÅÅÅ-MM-DD.")
+        raise click.BadParameter(f"«{value}» er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
 
 
 @rounds_command.command("open")
@@ -32,6 +32,6 @@ def open_command(slug, title, as_of, deadline):
         reporting_round = open_round(slug, title, as_of, deadline, opened_by=None)
     except ReportingError as error:
         db.session.rollback()
-        raise click.ClickException(str(error.message))
+        raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Åpnet runden {reporting_round.slug} med {len(reporting_round.reports)} rapporter.")

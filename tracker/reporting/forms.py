@@ -28,7 +28,8 @@ class NarrativeLength:
         if field.data and len(field.data) > limit:
             raise ValidationError(
                 _l(
-                    "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; korter den inn.",
+                    "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; korter den "
+                    "inn.",
                     length=len(field.data),
                     limit=limit,
                 )
