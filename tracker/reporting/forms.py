@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import HiddenInput
 
 from tracker.narrative import clean_text
-from tracker.reporting.states import STATUS_LABELS, Status
+from tracker.reporting.states import STATUS_ORDER, Status
 
 
 def _clean(value):
@@ -17,7 +17,7 @@ def _clean(value):
 
 def _status_choices():
     # The plan's natural order: not started → in progress → completed.
-    return [(status.value, _l(STATUS_LABELS[status])) for status in reversed(list(STATUS_LABELS))]
+    return [(status.value, _l(status.label)) for status in reversed(STATUS_ORDER)]
 
 
 class NarrativeLength:
