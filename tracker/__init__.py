@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
+from tracker.i18n import DEFAULT_LOCALE
 from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 
 
@@ -101,9 +102,9 @@ def select_locale() -> str:
     cacheable resource and a shared link shows the reader what the sender saw.
     """
     if not has_request_context():  # the CLI and the DOCX export write Norwegian
-        return "nb"
+        return DEFAULT_LOCALE
     chosen = request.args.get("lang")
-    return chosen if chosen in current_app.config["SUPPORTED_LOCALES"] else "nb"
+    return chosen if chosen in current_app.config["SUPPORTED_LOCALES"] else DEFAULT_LOCALE
 
 
 @event.listens_for(Engine, "connect")

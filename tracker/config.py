@@ -9,6 +9,7 @@ folder is used.
 import os
 from datetime import timedelta
 
+from tracker.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE_NAME
 from tracker.resources import SEED_FILE
 
 # Known to everyone on purpose: load_config refuses it in production.
@@ -29,9 +30,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "BABEL_DEFAULT_LOCALE": "nb",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
-        "SUPPORTED_LOCALES": ("nb", "en"),
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
+        "BABEL_DEFAULT_TIMEZONE": TIMEZONE_NAME,
+        "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
         "SEED_PATH": os.environ.get("TRACKER_SEED_PATH", str(SEED_FILE)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,25 +1,85 @@
-"""Jinja filters and globals shared by every page."""
+"""Jinja filters and globals shared by every page, registered once: dates, language, narrative
+text and fingerprinted static URLs."""
 
 import hashlib
 import os
+from datetime import date, datetime
 from functools import cache
 
-from flask import Flask, url_for
-from flask_babel import format_date, get_locale
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup, escape
 
 from tracker import narrative
+from tracker.i18n import DEFAULT_LOCALE, INTERNATIONAL_DATE, NORWEGIAN_DATE, NORWEGIAN_DATETIME
 from tracker.reporting.states import Status
+
+# Each language named in itself, as a language switch should.
+LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["narrative_html"] = narrative_html
-    app.jinja_env.filters["nb_date"] = lambda value: (
-        format_date(value, "d. MMMM y") if value else ""
-    )
+    app.jinja_env.filters["nb_date"] = nb_date
+    app.jinja_env.filters["nb_datetime"] = nb_datetime
+    app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.globals["Status"] = Status
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nb")
+    app.jinja_env.globals["current_locale"] = locale_code
+    app.jinja_env.globals["language_url"] = language_url
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.jinja_env.globals["area_name"] = area_name
+
+
+# --- Dates ---------------------------------------------------------------------------------------
+
+
+def nb_date(value: date | None) -> str:
+    """1. juni 2025 (the workspace's pages)."""
+    return format_date(value, NORWEGIAN_DATE) if value else ""
+
+
+def nb_datetime(value: datetime) -> str:
+    """1. juni 2025 kl. 14:05, in the app's time zone."""
+    return format_datetime(value, NORWEGIAN_DATETIME)
+
+
+def long_date(value: date | None) -> str:
+    """A date in the page language (the public pages)."""
+    if value is None:
+        return ""
+    return format_date(
+        value, NORWEGIAN_DATE if locale_code() == DEFAULT_LOCALE else INTERNATIONAL_DATE
+    )
+
+
+# --- Language ------------------------------------------------------------------------------------
+
+
+def locale_code() -> str:
+    """The page language: ``nb`` or ``en``."""
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+def language_url(language: str) -> str:
+    """The current page, with its filters, in ``language`` (Norwegian has no ``lang`` argument)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = None if language == DEFAULT_LOCALE else language
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def keep_language(endpoint: str, values: dict) -> None:
+    """url_defaults hook: links from an English page stay English, via ``?lang=en``."""
+    if "lang" not in values and locale_code() != DEFAULT_LOCALE:
+        values["lang"] = locale_code()
+
+
+def area_name(area) -> str:
+    """An area's name in the page language (works for Area and AreaCounts alike)."""
+    return area.name_en if locale_code() == "en" and area.name_en else area.name
+
+
+# --- Narrative text and static files -------------------------------------------------------------
 
 
 def narrative_html(text: str | None) -> Markup:

@@ -10,10 +10,8 @@ saved text can make the document invalid.
 import io
 import re
 import unicodedata
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
-from babel.dates import format_date
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -35,6 +33,7 @@ from tracker.export.report_data import (
     MinistryRef,
     ReportData,
 )
+from tracker.i18n import TIMEZONE, norwegian_date
 from tracker.reporting.states import STATUS_ORDER, Status
 from tracker.text import N_
 
@@ -85,11 +84,6 @@ def xml_safe(text: str | None, *, single_line: bool = False) -> str:
     filtered."""
     text = XML_INVALID.sub("", narrative.clean_text(text or ""))
     return " ".join(text.split()) if single_line else text
-
-
-def norwegian_date(value: date) -> str:
-    """1. juni 2025"""
-    return format_date(value, "d. MMMM y", locale="nb")
 
 
 def join_names(names: list[str]) -> str:
@@ -191,7 +185,7 @@ class _ReportBuilder:
         properties.last_modified_by = properties.author
         properties.language = LANGUAGE
         properties.keywords = N_("UTKAST") if data.draft else ""
-        generated = datetime.combine(data.generated_on, time(12), ZoneInfo("Europe/Oslo"))
+        generated = datetime.combine(data.generated_on, time(12), TIMEZONE)
         properties.created = properties.modified = generated.replace(tzinfo=None)
         properties.revision = 1
 

@@ -2,7 +2,6 @@
 commit once, render or redirect."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -47,9 +46,6 @@ for _name, _rule in TEMPLATE_RULES.items():
 blueprint.add_app_template_global(progress_of, "progress_of")
 blueprint.add_app_template_global(is_overdue, "is_overdue")
 blueprint.add_app_template_global(REVISION_ACTIONS, "REVISION_ACTIONS")
-blueprint.add_app_template_filter(
-    lambda value: format_datetime(value, "d. MMMM y 'kl.' HH:mm"), "nb_datetime"
-)
 
 
 def _load_round(slug: str):

@@ -3,20 +3,18 @@ overview and a report's history. (Counting the public status stays in ``queries.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
+from tracker.i18n import TIMEZONE
 from tracker.labelled_enum import LabelledEnum
 from tracker.measures.models import Measure, Responsibility
 from tracker.ministries.models import Ministry
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.states import ReviewState, RoundState
 from tracker.text import N_
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 class Progress(LabelledEnum):
@@ -52,7 +50,7 @@ def progress_of(report: MeasureReport) -> Progress:
 
 def today() -> date:
     """Today in Norway, where the deadlines are set."""
-    return datetime.now(OSLO).date()
+    return datetime.now(TIMEZONE).date()
 
 
 def is_overdue(report: MeasureReport, on: date | None = None) -> bool:
