@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_public import create_database, drop_database  # noqa: E402  (fresh database on 127.0.0.1)
+from bench_public import bench_database  # noqa: E402  (fresh database on 127.0.0.1)
 
 from tests.support.live_stack import (  # noqa: E402  (after the sys.path line)
     Gunicorn,
@@ -115,7 +115,8 @@ def main() -> int:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
 
-    db_name, db_url = create_database()
+    database = bench_database()
+    db_url = database.create()
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     server = None
     try:
@@ -143,7 +144,7 @@ def main() -> int:
     finally:
         if server is not None:
             server.stop()
-        drop_database(db_name)
+        database.drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     saves = log.outcomes["stored"] + log.outcomes["conflict"]

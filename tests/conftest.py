@@ -7,15 +7,14 @@ them; each test starts from empty tables.
 import json
 import os
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
+from tests.support.databases import ThrowawayDatabase
 from tracker import create_app
 from tracker.extensions import db
 from tracker.plan.loader import load_plan
@@ -40,21 +39,16 @@ def database_url(tmp_path_factory):
     if not server_url:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
         return
-    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    database = ThrowawayDatabase(server_url)
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = database.create()
     except Exception as error:  # noqa: BLE001 - turned into a clear failure or skip below
-        admin.dispose()
         message = f"TEST_DATABASE_URL={server_url} cannot be used: {error}"
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.exit(message, returncode=3)
         pytest.skip(message)
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield url
+    database.drop()
 
 
 def make_app(database_url: str, **overrides):
