@@ -11,12 +11,13 @@ from datetime import timedelta
 
 from tracker.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE_NAME
 from tracker.resources import SEED_FILE
+from tracker.user_errors import UserError
 
 # Known to everyone on purpose: load_config refuses it in production.
 DEFAULT_SECRET_KEY = "development-only-not-secret"  # nosec B105
 
 
-class ConfigurationError(RuntimeError):
+class ConfigurationError(UserError, RuntimeError):
     """The environment does not describe a configuration we are willing to run with."""
 
 

@@ -17,7 +17,7 @@ from tracker.auth.operations import (
     change_own_password,
     locked_message,
 )
-from tracker.extensions import db
+from tracker.transactions import transaction
 
 blueprint = Blueprint("auth", __name__)
 
@@ -29,8 +29,8 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        attempt = authenticate(form.email.data, form.password.data)
-        db.session.commit()  # the audit entry is kept whatever the outcome
+        with transaction():  # the audit entry is kept whatever the outcome
+            attempt = authenticate(form.email.data, form.password.data)
         user = attempt.user
         if attempt.locked_minutes is not None:
             response = render_template(
@@ -62,15 +62,17 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_own_password(current_user, form.current_password.data, form.new_password.data)
+            # A wrong current password is committed all the same: the failed attempt stays in
+            # the audit log.
+            with transaction(commit_on=(WrongCurrentPassword,)):
+                change_own_password(
+                    current_user, form.current_password.data, form.new_password.data
+                )
         except WrongCurrentPassword as error:
-            db.session.commit()  # keep the failed attempt in the audit log
-            form.current_password.errors.append(str(error))
+            form.current_password.errors.append(error.message)
         except AccountError as error:
-            db.session.rollback()
-            form.new_password.errors.append(str(error))
+            form.new_password.errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("Passordet er endret."), "success")
             return redirect(home_url(current_user))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
@@ -93,8 +95,8 @@ def require_new_password():
 @blueprint.post("/logg-ut")
 def logout():
     if current_user.is_authenticated:
-        record_event("logout", user=current_user)
-        db.session.commit()
+        with transaction():
+            record_event("logout", user=current_user)
     logout_user()
     _start_new_session()
     flash(_("Du er logget ut."), "success")

@@ -8,6 +8,7 @@ from tracker.extensions import db
 from tracker.measures.models import Measure
 from tracker.plan.loader import load_plan
 from tracker.plan.validation import PlanValidationError
+from tracker.transactions import transaction
 
 
 @click.command("seed")
@@ -33,15 +34,14 @@ def seed_command(path: str | None, if_empty: bool) -> None:
             f"{path} er ikke gyldig JSON (linje {error.lineno}, kolonne {error.colno}): {error.msg}"
         ) from error
     try:
-        result = load_plan(db.session, data)
+        with transaction() as session:
+            result = load_plan(session, data)
     except PlanValidationError as error:
-        db.session.rollback()
         lines = "\n".join(f"  - {problem}" for problem in error.problems)
         raise click.ClickException(
             f"{path} ble ikke lastet inn; databasen er uendret. {len(error.problems)} "
             f"feil:\n{lines}"
         ) from error
-    db.session.commit()
     if not result.changed:
         click.echo(f"{path}: alt var allerede oppdatert; ingenting endret.")
         return

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import active_contacts_by_ministry
-from tracker.extensions import db
 from tracker.reporting import diff
 from tracker.reporting.forms import OpenRoundForm, ReturnForm, StatusReportForm
 from tracker.reporting.operations import (
@@ -39,6 +38,7 @@ from tracker.reporting.workflow_queries import (
     reports_in_round,
     revisions_of,
 )
+from tracker.transactions import transaction
 
 blueprint = Blueprint("reporting", __name__, url_prefix="/rapportering")
 for _name, _rule in TEMPLATE_RULES.items():
@@ -92,17 +92,19 @@ def report(slug: str, number: int):
         return _render_report(report, form, posted=True), 400
     operation = submit_report if form.submitting else save_report
     try:
-        changed = operation(
-            report, form.version.data, Status(form.status.data), form.narrative.data, current_user
-        )
+        with transaction():
+            changed = operation(
+                report,
+                form.version.data,
+                Status(form.status.data),
+                form.narrative.data,
+                current_user,
+            )
     except EditConflict:
-        db.session.rollback()
         return _render_conflict(report, form), 409
     except ReportingError as error:
-        db.session.rollback()
         form.form_errors.append(error.message)
         return _render_report(report, form, posted=True), 409
-    db.session.commit()
     if form.submitting:
         flash(_("Rapporten er sendt til gjennomgang."), "success")
     elif changed:
@@ -189,14 +191,17 @@ def new_round():
     form = OpenRoundForm()
     if form.validate_on_submit():
         try:
-            reporting_round = open_round(
-                form.slug.data, form.title.data, form.as_of.data, form.deadline.data, current_user
-            )
+            with transaction():
+                reporting_round = open_round(
+                    form.slug.data,
+                    form.title.data,
+                    form.as_of.data,
+                    form.deadline.data,
+                    current_user,
+                )
         except ReportingError as error:
-            db.session.rollback()
             form.slug.errors.append(error.message)
         else:
-            db.session.commit()
             flash(
                 _(
                     "Runden «%(title)s» er åpnet. Departementene kan nå rapportere.",
@@ -266,12 +271,11 @@ def send_back(slug: str, number: int):
     return_form = ReturnForm()
     if return_form.validate_on_submit():
         try:
-            return_report(report, return_form.comment.data, current_user)
+            with transaction():
+                return_report(report, return_form.comment.data, current_user)
         except ReportingError as error:
-            db.session.rollback()
             return_form.comment.errors.append(error.message)
             return _render_return_error(report, return_form), 409
-        db.session.commit()
         flash(
             _("Rapporten for tiltak %(number)d er sendt tilbake til departementet.", number=number),
             "success",
@@ -289,11 +293,10 @@ def _render_return_error(report, return_form):
 
 def _coordinator_action(operation, success_message: str, next_url: str):
     try:
-        operation()
+        with transaction():
+            operation()
     except ReportingError as error:
-        db.session.rollback()
         flash(str(error.message), "error")
         return redirect(next_url)
-    db.session.commit()
     flash(success_message, "success")
     return redirect(next_url)
