@@ -14,8 +14,8 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
+from tests.support.app import RequestPerContextClient, make_app
 from tests.support.databases import ThrowawayDatabase
-from tracker import create_app
 from tracker.extensions import db
 from tracker.plan.loader import load_plan
 
@@ -49,17 +49,6 @@ def database_url(tmp_path_factory):
         pytest.skip(message)
     yield url
     database.drop()
-
-
-def make_app(database_url: str, **overrides):
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SERVER_NAME": None,
-    }
-    config.update(overrides)
-    return create_app(config)
 
 
 @pytest.fixture(scope="session")
@@ -153,33 +142,3 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
     }
-
-
-# --- The reporting workflow's fixtures ------------------------------------------------------------
-from flask.testing import FlaskClient  # noqa: E402  (kept with the fixtures that need it)
-
-
-class RequestPerContextClient(FlaskClient):
-    """Runs every request in an app context of its own, as a real server does.
-
-    The ``app`` fixture keeps one app context open for the whole test; requests made inside it
-    would share ``g`` (Flask-Login's cached user, Flask-WTF's cached CSRF token) and the test's
-    database session, so a view that forgot to commit would still look right. Here each request
-    gets its own session and commits, or loses, its work like in production.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def web(client):
-    """The reporting workflow's name for ``client``."""
-    return client
-
-
-@pytest.fixture
-def sign_in(login):
-    """The reporting workflow's name for ``login``."""
-    return login
