@@ -3,11 +3,12 @@
 
 import os
 
+import click
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tracker.config import load_config
+from tracker.config import ConfigurationError, load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 from tracker.i18n import DEFAULT_LOCALE
 from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
@@ -22,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(load_config(app.instance_path, config))
+    app.config.from_mapping(_load_config(app.instance_path, config))
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -30,6 +31,23 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_hooks(app)
     return app
+
+
+class ConfigurationMessage(click.ClickException):
+    """A configuration error met while a ``flask`` command loads the app: shown as its
+    Norwegian message alone (no traceback, no "Error:" prefix); the command exits with 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True, file=file)
+
+
+def _load_config(instance_path: str, overrides: dict | None) -> dict:
+    try:
+        return load_config(instance_path, overrides)
+    except ConfigurationError as error:
+        if click.get_current_context(silent=True) is None:
+            raise  # a server or a test: the caller decides how to show it
+        raise ConfigurationMessage(error.message) from None
 
 
 def register_extensions(app: Flask) -> None:
