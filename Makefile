@@ -14,7 +14,7 @@ run: export TRACKER_ENV = development
 run: install db demo-users
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# Production: gunicorn on PostgreSQL. Needs DATABASE_URL and SECRET_KEY (see README).
+# Production: gunicorn on PostgreSQL. Needs DATABASE_URL and SECRET_KEY (see README.md).
 serve: export TRACKER_ENV = production
 serve: install
 	@$(BIN)/python -m tracker.preflight
