@@ -5,7 +5,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -15,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.support.live_stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a fresh clone holds; the rest is local state the build must not see.
@@ -123,12 +124,6 @@ def test_installed_wheel_migrates_seeds_and_serves_the_public_page(installed, tm
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch_when_up(url: str, server: subprocess.Popen, seconds: float = 60) -> str:
