@@ -16,7 +16,7 @@ run: export TRACKER_ENV = development
 run: install db demo-users
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# Production: gunicorn on PostgreSQL. Needs DATABASE_URL and SECRET_KEY (see README).
+# Production: gunicorn on PostgreSQL. Needs DATABASE_URL and SECRET_KEY (see README.md).
 serve: export TRACKER_ENV = production
 serve: install
 	@$(BIN)/python -m tracker.preflight
@@ -31,6 +31,7 @@ test: install system-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Compiled message catalogs are build output (.gitignore'd): made from the .po on install.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard tracker/translations/*/LC_MESSAGES/messages.po))

@@ -35,9 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_public import create_database, drop_database  # noqa: E402  (fresh database on 127.0.0.1)
+from bench_public import bench_database  # noqa: E402  (fresh database on 127.0.0.1)
 
-from tests.support.live_stack import (
+from tests.support.live_stack import (  # noqa: E402  (after the sys.path line)
     Gunicorn,
     SaveLog,
     check_reports,
@@ -115,7 +115,8 @@ def main() -> int:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
 
-    db_name, db_url = create_database()
+    database = bench_database()
+    db_url = database.create()
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     server = None
     try:
@@ -143,7 +144,7 @@ def main() -> int:
     finally:
         if server is not None:
             server.stop()
-        drop_database(db_name)
+        database.drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     saves = log.outcomes["stored"] + log.outcomes["conflict"]
@@ -165,23 +166,28 @@ def main() -> int:
         "zero 5xx answers": server_errors == 0 and all(p["non_2xx"] == 0 for p in public),
         "every save stored (302) or refused as a conflict (409)": not other,
         "stored versions per report = saves answered 302": expected == shared,
-        "database consistent (contiguous versions, current = latest revision, only sent text)": not consistency.problems,
+        "database consistent (contiguous versions, current = latest revision, only sent text)": (
+            not consistency.problems
+        ),
     }
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Load test: contact persons saving while the public reads",
         "",
         f"Run {now} with `.venv/bin/python bench/bench_load.py --duration {args.duration} "
-        f"--contacts {args.contacts} --readers {args.readers}` on a {os.cpu_count()}-core machine shared "
+        f"--contacts {args.contacts} --readers {args.readers}` on a {os.cpu_count()}-core machine "
+        "shared "
         "with other jobs. gunicorn with the project's `gunicorn.conf.py` "
-        f"({workers} sync workers), PostgreSQL on 127.0.0.1, a fresh database seeded with the plan.",
+        f"({workers} sync workers), PostgreSQL on 127.0.0.1, a fresh database seeded with the "
+        "plan.",
         "",
         "## Saves (through the real forms: sign in, GET form for CSRF token + version, POST)",
         "",
         "| figure | value |",
         "|---|---:|",
         f"| contact persons | {args.contacts} |",
-        f"| reports saved | {len(shared)}, {sum(n > 1 for n in people_on.values())} of them by several people "
+        f"| reports saved | {len(shared)}, {sum(n > 1 for n in people_on.values())} of them by "
+        "several people "
         f"(up to {max(people_on.values(), default=0)} on one) |",
         f"| saves sent | {sent} in {elapsed:.0f} s ({sent / elapsed:.1f}/s) |",
         f"| stored (302) | {log.outcomes['stored']} |",
@@ -193,7 +199,7 @@ def main() -> int:
         "| page | connections | requests | requests/s | p99 | non-2xx/3xx | socket errors |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
-    for path, figures in zip(("/", "/tiltak"), public):
+    for path, figures in zip(("/", "/tiltak"), public, strict=False):
         lines.append(
             f"| `{path}` | {args.readers} | {figures['requests']:,} | {figures['rate']:,.0f} | "
             f"{figures['p99_ms']:.1f} ms | {figures['non_2xx']} | {figures['socket_errors']} |"
@@ -207,8 +213,10 @@ def main() -> int:
         *(f"| {status} | {count:,} |" for status, count in sorted(app_statuses.items())),
         f"| gunicorn's own 500 (a crash outside the app) | {crashes} |",
         "",
-        "Time the app spent per request (its own `duration_ms`; the rest of a client's wait is the queue",
-        "for a free sync worker on a machine whose two cores also run the clients, wrk and PostgreSQL):",
+        "Time the app spent per request (its own `duration_ms`; the rest of a client's wait is "
+        "the queue",
+        "for a free sync worker on a machine whose two cores also run the clients, wrk and "
+        "PostgreSQL):",
         "",
         "| request | count | median | p99 |",
         "|---|---:|---:|---:|",

@@ -94,25 +94,12 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
     }
 
 
-def create_database() -> tuple[str, str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+def bench_database():
+    """A fresh PostgreSQL database for one benchmark run (create() it, drop() it after)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.databases import ThrowawayDatabase
 
-    name = f"tracker_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name, make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(name: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return ThrowawayDatabase(PG_SERVER, prefix="tracker_bench")
 
 
 def first_visit_bytes(base: str) -> tuple[int, list[tuple[str, int]]]:
@@ -213,7 +200,8 @@ def main() -> int:
         if not shutil.which(tool):
             sys.exit(f"{tool} is not installed (apt-get install {tool})")
 
-    db_name, db_url = create_database()
+    database = bench_database()
+    db_url = database.create()
     env = os.environ | {
         "DATABASE_URL": db_url,
         "TRACKER_ENV": "production",
@@ -318,7 +306,7 @@ def main() -> int:
             process.terminate()
             process.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
-        drop_database(db_name)
+        database.drop()
 
     report(apps | proxies, transfer, parts, args)
     return 0

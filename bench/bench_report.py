@@ -191,13 +191,15 @@ def main() -> None:
         for size in SIZES:
             data = synthetic_data(template, size)
             builder_plain = (
-                warm_median(lambda: build_midterm_report(data))
+                warm_median(lambda data=data: build_midterm_report(data))
                 if size <= 1_000
-                else timed(lambda: build_midterm_report(data))
+                else timed(lambda data=data: build_midterm_report(data))
             )
             png = render_png(status_figure(data.summary))
-            builder_chart = timed(lambda: build_midterm_report(data, chart_png=png))
-            memory = peak_memory(lambda: build_midterm_report(data))
+            builder_chart = timed(
+                lambda data=data, png=png: build_midterm_report(data, chart_png=png)
+            )
+            memory = peak_memory(lambda data=data: build_midterm_report(data))
             size_kb = len(build_midterm_report(data)) // 1024
             rows.append(
                 (
@@ -219,9 +221,9 @@ def main() -> None:
             load_start = time.perf_counter()
             app = app_with_plan(plan, directory)
             load_seconds = time.perf_counter() - load_start
-            db_plain = timed(lambda: through_database(app, chart=False))
-            db_chart = timed(lambda: through_database(app, chart=True))
-            memory = peak_memory(lambda: through_database(app, chart=False))
+            db_plain = timed(lambda app=app: through_database(app, chart=False))
+            db_chart = timed(lambda app=app: through_database(app, chart=True))
+            memory = peak_memory(lambda app=app: through_database(app, chart=False))
             rows.append(
                 (
                     f"synthetic, database path (seeded in {load_seconds:.0f} s)",
@@ -319,33 +321,41 @@ def write_results(rows, chart_only, scaling, cold_pdf, warm_pdf) -> None:
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     base_size, _, base_cpu = scaling[0]
     lines = [
-        "| case | measures | cold, no chart | warm, no chart | cold, chart | warm, chart | peak memory | DOCX size |",
+        "| case | measures | cold, no chart | warm, no chart | cold, chart | warm, chart | peak "
+        "memory | DOCX size |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, size, cold_plain, warm_plain, cold_chart, warm_chart, memory, size_kb in rows:
         lines.append(
-            f"| {name} | {size:,} | {seconds(cold_plain)} | {seconds(warm_plain)} | {seconds(cold_chart)} "
+            f"| {name} | {size:,} | {seconds(cold_plain)} | {seconds(warm_plain)} | "
+            f"{seconds(cold_chart)} "
             f"| {seconds(warm_chart)} | {memory:.0f} MiB | {size_kb:,} KiB |"
         )
     lines += [
         "",
-        f"The chart alone (warm kaleido, one PNG): {chart_only:.2f} s. Process maximum resident size: "
+        f"The chart alone (warm kaleido, one PNG): {chart_only:.2f} s. Process maximum resident "
+        "size: "
         f"{max_rss:.0f} MiB.",
         "",
-        "Linearity of the builder (dataclasses, no chart). CPU time (process_time) is shown beside the "
-        "wall time because other processes share the two cores; per-measure CPU time should stay flat:",
+        "Linearity of the builder (dataclasses, no chart). CPU time (process_time) is shown "
+        "beside the "
+        "wall time because other processes share the two cores; per-measure CPU time should stay "
+        "flat:",
         "",
-        "| measures | wall time | CPU time | CPU per 1,000 measures | CPU per measure relative to 500 |",
+        "| measures | wall time | CPU time | CPU per 1,000 measures | CPU per measure relative to "
+        "500 |",
         "|---:|---:|---:|---:|---:|",
     ]
     for size, wall, cpu in scaling:
         relative = (cpu / size) / (base_cpu / base_size)
         lines.append(
-            f"| {size:,} | {wall:.2f} s | {cpu:.2f} s | {cpu / size * 1000:.2f} s | {relative:.2f}× |"
+            f"| {size:,} | {wall:.2f} s | {cpu:.2f} s | {cpu / size * 1000:.2f} s | "
+            f"{relative:.2f}× |"
         )
     lines += [
         "",
-        "Targets: 50 measures < 1 s without the chart and < 2 s with it once warm; 5,000 measures < 30 s; "
+        "Targets: 50 measures < 1 s without the chart and < 2 s with it once warm; 5,000 measures "
+        "< 30 s; "
         "linear growth (per-measure time roughly constant).",
         "",
     ]

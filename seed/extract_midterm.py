@@ -96,7 +96,7 @@ URL_PLACEMENT = {
     ),
     # page bottom inside measure 13 (printed twice); the link is measure 12's
     # "Staten har lavest andel innvandrere (ssb.no)"
-    "https://www.ssb.no/arbeid-og-lonn/sysselsetting/artikler/staten-har-lavest-andel-innvandrere": (
+    "https://www.ssb.no/arbeid-og-lonn/sysselsetting/artikler/staten-har-lavest-andel-innvandrere": (  # noqa: E501  (a URL is kept whole)
         12,
         "description",
         "Staten har lavest andel innvandrere (ssb.no)",
@@ -108,25 +108,25 @@ URL_PLACEMENT = {
         "en studie av hva som kan kjennetegne mangfoldsledelse som lederpraksis",
     ),
     # page bottom after measure 14; the "følgestudie" in measure 14's narrative
-    "https://www.imdi.no/tall-og-fakta/rapporter/evaluering-av-tiltak-for-okt-mangfold-i-arbeidslivet/": (
+    "https://www.imdi.no/tall-og-fakta/rapporter/evaluering-av-tiltak-for-okt-mangfold-i-arbeidslivet/": (  # noqa: E501  (a URL is kept whole)
         14,
         "narrative",
         "følgestudie av IMDis tiltak for økt mangfold i arbeidslivet",
     ),
     # page bottom inside measure 16 (printed twice); the report named in measure 15's narrative
-    "https://www.imdi.no/contentassets/d1032d608ab344a8a5e183edfebea868/rapport-etnisk-mangfold-og-inkludering-i-arbeidslivet.pdf": (
+    "https://www.imdi.no/contentassets/d1032d608ab344a8a5e183edfebea868/rapport-etnisk-mangfold-og-inkludering-i-arbeidslivet.pdf": (  # noqa: E501  (a URL is kept whole)
         15,
         "narrative",
         "Etnisk mangfold og inkludering i arbeidslivet Indikatorer, status og utvikling",
     ),
     # page bottom after measure 19; the NIFU study title in measure 19's narrative
-    "https://www.imdi.no/tall-og-fakta/rapporter/2024/forskjellsbehandling-diskriminering-og-rasisme-i-norsk-grunnskole/": (
+    "https://www.imdi.no/tall-og-fakta/rapporter/2024/forskjellsbehandling-diskriminering-og-rasisme-i-norsk-grunnskole/": (  # noqa: E501  (a URL is kept whole)
         19,
         "narrative",
         "Forskjellsbehandling, diskriminering og rasisme i norsk grunnskole",
     ),
     # page bottom inside measure 29; the report named in measure 28's narrative
-    "https://www.regjeringen.no/contentassets/6cb1ee5fee6e463c9a35f3b084d21306/soa-rapport-13-2024_bankenes-utlanspraksis.pdf": (
+    "https://www.regjeringen.no/contentassets/6cb1ee5fee6e463c9a35f3b084d21306/soa-rapport-13-2024_bankenes-utlanspraksis.pdf": (  # noqa: E501  (a URL is kept whole)
         28,
         "narrative",
         "Diskriminering i bankers utlånspraksis i Norge Rapport 13-2024",
@@ -135,13 +135,13 @@ URL_PLACEMENT = {
     # which is already written out in measure 29's description -> dropped as redundant
     "http://www.samiskeveivisere.no/": None,
     # page bottom inside measure 36; the grant announcement in measure 35's narrative
-    "https://www.imdi.no/tilskudd/tilskudd-offentlige-virksomheter-kommuner-og-fylkeskommuner/tilskudd-til-utvikling-av-kvalifiserings--og-integreringstiltak/": (
+    "https://www.imdi.no/tilskudd/tilskudd-offentlige-virksomheter-kommuner-og-fylkeskommuner/tilskudd-til-utvikling-av-kvalifiserings--og-integreringstiltak/": (  # noqa: E501  (a URL is kept whole)
         35,
         "narrative",
         "tilskudd til utvikling av kvalifiserings- og integreringstiltak",
     ),
     # page bottom after measure 42 (printed twice); the course cited in measure 42's description
-    "https://laeringsplattformen.dfo.no/kursoversikt/e-laeringsprogram-om-samer-og-nasjonale-minoriteter": (
+    "https://laeringsplattformen.dfo.no/kursoversikt/e-laeringsprogram-om-samer-og-nasjonale-minoriteter": (  # noqa: E501  (a URL is kept whole)
         42,
         "description",
         "E-læringsprogram om samer og nasjonale minoriteter | Læringsplattformen (dfo.no)",
@@ -409,7 +409,7 @@ def parse(lines):
             txt,
         )
         if not mm:
-            sys.exit("cannot parse table row %d: %r" % (row["number"], txt))
+            sys.exit(f"cannot parse table row {row['number']}: {txt!r}")
         resp = mm.group("resp")
         abbrs = re.findall(ABBR_RE, resp.replace("m.fl.", ""))
         table[row["number"]] = {
@@ -493,7 +493,7 @@ def parse(lines):
         elif state == "narrative":
             cur["narrative"].append(ln)
         else:
-            sys.exit("unexpected line %d in state %s: %r" % (ln.no, state, t))
+            sys.exit(f"unexpected line {ln.no} in state {state}: {t!r}")
     return intro, ministries, declared, table, sections, urls
 
 
@@ -532,18 +532,18 @@ def place_urls(measures, urls):
             continue
         seen.add(u)
         if u not in URL_PLACEMENT:
-            sys.exit("URL without placement rule (line %d): %s" % (ln.no, u))
+            sys.exit(f"URL without placement rule (line {ln.no}): {u}")
         target = URL_PLACEMENT[u]
         if target is None:
             continue
         num, field, words = target
         rec = measures[num]
         if rec[field].count(words) != 1:
-            sys.exit("linked words %r not exactly once in measure %d %s" % (words, num, field))
-        rec[field] = rec[field].replace(words, "[%s](%s)" % (words, u))
+            sys.exit(f"linked words {words!r} not exactly once in measure {num} {field}")
+        rec[field] = rec[field].replace(words, f"[{words}]({u})")
     missing = set(k for k, v in URL_PLACEMENT.items()) - seen
     if missing:
-        sys.exit("placement rules for URLs not in the source: %s" % missing)
+        sys.exit(f"placement rules for URLs not in the source: {missing}")
 
 
 def main():
@@ -565,7 +565,7 @@ def main():
         notes = []
         heading = join_lines(sec["heading"])
         # area
-        assert row["area"] == sec["area"], "area mismatch %d" % n
+        assert row["area"] == sec["area"], f"area mismatch {n}"
         # title
         if heading == row["title"]:
             title = heading
@@ -573,25 +573,26 @@ def main():
             choice = TITLE_CHOICE.get(n)
             if choice is None:
                 sys.exit(
-                    "title differs for %d without TITLE_CHOICE: %r vs %r"
-                    % (n, row["title"], heading)
+                    f"title differs for {n} without TITLE_CHOICE: {row['title']!r} vs {heading!r}"
                 )
             title = heading if choice == "heading" else row["title"]
             disagreements.append((n, "title", row["title"], heading, title))
             if n == 45:
                 notes.append(
-                    "Tittelen er avkortet i oversiktstabellen («%s»); den fullstendige "
-                    "tittelen fra tiltakets overskrift er brukt." % row["title"]
+                    "Tittelen er avkortet i oversiktstabellen («{}»); den fullstendige "
+                    "tittelen fra tiltakets overskrift er brukt.".format(row["title"])
                 )
             elif choice == "heading":
                 notes.append(
-                    "Oversiktstabellen har tittelen «%s», mens tiltakets overskrift er «%s»; "
-                    "den fullstendige tittelen fra overskriften er brukt." % (row["title"], heading)
+                    "Oversiktstabellen har tittelen «{}», mens tiltakets overskrift er «{}»; "
+                    "den fullstendige tittelen fra overskriften er brukt.".format(
+                        row["title"], heading
+                    )
                 )
             else:
                 notes.append(
-                    "Oversiktstabellen har tittelen «%s», mens tiltakets overskrift er «%s»; "
-                    "oversiktstabellens tittel er brukt." % (row["title"], heading)
+                    "Oversiktstabellen har tittelen «{}», mens tiltakets overskrift er «{}»; "
+                    "oversiktstabellens tittel er brukt.".format(row["title"], heading)
                 )
         # ministries
         resp_text = join_lines(sec["resp"])
@@ -623,12 +624,14 @@ def main():
             else:
                 extra = [a for a in sec_min if a not in row["ministries"]]
                 notes.append(
-                    "Oversiktstabellen oppgir %s, mens tiltakets avsnitt oppgir «%s»; "
-                    "begge er ført opp, med %s som ledende departement."
-                    % (row["resp_text"], resp_text, mins[0])
+                    "Oversiktstabellen oppgir {}, mens tiltakets avsnitt oppgir «{}»; "
+                    "begge er ført opp, med {} som ledende departement.".format(
+                        row["resp_text"], resp_text, mins[0]
+                    )
                     if extra
-                    else "Oversiktstabellen oppgir %s, mens tiltakets avsnitt oppgir «%s»."
-                    % (row["resp_text"], resp_text)
+                    else "Oversiktstabellen oppgir {}, mens tiltakets avsnitt oppgir «{}».".format(
+                        row["resp_text"], resp_text
+                    )
                 )
         for a in mins:
             assert a in known or a in EXTRA_MINISTRIES, (n, a)
@@ -637,8 +640,8 @@ def main():
         if sec["status"] != row["status"]:
             disagreements.append((n, "status", row["status"], sec["status"], row["status"]))
             notes.append(
-                "Oversiktstabellen oppgir status %s, mens tiltakets eget avsnitt oppgir %s; "
-                "oversiktstabellens status er brukt." % (row["status"], sec["status"])
+                "Oversiktstabellen oppgir status {}, mens tiltakets eget avsnitt oppgir {}; "
+                "oversiktstabellens status er brukt.".format(row["status"], sec["status"])
             )
         if n in EXTRA_NOTES:
             notes.append(EXTRA_NOTES[n])
@@ -719,12 +722,16 @@ def main():
         nums = [m["number"] for m in out_measures if m["area"] == a["key"]]
         cc = Counter(reports[k - 1]["status"] for k in nums)
         print(
-            "  %-16s %2d  completed=%d in_progress=%d not_started=%d"
-            % (a["key"], len(nums), cc["completed"], cc["in_progress"], cc["not_started"])
+            f"  {a['key']:<16} {len(nums):2d}  completed={cc['completed']} "
+            f"in_progress={cc['in_progress']} not_started={cc['not_started']}"
         )
     print("disagreements:")
     for d in disagreements:
-        print("  %2d %-10s table=%r section=%r -> %r" % d)
+        number, field_name, table_value, section_value, chosen = d
+        print(
+            f"  {number:2d} {field_name:<10} table={table_value!r} "
+            f"section={section_value!r} -> {chosen!r}"
+        )
 
 
 def check(data, declared):

@@ -6,18 +6,17 @@ them; each test starts from empty tables.
 
 import json
 import os
-import tempfile
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from tracker import create_app
+from tests.support.app import RequestPerContextClient, make_app
+from tests.support.databases import ThrowawayDatabase
+from tests.support.smtp_server import SmtpServer
 from tracker.extensions import db
 from tracker.plan.loader import load_plan
 
@@ -41,34 +40,16 @@ def database_url(tmp_path_factory):
     if not server_url:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
         return
-    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    database = ThrowawayDatabase(server_url)
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = database.create()
     except Exception as error:  # noqa: BLE001 - turned into a clear failure or skip below
-        admin.dispose()
         message = f"TEST_DATABASE_URL={server_url} cannot be used: {error}"
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.exit(message, returncode=3)
         pytest.skip(message)
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def make_app(database_url: str, **overrides):
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SERVER_NAME": None,
-        # Report builds leave their files here, not in the repository's instance folder.
-        "REPORT_JOBS_DIR": tempfile.mkdtemp(prefix="tracker-report-jobs-"),
-    }
-    config.update(overrides)
-    return create_app(config)
+    yield url
+    database.drop()
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +93,8 @@ def client(app):
 @pytest.fixture
 def login(client):
     """Sign ``user`` in on ``client`` the way Flask-Login does, without the sign-in form
-    (the form itself is tested in test_auth). Commits first: the app reads in sessions of its own."""
+    (the form itself is tested in test_auth). Commits first: the app reads in sessions of its
+    own."""
 
     def sign_in(user):
         db.session.commit()
@@ -163,38 +145,7 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-# --- The reporting workflow's fixtures ------------------------------------------------------------
-from flask.testing import FlaskClient  # noqa: E402  (kept with the fixtures that need it)
-
-
-class RequestPerContextClient(FlaskClient):
-    """Runs every request in an app context of its own, as a real server does.
-
-    The ``app`` fixture keeps one app context open for the whole test; requests made inside it
-    would share ``g`` (Flask-Login's cached user, Flask-WTF's cached CSRF token) and the test's
-    database session, so a view that forgot to commit would still look right. Here each request
-    gets its own session and commits, or loses, its work like in production.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def web(client):
-    """The reporting workflow's name for ``client``."""
-    return client
-
-
-@pytest.fixture
-def sign_in(login):
-    """The reporting workflow's name for ``login``."""
-    return login
-
-
 # --- Mail ----------------------------------------------------------------------------------------
-from tests.support.smtp_server import SmtpServer  # noqa: E402
 
 MAIL_SETTINGS = {
     "MAIL_FROM": "tracker@handlingsplan.example.no",

@@ -28,31 +28,31 @@ def link_path(received) -> str:
     return LINK.search(received.text).group(1)
 
 
-def set_password(web, path, password=NEW_PASSWORD, confirm=None):
-    return web.post(
+def set_password(client, path, password=NEW_PASSWORD, confirm=None):
+    return client.post(
         path,
         data={
             "new_password": password,
             "confirm_password": password if confirm is None else confirm,
-            "csrf_token": csrf_token(web, path),
+            "csrf_token": csrf_token(client, path),
         },
     )
 
 
-def sign_in_with_form(web, email, password):
-    return web.post(
+def sign_in_with_form(client, email, password):
+    return client.post(
         "/logg-inn",
-        data={"email": email, "password": password, "csrf_token": csrf_token(web, "/logg-inn")},
+        data={"email": email, "password": password, "csrf_token": csrf_token(client, "/logg-inn")},
     )
 
 
 def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
-    app, web, sign_in, smtp_server
+    app, client, login, smtp_server
 ):
     smtp_server.start()
     world = build_world()
-    sign_in(world.admin)
-    created = web.post(
+    login(world.admin)
+    created = client.post(
         "/admin/brukere/ny",
         data={
             "email": "ny@led.example.no",
@@ -60,14 +60,14 @@ def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
             "role": "contact",
             "ministry": "LED",
             "password": "",
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
     page = created.get_data(as_text=True)
     assert "En invitasjon er lagt i utboksen til ny@led.example.no" in page
     assert "generated-password" not in page  # no password is shown to the admin
     assert audit_events("user_invited")[0].user_id == world.admin.id
-    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
 
     assert deliver_pending().sent == 1
     [invitation] = smtp_server.to("ny@led.example.no")
@@ -78,40 +78,40 @@ def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
     assert f'href="https://tracker.example.no{path}"' in invitation.html
 
     # The form applies the password rules; nothing is changed by a refused password.
-    form = web.get(path)
+    form = client.get(path)
     assert form.status_code == 200 and "Velkommen! Velg passordet ditt" in form.get_data(
         as_text=True
     )
-    common = set_password(web, path, "Passord2024!!")
+    common = set_password(client, path, "Passord2024!!")
     assert common.status_code == 400
     assert "blant dem som brukes oftest" in common.get_data(as_text=True)
-    mismatch = set_password(web, path, confirm="noe-annet-helt-annet")
+    mismatch = set_password(client, path, confirm="noe-annet-helt-annet")
     assert "De to nye passordene er ikke like." in mismatch.get_data(as_text=True)
 
-    done = set_password(web, path)
+    done = set_password(client, path)
     assert done.status_code == 302 and done.location == "/logg-inn"
-    assert sign_in_with_form(web, "ny@led.example.no", NEW_PASSWORD).location == "/rapportering/"
-    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+    assert sign_in_with_form(client, "ny@led.example.no", NEW_PASSWORD).location == "/rapportering/"
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
 
     # Used once: the link is dead, and the password stays the one chosen.
-    again = web.get(path)
+    again = client.get(path)
     assert again.status_code == 410
     assert "Lenken er allerede brukt" in again.get_data(as_text=True)
-    assert set_password(web, path, "et-helt-annet-passord").status_code == 410
-    assert sign_in_with_form(web, "ny@led.example.no", NEW_PASSWORD).location == "/rapportering/"
+    assert set_password(client, path, "et-helt-annet-passord").status_code == 410
+    assert sign_in_with_form(client, "ny@led.example.no", NEW_PASSWORD).location == "/rapportering/"
 
 
-def test_an_admin_who_types_a_password_sends_no_invitation(app, web, sign_in):
+def test_an_admin_who_types_a_password_sends_no_invitation(app, client, login):
     world = build_world()
-    sign_in(world.admin)
-    web.post(
+    login(world.admin)
+    client.post(
         "/admin/brukere/ny",
         data={
             "email": "ny@led.example.no",
             "role": "coordinator",
             "ministry": "",
             "password": "et-langt-passord-fra-admin",
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
     assert db.session.scalars(select(OutboxMessage)).all() == []
@@ -124,33 +124,33 @@ def test_an_admin_who_types_a_password_sends_no_invitation(app, web, sign_in):
         (PASSWORD_RESET, timedelta(hours=1), "/nytt-passord/"),
     ],
 )
-def test_links_expire(app, web, purpose, lifetime, prefix):
+def test_links_expire(app, client, purpose, lifetime, prefix):
     world = build_world()
     almost = make_token(world.lead_contact, purpose, now=utcnow() - lifetime + timedelta(minutes=1))
     expired = make_token(
         world.lead_contact, purpose, now=utcnow() - lifetime - timedelta(minutes=1)
     )
-    assert web.get(prefix + almost).status_code == 200
-    response = web.get(prefix + expired)
+    assert client.get(prefix + almost).status_code == 200
+    response = client.get(prefix + expired)
     assert response.status_code == 410
     assert "Lenken er utløpt." in response.get_data(as_text=True)
-    assert set_password(web, prefix + expired).status_code == 410
+    assert set_password(client, prefix + expired).status_code == 410
     assert fresh(world.lead_contact).password_hash == world.lead_contact.password_hash
 
 
-def test_a_link_for_one_purpose_or_tampered_with_does_not_work(app, web):
+def test_a_link_for_one_purpose_or_tampered_with_does_not_work(app, client):
     world = build_world()
     reset = make_token(world.lead_contact, PASSWORD_RESET)
-    assert web.get("/velkommen/" + reset).status_code == 410
-    assert web.get("/nytt-passord/" + reset[:-2] + "xx").status_code == 410
-    assert "Lenken er ikke gyldig" in web.get("/nytt-passord/" + reset[:-2] + "xx").get_data(
+    assert client.get("/velkommen/" + reset).status_code == 410
+    assert client.get("/nytt-passord/" + reset[:-2] + "xx").status_code == 410
+    assert "Lenken er ikke gyldig" in client.get("/nytt-passord/" + reset[:-2] + "xx").get_data(
         as_text=True
     )
 
 
-def request_reset(web, email):
-    return web.post(
-        "/glemt-passord", data={"email": email, "csrf_token": csrf_token(web, "/glemt-passord")}
+def request_reset(client, email):
+    return client.post(
+        "/glemt-passord", data={"email": email, "csrf_token": csrf_token(client, "/glemt-passord")}
     )
 
 
@@ -159,16 +159,18 @@ def answer(response) -> str:
     return re.search(r'id="reset-requested">([^<]+)<', text).group(1)
 
 
-def test_forgotten_password_gives_the_same_answer_and_a_link_that_works_once(app, web, smtp_server):
+def test_forgotten_password_gives_the_same_answer_and_a_link_that_works_once(
+    app, client, smtp_server
+):
     smtp_server.start()
     build_world()
-    known = request_reset(web, "Leder@led.example.no ")
-    unknown = request_reset(web, "ingen@led.example.no")
+    known = request_reset(client, "Leder@led.example.no ")
+    unknown = request_reset(client, "ingen@led.example.no")
     assert known.status_code == unknown.status_code == 200
     assert answer(known).replace("Leder@led.example.no", "X") == answer(unknown).replace(
         "ingen@led.example.no", "X"
     )
-    assert "Glemt passord?" in web.get("/logg-inn").get_data(as_text=True)
+    assert "Glemt passord?" in client.get("/logg-inn").get_data(as_text=True)
 
     assert deliver_pending().sent == 1
     [message] = smtp_server.received
@@ -176,31 +178,33 @@ def test_forgotten_password_gives_the_same_answer_and_a_link_that_works_once(app
     assert message.subject == "Nytt passord til statusoppfølgingen"
     path = link_path(message)
     assert path.startswith("/nytt-passord/")
-    assert set_password(web, path).location == "/logg-inn"
-    assert sign_in_with_form(web, "leder@led.example.no", NEW_PASSWORD).location == "/rapportering/"
-    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
-    assert web.get(path).status_code == 410
+    assert set_password(client, path).location == "/logg-inn"
+    assert (
+        sign_in_with_form(client, "leder@led.example.no", NEW_PASSWORD).location == "/rapportering/"
+    )
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
+    assert client.get(path).status_code == 410
     # The old password is gone.
-    assert sign_in_with_form(web, "leder@led.example.no", PASSWORD).status_code == 401
+    assert sign_in_with_form(client, "leder@led.example.no", PASSWORD).status_code == 401
     outcomes = [event.details["outcome"] for event in audit_events("password_reset_requested")]
     assert outcomes == ["sent", "no_account"]
 
 
-def test_reset_requests_are_throttled_and_inactive_accounts_get_nothing(app, web):
+def test_reset_requests_are_throttled_and_inactive_accounts_get_nothing(app, client):
     world = build_world()
     fresh(world.other_contact).active = False
     db.session.commit()
-    answers = {answer(request_reset(web, "leder@led.example.no")) for _ in range(5)}
+    answers = {answer(request_reset(client, "leder@led.example.no")) for _ in range(5)}
     assert len(answers) == 1  # the same words every time
-    request_reset(web, "annen@ann.example.no")
+    request_reset(client, "annen@ann.example.no")
     messages = db.session.scalars(select(OutboxMessage)).all()
     assert [m.recipient for m in messages] == ["leder@led.example.no"] * 3
     outcomes = [event.details["outcome"] for event in audit_events("password_reset_requested")]
     assert outcomes == ["sent"] * 3 + ["throttled"] * 2 + ["no_account"]
 
 
-def test_an_empty_forgotten_password_form_gets_a_message(app, web):
-    response = request_reset(web, "")
+def test_an_empty_forgotten_password_form_gets_a_message(app, client):
+    response = request_reset(client, "")
     assert response.status_code == 400
     assert "Skriv e-postadressen din." in response.get_data(as_text=True)
     assert db.session.scalars(select(User)).all() == []

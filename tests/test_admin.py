@@ -4,14 +4,20 @@ import re
 
 from sqlalchemy import func, select
 
-from tests.support.workflow import audit_events, build_world, csrf_token, fresh, snapshot
-from tests.test_reporting_forms import field_error
+from tests.support.workflow import (
+    audit_events,
+    build_world,
+    csrf_token,
+    field_error,
+    fresh,
+    snapshot,
+)
 from tracker.extensions import db
 from tracker.mail.models import OutboxMessage
 from tracker.models import Role, User
 
 
-def create(web, **fields):
+def create(client, **fields):
     data = {
         "email": "ny@led.example.no",
         "name": "Nina Ny",
@@ -19,13 +25,13 @@ def create(web, **fields):
         "ministry": "LED",
         "password": "",
     } | fields
-    return web.post("/admin/brukere/ny", data=data | {"csrf_token": csrf_token(web)})
+    return client.post("/admin/brukere/ny", data=data | {"csrf_token": csrf_token(client)})
 
 
-def test_admin_creates_a_contact_who_chooses_a_password_from_the_invitation(web, app, sign_in):
+def test_admin_creates_a_contact_who_chooses_a_password_from_the_invitation(client, app, login):
     world = build_world()
-    sign_in(world.admin)
-    response = create(web)
+    login(world.admin)
+    response = create(client)
     assert response.status_code == 200
     assert "generated-password" not in response.get_data(as_text=True)  # never shown
     user = db.session.scalars(select(User).where(User.email == "ny@led.example.no")).one()
@@ -36,45 +42,45 @@ def test_admin_creates_a_contact_who_chooses_a_password_from_the_invitation(web,
     [invitation] = db.session.scalars(select(OutboxMessage)).all()
     assert invitation.recipient == "ny@led.example.no"
     path = re.search(r"https?://[^/\s]+(/velkommen/\S+)", invitation.body_text).group(1)
-    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
     chosen = "tre-ord-som-huskes-lett"
-    web.post(
+    client.post(
         path,
         data={
             "new_password": chosen,
             "confirm_password": chosen,
-            "csrf_token": csrf_token(web, path),
+            "csrf_token": csrf_token(client, path),
         },
     )
-    signed_in = web.post(
+    signed_in = client.post(
         "/logg-inn",
         data={
             "email": "ny@led.example.no",
             "password": chosen,
-            "csrf_token": csrf_token(web, "/logg-inn"),
+            "csrf_token": csrf_token(client, "/logg-inn"),
         },
     )
     assert signed_in.location == "/rapportering/"
-    assert "Felles tiltak" in web.get("/rapportering/").get_data(as_text=True)
+    assert "Felles tiltak" in client.get("/rapportering/").get_data(as_text=True)
 
 
-def test_bad_account_input_gets_messages_and_creates_nothing(web, app, sign_in):
+def test_bad_account_input_gets_messages_and_creates_nothing(client, app, login):
     world = build_world()
-    sign_in(world.admin)
+    login(world.admin)
     before = snapshot()
-    no_ministry = create(web, ministry="")
+    no_ministry = create(client, ministry="")
     assert "En kontaktperson må høre til et departement." in field_error(
         no_ministry.get_data(as_text=True), "ministry"
     )
-    taken = create(web, email="LEDER@led.example.no")
+    taken = create(client, email="LEDER@led.example.no")
     assert "Det finnes allerede en bruker" in field_error(taken.get_data(as_text=True), "email")
-    short = create(web, password="kort")
+    short = create(client, password="kort")
     assert "minst 12 tegn" in field_error(short.get_data(as_text=True), "password")
-    not_email = create(web, email="ikke-en-adresse")
+    not_email = create(client, email="ikke-en-adresse")
     assert "Dette ser ikke ut som en e-postadresse." in field_error(
         not_email.get_data(as_text=True), "email"
     )
-    unknown_role = create(web, role="superuser")
+    unknown_role = create(client, role="superuser")
     assert "Velg en av rollene i listen." in field_error(
         unknown_role.get_data(as_text=True), "role"
     )
@@ -87,16 +93,16 @@ def test_bad_account_input_gets_messages_and_creates_nothing(web, app, sign_in):
     assert snapshot() == before
 
 
-def test_reassigning_a_contact_moves_their_access(web, app, sign_in):
+def test_reassigning_a_contact_moves_their_access(client, app, login):
     world = build_world()
-    sign_in(world.admin)
-    response = web.post(
+    login(world.admin)
+    response = client.post(
         f"/admin/brukere/{world.other_contact.id}",
         data={
             "name": "Anne Annen",
             "role": "contact",
             "ministry": "MED",
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
     assert response.status_code == 302
@@ -105,67 +111,67 @@ def test_reassigning_a_contact_moves_their_access(web, app, sign_in):
     assert (
         event.details["before"]["ministry"] == "ANN" and event.details["after"]["ministry"] == "MED"
     )
-    sign_in(world.other_contact)
-    assert web.get(world.report_url).status_code == 200
+    login(world.other_contact)
+    assert client.get(world.report_url).status_code == 200
 
 
-def test_making_a_contact_a_coordinator_drops_the_ministry(web, app, sign_in):
+def test_making_a_contact_a_coordinator_drops_the_ministry(client, app, login):
     world = build_world()
-    sign_in(world.admin)
-    web.post(
+    login(world.admin)
+    client.post(
         f"/admin/brukere/{world.lead_contact.id}",
         data={
             "name": "Lea Leder",
             "role": "coordinator",
             "ministry": "LED",
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
     user = fresh(world.lead_contact)
     assert (user.role, user.ministry) == (Role.COORDINATOR, None)
 
 
-def test_deactivate_and_reactivate_but_never_yourself(web, app, sign_in):
+def test_deactivate_and_reactivate_but_never_yourself(client, app, login):
     world = build_world()
-    sign_in(world.admin)
-    web.post(
-        f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(web)}
+    login(world.admin)
+    client.post(
+        f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(client)}
     )
     assert fresh(world.lead_contact).active is False
     assert "Deaktivert" in re.search(
         r'<tr data-user="leder@led.example.no">.*?</tr>',
-        web.get("/admin/brukere").get_data(as_text=True),
+        client.get("/admin/brukere").get_data(as_text=True),
         re.S,
     ).group(0)
-    web.post(
-        f"/admin/brukere/{world.lead_contact.id}/aktiver", data={"csrf_token": csrf_token(web)}
+    client.post(
+        f"/admin/brukere/{world.lead_contact.id}/aktiver", data={"csrf_token": csrf_token(client)}
     )
     assert fresh(world.lead_contact).active is True
-    refused = web.post(
-        f"/admin/brukere/{world.admin.id}/deaktiver", data={"csrf_token": csrf_token(web)}
+    refused = client.post(
+        f"/admin/brukere/{world.admin.id}/deaktiver", data={"csrf_token": csrf_token(client)}
     )
-    assert "Du kan ikke deaktivere din egen konto." in web.get(refused.location).get_data(
+    assert "Du kan ikke deaktivere din egen konto." in client.get(refused.location).get_data(
         as_text=True
     )
     assert fresh(world.admin).active is True
     assert [len(audit_events(name)) for name in ("user_deactivated", "user_reactivated")] == [1, 1]
 
 
-def test_audit_log_shows_sign_ins_and_user_changes(web, app, sign_in):
+def test_audit_log_shows_sign_ins_and_user_changes(client, app, login):
     world = build_world()
-    web.post(
+    client.post(
         "/logg-inn",
         data={
             "email": "ukjent@example.no",
             "password": "feil-feil-feil",
-            "csrf_token": csrf_token(web, "/logg-inn"),
+            "csrf_token": csrf_token(client, "/logg-inn"),
         },
     )
-    sign_in(world.admin)
-    web.post(
-        f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(web)}
+    login(world.admin)
+    client.post(
+        f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(client)}
     )
-    page = web.get("/admin/logg").get_data(as_text=True)
+    page = client.get("/admin/logg").get_data(as_text=True)
     assert "login_failed" in page and "ukjent@example.no" in page
     assert "user_deactivated" in page and "leder@led.example.no" in page
 
@@ -177,7 +183,7 @@ def test_users_demo_refuses_outside_development(runner, app):
     assert db.session.scalar(select(func.count(User.id))) == 5
 
 
-def test_users_demo_prints_working_credentials_in_development(runner, app, seeded, web):
+def test_users_demo_prints_working_credentials_in_development(runner, app, seeded, client):
     app.config["TRACKER_ENV"] = "development"
     first = runner.invoke(args=["users", "demo"])
     assert first.exit_code == 0, first.output
@@ -188,12 +194,12 @@ def test_users_demo_prints_working_credentials_in_development(runner, app, seede
         "koordinator@demo.example.no",
         "admin@demo.example.no",
     }
-    response = web.post(
+    response = client.post(
         "/logg-inn",
         data={
             "email": "kontakt.aid@demo.example.no",
             "password": credentials["kontakt.aid@demo.example.no"],
-            "csrf_token": csrf_token(web, "/logg-inn"),
+            "csrf_token": csrf_token(client, "/logg-inn"),
         },
     )
     assert response.location == "/rapportering/"

@@ -1,9 +1,16 @@
 """Production refuses settings that would be unsafe, with a message saying what to do."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tracker import create_app
 from tracker.config import ConfigurationError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("secret", [None, ""])
@@ -29,3 +36,39 @@ def test_a_bad_number_of_trusted_proxies_is_refused_clearly(monkeypatch):
     monkeypatch.setenv("TRUSTED_PROXIES", "én")
     with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES må være et helt tall"):
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.mark.parametrize(
+    ("command", "environment", "message"),
+    [
+        (["seed"], {"TRACKER_ENV": "production"}, "SECRET_KEY mangler: sett miljøvariabelen"),
+        (["db", "upgrade"], {"TRACKER_ENV": "production"}, "SECRET_KEY mangler"),
+        (
+            ["users", "demo"],
+            {"TRACKER_ENV": "development", "TRUSTED_PROXIES": "to"},
+            "TRUSTED_PROXIES må være et helt tall (0 eller større), ikke «to».",
+        ),
+    ],
+)
+def test_a_command_with_bad_settings_prints_only_the_message(
+    tmp_path, command, environment, message
+):
+    settings = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "TRACKER_ENV", "TRUSTED_PROXIES", "DATABASE_URL")
+    }
+    settings |= environment | {"DATABASE_URL": f"sqlite:///{tmp_path / 'untouched.sqlite'}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *command],
+        cwd=ROOT,
+        env=settings,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1  # the message, no traceback
+    assert result.stdout == ""
+    assert not (tmp_path / "untouched.sqlite").exists()

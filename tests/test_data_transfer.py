@@ -6,8 +6,8 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from tests.conftest import make_app
 from tests.factories import MeasureFactory
+from tests.support.app import make_app
 from tests.support.data_history import build_history
 from tests.support.databases import fresh_postgres_database
 from tracker.backup.dump import FORMAT_VERSION

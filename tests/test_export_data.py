@@ -15,7 +15,8 @@ from tracker.reporting.states import ReviewState, RoundState, Status
 
 
 def _open_round_with_reports_in_every_state():
-    """A new round where measures 1–3 of the seeded plan have approved, submitted and draft texts."""
+    """A new round where measures 1–3 of the seeded plan have approved, submitted and draft
+    texts."""
     reporting_round = RoundFactory(slug="host-2026", title="Statusrapport", as_of=date(2026, 6, 1))
     measures = {m.number: m for area in areas_with_measures() for m in area.measures}
     ReportFactory(
@@ -54,8 +55,8 @@ def test_final_report_leaves_out_texts_that_are_not_approved(seeded):
     sections = measure_sections(document)
     assert "Status: Ikke rapportert" in [p.text for p in sections[2].body]
     assert (
-        "Av totalt 50 tiltak i handlingsplanen er 1 tiltak gjennomført, 0 er pågående og 0 er ikke igangsatt ennå."
-        in texts
+        "Av totalt 50 tiltak i handlingsplanen er 1 tiltak gjennomført, 0 er pågående og 0 er "
+        "ikke igangsatt ennå." in texts
     )
     assert "For 49 tiltak foreligger det ingen rapport i denne rapporten." in texts
     header, *areas, total = table_rows(document.tables[0])
@@ -88,8 +89,8 @@ def test_draft_report_includes_submitted_and_draft_texts_marked_utkast(seeded):
         p.text for p in measure_sections(document)[2].body
     ]
     assert (
-        "Av totalt 50 tiltak i handlingsplanen er 1 tiltak gjennomført, 1 er pågående og 1 er ikke igangsatt ennå."
-        in texts
+        "Av totalt 50 tiltak i handlingsplanen er 1 tiltak gjennomført, 1 er pågående og 1 er "
+        "ikke igangsatt ennå." in texts
     )
 
 

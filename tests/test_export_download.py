@@ -220,8 +220,8 @@ def test_report_command_explains_an_unknown_round_and_writes_nothing(seeded, run
     result = runner.invoke(args=["report", "--round", "midtveis-2052", "--output", str(output)])
     assert result.exit_code == 1
     assert (
-        "Fant ingen rapporteringsrunde med kortnavnet «midtveis-2052». Kjente runder: midtveis-2025."
-        in result.output
+        "Fant ingen rapporteringsrunde med kortnavnet «midtveis-2052». Kjente runder: "
+        "midtveis-2025." in result.output
     )
     assert not output.exists()
 

@@ -67,7 +67,8 @@ def test_right_to_left_paragraphs_are_marked_right_to_left(app):
 
 
 def test_characters_xml_cannot_hold_are_dropped_not_fatal(app):
-    """Text that never passed through a form (NUL, lone surrogates, non-characters) still exports."""
+    """Text that never passed through a form (NUL, lone surrogates, non-characters) still
+    exports."""
     data = collect_report_data(_hostile_round())
     area = data.areas[0]
     broken = replace(

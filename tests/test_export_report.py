@@ -1,4 +1,5 @@
-"""The midterm report built from the seeded plan, reopened with python-docx and read like a reader."""
+"""The midterm report built from the seeded plan, reopened with python-docx and read like a
+reader."""
 
 from datetime import date
 

@@ -33,7 +33,10 @@ from tests.support.live_stack import (
 )
 
 if postgres_bin_dir() is None:
-    reason = "PostgreSQL's server programs (initdb, pg_ctl) are not installed: apt-get install postgresql"
+    reason = (
+        "PostgreSQL's server programs (initdb, pg_ctl) are not installed: "
+        "apt-get install postgresql"
+    )
     if os.environ.get("REQUIRE_POSTGRES"):
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason, allow_module_level=True)
@@ -184,5 +187,6 @@ def test_killing_workers_during_saves_stores_each_save_whole_or_not_at_all(
     ]
     print(
         f"kills: {len(killed)}, saves {dict(log.outcomes)}, cut off: "
-        f"{sum(stored for _, stored in cut_off)} stored whole, {sum(not stored for _, stored in cut_off)} not at all"
+        f"{sum(stored for _, stored in cut_off)} stored whole, "
+        f"{sum(not stored for _, stored in cut_off)} not at all"
     )

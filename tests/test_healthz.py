@@ -2,7 +2,7 @@
 
 import socket
 
-from tests.conftest import make_app
+from tests.support.app import make_app
 
 
 def closed_port() -> int:

@@ -60,10 +60,10 @@ def app_config():
     return {"LOGIN_DELAY_STEP_SECONDS": 0.0, "LOGIN_DELAY_MAX_SECONDS": 0.0}
 
 
-def post(web, path: str, fields: dict, token_from: str = "/"):
-    fields = fields | {"csrf_token": csrf_token(web, token_from)}
+def post(client, path: str, fields: dict, token_from: str = "/"):
+    fields = fields | {"csrf_token": csrf_token(client, token_from)}
     body = urlencode(fields, encoding="utf-8", errors="surrogatepass")
-    return web.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    return client.post(path, data=body, content_type="application/x-www-form-urlencoded")
 
 
 def assert_stored_as_cleaned(stored: str, sent: str, strip: bool = False) -> None:
@@ -170,10 +170,10 @@ def refused_and_unchanged(response, before) -> bool:
 
 @FAST
 @given(email=hostile_text, password=hostile_text)
-def test_sign_in_form(web, email, password):
+def test_sign_in_form(client, email, password):
     if not db.session.scalar(select(User.id).limit(1)):
         build_world()
-    response = post(web, "/logg-inn", {"email": email, "password": password}, "/logg-inn")
+    response = post(client, "/logg-inn", {"email": email, "password": password}, "/logg-inn")
     event(f"answered {response.status_code}")
     assert response.status_code in (400, 401, 429)
     assert_renders_safely(response.get_data(as_text=True))
@@ -185,7 +185,7 @@ def test_sign_in_form(web, email, password):
     status=st.one_of(st.sampled_from(["in_progress", "completed"]), hostile_text),
     send=st.booleans(),
 )
-def test_report_form(web, sign_in, narrative, status, send):
+def test_report_form(client, login, narrative, status, send):
     report = db.session.scalar(select(MeasureReport).join(MeasureReport.measure).limit(1))
     world = None
     if report is None:
@@ -196,12 +196,12 @@ def test_report_form(web, sign_in, narrative, status, send):
     db.session.execute(update(MeasureReport).values(review_state=ReviewState.DRAFT))
     db.session.commit()
     report = fresh(report)
-    sign_in(user)
+    login(user)
     path = f"/rapportering/status-2026/tiltak/{report.measure.number}"
     before = snapshot()
     action = {"send": "Send til gjennomgang"} if send else {"save": "Lagre utkast"}
     response = post(
-        web,
+        client,
         path,
         {"status": status, "narrative": narrative, "version": str(report.version)} | action,
     )
@@ -213,7 +213,7 @@ def test_report_form(web, sign_in, narrative, status, send):
         assert_stored_as_cleaned(report.narrative, narrative)
         assert_report_consistent(report)
         for page in (path, path + "/historikk"):
-            shown = web.get(page)
+            shown = client.get(page)
             assert shown.status_code == 200
             assert_renders_safely(shown.get_data(as_text=True))
     else:
@@ -224,17 +224,17 @@ def test_report_form(web, sign_in, narrative, status, send):
 
 @FAST
 @given(comment=hostile_text)
-def test_return_comment_form(web, sign_in, comment):
+def test_return_comment_form(client, login, comment):
     if not db.session.scalar(select(User.id).limit(1)):
         build_world(review_state=ReviewState.SUBMITTED)
     report = db.session.scalar(select(MeasureReport).limit(1))
     db.session.execute(update(MeasureReport).values(review_state=ReviewState.SUBMITTED))
     db.session.commit()
     report = fresh(report)
-    sign_in(db.session.scalar(select(User).where(User.email == "koordinator@example.no")))
+    login(db.session.scalar(select(User).where(User.email == "koordinator@example.no")))
     path = f"/rapportering/status-2026/tiltak/{report.measure.number}"
     before = snapshot()
-    response = post(web, path + "/send-tilbake", {"comment": comment})
+    response = post(client, path + "/send-tilbake", {"comment": comment})
     event(f"answered {response.status_code}")
     assert response.status_code < 500
     if response.status_code == 302:
@@ -242,7 +242,7 @@ def test_return_comment_form(web, sign_in, comment):
         assert report.review_state == ReviewState.RETURNED
         assert_stored_as_cleaned(report.review_comment, comment, strip=True)
         assert_report_consistent(report)
-        assert_renders_safely(web.get(path).get_data(as_text=True))
+        assert_renders_safely(client.get(path).get_data(as_text=True))
     else:
         assert refused_and_unchanged(response, before)
 
@@ -254,16 +254,16 @@ def test_return_comment_form(web, sign_in, comment):
     as_of=st.one_of(st.just("2027-06-01"), hostile_text),
     deadline=st.one_of(st.just(""), hostile_text),
 )
-def test_open_round_form(web, sign_in, slug, title, as_of, deadline):
+def test_open_round_form(client, login, slug, title, as_of, deadline):
     if not db.session.scalar(select(User.id).limit(1)):
         build_world(round_state=RoundState.PUBLISHED)
     for reporting_round in db.session.scalars(select(ReportingRound)):
         reporting_round.state = RoundState.PUBLISHED  # so that a new round may open
     db.session.commit()
-    sign_in(db.session.scalar(select(User).where(User.email == "koordinator@example.no")))
+    login(db.session.scalar(select(User).where(User.email == "koordinator@example.no")))
     before = snapshot()
     response = post(
-        web,
+        client,
         "/rapportering/runder/ny",
         {"slug": slug, "title": title, "as_of": as_of, "deadline": deadline},
     )
@@ -276,7 +276,7 @@ def test_open_round_form(web, sign_in, slug, title, as_of, deadline):
         assert_stored_as_cleaned(opened.title, title, strip=True)
         assert opened.as_of == date(2027, 6, 1)
         for page in ("/rapportering/runder", f"/rapportering/{opened.slug}/oversikt"):
-            assert_renders_safely(web.get(page).get_data(as_text=True))
+            assert_renders_safely(client.get(page).get_data(as_text=True))
         opened.slug = f"brukt-{opened.id}"  # frees "ny-runde" for the next example
         db.session.commit()
     else:
@@ -290,7 +290,7 @@ def test_open_round_form(web, sign_in, slug, title, as_of, deadline):
     role=st.one_of(st.sampled_from(["contact", "coordinator", "admin"]), hostile_text),
     ministry=st.one_of(st.sampled_from(["LED", ""]), hostile_text),
 )
-def test_admin_user_forms(web, sign_in, email, name, role, ministry):
+def test_admin_user_forms(client, login, email, name, role, ministry):
     if not db.session.scalar(select(User.id).limit(1)):
         build_world()
     for user in db.session.scalars(select(User).where(User.email == "ny@led.example.no")):
@@ -298,7 +298,7 @@ def test_admin_user_forms(web, sign_in, email, name, role, ministry):
     db.session.commit()
     admin = db.session.scalar(select(User).where(User.email == "admin@example.no"))
     other = db.session.scalar(select(User).where(User.email == "annen@ann.example.no"))
-    sign_in(admin)
+    login(admin)
     for path, fields in (
         (
             "/admin/brukere/ny",
@@ -307,12 +307,12 @@ def test_admin_user_forms(web, sign_in, email, name, role, ministry):
         (f"/admin/brukere/{other.id}", {"name": name, "role": role, "ministry": ministry}),
     ):
         before = snapshot()
-        response = post(web, path, fields)
+        response = post(client, path, fields)
         event(f"{path.split('/')[-1]} answered {response.status_code}")
         assert response.status_code < 500
         if response.status_code in (200, 302) and snapshot() != before:
-            assert_renders_safely(web.get("/admin/brukere").get_data(as_text=True))
-            assert_renders_safely(web.get("/admin/logg").get_data(as_text=True))
+            assert_renders_safely(client.get("/admin/brukere").get_data(as_text=True))
+            assert_renders_safely(client.get("/admin/logg").get_data(as_text=True))
         else:
             assert refused_and_unchanged(response, before)
 
@@ -326,13 +326,13 @@ def test_admin_user_forms(web, sign_in, email, name, role, ministry):
     mode=st.one_of(st.sampled_from(["final", "draft"]), hostile_text),
     changes=st.one_of(st.just("y"), hostile_text),
 )
-def test_export_download_form(web, sign_in, mode, changes):
+def test_export_download_form(client, login, mode, changes):
     if not db.session.scalar(select(User.id).limit(1)):
         build_world(review_state=ReviewState.APPROVED)
-    sign_in(db.session.scalar(select(User).where(User.email == "koordinator@example.no")))
+    login(db.session.scalar(select(User).where(User.email == "koordinator@example.no")))
     before = snapshot()
     response = post(
-        web,
+        client,
         "/koordinator/rapport/status-2026",
         {"status-2026-mode": mode, "status-2026-include_changes": changes},
         "/koordinator/rapport/",
@@ -344,48 +344,48 @@ def test_export_download_form(web, sign_in, mode, changes):
         assert docx.Document(io.BytesIO(response.data)).paragraphs
 
 
-def test_an_xss_payload_in_a_narrative_is_text_everywhere_the_docx_included(web, sign_in):
+def test_an_xss_payload_in_a_narrative_is_text_everywhere_the_docx_included(client, login):
     world = build_world()
     narrative = f"{XSS}\n\n- {XSS}\n\nSlutt på teksten."
     form = {"status": "completed", "narrative": narrative, "send": "Send til gjennomgang"}
 
-    sign_in(world.lead_contact)
-    assert post(web, world.report_url, form | {"version": "1"}).status_code == 302
-    sign_in(world.coordinator)
-    assert post(web, world.report_url + "/send-tilbake", {"comment": XSS}).status_code == 302
-    sign_in(world.lead_contact)
-    returned = web.get(world.report_url).get_data(as_text=True)
+    login(world.lead_contact)
+    assert post(client, world.report_url, form | {"version": "1"}).status_code == 302
+    login(world.coordinator)
+    assert post(client, world.report_url + "/send-tilbake", {"comment": XSS}).status_code == 302
+    login(world.lead_contact)
+    returned = client.get(world.report_url).get_data(as_text=True)
     assert shows_as_text(returned, XSS) and returned.count(XSS) == 0
     assert_renders_safely(returned)
     assert (
         post(
-            web, world.report_url, form | {"version": str(fresh(world.report).version)}
+            client, world.report_url, form | {"version": str(fresh(world.report).version)}
         ).status_code
         == 302
     )
-    sign_in(world.coordinator)
-    assert post(web, world.report_url + "/godkjenn", {}).status_code == 302
-    assert post(web, "/rapportering/status-2026/lukk", {}).status_code == 302
-    assert post(web, "/rapportering/status-2026/publiser", {}).status_code == 302
+    login(world.coordinator)
+    assert post(client, world.report_url + "/godkjenn", {}).status_code == 302
+    assert post(client, "/rapportering/status-2026/lukk", {}).status_code == 302
+    assert post(client, "/rapportering/status-2026/publiser", {}).status_code == 302
 
     # The history shows the version that first brought the text in.
     for path in (world.report_url, world.report_url + "/historikk?til=2"):
-        page = web.get(path).get_data(as_text=True)
+        page = client.get(path).get_data(as_text=True)
         assert shows_as_text(page, XSS), path
         assert_renders_safely(page)
-    assert_renders_safely(web.get("/rapportering/status-2026/oversikt").get_data(as_text=True))
+    assert_renders_safely(client.get("/rapportering/status-2026/oversikt").get_data(as_text=True))
 
-    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
     for path in ("/tiltak/7", "/tiltak?q=onerror", "/", "/departementer/LED"):
-        page = web.get(path).get_data(as_text=True)
+        page = client.get(path).get_data(as_text=True)
         assert_renders_safely(page)
-    assert shows_as_text(web.get("/tiltak/7").get_data(as_text=True), XSS)
+    assert shows_as_text(client.get("/tiltak/7").get_data(as_text=True), XSS)
     # Searching for a word of the payload finds the measure through its published narrative.
-    assert shows_as_text(web.get("/tiltak?q=onerror").get_data(as_text=True), "Felles tiltak")
+    assert shows_as_text(client.get("/tiltak?q=onerror").get_data(as_text=True), "Felles tiltak")
 
-    sign_in(world.coordinator)
+    login(world.coordinator)
     download = post(
-        web,
+        client,
         "/koordinator/rapport/status-2026",
         {"status-2026-mode": "final"},
         "/koordinator/rapport/",

@@ -72,13 +72,13 @@ def test_error_pages_speak_the_chosen_language(client, seeded):
     assert "Page not found" in client.get("/tiltak/999?lang=en").get_data(as_text=True)
 
 
-def sign_in_through_the_form(web, language: str):
-    return web.post(
+def sign_in_through_the_form(client, language: str):
+    return client.post(
         f"/logg-inn?lang={language}",
         data={
             "email": "leder@led.example.no",
             "password": PASSWORD,
-            "csrf_token": csrf_token(web, f"/logg-inn?lang={language}"),
+            "csrf_token": csrf_token(client, f"/logg-inn?lang={language}"),
         },
     )
 
@@ -91,28 +91,28 @@ def sign_in_through_the_form(web, language: str):
     ],
 )
 def test_a_contact_person_works_in_their_language_from_sign_in_to_saving(
-    web, app, language, expected
+    client, app, language, expected
 ):
     world = build_world()
-    login_page = web.get(f"/logg-inn?lang={language}").get_data(as_text=True)
+    login_page = client.get(f"/logg-inn?lang={language}").get_data(as_text=True)
     assert f'<html lang="{language}"' in login_page
     assert ("Passord" if language == "nn" else "Password") in login_page
 
-    response = sign_in_through_the_form(web, language)
+    response = sign_in_through_the_form(client, language)
     assert response.status_code == 302
     assert response.location == f"/rapportering/?lang={language}"
-    start = web.get(response.location).get_data(as_text=True)
+    start = client.get(response.location).get_data(as_text=True)
     assert f'<html lang="{language}"' in start
     for text in expected:
         assert text in start, text
     # Every link on the page keeps the language, and so do the form and its redirect.
     report_link = re.search(r'href="(/rapportering/status-2026/tiltak/7[^"]*)"', start).group(1)
     assert report_link.endswith(f"?lang={language}")
-    page = web.get(report_link).get_data(as_text=True)
+    page = client.get(report_link).get_data(as_text=True)
     action = re.search(r'<form method="post" action="([^"]+)"[^>]*class="stack report-form"', page)
     assert action.group(1).endswith(f"?lang={language}")
     assert ("Lagre utkast" if language == "nn" else "Save draft") in page
-    saved = web.post(
+    saved = client.post(
         action.group(1),
         data={
             "status": "in_progress",
@@ -120,18 +120,18 @@ def test_a_contact_person_works_in_their_language_from_sign_in_to_saving(
             "narrative_language": "nb",
             "version": str(fresh(world.report).version),
             "save": "x",
-            "csrf_token": csrf_token(web, report_link),
+            "csrf_token": csrf_token(client, report_link),
         },
     )
     assert saved.status_code == 302 and saved.location.endswith(f"?lang={language}")
-    after = web.get(saved.location).get_data(as_text=True)
+    after = client.get(saved.location).get_data(as_text=True)
     assert ("Utkastet er lagra." if language == "nn" else "The draft has been saved.") in after
 
 
-def test_coordinator_pages_are_translated(web, app, sign_in):
+def test_coordinator_pages_are_translated(client, app, login):
     world = build_world()
-    sign_in(world.coordinator)
-    nynorsk = web.get("/rapportering/status-2026/oversikt?lang=nn").get_data(as_text=True)
+    login(world.coordinator)
+    nynorsk = client.get("/rapportering/status-2026/oversikt?lang=nn").get_data(as_text=True)
     assert "Rapportar per departement" in nynorsk and "Lukk runden" in nynorsk
-    english = web.get("/rapportering/status-2026/oversikt?lang=en").get_data(as_text=True)
+    english = client.get("/rapportering/status-2026/oversikt?lang=en").get_data(as_text=True)
     assert "Reports by ministry" in english and "Close the round" in english

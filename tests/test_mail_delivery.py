@@ -109,7 +109,7 @@ def test_a_4xx_answer_then_250_delivers_once(app, smtp_server):
 
 
 def test_tries_are_bounded_the_admin_sees_the_failure_and_can_retry(
-    app, runner, web, sign_in, smtp_server
+    app, runner, client, login, smtp_server
 ):
     app.config["MAIL_MAX_ATTEMPTS"] = 3
     world = build_world(round_state=RoundState.PUBLISHED)
@@ -121,15 +121,15 @@ def test_tries_are_bounded_the_admin_sees_the_failure_and_can_retry(
     assert "Ga opp etter 3 forsøk." in messages()[0].last_error
     assert len(audit_events("mail_failed")) == 3
 
-    sign_in(world.admin)
-    page = web.get("/admin/utboks").get_data(as_text=True)
+    login(world.admin)
+    page = client.get("/admin/utboks").get_data(as_text=True)
     assert "Mislyktes: 3" in page
     assert "Ga opp etter 3 forsøk." in page
     assert "Tiltak 7: Felles tiltak" in page  # the admin reads what would have been sent
 
     first = messages()[0]
-    response = web.post(
-        f"/admin/utboks/{first.id}/prov-igjen", data={"csrf_token": csrf_token(web)}
+    response = client.post(
+        f"/admin/utboks/{first.id}/prov-igjen", data={"csrf_token": csrf_token(client)}
     )
     assert response.status_code == 302
     assert fresh(first).state == MessageState.PENDING and fresh(first).attempts == 0

@@ -249,22 +249,22 @@ def test_publishing_tells_every_active_contact_and_a_new_round_starts_afresh(app
     assert queue_due_reminders(date(2028, 1, 1)) == 0
 
 
-def test_a_coordinator_chooses_immediate_e_mail_on_their_account_page(app, web, sign_in):
+def test_a_coordinator_chooses_immediate_e_mail_on_their_account_page(app, client, login):
     world = build_world()
-    sign_in(world.coordinator)
-    page = web.get("/konto/varsler").get_data(as_text=True)
+    login(world.coordinator)
+    page = client.get("/konto/varsler").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="daily"', page)
-    refused = web.post(
-        "/konto/varsler", data={"submissions": "hourly", "csrf_token": csrf_token(web)}
+    refused = client.post(
+        "/konto/varsler", data={"submissions": "hourly", "csrf_token": csrf_token(client)}
     )
     assert refused.status_code == 400
     assert db.session.get(MailPreference, world.coordinator.id) is None
-    saved = web.post(
-        "/konto/varsler", data={"submissions": "immediate", "csrf_token": csrf_token(web)}
+    saved = client.post(
+        "/konto/varsler", data={"submissions": "immediate", "csrf_token": csrf_token(client)}
     )
     assert saved.status_code == 302
     assert re.search(
-        r'<input checked[^>]*value="immediate"', web.get("/konto/varsler").get_data(as_text=True)
+        r'<input checked[^>]*value="immediate"', client.get("/konto/varsler").get_data(as_text=True)
     )
     with transaction():
         submit(fresh(world.report), fresh(world.lead_contact))

@@ -13,7 +13,7 @@ from tracker.transactions import transaction
 
 
 def test_without_mail_url_messages_wait_and_the_admin_page_shows_their_text(
-    app, runner, web, sign_in
+    app, runner, client, login
 ):
     world = build_world(round_state=RoundState.PUBLISHED)
     with transaction():
@@ -26,8 +26,8 @@ def test_without_mail_url_messages_wait_and_the_admin_page_shows_their_text(
     assert "MAIL_URL er ikke satt, så ingenting sendes. 3 meldinger venter" in result.output
     assert snapshot() == before
 
-    sign_in(world.admin)
-    page = web.get("/admin/utboks").get_data(as_text=True)
+    login(world.admin)
+    page = client.get("/admin/utboks").get_data(as_text=True)
     assert "MAIL_URL er ikke satt" in page
     assert "Venter: 3" in page
     assert "Ny rapporteringsrunde: Status 2027" in page
@@ -35,10 +35,10 @@ def test_without_mail_url_messages_wait_and_the_admin_page_shows_their_text(
     assert "http://127.0.0.1:5000/rapportering/" in page  # the development PUBLIC_URL
 
 
-def test_the_outbox_page_is_for_administrators_only(app, web, sign_in):
+def test_the_outbox_page_is_for_administrators_only(app, client, login):
     world = build_world()
-    sign_in(world.coordinator)
-    assert web.get("/admin/utboks").status_code == 403
+    login(world.coordinator)
+    assert client.get("/admin/utboks").status_code == 403
 
 
 def test_a_malformed_mail_url_stops_the_app_at_start(app):

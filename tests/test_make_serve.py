@@ -1,4 +1,5 @@
-"""`make serve` refuses to start misconfigured, and serves the plan on PostgreSQL when configured."""
+"""`make serve` refuses to start misconfigured, and serves the plan on PostgreSQL when
+configured."""
 
 import json
 import os

@@ -1,5 +1,5 @@
 """Each narrative carries its written standard (bokmål or nynorsk), chosen in the report form,
-and every output marks it: the web pages, the DOCX, the open data and the backup."""
+and every output marks it: the client pages, the DOCX, the open data and the backup."""
 
 import csv
 import io
@@ -38,7 +38,7 @@ def textarea_language(page: str) -> str:
     return re.search(r'<textarea[^>]*lang="(\w+)"[^>]*name="narrative"', page).group(1)
 
 
-def save(web, url: str, report, **fields):
+def save(client, url: str, report, **fields):
     data = {
         "status": "in_progress",
         "narrative": NYNORSK_TEXT,
@@ -46,8 +46,8 @@ def save(web, url: str, report, **fields):
         "version": str(fresh(report).version),
         "save": "Lagre utkast",
     } | fields
-    data["csrf_token"] = csrf_token(web, url)
-    return web.post(url, data={key: value for key, value in data.items() if value is not None})
+    data["csrf_token"] = csrf_token(client, url)
+    return client.post(url, data={key: value for key, value in data.items() if value is not None})
 
 
 @pytest.fixture
@@ -58,25 +58,29 @@ def world(app):
 # --- The form ----------------------------------------------------------------------------------
 
 
-def test_an_empty_narrative_is_offered_in_the_persons_interface_language(web, world, sign_in):
+def test_an_empty_narrative_is_offered_in_the_persons_interface_language(client, world, login):
     world.report.narrative = ""
-    sign_in(world.lead_contact)
-    assert checked_language(web.get(world.report_url + "?lang=nn").get_data(as_text=True)) == "nn"
-    page = web.get(world.report_url).get_data(as_text=True)
+    login(world.lead_contact)
+    assert (
+        checked_language(client.get(world.report_url + "?lang=nn").get_data(as_text=True)) == "nn"
+    )
+    page = client.get(world.report_url).get_data(as_text=True)
     assert checked_language(page) == "nb" and textarea_language(page) == "nb"
-    assert checked_language(web.get(world.report_url + "?lang=en").get_data(as_text=True)) == "nb"
+    assert (
+        checked_language(client.get(world.report_url + "?lang=en").get_data(as_text=True)) == "nb"
+    )
 
 
-def test_a_written_narrative_keeps_its_own_language_whatever_the_interface(web, world, sign_in):
-    sign_in(world.lead_contact)  # the report holds a bokmål text already
-    page = web.get(world.report_url + "?lang=nn").get_data(as_text=True)
+def test_a_written_narrative_keeps_its_own_language_whatever_the_interface(client, world, login):
+    login(world.lead_contact)  # the report holds a bokmål text already
+    page = client.get(world.report_url + "?lang=nn").get_data(as_text=True)
     assert checked_language(page) == "nb"
     assert "Språk i statusskildringa" in page
 
 
-def test_saving_in_nynorsk_marks_the_report_and_its_revision(web, world, sign_in):
-    sign_in(world.lead_contact)
-    response = save(web, world.report_url, world.report)
+def test_saving_in_nynorsk_marks_the_report_and_its_revision(client, world, login):
+    login(world.lead_contact)
+    response = save(client, world.report_url, world.report)
     assert response.status_code == 302
     report = fresh(world.report)
     assert (report.narrative, report.narrative_language) == (NYNORSK_TEXT, "nn")
@@ -84,36 +88,36 @@ def test_saving_in_nynorsk_marks_the_report_and_its_revision(web, world, sign_in
         select(ReportRevision).where(ReportRevision.report_id == report.id)
     ).all()[-1]
     assert (revision.version, revision.narrative_language) == (report.version, "nn")
-    page = web.get(world.report_url).get_data(as_text=True)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert checked_language(page) == "nn" and textarea_language(page) == "nn"
 
 
-def test_changing_only_the_language_is_a_change_of_its_own(web, world, sign_in):
-    sign_in(world.lead_contact)
+def test_changing_only_the_language_is_a_change_of_its_own(client, world, login):
+    login(world.lead_contact)
     before = fresh(world.report).version
-    response = save(web, world.report_url, world.report, narrative="Opprinnelig tekst.")
+    response = save(client, world.report_url, world.report, narrative="Opprinnelig tekst.")
     assert response.status_code == 302
     assert (fresh(world.report).version, fresh(world.report).narrative_language) == (
         before + 1,
         "nn",
     )
-    again = save(web, world.report_url, world.report, narrative="Opprinnelig tekst.")
+    again = save(client, world.report_url, world.report, narrative="Opprinnelig tekst.")
     assert again.status_code == 302 and fresh(world.report).version == before + 1
 
 
-def test_an_unknown_language_gets_a_norwegian_message_and_changes_nothing(web, world, sign_in):
-    sign_in(world.lead_contact)
+def test_an_unknown_language_gets_a_norwegian_message_and_changes_nothing(client, world, login):
+    login(world.lead_contact)
     before = snapshot()
-    response = save(web, world.report_url, world.report, narrative_language="de")
+    response = save(client, world.report_url, world.report, narrative_language="de")
     assert response.status_code == 400
     assert "Velg bokmål eller nynorsk." in response.get_data(as_text=True)
     assert snapshot() == before
 
 
-def test_a_form_without_the_field_keeps_the_reports_language(web, world, sign_in):
+def test_a_form_without_the_field_keeps_the_reports_language(client, world, login):
     world.report.narrative_language = "nn"
-    sign_in(world.lead_contact)
-    response = save(web, world.report_url, world.report, narrative_language=None)
+    login(world.lead_contact)
+    response = save(client, world.report_url, world.report, narrative_language=None)
     assert response.status_code == 302
     assert fresh(world.report).narrative_language == "nn"
 
@@ -136,10 +140,10 @@ def nynorsk_share_line(page: str, kind: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", line).split())
 
 
-def test_overview_shows_the_nynorsk_share_against_the_minimum(web, world, sign_in):
-    sign_in(world.coordinator)
+def test_overview_shows_the_nynorsk_share_against_the_minimum(client, world, login):
+    login(world.coordinator)
     url = "/rapportering/status-2026/oversikt"
-    page = web.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
     assert nynorsk_share_line(page, "all") == (
         "Alle statusbeskrivelser i runden: 0 av 2 på nynorsk (0 prosent). "
         "Under minstekravet på 25 prosent"
@@ -147,14 +151,14 @@ def test_overview_shows_the_nynorsk_share_against_the_minimum(web, world, sign_i
     world.other_report.narrative_language = "nn"
     world.other_report.review_state = ReviewState.APPROVED
     db.session.commit()
-    page = web.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
     assert nynorsk_share_line(page, "all") == (
         "Alle statusbeskrivelser i runden: 1 av 2 på nynorsk (50 prosent). Minstekravet er nådd"
     )
     assert nynorsk_share_line(page, "approved") == (
         "Godkjente statusbeskrivelser: 1 av 1 på nynorsk (100 prosent). Minstekravet er nådd"
     )
-    nynorsk = web.get(url + "?lang=nn").get_data(as_text=True)
+    nynorsk = client.get(url + "?lang=nn").get_data(as_text=True)
     assert "Alle statusskildringar i runden: 1 av 2 på nynorsk (50 prosent)." in nynorsk
 
 
@@ -162,7 +166,7 @@ def test_overview_shows_the_nynorsk_share_against_the_minimum(web, world, sign_i
 
 
 @pytest.fixture
-def published_in_nynorsk(seeded, web, sign_in):
+def published_in_nynorsk(seeded, client, login):
     """The seeded midterm round (bokmål), then a published 2026 round where measure 12 is told
     in nynorsk. Returns the coordinator."""
     coordinator = make_user(Role.COORDINATOR, email="koordinator@example.no")
@@ -170,14 +174,14 @@ def published_in_nynorsk(seeded, web, sign_in):
     contact = make_user(Role.CONTACT, measure.ministries[0], email="kontakt@dep.example.no")
     reporting_round = open_round("status-2026", "Status 2026", date(2026, 6, 1), None, coordinator)
     db.session.commit()
-    sign_in(contact)
+    login(contact)
     report = db.session.scalar(
         select(MeasureReport).where(
             MeasureReport.round_id == reporting_round.id, MeasureReport.measure_id == measure.id
         )
     )
     url = "/rapportering/status-2026/tiltak/12?lang=nn"
-    response = save(web, url, report, save=None, send="Send til gjennomgang")
+    response = save(client, url, report, save=None, send="Send til gjennomgang")
     assert response.status_code == 302
     db.session.expire_all()
     for each in reporting_round.reports:

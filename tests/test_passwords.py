@@ -6,8 +6,15 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from tests.support.workflow import PASSWORD, audit_events, build_world, csrf_token, fresh, snapshot
-from tests.test_reporting_forms import field_error
+from tests.support.workflow import (
+    PASSWORD,
+    audit_events,
+    build_world,
+    csrf_token,
+    field_error,
+    fresh,
+    snapshot,
+)
 from tracker.auth.passwords import common_passwords
 from tracker.extensions import db
 from tracker.models import User
@@ -23,22 +30,22 @@ COMMON = (
 )
 
 
-def change(web, current, new, confirm=None):
-    return web.post(
+def change(client, current, new, confirm=None):
+    return client.post(
         "/konto/passord",
         data={
             "current_password": current,
             "new_password": new,
             "confirm_password": new if confirm is None else confirm,
-            "csrf_token": csrf_token(web, "/konto/passord"),
+            "csrf_token": csrf_token(client, "/konto/passord"),
         },
     )
 
 
-def sign_in_with_form(web, email, password):
-    return web.post(
+def sign_in_with_form(client, email, password):
+    return client.post(
         "/logg-inn",
-        data={"email": email, "password": password, "csrf_token": csrf_token(web, "/logg-inn")},
+        data={"email": email, "password": password, "csrf_token": csrf_token(client, "/logg-inn")},
     )
 
 
@@ -70,11 +77,11 @@ def test_the_cli_accepts_a_long_uncommon_password(runner, app):
     assert check_password_hash(user.password_hash, GOOD_PASSWORD)
 
 
-def test_the_admin_form_refuses_a_common_password_next_to_the_field(web, app, sign_in):
+def test_the_admin_form_refuses_a_common_password_next_to_the_field(client, app, login):
     world = build_world()
-    sign_in(world.admin)
+    login(world.admin)
     before = snapshot()
-    response = web.post(
+    response = client.post(
         "/admin/brukere/ny",
         data={
             "email": "ny@led.example.no",
@@ -82,7 +89,7 @@ def test_the_admin_form_refuses_a_common_password_next_to_the_field(web, app, si
             "role": "contact",
             "ministry": "LED",
             "password": "Passord2024!!",
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
     assert response.status_code == 400
@@ -90,17 +97,17 @@ def test_the_admin_form_refuses_a_common_password_next_to_the_field(web, app, si
     assert snapshot() == before
 
 
-def test_a_user_changes_their_own_password(web, app, sign_in):
+def test_a_user_changes_their_own_password(client, app, login):
     world = build_world()
-    sign_in(world.lead_contact)
-    assert web.get("/konto/passord").status_code == 200
-    response = change(web, PASSWORD, GOOD_PASSWORD)
+    login(world.lead_contact)
+    assert client.get("/konto/passord").status_code == 200
+    response = change(client, PASSWORD, GOOD_PASSWORD)
     assert response.status_code == 302 and response.location == "/rapportering/"
     assert check_password_hash(fresh(world.lead_contact).password_hash, GOOD_PASSWORD)
     assert [event.user_id for event in audit_events("password_changed")] == [world.lead_contact.id]
-    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
-    assert sign_in_with_form(web, "leder@led.example.no", PASSWORD).status_code == 401
-    assert sign_in_with_form(web, "leder@led.example.no", GOOD_PASSWORD).status_code == 302
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
+    assert sign_in_with_form(client, "leder@led.example.no", PASSWORD).status_code == 401
+    assert sign_in_with_form(client, "leder@led.example.no", GOOD_PASSWORD).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -114,91 +121,92 @@ def test_a_user_changes_their_own_password(web, app, sign_in):
     ],
 )
 def test_a_refused_password_change_says_why_and_changes_nothing(
-    web, app, sign_in, current, new, confirm, field, message
+    client, app, login, current, new, confirm, field, message
 ):
     world = build_world()
-    sign_in(world.lead_contact)
+    login(world.lead_contact)
     old_hash = world.lead_contact.password_hash
-    response = change(web, current, new, confirm)
+    response = change(client, current, new, confirm)
     assert response.status_code == 400
     assert message in field_error(response.get_data(as_text=True), field)
     assert fresh(world.lead_contact).password_hash == old_hash
     assert audit_events("password_changed") == []
 
 
-def test_wrong_current_passwords_count_towards_the_sign_in_lock(web, app, sign_in):
+def test_wrong_current_passwords_count_towards_the_sign_in_lock(client, app, login):
     world = build_world()
-    sign_in(world.lead_contact)
+    login(world.lead_contact)
     for n in range(5):
-        change(web, f"gjetning-{n}-abc", GOOD_PASSWORD)
+        change(client, f"gjetning-{n}-abc", GOOD_PASSWORD)
     assert len(audit_events("login_failed")) == 5
-    refused = change(web, PASSWORD, GOOD_PASSWORD)
+    refused = change(client, PASSWORD, GOOD_PASSWORD)
     assert "For mange mislykkede forsøk" in field_error(
         refused.get_data(as_text=True), "current_password"
     )
     assert fresh(world.lead_contact).password_hash == world.lead_contact.password_hash
 
 
-def test_changing_a_password_needs_a_signed_in_user(web, app):
+def test_changing_a_password_needs_a_signed_in_user(client, app):
     build_world()
-    response = web.get("/konto/passord")
+    response = client.get("/konto/passord")
     assert response.status_code == 302 and response.location.startswith("/logg-inn?next=")
 
 
 def test_a_forced_reset_sends_the_user_to_choose_a_new_password_before_anything_else(
-    web, app, sign_in
+    client, app, login
 ):
     world = build_world()
-    sign_in(world.admin)
-    response = web.post(
+    login(world.admin)
+    response = client.post(
         f"/admin/brukere/{world.lead_contact.id}/krev-nytt-passord",
-        data={"csrf_token": csrf_token(web)},
+        data={"csrf_token": csrf_token(client)},
     )
     assert response.status_code == 302
     assert fresh(world.lead_contact).must_change_password is True
     assert [event.email for event in audit_events("password_change_required")] == [
         "leder@led.example.no"
     ]
-    assert "Må velge nytt passord" in web.get("/admin/brukere").get_data(as_text=True)
-    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
+    assert "Må velge nytt passord" in client.get("/admin/brukere").get_data(as_text=True)
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
 
-    signed_in = sign_in_with_form(web, "leder@led.example.no", PASSWORD)
+    signed_in = sign_in_with_form(client, "leder@led.example.no", PASSWORD)
     assert signed_in.status_code == 302 and signed_in.location == "/konto/passord"
     for path in ("/rapportering/", world.report_url, "/", "/tiltak"):
-        detour = web.get(path)
+        detour = client.get(path)
         assert detour.status_code == 302 and detour.location == "/konto/passord", path
-    saved = web.post(
+    saved = client.post(
         world.report_url,
         data={
             "status": "completed",
             "narrative": "Omvei.",
             "version": "1",
             "save": "Lagre",
-            "csrf_token": csrf_token(web, "/konto/passord"),
+            "csrf_token": csrf_token(client, "/konto/passord"),
         },
     )
     assert saved.status_code == 302 and saved.location == "/konto/passord"
     assert fresh(world.report).narrative == "Opprinnelig tekst."
-    assert "Administratoren har bedt deg velge et nytt passord" in web.get(
+    assert "Administratoren har bedt deg velge et nytt passord" in client.get(
         "/konto/passord"
     ).get_data(as_text=True)
 
-    assert change(web, PASSWORD, GOOD_PASSWORD).status_code == 302
+    assert change(client, PASSWORD, GOOD_PASSWORD).status_code == 302
     assert fresh(world.lead_contact).must_change_password is False
-    assert web.get("/rapportering/").status_code == 200
+    assert client.get("/rapportering/").status_code == 200
 
 
-def test_a_password_the_admin_generated_must_be_replaced_at_the_next_sign_in(web, app, sign_in):
+def test_a_password_the_admin_generated_must_be_replaced_at_the_next_sign_in(client, app, login):
     world = build_world()
-    sign_in(world.admin)
-    page = web.post(
-        f"/admin/brukere/{world.lead_contact.id}/nytt-passord", data={"csrf_token": csrf_token(web)}
+    login(world.admin)
+    page = client.post(
+        f"/admin/brukere/{world.lead_contact.id}/nytt-passord",
+        data={"csrf_token": csrf_token(client)},
     )
     password = re.search(
         r'<code id="generated-password">([^<]+)</code>', page.get_data(as_text=True)
     ).group(1)
-    web.post("/logg-ut", data={"csrf_token": csrf_token(web)})
-    signed_in = sign_in_with_form(web, "leder@led.example.no", password)
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
+    signed_in = sign_in_with_form(client, "leder@led.example.no", password)
     assert signed_in.location == "/konto/passord"
-    assert change(web, password, GOOD_PASSWORD).status_code == 302
-    assert web.get("/rapportering/").status_code == 200
+    assert change(client, password, GOOD_PASSWORD).status_code == 302
+    assert client.get("/rapportering/").status_code == 200

@@ -339,16 +339,16 @@ OPEN_BLUEPRINTS = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method} {case.name}")
-def test_route_answers_each_role_and_refusals_change_nothing(web, app, sign_in, case, role):
+def test_route_answers_each_role_and_refusals_change_nothing(client, app, login, case, role):
     world = build_world(**case.world)
     world.other_contact_hash = world.other_contact.password_hash
     if role != "anonymous":
-        sign_in(world.user(role))
+        login(world.user(role))
     path = case.path(world)
-    data = case.data(world) | {"csrf_token": csrf_token(web)} if case.method == "POST" else None
+    data = case.data(world) | {"csrf_token": csrf_token(client)} if case.method == "POST" else None
     before = snapshot()
 
-    response = web.open(path, method=case.method, data=data)
+    response = client.open(path, method=case.method, data=data)
 
     if role in case.allowed:
         assert response.status_code == case.ok_status, response.get_data(as_text=True)[:2000]
@@ -386,23 +386,23 @@ POSTS = [case for case in CASES if case.method == "POST"]
 
 
 @pytest.mark.parametrize("case", POSTS, ids=lambda case: case.name)
-def test_a_post_without_the_csrf_token_is_refused_even_for_the_right_role(web, app, sign_in, case):
+def test_a_post_without_the_csrf_token_is_refused_even_for_the_right_role(client, app, login, case):
     world = build_world(**case.world)
-    sign_in(world.user(sorted(case.allowed)[0]))
+    login(world.user(sorted(case.allowed)[0]))
     path = case.path(world)  # may set up the row the route acts on
     before = snapshot()
-    response = web.post(path, data=case.data(world))
+    response = client.post(path, data=case.data(world))
     assert response.status_code == 400
     assert snapshot() == before
 
 
-def test_a_contact_cannot_reach_a_report_through_another_rounds_url(web, app, sign_in):
+def test_a_contact_cannot_reach_a_report_through_another_rounds_url(client, app, login):
     world = build_world()
-    sign_in(world.lead_contact)
+    login(world.lead_contact)
     before = snapshot()
-    assert web.get("/rapportering/finnes-ikke/tiltak/7").status_code == 404
-    assert web.get("/rapportering/status-2026/tiltak/999").status_code == 404
-    token = csrf_token(web)
+    assert client.get("/rapportering/finnes-ikke/tiltak/7").status_code == 404
+    assert client.get("/rapportering/status-2026/tiltak/999").status_code == 404
+    token = csrf_token(client)
     crafted = {
         "status": "completed",
         "narrative": "Kapret.",
@@ -410,24 +410,24 @@ def test_a_contact_cannot_reach_a_report_through_another_rounds_url(web, app, si
         "save": "Lagre",
         "csrf_token": token,
     }
-    assert web.post("/rapportering/finnes-ikke/tiltak/7", data=crafted).status_code == 404
-    assert web.post("/rapportering/status-2026/tiltak/8", data=crafted).status_code == 403
+    assert client.post("/rapportering/finnes-ikke/tiltak/7", data=crafted).status_code == 404
+    assert client.post("/rapportering/status-2026/tiltak/8", data=crafted).status_code == 403
     assert snapshot() == before
 
 
-def test_a_published_round_cannot_be_changed_through_its_old_url(web, app, sign_in):
+def test_a_published_round_cannot_be_changed_through_its_old_url(client, app, login):
     world = build_world(round_state=RoundState.PUBLISHED, review_state=ReviewState.APPROVED)
-    sign_in(world.lead_contact)
-    assert web.get(world.report_url).status_code == 200  # reading their own old report is fine
+    login(world.lead_contact)
+    assert client.get(world.report_url).status_code == 200  # reading their own old report is fine
     before = snapshot()
-    response = web.post(
+    response = client.post(
         world.report_url,
         data={
             "status": "not_started",
             "narrative": "Omskriving av historien.",
             "version": "1",
             "save": "Lagre",
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
     assert response.status_code == 409

@@ -29,7 +29,7 @@ def test_index_shows_round_totals_with_percentages_and_the_table_per_area(client
             "</table>", html.index('id="status-per-area"')
         )
     ]
-    # Area: completed, in progress, not started, total (the README's table of the seed).
+    # Area: completed, in progress, not started, total (the table in seed/README.md).
     expected = {
         "Arbeidsliv": (5, 9, 2, 16),
         "Ungdom": (4, 11, 2, 17),

@@ -6,35 +6,16 @@ from datetime import date
 import pytest
 
 from tests.factories import ReportFactory, RoundFactory
-from tests.support.workflow import build_world, csrf_token, fresh, snapshot
+from tests.support.workflow import (
+    build_world,
+    field_error,
+    fresh,
+    post_report,
+    snapshot,
+    textarea_text,
+)
 from tracker.extensions import db
 from tracker.reporting.states import ReviewState, RoundState, Status
-
-
-def field_error(page: str, field_id: str) -> str:
-    match = re.search(rf'id="{field_id}-error">(.*?)</div>', page, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
-
-
-def textarea_text(page: str) -> str:
-    import html
-
-    # A browser drops the newline right after <textarea>, as WTForms expects.
-    raw = re.search(
-        r'<textarea[^>]*name="narrative"[^>]*>(?:\r?\n)?(.*?)</textarea>', page, re.S
-    ).group(1)
-    return html.unescape(raw)
-
-
-def post_report(web, world, **fields):
-    data = {
-        "status": "in_progress",
-        "narrative": "Ny tekst.",
-        "version": str(fresh(world.report).version),
-        "save": "Lagre utkast",
-    } | fields
-    data["csrf_token"] = csrf_token(web, world.report_url)
-    return web.post(world.report_url, data={k: v for k, v in data.items() if v is not None})
 
 
 @pytest.fixture
@@ -43,30 +24,30 @@ def world(app):
 
 
 @pytest.fixture
-def contact(world, sign_in):
-    return sign_in(world.lead_contact)
+def contact(world, login):
+    return login(world.lead_contact)
 
 
 def test_start_page_lists_lead_and_co_responsible_measures_with_state_and_deadline(
-    web, world, sign_in
+    client, world, login
 ):
-    sign_in(world.co_contact)
-    page = web.get("/rapportering/").get_data(as_text=True)
+    login(world.co_contact)
+    page = client.get("/rapportering/").get_data(as_text=True)
     assert "Felles tiltak" in page and "Annet tiltak" not in page
     assert "Medansvar (LED leder)" in page
     assert "Frist: 15. mai 2026." in page
     assert "Ikke påbegynt" in page
 
 
-def test_start_page_without_an_open_round(web, app, sign_in):
+def test_start_page_without_an_open_round(client, app, login):
     world = build_world(round_state=RoundState.PUBLISHED)
-    sign_in(world.lead_contact)
-    assert "Ingen rapporteringsrunde er åpen nå." in web.get("/rapportering/").get_data(
+    login(world.lead_contact)
+    assert "Ingen rapporteringsrunde er åpen nå." in client.get("/rapportering/").get_data(
         as_text=True
     )
 
 
-def test_form_shows_the_plan_text_and_the_previous_published_round(web, world, contact):
+def test_form_shows_the_plan_text_and_the_previous_published_round(client, world, contact):
     earlier = RoundFactory(
         slug="midtveis", title="Midtveisrapport", as_of=date(2025, 6, 1), state=RoundState.PUBLISHED
     )
@@ -78,7 +59,7 @@ def test_form_shows_the_plan_text_and_the_previous_published_round(web, world, c
         review_state=ReviewState.APPROVED,
     )
     db.session.commit()
-    page = web.get(world.report_url).get_data(as_text=True)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert "Planens tekst om tiltaket." in page
     assert "Midtveisrapport" in page and "Teksten fra i fjor." in page
     assert sorted(re.findall(r'name="status"[^>]*type="radio" value="(\w+)"', page)) == [
@@ -90,8 +71,8 @@ def test_form_shows_the_plan_text_and_the_previous_published_round(web, world, c
     assert "Lagre utkast" in page and "Send til gjennomgang" in page
 
 
-def test_saving_a_draft_keeps_the_report_in_draft(web, world, contact):
-    response = post_report(web, world, status="completed", narrative="Tiltaket er gjennomført.")
+def test_saving_a_draft_keeps_the_report_in_draft(client, world, contact):
+    response = post_report(client, world, status="completed", narrative="Tiltaket er gjennomført.")
     assert response.status_code == 302
     report = fresh(world.report)
     assert (report.status, report.narrative, report.review_state, report.version) == (
@@ -100,14 +81,14 @@ def test_saving_a_draft_keeps_the_report_in_draft(web, world, contact):
         ReviewState.DRAFT,
         2,
     )
-    assert "Utkastet er lagret." in web.get(response.location).get_data(as_text=True)
+    assert "Utkastet er lagret." in client.get(response.location).get_data(as_text=True)
 
 
-def test_submitting_sends_the_report_for_review_and_locks_the_form(web, world, contact):
-    response = post_report(web, world, narrative="Klar.", save=None, send="Send til gjennomgang")
+def test_submitting_sends_the_report_for_review_and_locks_the_form(client, world, contact):
+    response = post_report(client, world, narrative="Klar.", save=None, send="Send til gjennomgang")
     assert response.status_code == 302
     assert fresh(world.report).review_state == ReviewState.SUBMITTED
-    page = web.get(world.report_url).get_data(as_text=True)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert "Sendt til gjennomgang. Koordinatoren ser på rapporten." in page
     assert "<textarea" not in page
 
@@ -130,10 +111,10 @@ def test_submitting_sends_the_report_for_review_and_locks_the_form(web, world, c
     ],
 )
 def test_bad_input_gets_a_message_next_to_the_field_and_changes_nothing(
-    web, world, contact, fields, field_id, message
+    client, world, contact, fields, field_id, message
 ):
     before = snapshot()
-    response = post_report(web, world, **fields)
+    response = post_report(client, world, **fields)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert message in field_error(page, field_id)
@@ -143,16 +124,16 @@ def test_bad_input_gets_a_message_next_to_the_field_and_changes_nothing(
         assert textarea_text(page) == fields["narrative"]  # nothing typed is lost
 
 
-def test_a_narrative_of_exactly_the_limit_is_accepted(web, world, contact):
-    assert post_report(web, world, narrative="æ" * 20_000).status_code == 302
+def test_a_narrative_of_exactly_the_limit_is_accepted(client, world, contact):
+    assert post_report(client, world, narrative="æ" * 20_000).status_code == 302
     assert len(fresh(world.report).narrative) == 20_000
 
 
-def test_a_closed_round_refuses_the_save_but_keeps_the_text(web, world, contact):
+def test_a_closed_round_refuses_the_save_but_keeps_the_text(client, world, contact):
     world.reporting_round.state = RoundState.CLOSED
     db.session.commit()
     before = snapshot()
-    response = post_report(web, world, narrative="Skrevet mens runden ble lukket.")
+    response = post_report(client, world, narrative="Skrevet mens runden ble lukket.")
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Runden er lukket. Endringer kan ikke lagres lenger." in page
@@ -168,28 +149,29 @@ WORD_PASTE = (
 )
 
 
-def test_text_pasted_from_word_is_cleaned_visibly_and_kept(web, world, contact):
-    assert post_report(web, world, narrative=WORD_PASTE).status_code == 302
+def test_text_pasted_from_word_is_cleaned_visibly_and_kept(client, world, contact):
+    assert post_report(client, world, narrative=WORD_PASTE).status_code == 302
     saved = fresh(world.report).narrative
     assert saved == (
         "«Sitat» og “smarte anførselstegn” – ‘enkle’ også. Hardt mellomrom, tabulator"
-        "og styretegn fjernet.\n\n• Punkt med emoji 🎉👩🏽‍💻\n• عربي: مكافحة العنصرية\n• עברית: נגד גזענות"
+        "og styretegn fjernet.\n\n"
+        "• Punkt med emoji 🎉👩🏽‍💻\n• عربي: مكافحة العنصرية\n• עברית: נגד גזענות"
     )
-    page = web.get(world.report_url).get_data(as_text=True)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert textarea_text(page) == saved
-    history = web.get(world.report_url + "/historikk").get_data(as_text=True)
+    history = client.get(world.report_url + "/historikk").get_data(as_text=True)
     assert "נגד גזענות" in history or "עברית" in history
 
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)> & "sitat"'
 
 
-def test_html_in_a_narrative_is_shown_as_text_everywhere(web, world, contact, sign_in):
-    post_report(web, world, narrative=XSS)
-    post_report(web, world, narrative=XSS + " endret", send="Send", save=None)
-    sign_in(world.coordinator)
+def test_html_in_a_narrative_is_shown_as_text_everywhere(client, world, contact, login):
+    post_report(client, world, narrative=XSS)
+    post_report(client, world, narrative=XSS + " endret", send="Send", save=None)
+    login(world.coordinator)
     pages = [
-        web.get(url).get_data(as_text=True)
+        client.get(url).get_data(as_text=True)
         for url in (
             world.report_url,
             world.report_url + "/historikk?fra=2&til=3",
@@ -202,14 +184,14 @@ def test_html_in_a_narrative_is_shown_as_text_everywhere(web, world, contact, si
         assert "<script>alert" not in page and "<img src=x" not in page
 
 
-def test_the_return_comment_reaches_the_contact_person(web, world, sign_in):
+def test_the_return_comment_reaches_the_contact_person(client, world, login):
     world.report.review_state = ReviewState.RETURNED
     world.report.review_comment = "Legg til <b>tall</b> for 2026."
     db.session.commit()
-    sign_in(world.lead_contact)
-    start = web.get("/rapportering/").get_data(as_text=True)
+    login(world.lead_contact)
+    start = client.get("/rapportering/").get_data(as_text=True)
     assert "1 rapport er sendt tilbake fra koordinatoren og må rettes." in start
-    page = web.get(world.report_url).get_data(as_text=True)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert (
         "Kommentar fra koordinatoren" in page
         and "Legg til &lt;b&gt;tall&lt;/b&gt; for 2026." in page

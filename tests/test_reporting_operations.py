@@ -132,7 +132,8 @@ def test_a_save_racing_another_transaction_is_refused_by_the_database(app):
     with db.engine.begin() as other_transaction:
         other_transaction.execute(
             text(
-                "UPDATE measure_reports SET narrative = 'Den andres tekst', version = version + 1 WHERE id = :id"
+                "UPDATE measure_reports SET narrative = 'Den andres tekst', version = version + 1 "
+                "WHERE id = :id"
             ),
             {"id": world.report.id},
         )

@@ -1,4 +1,5 @@
-"""Two people on one report, the history, and the coordinator's side: rounds, review, publication."""
+"""Two people on one report, the history, and the coordinator's side: rounds, review and
+publication."""
 
 import re
 from datetime import date, timedelta
@@ -6,10 +7,19 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.conftest import RequestPerContextClient
 from tests.factories import MeasureFactory, ReportFactory
-from tests.support.workflow import audit_events, build_world, csrf_token, fresh, make_user, snapshot
-from tests.test_reporting_forms import field_error, post_report, textarea_text
+from tests.support.app import RequestPerContextClient
+from tests.support.workflow import (
+    audit_events,
+    build_world,
+    csrf_token,
+    field_error,
+    fresh,
+    make_user,
+    post_report,
+    snapshot,
+    textarea_text,
+)
 from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
 from tracker.models import Measure, MeasureReport, ReportingRound, Responsibility, Role
@@ -36,13 +46,15 @@ def second_client(app, user):
     return client
 
 
-def test_the_second_save_shows_a_conflict_and_loses_nothing(web, app, world, sign_in):
-    sign_in(world.lead_contact)
+def test_the_second_save_shows_a_conflict_and_loses_nothing(client, app, world, login):
+    login(world.lead_contact)
     colleague = second_client(app, world.co_contact)
     # Both open the form on version 1.
     token = csrf_token(colleague, world.report_url)
     assert (
-        post_report(web, world, status="completed", narrative="Lea skrev dette først.").status_code
+        post_report(
+            client, world, status="completed", narrative="Lea skrev dette først."
+        ).status_code
         == 302
     )
     response = colleague.post(
@@ -86,14 +98,14 @@ def test_the_second_save_shows_a_conflict_and_loses_nothing(web, app, world, sig
     assert fresh(world.report).narrative == "Lea skrev dette først. Mats la til dette."
 
 
-def test_history_lists_every_version_and_compares_two(web, world, sign_in):
-    sign_in(world.lead_contact)
-    post_report(web, world, status="in_progress", narrative="Første avsnitt.\n\nAndre avsnitt.")
-    sign_in(world.co_contact)
+def test_history_lists_every_version_and_compares_two(client, world, login):
+    login(world.lead_contact)
+    post_report(client, world, status="in_progress", narrative="Første avsnitt.\n\nAndre avsnitt.")
+    login(world.co_contact)
     post_report(
-        web, world, status="completed", narrative="Første avsnitt.\n\nAndre avsnitt <endret>."
+        client, world, status="completed", narrative="Første avsnitt.\n\nAndre avsnitt <endret>."
     )
-    page = web.get(world.report_url + "/historikk?fra=2&til=3").get_data(as_text=True)
+    page = client.get(world.report_url + "/historikk?fra=2&til=3").get_data(as_text=True)
     rows = re.findall(
         r"<tr>\s*<td>(\d+)</td>\s*<td>[^<]+</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", page
     )
@@ -109,15 +121,15 @@ def test_history_lists_every_version_and_compares_two(web, world, sign_in):
     )
 
 
-def test_history_without_a_chosen_version_shows_the_latest_change(web, world, sign_in):
-    sign_in(world.lead_contact)
-    post_report(web, world, narrative="Helt ny tekst.")
-    page = web.get(world.report_url + "/historikk").get_data(as_text=True)
+def test_history_without_a_chosen_version_shows_the_latest_change(client, world, login):
+    login(world.lead_contact)
+    post_report(client, world, narrative="Helt ny tekst.")
+    page = client.get(world.report_url + "/historikk").get_data(as_text=True)
     assert "Endringene i versjon 2" in page
     assert "Opprinnelig" in re.search(r"<del>.*?</del>", page, re.S).group(0)
 
 
-def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(web, app, sign_in):
+def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(client, app, login):
     world = build_world(deadline=date(2020, 1, 15))
     lead_measure = world.report.measure
     for number, state in enumerate(
@@ -130,8 +142,8 @@ def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(web,
     report.narrative = "Endret av departementet."  # a saved draft is no longer "not started"
     make_user(Role.CONTACT, world.lead, email="slutta@led.example.no", name="Sluttet", active=False)
     db.session.commit()
-    sign_in(world.coordinator)
-    page = web.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
+    login(world.coordinator)
+    page = client.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
     row = re.search(r'<tr data-ministry="LED">(.*?)</tr>', page, re.S).group(1)
     counts = dict(re.findall(r'data-progress="(\w+)">(\d+)<', row))
     assert counts == {
@@ -149,23 +161,23 @@ def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(web,
     assert "Felles tiltak" in page and "Annet tiltak" in page  # every report can be opened
 
 
-def test_coordinator_returns_with_a_comment_then_approves(web, app, sign_in):
+def test_coordinator_returns_with_a_comment_then_approves(client, app, login):
     world = build_world(review_state=ReviewState.SUBMITTED)
-    sign_in(world.coordinator)
-    page = web.get(world.report_url).get_data(as_text=True)
+    login(world.coordinator)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert "Godkjenn" in page and "Send tilbake med kommentar" in page and "<textarea" in page
-    empty = web.post(
+    empty = client.post(
         world.report_url + "/send-tilbake",
-        data={"comment": "  ", "csrf_token": csrf_token(web, world.report_url)},
+        data={"comment": "  ", "csrf_token": csrf_token(client, world.report_url)},
     )
     assert empty.status_code == 400
     assert "Skriv hva departementet skal rette." in field_error(
         empty.get_data(as_text=True), "comment"
     )
     assert fresh(world.report).review_state == ReviewState.SUBMITTED
-    returned = web.post(
+    returned = client.post(
         world.report_url + "/send-tilbake",
-        data={"comment": "Mangler tall.", "csrf_token": csrf_token(web, world.report_url)},
+        data={"comment": "Mangler tall.", "csrf_token": csrf_token(client, world.report_url)},
     )
     assert returned.status_code == 302
     assert (fresh(world.report).review_state, fresh(world.report).review_comment) == (
@@ -174,11 +186,11 @@ def test_coordinator_returns_with_a_comment_then_approves(web, app, sign_in):
     )
     # Approving a returned report is refused with a message and changes nothing.
     before = snapshot()
-    refused = web.post(
-        world.report_url + "/godkjenn", data={"csrf_token": csrf_token(web, world.report_url)}
+    refused = client.post(
+        world.report_url + "/godkjenn", data={"csrf_token": csrf_token(client, world.report_url)}
     )
     assert refused.status_code == 302
-    assert "Bare rapporter som er sendt til gjennomgang, kan godkjennes." in web.get(
+    assert "Bare rapporter som er sendt til gjennomgang, kan godkjennes." in client.get(
         refused.location
     ).get_data(as_text=True)
     assert snapshot() == before
@@ -187,27 +199,28 @@ def test_coordinator_returns_with_a_comment_then_approves(web, app, sign_in):
     assert event.details == {"round": "status-2026", "measure": 7, "version": 2}
 
 
-def test_coordinator_opens_a_round_in_the_browser_form(web, seeded, sign_in):
-    coordinator = sign_in(make_user(Role.COORDINATOR))
+def test_coordinator_opens_a_round_in_the_browser_form(client, seeded, login):
+    coordinator = login(make_user(Role.COORDINATOR))
     form = {
         "title": "Status 2026",
         "slug": "status-2026",
         "as_of": "2026-06-01",
         "deadline": DEADLINE.isoformat(),
     }
-    bad_date = web.post(
-        "/rapportering/runder/ny", data=form | {"as_of": "1. juni", "csrf_token": csrf_token(web)}
+    bad_date = client.post(
+        "/rapportering/runder/ny",
+        data=form | {"as_of": "1. juni", "csrf_token": csrf_token(client)},
     )
     assert bad_date.status_code == 400 and field_error(bad_date.get_data(as_text=True), "as_of")
-    bad_slug = web.post(
+    bad_slug = client.post(
         "/rapportering/runder/ny",
-        data=form | {"slug": "Status 2026!", "csrf_token": csrf_token(web)},
+        data=form | {"slug": "Status 2026!", "csrf_token": csrf_token(client)},
     )
     assert "Kortnavnet kan bare ha små bokstaver" in field_error(
         bad_slug.get_data(as_text=True), "slug"
     )
     assert db.session.scalar(select(func.count(ReportingRound.id))) == 1
-    opened = web.post("/rapportering/runder/ny", data=form | {"csrf_token": csrf_token(web)})
+    opened = client.post("/rapportering/runder/ny", data=form | {"csrf_token": csrf_token(client)})
     assert opened.status_code == 302 and opened.location == "/rapportering/status-2026/oversikt"
     new_round = db.session.scalars(
         select(ReportingRound).where(ReportingRound.slug == "status-2026")
@@ -224,29 +237,31 @@ def test_coordinator_opens_a_round_in_the_browser_form(web, seeded, sign_in):
     assert event.user_id == coordinator.id
 
 
-def test_closing_and_publishing_from_the_overview(web, app, sign_in):
+def test_closing_and_publishing_from_the_overview(client, app, login):
     world = build_world(review_state=ReviewState.APPROVED)
     world.other_report.review_state = ReviewState.SUBMITTED
     db.session.commit()
-    sign_in(world.coordinator)
+    login(world.coordinator)
     overview = "/rapportering/status-2026/oversikt"
-    assert "Lukk runden" in web.get(overview).get_data(as_text=True)
+    assert "Lukk runden" in client.get(overview).get_data(as_text=True)
     assert (
-        web.post("/rapportering/status-2026/lukk", data={"csrf_token": csrf_token(web)}).status_code
+        client.post(
+            "/rapportering/status-2026/lukk", data={"csrf_token": csrf_token(client)}
+        ).status_code
         == 302
     )
-    page = web.get(overview).get_data(as_text=True)
+    page = client.get(overview).get_data(as_text=True)
     assert "1 av 2 rapporter er godkjent." in page and "/rapportering/status-2026/publiser" in page
-    confirmation = web.get("/rapportering/status-2026/publiser").get_data(as_text=True)
+    confirmation = client.get("/rapportering/status-2026/publiser").get_data(as_text=True)
     assert "Publiser runden" in confirmation
     assert (
-        web.post(
-            "/rapportering/status-2026/publiser", data={"csrf_token": csrf_token(web)}
+        client.post(
+            "/rapportering/status-2026/publiser", data={"csrf_token": csrf_token(client)}
         ).status_code
         == 302
     )
     assert fresh(world.reporting_round).state == RoundState.PUBLISHED
-    public = web.get("/").get_data(as_text=True)
+    public = client.get("/").get_data(as_text=True)
     assert "Status pr. 1. juni 2026 (Status 2026)." in public
     assert [e.event for e in audit_events("round_closed") + audit_events("round_published")] == [
         "round_closed",
@@ -279,7 +294,7 @@ def test_rounds_open_command(runner, seeded):
     assert db.session.scalar(select(func.count(ReportingRound.id))) == 2
 
 
-def count_queries(web, path: str) -> int:
+def count_queries(client, path: str) -> int:
     statements = []
 
     def remember(connection, cursor, statement, *rest):
@@ -287,20 +302,20 @@ def count_queries(web, path: str) -> int:
 
     event.listen(db.engine, "before_cursor_execute", remember)
     try:
-        assert web.get(path).status_code == 200
+        assert client.get(path).status_code == 200
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
     return len(statements)
 
 
-def page_queries(web, sign_in, coordinator, contact, slug: str) -> list[int]:
-    sign_in(coordinator)
+def page_queries(client, login, coordinator, contact, slug: str) -> list[int]:
+    login(coordinator)
     counts = [
-        count_queries(web, f"/rapportering/{slug}/oversikt"),
-        count_queries(web, f"/rapportering/{slug}/tiltak/{contact_measure(contact)}"),
+        count_queries(client, f"/rapportering/{slug}/oversikt"),
+        count_queries(client, f"/rapportering/{slug}/tiltak/{contact_measure(contact)}"),
     ]
-    sign_in(contact)
-    return counts + [count_queries(web, "/rapportering/")]
+    login(contact)
+    return counts + [count_queries(client, "/rapportering/")]
 
 
 def contact_measure(contact) -> int:
@@ -312,14 +327,14 @@ def contact_measure(contact) -> int:
 
 
 def test_workflow_pages_issue_as_many_queries_for_50_measures_as_for_2(
-    web, app, plan_data, sign_in
+    client, app, plan_data, login
 ):
     world = build_world()
-    small = page_queries(web, sign_in, world.coordinator, world.lead_contact, "status-2026")
+    small = page_queries(client, login, world.coordinator, world.lead_contact, "status-2026")
     load_plan(db.session, plan_data)
     close_round(world.reporting_round, world.coordinator)
     open_round("stor-runde", "Stor runde", date(2027, 6, 1), None, world.coordinator)
     aid_contact = make_user(Role.CONTACT, get_ministry("AID"))
     db.session.commit()
-    large = page_queries(web, sign_in, world.coordinator, aid_contact, "stor-runde")
+    large = page_queries(client, login, world.coordinator, aid_contact, "stor-runde")
     assert large == small

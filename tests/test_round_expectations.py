@@ -18,57 +18,57 @@ def world(app):
     return build_world()
 
 
-def post(web, path, data=None, token_from="/"):
-    return web.post(path, data=(data or {}) | {"csrf_token": csrf_token(web, token_from)})
+def post(client, path, data=None, token_from="/"):
+    return client.post(path, data=(data or {}) | {"csrf_token": csrf_token(client, token_from)})
 
 
-def test_contact_sees_progress_and_moves_to_the_next_and_previous_measure(web, world, sign_in):
+def test_contact_sees_progress_and_moves_to_the_next_and_previous_measure(client, world, login):
     third = ReportFactory(
         round=world.reporting_round,
         measure=MeasureFactory(number=9, title="Tredje", ministries=[world.lead]),
     )
     db.session.commit()
-    sign_in(world.lead_contact)
-    assert "0 av 2 sendt inn" in web.get("/rapportering/").get_data(as_text=True)
-    page = web.get(world.report_url).get_data(as_text=True)
+    login(world.lead_contact)
+    assert "0 av 2 sendt inn" in client.get("/rapportering/").get_data(as_text=True)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert 'rel="next" href="/rapportering/status-2026/tiltak/9"' in page
     assert 'rel="prev"' not in page  # measure 8 belongs to another ministry: not in the list
-    last = web.get(f"/rapportering/status-2026/tiltak/{third.measure.number}").get_data(
+    last = client.get(f"/rapportering/status-2026/tiltak/{third.measure.number}").get_data(
         as_text=True
     )
     assert 'rel="prev" href="/rapportering/status-2026/tiltak/7"' in last
 
 
-def test_shared_measure_names_who_else_can_edit_and_who_edited_last(web, world, sign_in):
-    sign_in(world.lead_contact)
-    page = web.get(world.report_url).get_data(as_text=True)
+def test_shared_measure_names_who_else_can_edit_and_who_edited_last(client, world, login):
+    login(world.lead_contact)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert "Mats Med (MED)" in page.split('id="co-editors"')[1].split("</dd>")[0]
     assert "ikke endret i denne runden" in page
     post(
-        web,
+        client,
         world.report_url,
         {"status": "in_progress", "narrative": "Lea skrev.", "version": "1", "save": "Lagre"},
         world.report_url,
     )
-    sign_in(world.co_contact)
-    page = web.get(world.report_url).get_data(as_text=True)
+    login(world.co_contact)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert "av Lea Leder" in page
     assert "Lea Leder (LED)" in page.split('id="co-editors"')[1].split("</dd>")[0]
 
 
-def test_narrative_field_carries_the_character_count(web, world, sign_in):
-    sign_in(world.lead_contact)
-    page = web.get(world.report_url).get_data(as_text=True)
+def test_narrative_field_carries_the_character_count(client, world, login):
+    login(world.lead_contact)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert 'data-count-limit="20000"' in page and 'data-count-for="narrative"' in page
 
 
-def test_contact_withdraws_a_submitted_report_before_review(web, world, sign_in):
-    sign_in(world.lead_contact)
+def test_contact_withdraws_a_submitted_report_before_review(client, world, login):
+    login(world.lead_contact)
     submit_report(world.report, 1, Status.COMPLETED, "Sendt for tidlig.", world.lead_contact)
     db.session.commit()
-    page = web.get(world.report_url).get_data(as_text=True)
+    page = client.get(world.report_url).get_data(as_text=True)
     assert "Trekk tilbake for å endre" in page
-    response = post(web, world.report_url + "/trekk-tilbake", {"version": "2"}, world.report_url)
+    response = post(client, world.report_url + "/trekk-tilbake", {"version": "2"}, world.report_url)
     assert response.status_code == 302
     report = fresh(world.report)
     assert report.review_state == ReviewState.DRAFT and report.narrative == "Sendt for tidlig."
@@ -78,11 +78,11 @@ def test_contact_withdraws_a_submitted_report_before_review(web, world, sign_in)
     report.review_state = ReviewState.APPROVED
     db.session.commit()
     before = snapshot()
-    refused = post(web, world.report_url + "/trekk-tilbake", {"version": str(report.version)})
+    refused = post(client, world.report_url + "/trekk-tilbake", {"version": str(report.version)})
     assert refused.status_code == 302 and snapshot() == before
 
 
-def test_no_change_since_last_round_for_several_measures_at_once(web, app, sign_in):
+def test_no_change_since_last_round_for_several_measures_at_once(client, app, login):
     world = build_world()
     second = ReportFactory(
         round=world.reporting_round,
@@ -90,21 +90,21 @@ def test_no_change_since_last_round_for_several_measures_at_once(web, app, sign_
         narrative="Som før.",
     )
     db.session.commit()
-    sign_in(world.lead_contact)
-    page = web.get("/rapportering/").get_data(as_text=True)
+    login(world.lead_contact)
+    page = client.get("/rapportering/").get_data(as_text=True)
     assert 'name="measures" value="7"' in page and 'name="measures" value="9"' in page
-    response = web.post(
+    response = client.post(
         "/rapportering/ingen-endring",
-        data={"measures": ["7", "9"], "csrf_token": csrf_token(web)},
+        data={"measures": ["7", "9"], "csrf_token": csrf_token(client)},
     )
     assert response.status_code == 302
     assert {fresh(world.report).review_state, fresh(second).review_state} == {ReviewState.SUBMITTED}
     assert fresh(world.report).narrative == "Opprinnelig tekst."  # sent as it stood
     assert len(audit_events("report_submitted")) == 2
-    assert "2 av 2 sendt inn" in web.get("/rapportering/").get_data(as_text=True)
+    assert "2 av 2 sendt inn" in client.get("/rapportering/").get_data(as_text=True)
 
 
-def test_no_change_refuses_all_when_one_cannot_be_sent(web, app, sign_in):
+def test_no_change_refuses_all_when_one_cannot_be_sent(client, app, login):
     world = build_world()
     empty = ReportFactory(
         round=world.reporting_round,
@@ -112,35 +112,37 @@ def test_no_change_refuses_all_when_one_cannot_be_sent(web, app, sign_in):
         narrative="",
     )
     db.session.commit()
-    sign_in(world.lead_contact)
+    login(world.lead_contact)
     before = snapshot()
-    response = web.post(
+    response = client.post(
         "/rapportering/ingen-endring",
-        data={"measures": ["7", "9"], "csrf_token": csrf_token(web)},
+        data={"measures": ["7", "9"], "csrf_token": csrf_token(client)},
     )
     assert response.status_code == 302 and snapshot() == before
-    assert "Tiltak 9 har ingen statusbeskrivelse" in web.get("/rapportering/").get_data(
+    assert "Tiltak 9 har ingen statusbeskrivelse" in client.get("/rapportering/").get_data(
         as_text=True
     )
     assert fresh(empty).review_state == ReviewState.DRAFT
-    nothing = web.post("/rapportering/ingen-endring", data={"csrf_token": csrf_token(web)})
+    nothing = client.post("/rapportering/ingen-endring", data={"csrf_token": csrf_token(client)})
     assert nothing.status_code == 302 and snapshot() == before
-    assert "Kryss av for minst ett tiltak." in web.get("/rapportering/").get_data(as_text=True)
+    assert "Kryss av for minst ett tiltak." in client.get("/rapportering/").get_data(as_text=True)
 
 
-def test_coordinator_filters_the_overview_by_review_state(web, world, sign_in):
+def test_coordinator_filters_the_overview_by_review_state(client, world, login):
     submit_report(world.report, 1, Status.COMPLETED, "Til gjennomgang.", world.lead_contact)
     db.session.commit()
-    sign_in(world.coordinator)
-    page = web.get("/rapportering/status-2026/oversikt?rapport=submitted").get_data(as_text=True)
+    login(world.coordinator)
+    page = client.get("/rapportering/status-2026/oversikt?rapport=submitted").get_data(as_text=True)
     table = page.split('id="all-reports"')[1]
     assert "Felles tiltak" in table and "Annet tiltak" not in table
-    everything = web.get("/rapportering/status-2026/oversikt?rapport=tull").get_data(as_text=True)
+    everything = client.get("/rapportering/status-2026/oversikt?rapport=tull").get_data(
+        as_text=True
+    )
     table = everything.split('id="all-reports"')[1]
     assert "Felles tiltak" in table and "Annet tiltak" in table
 
 
-def test_re_review_shows_the_earlier_comment_and_what_changed_since(web, world, sign_in):
+def test_re_review_shows_the_earlier_comment_and_what_changed_since(client, world, login):
     submit_report(world.report, 1, Status.IN_PROGRESS, "Første utkast.", world.lead_contact)
     return_report(world.report, "Skriv hvor mange kommuner.", world.coordinator)
     report = fresh(world.report)
@@ -148,21 +150,21 @@ def test_re_review_shows_the_earlier_comment_and_what_changed_since(web, world, 
         report, report.version, Status.IN_PROGRESS, "Første utkast. 12 kommuner.", world.co_contact
     )
     db.session.commit()
-    sign_in(world.coordinator)
-    page = web.get(world.report_url).get_data(as_text=True)
+    login(world.coordinator)
+    page = client.get(world.report_url).get_data(as_text=True)
     earlier = page.split('id="earlier-return"')[1].split("</div>\n")[0]
     assert "Skriv hvor mange kommuner." in earlier
     assert "12 kommuner." in earlier.split("<ins>")[1]
 
 
 def test_coordinator_corrects_a_typo_without_returning_and_the_ministry_sees_it(
-    web, world, sign_in
+    client, world, login
 ):
     submit_report(world.report, 1, Status.COMPLETED, "Tiltaket er gjennomfrt.", world.lead_contact)
     db.session.commit()
-    sign_in(world.coordinator)
+    login(world.coordinator)
     response = post(
-        web,
+        client,
         world.report_url + "/rett",
         {"status": "completed", "narrative": "Tiltaket er gjennomført.", "version": "2"},
     )
@@ -173,26 +175,26 @@ def test_coordinator_corrects_a_typo_without_returning_and_the_ministry_sees_it(
     [event] = audit_events("report_corrected")
     assert event.user_id == world.coordinator.id
     stale = post(
-        web,
+        client,
         world.report_url + "/rett",
         {"status": "completed", "narrative": "Gammel versjon.", "version": "2"},
     )
     assert stale.status_code == 409 and fresh(world.report).narrative == report.narrative
-    sign_in(world.lead_contact)
-    history = web.get(world.report_url + "/historikk").get_data(as_text=True)
+    login(world.lead_contact)
+    history = client.get(world.report_url + "/historikk").get_data(as_text=True)
     assert "Rettet av koordinatoren" in history and "Kari Koordinator" in history
 
 
-def test_signed_in_person_is_named_in_the_menu(web, world, sign_in):
-    sign_in(world.lead_contact)
-    page = web.get("/rapportering/").get_data(as_text=True)
+def test_signed_in_person_is_named_in_the_menu(client, world, login):
+    login(world.lead_contact)
+    page = client.get("/rapportering/").get_data(as_text=True)
     assert "Logget inn som Lea Leder (LED)" in page
 
 
-def test_error_pages_keep_the_site_menu(web, world, sign_in):
-    sign_in(world.other_contact)
+def test_error_pages_keep_the_site_menu(client, world, login):
+    login(world.other_contact)
     for path, code in (("/finnes-ikke", 404), (world.report_url, 403)):
-        response = web.get(path)
+        response = client.get(path)
         page = response.get_data(as_text=True)
         assert response.status_code == code
         assert 'href="/tiltak"' in page and 'href="/om-dataene"' in page
@@ -214,17 +216,17 @@ def test_pages_name_a_favicon_that_is_served(client, world):
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
 
 
-def test_a_save_after_the_session_expired_leads_to_sign_in_and_back(web, world):
+def test_a_save_after_the_session_expired_leads_to_sign_in_and_back(client, world):
     """The session is gone (no cookie): the save is refused without a 400 page, sign-in leads
     back to the form, and nothing was changed. The typed text is put back by forms.js (the
     browser test shows that part)."""
     before = snapshot()
-    response = web.post(
+    response = client.post(
         world.report_url,
         data={"status": "completed", "narrative": "Skrevet lenge.", "version": "1", "save": "L"},
     )
     assert response.status_code == 302
     assert response.location == "/logg-inn?next=/rapportering/status-2026/tiltak/7"
     assert snapshot() == before
-    page = web.get(response.location).get_data(as_text=True)
+    page = client.get(response.location).get_data(as_text=True)
     assert "Økten din er utløpt" in page

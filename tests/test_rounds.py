@@ -143,7 +143,7 @@ def test_public_status_keeps_the_latest_published_status_and_counts_never_report
     assert "Gjennomført" in detail and "Status pr. 1. juni 2025" in detail
 
 
-def test_publish_asks_for_confirmation_showing_what_becomes_public(plan, web, sign_in):
+def test_publish_asks_for_confirmation_showing_what_becomes_public(plan, client, login):
     (m1, m2, m3), coordinator, contact = plan
     run_round(
         "r2025",
@@ -162,9 +162,9 @@ def test_publish_asks_for_confirmation_showing_what_becomes_public(plan, web, si
         contact=contact,
         publish=False,
     )
-    sign_in(coordinator)
+    login(coordinator)
     before = snapshot()
-    page = web.get("/rapportering/r2026/publiser").get_data(as_text=True)
+    page = client.get("/rapportering/r2026/publiser").get_data(as_text=True)
     assert snapshot() == before  # looking changes nothing
     assert '<li data-status="in_progress">Pågående: <strong>1</strong></li>' in page
     assert "Uten godkjent rapport: <strong>2</strong>" in page
@@ -173,16 +173,14 @@ def test_publish_asks_for_confirmation_showing_what_becomes_public(plan, web, si
     assert "Gjennomført" in gap_2 and "status pr. 1. juni 2025" in gap_2
     gap_3 = page.split('data-measure="3"')[1].split("</tr>")[0]
     assert "Ikke rapportert" in gap_3
-    published = web.post("/rapportering/r2026/publiser", data={"csrf_token": csrf_token(web)})
+    published = client.post("/rapportering/r2026/publiser", data={"csrf_token": csrf_token(client)})
     assert published.status_code == 302
     assert db.session.scalar(
         select(ReportingRound.state).where(ReportingRound.slug == "r2026")
     ) == (RoundState.PUBLISHED)
 
 
-def test_withdrawing_a_publication_shows_the_previous_state_and_is_audited(
-    plan, web, sign_in, client
-):
+def test_withdrawing_a_publication_shows_the_previous_state_and_is_audited(plan, client, login):
     (m1, m2, m3), coordinator, contact = plan
     run_round(
         "r2025",
@@ -200,32 +198,34 @@ def test_withdrawing_a_publication_shows_the_previous_state_and_is_audited(
         coordinator=coordinator,
         contact=contact,
     )
-    assert "Publisert ved en feil." in web.get("/tiltak/1").get_data(as_text=True)
-    sign_in(coordinator)
-    overview = web.get("/rapportering/r2026/oversikt").get_data(as_text=True)
+    assert "Publisert ved en feil." in client.get("/tiltak/1").get_data(as_text=True)
+    login(coordinator)
+    overview = client.get("/rapportering/r2026/oversikt").get_data(as_text=True)
     assert "Trekk tilbake publiseringen" in overview
-    response = web.post("/rapportering/r2026/avpubliser", data={"csrf_token": csrf_token(web)})
+    response = client.post(
+        "/rapportering/r2026/avpubliser", data={"csrf_token": csrf_token(client)}
+    )
     assert response.status_code == 302
     assert fresh(second).state == RoundState.CLOSED and fresh(second).published_at is None
-    public = web.get("/tiltak/1").get_data(as_text=True)
+    public = client.get("/tiltak/1").get_data(as_text=True)
     assert "Publisert ved en feil." not in public and "Første." in public
-    assert "Status pr. 1. juni 2025" in web.get("/").get_data(as_text=True)
+    assert "Status pr. 1. juni 2025" in client.get("/").get_data(as_text=True)
     [event] = audit_events("round_unpublished")
     assert event.user_id == coordinator.id and event.details["round"] == "r2026"
     # Withdrawn once, it cannot be withdrawn again; it can be published again.
-    again = web.post("/rapportering/r2026/avpubliser", data={"csrf_token": csrf_token(web)})
+    again = client.post("/rapportering/r2026/avpubliser", data={"csrf_token": csrf_token(client)})
     assert again.status_code == 302 and len(audit_events("round_unpublished")) == 1
-    web.post("/rapportering/r2026/publiser", data={"csrf_token": csrf_token(web)})
-    assert "Publisert ved en feil." in web.get("/tiltak/1").get_data(as_text=True)
+    client.post("/rapportering/r2026/publiser", data={"csrf_token": csrf_token(client)})
+    assert "Publisert ved en feil." in client.get("/tiltak/1").get_data(as_text=True)
 
 
-def test_reopening_a_closed_round_lets_ministries_edit_again_and_is_audited(plan, web, sign_in):
+def test_reopening_a_closed_round_lets_ministries_edit_again_and_is_audited(plan, client, login):
     (m1, _m2, _m3), coordinator, contact = plan
     reporting_round = open_round("r2026", "Status 2026", date(2026, 6, 1), None, coordinator)
     close_round(reporting_round, coordinator)
     db.session.commit()
-    sign_in(coordinator)
-    response = web.post("/rapportering/r2026/gjenapne", data={"csrf_token": csrf_token(web)})
+    login(coordinator)
+    response = client.post("/rapportering/r2026/gjenapne", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 302
     assert fresh(reporting_round).state == RoundState.OPEN
     [event] = audit_events("round_reopened")
@@ -233,7 +233,7 @@ def test_reopening_a_closed_round_lets_ministries_edit_again_and_is_audited(plan
     # A published round cannot be reopened, and a second open round is refused.
     published = RoundFactory(slug="gammel", state=RoundState.PUBLISHED)
     db.session.commit()
-    refused = web.post("/rapportering/gammel/gjenapne", data={"csrf_token": csrf_token(web)})
+    refused = client.post("/rapportering/gammel/gjenapne", data={"csrf_token": csrf_token(client)})
     assert refused.status_code == 302 and fresh(published).state == RoundState.PUBLISHED
     close_round(fresh(reporting_round), coordinator)
     RoundFactory(slug="annen", state=RoundState.OPEN)
@@ -242,36 +242,36 @@ def test_reopening_a_closed_round_lets_ministries_edit_again_and_is_audited(plan
         reopen_round(fresh(reporting_round), coordinator)
 
 
-def test_closing_before_the_deadline_warns_and_needs_a_confirmation(plan, web, sign_in):
+def test_closing_before_the_deadline_warns_and_needs_a_confirmation(plan, client, login):
     _measures, coordinator, _contact = plan
     reporting_round = open_round("r2026", "Status 2026", date(2026, 6, 1), SOON, coordinator)
     db.session.commit()
-    sign_in(coordinator)
-    overview = web.get("/rapportering/r2026/oversikt").get_data(as_text=True)
+    login(coordinator)
+    overview = client.get("/rapportering/r2026/oversikt").get_data(as_text=True)
     assert 'id="close-warning"' in overview and "er ikke passert" in overview
-    refused = web.post("/rapportering/r2026/lukk", data={"csrf_token": csrf_token(web)})
+    refused = client.post("/rapportering/r2026/lukk", data={"csrf_token": csrf_token(client)})
     assert refused.status_code == 302 and fresh(reporting_round).state == RoundState.OPEN
-    assert "Fristen er ikke passert" in web.get("/rapportering/r2026/oversikt").get_data(
+    assert "Fristen er ikke passert" in client.get("/rapportering/r2026/oversikt").get_data(
         as_text=True
     )
-    confirmed = web.post(
-        "/rapportering/r2026/lukk", data={"before_deadline": "y", "csrf_token": csrf_token(web)}
+    confirmed = client.post(
+        "/rapportering/r2026/lukk", data={"before_deadline": "y", "csrf_token": csrf_token(client)}
     )
     assert confirmed.status_code == 302 and fresh(reporting_round).state == RoundState.CLOSED
 
 
-def test_a_deadline_in_the_past_is_refused_when_opening(plan, web, sign_in):
+def test_a_deadline_in_the_past_is_refused_when_opening(plan, client, login):
     _measures, coordinator, _contact = plan
-    sign_in(coordinator)
+    login(coordinator)
     before = snapshot()
-    response = web.post(
+    response = client.post(
         "/rapportering/runder/ny",
         data={
             "title": "Status 2026",
             "slug": "status-2026",
             "as_of": "2026-06-01",
             "deadline": (today() - timedelta(days=1)).isoformat(),
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
     assert response.status_code == 400
@@ -281,54 +281,54 @@ def test_a_deadline_in_the_past_is_refused_when_opening(plan, web, sign_in):
     assert snapshot() == before
 
 
-def test_the_coordinator_can_move_the_deadline_of_an_open_round(plan, web, sign_in):
+def test_the_coordinator_can_move_the_deadline_of_an_open_round(plan, client, login):
     _measures, coordinator, _contact = plan
     reporting_round = open_round("r2026", "Status 2026", date(2026, 6, 1), SOON, coordinator)
     db.session.commit()
-    sign_in(coordinator)
+    login(coordinator)
     later = SOON + timedelta(days=14)
-    response = web.post(
+    response = client.post(
         "/rapportering/r2026/frist",
-        data={"deadline": later.isoformat(), "csrf_token": csrf_token(web)},
+        data={"deadline": later.isoformat(), "csrf_token": csrf_token(client)},
     )
     assert response.status_code == 302 and fresh(reporting_round).deadline == later
     [event] = audit_events("round_deadline_changed")
     assert event.details == {"round": "r2026", "from": SOON.isoformat(), "to": later.isoformat()}
-    past = web.post(
+    past = client.post(
         "/rapportering/r2026/frist",
-        data={"deadline": "2020-01-01", "csrf_token": csrf_token(web)},
+        data={"deadline": "2020-01-01", "csrf_token": csrf_token(client)},
     )
     assert past.status_code == 302 and fresh(reporting_round).deadline == later
-    page = web.get("/rapportering/r2026/oversikt").get_data(as_text=True)
+    page = client.get("/rapportering/r2026/oversikt").get_data(as_text=True)
     assert "Fristen kan ikke være en dato som har passert" in page
-    bad = web.post(
-        "/rapportering/r2026/frist", data={"deadline": "snart", "csrf_token": csrf_token(web)}
+    bad = client.post(
+        "/rapportering/r2026/frist", data={"deadline": "snart", "csrf_token": csrf_token(client)}
     )
     assert bad.status_code == 302 and fresh(reporting_round).deadline == later
-    removed = web.post("/rapportering/r2026/frist", data={"csrf_token": csrf_token(web)})
+    removed = client.post("/rapportering/r2026/frist", data={"csrf_token": csrf_token(client)})
     assert removed.status_code == 302 and fresh(reporting_round).deadline is None
 
 
-def test_last_changed_shows_the_last_real_edit_not_the_opening(plan, web, sign_in):
+def test_last_changed_shows_the_last_real_edit_not_the_opening(plan, client, login):
     (m1, _m2, _m3), coordinator, contact = plan
     reporting_round = open_round("r2026", "Status 2026", date(2026, 6, 1), None, coordinator)
     db.session.commit()
-    sign_in(contact)
-    start = web.get("/rapportering/").get_data(as_text=True)
+    login(contact)
+    start = client.get("/rapportering/").get_data(as_text=True)
     assert start.count("Ikke endret</span>") == 3
     assert "0 av 3 sendt inn" in start
     report = report_of(reporting_round, m1)
-    web.post(
+    client.post(
         "/rapportering/r2026/tiltak/1",
         data={
             "status": "in_progress",
             "narrative": "Endret.",
             "version": str(report.version),
             "send": "Send",
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
-    start = web.get("/rapportering/").get_data(as_text=True)
+    start = client.get("/rapportering/").get_data(as_text=True)
     assert start.count("Ikke endret</span>") == 2 and "(Kim K)" in start
     assert "1 av 3 sendt inn" in start
 

@@ -7,8 +7,8 @@ import pytest
 from flask import session
 from flask_login import current_user
 
-from tests.conftest import make_app
 from tests.factories import UserFactory
+from tests.support.app import make_app
 from tracker.extensions import db
 from tracker.security import CONTENT_SECURITY_POLICY
 

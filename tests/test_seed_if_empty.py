@@ -1,4 +1,5 @@
-"""`flask seed --if-empty` (run by make serve at every start) loads the plan once, then leaves it be."""
+"""`flask seed --if-empty` (run by make serve at every start) loads the plan once, then leaves it
+be."""
 
 from sqlalchemy import func, select
 

@@ -169,7 +169,7 @@ def test_the_sign_in_button_and_an_unreachable_provider(client, app):
 
 
 @pytest.mark.parametrize("app_config", [sso_settings(PASSWORD_LOGIN=False)], indirect=True)
-def test_password_login_off_refuses_the_form_and_the_password_page(client, app, sign_in):
+def test_password_login_off_refuses_the_form_and_the_password_page(client, app, login):
     contact = make_user(Role.COORDINATOR, email="kari@kud.example.no")
     db.session.commit()
     page = client.get("/logg-inn").get_data(as_text=True)
@@ -188,31 +188,31 @@ def test_password_login_off_refuses_the_form_and_the_password_page(client, app, 
     assert client.get("/rapportering/runder").status_code == 302
     # Nor is a password worth changing that can never be used, even when one was required.
     contact.must_change_password = True
-    sign_in(contact)
+    login(contact)
     assert client.get("/rapportering/runder").status_code == 200
     assert client.get("/konto/passord").status_code == 404
     assert "Bytt passord" not in client.get("/rapportering/runder").get_data(as_text=True)
 
 
 @pytest.fixture
-def admin_world(web, sign_in):
+def admin_world(client, login):
     world = build_world()
-    sign_in(world.admin)
+    login(world.admin)
     return world
 
 
-def test_admin_marks_an_account_break_glass_and_it_is_audited(web, app, admin_world):
+def test_admin_marks_an_account_break_glass_and_it_is_audited(client, app, admin_world):
     coordinator = admin_world.coordinator
-    form = web.get(f"/admin/brukere/{coordinator.id}").get_data(as_text=True)
+    form = client.get(f"/admin/brukere/{coordinator.id}").get_data(as_text=True)
     assert 'name="break_glass"' in form
-    answer = web.post(
+    answer = client.post(
         f"/admin/brukere/{coordinator.id}",
         data={
             "name": coordinator.name,
             "role": "coordinator",
             "ministry": "",
             "break_glass": "y",
-            "csrf_token": csrf_token(web),
+            "csrf_token": csrf_token(client),
         },
     )
     assert answer.status_code == 302
@@ -222,17 +222,17 @@ def test_admin_marks_an_account_break_glass_and_it_is_audited(web, app, admin_wo
         False,
         True,
     )
-    assert "Nødtilgang med passord" in web.get("/admin/brukere").get_data(as_text=True)
+    assert "Nødtilgang med passord" in client.get("/admin/brukere").get_data(as_text=True)
 
 
-def test_admin_removes_a_wrong_link(web, app, admin_world):
+def test_admin_removes_a_wrong_link(client, app, admin_world):
     contact = admin_world.lead_contact
     contact.oidc_issuer, contact.oidc_subject = ISSUER, "old-subject"
     db.session.commit()
-    page = web.get(f"/admin/brukere/{contact.id}").get_data(as_text=True)
+    page = client.get(f"/admin/brukere/{contact.id}").get_data(as_text=True)
     assert "Fjern koblingen" in page
-    answer = web.post(
-        f"/admin/brukere/{contact.id}/fjern-sso-kobling", data={"csrf_token": csrf_token(web)}
+    answer = client.post(
+        f"/admin/brukere/{contact.id}/fjern-sso-kobling", data={"csrf_token": csrf_token(client)}
     )
     assert answer.status_code == 302
     unlinked = fresh(contact)

@@ -23,3 +23,16 @@ def test_a_failed_block_leaves_nothing_behind(app):
             raise RuntimeError("the operation refused half-way")
     with app.app_context():
         assert db.session.scalars(select(Ministry.abbreviation)).all() == []
+
+
+def test_a_refusal_named_in_commit_on_keeps_the_work_and_still_reaches_the_caller(app):
+    class Refused(Exception):
+        pass
+
+    with app.app_context():
+        with pytest.raises(Refused), transaction(commit_on=(Refused,)):
+            MinistryFactory(abbreviation="AID")
+            db.session.flush()
+            raise Refused("recorded, then refused")
+    with app.app_context():
+        assert db.session.scalars(select(Ministry.abbreviation)).all() == ["AID"]

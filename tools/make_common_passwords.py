@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write tracker/auth/common_passwords.txt: passwords people pick most often, and their usual shapes.
+"""Write tracker/auth/common_passwords.txt: passwords people pick most often, and their usual
+shapes.
 
     python3 tools/make_common_passwords.py
 

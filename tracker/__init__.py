@@ -1,29 +1,30 @@
-"""tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027."""
+"""tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats
+2024–2027."""
 
 import os
 
+import click
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tracker.config import load_config
+from tracker.config import ConfigurationError, load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
+from tracker.i18n import DEFAULT_LOCALE
 from tracker.mail import settings as mail_settings
-
-PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-PROJECT_ROOT = os.path.dirname(PACKAGE_DIR)
+from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config`` overrides settings, e.g. ``{"SQLALCHEMY_DATABASE_URI": ...}``."""
     app = Flask(
         __name__,
-        template_folder=os.path.join(PROJECT_ROOT, "templates"),
-        static_folder=os.path.join(PACKAGE_DIR, "static"),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(load_config(app.instance_path, config))
+    app.config.from_mapping(_load_config(app.instance_path, config))
     mail_settings.init_app(app)
     register_extensions(app)
     register_blueprints(app)
@@ -34,6 +35,23 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+class ConfigurationMessage(click.ClickException):
+    """A configuration error met while a ``flask`` command loads the app: shown as its
+    Norwegian message alone (no traceback, no "Error:" prefix); the command exits with 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True, file=file)
+
+
+def _load_config(instance_path: str, overrides: dict | None) -> dict:
+    try:
+        return load_config(instance_path, overrides)
+    except ConfigurationError as error:
+        if click.get_current_context(silent=True) is None:
+            raise  # a server or a test: the caller decides how to show it
+        raise ConfigurationMessage(error.message) from None
+
+
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the schema must be known before migrate binds)
     from tracker.auth import loader  # noqa: F401  (registers Flask-Login's user loader)
@@ -42,7 +60,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     search.register(db.session)  # the search index follows every commit of published text
-    migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"))
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -123,9 +141,9 @@ def select_locale() -> str:
     The language lives in the URL, not the session (see tracker/languages.py).
     """
     if not has_request_context():  # the CLI and the DOCX export write Norwegian
-        return "nb"
+        return DEFAULT_LOCALE
     chosen = request.args.get("lang")
-    return chosen if chosen in current_app.config["SUPPORTED_LOCALES"] else "nb"
+    return chosen if chosen in current_app.config["SUPPORTED_LOCALES"] else DEFAULT_LOCALE
 
 
 @event.listens_for(Engine, "connect")

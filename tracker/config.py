@@ -9,11 +9,15 @@ folder is used.
 import os
 from datetime import timedelta
 
+from tracker.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE_NAME
+from tracker.resources import SEED_FILE
+from tracker.user_errors import UserError
+
 # Known to everyone on purpose: load_config refuses it in production.
 DEFAULT_SECRET_KEY = "development-only-not-secret"  # nosec B105
 
 
-class ConfigurationError(RuntimeError):
+class ConfigurationError(UserError, RuntimeError):
     """The environment does not describe a configuration we are willing to run with."""
 
 
@@ -27,10 +31,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "BABEL_DEFAULT_LOCALE": "nb",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
-        "SUPPORTED_LOCALES": ("nb", "nn", "en"),
-        "SEED_PATH": os.environ.get("TRACKER_SEED_PATH", "seed/plan_2024_2027.json"),
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
+        "BABEL_DEFAULT_TIMEZONE": TIMEZONE_NAME,
+        "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
+        "SEED_PATH": os.environ.get("TRACKER_SEED_PATH", str(SEED_FILE)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

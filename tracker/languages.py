@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from flask_babel import get_locale
 
-DEFAULT_LOCALE = "nb"
+from tracker.i18n import DEFAULT_LOCALE
+
 # Each language named in itself, as a language switch should.
 LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "nn": "Norsk (nynorsk)", "en": "English"}
 # The written standards a narrative can be in (the Language Act's two forms of Norwegian).

@@ -100,37 +100,42 @@ def parse(text: str) -> list[Block]:
     """Split narrative text into paragraphs and lists."""
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", clean_text(text)):
-        paragraph_lines: list[str] = []
-        items: list[str] = []
-        list_kind = "bullet"
-
-        def flush_paragraph() -> None:
-            if paragraph_lines:
-                blocks.append(Paragraph(" ".join(paragraph_lines)))
-                paragraph_lines.clear()
-
-        def flush_items() -> None:
-            if items:
-                blocks.append(ItemList(tuple(items), list_kind))
-                items.clear()
-
-        for line in chunk.split("\n"):
-            if not line.strip():
-                continue
-            marker = _list_marker(line)
-            if marker:
-                kind, pattern = marker
-                flush_paragraph()
-                if items and kind != list_kind:
-                    flush_items()
-                list_kind = kind
-                items.append(pattern.sub("", line, count=1).strip())
-            elif items and line.startswith(" "):
-                # An indented line continues the list item above it.
-                items[-1] = f"{items[-1]} {line.strip()}"
-            else:
-                flush_items()
-                paragraph_lines.append(line.strip())
-        flush_paragraph()
-        flush_items()
+        _parse_chunk(chunk, blocks)
     return blocks
+
+
+def _parse_chunk(chunk: str, blocks: list[Block]) -> None:
+    """Append the paragraphs and lists of one blank-line-separated chunk to ``blocks``."""
+    paragraph_lines: list[str] = []
+    items: list[str] = []
+    list_kind = "bullet"
+
+    def flush_paragraph() -> None:
+        if paragraph_lines:
+            blocks.append(Paragraph(" ".join(paragraph_lines)))
+            paragraph_lines.clear()
+
+    def flush_items() -> None:
+        if items:
+            blocks.append(ItemList(tuple(items), list_kind))
+            items.clear()
+
+    for line in chunk.split("\n"):
+        if not line.strip():
+            continue
+        marker = _list_marker(line)
+        if marker:
+            kind, pattern = marker
+            flush_paragraph()
+            if items and kind != list_kind:
+                flush_items()
+            list_kind = kind
+            items.append(pattern.sub("", line, count=1).strip())
+        elif items and line.startswith(" "):
+            # An indented line continues the list item above it.
+            items[-1] = f"{items[-1]} {line.strip()}"
+        else:
+            flush_items()
+            paragraph_lines.append(line.strip())
+    flush_paragraph()
+    flush_items()

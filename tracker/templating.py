@@ -1,25 +1,58 @@
-"""Jinja filters and globals shared by every page."""
+"""Jinja filters and globals shared by every page, registered once: dates, language, narrative
+text and fingerprinted static URLs."""
 
 import hashlib
 import os
+from datetime import date, datetime
 from functools import cache
 
 from flask import Flask, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from tracker import narrative
-from tracker.public.template_helpers import long_date
+from tracker.i18n import INTERNATIONAL_DATE, NORWEGIAN_DATE, NORWEGIAN_DATETIME
+from tracker.languages import locale_code
 from tracker.reporting.states import Status
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["narrative_html"] = narrative_html
-    # «1. juni 2025» in bokmål and nynorsk, «1 June 2025» in English.
+    # «1. juni 2025» in bokmål and nynorsk, «1 June 2025» in English, on every page.
     app.jinja_env.filters["nb_date"] = long_date
+    app.jinja_env.filters["nb_datetime"] = nb_datetime
+    app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.globals["Status"] = Status
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nb")
+    app.jinja_env.globals["current_locale"] = locale_code
+    app.jinja_env.globals["area_name"] = area_name
+
+
+# --- Dates ---------------------------------------------------------------------------------------
+
+
+def nb_datetime(value: datetime) -> str:
+    """1. juni 2025 kl. 14:05, in the app's time zone."""
+    return format_datetime(value, NORWEGIAN_DATETIME)
+
+
+def long_date(value: date | None) -> str:
+    """A date in the page language (the public pages)."""
+    if value is None:
+        return ""
+    # Both written standards of Norwegian write «1. juni 2025»; English «1 June 2025».
+    return format_date(value, INTERNATIONAL_DATE if locale_code() == "en" else NORWEGIAN_DATE)
+
+
+# --- Language ------------------------------------------------------------------------------------
+
+
+def area_name(area) -> str:
+    """An area's name in the page language (works for Area and AreaCounts alike)."""
+    return area.name_en if locale_code() == "en" and area.name_en else area.name
+
+
+# --- Narrative text and static files -------------------------------------------------------------
 
 
 def narrative_html(text: str | None) -> Markup:

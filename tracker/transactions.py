@@ -14,9 +14,14 @@ from tracker.extensions import db
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
+def transaction(commit_on: tuple[type[BaseException], ...] = ()) -> Iterator[Session]:
+    """``commit_on`` names refusals whose work is kept all the same (e.g. the audit entry of a
+    wrong password); the error still reaches the caller, after the commit."""
     try:
         yield db.session
+    except commit_on:
+        db.session.commit()
+        raise
     except BaseException:
         db.session.rollback()
         raise

@@ -65,7 +65,8 @@ def test_contact_reports_coordinator_returns_then_approves_and_publishes(page, l
     assert_accessible(page)
     page.get_by_role("link", name="Kampanje mot diskriminering i arbeidslivet").click()
 
-    # The form is pre-filled with the published status; the plan's text and last round's are beside it.
+    # The form is pre-filled with the published status; the plan's text and last round's
+    # are beside it.
     expect(page.get_by_label("Pågående")).to_be_checked()
     expect(page.get_by_role("heading", name="Forrige publiserte status")).to_be_visible()
     assert_accessible(page)
@@ -159,7 +160,8 @@ def test_conflict_bad_input_and_admin_and_round_forms_are_accessible(
     expect(page.locator(".saved-text")).to_contain_text("Kollegaens tekst.")
     assert_accessible(page)
 
-    # Submitting without a text: the message is next to the field, and the error summary links to it.
+    # Submitting without a text: the message is next to the field, and the error summary
+    # links to it.
     page.get_by_label("Statusbeskrivelse").fill("")
     page.get_by_role("button", name="Send til gjennomgang").click()
     expect(page.locator("#narrative-error")).to_contain_text("Skriv en statusbeskrivelse")

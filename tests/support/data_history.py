@@ -1,4 +1,5 @@
-"""A database with a history worth moving: the plan, an open round, edits by people, audit events."""
+"""A database with a history worth moving: the plan, an open round, edits by people and audit
+events."""
 
 from datetime import UTC, datetime
 

@@ -488,13 +488,14 @@ def check_reports(database_url: str, log: SaveLog) -> Consistency:
                 problems.append(
                     f"measure {number}: current values differ from revision {latest.version}"
                 )
-            for before, after in zip(revisions, revisions[1:]):
+            for before, after in zip(revisions, revisions[1:], strict=False):
                 if (after.old_status, after.old_narrative) != (
                     before.new_status,
                     before.new_narrative,
                 ):
                     problems.append(
-                        f"measure {number}: revision {after.version} does not follow {before.version}"
+                        f"measure {number}: revision {after.version} does not follow "
+                        f"{before.version}"
                     )
             saved = {revision.new_narrative for revision in revisions if revision.action == "saved"}
             stored_versions[number] = sum(1 for revision in revisions if revision.action == "saved")
@@ -503,12 +504,14 @@ def check_reports(database_url: str, log: SaveLog) -> Consistency:
                 problems.append(f"measure {number}: one narrative stored twice")
             if not saved <= log.sent(number):
                 problems.append(
-                    f"measure {number}: {len(saved - log.sent(number))} stored narratives nobody sent"
+                    f"measure {number}: {len(saved - log.sent(number))} stored narratives nobody "
+                    "sent"
                 )
             answered_stored = log.told("stored", number)
             if not answered_stored <= saved:
                 problems.append(
-                    f"measure {number}: {len(answered_stored - saved)} saves answered 302 are missing"
+                    f"measure {number}: {len(answered_stored - saved)} saves answered 302 are "
+                    "missing"
                 )
             # Only a save whose connection died may be stored without its client being told so.
             if not saved - answered_stored <= log.told("no_answer", number):

@@ -1,6 +1,7 @@
 """Helpers for the reporting workflow's tests: CSRF tokens from real forms, database snapshots,
 and a small world of ministries, measures, reports and people in every role."""
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -141,3 +142,28 @@ def build_world(
     )
     db.session.commit()
     return world
+
+
+def field_error(page: str, field_id: str) -> str:
+    """The error message shown next to a form field, as text."""
+    match = re.search(rf'id="{field_id}-error">(.*?)</div>', page, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def textarea_text(page: str) -> str:
+    # A browser drops the newline right after <textarea>, as WTForms expects.
+    raw = re.search(
+        r'<textarea[^>]*name="narrative"[^>]*>(?:\r?\n)?(.*?)</textarea>', page, re.S
+    ).group(1)
+    return html.unescape(raw)
+
+
+def post_report(client, world, **fields):
+    data = {
+        "status": "in_progress",
+        "narrative": "Ny tekst.",
+        "version": str(fresh(world.report).version),
+        "save": "Lagre utkast",
+    } | fields
+    data["csrf_token"] = csrf_token(client, world.report_url)
+    return client.post(world.report_url, data={k: v for k, v in data.items() if v is not None})

@@ -6,13 +6,13 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from tracker.auth.forms import clean_field, validate_new_password
-from tracker.auth.models import ROLE_LABELS, Role
+from tracker.auth.models import Role
 
 NO_MINISTRY = ""
 
 
 def role_choices():
-    return [(role.value, _l(label)) for role, label in ROLE_LABELS.items()]
+    return [(role.value, _l(role.label)) for role in Role]
 
 
 class UserEditForm(FlaskForm):

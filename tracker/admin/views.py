@@ -20,7 +20,6 @@ from tracker.auth.operations import (
 )
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
-from tracker.extensions import db
 from tracker.ministries.queries import all_ministries, get_ministry
 from tracker.sso.operations import unlink_identity
 from tracker.transactions import transaction
@@ -57,22 +56,21 @@ def create():
     if form.validate_on_submit():
         password = form.password.data or generate_password()
         try:
-            user = create_user(
-                form.email.data,
-                Role(form.role.data),
-                password,
-                ministry=_ministry(form),
-                name=form.name.data or "",
-                created_by=current_user,
-                break_glass=form.break_glass.data,
-            )
+            with transaction():
+                user = create_user(
+                    form.email.data,
+                    Role(form.role.data),
+                    password,
+                    ministry=_ministry(form),
+                    name=form.name.data or "",
+                    created_by=current_user,
+                    break_glass=form.break_glass.data,
+                )
+                # Without a typed password the person chooses their own through an e-mailed link.
+                invited = not form.password.data and invite_user(user, current_user)
         except AccountError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
+            form.email.errors.append(error.message)
         else:
-            # Without a typed password the person chooses their own through an e-mailed link.
-            invited = not form.password.data and invite_user(user, current_user)
-            db.session.commit()
             return render_template("admin/user_created.html", user=user, invited=bool(invited))
     return render_template(
         "admin/user_form.html", form=form, user=None
@@ -90,19 +88,18 @@ def edit(user_id: int):
         form.ministry.data = user.ministry.abbreviation if user.ministry else NO_MINISTRY
     if form.validate_on_submit():
         try:
-            update_user(
-                user,
-                Role(form.role.data),
-                _ministry(form),
-                form.name.data or "",
-                current_user,
-                break_glass=form.break_glass.data,
-            )
+            with transaction():
+                update_user(
+                    user,
+                    Role(form.role.data),
+                    _ministry(form),
+                    form.name.data or "",
+                    current_user,
+                    break_glass=form.break_glass.data,
+                )
         except AccountError as error:
-            db.session.rollback()
-            form.role.errors.append(str(error))
+            form.role.errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("Endringene for %(email)s er lagret.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template(
@@ -129,8 +126,8 @@ def new_password(user_id: int):
     user = _load_user(user_id)
     password = generate_password()
     # The administrator has seen this password, so the user must replace it at once.
-    set_password(user, password, changed_by=current_user, must_change=True)
-    db.session.commit()
+    with transaction():
+        set_password(user, password, changed_by=current_user, must_change=True)
     return render_template("admin/user_created.html", user=user, password=password, reset=True)
 
 
@@ -169,11 +166,10 @@ def audit_log():
 def _account_action(user_id: int, operation, success_message):
     user = _load_user(user_id)
     try:
-        operation(user, current_user)
+        with transaction():
+            operation(user, current_user)
     except AccountError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash(str(error.message), "error")
         return redirect(url_for("admin.users"))
-    db.session.commit()
     flash(success_message(user), "success")
     return redirect(url_for("admin.users"))

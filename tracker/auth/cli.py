@@ -8,8 +8,8 @@ from flask import current_app
 from tracker.auth.models import Role
 from tracker.auth.operations import AccountError, create_user, generate_password, set_password
 from tracker.auth.queries import get_user_by_email
-from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
+from tracker.transactions import transaction
 
 users_command = click.Group("users", help="Brukerkontoer.")
 
@@ -36,11 +36,10 @@ def create_command(email, role, ministry_abbreviation, name, password_stdin):
             raise click.ClickException(f"Fant ikke departementet {ministry_abbreviation}.")
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else generate_password()
     try:
-        user = create_user(email, Role(role), password, ministry=ministry, name=name)
+        with transaction():
+            user = create_user(email, Role(role), password, ministry=ministry, name=name)
     except AccountError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error))
-    db.session.commit()
+        raise click.ClickException(str(error.message)) from error
     click.echo(
         f"Opprettet {user.email} ({user.role.value}"
         + (f", {user.ministry.abbreviation})" if user.ministry else ")")
@@ -57,19 +56,19 @@ def demo_command():
             "Demokontoer lages bare i utvikling (TRACKER_ENV=development), aldri i produksjon."
         )
     lines = []
-    for email, name, role, abbreviation in DEMO_ACCOUNTS:
-        ministry = get_ministry(abbreviation) if abbreviation else None
-        if abbreviation and ministry is None:
-            raise click.ClickException(
-                "Planen er ikke lastet inn: kjør `flask --app wsgi seed` først."
-            )
-        password = generate_password()
-        user = get_user_by_email(email)
-        if user is None:
-            create_user(email, role, password, ministry=ministry, name=name)
-        else:  # run again: a fresh password, so the one printed now is the one that works
-            set_password(user, password)
-        lines.append(f"  {role.value:<12} {email:<32} {password}")
-    db.session.commit()
+    with transaction():
+        for email, name, role, abbreviation in DEMO_ACCOUNTS:
+            ministry = get_ministry(abbreviation) if abbreviation else None
+            if abbreviation and ministry is None:
+                raise click.ClickException(
+                    "Planen er ikke lastet inn: kjør `flask --app wsgi seed` først."
+                )
+            password = generate_password()
+            user = get_user_by_email(email)
+            if user is None:
+                create_user(email, role, password, ministry=ministry, name=name)
+            else:  # run again: a fresh password, so the one printed now is the one that works
+                set_password(user, password)
+            lines.append(f"  {role.value:<12} {email:<32} {password}")
     click.echo("Demokontoer (logg inn på http://127.0.0.1:5000/logg-inn):")
     click.echo("\n".join(lines))

@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -15,27 +14,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.labelled_enum import LabelledEnum
 from tracker.ministries.models import Ministry
 from tracker.reporting.states import enum_values
 from tracker.text import N_
 from tracker.timeutil import utcnow
 
 
-class Role(enum.StrEnum):
-    CONTACT = "contact"  # a ministry's contact person: reports on that ministry's measures
-    COORDINATOR = "coordinator"  # the coordinating department: runs rounds, reviews, publishes
-    ADMIN = "admin"  # manages user accounts
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.CONTACT: N_("Kontaktperson"),
-    Role.COORDINATOR: N_("Koordinator"),
-    Role.ADMIN: N_("Administrator"),
-}
+class Role(LabelledEnum):
+    # A ministry's contact person: reports on that ministry's measures.
+    CONTACT = "contact", N_("Kontaktperson")
+    # The coordinating department: runs rounds, reviews, publishes.
+    COORDINATOR = "coordinator", N_("Koordinator")
+    ADMIN = "admin", N_("Administrator")  # manages user accounts
 
 
 class User(UserMixin, db.Model):

@@ -14,14 +14,15 @@ from tracker.auth.throttle import FAILED_SIGN_IN, SUCCESSFUL_SIGN_IN, failure_de
 from tracker.extensions import db
 from tracker.ministries.models import Ministry
 from tracker.timeutil import utcnow
+from tracker.user_errors import UserError
 
 HASH_METHOD = "scrypt"
 # Checked when the e-mail is unknown, so a wrong e-mail costs as much time as a wrong password.
 _UNKNOWN_USER_HASH = generate_password_hash("no-such-user", method=HASH_METHOD)
 
 
-class AccountError(ValueError):
-    """A request about an account that cannot be carried out; the message is for the user."""
+class AccountError(UserError, ValueError):
+    """A request about an account that cannot be carried out; ``message`` says why."""
 
 
 def hash_password(password: str) -> str:

@@ -17,8 +17,8 @@ from tracker.auth.operations import (
     change_own_password,
     locked_message,
 )
-from tracker.extensions import db
 from tracker.sso import client as sso
+from tracker.transactions import transaction
 
 # Where single sign-on keeps the provider's ID token, for ending its session at sign-out.
 SSO_ID_TOKEN_KEY = "sso_id_token"  # nosec B105
@@ -46,14 +46,14 @@ def _password_sign_in(break_glass_page: bool):
     error = None
     status = 200
     if form.validate_on_submit():
-        attempt = authenticate(form.email.data, form.password.data)
-        user = attempt.user
-        refused_password_off = (
-            user is not None and user.active and not password_sign_in_allowed_for(user)
-        )
-        if refused_password_off:
-            record_event("login_refused_password_off", user=user)
-        db.session.commit()  # the audit entry is kept whatever the outcome
+        with transaction():  # the audit entry is kept whatever the outcome
+            attempt = authenticate(form.email.data, form.password.data)
+            user = attempt.user
+            refused_password_off = (
+                user is not None and user.active and not password_sign_in_allowed_for(user)
+            )
+            if refused_password_off:
+                record_event("login_refused_password_off", user=user)
         if attempt.locked_minutes is not None:
             response = _login_page(form, break_glass_page, locked_message(attempt.locked_minutes))
             return response, 429, {"Retry-After": str(attempt.locked_minutes * 60)}
@@ -112,15 +112,17 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_own_password(current_user, form.current_password.data, form.new_password.data)
+            # A wrong current password is committed all the same: the failed attempt stays in
+            # the audit log.
+            with transaction(commit_on=(WrongCurrentPassword,)):
+                change_own_password(
+                    current_user, form.current_password.data, form.new_password.data
+                )
         except WrongCurrentPassword as error:
-            db.session.commit()  # keep the failed attempt in the audit log
-            form.current_password.errors.append(str(error))
+            form.current_password.errors.append(error.message)
         except AccountError as error:
-            db.session.rollback()
-            form.new_password.errors.append(str(error))
+            form.new_password.errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("Passordet er endret."), "success")
             return redirect(home_url(current_user))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
@@ -149,8 +151,8 @@ def require_new_password():
 def logout():
     id_token = session.get(SSO_ID_TOKEN_KEY)
     if current_user.is_authenticated:
-        record_event("logout", user=current_user)
-        db.session.commit()
+        with transaction():
+            record_event("logout", user=current_user)
     logout_user()
     _start_new_session()
     if id_token is not None and sso.enabled():

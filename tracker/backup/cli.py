@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from tracker.backup.dump import consistent_snapshot, dumps, export_data, row_count
 from tracker.backup.restore import ImportRefused, import_data, load_document
 from tracker.extensions import db
+from tracker.transactions import transaction
 
 data_cli = AppGroup("data", help="Eksport og import av alle data som én JSON-fil.")
 
@@ -19,7 +20,8 @@ data_cli = AppGroup("data", help="Eksport og import av alle data som én JSON-fi
 def export_command(path: str) -> None:
     """Write every table (users' password hashes included) to PATH."""
     document = export_data(consistent_snapshot(db.session))
-    db.session.rollback()  # end the read-only snapshot
+    # Ends the read-only snapshot; nothing was written, so there is no unit of work to commit.
+    db.session.rollback()
     _write_private_file(path, dumps(document))
     click.echo(
         _(
@@ -39,11 +41,10 @@ def export_command(path: str) -> None:
 def import_command(path: str, replace: bool) -> None:
     """Load PATH (written by `data export`) into the database, in one transaction."""
     try:
-        counts = import_data(db.session, load_document(_read_text(path)), replace=replace)
+        with transaction() as session:
+            counts = import_data(session, load_document(_read_text(path)), replace=replace)
     except ImportRefused as refused:
-        db.session.rollback()
-        raise click.ClickException(f"{path}: {refused.message}")
-    db.session.commit()
+        raise click.ClickException(f"{path}: {refused.message}") from refused
     click.echo(_("Leste inn %(rows)d rader fra %(path)s.", rows=sum(counts.values()), path=path))
 
 
@@ -52,11 +53,11 @@ def _read_text(path: str) -> str:
         with open(path, encoding="utf-8") as handle:
             return handle.read()
     except FileNotFoundError:
-        raise ImportRefused([_("Fant ikke filen.")])
+        raise ImportRefused([_("Fant ikke filen.")]) from None
     except UnicodeDecodeError as error:
         raise ImportRefused(
             [_("Filen er ikke gyldig UTF-8 (byte %(position)d).", position=error.start)]
-        )
+        ) from error
 
 
 def _write_private_file(path: str, text: str) -> None:

@@ -59,13 +59,13 @@ def load_document(text: str) -> dict:
                     reason=error.msg,
                 )
             ]
-        )
+        ) from error
     except ValueError as error:
         raise ImportRefused(
             [_("Filen inneholder %(value)s, som ikke er et gyldig JSON-tall.", value=str(error))]
-        )
+        ) from error
     except RecursionError:
-        raise ImportRefused([_("Filen er nøstet for dypt til å være en dataeksport.")])
+        raise ImportRefused([_("Filen er nøstet for dypt til å være en dataeksport.")]) from None
 
 
 def import_data(session: Session, document, replace: bool = False) -> dict[str, int]:
@@ -98,7 +98,9 @@ def import_data(session: Session, document, replace: bool = False) -> dict[str, 
         mark_all_stale(session)  # the search index is derived: rebuilt, never carried
     except (IntegrityError, DataError) as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise ImportRefused([_("Databasen avviste innholdet: %(reason)s", reason=reason)])
+        raise ImportRefused(
+            [_("Databasen avviste innholdet: %(reason)s", reason=reason)]
+        ) from error
     return {table.name: len(parsed.rows[table.name]) for table in tables}
 
 

@@ -77,7 +77,8 @@ def _check_envelope(document, expected_revision) -> list[str]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         return [
             _(
-                "Filen er ikke en dataeksport fra tracker (feltet «format» skal være «%(format)s»).",
+                "Filen er ikke en dataeksport fra tracker (feltet «format» skal være "
+                "«%(format)s»).",
                 format=FORMAT,
             )
         ]
@@ -177,7 +178,7 @@ def column_value(column: Column, value):
         try:
             return date.fromisoformat(value) if isinstance(value, str) else _not_a(_("dato"))
         except ValueError:
-            raise Invalid(_("må være en dato på formen ÅÅÅÅ-MM-DD."))
+            raise Invalid(_("må være en dato på formen ÅÅÅÅ-MM-DD.")) from None
     if isinstance(kind, String):
         _check_text(value)
         if kind.length and len(value) > kind.length:
@@ -202,7 +203,7 @@ def _timestamp(value, require_zone: bool) -> datetime:
             return moment
         return moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise Invalid(_("må være et tidspunkt på formen 2025-06-01T12:00:00+00:00."))
+        raise Invalid(_("må være et tidspunkt på formen 2025-06-01T12:00:00+00:00.")) from None
 
 
 def _check_text(value) -> None:
@@ -213,7 +214,7 @@ def _check_text(value) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise Invalid(_("inneholder et ugyldig Unicode-tegn (et ensomt surrogattegn)."))
+        raise Invalid(_("inneholder et ugyldig Unicode-tegn (et ensomt surrogattegn).")) from None
 
 
 def _check_json(value, depth: int) -> None:

@@ -28,7 +28,8 @@ class ChartUnavailable(RuntimeError):
 
 
 def status_figure(summary: StatusSummary, *, title: str = "") -> dict:
-    """A grouped bar chart: one group per area, one bar per status, each bar labelled with its count."""
+    """A grouped bar chart: one group per area, one bar per status, each bar labelled with its
+    count."""
     area_names = [area.name for area in summary.areas]
     data = [
         {

@@ -17,7 +17,8 @@ def exportable_rounds() -> list[ReportingRound]:
 
 
 def previous_published_round(reporting_round: ReportingRound) -> ReportingRound | None:
-    """The newest published round dated before ``reporting_round`` (what the appendix compares with)."""
+    """The newest published round dated before ``reporting_round`` (what the appendix compares
+    with)."""
     return db.session.scalars(
         select(ReportingRound)
         .where(

@@ -7,10 +7,10 @@ whatever the number of measures.
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from tracker import narrative
 from tracker.export.queries import previous_published_round
+from tracker.i18n import TIMEZONE
 from tracker.measures.queries import areas_with_measures
 from tracker.ministries.queries import ministries_with_measures
 from tracker.plan.queries import current_plan
@@ -161,7 +161,7 @@ def collect_report_data(
         round_slug=reporting_round.slug,
         as_of=reporting_round.as_of,
         intro=reporting_round.intro or "",
-        generated_on=generated_on or datetime.now(ZoneInfo("Europe/Oslo")).date(),
+        generated_on=generated_on or datetime.now(TIMEZONE).date(),
         draft=draft,
         # Alphabetical by name: a reader looks a ministry up, and no order is implied.
         ministries=tuple(

@@ -13,6 +13,8 @@ def database_answers() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
+        # Stays by hand: this is a probe, not a unit of work; the failed statement must be
+        # discarded so the session can be used (and closed) after the check.
         db.session.rollback()
         # The class name only: a connection error's message can name the host and user.
         logger.warning(

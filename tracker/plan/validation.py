@@ -15,6 +15,7 @@ from tracker.ministries.models import Ministry
 from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.states import Status
+from tracker.user_errors import UserError
 
 # Where each field of the file is stored: its value must fit that column (length, range,
 # characters the database accepts).
@@ -36,7 +37,9 @@ class PlanProblem:
         return f"{self.where}: {self.message}"
 
 
-class PlanValidationError(ValueError):
+class PlanValidationError(UserError, ValueError):
+    """The plan file cannot be loaded; ``problems`` lists every reason, ``message`` all of them."""
+
     def __init__(self, problems: list[PlanProblem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))

@@ -46,7 +46,8 @@ FIELDS = {
         "aldri er rapportert."
     ),
     "narrative": lazy_gettext(
-        "Departementets omtale av status. Tom linje skiller avsnitt; linjer som begynner med «- » er punkter."
+        "Departementets omtale av status. Tom linje skiller avsnitt; linjer som begynner med «- » "
+        "er punkter."
     ),
     "narrative_language": lazy_gettext(
         "Språket omtalen er skrevet på: «nb» for bokmål eller «nn» for nynorsk; tom hvis tiltaket "

@@ -19,20 +19,14 @@ from datetime import datetime
 from functools import wraps
 
 from flask import current_app, make_response, request
-from flask_babel import get_locale
+from flask_login.config import COOKIE_NAME as FLASK_LOGIN_REMEMBER_COOKIE
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 
+from tracker.languages import locale_code
 from tracker.public.queries import DataVersion, published_data_version
 
 # Cap on cached URLs per worker: free-text searches must not grow memory without bound.
 MAX_ENTRIES = 1024
-# Plan text changed outside the reporting workflow (e.g. `flask seed`) has no version to
-# compare, so a cached page is re-rendered after this many seconds at the latest.
-DEFAULT_TTL_SECONDS = 60
-# How long browsers and proxies may reuse a page without asking again.
-DEFAULT_MAX_AGE_SECONDS = 60
-# How long a worker may trust the data version it last read (0: ask on every request).
-DEFAULT_VERSION_CHECK_SECONDS = 1.0
 # Headers a view sets that belong to the cached page (the rest are set per response).
 PASSED_ON_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
 
@@ -55,7 +49,7 @@ class CachedPage:
 class PageCache:
     """A small thread-safe LRU of CachedPage by key."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, ttl: float = DEFAULT_TTL_SECONDS):
+    def __init__(self, ttl: float, max_entries: int = MAX_ENTRIES):
         self.max_entries, self.ttl = max_entries, ttl
         self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
@@ -83,20 +77,23 @@ class PageCache:
 def _page_cache() -> PageCache:
     cache = current_app.extensions.get("public_page_cache")
     if cache is None:
-        ttl = current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS", DEFAULT_TTL_SECONDS)
+        # Plan text changed outside the reporting workflow (e.g. `flask seed`) has no version
+        # to compare, so a cached page is re-rendered after this many seconds at the latest.
+        ttl = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
         cache = current_app.extensions["public_page_cache"] = PageCache(ttl=ttl)
     return cache
 
 
 def public_page(view):
-    """Serve ``view`` with validators, Cache-Control and gzip, from the worker's cache when fresh."""
+    """Serve ``view`` with validators, Cache-Control and gzip, from the worker's cache when
+    fresh."""
 
     @wraps(view)
     def cached_view(**kwargs):
         if _carries_session():
             return _private(make_response(view(**kwargs)))
         version = _data_version()
-        locale = str(get_locale() or "nb")
+        locale = locale_code()
         key = page_key(request.environ, locale)
         cache = _page_cache()
         page = cache.get(key, version.key)
@@ -122,7 +119,8 @@ def page_key(environ, locale: str) -> tuple:
 
 
 def _data_version() -> DataVersion:
-    interval = current_app.config.get("PUBLIC_VERSION_CHECK_SECONDS", DEFAULT_VERSION_CHECK_SECONDS)
+    # How long a worker may trust the data version it last read (0: ask on every request).
+    interval = current_app.config["PUBLIC_VERSION_CHECK_SECONDS"]
     last = current_app.extensions.get("public_data_version")
     now = time.monotonic()
     if last is not None and now - last[1] < interval:
@@ -137,7 +135,7 @@ def _carries_session() -> bool:
     # A signed-in person's page may name them; it must never be cached or shared.
     cookies = (
         current_app.config["SESSION_COOKIE_NAME"],
-        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        current_app.config.get("REMEMBER_COOKIE_NAME", FLASK_LOGIN_REMEMBER_COOKIE),
     )
     return any(name in request.cookies for name in cookies)
 
@@ -152,7 +150,8 @@ def _private(response):
 def _store(response, version: DataVersion, locale: str) -> CachedPage:
     body = response.get_data()
     etag = hashlib.sha256(body).hexdigest()[:24]
-    max_age = current_app.config.get("PUBLIC_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS)
+    # How long browsers and proxies may reuse a page without asking again.
+    max_age = current_app.config["PUBLIC_MAX_AGE_SECONDS"]
     common = [
         ("Content-Type", response.headers["Content-Type"]),
         ("Content-Language", locale),

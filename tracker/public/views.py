@@ -8,7 +8,6 @@ from flask_babel import refresh
 from tracker.measures.queries import all_areas
 from tracker.ministries.queries import get_ministry, ministries_with_measures
 from tracker.public import open_data as data_files
-from tracker.public import template_helpers
 from tracker.public.filters import parse_filter
 from tracker.public.page_cache import public_page
 from tracker.public.queries import (
@@ -35,10 +34,6 @@ blueprint.add_app_template_global(NOT_REPORTED_LABEL, "NOT_REPORTED_LABEL")
 # Flask-Babel remembers the locale on the app context, which a test client (and any code that
 # keeps one open) shares between requests; each request must choose its own language.
 blueprint.before_app_request(refresh)
-for name, helper in template_helpers.HELPERS.items():
-    blueprint.add_app_template_global(helper, name)
-for name, template_filter in template_helpers.FILTERS.items():
-    blueprint.add_app_template_filter(template_filter, name)
 
 
 @blueprint.get("/")

@@ -4,8 +4,8 @@ from datetime import date
 
 import click
 
-from tracker.extensions import db
 from tracker.reporting.operations import ReportingError, open_round
+from tracker.transactions import transaction
 
 rounds_command = click.Group("rounds", help="Rapporteringsrunder.")
 
@@ -16,7 +16,7 @@ def _iso_date(ctx, param, value):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"«{value}» er ikke en dato på formen ÅÅÅÅ-MM-DD.")
+        raise click.BadParameter(f"«{value}» er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
 
 
 @rounds_command.command("open")
@@ -29,9 +29,8 @@ def _iso_date(ctx, param, value):
 def open_command(slug, title, as_of, deadline):
     """Open a round: every measure gets a draft pre-filled with its latest published report."""
     try:
-        reporting_round = open_round(slug, title, as_of, deadline, opened_by=None)
+        with transaction():
+            reporting_round = open_round(slug, title, as_of, deadline, opened_by=None)
     except ReportingError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message))
-    db.session.commit()
+        raise click.ClickException(str(error.message)) from error
     click.echo(f"Åpnet runden {reporting_round.slug} med {len(reporting_round.reports)} rapporter.")

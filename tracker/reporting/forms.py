@@ -18,7 +18,7 @@ from wtforms.widgets import HiddenInput
 
 from tracker.languages import NARRATIVE_LANGUAGES
 from tracker.narrative import clean_text
-from tracker.reporting.states import STATUS_LABELS, Status
+from tracker.reporting.states import STATUS_ORDER, Status
 
 
 def _clean(value):
@@ -27,7 +27,7 @@ def _clean(value):
 
 def _status_choices():
     # The plan's natural order: not started → in progress → completed.
-    return [(status.value, _l(STATUS_LABELS[status])) for status in reversed(list(STATUS_LABELS))]
+    return [(status.value, _l(status.label)) for status in reversed(STATUS_ORDER)]
 
 
 # The two written standards of Norwegian, named in themselves.
@@ -42,7 +42,8 @@ class NarrativeLength:
         if field.data and len(field.data) > limit:
             raise ValidationError(
                 _l(
-                    "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; korter den inn.",
+                    "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; korter den "
+                    "inn.",
                     length=len(field.data),
                     limit=limit,
                 )

@@ -27,16 +27,13 @@ from tracker.reporting.queries import (
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.workflow_queries import closes_before_deadline, open_round_now, today
 from tracker.timeutil import utcnow
+from tracker.user_errors import UserError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class ReportingError(Exception):
+class ReportingError(UserError):
     """The workflow refuses this change now; ``message`` says why, in words for the user."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class EditConflict(ReportingError):

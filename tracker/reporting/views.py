@@ -2,14 +2,13 @@
 commit once, render or redirect."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import active_contacts_by_ministry
-from tracker.extensions import db
 from tracker.languages import NYNORSK_MINIMUM_SHARE, default_narrative_language
 from tracker.reporting import diff
 from tracker.reporting.forms import (
@@ -77,9 +76,6 @@ blueprint.add_app_template_global(progress_of, "progress_of")
 blueprint.add_app_template_global(is_overdue, "is_overdue")
 blueprint.add_app_template_global(last_editor, "last_editor")
 blueprint.add_app_template_global(REVISION_ACTIONS, "REVISION_ACTIONS")
-blueprint.add_app_template_filter(
-    lambda value: format_datetime(value, "d. MMMM y 'kl.' HH:mm"), "nb_datetime"
-)
 
 
 def _load_round(slug: str):
@@ -166,22 +162,20 @@ def report(slug: str, number: int):
         return _render_report(report, form, posted=True), 400
     operation = submit_report if form.submitting else save_report
     try:
-        changed = operation(
-            report,
-            form.version.data,
-            Status(form.status.data),
-            form.narrative.data,
-            current_user,
-            narrative_language=form.narrative_language.data or None,
-        )
+        with transaction():
+            changed = operation(
+                report,
+                form.version.data,
+                Status(form.status.data),
+                form.narrative.data,
+                current_user,
+                narrative_language=form.narrative_language.data or None,
+            )
     except EditConflict:
-        db.session.rollback()
         return _render_conflict(report, form), 409
     except ReportingError as error:
-        db.session.rollback()
         form.form_errors.append(error.message)
         return _render_report(report, form, posted=True), 409
-    db.session.commit()
     if form.submitting:
         flash(_("Rapporten er sendt til gjennomgang."), "success")
     elif changed:
@@ -387,17 +381,19 @@ def new_round():
     form = OpenRoundForm()
     if form.validate_on_submit():
         try:
-            reporting_round = open_round(
-                form.slug.data, form.title.data, form.as_of.data, form.deadline.data, current_user
-            )
+            with transaction():
+                reporting_round = open_round(
+                    form.slug.data,
+                    form.title.data,
+                    form.as_of.data,
+                    form.deadline.data,
+                    current_user,
+                )
         except DeadlineInPast as error:
-            db.session.rollback()
             form.deadline.errors.append(error.message)
         except ReportingError as error:
-            db.session.rollback()
             form.slug.errors.append(error.message)
         else:
-            db.session.commit()
             flash(
                 _(
                     "Runden «%(title)s» er åpnet. Departementene kan nå rapportere.",
@@ -542,12 +538,11 @@ def send_back(slug: str, number: int):
     return_form = ReturnForm()
     if return_form.validate_on_submit():
         try:
-            return_report(report, return_form.comment.data, current_user)
+            with transaction():
+                return_report(report, return_form.comment.data, current_user)
         except ReportingError as error:
-            db.session.rollback()
             return_form.comment.errors.append(error.message)
             return _render_return_error(report, return_form), 409
-        db.session.commit()
         flash(
             _("Rapporten for tiltak %(number)d er sendt tilbake til departementet.", number=number),
             "success",

@@ -1,15 +1,15 @@
 """Reads for the reporting workflow: the open round, a ministry's reports, the coordinator's
 overview and a report's history. (Counting the public status stays in ``queries.py``.)"""
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
+from tracker.i18n import TIMEZONE
+from tracker.labelled_enum import LabelledEnum
 from tracker.languages import NYNORSK_MINIMUM_SHARE
 from tracker.measures.models import Measure, Responsibility
 from tracker.ministries.models import Ministry
@@ -17,30 +17,17 @@ from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevisi
 from tracker.reporting.states import ReviewState, RoundState
 from tracker.text import N_
 
-OSLO = ZoneInfo("Europe/Oslo")
 
-
-class Progress(enum.StrEnum):
+class Progress(LabelledEnum):
     """How far a ministry has come with a report in an open round (the coordinator's view)."""
 
-    NOT_STARTED = "not_started"  # the pre-filled draft, untouched
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-
-    @property
-    def label(self) -> str:
-        return PROGRESS_LABELS[self]
+    NOT_STARTED = "not_started", N_("Ikke påbegynt")  # the pre-filled draft, untouched
+    DRAFT = "draft", N_("Utkast")
+    SUBMITTED = "submitted", N_("Sendt inn")
+    RETURNED = "returned", N_("Sendt tilbake")
+    APPROVED = "approved", N_("Godkjent")
 
 
-PROGRESS_LABELS = {
-    Progress.NOT_STARTED: N_("Ikke påbegynt"),
-    Progress.DRAFT: N_("Utkast"),
-    Progress.SUBMITTED: N_("Sendt inn"),
-    Progress.RETURNED: N_("Sendt tilbake"),
-    Progress.APPROVED: N_("Godkjent"),
-}
 # What each ReportRevision.action means, for the history page.
 REVISION_ACTIONS = {
     "seeded": N_("Lastet inn fra planfilen"),
@@ -67,7 +54,7 @@ def progress_of(report: MeasureReport) -> Progress:
 
 def today() -> date:
     """Today in Norway, where the deadlines are set."""
-    return datetime.now(OSLO).date()
+    return datetime.now(TIMEZONE).date()
 
 
 def is_overdue(report: MeasureReport, on: date | None = None) -> bool:

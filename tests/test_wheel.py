@@ -1,0 +1,138 @@
+"""The built wheel runs on its own: installed outside the checkout, it migrates, seeds and
+serves the public page with its styles, scripts and translations (issue 13)."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support.live_stack import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+# What a fresh clone holds; the rest is local state the build must not see.
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "instance",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    "test-results",
+    "*.mo",
+)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """A fresh virtual environment outside the checkout holding only the wheel of tracker.
+
+    Its dependencies come from the project's environment through a .pth line (a path, so the
+    project's own editable install of tracker is not activated), which keeps the test fast.
+    """
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "source"
+    shutil.copytree(ROOT, source, symlinks=True, ignore=NOT_SOURCE)
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", source])
+    (wheel,) = (work / "dist").glob("tracker-*.whl")
+
+    venv = work / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", venv])
+    python = venv / "bin" / "python"
+    site_packages = Path(
+        run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).strip()
+    )
+    (site_packages / "project_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    run([sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", wheel])
+    return python
+
+
+def run(command: list, **kwargs) -> str:
+    result = subprocess.run(
+        [str(part) for part in command], capture_output=True, text=True, timeout=300, **kwargs
+    )
+    assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def app_environment(tmp_path: Path) -> dict:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "TRACKER_SEED_PATH", "PYTHONPATH")
+    }
+    environment.update(
+        TRACKER_ENV="production",
+        SECRET_KEY="wheel-test-secret",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tracker.sqlite'}",
+    )
+    return environment
+
+
+def test_installed_wheel_migrates_seeds_and_serves_the_public_page(installed, tmp_path):
+    elsewhere = tmp_path / "elsewhere"  # neither the checkout nor its parent
+    elsewhere.mkdir()
+    environment = app_environment(tmp_path)
+    flask = [installed, "-m", "flask", "--app", "tracker"]
+
+    where = run([installed, "-c", "import tracker; print(tracker.__file__)"], cwd=elsewhere)
+    assert not Path(where.strip()).is_relative_to(ROOT), where
+
+    run([*flask, "db", "upgrade"], cwd=elsewhere, env=environment)
+    seeded = run([*flask, "seed"], cwd=elsewhere, env=environment)
+    assert "Opprettet" in seeded
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(part) for part in (*flask, "run", "--port", port)],
+        cwd=elsewhere,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        page = fetch_when_up(base + "/", server)
+        assert "Handlingsplan mot rasisme og diskriminering" in page
+        assert "Tiltak 1" in page or "50 tiltak" in page
+
+        styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+        scripts = re.findall(r'<script src="([^"]+)"', page)
+        assert len(styles) >= 3 and len(scripts) >= 2
+        for address in styles + scripts:
+            with urllib.request.urlopen(base + address.replace("&amp;", "&")) as response:
+                assert response.status == 200
+                kind = "css" if address in styles else "javascript"
+                assert kind in response.headers["Content-Type"]
+                assert len(response.read()) > 100
+
+        # The compiled English catalog travelled in the wheel.
+        english = fetch_when_up(base + "/?lang=en", server)
+        assert "Action plan against racism and discrimination" in english
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def fetch_when_up(url: str, server: subprocess.Popen, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url) as response:
+                return response.read().decode("utf-8")
+        except (urllib.error.URLError, ConnectionError):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
