@@ -41,6 +41,7 @@ def test_outbox_and_preferences_survive_export_and_import(app, runner, tmp_path)
     db.session.commit()
     before = rows()
 
+    db.session.close()  # the export opens its own snapshot transaction, as from a fresh shell
     path = tmp_path / "backup.json"
     assert runner.invoke(args=["data", "export", str(path)]).exit_code == 0
     document = json.loads(path.read_text(encoding="utf-8"))
