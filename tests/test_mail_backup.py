@@ -40,13 +40,15 @@ def test_outbox_and_preferences_survive_export_and_import(app, runner, tmp_path)
     second.state, second.attempts, second.last_error = MessageState.FAILED, 10, "Ga opp."
     db.session.commit()
     before = rows()
+    coordinator_id = world.coordinator.id
 
+    db.session.close()  # the export opens its own snapshot transaction, as from a fresh shell
     path = tmp_path / "backup.json"
     assert runner.invoke(args=["data", "export", str(path)]).exit_code == 0
     document = json.loads(path.read_text(encoding="utf-8"))
     assert len(document["tables"]["mail_messages"]) == 3
     assert document["tables"]["mail_preferences"] == [
-        {"user_id": world.coordinator.id, "submissions": "immediate"}
+        {"user_id": coordinator_id, "submissions": "immediate"}
     ]
 
     with db.engine.begin() as connection:
@@ -55,6 +57,4 @@ def test_outbox_and_preferences_survive_export_and_import(app, runner, tmp_path)
     result = runner.invoke(args=["data", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert rows() == before
-    assert db.session.get(MailPreference, world.coordinator.id).submissions == (
-        SubmissionMail.IMMEDIATE
-    )
+    assert db.session.get(MailPreference, coordinator_id).submissions == (SubmissionMail.IMMEDIATE)
