@@ -12,11 +12,11 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.auth.models import Role, User
 from tracker.extensions import db
+from tracker.i18n import TIMEZONE
 from tracker.mail import queries
 from tracker.mail.messages import absolute_url, render
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail
 from tracker.reporting.workflow_queries import (
-    OSLO,
     OUTSTANDING,
     open_round_now,
     progress_of,
@@ -268,7 +268,7 @@ def queue_submission_digests(today: date) -> int:
 
 def _oslo_midnight(day: date) -> datetime:
     # In UTC: SQLite compares the stored (UTC) text, so the bound value must be UTC too.
-    return datetime.combine(day, time(0), tzinfo=OSLO).astimezone(UTC)
+    return datetime.combine(day, time(0), tzinfo=TIMEZONE).astimezone(UTC)
 
 
 def _oslo_date(moment: datetime | None) -> date:
@@ -276,7 +276,7 @@ def _oslo_date(moment: datetime | None) -> date:
         return date.min
     if moment.tzinfo is None:  # SQLite hands back naive UTC
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(OSLO).date()
+    return moment.astimezone(TIMEZONE).date()
 
 
 # --- Preferences and the admin's retry ----------------------------------------------------------
