@@ -22,6 +22,7 @@ from flask import Flask
 from werkzeug.http import is_resource_modified, parse_accept_header, parse_cookie
 
 from tracker import request_log, security
+from tracker.i18n import DEFAULT_LOCALE
 from tracker.public import page_cache
 
 _STATUS_TEXT = {200: "200 OK", 304: "304 Not Modified"}
@@ -54,9 +55,7 @@ class CachedPageFastPath:
         if cache is None or known is None:
             return None
         version, read_at = known
-        interval = self.app.config.get(
-            "PUBLIC_VERSION_CHECK_SECONDS", page_cache.DEFAULT_VERSION_CHECK_SECONDS
-        )
+        interval = self.app.config["PUBLIC_VERSION_CHECK_SECONDS"]
         if time.monotonic() - read_at >= interval:
             return None
         return cache.get(page_cache.page_key(environ, self._locale(environ)), version.key)
@@ -66,8 +65,10 @@ class CachedPageFastPath:
         if "lang" in query:
             for name, value in parse_qsl(query, keep_blank_values=True):
                 if name == "lang":
-                    return value if value in self.app.config["SUPPORTED_LOCALES"] else "nb"
-        return "nb"
+                    return (
+                        value if value in self.app.config["SUPPORTED_LOCALES"] else DEFAULT_LOCALE
+                    )
+        return DEFAULT_LOCALE
 
     def _answer(self, environ, start_response, page, started: float):
         compressed = "gzip" in parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
