@@ -12,7 +12,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.support.report_jobs import a_finished_job
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
+from tracker.export.operations import intro_fingerprint
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
 from tracker.models import AuditEvent, ReportingRound, User
@@ -317,10 +319,41 @@ CASES = [
         "POST",
         lambda w: "/koordinator/rapport/status-2026",
         {"coordinator"},
+        ok_status=303,
         data=lambda w: {"mode": "draft"},
-        delivered=lambda response: (
-            response.data.startswith(b"PK") and "wordprocessingml" in response.content_type
-        ),
+        # The build starts in the background; the answer sends the browser to its progress page.
+        delivered=lambda response: response.location.startswith("/koordinator/rapport/jobb/"),
+    ),
+    Case(
+        "write round introduction",
+        "POST",
+        lambda w: "/koordinator/rapport/status-2026/innledning",
+        {"coordinator"},
+        ok_status=303,
+        data=lambda w: {
+            "status-2026-intro-intro": "Ny innledning.",
+            "status-2026-intro-based_on": intro_fingerprint(w.reporting_round.intro),
+        },
+        changed=lambda w: fresh(w.reporting_round).intro == "Ny innledning.",
+    ),
+    Case(
+        "report build progress page",
+        "GET",
+        lambda w: f"/koordinator/rapport/jobb/{a_finished_job().id}",
+        {"coordinator"},
+    ),
+    Case(
+        "report build status",
+        "GET",
+        lambda w: f"/koordinator/rapport/jobb/{a_finished_job().id}/status",
+        {"coordinator"},
+    ),
+    Case(
+        "report build file",
+        "GET",
+        lambda w: f"/koordinator/rapport/jobb/{a_finished_job().id}/pdf",
+        {"coordinator"},
+        delivered=lambda response: response.data.startswith(b"%PDF"),
     ),
 ]
 # Routes anyone may use: the public site, its feeds, open data, health check, signing in and out
