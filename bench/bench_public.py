@@ -113,7 +113,10 @@ def first_visit_bytes(base: str) -> tuple[int, list[tuple[str, int]]]:
     return sum(size for _, size in parts), parts
 
 
-def start_gunicorn(target: str, env: dict, *extra: str) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(
+    target: str, env: dict, processes: list, *extra: str
+) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn on a free port; it joins ``processes`` at once, so it is always stopped."""
     port = free_port()
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", *GUNICORN_ARGS, *extra, target],
@@ -122,8 +125,9 @@ def start_gunicorn(target: str, env: dict, *extra: str) -> tuple[subprocess.Pope
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    processes.append(process)
     url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/")
+    wait_for(url + "/", timeout=120)  # a loaded machine starts workers slowly
     return process, url
 
 
@@ -218,8 +222,7 @@ def main() -> int:
         )
         subprocess.run(flask + ["seed"], cwd=ROOT, env=env, check=True, capture_output=True)
 
-        tracker, app_url = start_gunicorn("wsgi:app", env)
-        processes.append(tracker)
+        _, app_url = start_gunicorn("wsgi:app", env, processes)
         page_gz, headers = fetch(app_url + "/")
         assert headers.get("Content-Encoding") == "gzip", headers
         (workdir / "page.html.gz").write_bytes(page_gz)
@@ -230,10 +233,10 @@ def main() -> int:
                 "ONE_ROUTE_BODY": str(workdir / "page.html.gz"),
                 "ONE_ROUTE_CONTENT_TYPE": headers["Content-Type"],
             },
+            processes,
             "--chdir",
             str(ROOT / "bench"),
         )
-        processes.append(one_route)
         assert fetch(one_route_url + "/")[0] == page_gz, "the yardstick must serve the same bytes"
         for url in (app_url, one_route_url):  # warm-up
             subprocess.run(
