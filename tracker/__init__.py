@@ -78,7 +78,6 @@ def register_blueprints(app: Flask) -> None:
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
-    from tracker.sso.views import blueprint as sso
 
     app.register_blueprint(public)
     app.register_blueprint(open_data)
@@ -90,7 +89,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(export)
     app.register_blueprint(mail)
     app.register_blueprint(account_links)
-    app.register_blueprint(sso)
+    if app.config["OIDC_ISSUER"]:  # without a provider, single sign-on has no routes at all
+        from tracker.sso.views import blueprint as sso
+
+        app.register_blueprint(sso)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,7 +5,6 @@ come from the issuer's discovery document, fetched on first use, so the app star
 the provider cannot be reached.
 """
 
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 from flask_babel import gettext
 
@@ -19,6 +18,9 @@ def init_app(app: Flask) -> None:
     init_templates(app)
     if not app.config["OIDC_ISSUER"]:
         return
+    # Imported only when configured: every gunicorn worker starts faster without it.
+    from authlib.integrations.flask_client import OAuth
+
     oauth = OAuth(app)
     client = oauth.register(
         "oidc",
