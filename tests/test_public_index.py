@@ -12,7 +12,7 @@ from tracker.reporting.states import ReviewState
 def test_index_lists_every_measure_with_its_status(client, seeded):
     html = client.get("/").get_data(as_text=True)
     for measure in seeded["measures"]:
-        assert f"<td>{measure['number']}</td>" in html
+        assert f'<td data-label="Nr.">{measure["number"]}</td>' in html
     assert html.count("status-label status-completed") == 13
     assert html.count("status-label status-in_progress") == 32
     assert html.count("status-label status-not_started") == 5
@@ -31,5 +31,5 @@ def test_index_does_not_show_unapproved_status(client, seeded):
     report.review_state = ReviewState.SUBMITTED
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
-    row = re.search(r"<td>9</td>.*?</tr>", html, re.S).group(0)
+    row = re.search(r"<td data-label=\"Nr.\">9</td>.*?</tr>", html, re.S).group(0)
     assert "Ikke rapportert" in row

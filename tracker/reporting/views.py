@@ -262,12 +262,11 @@ def _report_data(report) -> dict:
 
 
 def _render_report(report, form, return_form=None, posted=False, correction_form=None):
-    own = (
-        reports_for_ministry(report.round, current_user.ministry_id)
-        if is_responsible_contact(current_user, report)
-        else reports_in_round(report.round)
+    before, after = neighbours(
+        report.round,
+        report,
+        current_user.ministry_id if is_responsible_contact(current_user, report) else None,
     )
-    before, after = neighbours(own, report)
     returned = (
         latest_return_comment(report)
         if report.review_state in (ReviewState.SUBMITTED, ReviewState.RETURNED)

@@ -253,16 +253,29 @@ def publication_gaps(
 
 
 def neighbours(
-    reports: list[MeasureReport], current: MeasureReport
-) -> tuple[MeasureReport | None, MeasureReport | None]:
-    """The previous and next report in a person's list, for «forrige / neste tiltak»."""
-    ids = [report.id for report in reports]
-    if current.id not in ids:
+    reporting_round: ReportingRound, current: MeasureReport, ministry_id: int | None
+) -> tuple[int | None, int | None]:
+    """The measure numbers before and after this one in the person's list (the ministry's
+    measures, or all for the coordinator), for «forrige / neste tiltak». One light query."""
+    query = (
+        select(Measure.number)
+        .join(MeasureReport, MeasureReport.measure_id == Measure.id)
+        .where(MeasureReport.round_id == reporting_round.id)
+        .order_by(Measure.number)
+    )
+    if ministry_id is not None:
+        responsible = select(Responsibility.measure_id).where(
+            Responsibility.ministry_id == ministry_id
+        )
+        query = query.where(Measure.id.in_(responsible))
+    numbers = list(db.session.scalars(query))
+    number = current.measure.number
+    if number not in numbers:
         return None, None
-    position = ids.index(current.id)
+    position = numbers.index(number)
     return (
-        reports[position - 1] if position > 0 else None,
-        reports[position + 1] if position + 1 < len(reports) else None,
+        numbers[position - 1] if position > 0 else None,
+        numbers[position + 1] if position + 1 < len(numbers) else None,
     )
 
 
