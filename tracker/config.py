@@ -41,15 +41,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": env == "production",
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds a form's life
         "NARRATIVE_MAX_LENGTH": 20_000,
-        # Sign-in throttling (tracker/auth/throttle.py): failures within the window lock an
-        # e-mail or an address for the lock period; answers to wrong passwords slow down first.
-        "LOGIN_ACCOUNT_LIMIT": 5,
-        "LOGIN_ADDRESS_LIMIT": 20,
-        "LOGIN_WINDOW_MINUTES": 15,
-        "LOGIN_LOCK_MINUTES": 15,
-        "LOGIN_FREE_FAILURES": 2,
-        "LOGIN_DELAY_STEP_SECONDS": 0.5,
-        "LOGIN_DELAY_MAX_SECONDS": 2.0,
+        # Sign-in throttling (tracker/auth/throttle.py): after the free failures in a scope, each
+        # attempt waits after the latest failure, from the first wait doubling up to the maximum.
+        "LOGIN_FREE_FAILURES": 5,  # per account (or per account and known address)
+        "LOGIN_ADDRESS_FREE_FAILURES": 20,  # per address across accounts
+        "LOGIN_WAIT_FIRST_SECONDS": 30,
+        "LOGIN_WAIT_MAX_SECONDS": 900,
+        "LOGIN_WINDOW_HOURS": 24,
         # How many reverse proxies in front may set X-Forwarded-For/-Proto/-Host (0: none).
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", default=0),
         # Public page caching (tracker/public/page_cache.py). Tests see every change at once.

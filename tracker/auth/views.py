@@ -1,13 +1,11 @@
 """Sign-in (throttled), sign-out, and changing one's own password."""
 
-import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.audit.operations import record_event
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.models import Role
 from tracker.auth.operations import (
@@ -16,8 +14,10 @@ from tracker.auth.operations import (
     authenticate,
     change_own_password,
     locked_message,
+    sign_out,
 )
 from tracker.extensions import db
+from tracker.transactions import transaction
 
 blueprint = Blueprint("auth", __name__)
 
@@ -32,11 +32,11 @@ def login():
         attempt = authenticate(form.email.data, form.password.data)
         db.session.commit()  # the audit entry is kept whatever the outcome
         user = attempt.user
-        if attempt.locked_minutes is not None:
+        if attempt.wait_seconds is not None:
             response = render_template(
-                "auth/login.html", form=form, error=locked_message(attempt.locked_minutes)
+                "auth/login.html", form=form, error=locked_message(attempt.wait_seconds)
             )
-            return response, 429, {"Retry-After": str(attempt.locked_minutes * 60)}
+            return response, 429, {"Retry-After": str(attempt.wait_seconds)}
         if user is not None and user.active:
             _start_new_session()
             session.permanent = True
@@ -44,8 +44,6 @@ def login():
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")) or home_url(user))
-        # Committed first, so other workers count this failure while the answer waits.
-        time.sleep(attempt.delay)
         # One message for an unknown e-mail and a wrong password, so neither is revealed.
         error = (
             _("Kontoen din er deaktivert. Kontakt administratoren hvis du trenger tilgang.")
@@ -71,6 +69,8 @@ def change_password():
             form.new_password.errors.append(str(error))
         else:
             db.session.commit()
+            # The change ended every session, this one too: continue under the new generation.
+            login_user(current_user._get_current_object())
             flash(_("Passordet er endret."), "success")
             return redirect(home_url(current_user))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
@@ -93,8 +93,8 @@ def require_new_password():
 @blueprint.post("/logg-ut")
 def logout():
     if current_user.is_authenticated:
-        record_event("logout", user=current_user)
-        db.session.commit()
+        with transaction():
+            sign_out(current_user)
     logout_user()
     _start_new_session()
     flash(_("Du er logget ut."), "success")
