@@ -76,3 +76,22 @@ def _deletions_first(pieces: list[Piece]) -> list[Piece]:
         if piece.text:
             ordered.append(piece)
     return ordered
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two versions of a report side by side: ``from_version`` None means "the one before"."""
+
+    from_version: int | None
+    to_version: int
+    old_status: object
+    new_status: object
+    pieces: list[Piece]
+
+    @property
+    def text_changed(self) -> bool:
+        return any(piece.kind != "equal" for piece in self.pieces)
+
+    @property
+    def status_changed(self) -> bool:
+        return self.old_status is not None and self.old_status != self.new_status
