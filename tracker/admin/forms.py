@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from tracker.auth.forms import clean_field, validate_new_password
@@ -63,3 +63,52 @@ class UserCreateForm(UserEditForm):
         description=_l("La feltet stå tomt for å lage et tilfeldig passord som vises én gang."),
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class DayField(DateField):
+    """A date typed as ÅÅÅÅ-MM-DD (what a date input sends), refused in Norwegian otherwise."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2026-05-31."))
+
+
+class AuditFilterForm(FlaskForm):
+    """Narrow the audit log; read from the query string, so a filtered page can be linked to."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    hendelse = SelectField(_l("Hendelse"), validate_choice=False, default="")
+    bruker = StringField(
+        _l("Bruker eller e-post"),
+        filters=[clean_field],
+        validators=[Optional(), Length(max=254, message=_l("Skriv høyst 254 tegn."))],
+        description=_l("Hele eller deler av e-postadressen."),
+    )
+    fra = DayField(
+        _l("Fra og med dato"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+    )
+    til = DayField(
+        _l("Til og med dato"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+    )
+
+    def set_event_choices(self, labels: dict[str, str]) -> None:
+        self.hendelse.choices = [("", _l("Alle hendelser"))] + [
+            (event, _l(label)) for event, label in labels.items()
+        ]
+
+    def validate_hendelse(self, field):
+        if field.data and field.data not in {value for value, _label in self.hendelse.choices}:
+            raise ValidationError(_l("Velg en hendelse fra listen."))
+
+    def validate_til(self, field):
+        if field.data and self.fra.data and field.data < self.fra.data:
+            raise ValidationError(_l("Til-datoen kan ikke være før fra-datoen."))

@@ -29,35 +29,31 @@ class Piece:
 
 
 def compare_text(old: str, new: str, time_budget: float = TIME_BUDGET_SECONDS) -> list[Piece]:
-    old_tokens, new_tokens = TOKEN.findall(old or ""), TOKEN.findall(new or "")
+    # Each distinct token becomes one character, so the character diff is a word diff.
     codes: dict[str, str] = {}
-    tokens: list[str] = []
-
-    def encode(words: list[str]) -> str:
-        encoded = []
-        for word in words:
-            code = codes.get(word)
-            if code is None:
-                number = len(tokens)
-                code = chr(number + len(_SURROGATES) if number >= _SURROGATES.start else number)
-                codes[word] = code
-                tokens.append(word)
-            encoded.append(code)
-        return "".join(encoded)
-
-    old_codes, new_codes = encode(old_tokens), encode(new_tokens)
+    old_codes = _encode(TOKEN.findall(old or ""), codes)
+    new_codes = _encode(TOKEN.findall(new or ""), codes)
+    decode = {ord(code): token for token, code in codes.items()}
     differ = diff_match_patch()
     differ.Diff_Timeout = time_budget
-    pieces: list[Piece] = []
-    for operation, codes_text in differ.diff_main(old_codes, new_codes, checklines=False):
-        text = "".join(tokens[_number(code)] for code in codes_text)
-        pieces.append(Piece(_KIND[operation], text))
+    pieces = [
+        Piece(_KIND[operation], text.translate(decode))
+        for operation, text in differ.diff_main(old_codes, new_codes, checklines=False)
+    ]
     return _deletions_first(pieces)
 
 
-def _number(code: str) -> int:
-    number = ord(code)
-    return number - len(_SURROGATES) if number >= _SURROGATES.stop else number
+def _encode(tokens: list[str], codes: dict[str, str]) -> str:
+    encoded = []
+    for token in tokens:
+        code = codes.get(token)
+        if code is None:
+            number = len(codes)
+            code = codes[token] = chr(
+                number + len(_SURROGATES) if number >= _SURROGATES.start else number
+            )
+        encoded.append(code)
+    return "".join(encoded)
 
 
 def _deletions_first(pieces: list[Piece]) -> list[Piece]:
