@@ -73,7 +73,7 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError(_l("Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2026-05-31."))
+            raise ValueError(_l("Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2026-05-31.")) from None
 
 
 class AuditFilterForm(FlaskForm):
