@@ -44,6 +44,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.security import register_url_converters
+
+    register_url_converters(app)
     from tracker.admin.views import blueprint as admin
     from tracker.auth.views import blueprint as auth
     from tracker.export.views import blueprint as export

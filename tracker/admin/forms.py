@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from tracker.auth.emails import email_problem
 from tracker.auth.forms import clean_field, validate_new_password
 from tracker.auth.models import ROLE_LABELS, Role
 
@@ -13,6 +14,12 @@ NO_MINISTRY = ""
 
 def role_choices():
     return [(role.value, _l(label)) for role, label in ROLE_LABELS.items()]
+
+
+def validate_email_address(form, field):
+    problem = email_problem((field.data or "").strip())
+    if problem is not None:
+        raise ValidationError(problem)
 
 
 class UserEditForm(FlaskForm):
@@ -52,9 +59,7 @@ class UserCreateForm(UserEditForm):
         validators=[
             DataRequired(_l("Skriv e-postadressen.")),
             Length(max=254, message=_l("E-postadressen er for lang.")),
-            Regexp(
-                r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dette ser ikke ut som en e-postadresse.")
-            ),
+            validate_email_address,
         ],
     )
     password = PasswordField(

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext, ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.operations import client_address, record_event
+from tracker.auth.emails import email_problem
 from tracker.auth.models import Role, User
 from tracker.auth.passwords import password_problem
 from tracker.auth.queries import get_user_by_email, normalise_email
@@ -66,6 +67,9 @@ def create_user(
     created_by: User | None = None,
 ) -> User:
     email = normalise_email(email)
+    problem = email_problem(email)
+    if problem is not None:
+        raise AccountError(problem)
     if get_user_by_email(email) is not None:
         raise AccountError(lazy_gettext("Det finnes allerede en bruker med denne e-postadressen."))
     check_password_rules(password, email=email, name=name)

@@ -21,7 +21,7 @@ from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.workflow_queries import open_round_now
 from tracker.timeutil import utcnow
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a trailing newline in
 
 
 class ReportingError(Exception):
