@@ -127,7 +127,8 @@ def main() -> None:
         "# Sign-in throttling: attacker and owner",
         "",
         f"Source: {os.environ.get('BENCH_LABEL', 'this branch')}. "
-        f"CPython {platform.python_version()}, SQLite, simulated time (no waiting). Command: `.venv/bin/python bench/bench_sign_in.py`.",
+        f"CPython {platform.python_version()}, SQLite, simulated time (no waiting). "
+        "Command: `.venv/bin/python bench/bench_sign_in.py`.",
         "",
         "| scenario | attacker's guesses, first hour | attacker's guesses, 24 h | "
         + " | ".join(PEOPLE)
