@@ -114,7 +114,8 @@ def login(client):
     def sign_in(user):
         db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            # The commit expired ``user``: get_id() reads the current session generation.
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 
