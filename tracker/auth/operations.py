@@ -252,9 +252,11 @@ def authenticate(email: str, password: str) -> SignIn:
     password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, password)
     if user is None or not password_ok:
         record_event(FAILED_SIGN_IN, email=typed)
-        after = throttle_for(typed, remote_addr, now)
+        # Counted from the failure just written, however long the password check took.
+        later = utcnow()
+        after = throttle_for(typed, remote_addr, later)
         if after.locked_until is not None:
-            return SignIn(wait_seconds=after.remaining_seconds(now))
+            return SignIn(wait_seconds=after.remaining_seconds(later))
         return SignIn()
     if not user.active:
         record_event("login_refused_inactive", user=user)
