@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from tests.support.app import RequestPerContextClient, make_app
 from tests.support.databases import ThrowawayDatabase
-from tests.support.smtp_server import SmtpServer
+from tests.support.smtp_server import MAIL_SETTINGS, SmtpServer
 from tracker.extensions import db
 from tracker.plan.loader import load_plan
 
@@ -99,7 +99,8 @@ def login(client):
     def sign_in(user):
         db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            # The commit expired ``user``: get_id() reads the current session generation.
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 
@@ -146,11 +147,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 # --- Mail ----------------------------------------------------------------------------------------
-
-MAIL_SETTINGS = {
-    "MAIL_FROM": "tracker@handlingsplan.example.no",
-    "PUBLIC_URL": "https://tracker.example.no",
-}
 
 
 @pytest.fixture

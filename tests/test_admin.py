@@ -172,8 +172,8 @@ def test_audit_log_shows_sign_ins_and_user_changes(client, app, login):
         f"/admin/brukere/{world.lead_contact.id}/deaktiver", data={"csrf_token": csrf_token(client)}
     )
     page = client.get("/admin/logg").get_data(as_text=True)
-    assert "login_failed" in page and "ukjent@example.no" in page
-    assert "user_deactivated" in page and "leder@led.example.no" in page
+    assert "Mislykket innlogging" in page and "ukjent@example.no" in page
+    assert "Bruker deaktivert" in page and "leder@led.example.no" in page
 
 
 def test_users_demo_refuses_outside_development(runner, app):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import MAIL_SETTINGS
+from tests.support.smtp_server import MAIL_SETTINGS
 from tests.support.workflow import build_world
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail

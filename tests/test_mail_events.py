@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import MAIL_SETTINGS
+from tests.support.smtp_server import MAIL_SETTINGS
 from tests.support.workflow import build_world, csrf_token, fresh, make_user
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, OutboxMessage, SubmissionMail

@@ -6,8 +6,9 @@ from collections import Counter
 
 from flask_migrate import upgrade
 
-from tests.conftest import MAIL_SETTINGS, make_app
+from tests.support.app import make_app
 from tests.support.databases import fresh_postgres_database
+from tests.support.smtp_server import MAIL_SETTINGS
 from tracker.extensions import db
 from tracker.mail.models import MessageState, OutboxMessage
 from tracker.mail.sender import deliver_pending

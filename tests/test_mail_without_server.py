@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import make_app
+from tests.support.app import make_app
 from tests.support.workflow import build_world, snapshot
 from tracker.config import ConfigurationError
 from tracker.reporting.operations import open_round

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 
-from tests.conftest import make_app
+from tests.support.app import make_app
 from tracker.extensions import db
 from tracker.mail.models import MessageState, OutboxMessage
 

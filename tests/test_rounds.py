@@ -7,8 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import MeasureFactory, MinistryFactory, ReportFactory, RoundFactory
-from tests.support.workflow import audit_events, csrf_token, fresh, make_user, snapshot
-from tests.test_reporting_forms import field_error
+from tests.support.workflow import audit_events, csrf_token, field_error, fresh, make_user, snapshot
 from tracker.extensions import db
 from tracker.models import MeasureReport, ReportingRound, Role
 from tracker.reporting.operations import (

@@ -78,6 +78,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
+    from tracker.security import register_url_converters
+
+    register_url_converters(app)  # before the routes that use them
 
     app.register_blueprint(public)
     app.register_blueprint(open_data)

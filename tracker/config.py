@@ -15,6 +15,36 @@ from tracker.user_errors import UserError
 
 # Known to everyone on purpose: load_config refuses it in production.
 DEFAULT_SECRET_KEY = "development-only-not-secret"  # nosec B105
+# A key anyone could guess signs sessions anyone could forge: production wants at least this many
+# bytes (secrets.token_hex(32) gives 64) and none of the values tutorials and templates ship.
+MINIMUM_SECRET_KEY_BYTES = 32
+KNOWN_SECRET_KEYS = frozenset(  # nosec B105
+    {
+        DEFAULT_SECRET_KEY,
+        "changeme",
+        "change-me",
+        "change_me",
+        "changethis",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "secretkey",
+        "supersecret",
+        "super-secret-key",
+        "dev",
+        "development",
+        "test",
+        "test-secret",
+        "tracker",
+        "your-secret-key",
+        "your-secret-key-here",
+        "you-will-never-guess",
+        "please-change-this-secret-key",
+        "replace-with-a-long-random-secret-key",
+        "replace-me-with-a-long-random-secret-key-value",
+        "a-long-random-secret-key-for-production-use",
+    }
+)
 
 
 class ConfigurationError(UserError, RuntimeError):
@@ -53,15 +83,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REPORT_JOBS_DIR": os.environ.get(
             "REPORT_JOBS_DIR", os.path.join(instance_path, "report-jobs")
         ),
-        # Sign-in throttling (tracker/auth/throttle.py): failures within the window lock an
-        # e-mail or an address for the lock period; answers to wrong passwords slow down first.
-        "LOGIN_ACCOUNT_LIMIT": 5,
-        "LOGIN_ADDRESS_LIMIT": 20,
-        "LOGIN_WINDOW_MINUTES": 15,
-        "LOGIN_LOCK_MINUTES": 15,
-        "LOGIN_FREE_FAILURES": 2,
-        "LOGIN_DELAY_STEP_SECONDS": 0.5,
-        "LOGIN_DELAY_MAX_SECONDS": 2.0,
+        # No form here is bigger than a 20,000-character narrative (under 250 KB encoded); a
+        # larger body is refused with 413 before it is read, so it cannot swell a worker.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Sign-in throttling (tracker/auth/throttle.py): after the free failures in a scope, each
+        # attempt waits after the latest failure, from the first wait doubling up to the maximum.
+        "LOGIN_FREE_FAILURES": 5,  # per account (or per account and known address)
+        "LOGIN_ADDRESS_FREE_FAILURES": 20,  # per address across accounts
+        "LOGIN_WAIT_FIRST_SECONDS": 30,
+        "LOGIN_WAIT_MAX_SECONDS": 900,
+        "LOGIN_WINDOW_HOURS": 24,
         # How many reverse proxies in front may set X-Forwarded-For/-Proto/-Host (0: none).
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", default=0),
         # Public page caching (tracker/public/page_cache.py). Tests see every change at once.
@@ -81,12 +112,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     }
     config.update(overrides)
     _check_single_sign_on(config)
-    if config["TRACKER_ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise ConfigurationError(
-            "SECRET_KEY mangler: sett miljøvariabelen SECRET_KEY til en lang, tilfeldig verdi "
-            "før tracker startes i produksjon (eller TRACKER_ENV=development for utvikling). "
-            "Lag en slik verdi med: python3 -c 'import secrets; print(secrets.token_hex(32))'"
-        )
+    if config["TRACKER_ENV"] == "production":
+        problem = secret_key_problem(config["SECRET_KEY"])
+        if problem:
+            raise ConfigurationError(
+                f"{problem} Sett miljøvariabelen SECRET_KEY til en lang, tilfeldig verdi før "
+                "tracker startes i produksjon (eller TRACKER_ENV=development for utvikling). "
+                "Lag en slik verdi med: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            )
     return config
 
 
@@ -121,6 +154,21 @@ def _check_single_sign_on(config: dict) -> None:
         raise ConfigurationError(
             f"OIDC_SCOPES må inneholde «openid», ikke bare «{config['OIDC_SCOPES']}»."
         )
+
+
+def secret_key_problem(key) -> str | None:
+    """Why ``key`` cannot sign production sessions (in Norwegian), or None."""
+    if not key or key == DEFAULT_SECRET_KEY:
+        return "SECRET_KEY mangler."
+    raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    if raw.strip().lower() in {known.encode() for known in KNOWN_SECRET_KEYS}:
+        return "SECRET_KEY er en kjent standardverdi som hvem som helst kan gjette."
+    if len(raw) < MINIMUM_SECRET_KEY_BYTES:
+        return (
+            f"SECRET_KEY er for kort ({len(raw)} byte); den må ha minst "
+            f"{MINIMUM_SECRET_KEY_BYTES} byte."
+        )
+    return None
 
 
 def _whole_number(name: str, default: int) -> int:

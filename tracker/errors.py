@@ -34,6 +34,13 @@ ERROR_TEXTS = {
             "Siden kan ikke brukes på denne måten. Gå tilbake og prøv igjen fra skjemaet."
         ),
     ),
+    413: (
+        lazy_gettext("Forespørselen er for stor"),
+        lazy_gettext(
+            "Det du sendte, er større enn tjenesten tar imot. Ingenting ble lagret. "
+            "Gå tilbake, gjør teksten kortere og send skjemaet igjen."
+        ),
+    ),
     503: (
         lazy_gettext("Tjenesten er midlertidig utilgjengelig"),
         lazy_gettext(

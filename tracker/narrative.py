@@ -21,6 +21,11 @@ LINKED_WORDS = re.compile(r"\[([^\[\]\n]+)\]\((https?://[^\s<>\"'()]+)\)")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Non-characters and lone surrogates cannot be stored in XML (DOCX) or, often, in databases.
 INVALID = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+# Bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): invisible, they
+# make text display in an order other than it is stored ("Trojan Source"), e.g. a reversed
+# address on the public page. Right-to-left scripts need none of them: the pages set
+# unicode-bidi: plaintext, and the marks LRM/RLM/ALM stay.
+BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -86,10 +91,11 @@ def clean_text(text: str) -> str:
     """Normalise text pasted from Word or a PDF, visibly and without losing words.
 
     Line endings become "\\n", non-breaking and other odd spaces become plain spaces, tabs
-    become spaces, control characters are dropped, and trailing blanks are trimmed.
+    become spaces, control characters and bidi overrides are dropped, and trailing blanks are
+    trimmed.
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = CONTROL.sub("", INVALID.sub("", text))
+    text = BIDI_CONTROL.sub("", CONTROL.sub("", INVALID.sub("", text)))
     text = text.replace("\t", " ")
     text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
     lines = [line.rstrip() for line in text.split("\n")]

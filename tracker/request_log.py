@@ -83,5 +83,7 @@ def signed_in_user_id() -> int | None:
         # The id from the identity map: reading loaded.id after a commit would query again.
         identity = sa_inspect(loaded).identity
         return identity[0] if identity else None
+    # "user id:session generation" (User.get_id), or a bare id from an older cookie.
     user_id = session.get("_user_id")
-    return int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None
+    user_id = user_id.partition(":")[0] if isinstance(user_id, str) else ""
+    return int(user_id) if user_id.isascii() and user_id.isdigit() else None

@@ -1,7 +1,8 @@
 """Security headers on every response, proxy awareness, and sessions that end when idle."""
 
-from flask import Flask, request, session
+from flask import Flask, abort, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 # No inline script or style anywhere: templates load JavaScript and CSS from static/ only.
 # Designsystemet's CSS draws some icons as data: URIs, hence img-src data:.
@@ -30,8 +31,37 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies
         )
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.after_request(keep_session_alive_while_active)
+    app.after_request(forbid_storing_signed_in_pages)
+
+
+# PostgreSQL's INTEGER: every id and measure number in a URL is looked up in such a column, and a
+# larger one made the database raise (a 500) instead of finding nothing.
+LARGEST_ID = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:…>`` that matches only numbers the database can hold; larger ones are a 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Called before any route is added: rules pick their converter when they are added."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
+
+
+def refuse_nul_characters():
+    """A NUL character in the path or the query string is never meaningful, and PostgreSQL
+    refuses it in any text it is asked to compare: answer 400 before anything looks it up."""
+    if "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.args.lists()
+    ):
+        abort(400)
 
 
 def add_security_headers(response):
@@ -50,6 +80,18 @@ def security_headers(is_secure: bool) -> list[tuple[str, str]]:
     if is_secure:
         headers.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
     return headers
+
+
+def forbid_storing_signed_in_pages(response):
+    """A page shown to a signed-in person (their drafts, a new one-time password) must not stay
+    in a browser's or a proxy's cache after they leave the machine."""
+    user = g.get("_login_user")  # set by Flask-Login once the request looked at current_user
+    if user is not None and user.is_authenticated:
+        response.cache_control.no_store = True
+        response.cache_control.private = True
+        response.cache_control.public = False
+        response.cache_control.max_age = None
+    return response
 
 
 def keep_session_alive_while_active(response):

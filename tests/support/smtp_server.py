@@ -9,6 +9,12 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
+# The sender and link base the mail tests configure.
+MAIL_SETTINGS = {
+    "MAIL_FROM": "tracker@handlingsplan.example.no",
+    "PUBLIC_URL": "https://tracker.example.no",
+}
+
 
 def free_port() -> int:
     with socket.socket() as sock:

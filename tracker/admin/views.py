@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.account_links.operations import invite_user
-from tracker.admin.forms import NO_MINISTRY, UserCreateForm, UserEditForm
-from tracker.audit.queries import recent_events
+from tracker.admin.forms import NO_MINISTRY, AuditFilterForm, UserCreateForm, UserEditForm
+from tracker.audit.events import EVENT_LABELS, event_label
+from tracker.audit.queries import AuditFilter, audit_page
 from tracker.auth.models import Role, User
 from tracker.auth.operations import (
     AccountError,
@@ -22,6 +23,7 @@ from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
 from tracker.ministries.queries import all_ministries, get_ministry
 from tracker.sso.operations import unlink_identity
+from tracker.timeutil import local_midnight
 from tracker.transactions import transaction
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -160,7 +162,25 @@ def unlink_single_sign_on(user_id: int):
 
 @blueprint.get("/logg")
 def audit_log():
-    return render_template("admin/audit_log.html", events=recent_events())
+    form = AuditFilterForm(request.args)
+    form.set_event_choices(EVENT_LABELS)
+    # A value that does not pass is left out of the filter and shown with its message.
+    form.validate()
+    audit_filter = AuditFilter(
+        event="" if form.hendelse.errors else form.hendelse.data or "",
+        person="" if form.bruker.errors else (form.bruker.data or "").strip(),
+        since=None if form.fra.errors else local_midnight(form.fra.data),
+        until=None if form.til.errors else local_midnight(form.til.data, days_after=1),
+    )
+    page = audit_page(audit_filter, request.args.get("side", 1, type=int) or 1)
+    arguments = {name: value for name, value in request.args.items() if name != "side" and value}
+    return render_template(
+        "admin/audit_log.html",
+        form=form,
+        page=page,
+        arguments=arguments,
+        event_label=event_label,
+    ), 400 if form.errors else 200
 
 
 def _account_action(user_id: int, operation, success_message):

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
@@ -27,10 +28,22 @@ class LoginForm(FlaskForm):
 
 
 def validate_new_password(form, field):
-    """The password rules (length, not a common one), shown next to the field."""
-    problem = password_problem(field.data or "")
+    """The password rules (tracker.auth.passwords), shown next to the field. The person's own
+    e-mail and name come from the form when it has them (a new account), else from the
+    signed-in user (changing one's own password)."""
+    email, name = _person_on_form(form)
+    problem = password_problem(field.data or "", email=email, name=name)
     if problem is not None:
         raise ValidationError(problem)
+
+
+def _person_on_form(form) -> tuple[str, str]:
+    email, name = getattr(form, "email", None), getattr(form, "name", None)
+    if email is not None:
+        return email.data or "", (name.data if name is not None else "") or ""
+    if current_user.is_authenticated:
+        return current_user.email, current_user.name
+    return "", ""
 
 
 class ChangePasswordForm(FlaskForm):

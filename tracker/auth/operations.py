@@ -7,10 +7,16 @@ from flask_babel import lazy_gettext, ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.operations import client_address, record_event
+from tracker.auth.emails import email_problem
 from tracker.auth.models import Role, User
 from tracker.auth.passwords import password_problem
 from tracker.auth.queries import get_user_by_email, normalise_email
-from tracker.auth.throttle import FAILED_SIGN_IN, SUCCESSFUL_SIGN_IN, failure_delay, throttle_for
+from tracker.auth.throttle import (
+    FAILED_SIGN_IN,
+    REFUSED_SIGN_IN,
+    SUCCESSFUL_SIGN_IN,
+    throttle_for,
+)
 from tracker.extensions import db
 from tracker.ministries.models import Ministry
 from tracker.timeutil import utcnow
@@ -34,8 +40,14 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
-def check_password_rules(password: str) -> None:
-    problem = password_problem(password)
+def check_password_rules(
+    password: str, user: User | None = None, email: str = "", name: str = ""
+) -> None:
+    """Refuse a new password for ``user`` (or the person with this e-mail and name) that is
+    easy to guess: the same rule as every password form (tracker.auth.passwords)."""
+    if user is not None:
+        email, name = user.email, user.name
+    problem = password_problem(password, email=email, name=name)
     if problem is not None:
         raise AccountError(problem)
 
@@ -57,9 +69,12 @@ def create_user(
     break_glass: bool = False,
 ) -> User:
     email = normalise_email(email)
+    problem = email_problem(email)
+    if problem is not None:
+        raise AccountError(problem)
     if get_user_by_email(email) is not None:
         raise AccountError(lazy_gettext("Det finnes allerede en bruker med denne e-postadressen."))
-    check_password_rules(password)
+    check_password_rules(password, email=email, name=name)
     user = User(
         email=email,
         name=name.strip(),
@@ -106,12 +121,15 @@ def update_user(
     user.name = name.strip()
     if break_glass is not None:
         user.break_glass = break_glass
-    db.session.flush()
     after = {
         "role": user.role.value,
         "ministry": user.ministry.abbreviation if user.ministry else None,
         "break_glass": user.break_glass,
     }
+    if after["role"] != before["role"]:
+        # Whoever holds a session under the old role signs in again and sees the new one.
+        user.end_all_sessions()
+    db.session.flush()
     record_event(
         "user_updated",
         user=changed_by,
@@ -124,9 +142,10 @@ def set_password(
     user: User, password: str, changed_by: User | None = None, must_change: bool = False
 ) -> None:
     """Set a password chosen by someone else; ``must_change`` makes the user replace it."""
-    check_password_rules(password)
+    check_password_rules(password, user)
     user.password_hash = hash_password(password)
     user.must_change_password = must_change
+    user.end_all_sessions()  # whoever knew the old password is signed out everywhere
     db.session.flush()
     record_event("password_set", user=changed_by, email=user.email, details={"user_id": user.id})
 
@@ -145,15 +164,17 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
     now = utcnow()
     throttle = throttle_for(user.email, remote_addr, now)
     if throttle.locked_until is not None:
-        raise WrongCurrentPassword(locked_message(throttle.remaining_minutes(now)))
+        raise WrongCurrentPassword(locked_message(throttle.remaining_seconds(now)))
     if not check_password_hash(user.password_hash, current_password):
         record_event(FAILED_SIGN_IN, email=user.email, details={"form": "change_password"})
         raise WrongCurrentPassword(lazy_gettext("Passordet er ikke riktig."))
-    check_password_rules(new_password)
+    check_password_rules(new_password, user)
     if check_password_hash(user.password_hash, new_password):
         raise AccountError(lazy_gettext("Det nye passordet må være et annet enn det du har nå."))
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
+    # Every other session ends; the view signs this one in again under the new generation.
+    user.end_all_sessions()
     db.session.flush()
     record_event("password_changed", user=user)
 
@@ -167,8 +188,17 @@ def require_password_change(user: User, changed_by: User) -> None:
     )
 
 
-def locked_message(minutes: int) -> str:
-    """The same words for every lock, whether or not the e-mail belongs to an account."""
+def locked_message(seconds: int) -> str:
+    """The same words for every wait, whether or not the e-mail belongs to an account."""
+    if seconds < 60:
+        return ngettext(
+            "For mange mislykkede forsøk på å logge inn. Vent %(num)d sekund og prøv igjen. "
+            "Har du glemt passordet, kontakt administratoren.",
+            "For mange mislykkede forsøk på å logge inn. Vent %(num)d sekunder og prøv igjen. "
+            "Har du glemt passordet, kontakt administratoren.",
+            seconds,
+        )
+    minutes = -(-seconds // 60)
     return ngettext(
         "For mange mislykkede forsøk på å logge inn. Vent %(num)d minutt og prøv igjen. "
         "Har du glemt passordet, kontakt administratoren.",
@@ -182,6 +212,7 @@ def deactivate_user(user: User, changed_by: User) -> None:
     if user.id == changed_by.id:
         raise AccountError(lazy_gettext("Du kan ikke deaktivere din egen konto."))
     user.active = False
+    user.end_all_sessions()  # so reactivating the account does not revive an old cookie
     db.session.flush()
     record_event(
         "user_deactivated", user=changed_by, email=user.email, details={"user_id": user.id}
@@ -196,19 +227,24 @@ def reactivate_user(user: User, changed_by: User) -> None:
     )
 
 
+def sign_out(user: User) -> None:
+    """End every session of ``user``: a copied cookie stops working with the one signed out."""
+    user.end_all_sessions()
+    db.session.flush()
+    record_event("logout", user=user)
+
+
 @dataclass(frozen=True)
 class SignIn:
     """The outcome of one sign-in attempt.
 
     ``user`` is set for the right password (a deactivated user too, so the view can say why
-    they cannot sign in; the caller must check ``user.active``). ``delay`` is how long the view
-    holds the answer to a wrong password; ``locked_minutes`` is set when the attempt was refused
-    unchecked because of too many failures.
+    they cannot sign in; the caller must check ``user.active``). ``wait_seconds`` is set when the
+    attempt was refused unchecked, or when this failure makes the next attempt wait.
     """
 
     user: User | None = None
-    delay: float = 0.0
-    locked_minutes: int | None = None
+    wait_seconds: int | None = None
 
 
 def authenticate(email: str, password: str) -> SignIn:
@@ -220,25 +256,21 @@ def authenticate(email: str, password: str) -> SignIn:
     if throttle.locked_until is not None:
         # Refused before the password is looked at: the right one gets the same answer.
         record_event(
-            "login_throttled",
+            REFUSED_SIGN_IN,
             email=typed,
-            details={"scope": throttle.scope, "locked_until": throttle.locked_until.isoformat()},
+            details={"scope": throttle.scope, "until": throttle.locked_until.isoformat()},
         )
-        return SignIn(locked_minutes=throttle.remaining_minutes(now))
+        return SignIn(wait_seconds=throttle.remaining_seconds(now))
     user = get_user_by_email(typed)
     password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, password)
     if user is None or not password_ok:
-        delay = failure_delay(throttle.recent_failures + 1)
-        record_event(FAILED_SIGN_IN, email=typed, details={"delay_seconds": delay} if delay else {})
-        after = throttle_for(typed, remote_addr, now)
+        record_event(FAILED_SIGN_IN, email=typed)
+        # Counted from the failure just written, however long the password check took.
+        later = utcnow()
+        after = throttle_for(typed, remote_addr, later)
         if after.locked_until is not None:
-            record_event(
-                "login_locked",
-                email=typed,
-                details={"scope": after.scope, "locked_until": after.locked_until.isoformat()},
-            )
-            return SignIn(locked_minutes=after.remaining_minutes(now))
-        return SignIn(delay=delay)
+            return SignIn(wait_seconds=after.remaining_seconds(later))
+        return SignIn()
     if not user.active:
         record_event("login_refused_inactive", user=user)
         return SignIn(user=user)

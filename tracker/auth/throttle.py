@@ -1,27 +1,38 @@
-"""Sign-in throttling, derived from the audit log so every gunicorn worker sees the same count.
+"""Sign-in throttling after NIST SP 800-63B §5.2.2: slow the guesser down, never lock the owner out.
 
-Each failed sign-in is already an audit event (``login_failed``) carrying the e-mail typed and
-the remote address. From those rows this module decides, for one attempt:
+Derived from the audit log, so every gunicorn worker sees the same count: each failed sign-in is
+an audit event (``login_failed``) carrying the e-mail typed and the remote address.
 
-- the *delay*: after a few failures the answer to a wrong password comes a little later
-  (bounded, so a worker is never held for long);
-- the *lock*: LOGIN_ACCOUNT_LIMIT failures for one e-mail, or LOGIN_ADDRESS_LIMIT from one
-  address, within LOGIN_WINDOW_MINUTES refuse further attempts for LOGIN_LOCK_MINUTES, counted
-  from the failure that reached the limit. Attempts refused while locked are logged as
-  ``login_throttled`` and do not count as failures, so hammering a lock does not extend it.
+- Failures count per *scope*. From an address the account has signed in from successfully
+  before (a known address: the owner's office, their home), only that e-mail-and-address
+  pair's own failures count. From any other address, the account's failures from everywhere
+  count, and so do the address's failures across all accounts (guessing many accounts from one
+  place).
+- The first few failures in a scope are free. After that, each further attempt must wait a
+  time that doubles with every failure (LOGIN_WAIT_FIRST_SECONDS up to LOGIN_WAIT_MAX_SECONDS)
+  after the latest one. An attempt made during the wait is refused without looking at the
+  password and is logged as ``login_throttled``; it does not count as a failure, so hammering
+  does not lengthen the wait. Failures older than LOGIN_WINDOW_HOURS are forgotten.
 
-An e-mail that belongs to no account is counted exactly like one that does, so neither the
-lock nor its message reveals whether an account exists. A successful sign-in starts the
-account's count afresh but never the address's: an attacker who owns one account cannot use it
-to reset the lock on the address they are guessing from.
+So an attacker gets a bounded number of guesses per account per hour (bench/bench_sign_in.py
+measures it), while the owner at a known address is never held up by what others do, and the
+owner at a new address waits at most LOGIN_WAIT_MAX_SECONDS instead of being locked out.
+
+An e-mail that belongs to no account is counted exactly like one that does, so neither the wait
+nor its message reveals whether an account exists. A successful sign-in starts the account's
+count afresh but never the address's: an attacker who owns one account cannot use it to reset
+the count on the address they are guessing from.
+
+``throttle_for`` is the one entry point: every way of proving who one is (the password form,
+the current password when changing it, a single sign-on callback, a password-reset request)
+asks it before checking anything, and records a ``login_failed`` event when the proof fails.
 """
 
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
 
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
@@ -29,96 +40,110 @@ from tracker.timeutil import utcnow
 
 FAILED_SIGN_IN = "login_failed"
 SUCCESSFUL_SIGN_IN = "login"
+REFUSED_SIGN_IN = "login_throttled"
 
 
 @dataclass(frozen=True)
 class Throttle:
-    locked_until: datetime | None  # refuse every attempt until then, the right password included
-    scope: str | None  # "account" or "address": which limit locked it
-    recent_failures: int  # failures in the window (the address's scaled), for the delay
+    locked_until: datetime | None  # refuse attempts until then (None: go ahead now)
+    scope: str | None  # which count made it wait: "pair", "account" or "address"
+    recent_failures: int  # failures counted in the scope that waits longest
+    known_address: bool = False  # the account signed in from this address before
+
+    def remaining_seconds(self, now: datetime) -> int:
+        # Rounded, not ceiled: the failure row is written milliseconds after ``now``.
+        seconds = (self.locked_until - now).total_seconds() if self.locked_until else 0
+        return max(1, round(seconds))
 
     def remaining_minutes(self, now: datetime) -> int:
-        seconds = (self.locked_until - now).total_seconds() if self.locked_until else 0
-        return max(1, -(-int(seconds) // 60))
+        return max(1, -(-self.remaining_seconds(now) // 60))
 
 
 def throttle_for(email: str, remote_addr: str, now: datetime | None = None) -> Throttle:
-    """Whether an attempt for ``email`` from ``remote_addr`` may go ahead now."""
+    """Whether an attempt to sign in as ``email`` from ``remote_addr`` may go ahead now."""
     config = current_app.config
     now = now or utcnow()
-    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
-    lock = timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-    # A lock still running now was triggered within the last `lock`, by failures at most
-    # `window` older than that.
-    since = now - window - lock
-
-    last_success = db.session.scalar(
-        select(func.max(AuditEvent.created_at)).where(
-            AuditEvent.event == SUCCESSFUL_SIGN_IN, AuditEvent.email == email
+    window_start = now - timedelta(hours=config["LOGIN_WINDOW_HOURS"])
+    last_success = _aware(
+        db.session.scalar(
+            select(func.max(AuditEvent.created_at)).where(
+                AuditEvent.event == SUCCESSFUL_SIGN_IN, AuditEvent.email == email
+            )
         )
     )
-    account_since = max(since, _aware(last_success)) if last_success else since
-    account_failures = _failure_times(AuditEvent.email == email, account_since)
-    address_failures = (
-        _failure_times(AuditEvent.remote_addr == remote_addr, since) if remote_addr else []
-    )
+    account_since = max(window_start, last_success) if last_success else window_start
+    known = bool(remote_addr) and _signed_in_from_before(email, remote_addr)
+    if known:
+        scopes = [
+            (
+                "pair",
+                and_(AuditEvent.email == email, AuditEvent.remote_addr == remote_addr),
+                account_since,
+                config["LOGIN_FREE_FAILURES"],
+            ),
+        ]
+    else:
+        scopes = [
+            ("account", AuditEvent.email == email, account_since, config["LOGIN_FREE_FAILURES"]),
+        ]
+        if remote_addr:
+            scopes.append(
+                (
+                    "address",
+                    AuditEvent.remote_addr == remote_addr,
+                    window_start,
+                    config["LOGIN_ADDRESS_FREE_FAILURES"],
+                )
+            )
+    waits = []
+    for scope, condition, since, free in scopes:
+        failures, latest = _failures(condition, since)
+        wait = wait_after(failures, free)
+        waits.append((latest + wait if latest and wait else None, scope, failures))
+    running = [(until, scope, count) for until, scope, count in waits if until and until > now]
+    if running:
+        until, scope, count = max(running)
+        return Throttle(until, scope, count, known)
+    return Throttle(None, None, max(count for _until, _scope, count in waits), known)
 
-    candidates = [
-        (_lock_end(account_failures, config["LOGIN_ACCOUNT_LIMIT"], window, lock), "account"),
-        (_lock_end(address_failures, config["LOGIN_ADDRESS_LIMIT"], window, lock), "address"),
-    ]
-    running = [(end, scope) for end, scope in candidates if end is not None and end > now]
-    locked_until, scope = max(running) if running else (None, None)
-    account_recent = sum(1 for moment in account_failures if moment > now - window)
-    address_recent = sum(1 for moment in address_failures if moment > now - window)
-    # The address's failures count in proportion to its higher limit, so guessing across many
-    # accounts from one address is slowed as well.
-    scaled_address = address_recent * config["LOGIN_ACCOUNT_LIMIT"] // config["LOGIN_ADDRESS_LIMIT"]
-    return Throttle(
-        locked_until=locked_until, scope=scope, recent_failures=max(account_recent, scaled_address)
-    )
 
-
-def failure_delay(failures_so_far: int) -> float:
-    """Seconds to hold the answer to a wrong password: none for the first few, then growing
-    by LOGIN_DELAY_STEP_SECONDS per failure, never more than LOGIN_DELAY_MAX_SECONDS."""
+def wait_after(failures: int, free: int) -> timedelta | None:
+    """How long the next attempt must wait after the latest of ``failures`` (None: no wait):
+    nothing for the first ``free``, then LOGIN_WAIT_FIRST_SECONDS, doubling with each failure,
+    never more than LOGIN_WAIT_MAX_SECONDS."""
     config = current_app.config
-    extra = failures_so_far - config["LOGIN_FREE_FAILURES"]
-    if extra <= 0:
-        return 0.0
-    return min(extra * config["LOGIN_DELAY_STEP_SECONDS"], config["LOGIN_DELAY_MAX_SECONDS"])
+    extra = failures - free
+    if extra < 0:
+        return None
+    seconds = config["LOGIN_WAIT_FIRST_SECONDS"] * 2 ** min(extra, 40)
+    return timedelta(seconds=min(seconds, config["LOGIN_WAIT_MAX_SECONDS"]))
 
 
-def _failure_times(condition, since: datetime) -> list[datetime]:
-    return [
-        _aware(moment)
-        for moment in db.session.scalars(
-            select(AuditEvent.created_at)
-            .where(AuditEvent.event == FAILED_SIGN_IN, condition, AuditEvent.created_at > since)
-            .order_by(AuditEvent.created_at)
+def _signed_in_from_before(email: str, remote_addr: str) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    AuditEvent.event == SUCCESSFUL_SIGN_IN,
+                    AuditEvent.email == email,
+                    AuditEvent.remote_addr == remote_addr,
+                )
+            )
         )
-    ]
+    )
 
 
-def _lock_end(
-    failures: list[datetime], limit: int, window: timedelta, lock: timedelta
-) -> datetime | None:
-    """When the latest lock these failures triggered ends (None: they never reached the limit).
-
-    Failures that triggered a lock are spent: the count starts again after it.
-    """
-    locked_until = None
-    recent: deque[datetime] = deque()
-    for moment in failures:
-        while recent and recent[0] <= moment - window:
-            recent.popleft()
-        recent.append(moment)
-        if len(recent) >= limit:
-            locked_until = moment + lock
-            recent.clear()
-    return locked_until
+def _failures(condition, since: datetime) -> tuple[int, datetime | None]:
+    count, latest = db.session.execute(
+        select(func.count(AuditEvent.id), func.max(AuditEvent.created_at)).where(
+            AuditEvent.event == FAILED_SIGN_IN, condition, AuditEvent.created_at > since
+        )
+    ).one()
+    return count, _aware(latest)
 
 
-def _aware(moment: datetime) -> datetime:
+def _aware(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; every time written here is UTC.
+    if moment is None:
+        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

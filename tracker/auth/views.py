@@ -1,6 +1,5 @@
 """Sign-in (throttled), sign-out, and changing one's own password."""
 
-import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
@@ -16,6 +15,7 @@ from tracker.auth.operations import (
     authenticate,
     change_own_password,
     locked_message,
+    sign_out,
 )
 from tracker.sso import client as sso
 from tracker.transactions import transaction
@@ -54,9 +54,9 @@ def _password_sign_in(break_glass_page: bool):
             )
             if refused_password_off:
                 record_event("login_refused_password_off", user=user)
-        if attempt.locked_minutes is not None:
-            response = _login_page(form, break_glass_page, locked_message(attempt.locked_minutes))
-            return response, 429, {"Retry-After": str(attempt.locked_minutes * 60)}
+        if attempt.wait_seconds is not None:
+            response = _login_page(form, break_glass_page, locked_message(attempt.wait_seconds))
+            return response, 429, {"Retry-After": str(attempt.wait_seconds)}
         if refused_password_off:
             error = _(
                 "Innlogging med passord er slått av. Logg inn med knappen «%(provider)s».",
@@ -68,8 +68,6 @@ def _password_sign_in(break_glass_page: bool):
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or home_url(user))
-        # Committed first, so other workers count this failure while the answer waits.
-        time.sleep(attempt.delay)
         # One message for an unknown e-mail and a wrong password, so neither is revealed.
         error = (
             _("Kontoen din er deaktivert. Kontakt administratoren hvis du trenger tilgang.")
@@ -123,6 +121,8 @@ def change_password():
         except AccountError as error:
             form.new_password.errors.append(error.message)
         else:
+            # The change ended every session, this one too: continue under the new generation.
+            login_user(current_user._get_current_object())
             flash(_("Passordet er endret."), "success")
             return redirect(home_url(current_user))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
@@ -152,7 +152,7 @@ def logout():
     id_token = session.get(SSO_ID_TOKEN_KEY)
     if current_user.is_authenticated:
         with transaction():
-            record_event("logout", user=current_user)
+            sign_out(current_user)
     logout_user()
     _start_new_session()
     if id_token is not None and sso.enabled():

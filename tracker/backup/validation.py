@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from tracker.backup.dump import FORMAT, FORMAT_VERSION, data_tables
+from tracker.backup.rules import rule_problems
 
 MAX_JSON_DEPTH = 32
 INTEGER_RANGES = (  # most specific first: BigInteger and SmallInteger are Integers too
@@ -67,6 +68,7 @@ def parse_document(
     rows = {name: _parse_rows(table, given[name], problems) for name, table in tables.items()}
     if problems:
         return None, problems
+    problems += rule_problems(rows)
     for table in tables.values():
         _check_unique(table, rows[table.name], problems)
         _check_references(table, rows, problems)

@@ -17,6 +17,10 @@ LICENCE_NAME = "Norsk lisens for offentlige data (NLOD) 2.0"
 LICENCE_URL = "https://data.norge.no/nlod/no/2.0"
 # Multiple ministries in one CSV cell, lead first.
 CSV_LIST_SEPARATOR = ";"
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...) can send
+# what the reader types elsewhere). OWASP's advice: prefix such a cell with a single quote,
+# which spreadsheets show as text; JSON keeps the text as it is.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # Every field, in file order, with what it means (shown on the "Om dataene" page).
 FIELDS = {
@@ -105,5 +109,13 @@ def to_csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(FIELDS), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row | {"ministries": CSV_LIST_SEPARATOR.join(row["ministries"])})
+        cells = row | {"ministries": CSV_LIST_SEPARATOR.join(row["ministries"])}
+        writer.writerow({name: spreadsheet_safe(value) for name, value in cells.items()})
     return buffer.getvalue()
+
+
+def spreadsheet_safe(value):
+    """The cell as text a spreadsheet will not run: a leading formula character gets a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value

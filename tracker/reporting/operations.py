@@ -29,7 +29,7 @@ from tracker.reporting.workflow_queries import closes_before_deadline, open_roun
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a trailing newline in
 
 
 class ReportingError(UserError):

@@ -28,13 +28,13 @@ class ProviderSignIn:
     ``user`` is set when the person is an account holder (a deactivated one too, so the view can
     say why; the caller must check ``user.active``). ``refusal`` names why nobody is signed in:
     "unknown" (no account for this person), "linked_elsewhere" (the account belongs to another
-    person at the provider), "inactive", or "locked" with ``locked_minutes``.
+    person at the provider), "inactive", or "locked" with ``wait_seconds``.
     """
 
     user: User | None = None
     email: str | None = None
     refusal: str | None = None
-    locked_minutes: int | None = None
+    wait_seconds: int | None = None
 
 
 def sign_in_with_provider(claims: dict) -> ProviderSignIn:
@@ -63,7 +63,7 @@ def sign_in_with_provider(claims: dict) -> ProviderSignIn:
             },
         )
         return ProviderSignIn(
-            email=email, refusal="locked", locked_minutes=throttle.remaining_minutes(now)
+            email=email, refusal="locked", wait_seconds=throttle.remaining_seconds(now)
         )
 
     if user is None:

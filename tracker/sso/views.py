@@ -88,9 +88,9 @@ def callback():
         session[SSO_ID_TOKEN_KEY] = id_token if len(id_token) <= MAX_KEPT_ID_TOKEN else ""
         return redirect(target or home_url(user))
     if attempt.refusal == "locked":
-        message = locked_message(attempt.locked_minutes)
+        message = locked_message(attempt.wait_seconds)
         response = render_template("sso/refused.html", reason="locked", message=message)
-        return response, 429, {"Retry-After": str(attempt.locked_minutes * 60)}
+        return response, 429, {"Retry-After": str(attempt.wait_seconds)}
     return render_template(
         "sso/refused.html",
         reason=attempt.refusal,

@@ -1,0 +1,260 @@
+"""The outside test's low findings, each as a person or a client would meet it: request size,
+huge ids and NUL characters, the production SECRET_KEY, import rules, caching of signed-in
+pages, e-mail addresses with hidden parts, and bidi overrides in public text."""
+
+import json
+import re
+import secrets
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.support.data_history import build_history
+from tests.support.workflow import audit_events, build_world, csrf_token, field_error, snapshot
+from tracker import create_app
+from tracker.config import ConfigurationError
+from tracker.extensions import db
+from tracker.models import MeasureReport, ReportingRound, User
+
+# --- Request size --------------------------------------------------------------------------
+
+
+def test_a_huge_post_is_refused_with_413_in_norwegian_and_changes_nothing(client, app):
+    build_world()
+    before = snapshot()
+    response = client.post(
+        "/logg-inn",
+        data={"email": "a@b.no", "password": "x" * (3 * 1024 * 1024)},
+    )
+    assert response.status_code == 413
+    assert "Forespørselen er for stor" in response.get_data(as_text=True)
+    assert snapshot() == before
+
+
+# --- Ids beyond the database, NUL characters ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tiltak/9223372036854775807",
+        "/tiltak/99999999999999999999999",
+        "/tiltak/2147483648",
+        "/data/tiltak.json/../../tiltak/9223372036854775808",
+    ],
+)
+def test_numbers_too_large_for_the_database_are_not_found(client, seeded, path):
+    assert client.get(path).status_code == 404
+
+
+def test_huge_ids_in_signed_in_pages_are_not_found(client, app, login):
+    world = build_world()
+    login(world.admin)
+    assert client.get("/admin/brukere/9223372036854775807").status_code == 404
+    login(world.lead_contact)
+    huge = "/rapportering/status-2026/tiltak/99999999999999999999999"
+    assert client.get(huge).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/tiltak?q=%00", "/departementer/%00", "/data/%00/tiltak.json", "/tiltak?omrade=a%00b"],
+)
+def test_nul_characters_in_the_address_are_a_bad_request(client, seeded, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "Ugyldig forespørsel" in response.get_data(as_text=True)
+
+
+# --- SECRET_KEY in production ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "secret, reason",
+    [
+        ("a", "for kort (1 byte)"),
+        ("changeme", "kjent standardverdi"),
+        ("development-only-not-secret", "mangler"),
+        ("x" * 31, "for kort (31 byte)"),
+        ("a-long-random-secret-key-for-production-use", "kjent standardverdi"),
+    ],
+)
+def test_production_refuses_a_short_or_known_secret_key(monkeypatch, secret, reason):
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigurationError, match=re.escape(reason)) as refused:
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "secrets.token_hex" in str(refused.value)
+
+
+def test_production_accepts_a_random_key_of_32_bytes(monkeypatch):
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(16))  # 32 characters
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+
+
+# --- flask data import: the app's rules ---------------------------------------------------
+
+
+@pytest.fixture
+def export_file(app, plan_data, runner, tmp_path):
+    build_history(plan_data)
+    path = tmp_path / "export.json"
+    assert runner.invoke(args=["data", "export", str(path)]).exit_code == 0
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    return path
+
+
+def import_refused(runner, path, change) -> str:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    change(document["tables"])
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["data", "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Ingenting ble lest inn, og databasen er uendret" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+    return result.output
+
+
+def test_import_refuses_a_round_slug_with_a_line_break(runner, export_file):
+    def change(tables):
+        tables["reporting_rounds"][0]["slug"] = "midtveis\r\nSet-Cookie: x=1"
+
+    assert "feltet «slug» kan bare ha små bokstaver" in import_refused(runner, export_file, change)
+
+
+def test_import_refuses_a_password_hash_tracker_cannot_check(runner, export_file):
+    def change(tables):
+        tables["users"][0]["password_hash"] = "md5$abc$5f4dcc3b5aa765d61d8327deb882cf99"
+
+    output = import_refused(runner, export_file, change)
+    assert "feltet «password_hash» er ikke en passordhash tracker kan sjekke" in output
+
+
+def test_import_refuses_two_open_rounds(runner, export_file):
+    def change(tables):
+        first = dict(tables["reporting_rounds"][0])
+        tables["reporting_rounds"][0]["state"] = "open"
+        second = first | {"id": 999, "slug": "enda-en", "state": "open"}
+        tables["reporting_rounds"].append(second)
+
+    assert "bare én rapporteringsrunde kan være åpen" in import_refused(runner, export_file, change)
+
+
+def test_import_refuses_emails_that_differ_only_in_case(runner, export_file):
+    def change(tables):
+        tables["users"][1]["email"] = tables["users"][0]["email"].upper()
+
+    output = import_refused(runner, export_file, change)
+    assert "store og små bokstaver teller ikke" in output
+
+
+def test_import_refuses_an_email_with_hidden_parts(runner, export_file):
+    def change(tables):
+        tables["users"][0]["email"] = "k@aid.no?bcc=spion@example.no"
+
+    assert "ikke en gyldig e-postadresse" in import_refused(runner, export_file, change)
+
+
+# --- Signed-in pages are never stored --------------------------------------------------------
+
+
+def test_signed_in_pages_and_the_one_time_password_are_not_stored(client, app, login):
+    world = build_world()
+    login(world.admin)
+    for path in ("/admin/brukere", "/admin/logg", "/"):
+        assert "no-store" in client.get(path).headers["Cache-Control"], path
+    shown = client.post(
+        f"/admin/brukere/{world.lead_contact.id}/nytt-passord",
+        data={"csrf_token": csrf_token(client, "/admin/brukere")},
+    )
+    assert 'id="generated-password"' in shown.get_data(as_text=True)
+    assert "no-store" in shown.headers["Cache-Control"]
+    login(world.co_contact)
+    assert "no-store" in client.get("/rapportering/").headers["Cache-Control"]
+
+
+def test_anonymous_public_pages_stay_cacheable(client, seeded):
+    response = client.get("/")
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    assert "public" in response.headers["Cache-Control"]
+
+
+# --- E-mail addresses -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "k@aid.no?bcc=spion%40angriper.example",  # what the outside test stored
+        "k@aid.no?bcc=spion@example.no",
+        "k@aid.no&cc=x@y.no",
+        "k@@aid.no",
+        "k @aid.no",
+        "k@aid",
+    ],
+)
+def test_an_address_with_hidden_parts_is_refused_by_the_admin_form(client, app, login, address):
+    world = build_world()
+    login(world.admin)
+    before = snapshot()
+    response = client.post(
+        "/admin/brukere/ny",
+        data={
+            "email": address,
+            "name": "Kari",
+            "role": "coordinator",
+            "ministry": "",
+            "password": "",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert response.status_code == 400
+    assert "Dette ser ikke ut som en e-postadresse." in field_error(
+        response.get_data(as_text=True), "email"
+    )
+    assert snapshot() == before
+
+
+def test_the_cli_refuses_an_address_with_hidden_parts(runner, app):
+    build_world()
+    result = runner.invoke(
+        args=["users", "create", "k@aid.no?bcc=spion@example.no", "--role", "coordinator"]
+    )
+    assert result.exit_code == 1 and "ikke ut som en e-postadresse" in result.output
+    assert audit_events("user_created") == []
+
+
+# --- Bidi overrides ----------------------------------------------------------------------
+
+
+def test_bidi_overrides_never_reach_public_text(client, seeded):
+    report = db.session.scalars(
+        select(MeasureReport).join(ReportingRound).where(ReportingRound.slug == "midtveis-2025")
+    ).first()
+    # Stored before this rule existed (or imported): the page still shows it without them.
+    report.narrative = "Betal til konto \u202e0987 6543 21\u202c og \u2067skjult\u2069 nå."
+    db.session.commit()
+    page = client.get(f"/tiltak/{report.measure.number}").get_data(as_text=True)
+    assert "Betal til konto 0987 6543 21 og skjult nå." in page
+    assert not any(char in page for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2069")
+
+
+def test_bidi_overrides_are_dropped_when_a_narrative_is_saved(client, app, login):
+    world = build_world()
+    login(world.lead_contact)
+    response = client.post(
+        world.report_url,
+        data={
+            "status": "in_progress",
+            "narrative": "Ferdig \u202etxet\u202c i dag.",
+            "version": "1",
+            "save": "Lagre",
+            "csrf_token": csrf_token(client, world.report_url),
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MeasureReport, world.report.id).narrative == "Ferdig txet i dag."

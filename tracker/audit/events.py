@@ -1,0 +1,32 @@
+"""What each audit event means, in words an administrator reads, and which ones come in floods."""
+
+from tracker.text import N_
+
+EVENT_LABELS = {
+    "login": N_("Innlogging"),
+    "login_failed": N_("Mislykket innlogging"),
+    "login_throttled": N_("Innlogging avvist (for mange forsøk)"),
+    "login_refused_inactive": N_("Innlogging avvist (deaktivert konto)"),
+    "logout": N_("Utlogging"),
+    "password_changed": N_("Passord endret av brukeren"),
+    "password_set": N_("Nytt passord satt"),
+    "password_change_required": N_("Krav om nytt passord"),
+    "user_created": N_("Bruker opprettet"),
+    "user_updated": N_("Bruker endret"),
+    "user_deactivated": N_("Bruker deaktivert"),
+    "user_reactivated": N_("Bruker aktivert igjen"),
+    "round_opened": N_("Runde åpnet"),
+    "round_closed": N_("Runde lukket"),
+    "round_published": N_("Runde publisert"),
+    "report_submitted": N_("Rapport sendt til gjennomgang"),
+    "report_returned": N_("Rapport sendt tilbake"),
+    "report_approved": N_("Rapport godkjent"),
+}
+# Anyone can cause these, as fast as they can send requests: consecutive ones are shown as one
+# row on the log page, so a flood cannot push everything else out of sight.
+GROUPED_EVENTS = ("login_failed", "login_throttled")
+
+
+def event_label(event: str) -> str:
+    """The untranslated label (the template translates it); an event without one shows its name."""
+    return EVENT_LABELS.get(event, event)
