@@ -41,7 +41,7 @@ def test_a_bad_number_of_trusted_proxies_is_refused_clearly(monkeypatch):
 @pytest.mark.parametrize(
     ("command", "environment", "message"),
     [
-        (["seed"], {"TRACKER_ENV": "production"}, "SECRET_KEY mangler: sett miljøvariabelen"),
+        (["seed"], {"TRACKER_ENV": "production"}, "SECRET_KEY mangler. Sett miljøvariabelen"),
         (["db", "upgrade"], {"TRACKER_ENV": "production"}, "SECRET_KEY mangler"),
         (
             ["users", "demo"],

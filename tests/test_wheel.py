@@ -3,6 +3,7 @@ serves the public page with its styles, scripts and translations (issue 13)."""
 
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -74,7 +75,7 @@ def app_environment(tmp_path: Path) -> dict:
     }
     environment.update(
         TRACKER_ENV="production",
-        SECRET_KEY="wheel-test-secret",
+        SECRET_KEY=secrets.token_hex(32),
         DATABASE_URL=f"sqlite:///{tmp_path / 'tracker.sqlite'}",
     )
     return environment
