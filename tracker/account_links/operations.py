@@ -1,11 +1,12 @@
 """Writes for invitations and password resets. Flush only."""
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 
 from tracker.account_links.tokens import (
     INVITATION,
@@ -72,16 +73,20 @@ def request_password_reset(email: str) -> None:
     user = get_user_by_email(typed) if outcome == "sent" else None
     if outcome == "sent" and (user is None or not user.active):
         outcome = "no_account"
-    if outcome == "sent":
+    if outcome == "sent" and user is not None:  # "sent" here means an active account was found
         _queue_link(user, PASSWORD_RESET, _l("Nytt passord til statusoppfølgingen"))
     record_event(RESET_REQUESTED, email=typed, details={"outcome": outcome})
 
 
-def _recent_requests(condition, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count()).where(
-            AuditEvent.event == RESET_REQUESTED, condition, AuditEvent.created_at > since
+def _recent_requests(condition: ColumnElement[bool], since: datetime) -> int:
+    # COUNT(*) always yields a row, so the scalar is never None.
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                AuditEvent.event == RESET_REQUESTED, condition, AuditEvent.created_at > since
+            )
         )
+        or 0
     )
 
 
@@ -91,11 +96,14 @@ def set_password_from_link(token: str, purpose: str, password: str) -> User:
     check_password_rules(password)  # the same rules as everywhere (tracker/auth/passwords.py)
     old_hash = user.password_hash
     # Conditional on the old hash: of two tabs using one link at the same moment, one wins.
-    result = db.session.execute(
-        update(User)
-        .where(User.id == user.id, User.password_hash == old_hash)
-        .values(password_hash=hash_password(password), must_change_password=False)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,  # an UPDATE's result: it has a rowcount
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == old_hash)
+            .values(password_hash=hash_password(password), must_change_password=False)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise LinkError(_l("Lenken er allerede brukt."))

@@ -69,7 +69,7 @@ class AuditPage:
 def audit_page(audit_filter: AuditFilter, page: int = 1, per_page: int = 50) -> AuditPage:
     """A page of the log, newest first, in three queries whatever its size. Consecutive events
     in GROUPED_EVENTS of the same kind (after filtering) make one row."""
-    marked = select(
+    marked_rows = select(
         AuditEvent.id,
         AuditEvent.email,
         AuditEvent.remote_addr,
@@ -86,19 +86,19 @@ def audit_page(audit_filter: AuditFilter, page: int = 1, per_page: int = 50) -> 
             else_=1,
         ).label("starts"),
     ).where(*audit_filter.conditions())
-    marked = marked.subquery()
+    marked = marked_rows.subquery()
     numbered = select(
         marked,
         func.sum(marked.c.starts).over(order_by=marked.c.id).label("run"),
     ).subquery()
-    runs = select(
+    run_rows = select(
         func.max(numbered.c.id).label("last_id"),
         func.count().label("count"),
         func.min(numbered.c.created_at).label("first_at"),
         func.count(distinct(numbered.c.email)).label("emails"),
         func.count(distinct(numbered.c.remote_addr)).label("addresses"),
     ).group_by(numbered.c.run)
-    runs = runs.subquery()
+    runs = run_rows.subquery()
     total_rows = db.session.scalar(select(func.count()).select_from(runs)) or 0
     pages = max(1, -(-total_rows // per_page))
     page = min(max(1, page), pages)
@@ -116,7 +116,7 @@ def audit_page(audit_filter: AuditFilter, page: int = 1, per_page: int = 50) -> 
     rows = [
         AuditRow(
             event=events[summary.last_id],
-            count=summary.count,
+            count=summary._mapping["count"],  # `summary.count` reads as tuple.count to mypy
             first_at=summary.first_at,
             emails=summary.emails,
             addresses=summary.addresses,

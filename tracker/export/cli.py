@@ -60,11 +60,13 @@ def report_command(
     report = export_midterm_report(
         reporting_round, draft=draft, include_changes=changes, with_chart=not no_chart
     )
-    if file_format == "pdf" and report.pdf is None:
-        raise click.ClickException(
-            N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
-        )
-    content = report.pdf if file_format == "pdf" else report.content
+    content = report.content
+    if file_format == "pdf":
+        if report.pdf is None:
+            raise click.ClickException(
+                N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
+            )
+        content = report.pdf
     # Written beside the target and renamed, so a half-written file never replaces a good one.
     with tempfile.NamedTemporaryFile(
         dir=directory, suffix=f".{file_format}.part", delete=False

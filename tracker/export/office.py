@@ -16,6 +16,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from tracker.text import N_
 from tracker.user_errors import UserError
@@ -65,7 +66,7 @@ class _Worker:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[str] | None = None
 
     def render(self, docx: bytes) -> Rendered:
         with self.lock:
@@ -86,8 +87,9 @@ class _Worker:
         for attempt in (1, 2):  # a LibreOffice that died since the last report is started again
             process = self._running()
             try:
-                process.stdin.write(json.dumps(request) + "\n")
-                process.stdin.flush()
+                stdin = _pipe(process.stdin)
+                stdin.write(json.dumps(request) + "\n")
+                stdin.flush()
                 line = _read_line(process, CONVERT_TIMEOUT)
                 return json.loads(line)
             except (OSError, ValueError, TimeoutError) as error:
@@ -98,7 +100,7 @@ class _Worker:
                     ) from error
         raise AssertionError("unreachable")
 
-    def _running(self) -> subprocess.Popen:
+    def _running(self) -> subprocess.Popen[str]:
         if self.process is not None and self.process.poll() is None:
             return self.process
         reason = office_missing_reason()
@@ -129,16 +131,23 @@ class _Worker:
             return
         process, self.process = self.process, None
         try:
-            process.stdin.close()
+            _pipe(process.stdin).close()
             process.wait(timeout=30)
         except (OSError, subprocess.TimeoutExpired):
             process.kill()
             process.wait()
 
 
-def _read_line(process: subprocess.Popen, timeout: float) -> str:
+def _pipe(stream: IO[str] | None) -> IO[str]:
+    """The worker's stdin or stdout: always set, since ``_running`` starts it with PIPE."""
+    assert stream is not None
+    return stream
+
+
+def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
     result: list[str] = []
-    reader = threading.Thread(target=lambda: result.append(process.stdout.readline()), daemon=True)
+    stdout = _pipe(process.stdout)
+    reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
     reader.start()
     reader.join(timeout)
     if reader.is_alive():

@@ -1,6 +1,7 @@
 import enum
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,13 @@ from tracker.extensions import db
 from tracker.reporting.states import enum_values
 from tracker.text import N_
 from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tracker.auth.models import User
+    from tracker.extensions import Base as Model  # what db.Model is built on
+else:
+    # Flask-SQLAlchemy makes db.Model at runtime, so mypy cannot take it as a base class.
+    Model = db.Model
 
 
 def _enum_column(enum_class, name: str) -> Enum:
@@ -43,7 +51,7 @@ MESSAGE_STATE_LABELS = {
 }
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One e-mail to one recipient, written in the same transaction as the change that caused it.
 
     ``event_key`` names the occurrence (e.g. ``round_opened:3``); with the recipient it is the
@@ -80,7 +88,7 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str] = mapped_column(Text, default="")
 
-    user: Mapped["User | None"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship()
 
     @property
     def event_key_digest(self) -> str:
@@ -109,7 +117,7 @@ SUBMISSION_MAIL_LABELS = {
 }
 
 
-class MailPreference(db.Model):
+class MailPreference(Model):
     """A person's choices about e-mail; no row means the defaults."""
 
     __tablename__ = "mail_preferences"

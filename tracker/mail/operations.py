@@ -71,6 +71,7 @@ def notify_round_opened(reporting_round) -> int:
     by_ministry = _measures_by_ministry(reports_in_round(reporting_round))
     queued = 0
     for contact in queries.active_contacts_of(by_ministry):
+        assert contact.ministry_id is not None  # a contact person always has a ministry
         queued += bool(
             queue_message(
                 contact,
@@ -195,7 +196,9 @@ def due_reminder(reporting_round, today: date) -> str | None:
 def queue_due_reminders(today: date) -> int:
     """Contact persons whose ministry still has measures not submitted, listing exactly those."""
     reporting_round = open_round_now()
-    kind = due_reminder(reporting_round, today) if reporting_round else None
+    if reporting_round is None:
+        return 0
+    kind = due_reminder(reporting_round, today)
     if kind is None:
         return 0
     outstanding = defaultdict(list)
@@ -209,6 +212,7 @@ def queue_due_reminders(today: date) -> int:
     queued = 0
     waiting = [ministry_id for ministry_id, reports in outstanding.items() if reports]
     for contact in queries.active_contacts_of(waiting):
+        assert contact.ministry_id is not None  # a contact person always has a ministry
         queued += bool(
             queue_message(
                 contact,

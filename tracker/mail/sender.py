@@ -18,9 +18,10 @@ import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from tracker.audit.operations import record_event
 from tracker.extensions import db
@@ -100,15 +101,18 @@ def claim_batch(now: datetime) -> tuple[str, list[OutboxMessage]]:
                 if not candidates:
                     break
                 for message_id in candidates:
-                    result = session.execute(
-                        update(OutboxMessage)
-                        .where(
-                            OutboxMessage.id == message_id,
-                            OutboxMessage.state == MessageState.PENDING,
-                            unclaimed,
-                        )
-                        .values(**claim)
-                        .execution_options(synchronize_session=False)
+                    result = cast(
+                        CursorResult,  # an UPDATE's result: it has a rowcount
+                        session.execute(
+                            update(OutboxMessage)
+                            .where(
+                                OutboxMessage.id == message_id,
+                                OutboxMessage.state == MessageState.PENDING,
+                                unclaimed,
+                            )
+                            .values(**claim)
+                            .execution_options(synchronize_session=False)
+                        ),
                     )
                     claimed += result.rowcount
     db.session.expire_all()
@@ -125,7 +129,7 @@ def _deliver_batch(batch: list[OutboxMessage], token: str, now: datetime) -> Out
     config = current_app.config
     server = parse_mail_url(config["MAIL_URL"])
     outcome = Outcome()
-    connection = None
+    connection: smtplib.SMTP | None = None
     try:
         for index, message in enumerate(batch):
             if message.user is not None and not message.user.active:
@@ -149,7 +153,8 @@ def _deliver_batch(batch: list[OutboxMessage], token: str, now: datetime) -> Out
                 _send(connection, message)
             except TemporaryFailure as error:
                 if isinstance(error.__cause__, OSError | smtplib.SMTPServerDisconnected):
-                    connection = _close(connection)
+                    _close(connection)
+                    connection = None
                 with transaction():
                     if _defer(message, token, str(error), now):
                         outcome.deferred += 1
@@ -205,13 +210,12 @@ def _text(answer) -> str:
     return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
-def _close(connection) -> None:
+def _close(connection: smtplib.SMTP | None) -> None:
     if connection is not None:
         try:
             connection.quit()
         except (OSError, smtplib.SMTPException):
             connection.close()
-    return None
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -246,7 +250,7 @@ def _record(message: OutboxMessage, token: str, state: MessageState, error: str 
     """Record the outcome, and for a sent message the audit entry (who, what event, when).
     Flushes only: the caller's transaction holds it."""
     tried = state != MessageState.CANCELLED
-    values = dict(
+    values: dict[str, object] = dict(
         state=state, claimed_until=None, claim_token=None, attempts=message.attempts + tried
     )
     if state == MessageState.SENT:
@@ -265,10 +269,13 @@ def _record(message: OutboxMessage, token: str, state: MessageState, error: str 
 
 def _update_claimed(message: OutboxMessage, token: str, **values) -> bool:
     """Write to a message only while this sender's claim on it holds."""
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == token)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,  # an UPDATE's result: it has a rowcount
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == token)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount == 1

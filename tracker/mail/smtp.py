@@ -52,6 +52,7 @@ def parse_mail_url(url: str) -> MailServer:
 def connect(server: MailServer, timeout: float) -> smtplib.SMTP:
     """An open, greeted (and signed-in, if the URL has a user) SMTP connection."""
     context = ssl.create_default_context()
+    connection: smtplib.SMTP
     if server.implicit_tls:
         connection = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
     else:

@@ -97,4 +97,7 @@ class CachedPageFastPath:
 
 def init_app(app: Flask) -> None:
     """Install the fast path; before ProxyFix wraps the app, so it sees the client's address."""
-    app.wsgi_app = CachedPageFastPath(app, app.wsgi_app)
+    # Flask's documented way to add WSGI middleware: an instance attribute that shadows the
+    # method (ProxyFix then wraps this one the same way). mypy refuses any assignment to a
+    # method; setattr() would only hide the same thing from it.
+    app.wsgi_app = CachedPageFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

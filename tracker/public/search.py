@@ -15,8 +15,19 @@ so no write path can forget it. Bulk writers that bypass the ORM (the restore) c
 import re
 import unicodedata
 from itertools import chain
+from typing import Any
 
-from sqlalchemy import bindparam, column, event, func, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnClause,
+    bindparam,
+    column,
+    event,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -64,7 +75,7 @@ def matching_measures(connection_dialect: str, text_: str):
         return None
     if connection_dialect == "postgresql":
         query = func.to_tsquery("norwegian", " & ".join(f"{word}:*" for word in words))
-        document = literal_column("measure_search.document")
+        document: ColumnClause[Any] = literal_column("measure_search.document")
         return (
             select(
                 literal_column("measure_search.measure_id").label("measure_id"),
@@ -147,7 +158,7 @@ def _documents(connection: Connection, measure_ids) -> list[dict]:
     """Title, ministries, description and narratives per measure, normalised; two queries.
 
     Plain columns rather than whole entities, so that a migration can call this too."""
-    measures = {}
+    measures: dict[int, dict[str, Any]] = {}
     query = (
         select(Measure.id, Measure.title, Measure.description, Ministry.name, Ministry.abbreviation)
         .join(Responsibility, Responsibility.measure_id == Measure.id)

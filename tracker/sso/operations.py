@@ -44,8 +44,9 @@ def sign_in_with_provider(claims: dict) -> ProviderSignIn:
     email = verified_email(claims)
     identity = {"method": METHOD, "issuer": issuer, "subject": subject}
     user = get_user_by_identity(issuer, subject)
-    matched_by_email = user is None and email is not None
-    if matched_by_email:
+    matched_by_email = False
+    if user is None and email is not None:
+        matched_by_email = True
         user = get_user_by_email(email)
 
     # Without an e-mail only the address can be counted: the subject is a key with no failures.
