@@ -2,7 +2,7 @@
 writing a narrative in nynorsk, and the coordinator seeing the nynorsk share. axe-core checks the
 signed-in pages in nynorsk on the way."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
 from tracker.models import Role
 from tracker.reporting.operations import open_round
+from tracker.reporting.workflow_queries import today
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +24,10 @@ NYNORSK_TEXT = "Kampanjen vart gjennomført hausten 2025.\n\n- 3 000 arbeidsgiva
 def round_2026(app, seeded):
     coordinator = make_user(Role.COORDINATOR, email="koordinator@aid.example.no")
     make_user(Role.CONTACT, get_ministry("AID"), email="kontakt@aid.example.no")
-    open_round("status-2026", "Status 2026", date(2026, 6, 1), date(2026, 5, 15), coordinator)
+    # A deadline ahead of today: opening a round refuses one that has passed.
+    open_round(
+        "status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=7), coordinator
+    )
     db.session.commit()
 
 

@@ -38,6 +38,7 @@ def story(app, seeded):
 
 
 def assert_accessible(page):
+    page.wait_for_load_state()  # a click may still be navigating; axe needs the finished page
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 

@@ -265,7 +265,7 @@ def test_password_login_off_leaves_only_break_glass_accounts(page, live_server, 
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("app_config", [{"LOGIN_ACCOUNT_LIMIT": 2}], indirect=True)
+@pytest.mark.parametrize("app_config", [{"LOGIN_FREE_FAILURES": 2}], indirect=True)
 def test_a_locked_account_cannot_sign_in_through_the_provider_either(
     page, live_server, provider, people
 ):
