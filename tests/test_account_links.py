@@ -208,3 +208,18 @@ def test_an_empty_forgotten_password_form_gets_a_message(app, client):
     assert response.status_code == 400
     assert "Skriv e-postadressen din." in response.get_data(as_text=True)
     assert db.session.scalars(select(User)).all() == []
+
+
+def test_a_link_refuses_a_password_built_from_the_owners_own_e_mail(app, client):
+    world = build_world()
+    path = "/nytt-passord/" + make_token(world.lead_contact, PASSWORD_RESET)
+    guessable = world.lead_contact.email + "2026"
+    refused = set_password(client, path, password=guessable)
+    assert refused.status_code == 400
+    assert "lett å gjette" in refused.get_data(as_text=True)
+    # Nothing changed: the old password still works, and the link can still be used.
+    assert (
+        sign_in_with_form(client, world.lead_contact.email, PASSWORD).location == "/rapportering/"
+    )
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
+    assert set_password(client, path).location == "/logg-inn"

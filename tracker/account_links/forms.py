@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Length
 
-from tracker.auth.forms import clean_field, validate_new_password
+from tracker.auth.forms import clean_field, confirm_password_field, new_password_field
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -16,19 +16,5 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
-    new_password = PasswordField(
-        _l("Nytt passord"),
-        validators=[DataRequired(_l("Skriv et nytt passord.")), validate_new_password],
-        description=_l(
-            "Minst 12 tegn. Flere ord satt sammen er lett å huske og vanskelig å gjette."
-        ),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm_password = PasswordField(
-        _l("Gjenta det nye passordet"),
-        validators=[
-            DataRequired(_l("Skriv det nye passordet en gang til.")),
-            EqualTo("new_password", _l("De to nye passordene er ikke like.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()

@@ -93,7 +93,8 @@ def _recent_requests(condition: ColumnElement[bool], since: datetime) -> int:
 def set_password_from_link(token: str, purpose: str, password: str) -> User:
     """Set the password the link's owner chose; the link (and any older one) stops working."""
     user = read_token(token, purpose)
-    check_password_rules(password)  # the same rules as everywhere (tracker/auth/passwords.py)
+    # The same rules as everywhere, with the link owner's own e-mail and name as guesses.
+    check_password_rules(password, email=user.email, name=user.name)
     old_hash = user.password_hash
     # Conditional on the old hash: of two tabs using one link at the same moment, one wins.
     result = cast(

@@ -49,7 +49,7 @@ def _set_password(token: str, purpose: str):
         except LinkError as error:
             return render_template("account_links/link_error.html", error=error.message), 410
         except AccountError as error:
-            form.new_password.errors.append(str(error))
+            form.new_password.errors.append(error.message)
         else:
             if current_user.is_authenticated:
                 logout_user()  # whoever was signed in here, the link's owner signs in next

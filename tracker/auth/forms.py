@@ -46,13 +46,10 @@ def _person_on_form(form) -> tuple[str, str]:
     return "", ""
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Nåværende passord"),
-        validators=[DataRequired(_l("Skriv passordet du bruker nå.")), Length(max=1000)],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
+# Made by functions, not shared objects: each form gets fields created where it declares them,
+# so they keep their place in its order (and in its error summary).
+def new_password_field() -> PasswordField:
+    return PasswordField(
         _l("Nytt passord"),
         validators=[DataRequired(_l("Skriv et nytt passord.")), validate_new_password],
         description=_l(
@@ -60,7 +57,10 @@ class ChangePasswordForm(FlaskForm):
         ),
         render_kw={"autocomplete": "new-password"},
     )
-    confirm_password = PasswordField(
+
+
+def confirm_password_field() -> PasswordField:
+    return PasswordField(
         _l("Gjenta det nye passordet"),
         validators=[
             DataRequired(_l("Skriv det nye passordet en gang til.")),
@@ -68,3 +68,13 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Nåværende passord"),
+        validators=[DataRequired(_l("Skriv passordet du bruker nå.")), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()

@@ -5,7 +5,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -14,10 +13,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.enum_columns import enum_column
 from tracker.extensions import db
 from tracker.labelled_enum import LabelledEnum
 from tracker.ministries.models import Ministry
-from tracker.reporting.states import enum_values
 from tracker.text import N_
 from tracker.timeutil import utcnow
 
@@ -48,17 +47,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="user_role",
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            values_callable=enum_values,
-            validate_strings=True,
-        )
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"))
     ministry_id: Mapped[int | None] = mapped_column(ForeignKey("ministries.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set by an administrator: the user must choose a new password before doing anything else.

@@ -3,11 +3,11 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.enum_columns import enum_column
 from tracker.extensions import db
-from tracker.reporting.states import enum_values
 from tracker.text import N_
 from tracker.timeutil import utcnow
 
@@ -17,19 +17,6 @@ if TYPE_CHECKING:
 else:
     # Flask-SQLAlchemy makes db.Model at runtime, so mypy cannot take it as a base class.
     Model = db.Model
-
-
-def _enum_column(enum_class, name: str) -> Enum:
-    # Plain strings with a CHECK constraint, like the reporting enums: same on both databases.
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=enum_values,
-        validate_strings=True,
-    )
 
 
 class MessageState(enum.StrEnum):
@@ -78,7 +65,7 @@ class OutboxMessage(Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     state: Mapped[MessageState] = mapped_column(
-        _enum_column(MessageState, "mail_message_state"), default=MessageState.PENDING
+        enum_column(MessageState, "mail_message_state"), default=MessageState.PENDING
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -126,5 +113,5 @@ class MailPreference(Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     submissions: Mapped[SubmissionMail] = mapped_column(
-        _enum_column(SubmissionMail, "submission_mail"), default=SubmissionMail.DAILY
+        enum_column(SubmissionMail, "submission_mail"), default=SubmissionMail.DAILY
     )

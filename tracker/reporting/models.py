@@ -4,7 +4,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     String,
     Text,
@@ -12,9 +11,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.enum_columns import enum_column
 from tracker.extensions import db
 from tracker.measures.models import Measure
-from tracker.reporting.states import ReviewState, RoundState, Status, enum_values
+from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.timeutil import utcnow
 
 
@@ -28,20 +28,6 @@ def _narrative_language_check() -> CheckConstraint:
     return CheckConstraint("narrative_language IN ('nb', 'nn')", name="narrative_language")
 
 
-def _enum_column(enum_class, name: str) -> Enum:
-    # Stored as plain strings with a CHECK constraint: identical on SQLite and PostgreSQL,
-    # and a new value is a migration of a constraint, not of a native type.
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=enum_values,
-        validate_strings=True,
-    )
-
-
 class ReportingRound(db.Model):
     """A reporting round, e.g. the midterm report as of 1 June 2025."""
 
@@ -53,7 +39,7 @@ class ReportingRound(db.Model):
     as_of: Mapped[date] = mapped_column(Date)
     deadline: Mapped[date | None] = mapped_column(Date)
     state: Mapped[RoundState] = mapped_column(
-        _enum_column(RoundState, "round_state"), default=RoundState.OPEN
+        enum_column(RoundState, "round_state"), default=RoundState.OPEN
     )
     intro: Mapped[str] = mapped_column(Text, default="")
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -86,11 +72,11 @@ class MeasureReport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("reporting_rounds.id"), index=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"), index=True)
-    status: Mapped[Status] = mapped_column(_enum_column(Status, "report_status"))
+    status: Mapped[Status] = mapped_column(enum_column(Status, "report_status"))
     narrative: Mapped[str] = mapped_column(Text, default="")
     narrative_language: Mapped[str] = _narrative_language_column()
     review_state: Mapped[ReviewState] = mapped_column(
-        _enum_column(ReviewState, "review_state"), default=ReviewState.DRAFT
+        enum_column(ReviewState, "review_state"), default=ReviewState.DRAFT
     )
     review_comment: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
@@ -123,17 +109,17 @@ class ReportRevision(db.Model):
     action: Mapped[str] = mapped_column(String(20))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the seed loader
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    old_status: Mapped[Status | None] = mapped_column(_enum_column(Status, "revision_old_status"))
-    new_status: Mapped[Status] = mapped_column(_enum_column(Status, "revision_new_status"))
+    old_status: Mapped[Status | None] = mapped_column(enum_column(Status, "revision_old_status"))
+    new_status: Mapped[Status] = mapped_column(enum_column(Status, "revision_new_status"))
     old_narrative: Mapped[str | None] = mapped_column(Text)
     new_narrative: Mapped[str] = mapped_column(Text)
     # The language of new_narrative.
     narrative_language: Mapped[str] = _narrative_language_column()
     old_review_state: Mapped[ReviewState | None] = mapped_column(
-        _enum_column(ReviewState, "revision_old_review_state")
+        enum_column(ReviewState, "revision_old_review_state")
     )
     new_review_state: Mapped[ReviewState] = mapped_column(
-        _enum_column(ReviewState, "revision_new_review_state")
+        enum_column(ReviewState, "revision_new_review_state")
     )
     comment: Mapped[str] = mapped_column(Text, default="")
 

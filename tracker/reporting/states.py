@@ -1,7 +1,5 @@
 """The vocabularies of the reporting workflow: the values stored, and their Norwegian labels."""
 
-import enum
-
 from tracker.labelled_enum import LabelledEnum
 from tracker.text import N_
 
@@ -37,8 +35,3 @@ class RoundState(LabelledEnum):
     OPEN = "open", N_("Åpen")
     CLOSED = "closed", N_("Lukket")
     PUBLISHED = "published", N_("Publisert")
-
-
-def enum_values(enum_class: type[enum.Enum]) -> list[str]:
-    """What SQLAlchemy stores for an enum column: the value, not the member name."""
-    return [member.value for member in enum_class]
