@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker.languages import locale_code
 from tracker.ministries.queries import get_ministry
@@ -94,10 +95,11 @@ def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> 
                 status=_(item.changes[0].report.status.label),
             )
             if one_measure
-            else _(
-                "%(title)s: %(count)d tiltak endret status",
+            else ngettext(
+                "%(title)s: %(num)d tiltak endret status",
+                "%(title)s: %(num)d tiltak endret status",
+                len(item.status_changes),
                 title=reporting_round.title,
-                count=len(item.status_changes),
             )
         ),
         updated=published,
