@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+
+from tracker.i18n import TIMEZONE
 
 
 def utcnow() -> datetime:
@@ -8,11 +9,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-OSLO = ZoneInfo("Europe/Oslo")
-
-
 def local_midnight(day: date | None, days_after: int = 0) -> datetime | None:
     """The start of ``day`` (plus ``days_after``) in Norway, in UTC as every stored time is."""
     if day is None:
         return None
-    return datetime.combine(day + timedelta(days=days_after), time(), tzinfo=OSLO).astimezone(UTC)
+    return datetime.combine(day + timedelta(days=days_after), time(), tzinfo=TIMEZONE).astimezone(
+        UTC
+    )

@@ -1,4 +1,3 @@
-import enum
 import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -8,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.enum_columns import enum_column
 from tracker.extensions import db
+from tracker.labelled_enum import LabelledEnum
 from tracker.text import N_
 from tracker.timeutil import utcnow
 
@@ -19,23 +19,15 @@ else:
     Model = db.Model
 
 
-class MessageState(enum.StrEnum):
-    PENDING = "pending"  # waiting for its first try, or for the next after a failure
-    SENT = "sent"  # the SMTP server accepted it
-    FAILED = "failed"  # given up: permanent refusal, or too many tries; the admin sees why
-    CANCELLED = "cancelled"  # the recipient was deactivated before it went out
-
-    @property
-    def label(self) -> str:
-        return MESSAGE_STATE_LABELS[self]
-
-
-MESSAGE_STATE_LABELS = {
-    MessageState.PENDING: N_("Venter"),
-    MessageState.SENT: N_("Sendt"),
-    MessageState.FAILED: N_("Mislyktes"),
-    MessageState.CANCELLED: N_("Avbrutt"),
-}
+class MessageState(LabelledEnum):
+    # Waiting for its first try, or for the next after a failure.
+    PENDING = "pending", N_("Venter")
+    # The SMTP server accepted it.
+    SENT = "sent", N_("Sendt")
+    # Given up: permanent refusal, or too many tries; the admin sees why.
+    FAILED = "failed", N_("Mislyktes")
+    # The recipient was deactivated before it went out.
+    CANCELLED = "cancelled", N_("Avbrutt")
 
 
 class OutboxMessage(Model):
@@ -87,21 +79,14 @@ class OutboxMessage(Model):
         return f"<OutboxMessage {self.id} {self.event_key} → {self.recipient} {self.state}>"
 
 
-class SubmissionMail(enum.StrEnum):
+class SubmissionMail(LabelledEnum):
     """How a coordinator hears about submitted reports."""
 
-    DAILY = "daily"  # one digest a day (the default)
-    IMMEDIATE = "immediate"  # one message per submitted report
-
-    @property
-    def label(self) -> str:
-        return SUBMISSION_MAIL_LABELS[self]
-
-
-SUBMISSION_MAIL_LABELS = {
-    SubmissionMail.DAILY: N_("Én samlet e-post om dagen"),
-    SubmissionMail.IMMEDIATE: N_("En e-post straks for hver innsendte rapport"),
-}
+    DAILY = "daily", N_("Én samlet e-post om dagen")  # one digest a day (the default)
+    IMMEDIATE = (
+        "immediate",
+        N_("En e-post straks for hver innsendte rapport"),
+    )  # one message per submitted report
 
 
 class MailPreference(Model):

@@ -10,7 +10,7 @@ from wtforms import RadioField
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.mail import queries
-from tracker.mail.models import SUBMISSION_MAIL_LABELS, MessageState, SubmissionMail
+from tracker.mail.models import MessageState, SubmissionMail
 from tracker.mail.operations import retry_message, set_submission_choice
 from tracker.transactions import transaction
 
@@ -46,7 +46,7 @@ def retry(message_id: int):
 class NotificationForm(FlaskForm):
     submissions = RadioField(
         _l("E-post om innsendte rapporter"),
-        choices=[(choice.value, _l(label)) for choice, label in SUBMISSION_MAIL_LABELS.items()],
+        choices=[(choice.value, _l(choice.label)) for choice in SubmissionMail],
     )
 
 
