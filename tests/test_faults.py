@@ -67,8 +67,12 @@ def server(database_url, tmp_path):
     gunicorn = Gunicorn(database_url, tmp_path, workers=3)
     yield gunicorn
     gunicorn.stop()
-    crashes = gunicorn.stderr_path.read_text().count("Error handling request")
-    assert crashes == 0, f"gunicorn answered {crashes} requests with its own bare 500"
+    log = gunicorn.stderr_path.read_text()
+    crashes = log.count("Error handling request")
+    first = log.find("Error handling request")
+    assert crashes == 0, (
+        f"gunicorn answered {crashes} requests with its own bare 500:\n{log[first : first + 6000]}"
+    )
 
 
 def read_continuously(

@@ -85,8 +85,11 @@ def security_headers(is_secure: bool) -> list[tuple[str, str]]:
 def forbid_storing_signed_in_pages(response):
     """A page shown to a signed-in person (their drafts, a new one-time password) must not stay
     in a browser's or a proxy's cache after they leave the machine."""
+    # Decided without the database: this runs after the view's commit has expired the user
+    # row, and when the database is what failed (a 503), reading it again would crash here.
     user = g.get("_login_user")  # set by Flask-Login once the request looked at current_user
-    if user is not None and user.is_authenticated:
+    signed_in = user is not None and not user.is_anonymous
+    if signed_in or session.get("_user_id"):
         response.cache_control.no_store = True
         response.cache_control.private = True
         response.cache_control.public = False
