@@ -4,9 +4,9 @@ to choosing a password and a first sign-in, in Debian's Chromium; axe-core check
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.support.browser import assert_accessible
 from tests.support.workflow import build_world
 from tracker.account_links.operations import invite_user
 from tracker.auth.models import Role
@@ -23,11 +23,6 @@ CHOSEN = "tre-blå-hvaler-i-fjorden"
 @pytest.fixture
 def app_config(mail_app_config):
     return mail_app_config
-
-
-def assert_accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_an_invited_person_follows_the_link_and_signs_in_for_the_first_time(

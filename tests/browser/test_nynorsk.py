@@ -5,9 +5,9 @@ signed-in pages in nynorsk on the way."""
 from datetime import date, timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.support.browser import assert_accessible
 from tests.support.workflow import PASSWORD, make_user
 from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
@@ -29,11 +29,6 @@ def round_2026(app, seeded):
         "status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=7), coordinator
     )
     db.session.commit()
-
-
-def assert_accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, (page.url, results.generate_report())
 
 
 def sign_in_in_nynorsk(page, live_server, email):

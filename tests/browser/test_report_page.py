@@ -3,9 +3,9 @@ built in the background, then offers the DOCX and the PDF. axe-core checks both 
 
 import pikepdf
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.support.browser import assert_accessible
 from tests.support.workflow import PASSWORD, make_user
 from tracker.export import office
 from tracker.extensions import db
@@ -21,11 +21,6 @@ pytestmark = [
 def coordinator(app, seeded):
     make_user(Role.COORDINATOR, email="koordinator@aid.example.no", name="Kari Koordinator")
     db.session.commit()
-
-
-def assert_accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_coordinator_builds_the_report_and_downloads_both_files(

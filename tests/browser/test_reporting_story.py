@@ -6,10 +6,10 @@ every kind of page on the way."""
 from datetime import date, timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.support.workflow import PASSWORD, make_user
+from tests.support.browser import assert_accessible, sign_in, sign_out
+from tests.support.workflow import make_user
 from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
 from tracker.models import Role
@@ -35,24 +35,6 @@ def story(app, seeded):
         "status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=1), coordinator
     )
     db.session.commit()
-
-
-def assert_accessible(page):
-    page.wait_for_load_state()  # a click may still be navigating; axe needs the finished page
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Logg ut").click()
-    expect(page.get_by_text("Du er logget ut.")).to_be_visible()
 
 
 def test_contact_reports_coordinator_returns_then_approves_and_publishes(page, live_server, story):

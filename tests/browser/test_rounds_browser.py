@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from tests.support.browser import assert_accessible, sign_in, sign_out
 from tests.support.workflow import PASSWORD, make_user
 from tracker.extensions import db
 from tracker.ministries.queries import get_ministry
@@ -43,23 +44,6 @@ def midterm_report(number: int) -> MeasureReport:
         .join(ReportingRound)
         .where(Measure.number == number, ReportingRound.slug == "midtveis-2025")
     ).one()
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Logg ut").click()
-    expect(page.get_by_text("Du er logget ut.")).to_be_visible()
-
-
-def assert_accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 class TestExpiredSession:

@@ -5,11 +5,11 @@ there, the answer back to tracker, and sign-out at both ends."""
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.factories import MinistryFactory
+from tests.support.browser import assert_accessible
 from tests.support.oidc_provider import id_token_claims, running_provider
 from tests.support.workflow import PASSWORD, make_user
 from tracker.audit.models import AuditEvent
@@ -53,11 +53,6 @@ def people(app):
     admin = make_user(Role.ADMIN, email="ada.admin@kud.example.no", name="Ada Administrator")
     db.session.commit()
     return kari, admin
-
-
-def assert_accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def sign_in_at_provider(page, live_server, subject):

@@ -2,11 +2,11 @@
 
 import signal
 import time
-from datetime import date
 
 import click
 from flask import current_app
 
+from tracker.cli_options import iso_date
 from tracker.mail import queries
 from tracker.mail.models import MessageState
 from tracker.mail.operations import queue_due_reminders, queue_submission_digests
@@ -74,18 +74,9 @@ def worker_command(interval):
     click.echo("Avsluttet.")
 
 
-def _iso_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"«{value}» er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
-
-
 @reminders_command.command("send")
 @click.option(
-    "--date", "on", callback=_iso_date, help="Late som i dag er denne datoen (ÅÅÅÅ-MM-DD)."
+    "--date", "on", callback=iso_date, help="Late som i dag er denne datoen (ÅÅÅÅ-MM-DD)."
 )
 def reminders_send_command(on):
     """Queue the deadline reminders and submission digests due today; safe to run twice."""

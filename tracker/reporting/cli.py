@@ -1,31 +1,21 @@
 """`flask rounds ...`: reporting rounds from the command line."""
 
-from datetime import date
-
 import click
 
+from tracker.cli_options import iso_date
 from tracker.reporting.operations import ReportingError, open_round
 from tracker.transactions import transaction
 
 rounds_command = click.Group("rounds", help="Rapporteringsrunder.")
 
 
-def _iso_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"«{value}» er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
-
-
 @rounds_command.command("open")
 @click.argument("slug")
 @click.option("--title", required=True, help="Tittel, f.eks. «Status 2026».")
 @click.option(
-    "--as-of", required=True, callback=_iso_date, help="Datoen statusen gjelder for (ÅÅÅÅ-MM-DD)."
+    "--as-of", required=True, callback=iso_date, help="Datoen statusen gjelder for (ÅÅÅÅ-MM-DD)."
 )
-@click.option("--deadline", callback=_iso_date, help="Frist for departementene (ÅÅÅÅ-MM-DD).")
+@click.option("--deadline", callback=iso_date, help="Frist for departementene (ÅÅÅÅ-MM-DD).")
 def open_command(slug, title, as_of, deadline):
     """Open a round: every measure gets a draft pre-filled with its latest published report."""
     try:
