@@ -19,7 +19,7 @@ from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
 
 INVITATION = "invitation"
-PASSWORD_RESET = "password_reset"
+PASSWORD_RESET = "password_reset"  # nosec B105  (the name of a link's purpose, not a password)
 LIFETIMES = {INVITATION: timedelta(hours=72), PASSWORD_RESET: timedelta(hours=1)}
 
 

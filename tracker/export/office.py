@@ -140,7 +140,8 @@ class _Worker:
 
 def _pipe(stream: IO[str] | None) -> IO[str]:
     """The worker's stdin or stdout: always set, since ``_running`` starts it with PIPE."""
-    assert stream is not None
+    if stream is None:
+        raise RuntimeError("the LibreOffice helper was started without pipes")
     return stream
 
 

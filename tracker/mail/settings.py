@@ -19,8 +19,10 @@ DEFAULTS = {
     "MAIL_CLAIM_SECONDS": 300,  # a crashed sender's claim runs out after this
     "MAIL_BATCH_SIZE": 50,
     "MAIL_WORKER_INTERVAL_SECONDS": 10.0,
-    "PASSWORD_RESET_LIMIT_PER_EMAIL": 3,  # reset e-mails per address per hour
-    "PASSWORD_RESET_LIMIT_PER_ADDRESS": 10,  # reset requests per client address per hour
+    # Reset e-mails per address, and reset requests per client address, per hour (counts, not
+    # passwords).
+    "PASSWORD_RESET_LIMIT_PER_EMAIL": 3,  # nosec B105
+    "PASSWORD_RESET_LIMIT_PER_ADDRESS": 10,  # nosec B105
 }
 # Settings a deployment may give as environment variables (numbers are converted).
 FROM_ENVIRONMENT = ("MAIL_URL", "MAIL_FROM", "PUBLIC_URL")

@@ -237,7 +237,8 @@ def _write_postgresql(connection: Connection, documents: list[dict]) -> None:
     )
     connection.execute(
         text(
-            f"INSERT INTO measure_search (measure_id, document) VALUES (:measure_id, {weighted}) "
+            # The f-string joins constant column weights; every value is bound.
+            f"INSERT INTO measure_search (measure_id, document) VALUES (:measure_id, {weighted}) "  # nosec B608
             "ON CONFLICT (measure_id) DO UPDATE SET document = excluded.document"
         ),
         documents,
