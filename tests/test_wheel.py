@@ -1,5 +1,6 @@
 """The built wheel runs on its own: installed outside the checkout, it migrates, seeds and
-serves the public page with its styles, scripts and translations (issue 13)."""
+serves the public page with its styles, scripts and translations, opens a round whose mail
+reaches a real SMTP server (the mail templates travel in the wheel), and builds a report."""
 
 import os
 import re
@@ -16,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from docx import Document
+
 from tests.support.live_stack import free_port
+from tests.support.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a fresh clone holds; the rest is local state the build must not see.
@@ -137,3 +141,48 @@ def fetch_when_up(url: str, server: subprocess.Popen, seconds: float = 60) -> st
             if server.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_installed_wheel_sends_a_rounds_mail_and_builds_its_report(installed, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    smtp = SmtpServer().start()
+    try:
+        environment = app_environment(tmp_path) | {
+            "MAIL_URL": smtp.url,
+            "MAIL_FROM": "tracker@example.no",
+            "PUBLIC_URL": "https://tracker.example.no",
+        }
+        flask = [installed, "-m", "flask", "--app", "tracker"]
+        run([*flask, "db", "upgrade"], cwd=elsewhere, env=environment)
+        run([*flask, "seed"], cwd=elsewhere, env=environment)
+        run(
+            [*flask, "users", "create", "kontakt@aid.example.no", "--role", "contact"]
+            + ["--ministry", "AID", "--name", "Kari Kontakt", "--password-stdin"],
+            cwd=elsewhere,
+            env=environment,
+            input=secrets.token_urlsafe(24) + "\n",
+        )
+        run(
+            [*flask, "rounds", "open", "status-2026", "--title", "Status 2026"]
+            + ["--as-of", "2026-06-01", "--deadline", "2099-01-15"],
+            cwd=elsewhere,
+            env=environment,
+        )
+        sent = run([*flask, "mail", "send"], cwd=elsewhere, env=environment)
+        assert "Ga opp: 0" in sent, sent
+
+        (opened,) = [m for m in smtp.received if "kontakt@aid.example.no" in m.recipients]
+        assert "Status 2026" in opened.subject
+        assert "Status 2026" in opened.text and "<p" in opened.html  # both templates rendered
+
+        report = tmp_path / "rapport.docx"
+        run(
+            [*flask, "report", "--round", "midtveis-2025", "--output", report, "--no-chart"],
+            cwd=elsewhere,
+            env=environment,
+        )
+        headings = [p.text for p in Document(report).paragraphs if p.style.name.startswith("Head")]
+        assert any("Arbeidsliv" in heading for heading in headings), headings[:10]
+    finally:
+        smtp.stop()
