@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 from tracker.config import ConfigurationError, load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 from tracker.i18n import DEFAULT_LOCALE
-from tracker.mail import settings as mail_settings
 from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 
 
@@ -25,7 +24,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(_load_config(app.instance_path, config))
-    mail_settings.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
