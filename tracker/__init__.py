@@ -115,7 +115,7 @@ def register_template_helpers(app: Flask) -> None:
     from tracker import languages, static_files, templating
 
     languages.init_app(app)
-    templating.init_app(app)
+    templating.init_template_globals(app)
     static_files.init_app(app)
 
 

@@ -39,21 +39,14 @@ from tracker.reporting.operations import (
     withdraw_publication,
     withdraw_submission,
 )
-from tracker.reporting.permissions import (
-    TEMPLATE_RULES,
-    can_view_report,
-    is_responsible_contact,
-)
+from tracker.reporting.permissions import can_view_report, is_responsible_contact
 from tracker.reporting.queries import get_round, latest_public_reports, status_summary
 from tracker.reporting.states import STATUS_ORDER, ReviewState, Status
 from tracker.reporting.workflow_queries import (
-    REVISION_ACTIONS,
     Progress,
     all_rounds,
     closes_before_deadline,
     get_report,
-    is_overdue,
-    last_editor,
     latest_return_comment,
     neighbours,
     nynorsk_share,
@@ -70,12 +63,6 @@ from tracker.reporting.workflow_queries import (
 from tracker.transactions import transaction
 
 blueprint = Blueprint("reporting", __name__, url_prefix="/rapportering")
-for _name, _rule in TEMPLATE_RULES.items():
-    blueprint.add_app_template_global(_rule, _name)
-blueprint.add_app_template_global(progress_of, "progress_of")
-blueprint.add_app_template_global(is_overdue, "is_overdue")
-blueprint.add_app_template_global(last_editor, "last_editor")
-blueprint.add_app_template_global(REVISION_ACTIONS, "REVISION_ACTIONS")
 
 
 def _load_round(slug: str):
