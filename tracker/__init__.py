@@ -145,7 +145,7 @@ def select_locale() -> str:
     """
     if not has_request_context():  # the CLI and the DOCX export write Norwegian
         return DEFAULT_LOCALE
-    chosen = request.args.get("lang")
+    chosen = request.args.get("lang", DEFAULT_LOCALE)
     return chosen if chosen in current_app.config["SUPPORTED_LOCALES"] else DEFAULT_LOCALE
 
 

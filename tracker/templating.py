@@ -4,7 +4,6 @@ language, narrative text, fingerprinted static URLs, the vocabularies and the pe
 templates use to hide buttons."""
 
 import hashlib
-import os
 from datetime import date, datetime
 from functools import cache
 
@@ -23,6 +22,7 @@ from tracker.reporting.workflow_queries import (
     last_editor,
     progress_of,
 )
+from tracker.resources import STATIC_DIR
 from tracker.sso.client import single_sign_on_context
 
 
@@ -119,7 +119,5 @@ def asset_url(filename: str) -> str:
 
 @cache
 def content_hash(filename: str) -> str:
-    from flask import current_app
-
-    with open(os.path.join(current_app.static_folder, filename), "rb") as handle:
+    with open(STATIC_DIR / filename, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()[:12]

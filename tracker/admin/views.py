@@ -20,6 +20,7 @@ from tracker.auth.operations import (
 )
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
+from tracker.ministries.models import Ministry
 from tracker.ministries.queries import all_ministries, get_ministry
 from tracker.sso.operations import unlink_identity
 from tracker.timeutil import local_midnight
@@ -41,7 +42,7 @@ def _load_user(user_id: int) -> User:
     return user
 
 
-def _ministry(form) -> object | None:
+def _ministry(form) -> Ministry | None:
     return get_ministry(form.ministry.data) if form.ministry.data != NO_MINISTRY else None
 
 

@@ -8,6 +8,7 @@ first, so no saved text can make the document invalid.
 """
 
 import io
+from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from docx import Document
@@ -91,7 +92,7 @@ class ReportDocument:
         self.document = Document()
         self.section_end = self.document.element.body.sectPr
         self.styles: dict[str, ParagraphStyle] = {}  # by name; every one a paragraph style
-        self.widths: list[Length] = []
+        self.widths: Sequence[Length] = ()
         self.list_numbering = ooxml.ListNumbering(self.document)
         self._set_up_page()
         self._set_up_language_and_styles()
@@ -283,7 +284,7 @@ class ReportDocument:
         if language != LANGUAGE:  # the document's own language is its default already
             ooxml.set_language(paragraph, language)
 
-    def table(self, widths: list[Length]) -> Table:
+    def table(self, widths: Sequence[Length]) -> Table:
         table = self.document.add_table(rows=0, cols=len(widths))
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -119,7 +119,7 @@ def measure_heading(measure: MeasureEntry) -> str:
 
 
 def changes_heading(changes: ChangesSincePrevious) -> str:
-    if changes.previous_title is None:
+    if changes.previous_title is None or changes.previous_as_of is None:  # (both or neither)
         return N_("Vedlegg: Endringer siden forrige rapport")
     return N_("Vedlegg: Endringer siden %(title)s (%(date)s)") % {
         "title": changes.previous_title,

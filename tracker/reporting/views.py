@@ -315,10 +315,13 @@ def history(slug: str, number: int):
     report = _load_report(slug, number)
     revisions = revisions_of(report)
     by_version = {revision.version: revision for revision in revisions}
-    new = by_version.get(request.args.get("til", type=int)) or (
-        revisions[-1] if revisions else None
-    )
-    old = by_version.get(request.args.get("fra", type=int))
+
+    def chosen(argument: str):
+        version = request.args.get(argument, type=int)
+        return by_version.get(version) if version is not None else None
+
+    new = chosen("til") or (revisions[-1] if revisions else None)
+    old = chosen("fra")
     comparison = None
     if new is not None:
         # Without a chosen "from" version, show what the chosen version itself changed.
