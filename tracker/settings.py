@@ -53,7 +53,7 @@ class Context:
 @dataclass(frozen=True)
 class Setting:
     name: str  # the environment variable
-    parse: Callable[[str], Any]  # text → value; raises Invalid
+    parse: Callable[[str], Any]  # text as given → value; raises Invalid
     # Used when the variable is unset or blank: text (parsed like the environment's, and shown
     # as it stands in the README) or a function of the context.
     default: str | Callable[[Context], Any]
@@ -77,7 +77,7 @@ class Setting:
         if text is None or not text.strip():
             return self.default_value(context)
         try:
-            return self.parse(text.strip())
+            return self.parse(text)  # the parser trims, or not (a secret is taken as it is)
         except Invalid as invalid:
             raise ConfigurationError(self.refusal(text.strip(), invalid)) from None
 
@@ -122,10 +122,11 @@ def check_overrides(settings: Iterable[Setting], overrides: Mapping[str, Any]) -
     test (or a caller) cannot hand the app a value the environment could not."""
     checked = dict(overrides)
     for setting in settings:
-        given = overrides.get(setting.config_key or "")
-        if isinstance(given, str) and given.strip():
+        key = setting.config_key
+        given = overrides.get(key) if key is not None else None
+        if key is not None and isinstance(given, str) and given.strip():
             try:
-                checked[setting.config_key or ""] = setting.parse(given.strip())
+                checked[key] = setting.parse(given)
             except Invalid as invalid:
                 raise ConfigurationError(setting.refusal(given.strip(), invalid)) from None
     return checked
@@ -158,12 +159,14 @@ def text(value: str) -> str:
 
 
 def whole_number(value: str) -> int:
+    value = value.strip()
     if not value.isdigit():
         raise Invalid("må være et helt tall (0 eller større)")
     return int(value)
 
 
 def positive_number(value: str) -> int:
+    value = value.strip()
     if not value.isdigit() or int(value) < 1:
         raise Invalid("må være et helt tall (1 eller større)")
     return int(value)
@@ -180,6 +183,7 @@ def seconds(value: str) -> float:
 
 
 def port(value: str) -> int:
+    value = value.strip()
     if not value.isdigit() or not 1 <= int(value) <= 65535:
         raise Invalid("må være et portnummer fra 1 til 65535")
     return int(value)
@@ -190,15 +194,17 @@ def minutes(value: str) -> timedelta:
 
 
 def on_off(value: str) -> bool:
-    if value.lower() not in ("on", "off"):
+    value = value.strip().lower()
+    if value not in ("on", "off"):
         raise Invalid("må være «on» eller «off»")
-    return value.lower() == "on"
+    return value == "on"
 
 
 def choice(*allowed: str) -> Callable[[str], str]:
     listed = ", ".join(f"«{option}»" for option in allowed[:-1]) + f" eller «{allowed[-1]}»"
 
     def parse(value: str) -> str:
+        value = value.strip()
         if value not in allowed:
             raise Invalid(f"må være {listed}")
         return value
@@ -208,6 +214,7 @@ def choice(*allowed: str) -> Callable[[str], str]:
 
 def web_address(value: str) -> str:
     """An http(s) address with a host, e.g. https://tracker.example.no."""
+    value = value.strip()
     scheme, _, rest = value.partition("://")
     if scheme not in ("https", "http") or not rest.split("/", 1)[0]:
         raise Invalid("må være en adresse som begynner med https:// (eller http://)")
