@@ -1,19 +1,28 @@
-"""gunicorn settings for `make serve`. Every value can be overridden from the environment."""
+"""gunicorn settings for `make serve`, read through the app's own declarations
+(tracker/config.py: PORT or BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL)."""
 
-import multiprocessing
-import os
+import sys
+
+from tracker.config import ConfigurationError, load_config, server_settings
+
+try:
+    _server = server_settings()
+    # The app's settings too, here in the master: a bad one stops gunicorn with its Norwegian
+    # line, before workers that would each fail with a traceback.
+    load_config(instance_path="")
+except ConfigurationError as error:
+    sys.exit(error.message)  # SystemExit passes gunicorn's config loader: the line, exit 1
 
 # Behind a reverse proxy on the same machine by default; PORT (or BIND) to change it.
-bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
-# gunicorn's rule of thumb for sync workers: two per core, plus one.
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+bind = _server["bind"]
+workers = _server["workers"]
+timeout = _server["timeout"]
 graceful_timeout = 30
 # The app writes one JSON line per request itself (tracker/request_log.py); gunicorn's own access
 # log would duplicate it in another format. Errors and worker events still go to stderr.
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = _server["loglevel"]
 # Forwarded headers are the app's business (TRUSTED_PROXIES → ProxyFix), so there is one
 # place that decides whom to believe; gunicorn believes no one.
 forwarded_allow_ips = ""

@@ -1,14 +1,17 @@
 """Production refuses settings that would be unsafe, with a message saying what to do."""
 
 import os
+import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tracker import create_app
-from tracker.config import ConfigurationError
+from tracker.config import SETTINGS, ConfigurationError, load_config, server_settings
+from tracker.settings import markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,3 +75,174 @@ def test_a_command_with_bad_settings_prints_only_the_message(
     assert len(result.stderr.strip().splitlines()) == 1  # the message, no traceback
     assert result.stdout == ""
     assert not (tmp_path / "untouched.sqlite").exists()
+
+
+# --- One loader: every variable declared once, every bad value refused in one line ------------
+
+# A bad value for every setting that can refuse one, with the line it must produce.
+BAD_VALUES = {
+    "TRACKER_ENV": ("prod", "TRACKER_ENV må være «development», «production» eller «testing»"),
+    "DATABASE_URL": ("database.example.no", "DATABASE_URL må være en databaseadresse"),
+    "TRUSTED_PROXIES": ("to", "TRUSTED_PROXIES må være et helt tall (0 eller større)"),
+    "SESSION_MINUTES": ("tjue", "SESSION_MINUTES må være et helt tall (1 eller større)"),
+    "MAIL_URL": ("http://tracker:hemmelig@mail.example.no", "MAIL_URL må ha formen smtp://"),
+    "MAIL_FROM": ("tracker", "MAIL_FROM må være en e-postadresse"),
+    "PUBLIC_URL": ("tracker.example.no", "PUBLIC_URL må være en adresse som begynner med"),
+    "OIDC_ISSUER": ("login.example.no", "OIDC_ISSUER må være en adresse som begynner med"),
+    "OIDC_SCOPES": ("email profile", "OIDC_SCOPES må inneholde «openid»"),
+    "PASSWORD_LOGIN": ("nei", "PASSWORD_LOGIN må være «on» eller «off»"),
+    "PORT": ("99999", "PORT må være et portnummer fra 1 til 65535"),
+    "WEB_CONCURRENCY": ("mange", "WEB_CONCURRENCY må være et helt tall (1 eller større)"),
+    "GUNICORN_TIMEOUT": ("0", "GUNICORN_TIMEOUT må være et helt tall (1 eller større)"),
+    "GUNICORN_LOG_LEVEL": ("loud", "GUNICORN_LOG_LEVEL må være «debug», «info»"),
+}
+# Settings whose every text is a value (names, paths, secrets): nothing to refuse.
+FREE_TEXT = {
+    "SECRET_KEY",
+    "TRACKER_SEED_PATH",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "OIDC_PROVIDER_NAME",
+    "OIDC_ACR_VALUES",
+    "REPORT_DEPARTMENT",
+    "REPORT_JOBS_DIR",
+    "TRACKER_UNO_PYTHON",
+    "BIND",
+}
+
+
+def clean_environment(**settings) -> dict:
+    """This process's environment without any tracker setting, plus ``settings``."""
+    names = {setting.name for setting in SETTINGS}
+    return {k: v for k, v in os.environ.items() if k not in names} | settings
+
+
+def run_flask(tmp_path, *command, **settings) -> subprocess.CompletedProcess:
+    environment = clean_environment(
+        **{"TRACKER_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+        | settings
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *command],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_every_setting_that_can_be_wrong_has_a_refusal_tested():
+    declared = {setting.name for setting in SETTINGS}
+    assert set(BAD_VALUES) | FREE_TEXT == declared
+    assert not set(BAD_VALUES) & FREE_TEXT
+
+
+@pytest.mark.parametrize("name", sorted(BAD_VALUES))
+def test_a_bad_value_stops_a_flask_command_with_one_norwegian_line(tmp_path, name):
+    value, message = BAD_VALUES[name]
+    result = run_flask(tmp_path, "routes", **{name: value})
+    assert result.returncode == 1
+    assert result.stderr.startswith(message)
+    assert result.stderr.strip().endswith(".")
+    assert len(result.stderr.strip().splitlines()) == 1  # the message, no traceback
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_a_refused_address_never_shows_its_password(tmp_path):
+    for name, value in [
+        ("MAIL_URL", "http://tracker:hemmelig@mail.example.no"),
+        ("DATABASE_URL", "tracker:hemmelig@db.example.no/tracker"),
+    ]:
+        result = run_flask(tmp_path, "routes", **{name: value})
+        assert result.returncode == 1
+        assert "hemmelig" not in result.stderr
+    result = run_flask(tmp_path, "routes", MAIL_URL="http://tracker:hemmelig@mail.example.no")
+    assert "«http://tracker:***@mail.example.no»" in result.stderr
+
+
+def test_production_mail_must_name_its_sender_and_site(tmp_path):
+    result = run_flask(
+        tmp_path,
+        "routes",
+        TRACKER_ENV="production",
+        SECRET_KEY="s" * 64,
+        MAIL_URL="smtp://mail.example.no:587",
+        PUBLIC_URL="https://tracker.example.no",
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("MAIL_FROM mangler: når MAIL_URL er satt i produksjon")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"SESSION_MINUTES": "tjue"}, BAD_VALUES["SESSION_MINUTES"][1]),
+        ({"PORT": "99999"}, BAD_VALUES["PORT"][1]),
+        ({"GUNICORN_LOG_LEVEL": "loud"}, BAD_VALUES["GUNICORN_LOG_LEVEL"][1]),
+        ({"TRACKER_ENV": "production"}, "SECRET_KEY mangler."),
+    ],
+)
+def test_gunicorn_stops_at_start_with_the_same_line(tmp_path, settings, message):
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=clean_environment(
+            # gunicorn reads WEB_CONCURRENCY itself before any config file (make serve's
+            # preflight checks it first); port 1 is never reached, the start stops before.
+            **{"TRACKER_ENV": "development", "PORT": "1", "DATABASE_URL": "sqlite://"} | settings
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and "Booting worker" not in result.stderr
+
+
+def test_values_from_the_environment_reach_the_app(monkeypatch):
+    for name, value in {
+        "SESSION_MINUTES": " 20 ",
+        "DATABASE_URL": "postgres://tracker@db.example.no/tracker",
+        "PASSWORD_LOGIN": "OFF",
+        "OIDC_ISSUER": "https://login.example.no",
+        "OIDC_CLIENT_ID": "tracker",
+        "MAIL_FROM": "Handlingsplanen <tracker@dep.example.no>",
+    }.items():
+        monkeypatch.setenv(name, value)
+    config = load_config("/srv/tracker", {"TRACKER_ENV": "development"})
+    assert config["PERMANENT_SESSION_LIFETIME"] == timedelta(minutes=20)
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://tracker@db.example.no/tracker"
+    assert config["PASSWORD_LOGIN"] is False
+    assert config["MAIL_FROM"] == "Handlingsplanen <tracker@dep.example.no>"
+    assert config["REPORT_JOBS_DIR"] == "/srv/tracker/report-jobs"
+
+
+def test_gunicorn_listens_where_the_environment_says(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert server_settings()["bind"] == "127.0.0.1:8123"
+    assert server_settings()["workers"] == 3
+    monkeypatch.setenv("BIND", "0.0.0.0:9000")
+    assert server_settings()["bind"] == "0.0.0.0:9000"
+
+
+def test_a_setting_given_to_create_app_as_text_is_checked_like_the_environment():
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL må være en adresse"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PUBLIC_URL": "x"})
+
+
+def test_the_readme_table_is_the_declared_settings():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    expected = markdown_table(SETTINGS)
+    assert expected in readme, (
+        "README.md's configuration table differs from tracker/config.py's SETTINGS; "
+        "replace it with the output of `python -m tracker.settings_table`"
+    )
+    # And nothing else there names a variable as if it were one of them.
+    rows = re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", readme, flags=re.MULTILINE)
+    assert sorted(rows) == sorted(setting.name for setting in SETTINGS)

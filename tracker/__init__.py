@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 from tracker.config import ConfigurationError, load_config
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 from tracker.i18n import DEFAULT_LOCALE
-from tracker.mail import settings as mail_settings
 from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 
 
@@ -25,7 +24,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(_load_config(app.instance_path, config))
-    mail_settings.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -117,7 +115,7 @@ def register_template_helpers(app: Flask) -> None:
     from tracker import languages, static_files, templating
 
     languages.init_app(app)
-    templating.init_app(app)
+    templating.init_template_globals(app)
     static_files.init_app(app)
 
 
@@ -147,7 +145,7 @@ def select_locale() -> str:
     """
     if not has_request_context():  # the CLI and the DOCX export write Norwegian
         return DEFAULT_LOCALE
-    chosen = request.args.get("lang")
+    chosen = request.args.get("lang", DEFAULT_LOCALE)
     return chosen if chosen in current_app.config["SUPPORTED_LOCALES"] else DEFAULT_LOCALE
 
 

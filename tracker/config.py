@@ -1,17 +1,45 @@
-"""Settings from the environment.
+"""Settings: every environment variable the app reads, declared once in ``SETTINGS``, and the
+fixed values beside them.
 
 TRACKER_ENV selects the profile: ``development`` (what ``make run`` uses), ``production``
 (the default, so a forgotten variable never runs a server with development settings) or
 ``testing``. DATABASE_URL selects the database; without it an SQLite file in the instance
-folder is used.
+folder is used. A bad value stops the app (and every ``flask`` command, ``make serve`` and
+gunicorn) with one Norwegian line saying what the value must be.
+
+To add a setting, add one ``Setting`` line to ``SETTINGS`` (how: tracker/settings.py) and run
+``python -m tracker.settings_table`` for README.md's table; tests/test_config.py checks both agree.
 """
 
 import os
-from datetime import timedelta
+from email.utils import parseaddr
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from tracker.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE_NAME
+from tracker.mail.smtp import parse_mail_url
 from tracker.resources import SEED_FILE
-from tracker.user_errors import UserError
+from tracker.settings import (
+    ConfigurationError,
+    Context,
+    Invalid,
+    Setting,
+    check_overrides,
+    choice,
+    hidden_password,
+    is_set,
+    minutes,
+    on_off,
+    port,
+    positive_number,
+    read,
+    read_all,
+    text,
+    web_address,
+    whole_number,
+)
 
 # Known to everyone on purpose: load_config refuses it in production.
 DEFAULT_SECRET_KEY = "development-only-not-secret"  # nosec B105
@@ -47,42 +75,246 @@ KNOWN_SECRET_KEYS = frozenset(  # nosec B105
 )
 
 
-class ConfigurationError(UserError, RuntimeError):
-    """The environment does not describe a configuration we are willing to run with."""
+PROFILES = ("development", "production", "testing")
 
 
-def load_config(instance_path: str, overrides: dict | None = None) -> dict:
-    overrides = dict(overrides or {})
-    env = overrides.pop("TRACKER_ENV", None) or os.environ.get("TRACKER_ENV", "production")
-    if overrides.get("TESTING"):
-        env = "testing"
-    config = {
-        "TRACKER_ENV": env,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or DEFAULT_SECRET_KEY,
-        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+# --- Parsers of this app's own kinds of value (the general ones are in tracker/settings.py) ---
+
+
+def exact(value: str) -> str:
+    """As given, spaces included: a secret is not ours to trim."""
+    return value
+
+
+def database_url(value: str) -> str:
+    url = value.strip()
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise Invalid(
+            "må være en databaseadresse (for eksempel postgresql://tracker@127.0.0.1:5432/tracker)"
+        ) from None
+    return url
+
+
+def mail_url(value: str) -> str:
+    parse_mail_url(value)  # refuses a malformed URL at start, not at the first message
+    return value.strip()
+
+
+def mail_sender(value: str) -> str:
+    if "@" not in parseaddr(value.strip())[1]:
+        raise Invalid("må være en e-postadresse (for eksempel Handlingsplanen <tracker@dep.no>)")
+    return value.strip()
+
+
+def oidc_scopes(value: str) -> str:
+    if "openid" not in value.split():
+        raise Invalid("må inneholde «openid»")
+    return value.strip()
+
+
+def _sqlite_in_instance(context: Context) -> str:
+    return "sqlite:///" + os.path.join(context.instance_path, "tracker.sqlite")
+
+
+def _report_jobs_in_instance(context: Context) -> str:
+    return os.path.join(context.instance_path, "report-jobs")
+
+
+def _workers_for_this_machine(context: Context) -> int:
+    # gunicorn's rule of thumb for sync workers: two per core, plus one.
+    return (os.cpu_count() or 1) * 2 + 1
+
+
+# --- Every environment variable, once ------------------------------------------------------
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "TRACKER_ENV",
+        choice(*PROFILES),
+        "production",
+        "`development`, `production` or `testing`",
+        shown_default="`production` (`make run` sets `development`)",
+    ),
+    Setting(
+        "DATABASE_URL",
+        database_url,
+        _sqlite_in_instance,
+        "SQLAlchemy URL; `postgres://` and `postgresql://` are accepted",
+        key="SQLALCHEMY_DATABASE_URI",
+        shown_default="SQLite file in the instance folder",
+        echo=hidden_password,
+    ),
+    Setting(
+        "SECRET_KEY",
+        exact,
+        DEFAULT_SECRET_KEY,
+        "signs sessions; production refuses to start without one",
+        shown_default="development-only value",
+        echo=None,
+    ),
+    Setting(
+        "TRACKER_SEED_PATH",
+        text,
+        str(SEED_FILE),
+        "the plan file `flask seed` loads",
+        key="SEED_PATH",
+        shown_default="the one the package ships",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        whole_number,
+        "0",
+        "how many reverse proxies in front may set `X-Forwarded-For/-Proto/-Host`",
+        shown_default="`0` (believe none)",
+    ),
+    Setting(
+        "SESSION_MINUTES",
+        minutes,
+        "60",
+        "a session ends after this many minutes without a request",
+        key="PERMANENT_SESSION_LIFETIME",
+    ),
+    Setting(
+        "MAIL_URL",
+        mail_url,
+        "",
+        "the SMTP server: `smtp://[user:password@]host:port` or `smtps://…` (docs/mail.md)",
+        shown_default="empty: messages wait in the outbox",
+        echo=hidden_password,
+    ),
+    Setting(
+        "MAIL_FROM",
+        mail_sender,
+        "tracker@localhost",
+        "the sender of every message; needed with `MAIL_URL` in production",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        web_address,
+        "http://127.0.0.1:5000",
+        "the site's address for links in messages; needed with `MAIL_URL` in production",
+    ),
+    Setting(
+        "OIDC_ISSUER",
+        web_address,
+        "",
+        "the OpenID Connect provider; empty: no single sign-on (docs/sso.md)",
+    ),
+    Setting(
+        "OIDC_CLIENT_ID",
+        text,
+        "",
+        "the client ID the provider gave the app; needed with `OIDC_ISSUER`",
+    ),
+    Setting(
+        "OIDC_CLIENT_SECRET",
+        text,
+        "",
+        "the client secret; empty for a public client (PKCE alone)",
+        echo=None,
+    ),
+    Setting(
+        "OIDC_PROVIDER_NAME",
+        text,
+        "",
+        "the sign-in button's words",
+        shown_default="`Logg inn med departementets konto`",
+    ),
+    Setting(
+        "OIDC_SCOPES",
+        oidc_scopes,
+        "openid email profile",
+        "the scopes asked for; must contain `openid`",
+    ),
+    Setting(
+        "OIDC_ACR_VALUES",
+        text,
+        "",
+        "the way of signing in asked of the provider (Ansattporten: `entraid`)",
+        shown_default="empty: the provider's default",
+    ),
+    Setting(
+        "PASSWORD_LOGIN",
+        on_off,
+        "on",
+        "`off` refuses passwords except for break-glass accounts; needs `OIDC_ISSUER`",
+    ),
+    Setting(
+        "REPORT_DEPARTMENT",
+        text,
+        "Arbeids- og inkluderingsdepartementet",
+        "the department that sends the report: its title page and author",
+    ),
+    Setting(
+        "REPORT_JOBS_DIR",
+        text,
+        _report_jobs_in_instance,
+        "where report builds leave their progress and files; shared by all workers",
+        shown_default="`report-jobs` in the instance folder",
+    ),
+    Setting(
+        "TRACKER_UNO_PYTHON",
+        text,
+        "/usr/bin/python3",  # Debian's, where python3-uno installs ``uno``
+        "the interpreter that has LibreOffice's `uno` (docs/report.md)",
+        key=None,
+    ),
+    Setting("PORT", port, "8000", "the port gunicorn listens on (at 127.0.0.1)", key=None),
+    Setting(
+        "BIND",
+        text,
+        "",
+        "where gunicorn listens, instead of `PORT`, e.g. `0.0.0.0:8000`",
+        key=None,
+        shown_default="`127.0.0.1:8000`",
+    ),
+    Setting(
+        "WEB_CONCURRENCY",
+        positive_number,
+        _workers_for_this_machine,
+        "gunicorn's worker processes",
+        key=None,
+        shown_default="2 × cores + 1",
+    ),
+    Setting(
+        "GUNICORN_TIMEOUT",
+        positive_number,
+        "30",
+        "seconds before gunicorn restarts a worker stuck on one request",
+        key=None,
+    ),
+    Setting(
+        "GUNICORN_LOG_LEVEL",
+        choice("debug", "info", "warning", "error", "critical"),
+        "info",
+        "what gunicorn itself logs",
+        key=None,
+    ),
+)
+SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def fixed_values(profile: str) -> dict[str, Any]:
+    """The settings no environment variable changes (``create_app(config)`` can, for tests)."""
+    production = profile == "production"
+    return {
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_DEFAULT_TIMEZONE": TIMEZONE_NAME,
         "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
-        "SEED_PATH": os.environ.get("TRACKER_SEED_PATH", str(SEED_FILE)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env == "production",
-        "PERMANENT_SESSION_LIFETIME": timedelta(
-            minutes=int(os.environ.get("SESSION_MINUTES", "60"))
-        ),
+        "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds a form's life
         "NARRATIVE_MAX_LENGTH": 20_000,
-        # The department that sends the report: named on its title page and as its author.
-        "REPORT_DEPARTMENT": os.environ.get(
-            "REPORT_DEPARTMENT", "Arbeids- og inkluderingsdepartementet"
-        ),
-        # Where report builds leave their progress and files (shared by all workers).
-        "REPORT_JOBS_DIR": os.environ.get(
-            "REPORT_JOBS_DIR", os.path.join(instance_path, "report-jobs")
-        ),
         # No form here is bigger than a 20,000-character narrative (under 250 KB encoded); a
         # larger body is refused with 413 before it is read, so it cannot swell a worker.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -93,43 +325,63 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_WAIT_FIRST_SECONDS": 30,
         "LOGIN_WAIT_MAX_SECONDS": 900,
         "LOGIN_WINDOW_HOURS": 24,
-        # How many reverse proxies in front may set X-Forwarded-For/-Proto/-Host (0: none).
-        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", default=0),
         # Public page caching (tracker/public/page_cache.py). Tests see every change at once.
-        "PUBLIC_VERSION_CHECK_SECONDS": 0 if env == "testing" else 1.0,
+        "PUBLIC_VERSION_CHECK_SECONDS": 0 if profile == "testing" else 1.0,
         "PUBLIC_PAGE_CACHE_SECONDS": 60,
         "PUBLIC_MAX_AGE_SECONDS": 60,
-        # Single sign-on with OpenID Connect (tracker/sso, docs/sso.md); off without an issuer.
-        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip(),
-        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
-        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", "").strip(),
-        "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "").strip(),
-        "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "").strip() or "openid email profile",
-        # Which way of signing in the provider offers (Ansattporten: "entraid", whose ID token
-        # carries the e-mail); empty: the provider's default.
-        "OIDC_ACR_VALUES": os.environ.get("OIDC_ACR_VALUES", "").strip(),
-        "PASSWORD_LOGIN": _on_off("PASSWORD_LOGIN", default=True),
+        # The mail sender (tracker/mail/sender.py).
+        "MAIL_TIMEOUT_SECONDS": 15.0,
+        "MAIL_MAX_ATTEMPTS": 10,
+        "MAIL_RETRY_SECONDS": 60,  # first wait after a failure; doubles each try
+        "MAIL_RETRY_MAX_SECONDS": 3600,
+        "MAIL_CLAIM_SECONDS": 300,  # a crashed sender's claim runs out after this
+        "MAIL_BATCH_SIZE": 50,
+        "MAIL_WORKER_INTERVAL_SECONDS": 10.0,
+        # Reset e-mails per address, and reset requests per client address, per hour (counts, not
+        # passwords).
+        "PASSWORD_RESET_LIMIT_PER_EMAIL": 3,  # nosec B105
+        "PASSWORD_RESET_LIMIT_PER_ADDRESS": 10,  # nosec B105
     }
-    config.update(overrides)
-    _check_single_sign_on(config)
-    if config["TRACKER_ENV"] == "production":
-        problem = secret_key_problem(config["SECRET_KEY"])
-        if problem:
-            raise ConfigurationError(
-                f"{problem} Sett miljøvariabelen SECRET_KEY til en lang, tilfeldig verdi før "
-                "tracker startes i produksjon (eller TRACKER_ENV=development for utvikling). "
-                "Lag en slik verdi med: python3 -c 'import secrets; print(secrets.token_hex(32))'"
-            )
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """The app's settings: the environment's, read through ``SETTINGS``, the fixed values, and
+    ``overrides`` on top; then the checks that look at several settings together."""
+    overrides = dict(overrides or {})
+    given_profile = overrides.pop("TRACKER_ENV", None)
+    profile = read(SETTINGS_BY_NAME["TRACKER_ENV"])  # checked even when overridden
+    if given_profile:
+        profile = check_overrides(SETTINGS, {"TRACKER_ENV": given_profile})["TRACKER_ENV"]
+    if overrides.get("TESTING"):
+        profile = "testing"
+    config = read_all(SETTINGS, Context(profile, instance_path))
+    config.update(fixed_values(profile))
+    config["TRACKER_ENV"] = profile
+    config.update(check_overrides(SETTINGS, overrides))
+    for check in CHECKS:
+        check(config)
     return config
 
 
-def _on_off(name: str, default: bool) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    if value not in ("on", "off"):
-        raise ConfigurationError(f"{name} må være «on» eller «off», ikke «{value}».")
-    return value == "on"
+def server_settings() -> dict[str, Any]:
+    """gunicorn's settings (gunicorn.conf.py), from the same declarations."""
+
+    def value(name: str) -> Any:
+        return read(SETTINGS_BY_NAME[name])
+
+    return {
+        "bind": value("BIND") or f"127.0.0.1:{value('PORT')}",
+        "workers": value("WEB_CONCURRENCY"),
+        "timeout": value("GUNICORN_TIMEOUT"),
+        "loglevel": value("GUNICORN_LOG_LEVEL"),
+    }
+
+
+def database_url_is_set() -> bool:
+    return is_set(SETTINGS_BY_NAME["DATABASE_URL"])
+
+
+# --- Checks across settings ------------------------------------------------------------------
 
 
 def _check_single_sign_on(config: dict) -> None:
@@ -141,19 +393,38 @@ def _check_single_sign_on(config: dict) -> None:
                 "OIDC_CLIENT_ID og OIDC_CLIENT_SECRET (se docs/sso.md)."
             )
         return
-    if not config["OIDC_ISSUER"].startswith(("https://", "http://")):
-        raise ConfigurationError(
-            f"OIDC_ISSUER må være en adresse (https://...), ikke «{config['OIDC_ISSUER']}»."
-        )
     if not config["OIDC_CLIENT_ID"]:
         raise ConfigurationError(
             "OIDC_CLIENT_ID mangler: sett klient-ID-en appen fikk da den ble registrert hos "
             "identitetsleverandøren (se docs/sso.md)."
         )
-    if "openid" not in config["OIDC_SCOPES"].split():
+
+
+def _check_secret_key(config: dict) -> None:
+    if config["TRACKER_ENV"] != "production":
+        return
+    problem = secret_key_problem(config["SECRET_KEY"])
+    if problem:
         raise ConfigurationError(
-            f"OIDC_SCOPES må inneholde «openid», ikke bare «{config['OIDC_SCOPES']}»."
+            f"{problem} Sett miljøvariabelen SECRET_KEY til en lang, tilfeldig verdi før "
+            "tracker startes i produksjon (eller TRACKER_ENV=development for utvikling). "
+            "Lag en slik verdi med: python3 -c 'import secrets; print(secrets.token_hex(32))'"
         )
+
+
+def _check_mail(config: dict) -> None:
+    """Production mail must say who sends it and link to the real site, not the defaults."""
+    if not config["MAIL_URL"] or config["TRACKER_ENV"] != "production":
+        return
+    for name in ("MAIL_FROM", "PUBLIC_URL"):
+        if config[name] == SETTINGS_BY_NAME[name].default:
+            raise ConfigurationError(
+                f"{name} mangler: når MAIL_URL er satt i produksjon, må også {name} "
+                "settes (se docs/mail.md)."
+            )
+
+
+CHECKS = (_check_single_sign_on, _check_secret_key, _check_mail)
 
 
 def secret_key_problem(key) -> str | None:
@@ -169,23 +440,3 @@ def secret_key_problem(key) -> str | None:
             f"{MINIMUM_SECRET_KEY_BYTES} byte."
         )
     return None
-
-
-def _whole_number(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit():
-        raise ConfigurationError(f"{name} må være et helt tall (0 eller større), ikke «{value}».")
-    return int(value)
-
-
-def database_url(instance_path: str) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return "sqlite:///" + os.path.join(instance_path, "tracker.sqlite")
-    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from tracker.extensions import db, login_manager
 
@@ -107,7 +107,7 @@ def handle_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error  # redirects and the like are not errors
     headers = {}
-    if error.code == 405 and error.valid_methods:
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     return render_error(error.code, ERROR_TEXTS.get(error.code, GENERIC_TEXT), headers)
 

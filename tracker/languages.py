@@ -49,5 +49,3 @@ def default_narrative_language() -> str:
 
 def init_app(app: Flask) -> None:
     app.url_defaults(keep_language)
-    app.jinja_env.globals["language_url"] = language_url
-    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES

@@ -1,44 +1,41 @@
 """Checks `make serve` runs before anything else, so a misconfigured server stops with a clear
 Norwegian message instead of a traceback: ``python -m tracker.preflight``."""
 
-import os
 import sys
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.config import ConfigurationError, database_url, load_config
+from tracker.config import ConfigurationError, database_url_is_set, load_config
 
 
 def problems_with_environment() -> list[str]:
+    """What stops production, read through the same declarations as the app's own start."""
     problems = []
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
+    try:
+        config = load_config(instance_path="", overrides={"TRACKER_ENV": "production"})
+    except ConfigurationError as error:
+        config = None
+        problems.append(error.message)
+    if not database_url_is_set():
         problems.append(
             "DATABASE_URL mangler: i produksjon må tracker bruke PostgreSQL, for eksempel "
             "DATABASE_URL=postgresql://tracker@127.0.0.1:5432/tracker"
         )
-    else:
-        try:
-            backend = make_url(database_url("")).get_backend_name()
-        except ArgumentError:
-            backend = None
-        if backend != "postgresql":
+    elif config is not None:
+        url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+        if url.get_backend_name() != "postgresql":
             problems.append(
                 "DATABASE_URL må peke på en PostgreSQL-database (postgresql://...), "
-                f"ikke «{url.split(':', 1)[0]}»."
+                f"ikke «{url.drivername}»."
             )
-    try:
-        load_config(instance_path="", overrides={"TRACKER_ENV": "production"})
-    except ConfigurationError as error:
-        problems.append(str(error))
     return problems
 
 
-def database_problem() -> str | None:
+def database_problem(database_url: str) -> str | None:
     """Whether the database answers; the message names the host, never the password."""
-    url = make_url(database_url(""))
+    url = make_url(database_url)
     engine = create_engine(url, connect_args={"connect_timeout": 5})
     try:
         with engine.connect() as connection:
@@ -57,7 +54,8 @@ def database_problem() -> str | None:
 def main() -> int:
     problems = problems_with_environment()
     if not problems:
-        problem = database_problem()
+        config = load_config(instance_path="", overrides={"TRACKER_ENV": "production"})
+        problem = database_problem(config["SQLALCHEMY_DATABASE_URI"])
         problems = [problem] if problem else []
     for problem in problems:
         print(f"make serve: {problem}", file=sys.stderr)

@@ -28,7 +28,8 @@ def init_app(app: Flask) -> None:
     trusted_proxies = app.config["TRUSTED_PROXIES"]
     if trusted_proxies:
         # Believe X-Forwarded-For/-Proto/-Host only from the proxies we were told sit in front.
-        app.wsgi_app = ProxyFix(
+        # Flask's documented way to add WSGI middleware replaces the method on the instance.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies
         )
     app.before_request(refuse_nul_characters)

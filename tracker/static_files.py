@@ -8,13 +8,16 @@ version and worker, so plotly.js (1.2 MB, 0.4 MB gzipped) is not re-compressed p
 import gzip
 import mimetypes
 import os
+from datetime import UTC, datetime
 from functools import cache
 
 from flask import Flask, abort, current_app, request, send_from_directory
 from werkzeug.security import safe_join
 
+from tracker.resources import STATIC_DIR
 from tracker.templating import content_hash
 
+STATIC_FOLDER = str(STATIC_DIR)  # the app's static_folder (tracker/__init__.py)
 ONE_YEAR = 31_536_000
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
@@ -25,7 +28,7 @@ def init_app(app: Flask) -> None:
 
 
 def serve_static(filename: str):
-    path = safe_join(current_app.static_folder, filename)
+    path = safe_join(STATIC_FOLDER, filename)
     if path is None or not os.path.isfile(path):
         abort(404)
     mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
@@ -34,11 +37,11 @@ def serve_static(filename: str):
         response = current_app.response_class(_gzipped(path, stat.st_mtime_ns), mimetype=mimetype)
         response.headers["Content-Encoding"] = "gzip"
         response.set_etag(content_hash(filename) + "-gz")
-        response.last_modified = int(stat.st_mtime)
+        response.last_modified = datetime.fromtimestamp(int(stat.st_mtime), UTC)
         response.make_conditional(request)
     else:
         # Flask's own sender answers conditional requests with its validators.
-        response = send_from_directory(current_app.static_folder, filename)
+        response = send_from_directory(STATIC_FOLDER, filename)
     response.vary.add("Accept-Encoding")
     if request.args.get("v") == content_hash(filename):
         response.cache_control.public = True

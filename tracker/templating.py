@@ -1,8 +1,9 @@
-"""Jinja filters and globals shared by every page, registered once: dates, language, narrative
-text and fingerprinted static URLs."""
+"""Every Jinja filter, global and context processor, registered in one place when the app is
+built (``init_template_globals``), never as a side effect of importing a module: dates,
+language, narrative text, fingerprinted static URLs, the vocabularies and the permission rules
+templates use to hide buttons."""
 
 import hashlib
-import os
 from datetime import date, datetime
 from functools import cache
 
@@ -12,20 +13,53 @@ from markupsafe import Markup, escape
 
 from tracker import narrative
 from tracker.i18n import INTERNATIONAL_DATE, NORWEGIAN_DATE, NORWEGIAN_DATETIME
-from tracker.languages import locale_code
-from tracker.reporting.states import Status
+from tracker.languages import LANGUAGE_NAMES, language_url, locale_code
+from tracker.reporting.permissions import TEMPLATE_RULES
+from tracker.reporting.states import NOT_REPORTED, NOT_REPORTED_LABEL, Status
+from tracker.reporting.workflow_queries import (
+    REVISION_ACTIONS,
+    is_overdue,
+    last_editor,
+    progress_of,
+)
+from tracker.resources import STATIC_DIR
+from tracker.sso.client import single_sign_on_context
 
 
-def init_app(app: Flask) -> None:
-    app.jinja_env.filters["narrative_html"] = narrative_html
-    # «1. juni 2025» in bokmål and nynorsk, «1 June 2025» in English, on every page.
-    app.jinja_env.filters["nb_date"] = long_date
-    app.jinja_env.filters["nb_datetime"] = nb_datetime
-    app.jinja_env.filters["long_date"] = long_date
-    app.jinja_env.globals["asset_url"] = asset_url
-    app.jinja_env.globals["Status"] = Status
-    app.jinja_env.globals["current_locale"] = locale_code
-    app.jinja_env.globals["area_name"] = area_name
+def init_template_globals(app: Flask) -> None:
+    """What every template can use, whichever blueprint renders it."""
+    app.jinja_env.filters.update(
+        {
+            "narrative_html": narrative_html,
+            # «1. juni 2025» in bokmål and nynorsk, «1 June 2025» in English, on every page.
+            "nb_date": long_date,
+            "nb_datetime": nb_datetime,
+            "long_date": long_date,
+        }
+    )
+    app.jinja_env.globals.update(
+        {
+            "asset_url": asset_url,
+            # Language: the page's, each language's name, and this page in another language.
+            "current_locale": locale_code,
+            "language_names": LANGUAGE_NAMES,
+            "language_url": language_url,
+            "area_name": area_name,
+            # The vocabularies.
+            "Status": Status,
+            "NOT_REPORTED": NOT_REPORTED,
+            "NOT_REPORTED_LABEL": NOT_REPORTED_LABEL,
+            "REVISION_ACTIONS": REVISION_ACTIONS,
+            # The reporting workflow: where a report stands, and who may do what to it (the
+            # same rules the views enforce: a hidden button is never the only guard).
+            "progress_of": progress_of,
+            "is_overdue": is_overdue,
+            "last_editor": last_editor,
+            **TEMPLATE_RULES,
+        }
+    )
+    # Per request: whether single sign-on is on, and whether passwords still are.
+    app.context_processor(single_sign_on_context)
 
 
 # --- Dates ---------------------------------------------------------------------------------------
@@ -85,7 +119,5 @@ def asset_url(filename: str) -> str:
 
 @cache
 def content_hash(filename: str) -> str:
-    from flask import current_app
-
-    with open(os.path.join(current_app.static_folder, filename), "rb") as handle:
+    with open(STATIC_DIR / filename, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()[:12]

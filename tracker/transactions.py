@@ -18,7 +18,7 @@ def transaction(commit_on: tuple[type[BaseException], ...] = ()) -> Iterator[Ses
     """``commit_on`` names refusals whose work is kept all the same (e.g. the audit entry of a
     wrong password); the error still reaches the caller, after the commit."""
     try:
-        yield db.session
+        yield db.session()  # the request's (or command's) Session behind the scoped proxy
     except commit_on:
         db.session.commit()
         raise

@@ -26,6 +26,8 @@ LIFETIMES = {INVITATION: timedelta(hours=72), PASSWORD_RESET: timedelta(hours=1)
 class LinkError(UserError):
     """The link cannot be used: tampered with, used already, or expired."""
 
+    status = 410
+
 
 def fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]

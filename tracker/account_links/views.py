@@ -8,7 +8,7 @@ from tracker.account_links.forms import ForgotPasswordForm, SetPasswordForm
 from tracker.account_links.operations import request_password_reset, set_password_from_link
 from tracker.account_links.tokens import INVITATION, PASSWORD_RESET, LinkError, read_token
 from tracker.auth.operations import AccountError
-from tracker.transactions import transaction
+from tracker.unit_of_work import on_form, on_page, refusals_shown, unit_of_work
 
 blueprint = Blueprint("account_links", __name__)
 
@@ -17,7 +17,7 @@ blueprint = Blueprint("account_links", __name__)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        with transaction():
+        with unit_of_work():
             request_password_reset(form.email.data)
         # The same answer whether or not the address has an account.
         return render_template("account_links/reset_requested.html", email=form.email.data)
@@ -36,28 +36,33 @@ def reset(token: str):
     return _set_password(token, PASSWORD_RESET)
 
 
+def _link_error_page(error) -> str:
+    return render_template("account_links/link_error.html", error=error.message)
+
+
 def _set_password(token: str, purpose: str):
-    try:
+    # A link that is tampered with, used or expired gets its own page (410 Gone).
+    with refusals_shown(on_page(_link_error_page)):
         user = read_token(token, purpose)
-    except LinkError as error:
-        return render_template("account_links/link_error.html", error=error.message), 410
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                set_password_from_link(token, purpose, form.new_password.data)
-        except LinkError as error:
-            return render_template("account_links/link_error.html", error=error.message), 410
-        except AccountError as error:
-            form.new_password.errors.append(error.message)
-        else:
-            if current_user.is_authenticated:
-                logout_user()  # whoever was signed in here, the link's owner signs in next
-            flash(
-                _("Passordet er lagret. Logg inn med e-postadressen og det nye passordet."),
-                "success",
-            )
-            return redirect(url_for("auth.login"))
-    return render_template(
-        "account_links/set_password.html", form=form, user=user, purpose=purpose
-    ), 400 if form.errors else 200
+
+    def page() -> str:
+        return render_template(
+            "account_links/set_password.html", form=form, user=user, purpose=purpose
+        )
+
+    if not form.validate_on_submit():
+        return page(), 400 if form.errors else 200
+    refused = {
+        LinkError: on_page(_link_error_page),
+        AccountError: on_form(form, page, "new_password"),
+    }
+    with unit_of_work(refused):
+        set_password_from_link(token, purpose, form.new_password.data)
+    if current_user.is_authenticated:
+        logout_user()  # whoever was signed in here, the link's owner signs in next
+    flash(
+        _("Passordet er lagret. Logg inn med e-postadressen og det nye passordet."),
+        "success",
+    )
+    return redirect(url_for("auth.login"))

@@ -10,7 +10,6 @@ from tracker.audit.events import EVENT_LABELS, event_label
 from tracker.audit.queries import AuditFilter, audit_page
 from tracker.auth.models import Role, User
 from tracker.auth.operations import (
-    AccountError,
     create_user,
     deactivate_user,
     generate_password,
@@ -21,10 +20,11 @@ from tracker.auth.operations import (
 )
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
+from tracker.ministries.models import Ministry
 from tracker.ministries.queries import all_ministries, get_ministry
 from tracker.sso.operations import unlink_identity
 from tracker.timeutil import local_midnight
-from tracker.transactions import transaction
+from tracker.unit_of_work import flash_and_redirect, on_form, unit_of_work
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -42,7 +42,7 @@ def _load_user(user_id: int) -> User:
     return user
 
 
-def _ministry(form) -> object | None:
+def _ministry(form) -> Ministry | None:
     return get_ministry(form.ministry.data) if form.ministry.data != NO_MINISTRY else None
 
 
@@ -55,28 +55,26 @@ def users():
 def create():
     form = UserCreateForm()
     form.set_ministry_choices(all_ministries())
-    if form.validate_on_submit():
-        password = form.password.data or generate_password()
-        try:
-            with transaction():
-                user = create_user(
-                    form.email.data,
-                    Role(form.role.data),
-                    password,
-                    ministry=_ministry(form),
-                    name=form.name.data or "",
-                    created_by=current_user,
-                    break_glass=form.break_glass.data,
-                )
-                # Without a typed password the person chooses their own through an e-mailed link.
-                invited = not form.password.data and invite_user(user, current_user)
-        except AccountError as error:
-            form.email.errors.append(error.message)
-        else:
-            return render_template("admin/user_created.html", user=user, invited=bool(invited))
-    return render_template(
-        "admin/user_form.html", form=form, user=None
-    ), 400 if form.errors else 200
+
+    def page() -> str:
+        return render_template("admin/user_form.html", form=form, user=None)
+
+    if not form.validate_on_submit():
+        return page(), 400 if form.errors else 200
+    password = form.password.data or generate_password()
+    with unit_of_work(on_form(form, page, "email")):
+        user = create_user(
+            form.email.data,
+            Role(form.role.data),
+            password,
+            ministry=_ministry(form),
+            name=form.name.data or "",
+            created_by=current_user,
+            break_glass=form.break_glass.data,
+        )
+        # Without a typed password the person chooses their own through an e-mailed link.
+        invited = not form.password.data and invite_user(user, current_user)
+    return render_template("admin/user_created.html", user=user, invited=bool(invited))
 
 
 @blueprint.route("/brukere/<int:user_id>", methods=["GET", "POST"])
@@ -88,25 +86,23 @@ def edit(user_id: int):
     if not editing:
         form.role.data = user.role.value
         form.ministry.data = user.ministry.abbreviation if user.ministry else NO_MINISTRY
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                update_user(
-                    user,
-                    Role(form.role.data),
-                    _ministry(form),
-                    form.name.data or "",
-                    current_user,
-                    break_glass=form.break_glass.data,
-                )
-        except AccountError as error:
-            form.role.errors.append(error.message)
-        else:
-            flash(_("Endringene for %(email)s er lagret.", email=user.email), "success")
-            return redirect(url_for("admin.users"))
-    return render_template(
-        "admin/user_form.html", form=form, user=user
-    ), 400 if form.errors else 200
+
+    def page() -> str:
+        return render_template("admin/user_form.html", form=form, user=user)
+
+    if not form.validate_on_submit():
+        return page(), 400 if form.errors else 200
+    with unit_of_work(on_form(form, page, "role")):
+        update_user(
+            user,
+            Role(form.role.data),
+            _ministry(form),
+            form.name.data or "",
+            current_user,
+            break_glass=form.break_glass.data,
+        )
+    flash(_("Endringene for %(email)s er lagret.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
 
 
 @blueprint.post("/brukere/<int:user_id>/deaktiver")
@@ -128,7 +124,7 @@ def new_password(user_id: int):
     user = _load_user(user_id)
     password = generate_password()
     # The administrator has seen this password, so the user must replace it at once.
-    with transaction():
+    with unit_of_work():
         set_password(user, password, changed_by=current_user, must_change=True)
     return render_template("admin/user_created.html", user=user, password=password, reset=True)
 
@@ -147,7 +143,7 @@ def force_password_change(user_id: int):
 @blueprint.post("/brukere/<int:user_id>/fjern-sso-kobling")
 def unlink_single_sign_on(user_id: int):
     user = _load_user(user_id)
-    with transaction():
+    with unit_of_work():
         unlink_identity(user, current_user)
     flash(
         _(
@@ -185,11 +181,7 @@ def audit_log():
 
 def _account_action(user_id: int, operation, success_message):
     user = _load_user(user_id)
-    try:
-        with transaction():
-            operation(user, current_user)
-    except AccountError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("admin.users"))
+    with unit_of_work(flash_and_redirect(url_for("admin.users"))):
+        operation(user, current_user)
     flash(success_message(user), "success")
     return redirect(url_for("admin.users"))

@@ -153,6 +153,8 @@ def set_password(
 class WrongCurrentPassword(AccountError):
     """The password typed as the current one is not the user's."""
 
+    field = "current_password"
+
 
 def change_own_password(user: User, current_password: str, new_password: str) -> None:
     """A signed-in user replaces their password; the current one must be typed first.

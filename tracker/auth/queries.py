@@ -38,5 +38,6 @@ def active_contacts_by_ministry() -> dict[int, list[User]]:
         .where(User.role == Role.CONTACT, User.active.is_(True))
         .order_by(User.name, User.email)
     ):
-        contacts.setdefault(user.ministry_id, []).append(user)
+        if user.ministry_id is not None:  # a contact person always has one (create_user)
+            contacts.setdefault(user.ministry_id, []).append(user)
     return contacts

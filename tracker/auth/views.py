@@ -10,7 +10,6 @@ from tracker.audit.operations import record_event
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.models import Role
 from tracker.auth.operations import (
-    AccountError,
     WrongCurrentPassword,
     authenticate,
     change_own_password,
@@ -18,7 +17,7 @@ from tracker.auth.operations import (
     sign_out,
 )
 from tracker.sso import client as sso
-from tracker.transactions import transaction
+from tracker.unit_of_work import on_form, unit_of_work
 
 # Where single sign-on keeps the provider's ID token, for ending its session at sign-out.
 SSO_ID_TOKEN_KEY = "sso_id_token"  # nosec B105
@@ -46,7 +45,7 @@ def _password_sign_in(break_glass_page: bool):
     error = None
     status = 200
     if form.validate_on_submit():
-        with transaction():  # the audit entry is kept whatever the outcome
+        with unit_of_work():  # the audit entry is kept whatever the outcome
             attempt = authenticate(form.email.data, form.password.data)
             user = attempt.user
             refused_password_off = (
@@ -108,24 +107,20 @@ def change_password():
     if not password_sign_in_allowed_for(current_user):
         abort(404)  # a password that can never be used to sign in is not worth changing
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            # A wrong current password is committed all the same: the failed attempt stays in
-            # the audit log.
-            with transaction(commit_on=(WrongCurrentPassword,)):
-                change_own_password(
-                    current_user, form.current_password.data, form.new_password.data
-                )
-        except WrongCurrentPassword as error:
-            form.current_password.errors.append(error.message)
-        except AccountError as error:
-            form.new_password.errors.append(error.message)
-        else:
-            # The change ended every session, this one too: continue under the new generation.
-            login_user(current_user._get_current_object())
-            flash(_("Passordet er endret."), "success")
-            return redirect(home_url(current_user))
-    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+
+    def page() -> str:
+        return render_template("auth/change_password.html", form=form)
+
+    if not form.validate_on_submit():
+        return page(), 400 if form.errors else 200
+    # A refusal is the new password's, unless it names its field (a wrong current password).
+    # That one is committed all the same: the failed attempt stays in the audit log.
+    with unit_of_work(on_form(form, page, "new_password"), commit_on=(WrongCurrentPassword,)):
+        change_own_password(current_user, form.current_password.data, form.new_password.data)
+    # The change ended every session, this one too: continue under the new generation.
+    login_user(current_user._get_current_object())
+    flash(_("Passordet er endret."), "success")
+    return redirect(home_url(current_user))
 
 
 # What someone who must choose a new password may still reach: that page, sign-out, and files.
@@ -151,7 +146,7 @@ def require_new_password():
 def logout():
     id_token = session.get(SSO_ID_TOKEN_KEY)
     if current_user.is_authenticated:
-        with transaction():
+        with unit_of_work():
             sign_out(current_user)
     logout_user()
     _start_new_session()

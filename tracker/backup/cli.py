@@ -19,7 +19,7 @@ data_cli = AppGroup("data", help="Eksport og import av alle data som én JSON-fi
 @click.argument("path", type=click.Path(dir_okay=False))
 def export_command(path: str) -> None:
     """Write every table (users' password hashes included) to PATH."""
-    document = export_data(consistent_snapshot(db.session))
+    document = export_data(consistent_snapshot(db.session()))
     # Ends the read-only snapshot; nothing was written, so there is no unit of work to commit.
     db.session.rollback()
     _write_private_file(path, dumps(document))

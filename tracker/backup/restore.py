@@ -75,7 +75,7 @@ def import_data(session: Session, document, replace: bool = False) -> dict[str, 
     invalid; when the database itself refuses a row, the caller's rollback undoes the rest.
     """
     parsed, problems = parse_document(document, schema_revision(session.connection()))
-    if problems:
+    if problems or parsed is None:  # (no rows always comes with problems)
         raise ImportRefused(problems)
     tables = data_tables()
     if not replace and _holds_data(session, tables):

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from tracker.config import SETTINGS_BY_NAME
+from tracker.settings import read
 from tracker.text import N_
 from tracker.user_errors import UserError
 
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, where python3-uno installs ``uno``
 WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT = 90  # seconds; a cold LibreOffice on a busy machine
 CONVERT_TIMEOUT = 300
@@ -38,8 +39,9 @@ class Rendered:
 
 
 def system_python() -> str:
-    """The interpreter that has ``uno``; TRACKER_UNO_PYTHON overrides it (another install)."""
-    return os.environ.get("TRACKER_UNO_PYTHON", SYSTEM_PYTHON)
+    """The interpreter that has ``uno``; TRACKER_UNO_PYTHON overrides it (another install).
+    Read at each use, like the installs it names (tracker/config.py declares it)."""
+    return read(SETTINGS_BY_NAME["TRACKER_UNO_PYTHON"])
 
 
 def office_missing_reason() -> str | None:

@@ -14,6 +14,8 @@ from tracker.user_errors import UserError
 class IntroChangedMeanwhile(UserError):
     """Someone saved another introduction after this form was opened: nothing is overwritten."""
 
+    status = 409
+
 
 def intro_fingerprint(text: str | None) -> str:
     """What the form remembers of the text it was opened with (no version column needed)."""

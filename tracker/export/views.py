@@ -21,10 +21,10 @@ from tracker.export.forms import ReportDownloadForm, RoundIntroForm
 from tracker.export.jobs import ReportJobs
 from tracker.export.midterm import DOCX_MIMETYPE, PDF_MIMETYPE, collect
 from tracker.export.office import office_missing_reason
-from tracker.export.operations import IntroChangedMeanwhile, intro_fingerprint, set_round_intro
+from tracker.export.operations import intro_fingerprint, set_round_intro
 from tracker.export.queries import exportable_rounds
 from tracker.reporting.queries import get_round
-from tracker.transactions import transaction
+from tracker.unit_of_work import on_page, unit_of_work
 
 blueprint = Blueprint("export", __name__, url_prefix="/koordinator/rapport")
 MIMETYPES = {"docx": DOCX_MIMETYPE, "pdf": PDF_MIMETYPE}
@@ -103,14 +103,15 @@ def save_intro(slug: str):
     form = RoundIntroForm(prefix=f"{slug}-intro")
     if not form.validate():
         return _page(intro_forms={slug: form}), 400
-    try:
-        with transaction():
-            set_round_intro(reporting_round, form.intro.data, form.based_on.data, current_user)
-    except IntroChangedMeanwhile as conflict:
+
+    def changed_meanwhile(conflict) -> str:
         # The field shows the text saved meanwhile; the coordinator's own is shown beside it.
         fresh = _intro_form(reporting_round)
         fresh.intro.errors = [conflict.message]
-        return _page(intro_forms={slug: fresh}, unsaved_intro={slug: form.intro.data}), 409
+        return _page(intro_forms={slug: fresh}, unsaved_intro={slug: form.intro.data})
+
+    with unit_of_work(on_page(changed_meanwhile)):
+        set_round_intro(reporting_round, form.intro.data, form.based_on.data, current_user)
     flash(_("Innledningen er lagret."), "success")
     return redirect(url_for("export.index") + f"#round-{slug}", code=303)
 

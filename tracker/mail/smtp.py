@@ -6,7 +6,7 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tracker.config import ConfigurationError
+from tracker.settings import Invalid
 
 
 @dataclass(frozen=True)
@@ -24,20 +24,21 @@ class StartTLSMissing(smtplib.SMTPException):
 
 
 def parse_mail_url(url: str) -> MailServer:
-    parts = urlsplit(url)
+    """The server a MAIL_URL names; ``Invalid`` says what a malformed one must be (the
+    settings loader refuses it at start, so sending never meets one)."""
+    parts = urlsplit(url.strip())
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ConfigurationError(
-            "MAIL_URL må ha formen smtp://[bruker:passord@]vert:port eller "
-            f"smtps://[bruker:passord@]vert:port, ikke «{parts.scheme}://…»."
+        raise Invalid(
+            "må ha formen smtp://[bruker:passord@]vert:port eller smtps://[bruker:passord@]vert:port"
         )
     options = parse_qs(parts.query)
     starttls = options.get("starttls", [""])[0]
     if starttls not in ("", "required"):
-        raise ConfigurationError("MAIL_URL: starttls kan bare være «required».")
+        raise Invalid("kan bare ha valget ?starttls=required")
     try:
         port = parts.port
-    except ValueError as error:
-        raise ConfigurationError(f"MAIL_URL har et ugyldig portnummer: {error}") from error
+    except ValueError:
+        raise Invalid("må ha et portnummer fra 1 til 65535") from None
     implicit_tls = parts.scheme == "smtps"
     return MailServer(
         implicit_tls=implicit_tls,

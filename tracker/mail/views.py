@@ -12,7 +12,7 @@ from tracker.auth.permissions import role_required
 from tracker.mail import queries
 from tracker.mail.models import MessageState, SubmissionMail
 from tracker.mail.operations import retry_message, set_submission_choice
-from tracker.transactions import transaction
+from tracker.unit_of_work import unit_of_work
 
 blueprint = Blueprint("mail", __name__)
 
@@ -37,7 +37,7 @@ def retry(message_id: int):
     if message.state != MessageState.FAILED:
         flash(_("Bare meldinger som mislyktes, kan sendes på nytt."), "error")
         return redirect(url_for("mail.outbox"))
-    with transaction():
+    with unit_of_work():
         retry_message(message)
     flash(_("Meldingen til %(email)s sendes på nytt.", email=message.recipient), "success")
     return redirect(url_for("mail.outbox"))
@@ -55,7 +55,7 @@ class NotificationForm(FlaskForm):
 def notifications():
     form = NotificationForm()
     if form.validate_on_submit():
-        with transaction():
+        with unit_of_work():
             set_submission_choice(current_user, SubmissionMail(form.submissions.data))
         flash(_("Valget ditt er lagret."), "success")
         return redirect(url_for("mail.notifications"))

@@ -6,6 +6,7 @@ in Norwegian, because the person reading it maintains the seed file.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeGuard
 
 from sqlalchemy import Column
 
@@ -95,7 +96,7 @@ def _check_named_list(data, list_name, key_field, text_fields, noun, problem) ->
             continue
         key = item.get(key_field)
         reason = _text_problem(key, STORED_IN[list_name, key_field])
-        if reason:
+        if reason or not isinstance(key, str):  # (a key that is not text always has a reason)
             problem(where, f"feltet «{key_field}» {reason}")
             continue
         where = f"{noun} «{key}»"
@@ -249,7 +250,7 @@ def _is_one_of(value, allowed: set) -> bool:
 MAX_NUMBER = 2**31 - 1
 
 
-def _positive_int(value) -> bool:
+def _positive_int(value) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_NUMBER
 
 

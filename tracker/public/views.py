@@ -24,13 +24,11 @@ from tracker.reporting.queries import (
     published_rounds,
     reports_by_measure,
 )
-from tracker.reporting.states import NOT_REPORTED, NOT_REPORTED_LABEL, STATUS_ORDER
+from tracker.reporting.states import STATUS_ORDER
 
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__, url_prefix="/data")
 
-blueprint.add_app_template_global(NOT_REPORTED, "NOT_REPORTED")
-blueprint.add_app_template_global(NOT_REPORTED_LABEL, "NOT_REPORTED_LABEL")
 # Flask-Babel remembers the locale on the app context, which a test client (and any code that
 # keeps one open) shares between requests; each request must choose its own language.
 blueprint.before_app_request(refresh)

@@ -35,6 +35,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a trailin
 class ReportingError(UserError):
     """The workflow refuses this change now; ``message`` says why, in words for the user."""
 
+    status = 409  # the state of the round or report refuses it, not the input
+
 
 class EditConflict(ReportingError):
     """Someone saved the report after this person opened it."""
@@ -45,6 +47,9 @@ class EditConflict(ReportingError):
 
 class DeadlineInPast(ReportingError):
     """A deadline that has already passed: the ministries could never meet it."""
+
+    status = 400
+    field = "deadline"
 
     def __init__(self):
         super().__init__(

@@ -1,5 +1,5 @@
-"""The reporting workflow's pages. Thin: load (with the permission rule), call an operation,
-commit once, render or redirect."""
+"""The reporting workflow's pages. Thin: load (with the permission rule), call an operation
+in the request's unit of work (which also shows a refusal), render or redirect."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,7 +22,6 @@ from tracker.reporting.forms import (
     VersionForm,
 )
 from tracker.reporting.operations import (
-    DeadlineInPast,
     EditConflict,
     ReportingError,
     approve_report,
@@ -39,21 +38,14 @@ from tracker.reporting.operations import (
     withdraw_publication,
     withdraw_submission,
 )
-from tracker.reporting.permissions import (
-    TEMPLATE_RULES,
-    can_view_report,
-    is_responsible_contact,
-)
+from tracker.reporting.permissions import can_view_report, is_responsible_contact
 from tracker.reporting.queries import get_round, latest_public_reports, status_summary
 from tracker.reporting.states import STATUS_ORDER, ReviewState, Status
 from tracker.reporting.workflow_queries import (
-    REVISION_ACTIONS,
     Progress,
     all_rounds,
     closes_before_deadline,
     get_report,
-    is_overdue,
-    last_editor,
     latest_return_comment,
     neighbours,
     nynorsk_share,
@@ -67,15 +59,9 @@ from tracker.reporting.workflow_queries import (
     revisions_of,
     submitted_count,
 )
-from tracker.transactions import transaction
+from tracker.unit_of_work import flash_and_redirect, on_form, on_page, unit_of_work
 
 blueprint = Blueprint("reporting", __name__, url_prefix="/rapportering")
-for _name, _rule in TEMPLATE_RULES.items():
-    blueprint.add_app_template_global(_rule, _name)
-blueprint.add_app_template_global(progress_of, "progress_of")
-blueprint.add_app_template_global(is_overdue, "is_overdue")
-blueprint.add_app_template_global(last_editor, "last_editor")
-blueprint.add_app_template_global(REVISION_ACTIONS, "REVISION_ACTIONS")
 
 
 def _load_round(slug: str):
@@ -131,12 +117,8 @@ def confirm_unchanged_reports():
         for error in form.measures.errors:
             flash(str(error), "error")
         return redirect(url_for("reporting.start"))
-    try:
-        with transaction():
-            count = confirm_unchanged([by_number[n] for n in form.measures.data], current_user)
-    except ReportingError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("reporting.start"))
+    with unit_of_work(flash_and_redirect(url_for("reporting.start"))):
+        count = confirm_unchanged([by_number[n] for n in form.measures.data], current_user)
     flash(
         ngettext(
             "%(num)d rapport er sendt til gjennomgang uten endringer.",
@@ -161,21 +143,20 @@ def report(slug: str, number: int):
     if not form.validate_on_submit():
         return _render_report(report, form, posted=True), 400
     operation = submit_report if form.submitting else save_report
-    try:
-        with transaction():
-            changed = operation(
-                report,
-                form.version.data,
-                Status(form.status.data),
-                form.narrative.data,
-                current_user,
-                narrative_language=form.narrative_language.data or None,
-            )
-    except EditConflict:
-        return _render_conflict(report, form), 409
-    except ReportingError as error:
-        form.form_errors.append(error.message)
-        return _render_report(report, form, posted=True), 409
+    refused = {
+        # Both texts side by side; nothing of either is lost.
+        EditConflict: on_page(lambda conflict: _render_conflict(report, form)),
+        ReportingError: on_form(form, lambda: _render_report(report, form, posted=True)),
+    }
+    with unit_of_work(refused):
+        changed = operation(
+            report,
+            form.version.data,
+            Status(form.status.data),
+            form.narrative.data,
+            current_user,
+            narrative_language=form.narrative_language.data or None,
+        )
     if form.submitting:
         flash(_("Rapporten er sendt til gjennomgang."), "success")
     elif changed:
@@ -195,12 +176,8 @@ def withdraw(slug: str, number: int):
     here = url_for("reporting.report", slug=slug, number=number)
     if not form.validate_on_submit():
         abort(400)
-    try:
-        with transaction():
-            withdraw_submission(report, form.version.data, current_user)
-    except ReportingError as error:
-        flash(str(error.message), "error")
-        return redirect(here)
+    with unit_of_work(flash_and_redirect(here)):
+        withdraw_submission(report, form.version.data, current_user)
     flash(
         _("Rapporten er trukket tilbake og er et utkast igjen. Husk å sende den på nytt."),
         "success",
@@ -216,18 +193,14 @@ def correct(slug: str, number: int):
     form = CorrectionForm()
     if not form.validate_on_submit():
         return _render_correction_error(report, form), 400
-    try:
-        with transaction():
-            changed = correct_report(
-                report,
-                form.version.data,
-                Status(form.status.data),
-                form.narrative.data,
-                current_user,
-            )
-    except ReportingError as error:
-        form.form_errors.append(error.message)
-        return _render_correction_error(report, form), 409
+    with unit_of_work(on_form(form, lambda: _render_correction_error(report, form))):
+        changed = correct_report(
+            report,
+            form.version.data,
+            Status(form.status.data),
+            form.narrative.data,
+            current_user,
+        )
     if changed:
         flash(_("Rettelsen er lagret. Departementet ser den i historikken."), "success")
     else:
@@ -342,10 +315,13 @@ def history(slug: str, number: int):
     report = _load_report(slug, number)
     revisions = revisions_of(report)
     by_version = {revision.version: revision for revision in revisions}
-    new = by_version.get(request.args.get("til", type=int)) or (
-        revisions[-1] if revisions else None
-    )
-    old = by_version.get(request.args.get("fra", type=int))
+
+    def chosen(argument: str):
+        version = request.args.get(argument, type=int)
+        return by_version.get(version) if version is not None else None
+
+    new = chosen("til") or (revisions[-1] if revisions else None)
+    old = chosen("fra")
     comparison = None
     if new is not None:
         # Without a chosen "from" version, show what the chosen version itself changed.
@@ -378,30 +354,26 @@ def rounds():
 @role_required(Role.COORDINATOR)
 def new_round():
     form = OpenRoundForm()
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                reporting_round = open_round(
-                    form.slug.data,
-                    form.title.data,
-                    form.as_of.data,
-                    form.deadline.data,
-                    current_user,
-                )
-        except DeadlineInPast as error:
-            form.deadline.errors.append(error.message)
-        except ReportingError as error:
-            form.slug.errors.append(error.message)
-        else:
-            flash(
-                _(
-                    "Runden «%(title)s» er åpnet. Departementene kan nå rapportere.",
-                    title=reporting_round.title,
-                ),
-                "success",
-            )
-            return redirect(url_for("reporting.overview", slug=reporting_round.slug))
-    return render_template("reporting/new_round.html", form=form), 400 if form.errors else 200
+    if not form.validate_on_submit():
+        return render_template("reporting/new_round.html", form=form), 400 if form.errors else 200
+    # A refusal without a field of its own (a taken name, a round already open) is the slug's.
+    page = on_form(form, lambda: render_template("reporting/new_round.html", form=form), "slug")
+    with unit_of_work(page):
+        reporting_round = open_round(
+            form.slug.data,
+            form.title.data,
+            form.as_of.data,
+            form.deadline.data,
+            current_user,
+        )
+    flash(
+        _(
+            "Runden «%(title)s» er åpnet. Departementene kan nå rapportere.",
+            title=reporting_round.title,
+        ),
+        "success",
+    )
+    return redirect(url_for("reporting.overview", slug=reporting_round.slug))
 
 
 @blueprint.get("/<slug>/oversikt")
@@ -535,19 +507,17 @@ def approve(slug: str, number: int):
 def send_back(slug: str, number: int):
     report = _load_report(slug, number)
     return_form = ReturnForm()
-    if return_form.validate_on_submit():
-        try:
-            with transaction():
-                return_report(report, return_form.comment.data, current_user)
-        except ReportingError as error:
-            return_form.comment.errors.append(error.message)
-            return _render_return_error(report, return_form), 409
-        flash(
-            _("Rapporten for tiltak %(number)d er sendt tilbake til departementet.", number=number),
-            "success",
-        )
-        return redirect(url_for("reporting.report", slug=slug, number=number))
-    return _render_return_error(report, return_form), 400
+    if not return_form.validate_on_submit():
+        return _render_return_error(report, return_form), 400
+    with unit_of_work(
+        on_form(return_form, lambda: _render_return_error(report, return_form), "comment")
+    ):
+        return_report(report, return_form.comment.data, current_user)
+    flash(
+        _("Rapporten for tiltak %(number)d er sendt tilbake til departementet.", number=number),
+        "success",
+    )
+    return redirect(url_for("reporting.report", slug=slug, number=number))
 
 
 def _render_return_error(report, return_form):
@@ -556,11 +526,7 @@ def _render_return_error(report, return_form):
 
 
 def _coordinator_action(operation, success_message: str, next_url: str):
-    try:
-        with transaction():
-            operation()
-    except ReportingError as error:
-        flash(str(error.message), "error")
-        return redirect(next_url)
+    with unit_of_work(flash_and_redirect(next_url)):
+        operation()
     flash(success_message, "success")
     return redirect(next_url)

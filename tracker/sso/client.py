@@ -15,7 +15,6 @@ PROVIDER_TIMEOUT = 10
 
 
 def init_app(app: Flask) -> None:
-    init_templates(app)
     if not app.config["OIDC_ISSUER"]:
         return
     # Imported only when configured: every gunicorn worker starts faster without it.
@@ -56,14 +55,13 @@ def provider_label() -> str:
     return current_app.config["OIDC_PROVIDER_NAME"] or gettext("Logg inn med departementets konto")
 
 
-def init_templates(app: Flask) -> None:
-    @app.context_processor
-    def single_sign_on():
-        return {
-            "sso_enabled": enabled(),
-            "sso_label": provider_label() if enabled() else "",
-            "password_login_allowed": password_login_allowed(),
-        }
+def single_sign_on_context() -> dict:
+    """The sign-in page's and the menu's view of single sign-on (tracker/templating.py)."""
+    return {
+        "sso_enabled": enabled(),
+        "sso_label": provider_label() if enabled() else "",
+        "password_login_allowed": password_login_allowed(),
+    }
 
 
 def password_login_allowed() -> bool:

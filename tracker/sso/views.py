@@ -22,7 +22,7 @@ from tracker.auth.views import SSO_ID_TOKEN_KEY, home_url, safe_next, start_sess
 from tracker.sso.client import enabled, end_session_url, provider
 from tracker.sso.operations import record_failed_response, sign_in_with_provider
 from tracker.sso.queries import active_administrators
-from tracker.transactions import transaction
+from tracker.unit_of_work import unit_of_work
 
 blueprint = Blueprint("sso", __name__)
 
@@ -72,11 +72,11 @@ def callback():
         return render_template("sso/refused.html", reason="unavailable"), 503
     except FAILED_CALLBACK as error:
         current_app.logger.warning("single sign-on refused: %r", error)
-        with transaction():
+        with unit_of_work():
             record_failed_response(type(error).__name__, str(error))
         return render_template("sso/refused.html", reason="failed"), 400
 
-    with transaction():
+    with unit_of_work():
         attempt = sign_in_with_provider(dict(claims))
     user = attempt.user
     if attempt.refusal is None and user is not None:

@@ -1,0 +1,379 @@
+"""The report's document: its frame (A4 page, nb-NO, Arial, dark heading styles, properties,
+header and footer) and the blocks the content is built of (paragraphs, headings, labelled
+values, narrative text, tables, the chart, the table of contents field). No report content
+here (tracker/export/docx_report.py) and no hand-written XML (tracker/export/ooxml.py).
+
+Spacing comes from styles, never from empty paragraphs. Every text passes through ``xml_safe``
+first, so no saved text can make the document invalid.
+"""
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime, time
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Length, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+
+from tracker import narrative
+from tracker.export import ooxml
+from tracker.export.ooxml import xml_safe
+from tracker.i18n import TIMEZONE
+from tracker.text import N_
+
+LANGUAGE = "nb-NO"
+BODY_FONT = "Arial"
+CONTENT_WIDTH = Cm(16)  # A4 (21 cm) minus 2.5 cm margins
+HEADER_FILL = "D9E2F3"
+AREA_FILL = "F2F2F2"
+DRAFT_COLOUR = RGBColor(0xB0, 0x00, 0x20)
+LINK_COLOUR = RGBColor(0x1F, 0x4E, 0x9A)
+# Dark navy for headings (11.9:1 on white) and near-black grey for secondary text (10.4:1).
+HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)
+SECONDARY_COLOUR = RGBColor(0x40, 0x40, 0x40)
+CHART_WIDTH = Cm(15)  # chart.FONT_SIZE is chosen for this width
+REPORT_LABEL = "Report Label"
+APPLICATION = "tracker – statusrapportering for handlingsplanen"
+# The styles the report uses, by name: python-docx's template has all but the label and the
+# table of contents' levels, which the document adds.
+STYLE_NAMES = (
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Normal",
+    "Table Text",
+    "List Bullet",
+    "List Number",
+    "Caption",
+    "TOC Heading",
+    "toc 1",
+    "toc 2",
+)
+# name, size (pt), bold, colour, space before and after (pt)
+TYPOGRAPHY = (
+    ("Title", 28, True, HEADING_COLOUR, 0, 12),
+    ("Subtitle", 14, False, SECONDARY_COLOUR, 0, 6),
+    ("TOC Heading", 20, True, HEADING_COLOUR, 0, 12),
+    ("Heading 1", 20, True, HEADING_COLOUR, 12, 10),
+    ("Heading 2", 14, True, HEADING_COLOUR, 16, 4),
+    ("Heading 3", 12, True, SECONDARY_COLOUR, 8, 2),
+    (REPORT_LABEL, 11, True, HEADING_COLOUR, 8, 2),
+    ("Caption", 9.5, False, SECONDARY_COLOUR, 4, 12),
+)
+
+
+class ReportDocument:
+    """A python-docx document set up as the report's, with the blocks content is made of.
+
+    ``marking`` (e.g. ("UTKAST", "inneholder tekster som ikke er godkjent")) goes in bold red
+    at the top of every page; None for the published report.
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        subject: str,
+        author: str,
+        generated_on: date,
+        draft: bool,
+        marking: tuple[str, str] | None,
+    ) -> None:
+        self.document = Document()
+        self.section_end = self.document.element.body.sectPr
+        self.styles: dict[str, ParagraphStyle] = {}  # by name; every one a paragraph style
+        self.widths: Sequence[Length] = ()
+        self.list_numbering = ooxml.ListNumbering(self.document)
+        self._set_up_page()
+        self._set_up_language_and_styles()
+        self._set_up_properties(title, subject, author, generated_on, draft)
+        self._set_up_header_and_footer(marking)
+
+    # -- the frame --------------------------------------------------------------------------
+
+    def _set_up_page(self) -> None:
+        section = self.document.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2.5))
+
+    def _set_up_language_and_styles(self) -> None:
+        styles_element = self.document.styles.element
+        defaults = (
+            styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        )
+        # Named fonts instead of theme fonts: Word has Arial everywhere, and LibreOffice maps it
+        # to a metric-compatible sans (theme fonts made it fall back to a serif).
+        for fonts in styles_element.iter(qn("w:rFonts")):
+            for attribute in list(fonts.attrib):
+                if attribute.endswith("Theme") or attribute.endswith("theme"):
+                    del fonts.attrib[attribute]
+        default_fonts = defaults.find(qn("w:rFonts"))
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            default_fonts.set(qn(attribute), BODY_FONT)
+        lang = defaults.find(qn("w:lang"))
+        for attribute in ("w:val", "w:eastAsia"):
+            lang.set(qn(attribute), LANGUAGE)
+        settings = self.document.settings.element
+        theme_lang = settings.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:val"), LANGUAGE)
+        # Word refreshes the table of contents and page count when the document is opened
+        # (dropped again when LibreOffice's page numbers fill the table of contents).
+        settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+        for level in (1, 2):
+            style = self.document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+            style.element.set(qn("w:styleId"), f"TOC{level}")
+            style.base_style = self.document.styles["Normal"]
+            style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            style.paragraph_format.space_after = Pt(2)
+        normal = self.document.styles["Normal"]
+        normal.font.size = Pt(11)
+        table_text = self.document.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+        table_text.base_style = normal
+        table_text.font.size = Pt(10)
+        table_text.paragraph_format.space_before = Pt(1)
+        table_text.paragraph_format.space_after = Pt(1)
+        table_text.paragraph_format.line_spacing = 1.0
+        for name in STYLE_NAMES:
+            self.styles[name] = self.document.styles[name]
+        self._set_up_typography()
+
+    def _set_up_typography(self) -> None:
+        """Distinct heading levels in dark colours; no style keeps a pale theme colour."""
+        label = self.document.styles.add_style(REPORT_LABEL, WD_STYLE_TYPE.PARAGRAPH)
+        label.element.set(qn("w:styleId"), "ReportLabel")
+        label.base_style = self.styles["Normal"]
+        label.next_paragraph_style = self.styles["Normal"]
+        self.styles[REPORT_LABEL] = label
+        for name, size, bold, colour, before, after in TYPOGRAPHY:
+            style = self.styles[name]
+            style.font.size = Pt(size)
+            style.font.bold = bold
+            style.font.italic = name == "Caption"
+            style.font.color.rgb = colour
+            style.paragraph_format.space_before = Pt(before)
+            style.paragraph_format.space_after = Pt(after)
+        # Title's and Subtitle's letter spacing and border belong to Word 2010's template look.
+        for name in ("Title", "Subtitle"):
+            run_properties = self.styles[name].element.rPr
+            for element in run_properties.findall(qn("w:spacing")) + run_properties.findall(
+                qn("w:iCs")
+            ):
+                run_properties.remove(element)
+            paragraph_properties = self.styles[name].element.pPr
+            if (
+                paragraph_properties is not None
+                and paragraph_properties.find(qn("w:pBdr")) is not None
+            ):
+                paragraph_properties.remove(paragraph_properties.find(qn("w:pBdr")))
+        # A measure's heading and the report label stay with the text that follows them.
+        for name in ("Heading 1", "Heading 2", "Heading 3", REPORT_LABEL):
+            self.styles[name].paragraph_format.keep_with_next = True
+        for level in (1, 2):
+            self.styles[f"toc {level}"].paragraph_format.tab_stops.add_tab_stop(
+                CONTENT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
+        # Word's own character style for links. LibreOffice exports a DOCX link to the PDF
+        # only when its run has a character style, so every link run gets this one.
+        link = self.document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        link.font.color.rgb = LINK_COLOUR
+        link.font.underline = True
+        self.styles["toc 1"].font.bold = True
+        self.styles["toc 1"].paragraph_format.space_before = Pt(6)
+        ooxml.darken_pale_style_colours(self.document.styles.element, str(HEADING_COLOUR))
+
+    def _set_up_properties(
+        self, title: str, subject: str, author: str, generated_on: date, draft: bool
+    ) -> None:
+        properties = self.document.core_properties
+        properties.title = xml_safe(title, single_line=True)
+        properties.subject = xml_safe(subject, single_line=True)
+        properties.author = xml_safe(author, single_line=True)
+        properties.last_modified_by = properties.author
+        properties.language = LANGUAGE
+        properties.keywords = N_("UTKAST") if draft else ""
+        generated = datetime.combine(generated_on, time(12), TIMEZONE)
+        properties.created = properties.modified = generated.replace(tzinfo=None)
+        properties.revision = 1
+        # python-docx's template says "generated by python-docx" and names Word 2010 as the maker.
+        properties.comments = ""
+        properties.category = ""
+        properties.content_status = N_("Utkast") if draft else ""
+        ooxml.replace_template_leftovers(
+            self.document, properties.title, properties.author, APPLICATION
+        )
+
+    def _set_up_header_and_footer(self, marking: tuple[str, str] | None) -> None:
+        section = self.document.sections[0]
+        # The title page has a header and footer of its own: no page number on it.
+        section.different_first_page_header_footer = True
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run(N_("Side") + " ")
+        ooxml.add_simple_field(footer, "PAGE", "1")
+        footer.add_run(" " + N_("av") + " ")
+        ooxml.add_simple_field(footer, "NUMPAGES", "1")
+        if marking is None:
+            return
+        for header in (section.header, section.first_page_header):
+            paragraph = header.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = paragraph.add_run(marking[0])
+            run.bold = True
+            run.font.size = Pt(14)
+            run.font.color.rgb = DRAFT_COLOUR
+            note = paragraph.add_run(" – " + marking[1])
+            note.font.color.rgb = DRAFT_COLOUR
+
+    # -- blocks -----------------------------------------------------------------------------
+
+    def paragraph(self, text: str = "", style: str = "Normal") -> Paragraph:
+        """A new paragraph at the end of the body (appended directly: O(1) for huge reports)."""
+        element = OxmlElement("w:p")
+        self.section_end.addprevious(element)
+        paragraph = Paragraph(element, self.document._body)
+        if style != "Normal":
+            self.set_style(paragraph, style)
+        if text:
+            ooxml.add_text(paragraph, text)
+        return paragraph
+
+    def set_style(self, paragraph: Paragraph, style: str) -> None:
+        # Straight to w:pStyle: python-docx's setter searches every style for the default one
+        # on each call, which made a 5,000-measure report quadratic in practice.
+        paragraph._p.style = self.styles[style].style_id
+
+    def heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
+        paragraph = self.paragraph(xml_safe(text, single_line=True), f"Heading {level}")
+        paragraph.paragraph_format.page_break_before = new_page or None
+        return paragraph
+
+    def labelled(self, label: str, value: str) -> Paragraph:
+        """ "Status: Pågående", with the label in bold."""
+        paragraph = self.paragraph()
+        paragraph.add_run(label + ": ").bold = True
+        ooxml.add_text(paragraph, xml_safe(value, single_line=True))
+        return paragraph
+
+    def blocks(self, text: str, language: str = LANGUAGE) -> None:
+        """Narrative text as real paragraphs and real Word lists, in ``language`` (e.g. nn-NO)."""
+        for block in narrative.parse(xml_safe(text)):
+            if isinstance(block, narrative.Paragraph):
+                self._in_language(self.paragraph(block.text), language)
+                continue
+            num_id = self.list_numbering.new_list(block.kind) if block.numbered else None
+            for item in block.items:
+                paragraph = self.paragraph(item, "List Number" if block.numbered else "List Bullet")
+                if num_id is not None:
+                    ooxml.set_numbering(paragraph, num_id)
+                self._in_language(paragraph, language)
+
+    def _in_language(self, paragraph: Paragraph, language: str) -> None:
+        if language != LANGUAGE:  # the document's own language is its default already
+            ooxml.set_language(paragraph, language)
+
+    def table(self, widths: Sequence[Length]) -> Table:
+        table = self.document.add_table(rows=0, cols=len(widths))
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=False):
+            column.width = width
+        self.widths = widths
+        return table
+
+    def row(
+        self,
+        table: Table,
+        values: list[str],
+        *,
+        header: bool = False,
+        bold: bool = False,
+        fill: str | None = None,
+        align_right_from: int | None = None,
+    ) -> _Row:
+        row = table.add_row()
+        row_properties = row._tr.get_or_add_trPr()
+        row_properties.append(OxmlElement("w:cantSplit"))
+        if header:
+            # Word and LibreOffice repeat this row at the top of every page the table spans.
+            row_properties.append(OxmlElement("w:tblHeader"))
+        for index, (cell, value, width) in enumerate(
+            zip(row.cells, values, self.widths, strict=False)
+        ):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            self.set_style(paragraph, "Table Text")
+            ooxml.add_text(paragraph, xml_safe(value, single_line=True), bold=bold or header)
+            if align_right_from is not None and index >= align_right_from:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if fill or header:
+                ooxml.shade(cell, fill or HEADER_FILL)
+        return row
+
+    def spanning_row(self, table: Table, text: str, fill: str) -> _Row:
+        """A row with one cell across the table, e.g. an area's name in the overview."""
+        row = self.row(table, [text] + [""] * (len(self.widths) - 1), bold=True, fill=fill)
+        merged = row.cells[0].merge(row.cells[-1])
+        # The merge keeps one paragraph per merged cell; only the first holds text.
+        for extra in merged.paragraphs[1:]:
+            extra._element.getparent().remove(extra._element)
+        merged.paragraphs[0].paragraph_format.keep_with_next = True
+        return row
+
+    def picture(self, png: bytes, *, title: str, description: str) -> Paragraph:
+        """An image across the text width, with the alt text screen readers read."""
+        paragraph = self.paragraph()
+        paragraph.paragraph_format.space_before = Pt(12)
+        paragraph.paragraph_format.keep_with_next = True
+        shape = paragraph.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", xml_safe(description, single_line=True))
+        doc_pr.set("title", title)
+        return paragraph
+
+    def table_of_contents(
+        self, heading: str, entries: list[tuple[int, str]], pages: dict[str, list[str]]
+    ) -> None:
+        """A TOC field whose result is pre-filled with ``entries`` (level, text) and, when a
+        layout gave them (``pages``: by ``toc_key`` of the text), their page numbers: the list
+        is right without updating fields."""
+        title = self.paragraph(heading, "TOC Heading")
+        title.paragraph_format.page_break_before = True
+        first = self.paragraph(style="toc 1")
+        ooxml.field_begin(first, r'TOC \o "1-2" \h \z \u', dirty=not pages)
+        if pages:
+            # Filled already: Word need not ask the reader to update fields on opening.
+            settings = self.document.settings.element
+            for update in settings.findall(qn("w:updateFields")):
+                settings.remove(update)
+        paragraphs = [first] + [self.paragraph(style=f"toc {level}") for level, _ in entries[1:]]
+        for paragraph, (level, text) in zip(paragraphs, entries, strict=False):
+            self.set_style(paragraph, f"toc {level}")
+            paragraph.add_run(text)
+            page = pages.get(toc_key(text))
+            if page:
+                paragraph.add_run("\t" + page.pop(0))
+        ooxml.field_end(paragraphs[-1])
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+def toc_key(text: str) -> str:
+    """How a table of contents entry is matched with the laid-out page's text."""
+    return " ".join(text.split()).casefold()

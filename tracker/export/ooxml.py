@@ -1,0 +1,324 @@
+"""WordprocessingML written by hand where python-docx has no API for it: runs and links, text
+direction and language marks, fields, cell shading, numbered lists that restart, style colours,
+and the package parts python-docx's template leaves behind. Nothing here knows the report.
+
+Children of ``w:pPr`` and ``w:rPr`` must come in the schema's order (ECMA-376 Part 1, §17.3.1.26
+and §17.3.2.28); ``insert_in_order`` places an element by the sequences below, copied from the
+schema, so no code keeps a list of "the elements that come after this one" by hand.
+"""
+
+import html
+import re
+import unicodedata
+
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.text.paragraph import Paragraph
+
+from tracker import narrative
+from tracker.export.colours import MINIMUM_CONTRAST, contrast
+
+# Characters XML 1.0 cannot hold at all (clean_text already drops most of them).
+XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+# CT_PPrBase, then CT_PPr's own last three: the order of a paragraph's properties.
+PARAGRAPH_PROPERTIES = (
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+# EG_RPrBase: the order of a run's properties.
+RUN_PROPERTIES = (
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
+
+EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+
+def xml_safe(text: str | None, *, single_line: bool = False) -> str:
+    """Text any XML part of a DOCX can hold: cleaned like every pasted text, then strictly
+    filtered."""
+    text = XML_INVALID.sub("", narrative.clean_text(text or ""))
+    return " ".join(text.split()) if single_line else text
+
+
+def insert_in_order(parent: BaseOxmlElement, child, order: tuple[str, ...]) -> None:
+    """Put ``child`` where the schema wants it among ``parent``'s children: before the first
+    one that the schema puts after it (``order`` is one of the sequences above)."""
+    position = next(index for index, name in enumerate(order) if qn(name) == child.tag)
+    parent.insert_element_before(child, *order[position + 1 :])
+
+
+# --- Text ----------------------------------------------------------------------------------------
+
+
+def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
+    """Add text as runs and links as real hyperlinks; right-to-left text reads as such.
+
+    Every text of the report becomes runs here: a paragraph's language mark belongs here too.
+    """
+    for span in narrative.inline(text):
+        if span.url:
+            add_hyperlink(paragraph, span.url, span.text)
+        else:
+            add_run(paragraph, span.text, bold)
+    if starts_right_to_left(text):
+        paragraph_properties = paragraph._p.get_or_add_pPr()
+        insert_in_order(paragraph_properties, OxmlElement("w:bidi"), PARAGRAPH_PROPERTIES)
+
+
+def add_run(paragraph: Paragraph, text: str, bold: bool) -> None:
+    run = paragraph.add_run(text)
+    if bold:  # setting False or None would still add an empty w:rPr to every run
+        run.bold = True
+
+
+def starts_right_to_left(text: str) -> bool:
+    """Whether the first letter with a direction is Arabic, Hebrew or another RTL script."""
+    for character in text:
+        direction = unicodedata.bidirectional(character)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+def add_hyperlink(paragraph: Paragraph, url: str, words: str) -> None:
+    relationship_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), relationship_id)
+    paragraph._p.append(hyperlink)
+    run = paragraph.add_run(words)
+    run._r.get_or_add_rPr().style = "Hyperlink"
+    hyperlink.append(run._r)
+
+
+def set_language(paragraph: Paragraph, language: str) -> None:
+    """Mark every run (links included) and the paragraph mark as written in ``language``."""
+    paragraph_mark = paragraph._p.get_or_add_pPr()
+    for owner in [*paragraph._p.iter(qn("w:r")), paragraph_mark]:
+        properties = owner.find(qn("w:rPr"))
+        if properties is None:
+            properties = OxmlElement("w:rPr")
+            if owner is paragraph_mark:
+                insert_in_order(owner, properties, PARAGRAPH_PROPERTIES)
+            else:
+                owner.insert(0, properties)  # w:rPr is a run's first child
+        insert_in_order(properties, OxmlElement("w:lang", {qn("w:val"): language}), RUN_PROPERTIES)
+
+
+# --- Fields (page numbers, the table of contents) -------------------------------------------
+
+
+def add_simple_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+    field_begin(paragraph, instruction)
+    paragraph.add_run(placeholder)
+    field_end(paragraph)
+
+
+def field_begin(paragraph: Paragraph, instruction: str, *, dirty: bool = True) -> None:
+    """Open a field; what follows until ``field_end`` is its result as last laid out."""
+    paragraph._p.append(_field_char_run("begin", dirty=dirty))
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run.append(instr)
+    paragraph._p.append(run)
+    paragraph._p.append(_field_char_run("separate"))
+
+
+def field_end(paragraph: Paragraph) -> None:
+    paragraph._p.append(_field_char_run("end"))
+
+
+def _field_char_run(kind: str, *, dirty: bool = False):
+    run = OxmlElement("w:r")
+    field_char = OxmlElement("w:fldChar")
+    field_char.set(qn("w:fldCharType"), kind)
+    if dirty:
+        field_char.set(qn("w:dirty"), "true")
+    run.append(field_char)
+    return run
+
+
+# --- Tables and lists ----------------------------------------------------------------------------
+
+
+def shade(cell, fill: str) -> None:
+    shading = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def set_numbering(paragraph: Paragraph, num_id: int) -> None:
+    numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numbering.get_or_add_ilvl().val = 0
+    numbering.get_or_add_numId().val = num_id
+
+
+class ListNumbering:
+    """Numbered lists that each start at 1 (decimal "1." or roman "i.").
+
+    The List Number style alone would continue one count through the whole document, so
+    every numbered list gets its own ``w:num`` that restarts its abstract definition.
+    """
+
+    FORMATS = {"decimal": ("decimal", "%1."), "roman": ("lowerRoman", "%1.")}
+
+    def __init__(self, document) -> None:
+        self.numbering = document.part.numbering_part.element
+        self.abstract_ids = {}
+        for kind, (number_format, text) in self.FORMATS.items():
+            self.abstract_ids[kind] = self._add_abstract(number_format, text)
+
+    def _add_abstract(self, number_format: str, text: str) -> int:
+        existing = [
+            int(a.get(qn("w:abstractNumId"))) for a in self.numbering.findall(qn("w:abstractNum"))
+        ]
+        abstract_id = max(existing, default=-1) + 1
+        abstract = parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+            '<w:multiLevelType w:val="singleLevel"/>'
+            f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{number_format}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            '<w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:lvl>'
+            "</w:abstractNum>"
+        )
+        first_num = self.numbering.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            self.numbering.append(abstract)
+        return abstract_id
+
+    def new_list(self, kind: str) -> int:
+        num = self.numbering.add_num(self.abstract_ids[kind])
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return num.numId
+
+
+# --- Styles and the package ----------------------------------------------------------------------
+
+
+def darken_pale_style_colours(styles_element, dark: str) -> None:
+    """Theme colours become fixed ones, and any text colour under 4.5:1 on white ``dark``.
+
+    Table styles are left alone: their light text stands on their own dark shading.
+    """
+    for style in styles_element.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table":
+            continue
+        for colour in style.iter(qn("w:color")):
+            for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
+                colour.attrib.pop(qn(attribute), None)
+            value = colour.get(qn("w:val"))
+            if value and value != "auto" and contrast(value) < MINIMUM_CONTRAST:
+                colour.set(qn("w:val"), dark)
+
+
+def replace_template_leftovers(document, title: str, company: str, application: str) -> None:
+    """No trace of python-docx's template: its thumbnail, custom XML, Word 2010 extras and
+    app.xml, and Word's compatibility mode (the template says Word 2010)."""
+    package_rels = document.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rel_id)
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/customXml") or rel.reltype.endswith("/stylesWithEffects"):
+            document.part.rels.pop(rel_id)
+    for rel in package_rels.values():
+        if rel.reltype.endswith("/extended-properties"):
+            rel.target_part._blob = app_properties(title, company, application)
+    settings = document.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")  # Word 2013 and later: no compatibility mode
+
+
+def app_properties(title: str, company: str, application: str) -> bytes:
+    """docProps/app.xml naming the application that made the document and its company."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<Properties xmlns="{EXTENDED_PROPERTIES}" xmlns:vt="{VT_TYPES}">'
+        f"<Application>{html.escape(application)}</Application>"
+        f"<Company>{html.escape(company)}</Company>"
+        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged>"
+        "</Properties>"
+    ).encode()
