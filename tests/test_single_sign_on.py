@@ -102,22 +102,65 @@ def test_without_an_issuer_the_sign_in_page_is_as_before(client, app):
     ("claims", "expected"),
     [
         ({"email": "Kari@AID.dep.no", "email_verified": True}, "kari@aid.dep.no"),
-        # Entra ID without a mailbox on the account: the UPN in preferred_username (v2.0) ...
-        ({"preferred_username": "kari@aid.dep.no"}, "kari@aid.dep.no"),
-        # ... or in upn (v1.0 tokens).
-        ({"upn": "KARI@aid.dep.no"}, "kari@aid.dep.no"),
-        # An address the provider has not verified is passed over for the UPN.
+        # Entra ID's word for it: the tenant owns the address's domain.
+        ({"email": "kari@aid.dep.no", "xms_edov": True}, "kari@aid.dep.no"),
         (
-            {"email": "boss@aid.dep.no", "email_verified": False, "upn": "kari@aid.dep.no"},
+            {"email": " kari@aid.dep.no ", "email_verified": True, "xms_edov": True},
             "kari@aid.dep.no",
         ),
-        ({"email": "boss@aid.dep.no", "xms_edov": False}, None),
-        ({"preferred_username": "kari", "name": "Kari"}, None),
-        ({}, None),
+        # Norwegian letters that stay themselves are an address like any other.
+        ({"email": "Øyvind@aid.dep.no", "email_verified": True}, "øyvind@aid.dep.no"),
     ],
 )
-def test_verified_email_from_claims(claims, expected):
+def test_an_address_the_provider_vouches_for(claims, expected):
     assert verified_email(claims) == expected
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        # Not vouched for: a string is not the JSON value true, and silence is not a yes.
+        {"email": "kari@aid.dep.no", "email_verified": "false"},
+        {"email": "kari@aid.dep.no", "email_verified": "true"},
+        {"email": "kari@aid.dep.no", "email_verified": 1},
+        {"email": "kari@aid.dep.no"},
+        {"email": "kari@aid.dep.no", "email_verified": True, "xms_edov": False},
+        {"email": "kari@aid.dep.no", "xms_edov": "True"},
+        # Names anyone can give themselves never count, whatever comes with them.
+        {"email": "kari@x.no", "email_verified": False, "preferred_username": "kari@aid.dep.no"},
+        {"preferred_username": "kari@aid.dep.no", "email_verified": True},
+        {"upn": "KARI@aid.dep.no", "email_verified": True},
+        # Look-alikes that lower-case or fold to someone else's address.
+        {"email": "\u212aari@aid.dep.no", "email_verified": True},  # Kelvin sign
+        {"email": "ｋari@aid.dep.no", "email_verified": True},  # full-width k
+        {"email": "kari@a\u0130d.dep.no", "email_verified": True},  # dotted capital I
+        {"email": "kari＠aid.dep.no", "email_verified": True},  # full-width @
+        {"email": "kari@aid.dep.no" + "x" * 250, "email_verified": True},
+        {"email": ["kari@aid.dep.no"], "email_verified": True},
+        {"preferred_username": "kari", "name": "Kari"},
+        {},
+    ],
+)
+def test_no_address_unless_the_provider_vouches_for_that_very_one(claims):
+    assert verified_email(claims) is None
+
+
+def test_a_look_alike_address_does_not_sign_in_as_the_account_it_imitates(app):
+    kari = make_user(Role.COORDINATOR, email="kari@kud.example.no")
+    db.session.flush()
+    with app.test_request_context():
+        for claims in (
+            {"email": "\u212aari@kud.example.no", "email_verified": True},
+            {
+                "email": "mallory@evil.example",
+                "email_verified": False,
+                "preferred_username": "kari@kud.example.no",
+            },
+            {"email": "kari@kud.example.no", "email_verified": "false"},
+        ):
+            attempt = sign_in_with_provider({"iss": ISSUER, "sub": "mallory", **claims})
+            assert attempt.user is None and attempt.refusal == "unknown", claims
+    assert fresh(kari).oidc_subject is None  # never linked to the impostor
 
 
 # --- Matching (the operation) -----------------------------------------------------------------
@@ -130,7 +173,12 @@ def test_an_account_linked_to_one_person_is_not_handed_to_another(app):
     with app.test_request_context(environ_base={"REMOTE_ADDR": "10.0.0.9"}):
         # Someone else now holds Kari's address at the provider.
         attempt = sign_in_with_provider(
-            {"iss": ISSUER, "sub": "someone-else", "email": "kari@kud.example.no"}
+            {
+                "iss": ISSUER,
+                "sub": "someone-else",
+                "email": "kari@kud.example.no",
+                "email_verified": True,
+            }
         )
         assert attempt.user is None and attempt.refusal == "linked_elsewhere"
         # Kari herself, with a new address, still gets in.

@@ -38,8 +38,9 @@ class ProviderSignIn:
 
 
 def sign_in_with_provider(claims: dict) -> ProviderSignIn:
-    """Match verified ID token ``claims`` to an account: by (iss, sub) once linked, else by
-    e-mail, case-insensitively, linking the account to the subject on success."""
+    """Match verified ID token ``claims`` to an account: by (iss, sub) once linked, else by the
+    e-mail the provider vouches for (tracker.sso.claims), normalised as the accounts are, linking
+    the account to the subject on success. No other claim ever finds an account."""
     issuer, subject = str(claims["iss"]), str(claims["sub"])
     email = verified_email(claims)
     identity = {"method": METHOD, "issuer": issuer, "subject": subject}
