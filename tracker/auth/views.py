@@ -22,6 +22,8 @@ from tracker.transactions import transaction
 
 # Where single sign-on keeps the provider's ID token, for ending its session at sign-out.
 SSO_ID_TOKEN_KEY = "sso_id_token"  # nosec B105
+# Where the sign-out form hands that token to the provider sign-out step, which takes nothing else.
+SSO_SIGN_OUT_KEY = "sso_sign_out_id_token"  # nosec B105
 
 blueprint = Blueprint("auth", __name__)
 
@@ -158,7 +160,7 @@ def logout():
     if id_token is not None and sso.enabled():
         # Signed in through the provider: end its session too, or the next person at this
         # browser would be signed straight back in.
-        session[SSO_ID_TOKEN_KEY] = id_token
+        session[SSO_SIGN_OUT_KEY] = id_token
         return redirect(url_for("sso.provider_sign_out"))
     flash(_("Du er logget ut."), "success")
     return redirect(url_for("public.index"))

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from tracker.audit.operations import client_address, record_event
 from tracker.auth.models import User
 from tracker.auth.queries import get_user_by_email
-from tracker.auth.throttle import FAILED_SIGN_IN, SUCCESSFUL_SIGN_IN, throttle_for
+from tracker.auth.throttle import (
+    FAILED_SIGN_IN,
+    REFUSED_SIGN_IN,
+    SUCCESSFUL_SIGN_IN,
+    address_throttle,
+    throttle_for,
+)
 from tracker.extensions import db
 from tracker.sso.claims import verified_email
 from tracker.sso.queries import get_user_by_identity
@@ -99,9 +105,12 @@ def unlink_identity(user: User, changed_by: User) -> None:
 
 
 def record_failed_response(reason: str, description: str = "") -> None:
-    """A callback that proved nothing (wrong state, bad ID token, provider error): a failure
-    for the address, so forged callbacks are throttled like guessed passwords."""
-    record_event(
-        FAILED_SIGN_IN,
-        details={"method": METHOD, "reason": reason, "description": description[:500]},
-    )
+    """A sign-in started in this browser whose answer proved nothing (bad ID token, provider
+    error): a failure for the address, throttled like a guessed password. While the address
+    must wait, further ones are recorded as refused, so they cannot lengthen the wait or pile
+    up failures without end."""
+    details = {"method": METHOD, "reason": reason, "description": description[:500]}
+    if address_throttle(client_address()).locked_until is not None:
+        record_event(REFUSED_SIGN_IN, details=details)
+        return
+    record_event(FAILED_SIGN_IN, details=details)
