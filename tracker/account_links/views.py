@@ -39,7 +39,10 @@ def forgot_password():
 # and sends the browser on to an address without it, so the token is not in the next request
 # lines, the browser's history or any Referer; the request log redacts it from that first one
 # (tracker/request_log.py). Links mailed before this change keep working: GET and POST alike.
-LINK_PAGES = {INVITATION: "account_links.invitation_form", PASSWORD_RESET: "account_links.reset_form"}
+LINK_PAGES = {
+    INVITATION: "account_links.invitation_form",
+    PASSWORD_RESET: "account_links.reset_form",
+}
 
 
 @blueprint.route("/velkommen/<token>", methods=["GET", "POST"])
