@@ -103,9 +103,7 @@ def _set_password(token: str, purpose: str):
                 "success",
             )
             return redirect(url_for("auth.login"))
-    page = render_template(
-        "account_links/set_password.html", form=form, user=user, purpose=purpose
-    )
+    page = render_template("account_links/set_password.html", form=form, user=user, purpose=purpose)
     return _no_referrer(make_response(page, 400 if form.errors else 200))
 
 
