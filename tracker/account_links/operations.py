@@ -75,7 +75,14 @@ def request_password_reset(email: str) -> None:
         outcome = "no_account"
     if outcome == "sent" and user is not None:  # "sent" here means an active account was found
         _queue_link(user, PASSWORD_RESET, _l("Nytt passord til statusoppfølgingen"))
-    record_event(RESET_REQUESTED, email=typed, details={"outcome": outcome})
+    # A request refused unchecked can be repeated without end; one that was looked up counts
+    # towards the limits above, so it is always written.
+    record_event(
+        RESET_REQUESTED,
+        email=typed,
+        details={"outcome": outcome},
+        bounded=outcome in ("throttled", "locked"),
+    )
 
 
 def _recent_requests(condition: ColumnElement[bool], since: datetime) -> int:

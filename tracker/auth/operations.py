@@ -259,6 +259,7 @@ def authenticate(email: str, password: str) -> SignIn:
             REFUSED_SIGN_IN,
             email=typed,
             details={"scope": throttle.scope, "until": throttle.locked_until.isoformat()},
+            bounded=True,
         )
         return SignIn(wait_seconds=throttle.remaining_seconds(now))
     user = get_user_by_email(typed)
@@ -272,7 +273,7 @@ def authenticate(email: str, password: str) -> SignIn:
             return SignIn(wait_seconds=after.remaining_seconds(later))
         return SignIn()
     if not user.active:
-        record_event("login_refused_inactive", user=user)
+        record_event("login_refused_inactive", user=user, bounded=True)
         return SignIn(user=user)
     record_event(SUCCESSFUL_SIGN_IN, user=user)
     return SignIn(user=user)

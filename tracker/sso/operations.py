@@ -69,6 +69,7 @@ def sign_in_with_provider(claims: dict) -> ProviderSignIn:
                 "scope": throttle.scope,
                 "locked_until": throttle.locked_until.isoformat(),
             },
+            bounded=True,
         )
         return ProviderSignIn(
             email=email, refusal="locked", wait_seconds=throttle.remaining_seconds(now)
@@ -85,7 +86,7 @@ def sign_in_with_provider(claims: dict) -> ProviderSignIn:
         )
         return ProviderSignIn(email=email, refusal="linked_elsewhere")
     if not user.active:
-        record_event("login_refused_inactive", user=user, details=identity)
+        record_event("login_refused_inactive", user=user, details=identity, bounded=True)
         return ProviderSignIn(user=user, email=email, refusal="inactive")
     if matched_by_email:
         user.oidc_issuer, user.oidc_subject = issuer, subject
@@ -111,6 +112,6 @@ def record_failed_response(reason: str, description: str = "") -> None:
     up failures without end."""
     details = {"method": METHOD, "reason": reason, "description": description[:500]}
     if address_throttle(client_address()).locked_until is not None:
-        record_event(REFUSED_SIGN_IN, details=details)
+        record_event(REFUSED_SIGN_IN, details=details, bounded=True)
         return
     record_event(FAILED_SIGN_IN, details=details)
