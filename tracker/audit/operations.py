@@ -73,7 +73,10 @@ def _mark_suppressed(remote_addr: str, event: str) -> None:
             AuditEvent(
                 event=SUPPRESSED,
                 remote_addr=remote_addr,
-                details={"first_left_out": event, "limit_per_hour": BOUNDED_EVENTS_PER_SOURCE_PER_HOUR},
+                details={
+                    "first_left_out": event,
+                    "limit_per_hour": BOUNDED_EVENTS_PER_SOURCE_PER_HOUR,
+                },
             )
         )
         db.session.flush()

@@ -195,9 +195,7 @@ def _load_events(rows: list[AuditRow]) -> None:
 
 
 def _exists(audit_filter: AuditFilter, condition) -> bool:
-    return bool(
-        db.session.scalar(select(exists().where(*audit_filter.conditions(), condition)))
-    )
+    return bool(db.session.scalar(select(exists().where(*audit_filter.conditions(), condition))))
 
 
 def _escape_like(text: str) -> str:
