@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from tracker.auth.emails import email_problem
 from tracker.reporting.operations import SLUG
 from tracker.reporting.states import RoundState
+from tracker.reporting.titles import round_title_problem
 
 # What werkzeug.security.check_password_hash can check: "scrypt:n:r:p$salt$hash" or
 # "pbkdf2:sha256:n$salt$hash". Anything else raised inside the sign-in.
@@ -38,6 +39,15 @@ def _check_rounds(rounds: list[dict], problems: list[str]) -> None:
                 _(
                     "%(where)s: feltet «slug» kan bare ha små bokstaver a–z, tall og bindestrek "
                     "(ikke mellomrom eller linjeskift).",
+                    where=_where("reporting_rounds", index),
+                )
+            )
+        title = row.get("title")
+        if isinstance(title, str) and round_title_problem(title) is not None:
+            problems.append(
+                _(
+                    "%(where)s: feltet «title» må stå på én linje og kan ikke inneholde «=?» "
+                    "(det havner i emnefeltet i e-post).",
                     where=_where("reporting_rounds", index),
                 )
             )
