@@ -231,7 +231,7 @@ def test_password_login_off_refuses_the_form_and_the_password_page(client, app, 
             "csrf_token": csrf_token(client, "/logg-inn/nodtilgang"),
         },
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 401
     assert "Innlogging med passord er slått av" in refused.get_data(as_text=True)
     assert client.get("/rapportering/runder").status_code == 302
     # Nor is a password worth changing that can never be used, even when one was required.
@@ -240,6 +240,44 @@ def test_password_login_off_refuses_the_form_and_the_password_page(client, app, 
     assert client.get("/rapportering/runder").status_code == 200
     assert client.get("/konto/passord").status_code == 404
     assert "Bytt passord" not in client.get("/rapportering/runder").get_data(as_text=True)
+
+
+def post_password(client, path, email, password):
+    return client.post(
+        path,
+        data={
+            "email": email,
+            "password": password,
+            "csrf_token": csrf_token(client, "/logg-inn/nodtilgang"),
+        },
+    )
+
+
+@pytest.mark.parametrize("app_config", [sso_settings(PASSWORD_LOGIN=False)], indirect=True)
+@pytest.mark.parametrize("path", ["/logg-inn", "/logg-inn/nodtilgang"])
+def test_password_login_off_does_not_tell_a_right_password_from_a_wrong_one(client, app, path):
+    """With passwords off, the form must not become a way to test guesses for accounts that
+    can only sign in through the provider."""
+    contact = make_user(Role.COORDINATOR, email="kari@kud.example.no")
+    db.session.commit()
+    right = post_password(client, path, contact.email, PASSWORD)
+    wrong = post_password(client, path, contact.email, "feil-passord-123")
+    unknown = post_password(client, path, "ingen@kud.example.no", PASSWORD)
+    assert right.status_code == wrong.status_code == unknown.status_code == 401
+    assert error_text(right) == error_text(wrong) == error_text(unknown).replace("ingen@", "kari@")
+    assert "Innlogging med passord er slått av" in error_text(right)
+    # Nobody signed in, and the log holds three failures, no sign-in and no hint of which
+    # password was right.
+    assert client.get("/rapportering/runder").status_code == 302
+    assert audit_events("login") == []
+    failures = audit_events("login_failed")
+    assert len(failures) == 3
+    assert failures[0].details == failures[1].details == {"reason": "password_login_off"}
+
+
+def error_text(response) -> str:
+    page = response.get_data(as_text=True)
+    return page.split('id="login-error">', 1)[1].split("</div>", 1)[0]
 
 
 @pytest.fixture
