@@ -1,6 +1,7 @@
 """Production refuses settings that would be unsafe, with a message saying what to do."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, secret):
 
 def test_production_starts_with_a_secret_key_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("TRACKER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 

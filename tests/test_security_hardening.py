@@ -5,6 +5,7 @@ pages, e-mail addresses with hidden parts, and bidi overrides in public text."""
 import json
 import re
 import secrets
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -87,10 +88,42 @@ def test_production_refuses_a_short_or_known_secret_key(monkeypatch, secret, rea
     assert "secrets.token_hex" in str(refused.value)
 
 
-def test_production_accepts_a_random_key_of_32_bytes(monkeypatch):
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "a" * 32,  # 32 equal characters: long enough, and one guess
+        "ab" * 16,
+        "abcdefghijklmnopqrstuvwxyz012345",
+        "qwertyuiopasdfghjklzxcvbnm123456",
+        "Handlingsplan-2024-2027-Handlingsplan-2024-2027",
+        "statusoppfølgingen-hemmelig-nøkkel-2026",
+        secrets.token_hex(4) * 8,  # a short random part, repeated
+    ],
+)
+def test_production_refuses_a_long_key_that_is_easy_to_guess(monkeypatch, secret):
     monkeypatch.setenv("TRACKER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(16))  # 32 characters
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY er for lett å gjette") as refused:
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "secrets.token_hex" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "make_key",
+    [
+        lambda: secrets.token_hex(16),  # 32 characters
+        lambda: secrets.token_hex(32),
+        lambda: secrets.token_urlsafe(32),
+        lambda: uuid.uuid4().hex,
+    ],
+    ids=["token_hex(16)", "token_hex(32)", "token_urlsafe(32)", "uuid4().hex"],
+)
+def test_production_accepts_random_keys(monkeypatch, make_key):
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    for _ in range(20):  # not a lucky draw
+        key = make_key()
+        monkeypatch.setenv("SECRET_KEY", key)
+        assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"] == key
 
 
 # --- flask data import: the app's rules ---------------------------------------------------
