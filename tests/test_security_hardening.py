@@ -166,6 +166,76 @@ def test_import_refuses_a_password_hash_tracker_cannot_check(runner, export_file
     assert "feltet «password_hash» er ikke en passordhash tracker kan sjekke" in output
 
 
+SALT, HASH = "AbCdEfGh12345678", "0" * 128
+
+
+@pytest.mark.parametrize(
+    "password_hash",
+    [
+        # Costly to check: sign-in held for 25 seconds (and the memory of a worker).
+        f"pbkdf2:sha256:100000000${SALT}${HASH}",
+        f"scrypt:1048576:8:1${SALT}${HASH}",
+        f"scrypt:32768:64:16${SALT}${HASH}",
+        # Not checkable at all: sign-in answered 500.
+        f"scrypt:3:8:1${SALT}${HASH}",
+        f"scrypt:32768:8:1${SALT}$xyz",
+        f"pbkdf2:sha256:600000${SALT}${HASH}",  # checkable, but not what tracker writes
+    ],
+)
+def test_import_refuses_a_password_hash_tracker_would_not_write(runner, export_file, password_hash):
+    def change(tables):
+        tables["users"][0]["password_hash"] = password_hash
+
+    output = import_refused(runner, export_file, change)
+    assert "feltet «password_hash» er ikke en passordhash tracker kan sjekke" in output
+    assert "scrypt:32768:8:1$<salt>$<hash>" in output
+
+
+def outbox_row(**values) -> dict:
+    return {
+        "id": 9001,
+        "created_at": "2026-05-01T08:00:00+00:00",
+        "event": "password_reset",
+        "event_key": "password_reset:1:abc",
+        "recipient": "leder@led.example.no",
+        "user_id": None,
+        "subject": "Nytt passord til statusoppfølgingen",
+        "body_text": "Hei",
+        "body_html": "<p>Hei</p>",
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": "2026-05-01T08:00:00+00:00",
+        "claimed_until": None,
+        "claim_token": None,
+        "sent_at": None,
+        "last_error": "",
+    } | values
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"subject": "Hei\r\nBcc: spion@evil.example"}, "feltet «subject» må stå på én linje"),
+        ({"subject": "Hei =?utf-8?q?x=0ABcc:_s@evil.example?="}, "kan ikke inneholde «=?»"),
+        ({"recipient": "a@led.example.no, b@led.example.no"}, "én gyldig e-postadresse"),
+        ({"recipient": "kari@"}, "én gyldig e-postadresse"),
+    ],
+)
+def test_import_refuses_outbox_rows_the_sender_cannot_send(runner, export_file, values, message):
+    def change(tables):
+        tables["mail_messages"].append(outbox_row(**values))
+
+    assert message in import_refused(runner, export_file, change)
+
+
+def test_import_takes_an_outbox_row_as_the_app_writes_it(runner, export_file):
+    document = json.loads(export_file.read_text(encoding="utf-8"))
+    document["tables"]["mail_messages"].append(outbox_row())
+    export_file.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["data", "import", str(export_file)])
+    assert result.exit_code == 0, result.output
+
+
 def test_import_refuses_two_open_rounds(runner, export_file):
     def change(tables):
         first = dict(tables["reporting_rounds"][0])

@@ -31,7 +31,7 @@ def absolute_url(endpoint: str, **values) -> str:
 # RFC 2047 encoded words ("=?utf-8?q?…?=") in a header are decoded by whoever reads it, and
 # Python's email package before 3.11.10 (CVE-2024-6923) wrote a line break decoded from one as a
 # real line break when it folded the header: a round title could add a Bcc to every message.
-ENCODED_WORD_START = re.compile(r"=\?")
+ENCODED_WORD_START = "=?"
 # A line break in a generated header that is not followed by folding white space starts a new
 # header (the check Python 3.11.10 added as verify_generated_headers).
 _NEW_HEADER_LINE = re.compile(r"\r\n[^ \t]|\r[^ \n\t]|\n[^ \t]")
@@ -65,7 +65,7 @@ MAIL_POLICY = MailPolicy(linesep="\r\n")
 
 def one_line(text: str) -> str:
     """Header text that is read as written: one line, and no encoded-word syntax to decode."""
-    return ENCODED_WORD_START.sub("= ?", " ".join(text.split()))
+    return " ".join(text.split()).replace(ENCODED_WORD_START, "= ?")
 
 
 def render(template: str, subject, **context) -> Rendered:

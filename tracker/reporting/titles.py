@@ -5,7 +5,7 @@ breaks and extra headers included."""
 
 from flask_babel import lazy_gettext as _l
 
-ENCODED_WORD_START = "=?"
+from tracker.mail.messages import ENCODED_WORD_START
 
 
 def round_title_problem(title: str):
