@@ -11,11 +11,18 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.support.data_history import build_history
-from tests.support.workflow import audit_events, build_world, csrf_token, field_error, snapshot
+from tests.support.workflow import (
+    audit_events,
+    build_world,
+    csrf_token,
+    field_error,
+    make_user,
+    snapshot,
+)
 from tracker import create_app
 from tracker.config import ConfigurationError
 from tracker.extensions import db
-from tracker.models import MeasureReport, ReportingRound, User
+from tracker.models import MeasureReport, ReportingRound, Role, User
 
 # --- Request size --------------------------------------------------------------------------
 
@@ -294,6 +301,13 @@ def test_anonymous_public_pages_stay_cacheable(client, seeded):
         "k@aid.no?bcc=spion%40angriper.example",  # what the outside test stored
         "k@aid.no?bcc=spion@example.no",
         "k@aid.no&cc=x@y.no",
+        # Valid by RFC 5322, but a mailto: link reads them as an @, a header field or a second
+        # recipient: the %40 bypass of the earlier fix.
+        "spion%40angriper.example@aid.no",
+        "k%3Fbcc%3Dspion%40angriper.example@aid.no",
+        "k?bcc=spion@aid.no",
+        "k&cc=spion@aid.no",
+        "k#x@aid.no",
         "k@@aid.no",
         "k @aid.no",
         "k@aid",
@@ -319,6 +333,21 @@ def test_an_address_with_hidden_parts_is_refused_by_the_admin_form(client, app, 
         response.get_data(as_text=True), "email"
     )
     assert snapshot() == before
+
+
+def test_mailto_links_carry_exactly_the_stored_address(client, app, login):
+    """An address stored before the rule (or by an older import) still cannot add a recipient:
+    every mailto: link is percent-encoded."""
+    world = build_world()
+    make_user(Role.CONTACT, world.lead, email="k%40spion.example@led.example.no", name="Kari")
+    make_user(Role.CONTACT, world.lead, email="k?bcc=spion@led.example.no", name="Kåre")
+    db.session.commit()
+    login(world.coordinator)
+    page = client.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
+    assert 'href="mailto:k%2540spion.example@led.example.no"' in page
+    assert 'href="mailto:k%3Fbcc%3Dspion@led.example.no"' in page
+    assert 'href="mailto:leder@led.example.no"' in page  # ordinary addresses read as before
+    assert "mailto:k%40" not in page and "mailto:k?bcc" not in page
 
 
 def test_the_cli_refuses_an_address_with_hidden_parts(runner, app):

@@ -5,6 +5,7 @@ import hashlib
 import os
 from datetime import date, datetime
 from functools import cache
+from urllib.parse import quote
 
 from flask import Flask, url_for
 from flask_babel import format_date, format_datetime
@@ -18,6 +19,7 @@ from tracker.reporting.states import Status
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["narrative_html"] = narrative_html
+    app.jinja_env.filters["mailto"] = mailto
     # «1. juni 2025» in bokmål and nynorsk, «1 June 2025» in English, on every page.
     app.jinja_env.filters["nb_date"] = long_date
     app.jinja_env.filters["nb_datetime"] = nb_datetime
@@ -89,3 +91,13 @@ def content_hash(filename: str) -> str:
 
     with open(os.path.join(current_app.static_folder, filename), "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()[:12]
+
+
+# --- E-mail links --------------------------------------------------------------------------------
+
+
+def mailto(address: str) -> str:
+    """A mailto: link to exactly ``address``. Everything but the address's plain characters is
+    percent-encoded, so nothing in it ("%40", "?bcc=", ",") reads as another recipient or a
+    header field to the mail program."""
+    return "mailto:" + quote(address or "", safe="@+-._~")
