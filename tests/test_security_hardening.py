@@ -8,9 +8,11 @@ import secrets
 import uuid
 
 import pytest
+from docx.oxml.ns import qn
 from sqlalchemy import func, select
 
 from tests.support.data_history import build_history
+from tests.support.docx_reading import open_docx
 from tests.support.workflow import (
     audit_events,
     build_world,
@@ -21,8 +23,11 @@ from tests.support.workflow import (
 )
 from tracker import create_app
 from tracker.config import ConfigurationError
+from tracker.export.docx_report import build_midterm_report
+from tracker.export.report_data import collect_report_data
 from tracker.extensions import db
 from tracker.models import MeasureReport, ReportingRound, Role, User
+from tracker.reporting.states import ReviewState, RoundState
 
 # --- Request size --------------------------------------------------------------------------
 
@@ -390,3 +395,47 @@ def test_bidi_overrides_are_dropped_when_a_narrative_is_saved(client, app, login
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(MeasureReport, world.report.id).narrative == "Ferdig txet i dag."
+
+
+# --- Links whose words name another address ------------------------------------------------
+
+MISLEADING = "Les [https://www.regjeringen.no/handlingsplan](https://evil.example/logg-inn) nå."
+
+
+def test_a_link_showing_one_address_and_going_to_another_shows_both_on_the_public_page(
+    client, seeded
+):
+    report = db.session.scalars(
+        select(MeasureReport).join(ReportingRound).where(ReportingRound.slug == "midtveis-2025")
+    ).first()
+    report.narrative = MISLEADING  # stored before this rule (or imported)
+    db.session.commit()
+    page = client.get(f"/tiltak/{report.measure.number}").get_data(as_text=True)
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', page))
+    # Every address a reader sees goes where it says, and the real target is in plain sight.
+    assert links["https://www.regjeringen.no/handlingsplan"] == (
+        "https://www.regjeringen.no/handlingsplan"
+    )
+    assert links["https://evil.example/logg-inn"] == "https://evil.example/logg-inn"
+    assert all(text == href for text, href in links.items() if text.startswith("http"))
+
+
+def test_a_link_showing_one_address_and_going_to_another_shows_both_in_the_report(app):
+    world = build_world(round_state=RoundState.PUBLISHED)
+    world.report.narrative = MISLEADING
+    world.report.review_state = ReviewState.APPROVED
+    db.session.commit()
+    document = open_docx(build_midterm_report(collect_report_data(world.reporting_round)))
+    urls = {rel.rId: rel.target_ref for rel in document.part.rels.values() if rel.is_external}
+    shown = {
+        "".join(t.text for t in link.iter(qn("w:t"))): urls[link.get(qn("r:id"))]
+        for link in document.element.body.findall(".//" + qn("w:hyperlink"))
+    }
+    assert shown == {
+        "https://www.regjeringen.no/handlingsplan": "https://www.regjeringen.no/handlingsplan",
+        "https://evil.example/logg-inn": "https://evil.example/logg-inn",
+    }
+    text = next(p.text for p in document.paragraphs if "Les " in p.text)
+    assert text == (
+        "Les https://www.regjeringen.no/handlingsplan (https://evil.example/logg-inn) nå."
+    )
