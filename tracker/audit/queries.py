@@ -105,7 +105,7 @@ def audit_page(
     walking the id index from the key, never counting or skipping what lies beyond.
     """
     ascending = newer_than is not None and older_than is None
-    rows, more, last_id = _walk(audit_filter, older_than, newer_than, ascending, per_page)
+    rows, more = _walk(audit_filter, older_than, newer_than, ascending, per_page)
     if ascending:
         rows.reverse()
         if not more:
@@ -127,8 +127,14 @@ def audit_page(
     )
 
 
-def _walk(audit_filter, older_than, newer_than, ascending, per_page):
-    """Rows from the key onwards; returns them, whether more follow, and the last id read."""
+def _walk(
+    audit_filter: AuditFilter,
+    older_than: int | None,
+    newer_than: int | None,
+    ascending: bool,
+    per_page: int,
+) -> tuple[list[AuditRow], bool]:
+    """Rows from the key onwards, and whether more follow them."""
     conditions = audit_filter.conditions()
     order = AuditEvent.id.asc() if ascending else AuditEvent.id.desc()
     rows: list[AuditRow] = []
@@ -156,7 +162,7 @@ def _walk(audit_filter, older_than, newer_than, ascending, per_page):
             if current is not None and grouped and current.grouped and not current.cut_short:
                 _add(current, event_id, kind, email, address, created_at, ascending)
             elif len(rows) == per_page:
-                return rows, True, last_id
+                return rows, True
             else:
                 rows.append(AuditRow(event_id, event_id, created_at, grouped))
                 _add(rows[-1], event_id, kind, email, address, created_at, ascending)
@@ -164,9 +170,9 @@ def _walk(audit_filter, older_than, newer_than, ascending, per_page):
             scanned += 1
             if scanned >= PAGE_SCAN_LIMIT:
                 rows[-1].cut_short = rows[-1].grouped
-                return rows, True, last_id
+                return rows, True
         if len(chunk) < SCAN_CHUNK:
-            return rows, False, last_id
+            return rows, False
 
 
 def _add(row: AuditRow, event_id, kind, email, address, created_at, ascending: bool) -> None:
