@@ -1,6 +1,7 @@
 """Invitations and password resets: e-mailed links that work once, expire, and never reveal
 whether an address has an account."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -78,7 +79,7 @@ def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
     assert f'href="https://tracker.example.no{path}"' in invitation.html
 
     # The form applies the password rules; nothing is changed by a refused password.
-    form = client.get(path)
+    form = client.get(path, follow_redirects=True)
     assert form.status_code == 200 and "Velkommen! Velg passordet ditt" in form.get_data(
         as_text=True
     )
@@ -130,7 +131,7 @@ def test_links_expire(app, client, purpose, lifetime, prefix):
     expired = make_token(
         world.lead_contact, purpose, now=utcnow() - lifetime - timedelta(minutes=1)
     )
-    assert client.get(prefix + almost).status_code == 200
+    assert client.get(prefix + almost, follow_redirects=True).status_code == 200
     response = client.get(prefix + expired)
     assert response.status_code == 410
     assert "Lenken er utløpt." in response.get_data(as_text=True)
@@ -223,3 +224,49 @@ def test_a_link_refuses_a_password_built_from_the_owners_own_e_mail(app, client)
     )
     client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
     assert set_password(client, path).location == "/logg-inn"
+
+
+def request_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "prefix"), [(INVITATION, "/velkommen"), (PASSWORD_RESET, "/nytt-passord")]
+)
+def test_the_link_token_stays_out_of_the_request_log(app, client, capsys, purpose, prefix):
+    """Whoever reads the request log must not find a link they could take the account with."""
+    world = build_world()
+    token = make_token(world.lead_contact, purpose)
+    capsys.readouterr()
+    opened = client.get(f"{prefix}/{token}")
+    # The token moves into the session; the page itself has an address without it.
+    assert opened.status_code == 303 and opened.location == prefix
+    form = client.get(prefix)
+    assert form.status_code == 200 and world.lead_contact.email in form.get_data(as_text=True)
+    # Nothing the page loads tells another server (or the access log) where it came from.
+    assert form.headers["Referrer-Policy"] == "no-referrer"
+    done = set_password(client, prefix)
+    assert done.status_code == 302 and done.location == "/logg-inn"
+    lines = request_lines(capsys.readouterr().out)
+    assert f"{prefix}/[skjult]" in [line["path"] for line in lines]
+    assert token not in json.dumps(lines)
+    assert sign_in_with_form(client, world.lead_contact.email, NEW_PASSWORD).status_code == 302
+
+
+def test_a_link_form_posted_to_the_old_address_works_and_is_not_logged(app, client, capsys):
+    """A form rendered before the upgrade posts to the address with the token."""
+    world = build_world()
+    token = make_token(world.lead_contact, PASSWORD_RESET)
+    old_hash = world.lead_contact.password_hash
+    capsys.readouterr()
+    done = set_password(client, f"/nytt-passord/{token}")
+    assert done.status_code == 302 and done.location == "/logg-inn"
+    assert token not in capsys.readouterr().out
+    assert fresh(world.lead_contact).password_hash != old_hash
+
+
+def test_the_link_page_without_a_link_says_so(app, client):
+    for prefix in ("/velkommen", "/nytt-passord"):
+        response = client.get(prefix)
+        assert response.status_code == 410
+        assert "Lenken er ikke gyldig" in response.get_data(as_text=True)

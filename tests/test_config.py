@@ -2,6 +2,7 @@
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 from datetime import timedelta
@@ -30,7 +31,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, secret):
 
 def test_production_starts_with_a_secret_key_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("TRACKER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
@@ -166,7 +167,7 @@ def test_production_mail_must_name_its_sender_and_site(tmp_path):
         tmp_path,
         "routes",
         TRACKER_ENV="production",
-        SECRET_KEY="s" * 64,
+        SECRET_KEY=secrets.token_hex(32),
         MAIL_URL="smtp://mail.example.no:587",
         PUBLIC_URL="https://tracker.example.no",
     )

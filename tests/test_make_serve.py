@@ -3,6 +3,7 @@ configured."""
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -64,10 +65,10 @@ def test_make_serve_without_secret_key_says_so_and_does_not_start():
 
 def test_make_serve_refuses_sqlite_and_a_missing_database_url():
     code, _, err = finished(
-        make_serve(SECRET_KEY="x" * 40, DATABASE_URL="sqlite:///tracker.sqlite")
+        make_serve(SECRET_KEY=secrets.token_hex(32), DATABASE_URL="sqlite:///tracker.sqlite")
     )
     assert code != 0 and "DATABASE_URL må peke på en PostgreSQL-database" in err
-    code, _, err = finished(make_serve(SECRET_KEY="x" * 40))
+    code, _, err = finished(make_serve(SECRET_KEY=secrets.token_hex(32)))
     assert code != 0 and "DATABASE_URL mangler" in err
 
 
@@ -75,7 +76,10 @@ def test_make_serve_migrates_seeds_and_serves_on_postgresql():
     port = free_port()
     with fresh_postgres_database() as url:
         server = make_serve(
-            SECRET_KEY="x" * 40, DATABASE_URL=url, PORT=str(port), WEB_CONCURRENCY="1"
+            SECRET_KEY=secrets.token_hex(32),
+            DATABASE_URL=url,
+            PORT=str(port),
+            WEB_CONCURRENCY="1",
         )
         try:
             health = wait_for_health(f"http://127.0.0.1:{port}/healthz", server)

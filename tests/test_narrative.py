@@ -1,5 +1,7 @@
 """The narrative format: what a contact person types is what every output shows."""
 
+import pytest
+
 from tracker.narrative import ItemList, Paragraph, Span, clean_text, inline, parse, plain_text
 from tracker.templating import narrative_html
 
@@ -71,3 +73,46 @@ def test_public_measure_page_links_the_words_of_measure_12(seeded, client):
         'andel-innvandrere">Staten har lavest andel innvandrere (ssb.no)</a>'
     ) in html
     assert ">https://www.ssb.no" not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # The words name another address: both are shown, each linked to itself.
+        (
+            "[https://www.regjeringen.no/x](https://evil.example/)",
+            '<a href="https://www.regjeringen.no/x">https://www.regjeringen.no/x</a> '
+            '(<a href="https://evil.example/">https://evil.example/</a>)',
+        ),
+        (
+            "[regjeringen.no](https://regjeringen.no.evil.example/)",
+            'regjeringen.no (<a href="https://regjeringen.no.evil.example/">'
+            "https://regjeringen.no.evil.example/</a>)",
+        ),
+        # Words that name the target's own site stay a link on the words.
+        (
+            "[Ny i Norge (nyinorge.no)](https://www.nyinorge.no/)",
+            '<a href="https://www.nyinorge.no/">Ny i Norge (nyinorge.no)</a>',
+        ),
+        (
+            "[Læringsplattformen (dfo.no)](https://laeringsplattformen.dfo.no/kurs)",
+            '<a href="https://laeringsplattformen.dfo.no/kurs">Læringsplattformen (dfo.no)</a>',
+        ),
+        (
+            "[https://www.imdi.no/](https://www.imdi.no)",
+            '<a href="https://www.imdi.no">https://www.imdi.no/</a>',
+        ),
+        (
+            "[f.eks. bl.a. dette](https://x.example/)",
+            '<a href="https://x.example/">f.eks. bl.a. dette</a>',
+        ),
+    ],
+)
+def test_link_words_never_show_an_address_the_link_does_not_go_to(text, shown):
+    assert narrative_html(text) == f"<p>{shown}</p>"
+
+
+def test_no_seeded_link_is_taken_for_a_misleading_one(plan_data):
+    texts = [report["narrative"] for report in plan_data["rounds"][0]["reports"]]
+    linked = [span for text in texts for span in inline(text) if span.url]
+    assert linked and all(span.text != span.url for span in linked)

@@ -32,6 +32,13 @@ COMMON = (
     "abcabcabcabc",
     "111111111111a",
     "qwertyuiopasdf",
+    # The plan's and the service's own words, and full-width letters of a refused password.
+    "Handlingsplan-2024-2027",
+    "handlingsplan2024–2027",
+    "Sommerferie2026!",
+    "Statusoppfølgingen2026",
+    "Ｐａｓｓｏｒｄ２０２４！！",
+    "ｓｏｍｍｅｒｓｏｍｍｅｒ１",
 )
 INVISIBLE = ("\u200b" * 12, " " * 12, "\u200b\u200c\u200d\u2060\ufeff" * 3, "\u3000" * 14)
 

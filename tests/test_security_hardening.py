@@ -5,16 +5,29 @@ pages, e-mail addresses with hidden parts, and bidi overrides in public text."""
 import json
 import re
 import secrets
+import uuid
 
 import pytest
+from docx.oxml.ns import qn
 from sqlalchemy import func, select
 
 from tests.support.data_history import build_history
-from tests.support.workflow import audit_events, build_world, csrf_token, field_error, snapshot
+from tests.support.docx_reading import open_docx
+from tests.support.workflow import (
+    audit_events,
+    build_world,
+    csrf_token,
+    field_error,
+    make_user,
+    snapshot,
+)
 from tracker import create_app
 from tracker.config import ConfigurationError
+from tracker.export.docx_report import build_midterm_report
+from tracker.export.report_data import collect_report_data
 from tracker.extensions import db
-from tracker.models import MeasureReport, ReportingRound, User
+from tracker.models import MeasureReport, ReportingRound, Role, User
+from tracker.reporting.states import ReviewState, RoundState
 
 # --- Request size --------------------------------------------------------------------------
 
@@ -87,10 +100,42 @@ def test_production_refuses_a_short_or_known_secret_key(monkeypatch, secret, rea
     assert "secrets.token_hex" in str(refused.value)
 
 
-def test_production_accepts_a_random_key_of_32_bytes(monkeypatch):
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "a" * 32,  # 32 equal characters: long enough, and one guess
+        "ab" * 16,
+        "abcdefghijklmnopqrstuvwxyz012345",
+        "qwertyuiopasdfghjklzxcvbnm123456",
+        "Handlingsplan-2024-2027-Handlingsplan-2024-2027",
+        "statusoppfølgingen-hemmelig-nøkkel-2026",
+        secrets.token_hex(4) * 8,  # a short random part, repeated
+    ],
+)
+def test_production_refuses_a_long_key_that_is_easy_to_guess(monkeypatch, secret):
     monkeypatch.setenv("TRACKER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(16))  # 32 characters
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY er for lett å gjette") as refused:
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "secrets.token_hex" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "make_key",
+    [
+        lambda: secrets.token_hex(16),  # 32 characters
+        lambda: secrets.token_hex(32),
+        lambda: secrets.token_urlsafe(32),
+        lambda: uuid.uuid4().hex,
+    ],
+    ids=["token_hex(16)", "token_hex(32)", "token_urlsafe(32)", "uuid4().hex"],
+)
+def test_production_accepts_random_keys(monkeypatch, make_key):
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    for _ in range(20):  # not a lucky draw
+        key = make_key()
+        monkeypatch.setenv("SECRET_KEY", key)
+        assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"] == key
 
 
 # --- flask data import: the app's rules ---------------------------------------------------
@@ -131,6 +176,76 @@ def test_import_refuses_a_password_hash_tracker_cannot_check(runner, export_file
 
     output = import_refused(runner, export_file, change)
     assert "feltet «password_hash» er ikke en passordhash tracker kan sjekke" in output
+
+
+SALT, HASH = "AbCdEfGh12345678", "0" * 128
+
+
+@pytest.mark.parametrize(
+    "password_hash",
+    [
+        # Costly to check: sign-in held for 25 seconds (and the memory of a worker).
+        f"pbkdf2:sha256:100000000${SALT}${HASH}",
+        f"scrypt:1048576:8:1${SALT}${HASH}",
+        f"scrypt:32768:64:16${SALT}${HASH}",
+        # Not checkable at all: sign-in answered 500.
+        f"scrypt:3:8:1${SALT}${HASH}",
+        f"scrypt:32768:8:1${SALT}$xyz",
+        f"pbkdf2:sha256:600000${SALT}${HASH}",  # checkable, but not what tracker writes
+    ],
+)
+def test_import_refuses_a_password_hash_tracker_would_not_write(runner, export_file, password_hash):
+    def change(tables):
+        tables["users"][0]["password_hash"] = password_hash
+
+    output = import_refused(runner, export_file, change)
+    assert "feltet «password_hash» er ikke en passordhash tracker kan sjekke" in output
+    assert "scrypt:32768:8:1$<salt>$<hash>" in output
+
+
+def outbox_row(**values) -> dict:
+    return {
+        "id": 9001,
+        "created_at": "2026-05-01T08:00:00+00:00",
+        "event": "password_reset",
+        "event_key": "password_reset:1:abc",
+        "recipient": "leder@led.example.no",
+        "user_id": None,
+        "subject": "Nytt passord til statusoppfølgingen",
+        "body_text": "Hei",
+        "body_html": "<p>Hei</p>",
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": "2026-05-01T08:00:00+00:00",
+        "claimed_until": None,
+        "claim_token": None,
+        "sent_at": None,
+        "last_error": "",
+    } | values
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"subject": "Hei\r\nBcc: spion@evil.example"}, "feltet «subject» må stå på én linje"),
+        ({"subject": "Hei =?utf-8?q?x=0ABcc:_s@evil.example?="}, "kan ikke inneholde «=?»"),
+        ({"recipient": "a@led.example.no, b@led.example.no"}, "én gyldig e-postadresse"),
+        ({"recipient": "kari@"}, "én gyldig e-postadresse"),
+    ],
+)
+def test_import_refuses_outbox_rows_the_sender_cannot_send(runner, export_file, values, message):
+    def change(tables):
+        tables["mail_messages"].append(outbox_row(**values))
+
+    assert message in import_refused(runner, export_file, change)
+
+
+def test_import_takes_an_outbox_row_as_the_app_writes_it(runner, export_file):
+    document = json.loads(export_file.read_text(encoding="utf-8"))
+    document["tables"]["mail_messages"].append(outbox_row())
+    export_file.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["data", "import", str(export_file)])
+    assert result.exit_code == 0, result.output
 
 
 def test_import_refuses_two_open_rounds(runner, export_file):
@@ -191,6 +306,13 @@ def test_anonymous_public_pages_stay_cacheable(client, seeded):
         "k@aid.no?bcc=spion%40angriper.example",  # what the outside test stored
         "k@aid.no?bcc=spion@example.no",
         "k@aid.no&cc=x@y.no",
+        # Valid by RFC 5322, but a mailto: link reads them as an @, a header field or a second
+        # recipient: the %40 bypass of the earlier fix.
+        "spion%40angriper.example@aid.no",
+        "k%3Fbcc%3Dspion%40angriper.example@aid.no",
+        "k?bcc=spion@aid.no",
+        "k&cc=spion@aid.no",
+        "k#x@aid.no",
         "k@@aid.no",
         "k @aid.no",
         "k@aid",
@@ -216,6 +338,21 @@ def test_an_address_with_hidden_parts_is_refused_by_the_admin_form(client, app, 
         response.get_data(as_text=True), "email"
     )
     assert snapshot() == before
+
+
+def test_mailto_links_carry_exactly_the_stored_address(client, app, login):
+    """An address stored before the rule (or by an older import) still cannot add a recipient:
+    every mailto: link is percent-encoded."""
+    world = build_world()
+    make_user(Role.CONTACT, world.lead, email="k%40spion.example@led.example.no", name="Kari")
+    make_user(Role.CONTACT, world.lead, email="k?bcc=spion@led.example.no", name="Kåre")
+    db.session.commit()
+    login(world.coordinator)
+    page = client.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
+    assert 'href="mailto:k%2540spion.example@led.example.no"' in page
+    assert 'href="mailto:k%3Fbcc%3Dspion@led.example.no"' in page
+    assert 'href="mailto:leder@led.example.no"' in page  # ordinary addresses read as before
+    assert "mailto:k%40" not in page and "mailto:k?bcc" not in page
 
 
 def test_the_cli_refuses_an_address_with_hidden_parts(runner, app):
@@ -258,3 +395,47 @@ def test_bidi_overrides_are_dropped_when_a_narrative_is_saved(client, app, login
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(MeasureReport, world.report.id).narrative == "Ferdig txet i dag."
+
+
+# --- Links whose words name another address ------------------------------------------------
+
+MISLEADING = "Les [https://www.regjeringen.no/handlingsplan](https://evil.example/logg-inn) nå."
+
+
+def test_a_link_showing_one_address_and_going_to_another_shows_both_on_the_public_page(
+    client, seeded
+):
+    report = db.session.scalars(
+        select(MeasureReport).join(ReportingRound).where(ReportingRound.slug == "midtveis-2025")
+    ).first()
+    report.narrative = MISLEADING  # stored before this rule (or imported)
+    db.session.commit()
+    page = client.get(f"/tiltak/{report.measure.number}").get_data(as_text=True)
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', page))
+    # Every address a reader sees goes where it says, and the real target is in plain sight.
+    assert links["https://www.regjeringen.no/handlingsplan"] == (
+        "https://www.regjeringen.no/handlingsplan"
+    )
+    assert links["https://evil.example/logg-inn"] == "https://evil.example/logg-inn"
+    assert all(text == href for text, href in links.items() if text.startswith("http"))
+
+
+def test_a_link_showing_one_address_and_going_to_another_shows_both_in_the_report(app):
+    world = build_world(round_state=RoundState.PUBLISHED)
+    world.report.narrative = MISLEADING
+    world.report.review_state = ReviewState.APPROVED
+    db.session.commit()
+    document = open_docx(build_midterm_report(collect_report_data(world.reporting_round)))
+    urls = {rel.rId: rel.target_ref for rel in document.part.rels.values() if rel.is_external}
+    shown = {
+        "".join(t.text for t in link.iter(qn("w:t"))): urls[link.get(qn("r:id"))]
+        for link in document.element.body.findall(".//" + qn("w:hyperlink"))
+    }
+    assert shown == {
+        "https://www.regjeringen.no/handlingsplan": "https://www.regjeringen.no/handlingsplan",
+        "https://evil.example/logg-inn": "https://evil.example/logg-inn",
+    }
+    text = next(p.text for p in document.paragraphs if "Les " in p.text)
+    assert text == (
+        "Les https://www.regjeringen.no/handlingsplan (https://evil.example/logg-inn) nå."
+    )

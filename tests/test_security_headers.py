@@ -1,5 +1,6 @@
 """Every response carries the security headers; cookies and sessions behave safely."""
 
+import secrets
 import time
 from datetime import timedelta
 
@@ -70,7 +71,7 @@ def test_session_cookie_is_httponly_lax_and_secure_in_production(_migrated):
     app = create_app(
         {
             "TRACKER_ENV": "production",
-            "SECRET_KEY": "a-long-production-secret-for-the-test",
+            "SECRET_KEY": secrets.token_hex(32),
             "SQLALCHEMY_DATABASE_URI": _migrated,
         }
     )

@@ -5,6 +5,7 @@ one that asked. The copy is a second browser holding the same cookie, as a thief
 import pytest
 
 from tests.support.workflow import PASSWORD, build_world, csrf_token, fresh
+from tracker.account_links.tokens import PASSWORD_RESET, make_token
 from tracker.extensions import db
 
 NEW_PASSWORD = "fjord-lakris-trapp-91"
@@ -120,3 +121,25 @@ def test_a_session_id_that_is_not_a_user_is_refused(app, client, world):
             session["_user_id"] = forged
         assert client.get("/admin/brukere").status_code == 302, forged
     db.session.rollback()
+
+
+def test_a_password_chosen_through_a_reset_link_ends_every_session(app, client, world):
+    """«Glemt passord?»: whoever kept a copy of the cookie from before the reset is out."""
+    sign_in_with_form(client, "leder@led.example.no")
+    thief = stolen_copy(app, client)
+    assert still_signed_in(thief)
+    owner = app.test_client()  # the owner, on another machine, follows the e-mailed link
+    path = "/nytt-passord/" + make_token(world.lead_contact, PASSWORD_RESET)
+    response = owner.post(
+        path,
+        data={
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+            "csrf_token": csrf_token(owner, path),
+        },
+    )
+    assert response.status_code == 302 and response.location == "/logg-inn"
+    assert not still_signed_in(thief)
+    assert not still_signed_in(client)
+    sign_in_with_form(owner, "leder@led.example.no", NEW_PASSWORD)
+    assert still_signed_in(owner)

@@ -102,22 +102,65 @@ def test_without_an_issuer_the_sign_in_page_is_as_before(client, app):
     ("claims", "expected"),
     [
         ({"email": "Kari@AID.dep.no", "email_verified": True}, "kari@aid.dep.no"),
-        # Entra ID without a mailbox on the account: the UPN in preferred_username (v2.0) ...
-        ({"preferred_username": "kari@aid.dep.no"}, "kari@aid.dep.no"),
-        # ... or in upn (v1.0 tokens).
-        ({"upn": "KARI@aid.dep.no"}, "kari@aid.dep.no"),
-        # An address the provider has not verified is passed over for the UPN.
+        # Entra ID's word for it: the tenant owns the address's domain.
+        ({"email": "kari@aid.dep.no", "xms_edov": True}, "kari@aid.dep.no"),
         (
-            {"email": "boss@aid.dep.no", "email_verified": False, "upn": "kari@aid.dep.no"},
+            {"email": " kari@aid.dep.no ", "email_verified": True, "xms_edov": True},
             "kari@aid.dep.no",
         ),
-        ({"email": "boss@aid.dep.no", "xms_edov": False}, None),
-        ({"preferred_username": "kari", "name": "Kari"}, None),
-        ({}, None),
+        # Norwegian letters that stay themselves are an address like any other.
+        ({"email": "Øyvind@aid.dep.no", "email_verified": True}, "øyvind@aid.dep.no"),
     ],
 )
-def test_verified_email_from_claims(claims, expected):
+def test_an_address_the_provider_vouches_for(claims, expected):
     assert verified_email(claims) == expected
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        # Not vouched for: a string is not the JSON value true, and silence is not a yes.
+        {"email": "kari@aid.dep.no", "email_verified": "false"},
+        {"email": "kari@aid.dep.no", "email_verified": "true"},
+        {"email": "kari@aid.dep.no", "email_verified": 1},
+        {"email": "kari@aid.dep.no"},
+        {"email": "kari@aid.dep.no", "email_verified": True, "xms_edov": False},
+        {"email": "kari@aid.dep.no", "xms_edov": "True"},
+        # Names anyone can give themselves never count, whatever comes with them.
+        {"email": "kari@x.no", "email_verified": False, "preferred_username": "kari@aid.dep.no"},
+        {"preferred_username": "kari@aid.dep.no", "email_verified": True},
+        {"upn": "KARI@aid.dep.no", "email_verified": True},
+        # Look-alikes that lower-case or fold to someone else's address.
+        {"email": "\u212aari@aid.dep.no", "email_verified": True},  # Kelvin sign
+        {"email": "ｋari@aid.dep.no", "email_verified": True},  # full-width k
+        {"email": "kari@a\u0130d.dep.no", "email_verified": True},  # dotted capital I
+        {"email": "kari＠aid.dep.no", "email_verified": True},  # full-width @
+        {"email": "kari@aid.dep.no" + "x" * 250, "email_verified": True},
+        {"email": ["kari@aid.dep.no"], "email_verified": True},
+        {"preferred_username": "kari", "name": "Kari"},
+        {},
+    ],
+)
+def test_no_address_unless_the_provider_vouches_for_that_very_one(claims):
+    assert verified_email(claims) is None
+
+
+def test_a_look_alike_address_does_not_sign_in_as_the_account_it_imitates(app):
+    kari = make_user(Role.COORDINATOR, email="kari@kud.example.no")
+    db.session.flush()
+    with app.test_request_context():
+        for claims in (
+            {"email": "\u212aari@kud.example.no", "email_verified": True},
+            {
+                "email": "mallory@evil.example",
+                "email_verified": False,
+                "preferred_username": "kari@kud.example.no",
+            },
+            {"email": "kari@kud.example.no", "email_verified": "false"},
+        ):
+            attempt = sign_in_with_provider({"iss": ISSUER, "sub": "mallory", **claims})
+            assert attempt.user is None and attempt.refusal == "unknown", claims
+    assert fresh(kari).oidc_subject is None  # never linked to the impostor
 
 
 # --- Matching (the operation) -----------------------------------------------------------------
@@ -130,7 +173,12 @@ def test_an_account_linked_to_one_person_is_not_handed_to_another(app):
     with app.test_request_context(environ_base={"REMOTE_ADDR": "10.0.0.9"}):
         # Someone else now holds Kari's address at the provider.
         attempt = sign_in_with_provider(
-            {"iss": ISSUER, "sub": "someone-else", "email": "kari@kud.example.no"}
+            {
+                "iss": ISSUER,
+                "sub": "someone-else",
+                "email": "kari@kud.example.no",
+                "email_verified": True,
+            }
         )
         assert attempt.user is None and attempt.refusal == "linked_elsewhere"
         # Kari herself, with a new address, still gets in.
@@ -183,7 +231,7 @@ def test_password_login_off_refuses_the_form_and_the_password_page(client, app, 
             "csrf_token": csrf_token(client, "/logg-inn/nodtilgang"),
         },
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 401
     assert "Innlogging med passord er slått av" in refused.get_data(as_text=True)
     assert client.get("/rapportering/runder").status_code == 302
     # Nor is a password worth changing that can never be used, even when one was required.
@@ -192,6 +240,44 @@ def test_password_login_off_refuses_the_form_and_the_password_page(client, app, 
     assert client.get("/rapportering/runder").status_code == 200
     assert client.get("/konto/passord").status_code == 404
     assert "Bytt passord" not in client.get("/rapportering/runder").get_data(as_text=True)
+
+
+def post_password(client, path, email, password):
+    return client.post(
+        path,
+        data={
+            "email": email,
+            "password": password,
+            "csrf_token": csrf_token(client, "/logg-inn/nodtilgang"),
+        },
+    )
+
+
+@pytest.mark.parametrize("app_config", [sso_settings(PASSWORD_LOGIN=False)], indirect=True)
+@pytest.mark.parametrize("path", ["/logg-inn", "/logg-inn/nodtilgang"])
+def test_password_login_off_does_not_tell_a_right_password_from_a_wrong_one(client, app, path):
+    """With passwords off, the form must not become a way to test guesses for accounts that
+    can only sign in through the provider."""
+    contact = make_user(Role.COORDINATOR, email="kari@kud.example.no")
+    db.session.commit()
+    right = post_password(client, path, contact.email, PASSWORD)
+    wrong = post_password(client, path, contact.email, "feil-passord-123")
+    unknown = post_password(client, path, "ingen@kud.example.no", PASSWORD)
+    assert right.status_code == wrong.status_code == unknown.status_code == 401
+    assert error_text(right) == error_text(wrong) == error_text(unknown).replace("ingen@", "kari@")
+    assert "Innlogging med passord er slått av" in error_text(right)
+    # Nobody signed in, and the log holds three failures, no sign-in and no hint of which
+    # password was right.
+    assert client.get("/rapportering/runder").status_code == 302
+    assert audit_events("login") == []
+    failures = audit_events("login_failed")
+    assert len(failures) == 3
+    assert failures[0].details == failures[1].details == {"reason": "password_login_off"}
+
+
+def error_text(response) -> str:
+    page = response.get_data(as_text=True)
+    return page.split('id="login-error">', 1)[1].split("</div>", 1)[0]
 
 
 @pytest.fixture

@@ -439,4 +439,7 @@ def secret_key_problem(key) -> str | None:
             f"SECRET_KEY er for kort ({len(raw)} byte); den må ha minst "
             f"{MINIMUM_SECRET_KEY_BYTES} byte."
         )
-    return None
+    # Imported here: zxcvbn's dictionaries load only when a production key is judged.
+    from tracker.secret_keys import weak_key_problem
+
+    return weak_key_problem(raw.decode("utf-8", "replace"))

@@ -9,6 +9,7 @@ Kept free of Flask so the DOCX exporter parses exactly as the web pages do.
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 BULLET = re.compile(r"^\s*[-•–*]\s+")
 DECIMAL = re.compile(r"^\s*\d{1,3}[.)]\s+")
@@ -55,15 +56,56 @@ class Span:
 
 
 def inline(text: str) -> list[Span]:
-    """Split a paragraph's text into plain text and links ([words](url) and bare URLs)."""
+    """Split a paragraph's text into plain text and links ([words](url) and bare URLs).
+
+    Words that name an address other than the link's own ("[https://www.regjeringen.no/x]
+    (https://evil.example/)") would send the reader somewhere the text does not say: they are
+    shown as written, any address in them linked to itself, with the real target beside them.
+    """
     spans: list[Span] = []
     last = 0
     for match in LINKED_WORDS.finditer(text):
         spans.extend(_bare_links(text[last : match.start()]))
-        spans.append(Span(match.group(1), match.group(2)))
+        words, target = match.group(1), match.group(2)
+        if misleading(words, target):
+            spans.extend(_bare_links(words))
+            spans += [Span(" ("), Span(target, target), Span(")")]
+        else:
+            spans.append(Span(words, target))
         last = match.end()
     spans.extend(_bare_links(text[last:]))
     return spans
+
+
+# A host name in running text ("regjeringen.no", "www.imdi.no"): labels of two characters or
+# more, ending in letters. Abbreviations like "f.eks." or "bl.a." have one-letter labels.
+HOST_IN_TEXT = re.compile(
+    r"(?<![\w.@/-])((?:[a-z0-9][a-z0-9-]*[a-z0-9]\.)+[a-z]{2,24})(?![\w-]|\.[\w-])", re.I
+)
+
+
+def misleading(words: str, target: str) -> bool:
+    """Whether ``words`` show an address that ``target`` is not: a URL other than the target,
+    or a host name the target is neither on nor under ("dfo.no" may link to a page on
+    laeringsplattformen.dfo.no: that site is dfo.no's)."""
+    target_host = _host(target)
+    for shown in URL.findall(words):
+        if shown.rstrip("/") != target.rstrip("/"):
+            return True
+    for host in HOST_IN_TEXT.findall(URL.sub(" ", words)):
+        shown_host = _bare_host(host)
+        if target_host != shown_host and not target_host.endswith("." + shown_host):
+            return True
+    return False
+
+
+def _host(url: str) -> str:
+    return _bare_host(urlsplit(url).hostname or "")
+
+
+def _bare_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
 
 
 def plain_text(text: str) -> str:

@@ -1,7 +1,9 @@
 """One JSON line per request on stdout, for the log collector.
 
 Only what an operator needs to follow a request: never form bodies, query strings (they
-may carry tokens), cookies or headers other than the request id.
+may carry tokens), cookies or headers other than the request id. A secret in the path itself
+(the token of an e-mailed invitation or reset link) is replaced by REDACTED: whoever reads the
+log must not be able to take over the account.
 """
 
 import json
@@ -17,6 +19,9 @@ from sqlalchemy import inspect as sa_inspect
 REQUEST_LOGGER = "tracker.requests"
 # A request id set by the proxy is kept only if it is short and harmless to log.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Route variables that hold a secret; their value never reaches the log.
+SECRET_VIEW_ARGS = ("token",)
+REDACTED = "[skjult]"
 
 
 class StdoutHandler(logging.Handler):
@@ -58,7 +63,7 @@ def log_request(response):
     response.headers["X-Request-ID"] = request_id
     write_line(
         method=request.method,
-        path=request.path,
+        path=loggable_path(),
         status=response.status_code,
         duration_ms=round((time.perf_counter() - started) * 1000, 2) if started else None,
         remote_addr=request.remote_addr,
@@ -66,6 +71,16 @@ def log_request(response):
         request_id=request_id,
     )
     return response
+
+
+def loggable_path() -> str:
+    """The request's path with the value of every secret route variable redacted."""
+    path = request.path
+    for name in SECRET_VIEW_ARGS:
+        value = (request.view_args or {}).get(name)
+        if isinstance(value, str) and value:
+            path = path.replace(value, REDACTED)
+    return path
 
 
 def write_line(**facts) -> None:

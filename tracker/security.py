@@ -66,7 +66,11 @@ def refuse_nul_characters():
 
 
 def add_security_headers(response):
+    # A page that held a secret (an e-mailed link's token) sets a stricter Referrer-Policy.
+    stricter_referrer_policy = response.headers.get("Referrer-Policy")
     response.headers.update(security_headers(request.is_secure))
+    if stricter_referrer_policy == "no-referrer":
+        response.headers["Referrer-Policy"] = stricter_referrer_policy
     return response
 
 

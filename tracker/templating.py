@@ -6,6 +6,7 @@ templates use to hide buttons."""
 import hashlib
 from datetime import date, datetime
 from functools import cache
+from urllib.parse import quote
 
 from flask import Flask, url_for
 from flask_babel import format_date, format_datetime
@@ -31,6 +32,7 @@ def init_template_globals(app: Flask) -> None:
     app.jinja_env.filters.update(
         {
             "narrative_html": narrative_html,
+            "mailto": mailto,
             # «1. juni 2025» in bokmål and nynorsk, «1 June 2025» in English, on every page.
             "nb_date": long_date,
             "nb_datetime": nb_datetime,
@@ -121,3 +123,13 @@ def asset_url(filename: str) -> str:
 def content_hash(filename: str) -> str:
     with open(STATIC_DIR / filename, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()[:12]
+
+
+# --- E-mail links --------------------------------------------------------------------------------
+
+
+def mailto(address: str) -> str:
+    """A mailto: link to exactly ``address``. Everything but the address's plain characters is
+    percent-encoded, so nothing in it ("%40", "?bcc=", ",") reads as another recipient or a
+    header field to the mail program."""
+    return "mailto:" + quote(address or "", safe="@+-._~")

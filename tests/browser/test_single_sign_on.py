@@ -174,10 +174,11 @@ def _rewrite_query(url: str, **values) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
 
 
-def assert_refused_unsigned(page, live_server, kari):
+def assert_refused_unsigned(page, live_server, kari, counted=True):
     expect(page.get_by_role("heading", name="Innloggingen kunne ikke bekreftes")).to_be_visible()
     assert events("login") == []
-    assert [event.details["method"] for event in events("login_failed")] == ["oidc"]
+    failures = [event.details["method"] for event in events("login_failed")]
+    assert failures == (["oidc"] if counted else [])
     assert fresh(kari).oidc_subject is None
     assert_signed_out(page, live_server)
 
@@ -198,8 +199,9 @@ def test_wrong_state_is_refused(page, live_server, provider, people):
     page.route(provider.url + "/oauth2/authorize*", forge_state)
     sign_in_at_provider(page, live_server, "kari-oid-3")
 
-    assert_refused_unsigned(page, live_server, kari)
-    assert events("login_failed")[0].details["reason"] == "MismatchingStateError"
+    # An answer to no sign-in this browser started proves nothing about anyone: not a failure
+    # that would count against the address (tests/test_single_sign_on_flow.py).
+    assert_refused_unsigned(page, live_server, kari, counted=False)
 
 
 def test_wrong_nonce_is_refused(page, live_server, provider, people):
@@ -244,9 +246,10 @@ def test_password_login_off_leaves_only_break_glass_accounts(page, live_server, 
     page.get_by_label("E-postadresse").fill(kari.email)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
-    expect(page.locator("#login-error")).to_contain_text("Innlogging med passord er slått av.")
+    expect(page.locator("#login-error")).to_contain_text("Innlogging med passord er slått av")
     assert_signed_out(page, live_server)
-    assert len(events("login_refused_password_off")) == 1
+    # Logged as a failure, like a wrong password: the form cannot tell the two apart.
+    assert [event.details for event in events("login_failed")] == [{"reason": "password_login_off"}]
 
     # ... and lets the administrator's break-glass account in.
     page.goto(live_server + "/logg-inn/nodtilgang")

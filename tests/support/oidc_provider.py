@@ -99,3 +99,12 @@ def running_provider():
         server.shutdown()
         thread.join(5)
         server.server_close()
+
+
+def authorize_at_provider(authorize_url: str, subject: str) -> str:
+    """The person ``subject`` picks themselves on the provider's authorization page (the form
+    a browser would post); returns where the provider sends the browser back (the callback URL
+    with its code and state)."""
+    answer = requests.post(authorize_url, data={"sub": subject}, allow_redirects=False, timeout=5)
+    assert answer.status_code in (302, 303), answer.text[:500]
+    return answer.headers["Location"]

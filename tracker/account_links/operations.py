@@ -75,7 +75,14 @@ def request_password_reset(email: str) -> None:
         outcome = "no_account"
     if outcome == "sent" and user is not None:  # "sent" here means an active account was found
         _queue_link(user, PASSWORD_RESET, _l("Nytt passord til statusoppfølgingen"))
-    record_event(RESET_REQUESTED, email=typed, details={"outcome": outcome})
+    # A request refused unchecked can be repeated without end; one that was looked up counts
+    # towards the limits above, so it is always written.
+    record_event(
+        RESET_REQUESTED,
+        email=typed,
+        details={"outcome": outcome},
+        bounded=outcome in ("throttled", "locked"),
+    )
 
 
 def _recent_requests(condition: ColumnElement[bool], since: datetime) -> int:
@@ -91,7 +98,9 @@ def _recent_requests(condition: ColumnElement[bool], since: datetime) -> int:
 
 
 def set_password_from_link(token: str, purpose: str, password: str) -> User:
-    """Set the password the link's owner chose; the link (and any older one) stops working."""
+    """Set the password the link's owner chose; the link (and any older one) stops working, and
+    so does every session of the owner: whoever had the old password, or a copy of a cookie,
+    is signed out everywhere (as with every other way a password is set)."""
     user = read_token(token, purpose)
     # The same rules as everywhere, with the link owner's own e-mail and name as guesses.
     check_password_rules(password, email=user.email, name=user.name)
@@ -102,7 +111,11 @@ def set_password_from_link(token: str, purpose: str, password: str) -> User:
         db.session.execute(
             update(User)
             .where(User.id == user.id, User.password_hash == old_hash)
-            .values(password_hash=hash_password(password), must_change_password=False)
+            .values(
+                password_hash=hash_password(password),
+                must_change_password=False,
+                session_generation=User.session_generation + 1,
+            )
             .execution_options(synchronize_session=False)
         ),
     )

@@ -1,6 +1,14 @@
 """«Glemt passord?» and the pages the e-mailed links open."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -26,14 +34,47 @@ def forgot_password():
     ), 400 if form.errors else 200
 
 
+# The e-mailed link carries its token in the path. The first request moves it into the session
+# and sends the browser on to an address without it, so the token is not in the next request
+# lines, the browser's history or any Referer; the request log redacts it from that first one
+# (tracker/request_log.py). Links mailed before this change keep working: GET and POST alike.
+LINK_PAGES = {
+    INVITATION: "account_links.invitation_form",
+    PASSWORD_RESET: "account_links.reset_form",
+}
+
+
 @blueprint.route("/velkommen/<token>", methods=["GET", "POST"])
 def invitation(token: str):
-    return _set_password(token, INVITATION)
+    return _take_token(token, INVITATION)
 
 
 @blueprint.route("/nytt-passord/<token>", methods=["GET", "POST"])
 def reset(token: str):
-    return _set_password(token, PASSWORD_RESET)
+    return _take_token(token, PASSWORD_RESET)
+
+
+@blueprint.route("/velkommen", methods=["GET", "POST"])
+def invitation_form():
+    return _set_password(session.get(_session_key(INVITATION), ""), INVITATION)
+
+
+@blueprint.route("/nytt-passord", methods=["GET", "POST"])
+def reset_form():
+    return _set_password(session.get(_session_key(PASSWORD_RESET), ""), PASSWORD_RESET)
+
+
+def _session_key(purpose: str) -> str:
+    return f"account_link_{purpose}"
+
+
+def _take_token(token: str, purpose: str):
+    if request.method == "POST":  # a form from a page rendered before the token moved
+        return _set_password(token, purpose)
+    with refusals_shown(on_page(_link_error_page)):
+        read_token(token, purpose)
+    session[_session_key(purpose)] = token
+    return redirect(url_for(LINK_PAGES[purpose]), 303)
 
 
 def _link_error_page(error) -> str:
@@ -61,8 +102,16 @@ def _set_password(token: str, purpose: str):
         set_password_from_link(token, purpose, form.new_password.data)
     if current_user.is_authenticated:
         logout_user()  # whoever was signed in here, the link's owner signs in next
+    session.pop(_session_key(purpose), None)
     flash(
         _("Passordet er lagret. Logg inn med e-postadressen og det nye passordet."),
         "success",
     )
     return redirect(url_for("auth.login"))
+
+
+@blueprint.after_request
+def _no_referrer(response):
+    """Nothing loaded from a page that may have held a token says where it came from."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

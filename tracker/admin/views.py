@@ -168,8 +168,13 @@ def audit_log():
         since=None if form.fra.errors else local_midnight(form.fra.data),
         until=None if form.til.errors else local_midnight(form.til.data, days_after=1),
     )
-    page = audit_page(audit_filter, request.args.get("side", 1, type=int) or 1)
-    arguments = {name: value for name, value in request.args.items() if name != "side" and value}
+    page = audit_page(audit_filter, older_than=_page_key("eldre"), newer_than=_page_key("nyere"))
+    # The filter travels with the «Eldre» and «Nyere» links; the old «side» number is ignored.
+    arguments = {
+        name: value
+        for name, value in request.args.items()
+        if name not in ("eldre", "nyere", "side") and value
+    }
     return render_template(
         "admin/audit_log.html",
         form=form,
@@ -177,6 +182,12 @@ def audit_log():
         arguments=arguments,
         event_label=event_label,
     ), 400 if form.errors else 200
+
+
+def _page_key(name: str) -> int | None:
+    """An event id from the query string, or None for anything else."""
+    value = request.args.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _account_action(user_id: int, operation, success_message):

@@ -7,6 +7,8 @@ EVENT_LABELS = {
     "login_failed": N_("Mislykket innlogging"),
     "login_throttled": N_("Innlogging avvist (for mange forsøk)"),
     "login_refused_inactive": N_("Innlogging avvist (deaktivert konto)"),
+    "password_reset_requested": N_("Glemt passord: lenke bedt om"),
+    "audit_events_suppressed": N_("Logging stanset for adressen (for mange hendelser)"),
     "logout": N_("Utlogging"),
     "password_changed": N_("Passord endret av brukeren"),
     "password_set": N_("Nytt passord satt"),
@@ -22,9 +24,23 @@ EVENT_LABELS = {
     "report_returned": N_("Rapport sendt tilbake"),
     "report_approved": N_("Rapport godkjent"),
 }
-# Anyone can cause these, as fast as they can send requests: consecutive ones are shown as one
-# row on the log page, so a flood cannot push everything else out of sight.
-GROUPED_EVENTS = ("login_failed", "login_throttled")
+# Anyone can cause these, as fast as they can send requests. Consecutive ones are shown as one
+# row on the log page, whichever of these kinds they are (a flood that alternated kinds made a
+# row of each), so a flood cannot push everything else out of sight.
+GROUPED_EVENTS = (
+    "login_failed",
+    "login_throttled",
+    "login_refused_inactive",
+    "login_refused_password_off",
+    "password_reset_requested",
+)
+# Refusals an anonymous source can repeat without limit (a sign-in refused while it must wait,
+# a reset requested beyond its limit): at most BOUNDED_EVENTS_PER_SOURCE_PER_HOUR of these kinds
+# per remote address per hour are written, then one SUPPRESSED marker. What the throttles count
+# (login, login_failed, a reset that was sent) is never left out; the throttles bound those.
+SOURCE_BOUNDED_EVENTS = ("login_throttled", "login_refused_inactive", "password_reset_requested")
+BOUNDED_EVENTS_PER_SOURCE_PER_HOUR = 100
+SUPPRESSED = "audit_events_suppressed"
 
 
 def event_label(event: str) -> str:

@@ -10,6 +10,7 @@ from tracker.audit.operations import client_address, record_event
 from tracker.auth.emails import email_problem
 from tracker.auth.models import Role, User
 from tracker.auth.passwords import password_problem
+from tracker.auth.permissions import password_sign_in_allowed_for
 from tracker.auth.queries import get_user_by_email, normalise_email
 from tracker.auth.throttle import (
     FAILED_SIGN_IN,
@@ -261,12 +262,19 @@ def authenticate(email: str, password: str) -> SignIn:
             REFUSED_SIGN_IN,
             email=typed,
             details={"scope": throttle.scope, "until": throttle.locked_until.isoformat()},
+            bounded=True,
         )
         return SignIn(wait_seconds=throttle.remaining_seconds(now))
     user = get_user_by_email(typed)
-    password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, password)
+    # While PASSWORD_LOGIN=off keeps this account to single sign-on, its password is not looked
+    # at: the right one and a wrong one get the same answer, the same time, the same log entry.
+    allowed = user is not None and password_sign_in_allowed_for(user)
+    # One hash check whatever the case, so an unknown or refused account costs as much time.
+    checked = user.password_hash if user is not None and allowed else _UNKNOWN_USER_HASH
+    password_ok = check_password_hash(checked, password) and allowed
     if user is None or not password_ok:
-        record_event(FAILED_SIGN_IN, email=typed)
+        details = {"reason": "password_login_off"} if user is not None and not allowed else {}
+        record_event(FAILED_SIGN_IN, email=typed, details=details)
         # Counted from the failure just written, however long the password check took.
         later = utcnow()
         after = throttle_for(typed, remote_addr, later)
@@ -274,7 +282,7 @@ def authenticate(email: str, password: str) -> SignIn:
             return SignIn(wait_seconds=after.remaining_seconds(later))
         return SignIn()
     if not user.active:
-        record_event("login_refused_inactive", user=user)
+        record_event("login_refused_inactive", user=user, bounded=True)
         return SignIn(user=user)
     record_event(SUCCESSFUL_SIGN_IN, user=user)
     return SignIn(user=user)

@@ -3,16 +3,25 @@ changing one's own, invitations and resets): ``password_problem``.
 
 Strength is estimated by zxcvbn (Dropbox's estimator, maintained, with dictionaries of common
 passwords, names and words, keyboard walks, repeats, sequences and dates), given the person's own
-e-mail address and name, and a few Norwegian words its English dictionaries lack, so that
-"ola.nordmann@…2026" or "Sommer2024!" counts as the guess it is. Characters no one can see
-(spaces, zero-width and other format characters) do not count towards the length.
+e-mail address and name, Norwegian words its English dictionaries lack, and the words of the
+service and of the plan itself (its title, period, areas, ministries and measures, from the plan
+file), so that "ola.nordmann@…2026", "Sommerferie2026!" or "Handlingsplan-2024-2027" counts as
+the guess it is. The password is judged as NFKC-normalised (full-width "Ｐａｓｓｏｒｄ" is
+"Passord"). Characters no one can see (spaces, zero-width and other format characters) do not
+count towards the length.
 """
 
+import json
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext
 from zxcvbn import zxcvbn
+
+from tracker.resources import SEED_FILE
 
 MINIMUM_PASSWORD_LENGTH = 12
 MAXIMUM_PASSWORD_LENGTH = 1000
@@ -28,7 +37,9 @@ NORWEGIAN_WORDS = (
     "mai juni juli august september oktober november desember mandag fredag lørdag søndag "
     "norge norsk oslo bergen trondheim stavanger tromsø fotball håndball jegelskerdeg "
     "elskerdeg kjærlighet regjeringen departement departementet tiltak handlingsplan rasisme "
-    "diskriminering rapport tracker"
+    "diskriminering rapport tracker sommerferie vinterferie høstferie påskeferie juleferie ferie "
+    "jul påske statusoppfølging statusoppfølgingen statusverktøy statusverktøyet status "
+    "midtveisrapport midtveisrapporten rapportering kontaktperson koordinator innsats"
 ).split()
 # Every space separator, plus format characters (zero-width space, joiners, bidi controls).
 _INVISIBLE = {"Zs", "Zl", "Zp", "Cf", "Cc", "Mn"}
@@ -41,6 +52,9 @@ def visible_characters(password: str) -> str:
 def password_problem(password: str, email: str = "", name: str = ""):
     """What is wrong with ``password`` as a new password for the person with this ``email`` and
     ``name``, in words for them; None if nothing."""
+    # Compatibility forms (full-width letters, ligatures, superscript digits) are the letters
+    # they look like: a guesser types those.
+    password = unicodedata.normalize("NFKC", password)
     visible = visible_characters(password)
     if len(visible) < MINIMUM_PASSWORD_LENGTH:
         if len(password) >= MINIMUM_PASSWORD_LENGTH:
@@ -69,4 +83,36 @@ def personal_words(email: str, name: str) -> list[str]:
     parts = [email, local, domain, (name or "").strip().lower()]
     parts += re.split(r"[\W_]+", local) + re.split(r"[\W_]+", domain)
     parts += (name or "").lower().split()
-    return [part for part in dict.fromkeys(parts) if len(part) >= 2] + NORWEGIAN_WORDS
+    return [part for part in dict.fromkeys(parts) if len(part) >= 2] + service_words()
+
+
+def service_words() -> list[str]:
+    """The Norwegian words and the plan's own words, for zxcvbn's user dictionary."""
+    path = current_app.config["SEED_PATH"] if has_app_context() else str(SEED_FILE)
+    return NORWEGIAN_WORDS + list(_plan_words(str(path)))
+
+
+# A span of years as the plan writes it ("2024–2027"), and how people type it.
+_YEAR_SPAN = re.compile(r"((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)")
+
+
+@lru_cache(maxsize=4)
+def _plan_words(path: str) -> tuple[str, ...]:
+    """Words of three letters or more from the plan file's title, period, areas, ministries and
+    measure titles; its spans of years in the ways they are typed. Nothing when unreadable."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        plan = data.get("plan", {})
+        texts = [str(plan.get("title", "")), str(plan.get("period", ""))]
+        texts += [str(area.get("name", "")) for area in data.get("areas", [])]
+        for ministry in data.get("ministries", []):
+            texts += [str(ministry.get("name", "")), str(ministry.get("abbreviation", ""))]
+        texts += [str(measure.get("title", "")) for measure in data.get("measures", [])]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return ()
+    words: list[str] = []
+    for text in texts:
+        words += [word for word in re.split(r"[\W_]+", text.lower()) if len(word) >= 3]
+        for first, last in _YEAR_SPAN.findall(text):
+            words += [f"{first}-{last}", f"{first}–{last}", f"{first}{last}", first, last]
+    return tuple(dict.fromkeys(words))

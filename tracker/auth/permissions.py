@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from tracker.auth.models import Role
 from tracker.extensions import login_manager
+from tracker.sso.client import password_login_allowed
 
 
 def role_required(*roles: Role):
@@ -25,3 +26,8 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def password_sign_in_allowed_for(user) -> bool:
+    """PASSWORD_LOGIN=off leaves passwords only to the accounts an admin marked break-glass."""
+    return password_login_allowed() or user.break_glass

@@ -95,6 +95,27 @@ def throttle_for(email: str, remote_addr: str, now: datetime | None = None) -> T
                     config["LOGIN_ADDRESS_FREE_FAILURES"],
                 )
             )
+    return _longest_wait(scopes, now, known)
+
+
+def address_throttle(remote_addr: str, now: datetime | None = None) -> Throttle:
+    """Whether an attempt from ``remote_addr`` that names no account yet (a single sign-on
+    answer, before the ID token is read) may go ahead: the address's own count only."""
+    config = current_app.config
+    now = now or utcnow()
+    window_start = now - timedelta(hours=config["LOGIN_WINDOW_HOURS"])
+    if not remote_addr:
+        return Throttle(None, None, 0)
+    scope = (
+        "address",
+        AuditEvent.remote_addr == remote_addr,
+        window_start,
+        config["LOGIN_ADDRESS_FREE_FAILURES"],
+    )
+    return _longest_wait([scope], now, known=False)
+
+
+def _longest_wait(scopes, now: datetime, known: bool) -> Throttle:
     waits = []
     for scope, condition, since, free in scopes:
         failures, latest = _failures(condition, since)

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.audit.operations import record_event
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.models import Role
 from tracker.auth.operations import (
@@ -16,11 +15,14 @@ from tracker.auth.operations import (
     locked_message,
     sign_out,
 )
+from tracker.auth.permissions import password_sign_in_allowed_for
 from tracker.sso import client as sso
 from tracker.unit_of_work import on_form, unit_of_work
 
 # Where single sign-on keeps the provider's ID token, for ending its session at sign-out.
 SSO_ID_TOKEN_KEY = "sso_id_token"  # nosec B105
+# Where the sign-out form hands that token to the provider sign-out step, which takes nothing else.
+SSO_SIGN_OUT_KEY = "sso_sign_out_id_token"  # nosec B105
 
 blueprint = Blueprint("auth", __name__)
 
@@ -48,31 +50,27 @@ def _password_sign_in(break_glass_page: bool):
         with unit_of_work():  # the audit entry is kept whatever the outcome
             attempt = authenticate(form.email.data, form.password.data)
             user = attempt.user
-            refused_password_off = (
-                user is not None and user.active and not password_sign_in_allowed_for(user)
-            )
-            if refused_password_off:
-                record_event("login_refused_password_off", user=user)
         if attempt.wait_seconds is not None:
             response = _login_page(form, break_glass_page, locked_message(attempt.wait_seconds))
             return response, 429, {"Retry-After": str(attempt.wait_seconds)}
-        if refused_password_off:
-            error = _(
-                "Innlogging med passord er slått av. Logg inn med knappen «%(provider)s».",
-                provider=sso.provider_label(),
-            )
-            return _login_page(form, break_glass_page, error), 403
         if user is not None and user.active:
             start_session(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or home_url(user))
-        # One message for an unknown e-mail and a wrong password, so neither is revealed.
-        error = (
-            _("Kontoen din er deaktivert. Kontakt administratoren hvis du trenger tilgang.")
-            if user is not None
-            else _("Feil e-postadresse eller passord.")
-        )
+        # One message for an unknown e-mail and a wrong password, so neither is revealed; while
+        # passwords are off, one for every account without break-glass too, right password or not.
+        if user is not None:
+            error = _("Kontoen din er deaktivert. Kontakt administratoren hvis du trenger tilgang.")
+        elif not sso.password_login_allowed():
+            error = _(
+                "Innlogging med passord er slått av, unntatt for kontoer med nødtilgang. "
+                "Feil e-postadresse eller passord, eller kontoen har ikke nødtilgang. Logg inn "
+                "med knappen «%(provider)s».",
+                provider=sso.provider_label(),
+            )
+        else:
+            error = _("Feil e-postadresse eller passord.")
         status = 401
     elif form.errors:
         status = 400
@@ -87,11 +85,6 @@ def _login_page(form, break_glass_page: bool, error=None) -> str:
         show_password_form=break_glass_page or sso.password_login_allowed(),
         break_glass_page=break_glass_page,
     )
-
-
-def password_sign_in_allowed_for(user) -> bool:
-    """PASSWORD_LOGIN=off leaves passwords only to the accounts an admin marked break-glass."""
-    return sso.password_login_allowed() or user.break_glass
 
 
 def start_session(user) -> None:
@@ -153,7 +146,7 @@ def logout():
     if id_token is not None and sso.enabled():
         # Signed in through the provider: end its session too, or the next person at this
         # browser would be signed straight back in.
-        session[SSO_ID_TOKEN_KEY] = id_token
+        session[SSO_SIGN_OUT_KEY] = id_token
         return redirect(url_for("sso.provider_sign_out"))
     flash(_("Du er logget ut."), "success")
     return redirect(url_for("public.index"))

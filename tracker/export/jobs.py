@@ -24,6 +24,8 @@ from tracker.text import N_
 log = logging.getLogger(__name__)
 
 JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+# Unpublished drafts and their changes: readable by the app's own user only, whatever the umask.
+PRIVATE_DIRECTORY, PRIVATE_FILE = 0o700, 0o600
 KEEP_SECONDS = 24 * 3600  # finished reports stay downloadable for a day
 # A job whose thread died with its worker (restart, crash) never finishes; after this it says so.
 STALE_SECONDS = 15 * 60
@@ -53,7 +55,8 @@ class ReportJobs:
         self.directory = Path(directory)
 
     def start(self, data: ReportData) -> JobState:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+        os.chmod(self.directory, PRIVATE_DIRECTORY)  # also one made before this rule
         self._remove_old()
         job = JobState(
             id=uuid.uuid4().hex,
@@ -64,7 +67,7 @@ class ReportJobs:
             message=N_("Rapporten er i kø …"),
             started=time.time(),
         )
-        (self.directory / job.id).mkdir()
+        (self.directory / job.id).mkdir(mode=PRIVATE_DIRECTORY)
         self._save(job)
         threading.Thread(target=self._run, args=(job, data), daemon=True).start()
         return job
@@ -132,7 +135,9 @@ class ReportJobs:
 
 
 def _write(path: Path, content: bytes) -> None:
-    """Write beside and rename: a reader never sees half a file."""
+    """Write beside and rename: a reader never sees half a file; nobody but us reads it."""
     partial = path.with_name(path.name + f".{os.getpid()}.{threading.get_ident()}.part")
-    partial.write_bytes(content)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
     os.replace(partial, path)

@@ -12,12 +12,18 @@ A claim lasts MAIL_CLAIM_SECONDS, so a sender that dies mid-batch does not stran
 Temporary failures (server down, 4xx answers) wait MAIL_RETRY_SECONDS, doubling each time, up to
 MAIL_MAX_ATTEMPTS tries; a permanent refusal (5xx) fails at once. Failed messages stay in the
 outbox, with the error, for the admin.
+
+One message is never allowed to stop the others: a row that cannot become an e-mail, a refusal
+for good, or any error of its own fails that message alone; the connection is reset (or a new
+one opened) and the run goes on with the next.
 """
 
+import logging
 import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from typing import cast
 
 from flask import current_app
@@ -30,6 +36,8 @@ from tracker.mail.models import MessageState, OutboxMessage
 from tracker.mail.smtp import connect, parse_mail_url
 from tracker.timeutil import utcnow
 from tracker.transactions import transaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -164,6 +172,14 @@ def _deliver_batch(batch: list[OutboxMessage], token: str, now: datetime) -> Out
                 with transaction():
                     _record(message, token, MessageState.FAILED, str(error))
                 outcome.failed += 1
+                connection = _ready_for_next(connection)
+            except Exception as error:  # noqa: BLE001 - one message must not stop the others
+                log.exception("mail: message %s could not be sent", message.id)
+                _close(connection)
+                connection = None
+                with transaction():
+                    _record(message, token, MessageState.FAILED, f"Uventet feil: {error!r}")
+                outcome.failed += 1
             else:
                 # Committed at once: the row says "sent" as soon as the server has the message.
                 with transaction():
@@ -172,6 +188,21 @@ def _deliver_batch(batch: list[OutboxMessage], token: str, now: datetime) -> Out
     finally:
         _close(connection)
     return outcome
+
+
+def _ready_for_next(connection: smtplib.SMTP | None) -> smtplib.SMTP | None:
+    """After a refused message, the connection as the next message needs it: reset, or closed
+    (the next one opens a new one) when the server hung up or answers nonsense."""
+    if connection is None:
+        return None
+    try:
+        code, _answer = connection.rset()
+        if code == 250:
+            return connection
+    except (OSError, smtplib.SMTPException):
+        pass
+    _close(connection)
+    return None
 
 
 def _open(server) -> smtplib.SMTP:
@@ -184,11 +215,17 @@ def _open(server) -> smtplib.SMTP:
 
 
 def _send(connection: smtplib.SMTP, message: OutboxMessage) -> None:
-    email = email_message(message, current_app.config["MAIL_FROM"])
+    try:
+        email = email_message(message, current_app.config["MAIL_FROM"])
+    except (ValueError, TypeError, UnicodeError, MessageError) as error:
+        # The row cannot become a message (a header that would split, an address that does
+        # not parse): no later try can help.
+        raise PermanentFailure(f"Meldingen kan ikke lages: {error}") from error
     try:
         connection.send_message(email)
     except smtplib.SMTPRecipientsRefused as error:
-        [(code, answer)] = error.recipients.values()
+        # One recipient per message; an address that parses as several is answered for each.
+        code, answer = max(error.recipients.values(), key=lambda item: item[0])
         _raise_for(code, f"Mottakeren ble avvist: {code} {_text(answer)}", error)
     except smtplib.SMTPResponseException as error:
         _raise_for(error.smtp_code, _describe(error), error)

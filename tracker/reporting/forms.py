@@ -19,6 +19,7 @@ from wtforms.widgets import HiddenInput
 from tracker.languages import NARRATIVE_LANGUAGES
 from tracker.narrative import clean_text
 from tracker.reporting.states import STATUS_ORDER, Status
+from tracker.reporting.titles import round_title_problem
 
 
 def _clean(value):
@@ -124,6 +125,11 @@ class OpenRoundForm(FlaskForm):
         validators=[InputRequired(_l("Skriv datoen statusen gjelder for."))],
     )
     deadline = DateField(_l("Frist for departementene"), validators=[Optional()])
+
+    def validate_title(self, field):
+        problem = round_title_problem(field.data or "")
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class DeadlineForm(FlaskForm):

@@ -25,6 +25,7 @@ from tracker.reporting.queries import (
     reports_by_measure,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.reporting.titles import round_title_problem
 from tracker.reporting.workflow_queries import closes_before_deadline, open_round_now, today
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
@@ -66,6 +67,9 @@ def open_round(
         raise ReportingError(_l("Kortnavnet kan bare ha små bokstaver a–z, tall og bindestrek."))
     if get_round(slug) is not None:
         raise ReportingError(_l("Det finnes allerede en runde med dette kortnavnet."))
+    title_problem = round_title_problem(title)
+    if title_problem is not None:
+        raise ReportingError(title_problem)
     if open_round_now() is not None:
         raise ReportingError(
             _l("En rapporteringsrunde er allerede åpen. Lukk den før du åpner en ny.")

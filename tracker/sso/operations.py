@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from tracker.audit.operations import client_address, record_event
 from tracker.auth.models import User
 from tracker.auth.queries import get_user_by_email
-from tracker.auth.throttle import FAILED_SIGN_IN, SUCCESSFUL_SIGN_IN, throttle_for
+from tracker.auth.throttle import (
+    FAILED_SIGN_IN,
+    REFUSED_SIGN_IN,
+    SUCCESSFUL_SIGN_IN,
+    address_throttle,
+    throttle_for,
+)
 from tracker.extensions import db
 from tracker.sso.claims import verified_email
 from tracker.sso.queries import get_user_by_identity
@@ -38,8 +44,9 @@ class ProviderSignIn:
 
 
 def sign_in_with_provider(claims: dict) -> ProviderSignIn:
-    """Match verified ID token ``claims`` to an account: by (iss, sub) once linked, else by
-    e-mail, case-insensitively, linking the account to the subject on success."""
+    """Match verified ID token ``claims`` to an account: by (iss, sub) once linked, else by the
+    e-mail the provider vouches for (tracker.sso.claims), normalised as the accounts are, linking
+    the account to the subject on success. No other claim ever finds an account."""
     issuer, subject = str(claims["iss"]), str(claims["sub"])
     email = verified_email(claims)
     identity = {"method": METHOD, "issuer": issuer, "subject": subject}
@@ -62,6 +69,7 @@ def sign_in_with_provider(claims: dict) -> ProviderSignIn:
                 "scope": throttle.scope,
                 "locked_until": throttle.locked_until.isoformat(),
             },
+            bounded=True,
         )
         return ProviderSignIn(
             email=email, refusal="locked", wait_seconds=throttle.remaining_seconds(now)
@@ -78,7 +86,7 @@ def sign_in_with_provider(claims: dict) -> ProviderSignIn:
         )
         return ProviderSignIn(email=email, refusal="linked_elsewhere")
     if not user.active:
-        record_event("login_refused_inactive", user=user, details=identity)
+        record_event("login_refused_inactive", user=user, details=identity, bounded=True)
         return ProviderSignIn(user=user, email=email, refusal="inactive")
     if matched_by_email:
         user.oidc_issuer, user.oidc_subject = issuer, subject
@@ -98,9 +106,12 @@ def unlink_identity(user: User, changed_by: User) -> None:
 
 
 def record_failed_response(reason: str, description: str = "") -> None:
-    """A callback that proved nothing (wrong state, bad ID token, provider error): a failure
-    for the address, so forged callbacks are throttled like guessed passwords."""
-    record_event(
-        FAILED_SIGN_IN,
-        details={"method": METHOD, "reason": reason, "description": description[:500]},
-    )
+    """A sign-in started in this browser whose answer proved nothing (bad ID token, provider
+    error): a failure for the address, throttled like a guessed password. While the address
+    must wait, further ones are recorded as refused, so they cannot lengthen the wait or pile
+    up failures without end."""
+    details = {"method": METHOD, "reason": reason, "description": description[:500]}
+    if address_throttle(client_address()).locked_until is not None:
+        record_event(REFUSED_SIGN_IN, details=details, bounded=True)
+        return
+    record_event(FAILED_SIGN_IN, details=details)

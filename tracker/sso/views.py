@@ -18,7 +18,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth.operations import locked_message
-from tracker.auth.views import SSO_ID_TOKEN_KEY, home_url, safe_next, start_session
+from tracker.auth.views import (
+    SSO_ID_TOKEN_KEY,
+    SSO_SIGN_OUT_KEY,
+    home_url,
+    safe_next,
+    start_session,
+)
 from tracker.sso.client import enabled, end_session_url, provider
 from tracker.sso.operations import record_failed_response, sign_in_with_provider
 from tracker.sso.queries import active_administrators
@@ -31,6 +37,12 @@ MAX_KEPT_ID_TOKEN = 2500  # characters
 # Raised by a callback that proves nothing: a wrong state, a bad or tampered ID token, or an
 # error answer from the provider.
 FAILED_CALLBACK = (AuthlibBaseError, joserfc.errors.JoseError, KeyError, ValueError)
+# Authlib's Flask client keeps each sign-in started in this browser (its state, nonce and PKCE
+# verifier) in the session under this prefix followed by the state.
+PENDING_SIGN_IN_PREFIX = "_state_oidc_"
+# A few tabs may start a sign-in at once; every further start used to add another entry, until
+# the cookie outgrew what nginx and browsers accept (a 502 on every page).
+MAX_PENDING_SIGN_INS = 3
 
 
 @blueprint.before_request
@@ -48,6 +60,7 @@ def start():
     target = safe_next(request.args.get("next"))
     if target:
         session[NEXT_KEY] = target
+    _forget_older_sign_ins(keep=MAX_PENDING_SIGN_INS - 1)
     try:
         extra = {"acr_values": current_app.config["OIDC_ACR_VALUES"]}
         return provider().authorize_redirect(
@@ -58,8 +71,31 @@ def start():
         return render_template("sso/refused.html", reason="unavailable"), 503
 
 
+def _forget_older_sign_ins(keep: int) -> None:
+    """Drop all but the ``keep`` newest sign-ins started in this browser."""
+    pending = [key for key in session if key.startswith(PENDING_SIGN_IN_PREFIX)]
+    pending.sort(key=lambda key: _expiry(session[key]))
+    for key in pending[: max(0, len(pending) - keep)]:
+        session.pop(key)
+
+
+def _expiry(entry) -> float:
+    return entry.get("exp") or 0 if isinstance(entry, dict) else 0
+
+
+def _started_here(state: str | None) -> bool:
+    """Whether ``state`` names a sign-in this browser started (and has not finished)."""
+    return bool(state) and PENDING_SIGN_IN_PREFIX + str(state) in session
+
+
 @blueprint.get("/logg-inn/sso/svar")
 def callback():
+    if not _started_here(request.args.get("state")):
+        # Not the answer to a sign-in started in this browser: an old tab, or a link another
+        # site made this browser follow. It proves nothing about anyone, so it is no failed
+        # sign-in either: counting it let any web page lock its visitors' address.
+        current_app.logger.warning("single sign-on: an answer to no sign-in started here")
+        return render_template("sso/refused.html", reason="failed"), 400
     try:
         token = provider().authorize_access_token()
         claims = token.get("userinfo")
@@ -105,13 +141,14 @@ def provider_sign_out():
 
     A page of our own rather than a redirect from the sign-out form, because the
     Content-Security-Policy's form-action 'self' stops a form's redirect to another site.
+    It acts only on the ID token the sign-out form (a POST with a CSRF token) handed over: a
+    link from another site finds nothing to act on, so it can neither sign the person out at
+    the provider nor use up the token their own sign-out needs.
     """
-    id_token = session.pop(SSO_ID_TOKEN_KEY, None)
-    target = (
-        end_session_url(id_token or None, url_for("sso.signed_out", _external=True))
-        if id_token is not None
-        else None
-    )
+    id_token = session.pop(SSO_SIGN_OUT_KEY, None)
+    if id_token is None:
+        return redirect(url_for("public.index"))
+    target = end_session_url(id_token or None, url_for("sso.signed_out", _external=True))
     if target is None:
         flash(_("Du er logget ut."), "success")
         return redirect(url_for("public.index"))
