@@ -210,6 +210,7 @@ def main() -> int:
         "DATABASE_URL": db_url,
         "TRACKER_ENV": "production",
         "SECRET_KEY": uuid.uuid4().hex,
+        "PUBLIC_URL": "https://tracker.example.no",
         "TRUSTED_PROXIES": "1",
     }
     workdir = Path(tempfile.mkdtemp(prefix="bench-public-"))

@@ -28,6 +28,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, secret):
 def test_production_starts_with_a_secret_key_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("PUBLIC_URL", "https://tracker.example.no")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 

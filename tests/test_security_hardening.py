@@ -89,6 +89,7 @@ def test_production_refuses_a_short_or_known_secret_key(monkeypatch, secret, rea
 
 def test_production_accepts_a_random_key_of_32_bytes(monkeypatch):
     monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("PUBLIC_URL", "https://tracker.example.no")
     monkeypatch.setenv("SECRET_KEY", secrets.token_hex(16))  # 32 characters
     assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
 

@@ -71,6 +71,7 @@ def test_session_cookie_is_httponly_lax_and_secure_in_production(_migrated):
         {
             "TRACKER_ENV": "production",
             "SECRET_KEY": "a-long-production-secret-for-the-test",
+            "PUBLIC_URL": "https://tracker.example.no",
             "SQLALCHEMY_DATABASE_URI": _migrated,
         }
     )

@@ -2,6 +2,7 @@
 2024–2027."""
 
 import os
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app, has_request_context, request
@@ -24,8 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(_load_config(app.instance_path, config))
-    mail_settings.init_app(app)
+    with _configuration_errors_shown():
+        app.config.from_mapping(load_config(app.instance_path, config))
+        mail_settings.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -43,9 +45,10 @@ class ConfigurationMessage(click.ClickException):
         click.echo(self.message, err=True, file=file)
 
 
-def _load_config(instance_path: str, overrides: dict | None) -> dict:
+@contextmanager
+def _configuration_errors_shown():
     try:
-        return load_config(instance_path, overrides)
+        yield
     except ConfigurationError as error:
         if click.get_current_context(silent=True) is None:
             raise  # a server or a test: the caller decides how to show it

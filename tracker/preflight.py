@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from tracker.config import ConfigurationError, database_url, load_config
+from tracker.mail.settings import public_url
 
 
 def problems_with_environment() -> list[str]:
@@ -31,6 +32,10 @@ def problems_with_environment() -> list[str]:
             )
     try:
         load_config(instance_path="", overrides={"TRACKER_ENV": "production"})
+    except ConfigurationError as error:
+        problems.append(str(error))
+    try:
+        public_url(os.environ.get("PUBLIC_URL"), production=True)
     except ConfigurationError as error:
         problems.append(str(error))
     return problems

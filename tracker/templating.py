@@ -11,6 +11,7 @@ from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from tracker import narrative
+from tracker.absolute_urls import absolute_url
 from tracker.i18n import INTERNATIONAL_DATE, NORWEGIAN_DATE, NORWEGIAN_DATETIME
 from tracker.languages import locale_code
 from tracker.reporting.states import Status
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["nb_datetime"] = nb_datetime
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["absolute_url"] = absolute_url  # links that leave the site: PUBLIC_URL
     app.jinja_env.globals["Status"] = Status
     app.jinja_env.globals["current_locale"] = locale_code
     app.jinja_env.globals["area_name"] = area_name

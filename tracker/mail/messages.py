@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 
 from tracker.timeutil import utcnow
@@ -16,13 +16,6 @@ class Rendered:
     subject: str
     text: str
     html: str
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link for a message. Never from the request's Host header, which a sender of
-    a forged request controls: always PUBLIC_URL."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
 def render(template: str, subject, **context) -> Rendered:

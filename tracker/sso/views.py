@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.absolute_urls import absolute_url
 from tracker.auth.operations import locked_message
 from tracker.auth.views import SSO_ID_TOKEN_KEY, home_url, safe_next, start_session
 from tracker.sso.client import enabled, end_session_url, provider
@@ -51,7 +52,7 @@ def start():
     try:
         extra = {"acr_values": current_app.config["OIDC_ACR_VALUES"]}
         return provider().authorize_redirect(
-            url_for("sso.callback", _external=True), **{k: v for k, v in extra.items() if v}
+            absolute_url("sso.callback"), **{k: v for k, v in extra.items() if v}
         )
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as error:
         current_app.logger.warning("single sign-on: provider unreachable: %s", error)
@@ -108,7 +109,7 @@ def provider_sign_out():
     """
     id_token = session.pop(SSO_ID_TOKEN_KEY, None)
     target = (
-        end_session_url(id_token or None, url_for("sso.signed_out", _external=True))
+        end_session_url(id_token or None, absolute_url("sso.signed_out"))
         if id_token is not None
         else None
     )
