@@ -108,11 +108,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from tracker import request_log, security
-    from tracker.public import fast_path
+    """Hooks, then the WSGI layers from the inside out: page cache, request log, ProxyFix."""
+    from tracker import request_guards, request_log, security
+    from tracker.public import replay
 
-    request_log.init_app(app)
-    fast_path.init_app(app)  # before ProxyFix wraps the app, so it sees the client's address
+    request_guards.init_app(app)
+    replay.init_app(app)
+    request_log.init_app(app)  # around the page cache: replayed pages are logged the same way
     security.init_app(app)
 
 

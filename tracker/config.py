@@ -95,9 +95,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_WINDOW_HOURS": 24,
         # How many reverse proxies in front may set X-Forwarded-For/-Proto/-Host (0: none).
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", default=0),
-        # Public page caching (tracker/public/page_cache.py). Tests see every change at once.
+        # Public page caching (tracker/public/replay.py). Tests see every change at once.
         "PUBLIC_VERSION_CHECK_SECONDS": 0 if env == "testing" else 1.0,
         "PUBLIC_PAGE_CACHE_SECONDS": 60,
+        "PUBLIC_PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # per worker: its recorded pages, at most
         "PUBLIC_MAX_AGE_SECONDS": 60,
         # Single sign-on with OpenID Connect (tracker/sso, docs/sso.md); off without an issuer.
         "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip(),

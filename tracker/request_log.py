@@ -1,4 +1,5 @@
-"""One JSON line per request on stdout, for the log collector.
+"""One JSON line per request on stdout, for the log collector, written by one WSGI layer for
+every request: rendered by Flask, replayed by the page cache, or refused by a hook.
 
 Only what an operator needs to follow a request: never form bodies, query strings (they
 may carry tokens), cookies or headers other than the request id.
@@ -30,21 +31,57 @@ class StdoutHandler(logging.Handler):
             self.handleError(record)
 
 
+# Where Flask's pass leaves the signed-in person's id for the log line.
+USER_ID_KEY = "tracker.request_log.user_id"
+
+
 def init_app(app: Flask) -> None:
+    """Log every request: a WSGI layer around Flask and the page cache, so a replayed page is
+    logged by the same code as a rendered one (and a refusal by an early hook is timed too)."""
     logger = logging.getLogger(REQUEST_LOGGER)
     if not any(isinstance(handler, StdoutHandler) for handler in logger.handlers):
         logger.addHandler(StdoutHandler())
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    # First of all hooks: CSRF checks and cached public pages answer from earlier hooks, and
-    # their requests must be timed too.
-    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
-    app.after_request(log_request)
+    app.after_request(note_user)
+    # Flask's documented way to add WSGI middleware (see tracker/public/replay.py).
+    app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
 
 
-def start_request() -> None:
-    g.request_started = time.perf_counter()
-    g.request_id = request_id_from(request.headers.get("X-Request-ID", ""))
+class RequestLog:
+    """Gives each request its id (sent back as X-Request-ID) and writes its line when the
+    response starts."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
+        logged = False
+
+        def start_and_log(status, headers, exc_info=None):
+            nonlocal logged
+            if not logged:  # an error after the headers starts the response a second time
+                logged = True
+                write_line(
+                    method=environ.get("REQUEST_METHOD"),
+                    path=request_path(environ),
+                    status=int(status[:3]),
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    remote_addr=environ.get("REMOTE_ADDR"),
+                    user_id=environ.get(USER_ID_KEY),
+                    request_id=request_id,
+                )
+            return start_response(status, [*headers, ("X-Request-ID", request_id)], exc_info)
+
+        return self.wsgi_app(environ, start_and_log)
+
+
+def request_path(environ) -> str:
+    """The path as werkzeug's ``Request.path`` reads it (WSGI hands it over as latin-1)."""
+    raw = environ.get("PATH_INFO", "").encode("latin1").decode(errors="replace")
+    return "/" + raw.lstrip("/")
 
 
 def request_id_from(incoming: str) -> str:
@@ -52,24 +89,13 @@ def request_id_from(incoming: str) -> str:
     return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
-def log_request(response):
-    started = g.get("request_started")
-    request_id = g.get("request_id") or uuid.uuid4().hex
-    response.headers["X-Request-ID"] = request_id
-    write_line(
-        method=request.method,
-        path=request.path,
-        status=response.status_code,
-        duration_ms=round((time.perf_counter() - started) * 1000, 2) if started else None,
-        remote_addr=request.remote_addr,
-        user_id=signed_in_user_id(),
-        request_id=request_id,
-    )
+def note_user(response):
+    """after_request: who made the request, for the line the WSGI layer writes."""
+    request.environ[USER_ID_KEY] = signed_in_user_id()
     return response
 
 
 def write_line(**facts) -> None:
-    """The one line per request; also written by tracker/public/fast_path.py."""
     line = {"event": "request", **facts}
     logging.getLogger(REQUEST_LOGGER).info(json.dumps(line, ensure_ascii=False, sort_keys=True))
 

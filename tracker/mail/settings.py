@@ -13,10 +13,12 @@ from tracker.absolute_urls import checked_public_url
 from tracker.config import ConfigurationError
 from tracker.mail.smtp import parse_mail_url
 
+# Where `make run` serves: links in development and in tests point there.
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"
 DEFAULTS = {
     "MAIL_URL": "",  # empty: messages stay in the outbox (development)
     "MAIL_FROM": "tracker@localhost",
-    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "PUBLIC_URL": DEVELOPMENT_PUBLIC_URL,
     "MAIL_TIMEOUT_SECONDS": 15.0,
     "MAIL_MAX_ATTEMPTS": 10,
     "MAIL_RETRY_SECONDS": 60,  # first wait after a failure; doubles each try
@@ -67,5 +69,5 @@ def public_url(value: str | None, production: bool) -> str:
                 "adresse, for eksempel https://tracker.example.no. Lenker i e-post og "
                 "Atom-feeder lages fra den (se docs/public.md)."
             )
-        return DEFAULTS["PUBLIC_URL"]
+        return DEVELOPMENT_PUBLIC_URL
     return checked_public_url(value)

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -25,6 +25,7 @@ def site():
         publications(),
         title=_("Handlingsplan mot rasisme og diskriminering: publiserte statuser"),
         subtitle=_("Én oppføring per publiserte rapportering, med tiltakene som endret status."),
+        self_link=absolute_url("feeds.site"),
         page_link=absolute_url("public.index"),
         scope="",
     )
@@ -38,6 +39,7 @@ def ministry(abbreviation: str):
         publications(ministry_id=found.id),
         title=_("%(ministry)s: publiserte statuser", ministry=found.name),
         subtitle=_("Statusendringer for departementets tiltak, per publiserte rapportering."),
+        self_link=absolute_url("feeds.ministry", abbreviation=found.abbreviation),
         page_link=absolute_url("public.ministry_detail", abbreviation=found.abbreviation),
         scope=f"/departementer/{found.abbreviation}",
     )
@@ -51,6 +53,7 @@ def measure(number: int):
         [item for item in publications(measure_id=found.id) if item.changes],
         title=_("Tiltak %(number)d: publiserte statuser", number=found.number),
         subtitle=found.title,
+        self_link=absolute_url("feeds.measure", number=found.number),
         page_link=absolute_url("public.measure_detail", number=found.number),
         scope=f"/tiltak/{found.number}",
         one_measure=True,
@@ -61,6 +64,7 @@ def _feed(
     items: list[Publication],
     title: str,
     subtitle: str,
+    self_link: str,
     page_link: str,
     scope: str,
     one_measure: bool = False,
@@ -71,8 +75,7 @@ def _feed(
         title=title,
         subtitle=subtitle,
         author=_("Handlingsplan mot rasisme og diskriminering"),
-        # The feed's own address: PUBLIC_URL, its path, its language; never the request's host.
-        self_link=absolute_url(request.endpoint, **(request.view_args or {})),
+        self_link=self_link,
         page_link=page_link,
         language=locale_code(),
         updated=max((entry.updated for entry in entries), default=datetime.now(UTC)),
