@@ -7,15 +7,16 @@ may carry tokens), cookies or headers other than the request id.
 
 import json
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 
 from flask import Flask, g, request, session
 from sqlalchemy import inspect as sa_inspect
 
 REQUEST_LOGGER = "tracker.requests"
+_logger = logging.getLogger(REQUEST_LOGGER)
 # A request id set by the proxy is kept only if it is short and harmless to log.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -38,11 +39,10 @@ USER_ID_KEY = "tracker.request_log.user_id"
 def init_app(app: Flask) -> None:
     """Log every request: a WSGI layer around Flask and the page cache, so a replayed page is
     logged by the same code as a rendered one (and a refusal by an early hook is timed too)."""
-    logger = logging.getLogger(REQUEST_LOGGER)
-    if not any(isinstance(handler, StdoutHandler) for handler in logger.handlers):
-        logger.addHandler(StdoutHandler())
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    if not any(isinstance(handler, StdoutHandler) for handler in _logger.handlers):
+        _logger.addHandler(StdoutHandler())
+    _logger.setLevel(logging.INFO)
+    _logger.propagate = False
     app.after_request(note_user)
     # Flask's documented way to add WSGI middleware (see tracker/public/replay.py).
     app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
@@ -86,7 +86,7 @@ def request_path(environ) -> str:
 
 def request_id_from(incoming: str) -> str:
     """The proxy's request id when it is safe to log, else a new one."""
-    return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    return incoming if _SAFE_REQUEST_ID.match(incoming) else os.urandom(16).hex()
 
 
 def note_user(response):
@@ -96,8 +96,12 @@ def note_user(response):
 
 
 def write_line(**facts) -> None:
-    line = {"event": "request", **facts}
-    logging.getLogger(REQUEST_LOGGER).info(json.dumps(line, ensure_ascii=False, sort_keys=True))
+    if not _logger.isEnabledFor(logging.INFO):
+        return
+    line = json.dumps({"event": "request", **facts}, ensure_ascii=False, sort_keys=True)
+    # A record made directly: Logger.info would first walk the stack to find its caller, which
+    # costs as much as the rest of a replayed page (and the line names no caller).
+    _logger.handle(_logger.makeRecord(REQUEST_LOGGER, logging.INFO, __file__, 0, line, (), None))
 
 
 def signed_in_user_id() -> int | None:
