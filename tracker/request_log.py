@@ -3,46 +3,33 @@ every request: rendered by Flask, replayed by the page cache, or refused by a ho
 
 Only what an operator needs to follow a request: never form bodies, query strings (they
 may carry tokens), cookies or headers other than the request id.
+
+The line is written straight to stdout rather than through the logging module: a log record
+(thread and process names, time, caller) costs more than the rest of a replayed page, and the
+collector reads stdout anyway.
 """
 
 import json
-import logging
 import os
 import re
 import sys
+import threading
 import time
 
 from flask import Flask, g, request, session
 from sqlalchemy import inspect as sa_inspect
 
-REQUEST_LOGGER = "tracker.requests"
-_logger = logging.getLogger(REQUEST_LOGGER)
 # A request id set by the proxy is kept only if it is short and harmless to log.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-class StdoutHandler(logging.Handler):
-    """Writes to whatever sys.stdout is at the time, so captured output (tests) sees it too."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            sys.stdout.write(self.format(record) + "\n")
-            sys.stdout.flush()
-        except Exception:  # noqa: BLE001 - logging must never break a request
-            self.handleError(record)
-
-
 # Where Flask's pass leaves the signed-in person's id for the log line.
 USER_ID_KEY = "tracker.request_log.user_id"
+# One line at a time, whole, whichever thread writes it.
+_write_lock = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
     """Log every request: a WSGI layer around Flask and the page cache, so a replayed page is
     logged by the same code as a rendered one (and a refusal by an early hook is timed too)."""
-    if not any(isinstance(handler, StdoutHandler) for handler in _logger.handlers):
-        _logger.addHandler(StdoutHandler())
-    _logger.setLevel(logging.INFO)
-    _logger.propagate = False
     app.after_request(note_user)
     # Flask's documented way to add WSGI middleware (see tracker/public/replay.py).
     app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
@@ -96,12 +83,14 @@ def note_user(response):
 
 
 def write_line(**facts) -> None:
-    if not _logger.isEnabledFor(logging.INFO):
-        return
-    line = json.dumps({"event": "request", **facts}, ensure_ascii=False, sort_keys=True)
-    # A record made directly: Logger.info would first walk the stack to find its caller, which
-    # costs as much as the rest of a replayed page (and the line names no caller).
-    _logger.handle(_logger.makeRecord(REQUEST_LOGGER, logging.INFO, __file__, 0, line, (), None))
+    line = json.dumps({"event": "request", **facts}, ensure_ascii=False, sort_keys=True) + "\n"
+    with _write_lock:
+        try:
+            # Whatever sys.stdout is at the time, so captured output (tests) sees it too.
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass  # a log line must never break a request (a closed or full stdout)
 
 
 def signed_in_user_id() -> int | None:

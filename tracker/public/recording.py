@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from werkzeug.http import is_resource_modified, parse_accept_header, parse_date, quote_etag
 
@@ -42,7 +43,6 @@ class Recording:
     gzipped: Representation
     last_modified: datetime | None
     version: tuple  # the published data version the page was rendered from
-    blueprints: tuple[str, ...]  # whose hooks Flask ran for it (skippable_hooks.py)
     stored_at: float
 
     @property
@@ -51,13 +51,7 @@ class Recording:
         return len(self.identity.body) + len(self.gzipped.body) + 2 * headers + ENTRY_OVERHEAD_BYTES
 
 
-def record(
-    status: str,
-    headers: list[tuple[str, str]],
-    body: bytes,
-    version: tuple,
-    blueprints: tuple[str, ...],
-) -> Recording:
+def record(status: str, headers: list[tuple[str, str]], body: bytes, version: tuple) -> Recording:
     kept = tuple(
         (name, value)
         for name, value in headers
@@ -73,7 +67,6 @@ def record(
         gzipped=_representation(compressed, kept, etag + "-gz", (("Content-Encoding", "gzip"),)),
         last_modified=parse_date(last_modified) if last_modified else None,
         version=version,
-        blueprints=blueprints,
         stored_at=time.monotonic(),
     )
 
@@ -88,6 +81,9 @@ def _representation(body: bytes, kept, etag: str, encoding) -> Representation:
     )
 
 
+# Browsers send a handful of distinct values, and parsing one costs as much as the rest of a
+# replay.
+@lru_cache(maxsize=256)
 def accepts_gzip(accept_encoding: str | None) -> bool:
     """Whether gzip is acceptable: named or matched by ``*`` with a quality above 0."""
     return parse_accept_header(accept_encoding).quality("gzip") > 0
@@ -100,7 +96,10 @@ def representation(recording: Recording, environ) -> tuple[str, tuple, bytes]:
         if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
         else recording.identity
     )
-    if is_resource_modified(environ, etag=chosen.etag, last_modified=recording.last_modified):
+    conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+    if not conditional or is_resource_modified(
+        environ, etag=chosen.etag, last_modified=recording.last_modified
+    ):
         return recording.status, chosen.headers, chosen.body
     return "304 Not Modified", chosen.not_modified_headers, b""
 

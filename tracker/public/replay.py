@@ -16,8 +16,11 @@ A request is replayed only when all of this holds, and otherwise goes to Flask:
   else can change a public page's bytes: the language is in the query string, links that leave
   the site come from PUBLIC_URL, a page that varies on another header is never recorded;
 - the recording was made from the published data version current now;
-- every hook Flask would run for the page is declared skippable (skippable_hooks.py);
 - no request guard refuses (a refusal is Flask's to render, with its error page).
+
+A page is recorded only if every hook Flask ran for it is declared skippable
+(skippable_hooks.py); otherwise Flask handles each of its requests. Flask refuses new hooks once
+it has handled a request, so what held when a page was recorded holds when it is replayed.
 """
 
 from flask import Flask
@@ -88,8 +91,6 @@ class PageCache:
         )
 
     def _may_replay(self, key: tuple, recording: Recording, environ) -> bool:
-        if not self.hooks.all_skippable(recording.blueprints):
-            return False
         if request_guards.guards_of(self.app):
             try:
                 request_guards.check(self.app, Request(environ, shallow=True))
@@ -136,8 +137,8 @@ class PageCache:
         if not _recordable(status, headers):
             start_response(status, headers, exc_info)
             return [body]
-        recording = record(status, headers, body, cacheable.version, cacheable.blueprints)
-        if cacheable.storable:
+        recording = record(status, headers, body, cacheable.version)
+        if cacheable.storable and self.hooks.all_skippable(cacheable.blueprints):
             self.store.put(key, recording)
         status, headers, body = representation(recording, environ)
         start_response(status, list(headers))

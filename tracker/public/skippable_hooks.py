@@ -47,18 +47,19 @@ def hook_name(function: Callable) -> str:
 
 
 class HookCheck:
-    """Answers, for a page's blueprints, whether every hook Flask would run for it is declared
-    skippable. Asked on every replay, so each function's verdict is remembered."""
+    """Answers, for a page's blueprints, whether every hook Flask runs for it is declared
+    skippable. Asked whenever a page is recorded, so each function's verdict is remembered."""
 
     def __init__(self, app: Flask):
         self.app = app
         self._verdicts: dict[Callable, bool] = {}
 
     def all_skippable(self, blueprints: tuple[str, ...]) -> bool:
+        verdicts = self._verdicts
         for function in self.hooks(blueprints):
-            verdict = self._verdicts.get(function)
+            verdict = verdicts.get(function)
             if verdict is None:
-                verdict = self._verdicts[function] = hook_name(function) in SKIPPABLE
+                verdict = verdicts[function] = hook_name(function) in SKIPPABLE
             if not verdict:
                 return False
         return True
