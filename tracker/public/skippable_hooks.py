@@ -25,7 +25,7 @@ SKIPPABLE = {
         "forgets the previous request's locale; the locale comes from the query string, which "
         "is in the key"
     ),
-    "tracker.auth.views.require_new_password": (
+    "tracker.auth.views.require_new_password": (  # nosec B105 - a hook's name, no password
         "acts on a signed-in person only; a request with a session or remember-me cookie is "
         "never replayed"
     ),
