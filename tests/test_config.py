@@ -32,6 +32,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, secret):
 def test_production_starts_with_a_secret_key_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
+    monkeypatch.setenv("PUBLIC_URL", "https://tracker.example.no")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
@@ -88,7 +89,7 @@ BAD_VALUES = {
     "SESSION_MINUTES": ("tjue", "SESSION_MINUTES må være et helt tall (1 eller større)"),
     "MAIL_URL": ("http://tracker:hemmelig@mail.example.no", "MAIL_URL må ha formen smtp://"),
     "MAIL_FROM": ("tracker", "MAIL_FROM må være en e-postadresse"),
-    "PUBLIC_URL": ("tracker.example.no", "PUBLIC_URL må være en adresse som begynner med"),
+    "PUBLIC_URL": ("tracker.example.no", "PUBLIC_URL må være nettstedets offentlige adresse"),
     "OIDC_ISSUER": ("login.example.no", "OIDC_ISSUER må være en adresse som begynner med"),
     "OIDC_SCOPES": ("email profile", "OIDC_SCOPES må inneholde «openid»"),
     "PASSWORD_LOGIN": ("nei", "PASSWORD_LOGIN må være «on» eller «off»"),
@@ -233,7 +234,9 @@ def test_gunicorn_listens_where_the_environment_says(monkeypatch):
 
 
 def test_a_setting_given_to_create_app_as_text_is_checked_like_the_environment():
-    with pytest.raises(ConfigurationError, match="PUBLIC_URL må være en adresse"):
+    with pytest.raises(
+        ConfigurationError, match="PUBLIC_URL må være nettstedets offentlige adresse"
+    ):
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PUBLIC_URL": "x"})
 
 

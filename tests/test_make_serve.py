@@ -23,7 +23,7 @@ def make_serve(**env) -> subprocess.Popen:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("SECRET_KEY", "DATABASE_URL", "TRACKER_ENV")
+        if key not in ("SECRET_KEY", "DATABASE_URL", "TRACKER_ENV", "PUBLIC_URL")
     }
     environment.update(env)
     return subprocess.Popen(
@@ -72,12 +72,26 @@ def test_make_serve_refuses_sqlite_and_a_missing_database_url():
     assert code != 0 and "DATABASE_URL mangler" in err
 
 
+def test_make_serve_without_public_url_says_so_and_does_not_start():
+    code, out, err = finished(
+        make_serve(
+            SECRET_KEY=secrets.token_hex(32),
+            DATABASE_URL="postgresql://tracker@127.0.0.1:5432/tracker",
+        )
+    )
+    assert code != 0
+    assert "make serve: PUBLIC_URL mangler" in err and "https://tracker.example.no" in err
+    assert "tracker ble ikke startet" in err
+    assert "Traceback" not in err and "gunicorn" not in out + err
+
+
 def test_make_serve_migrates_seeds_and_serves_on_postgresql():
     port = free_port()
     with fresh_postgres_database() as url:
         server = make_serve(
             SECRET_KEY=secrets.token_hex(32),
             DATABASE_URL=url,
+            PUBLIC_URL="https://tracker.example.no",
             PORT=str(port),
             WEB_CONCURRENCY="1",
         )

@@ -1,10 +1,18 @@
-"""Validators, conditional requests, compression and cache lifetimes."""
+"""Validators, conditional requests, compression, cache lifetimes and the cache's bound."""
 
+import gc
 import gzip
+import tracemalloc
+from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.support.public_helpers import publish_second_round
+from tracker.extensions import db
+from tracker.reporting.models import MeasureReport, ReportingRound
+from tracker.reporting.operations import withdraw_publication
 from tracker.reporting.states import Status
 from tracker.templating import content_hash
 
@@ -115,3 +123,104 @@ class TestVersionCheckInterval:
             as_text=True
         )
         assert statements == []
+
+
+def test_gzip_refused_with_q_0_gets_the_plain_page(client, seeded):
+    plain = client.get("/")
+    for refused in ("gzip;q=0", "*;q=0", "br, gzip;q=0", "x-gzip"):
+        response = client.get("/", headers={"Accept-Encoding": refused})
+        assert "Content-Encoding" not in response.headers, refused
+        assert response.data == plain.data
+    wildcard = client.get("/", headers={"Accept-Encoding": "*"})
+    assert wildcard.headers["Content-Encoding"] == "gzip"
+    script = f"/static/js/status-chart.js?v={content_hash('js/status-chart.js')}"
+    asset = client.get(script, headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in asset.headers and asset.data.startswith(b"/")
+
+
+def test_a_withdrawal_moves_last_modified_forward_so_no_client_keeps_the_withdrawn_page(
+    client, seeded
+):
+    second = publish_second_round({9: Status.COMPLETED}, narrative="Skal trekkes tilbake.")
+    # Everything happened a while ago: HTTP dates count whole seconds, and a test is quick.
+    earlier = timedelta(hours=1)
+    for reporting_round in db.session.scalars(select(ReportingRound)):
+        reporting_round.published_at -= earlier
+    for report in db.session.scalars(select(MeasureReport)):
+        report.updated_at -= earlier
+    db.session.commit()
+    published = client.get("/tiltak/9")
+    assert "Skal trekkes tilbake." in published.get_data(as_text=True)
+    withdraw_publication(second, None)
+    db.session.commit()
+    # A client (or proxy) that revalidates with the date alone must get the page back.
+    again = client.get(
+        "/tiltak/9", headers={"If-Modified-Since": published.headers["Last-Modified"]}
+    )
+    assert again.status_code == 200
+    assert "Skal trekkes tilbake." not in again.get_data(as_text=True)
+    assert again.last_modified > published.last_modified
+
+
+class TestMemoryBound:
+    """Issue 19: `/data/tiltak.json?x=<n>` grew a worker by 110 MB, and never gave it back."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"PUBLIC_PAGE_CACHE_BYTES": 400_000}
+
+    def test_pages_that_differ_only_by_unknown_parameters_take_no_memory(self, app, client, seeded):
+        client.get("/data/tiltak.json")  # the page itself may be kept
+        with held_memory() as growth:
+            for n in range(60):
+                response = client.get(
+                    f"/data/tiltak.json?x={n}", headers={"Accept-Encoding": "gzip"}
+                )
+                assert response.status_code == 200 and response.headers["ETag"]
+        # 60 pages of 87 KB (and their gzip) were kept before: over 6 MB.
+        assert growth() < 1_000_000
+
+    @pytest.mark.parametrize(
+        "query",
+        ["lang=en&lang=en&n={n}", "lang=xx{n}", "omrade=feil{n}", "q=a&q=b{n}", "utm_source={n}"],
+    )
+    def test_unknown_repeated_or_ignored_values_are_answered_but_not_kept(
+        self, app, client, seeded, query
+    ):
+        cache = app.extensions["public_page_cache"].store
+        client.get("/tiltak")
+        held = cache.bytes_held
+        assert held > 0  # the page itself is kept
+        for n in range(3):
+            response = client.get("/tiltak?" + query.format(n=n))
+            assert response.status_code == 200 and response.cache_control.public
+        assert cache.bytes_held == held
+
+    def test_searches_are_kept_within_the_bound_in_bytes(self, app, client, seeded):
+        client.get("/tiltak?q=diskriminering")  # templates and statements compiled once
+        with held_memory() as growth:
+            for n in range(1, 61):
+                # Each address its own page, every one as long as the first.
+                response = client.get("/tiltak?q=diskriminering" + "+" * n)
+                assert response.status_code == 200 and len(response.data) > 20_000
+        # The recordings, and little else (60 pages and their gzip copies are over 1.5 MB).
+        assert growth() < 2 * 400_000
+        cache = app.extensions["public_page_cache"].store
+        assert 0 < cache.bytes_held <= 400_000 and len(cache) < 60
+        # The latest searches are still kept.
+        assert cache.get(("http", "localhost", "", "/tiltak", "q=diskriminering" + "+" * 60))
+
+
+@contextmanager
+def held_memory():
+    """How much more memory Python holds after the block than before it (read after it)."""
+    held: dict[str, int] = {}
+    gc.collect()
+    tracemalloc.start()
+    start = tracemalloc.get_traced_memory()[0]
+    try:
+        yield lambda: held["growth"]
+    finally:
+        gc.collect()
+        held["growth"] = tracemalloc.get_traced_memory()[0] - start
+        tracemalloc.stop()

@@ -3,6 +3,7 @@
 import re
 
 import feedparser
+import pytest
 from sqlalchemy import select
 
 from tests.factories import ReportFactory, RoundFactory
@@ -102,3 +103,33 @@ def test_pages_link_to_the_feed_that_follows_them(client, seeded):
         )
         assert links == [feed_url], page
         assert client.get(feed_url).status_code == 200
+
+
+FEEDS = ("/feed.atom", "/departementer/KDD/feed.atom", "/tiltak/45/feed.atom")
+
+
+class TestLinksComeFromPublicUrl:
+    """Issue 19: one request with a foreign Host header rewrote every link of the cached feed."""
+
+    @pytest.fixture
+    def app_config(self):
+        # As behind nginx: X-Forwarded-Host is believed, so it is a way in too.
+        return {"PUBLIC_URL": "https://tracker.example.no", "TRUSTED_PROXIES": 1}
+
+    @pytest.mark.parametrize("url", FEEDS)
+    @pytest.mark.parametrize(
+        "forged", [{"Host": "angriper.example"}, {"X-Forwarded-Host": "angriper.example"}]
+    )
+    def test_a_forged_host_changes_no_link_for_anyone(self, client, seeded, url, forged):
+        publish_second_round({45: Status.COMPLETED})
+        forged_answer = client.get(url, headers=forged)
+        assert forged_answer.status_code == 200
+        assert b"angriper" not in forged_answer.data
+        feed = parsed(client, url)  # the next reader, with the right host
+        links = [feed.feed.link, *(link.href for link in feed.feed.links)]
+        links += [entry.link for entry in feed.entries]
+        links += re.findall(r'href="([^"]+)"', "".join(e.content[0].value for e in feed.entries))
+        assert links and all(link.startswith("https://tracker.example.no/") for link in links)
+        assert any(link.href.endswith(url) for link in feed.feed.links if link.rel == "self")
+        ids = [feed.feed.id, *(entry.id for entry in feed.entries)]
+        assert all(entry_id.startswith("tag:tracker.example.no,") for entry_id in ids)

@@ -132,6 +132,7 @@ def test_production_refuses_a_long_key_that_is_easy_to_guess(monkeypatch, secret
 )
 def test_production_accepts_random_keys(monkeypatch, make_key):
     monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("PUBLIC_URL", "https://tracker.example.no")
     for _ in range(20):  # not a lucky draw
         key = make_key()
         monkeypatch.setenv("SECRET_KEY", key)

@@ -72,6 +72,7 @@ def test_session_cookie_is_httponly_lax_and_secure_in_production(_migrated):
         {
             "TRACKER_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),
+            "PUBLIC_URL": "https://tracker.example.no",
             "SQLALCHEMY_DATABASE_URI": _migrated,
         }
     )

@@ -79,6 +79,7 @@ def app_environment(tmp_path: Path) -> dict:
     environment.update(
         TRACKER_ENV="production",
         SECRET_KEY=secrets.token_hex(32),
+        PUBLIC_URL="https://tracker.example.no",
         DATABASE_URL=f"sqlite:///{tmp_path / 'tracker.sqlite'}",
     )
     return environment

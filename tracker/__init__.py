@@ -2,6 +2,7 @@
 2024–2027."""
 
 import os
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app, has_request_context, request
@@ -23,7 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(_load_config(app.instance_path, config))
+    with _configuration_errors_shown():
+        app.config.from_mapping(load_config(app.instance_path, config))
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -41,9 +43,10 @@ class ConfigurationMessage(click.ClickException):
         click.echo(self.message, err=True, file=file)
 
 
-def _load_config(instance_path: str, overrides: dict | None) -> dict:
+@contextmanager
+def _configuration_errors_shown():
     try:
-        return load_config(instance_path, overrides)
+        yield
     except ConfigurationError as error:
         if click.get_current_context(silent=True) is None:
             raise  # a server or a test: the caller decides how to show it
@@ -103,11 +106,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from tracker import request_log, security
-    from tracker.public import fast_path
+    """Hooks, then the WSGI layers from the inside out: page cache, request log, ProxyFix."""
+    from tracker import request_guards, request_log, security
+    from tracker.public import replay
 
-    request_log.init_app(app)
-    fast_path.init_app(app)  # before ProxyFix wraps the app, so it sees the client's address
+    request_guards.init_app(app)
+    replay.init_app(app)
+    request_log.init_app(app)  # around the page cache: replayed pages are logged the same way
     security.init_app(app)
 
 

@@ -14,6 +14,7 @@ To add a setting, add one ``Setting`` line to ``SETTINGS`` (how: tracker/setting
 import os
 from email.utils import parseaddr
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -112,6 +113,30 @@ def mail_sender(value: str) -> str:
     return value.strip()
 
 
+def site_address(value: str) -> str:
+    """The site's public address: scheme and host, perhaps a port and a path; no user,
+    query or fragment (every absolute link is built from it: tracker/absolute_urls.py)."""
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or parts.query
+        or parts.fragment
+    ):
+        raise Invalid(
+            "må være nettstedets offentlige adresse, for eksempel https://tracker.example.no"
+        )
+    return value.rstrip("/")
+
+
 def oidc_scopes(value: str) -> str:
     if "openid" not in value.split():
         raise Invalid("må inneholde «openid»")
@@ -196,9 +221,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "PUBLIC_URL",
-        web_address,
+        site_address,
         "http://127.0.0.1:5000",
-        "the site's address for links in messages; needed with `MAIL_URL` in production",
+        "the site's public address: every absolute link (mail, feeds, sign-in) is built from it, "
+        "never from the request; needed in production",
     ),
     Setting(
         "OIDC_ISSUER",
@@ -325,9 +351,10 @@ def fixed_values(profile: str) -> dict[str, Any]:
         "LOGIN_WAIT_FIRST_SECONDS": 30,
         "LOGIN_WAIT_MAX_SECONDS": 900,
         "LOGIN_WINDOW_HOURS": 24,
-        # Public page caching (tracker/public/page_cache.py). Tests see every change at once.
+        # Public page caching (tracker/public/replay.py). Tests see every change at once.
         "PUBLIC_VERSION_CHECK_SECONDS": 0 if profile == "testing" else 1.0,
         "PUBLIC_PAGE_CACHE_SECONDS": 60,
+        "PUBLIC_PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # per worker: its recorded pages, at most
         "PUBLIC_MAX_AGE_SECONDS": 60,
         # The mail sender (tracker/mail/sender.py).
         "MAIL_TIMEOUT_SECONDS": 15.0,
@@ -381,6 +408,11 @@ def database_url_is_set() -> bool:
     return is_set(SETTINGS_BY_NAME["DATABASE_URL"])
 
 
+def database_url_setting() -> str:
+    """DATABASE_URL as given, checked and with the driver named (when it is set)."""
+    return read(SETTINGS_BY_NAME["DATABASE_URL"])
+
+
 # --- Checks across settings ------------------------------------------------------------------
 
 
@@ -413,18 +445,30 @@ def _check_secret_key(config: dict) -> None:
 
 
 def _check_mail(config: dict) -> None:
-    """Production mail must say who sends it and link to the real site, not the defaults."""
+    """Production mail must say who sends it, not the default."""
     if not config["MAIL_URL"] or config["TRACKER_ENV"] != "production":
         return
-    for name in ("MAIL_FROM", "PUBLIC_URL"):
-        if config[name] == SETTINGS_BY_NAME[name].default:
-            raise ConfigurationError(
-                f"{name} mangler: når MAIL_URL er satt i produksjon, må også {name} "
-                "settes (se docs/mail.md)."
-            )
+    if config["MAIL_FROM"] == SETTINGS_BY_NAME["MAIL_FROM"].default:
+        raise ConfigurationError(
+            "MAIL_FROM mangler: når MAIL_URL er satt i produksjon, må også MAIL_FROM "
+            "settes (se docs/mail.md)."
+        )
 
 
-CHECKS = (_check_single_sign_on, _check_secret_key, _check_mail)
+def _check_public_url(config: dict) -> None:
+    """Production links must point at the real site: a default would send readers of every
+    mail and feed to 127.0.0.1."""
+    if config["TRACKER_ENV"] == "production" and (
+        config["PUBLIC_URL"] == SETTINGS_BY_NAME["PUBLIC_URL"].default
+    ):
+        raise ConfigurationError(
+            "PUBLIC_URL mangler: i produksjon må PUBLIC_URL være nettstedets offentlige "
+            "adresse, for eksempel https://tracker.example.no. Lenker i e-post og "
+            "Atom-feeder lages fra den (se docs/public.md)."
+        )
+
+
+CHECKS = (_check_single_sign_on, _check_secret_key, _check_public_url, _check_mail)
 
 
 def secret_key_problem(key) -> str | None:

@@ -7,25 +7,32 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.config import ConfigurationError, database_url_is_set, load_config
+from tracker.config import (
+    ConfigurationError,
+    database_url_is_set,
+    database_url_setting,
+    load_config,
+)
 
 
 def problems_with_environment() -> list[str]:
     """What stops production, read through the same declarations as the app's own start."""
     problems = []
     try:
-        config = load_config(instance_path="", overrides={"TRACKER_ENV": "production"})
+        load_config(instance_path="", overrides={"TRACKER_ENV": "production"})
     except ConfigurationError as error:
-        config = None
         problems.append(error.message)
     if not database_url_is_set():
         problems.append(
             "DATABASE_URL mangler: i produksjon må tracker bruke PostgreSQL, for eksempel "
             "DATABASE_URL=postgresql://tracker@127.0.0.1:5432/tracker"
         )
-    elif config is not None:
-        url = make_url(config["SQLALCHEMY_DATABASE_URI"])
-        if url.get_backend_name() != "postgresql":
+    else:
+        try:  # read on its own, so a problem elsewhere does not hide this one
+            url = make_url(database_url_setting())
+        except ConfigurationError:
+            url = None  # already among the problems: load_config read it too
+        if url is not None and url.get_backend_name() != "postgresql":
             problems.append(
                 "DATABASE_URL må peke på en PostgreSQL-database (postgresql://...), "
                 f"ikke «{url.drivername}»."

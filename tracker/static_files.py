@@ -14,6 +14,7 @@ from functools import cache
 from flask import Flask, abort, current_app, request, send_from_directory
 from werkzeug.security import safe_join
 
+from tracker.public.recording import accepts_gzip
 from tracker.resources import STATIC_DIR
 from tracker.templating import content_hash
 
@@ -32,7 +33,7 @@ def serve_static(filename: str):
     if path is None or not os.path.isfile(path):
         abort(404)
     mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    if mimetype.startswith(COMPRESSIBLE) and "gzip" in request.accept_encodings:
+    if mimetype.startswith(COMPRESSIBLE) and accepts_gzip(request.headers.get("Accept-Encoding")):
         stat = os.stat(path)
         response = current_app.response_class(_gzipped(path, stat.st_mtime_ns), mimetype=mimetype)
         response.headers["Content-Encoding"] = "gzip"

@@ -13,6 +13,7 @@ from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from tracker import narrative
+from tracker.absolute_urls import absolute_url
 from tracker.i18n import INTERNATIONAL_DATE, NORWEGIAN_DATE, NORWEGIAN_DATETIME
 from tracker.languages import LANGUAGE_NAMES, language_url, locale_code
 from tracker.reporting.permissions import TEMPLATE_RULES
@@ -42,6 +43,7 @@ def init_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(
         {
             "asset_url": asset_url,
+            "absolute_url": absolute_url,  # links that leave the site: from PUBLIC_URL
             # Language: the page's, each language's name, and this page in another language.
             "current_locale": locale_code,
             "language_names": LANGUAGE_NAMES,

@@ -158,6 +158,7 @@ def app_environment(database_url: str) -> dict:
         "DATABASE_URL": database_url,
         "TRACKER_ENV": "production",
         "SECRET_KEY": uuid.uuid4().hex,
+        "PUBLIC_URL": "https://tracker.example.no",
     }
 
 

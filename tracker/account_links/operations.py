@@ -8,6 +8,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
 
+from tracker.absolute_urls import absolute_url
 from tracker.account_links.tokens import (
     INVITATION,
     PASSWORD_RESET,
@@ -24,7 +25,6 @@ from tracker.auth.operations import check_password_rules, hash_password
 from tracker.auth.queries import get_user_by_email, normalise_email
 from tracker.auth.throttle import throttle_for
 from tracker.extensions import db
-from tracker.mail.messages import absolute_url
 from tracker.mail.operations import queue_message
 from tracker.timeutil import utcnow
 

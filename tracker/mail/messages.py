@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 
 from tracker.timeutil import utcnow
@@ -19,13 +19,6 @@ class Rendered:
     subject: str
     text: str
     html: str
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link for a message. Never from the request's Host header, which a sender of
-    a forged request controls: always PUBLIC_URL."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
 # RFC 2047 encoded words ("=?utf-8?q?…?=") in a header are decoded by whoever reads it, and

@@ -10,11 +10,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.absolute_urls import absolute_url
 from tracker.auth.models import Role, User
 from tracker.extensions import db
 from tracker.i18n import TIMEZONE
 from tracker.mail import queries
-from tracker.mail.messages import absolute_url, render
+from tracker.mail.messages import render
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail
 from tracker.reporting.workflow_queries import (
     OUTSTANDING,

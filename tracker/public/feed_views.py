@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from tracker.absolute_urls import absolute_url, public_host
 from tracker.languages import locale_code
 from tracker.ministries.queries import get_ministry
 from tracker.public.feeds import Entry, Feed, Publication, build_feed, publications
@@ -24,7 +25,8 @@ def site():
         publications(),
         title=_("Handlingsplan mot rasisme og diskriminering: publiserte statuser"),
         subtitle=_("Én oppføring per publiserte rapportering, med tiltakene som endret status."),
-        page_link=url_for("public.index", _external=True),
+        self_link=absolute_url("feeds.site"),
+        page_link=absolute_url("public.index"),
         scope="",
     )
 
@@ -37,9 +39,8 @@ def ministry(abbreviation: str):
         publications(ministry_id=found.id),
         title=_("%(ministry)s: publiserte statuser", ministry=found.name),
         subtitle=_("Statusendringer for departementets tiltak, per publiserte rapportering."),
-        page_link=url_for(
-            "public.ministry_detail", abbreviation=found.abbreviation, _external=True
-        ),
+        self_link=absolute_url("feeds.ministry", abbreviation=found.abbreviation),
+        page_link=absolute_url("public.ministry_detail", abbreviation=found.abbreviation),
         scope=f"/departementer/{found.abbreviation}",
     )
 
@@ -52,7 +53,8 @@ def measure(number: int):
         [item for item in publications(measure_id=found.id) if item.changes],
         title=_("Tiltak %(number)d: publiserte statuser", number=found.number),
         subtitle=found.title,
-        page_link=url_for("public.measure_detail", number=found.number, _external=True),
+        self_link=absolute_url("feeds.measure", number=found.number),
+        page_link=absolute_url("public.measure_detail", number=found.number),
         scope=f"/tiltak/{found.number}",
         one_measure=True,
     )
@@ -62,6 +64,7 @@ def _feed(
     items: list[Publication],
     title: str,
     subtitle: str,
+    self_link: str,
     page_link: str,
     scope: str,
     one_measure: bool = False,
@@ -72,7 +75,7 @@ def _feed(
         title=title,
         subtitle=subtitle,
         author=_("Handlingsplan mot rasisme og diskriminering"),
-        self_link=request.url,
+        self_link=self_link,
         page_link=page_link,
         language=locale_code(),
         updated=max((entry.updated for entry in entries), default=datetime.now(UTC)),
@@ -112,4 +115,4 @@ def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> 
 
 def _tag(moment: datetime, path: str) -> str:
     """A permanent entry id (RFC 4151 tag URI) that survives a change of address scheme."""
-    return f"tag:{request.host.split(':')[0]},{moment:%Y-%m-%d}:{path}"
+    return f"tag:{public_host()},{moment:%Y-%m-%d}:{path}"

@@ -9,6 +9,8 @@ from tracker.public.queries import MeasureFilter
 from tracker.reporting.states import NOT_REPORTED, Status
 
 MAX_SEARCH_LENGTH = 200
+# The query string parameters the list of measures reads (besides the language).
+FILTER_PARAMETERS = ("omrade", "departement", "status", "q")
 
 
 def parse_filter(

@@ -1,143 +1,133 @@
-"""HTTP caching for the public pages: validators, conditional requests and a per-worker cache.
+"""The Flask side of the public page cache: which pages may be recorded, their cache headers,
+and the published data version they were rendered from.
 
-A publication day can bring a news spike, and every anonymous reader sees the same bytes.
-So each worker keeps the rendered, gzipped response per URL and language, keyed by the
-published data version (one tiny query per request). A hit costs that query and no
-rendering; a conditional request that matches answers 304 before anything is rendered.
-Under a spike even that query dominates, so a worker may reuse the version it read for
-PUBLIC_VERSION_CHECK_SECONDS (a second in production: a publication shows up at most a
-second late, well inside the minute browsers and proxies may keep a page anyway).
+A publication day can bring a news spike, and every anonymous reader sees the same bytes. A view
+marked ``@public_page`` is rendered by Flask in full; the page cache around Flask
+(tracker/public/replay.py) records what came out and replays it to the next anonymous reader of
+the same key until the published data version changes. This module only marks a response as
+recordable (``Cacheable`` in the WSGI environ) and gives it its cache headers; validators, gzip
+and 304 are made from the recording by tracker/public/recording.py, for a fresh page and a
+replayed one alike.
+
+Under a spike even the version query dominates, so a worker may reuse the version it read for
+PUBLIC_VERSION_CHECK_SECONDS (a second in production: a publication or a withdrawal shows up at
+most a second late).
 """
 
-import gzip
-import hashlib
-import threading
 import time
-from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from functools import wraps
+from functools import partial, wraps
 
-from flask import current_app, make_response, request
+from flask import Flask, current_app, has_app_context, make_response, request
 from flask_login.config import COOKIE_NAME as FLASK_LOGIN_REMEMBER_COOKIE
-from werkzeug.http import http_date, is_resource_modified, quote_etag
 
 from tracker.languages import locale_code
 from tracker.public.queries import DataVersion, published_data_version
 
-# Cap on cached URLs per worker: free-text searches must not grow memory without bound.
-MAX_ENTRIES = 1024
-# Headers a view sets that belong to the cached page (the rest are set per response).
-PASSED_ON_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
+# Where a marked response tells the page cache it may be recorded (see Cacheable).
+ENVIRON_KEY = "tracker.page_cache"
+DO_NOT_STORE_KEY = "tracker.page_cache.do_not_store"
+VERSION_EXTENSION = "public_data_version"
+# Every public page takes the language; views name their own parameters besides.
+LANGUAGE_PARAMETER = "lang"
 
 
-@dataclass(frozen=True)
-class CachedPage:
-    """A rendered page in both encodings, with every header prepared once."""
+@dataclass
+class Cacheable:
+    """Set in the WSGI environ by a public page that Flask rendered for an anonymous reader."""
 
-    version: tuple
-    stored_at: float
-    body: bytes
-    gzipped: bytes
-    etag: str
-    last_modified: datetime | None
-    # Headers for the identity and the gzip representation (validators included).
-    plain_headers: tuple[tuple[str, str], ...]
-    gzip_headers: tuple[tuple[str, str], ...]
+    version: tuple  # the published data version read before rendering
+    blueprints: tuple[str, ...]
+    # False: answered with validators and gzip like any public page, but not kept, because the
+    # key holds something the page does not know (an unknown or repeated parameter, a value it
+    # had to ignore): otherwise ?x=1, ?x=2, … would each take a place in the cache.
+    storable: bool
 
 
-class PageCache:
-    """A small thread-safe LRU of CachedPage by key."""
+def public_page(view=None, *, query: tuple[str, ...] = ()):
+    """Mark ``view`` as a public page; ``query`` names the parameters it reads besides ``lang``.
 
-    def __init__(self, ttl: float, max_entries: int = MAX_ENTRIES):
-        self.max_entries, self.ttl = max_entries, ttl
-        self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, version: tuple) -> CachedPage | None:
-        with self._lock:
-            page = self._entries.get(key)
-            if (
-                page is None
-                or page.version != version
-                or time.monotonic() - page.stored_at > self.ttl
-            ):
-                return None
-            self._entries.move_to_end(key)
-            return page
-
-    def put(self, key: tuple, page: CachedPage) -> None:
-        with self._lock:
-            self._entries[key] = page
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-
-def _page_cache() -> PageCache:
-    cache = current_app.extensions.get("public_page_cache")
-    if cache is None:
-        # Plan text changed outside the reporting workflow (e.g. `flask seed`) has no version
-        # to compare, so a cached page is re-rendered after this many seconds at the latest.
-        ttl = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
-        cache = current_app.extensions["public_page_cache"] = PageCache(ttl=ttl)
-    return cache
-
-
-def public_page(view):
-    """Serve ``view`` with validators, Cache-Control and gzip, from the worker's cache when
-    fresh."""
+    ``@public_page`` or ``@public_page(query=("q",))``.
+    """
+    if view is None:
+        return partial(public_page, query=query)
+    known = frozenset((LANGUAGE_PARAMETER, *query))
 
     @wraps(view)
-    def cached_view(**kwargs):
-        if _carries_session():
+    def public_view(**kwargs):
+        if carries_session(request.cookies, current_app.config):
             return _private(make_response(view(**kwargs)))
-        version = _data_version()
-        locale = locale_code()
-        key = page_key(request.environ, locale)
-        cache = _page_cache()
-        page = cache.get(key, version.key)
-        if page is None:
-            response = make_response(view(**kwargs))
-            if response.status_code != 200 or "Set-Cookie" in response.headers:
-                return _private(response)
-            page = _store(response, version, locale)
-            cache.put(key, page)
-        return _respond(page)
+        # Read before rendering: a page rendered from newer data than its version is re-rendered
+        # once more; the other way round, an old page would be kept under the new version.
+        version = data_version(current_app)
+        response = make_response(view(**kwargs))
+        if response.status_code != 200 or "Set-Cookie" in response.headers:
+            return _private(response)
+        response.cache_control.public = True
+        # How long browsers may reuse a page without asking again.
+        response.cache_control.max_age = current_app.config["PUBLIC_MAX_AGE_SECONDS"]
+        response.vary.update(("Accept-Encoding", "Cookie"))
+        response.headers["Content-Language"] = locale_code()
+        if version.last_modified is not None:
+            response.last_modified = version.last_modified
+        request.environ[ENVIRON_KEY] = Cacheable(
+            version=version.key,
+            blueprints=tuple(request.blueprints),
+            storable=_known_parameters_only(known)
+            and not request.environ.get(DO_NOT_STORE_KEY, False),
+        )
+        return response
 
-    return cached_view
-
-
-def request_path(environ) -> str:
-    """The path as Flask's ``request.path`` reads it."""
-    return "/" + environ.get("PATH_INFO", "").encode("latin1").decode(errors="replace").lstrip("/")
-
-
-def page_key(environ, locale: str) -> tuple:
-    """One page per path, raw query string and language (shared with fast_path.py)."""
-    return (request_path(environ), environ.get("QUERY_STRING", "").encode("latin1"), locale)
+    return public_view
 
 
-def _data_version() -> DataVersion:
-    # How long a worker may trust the data version it last read (0: ask on every request).
-    interval = current_app.config["PUBLIC_VERSION_CHECK_SECONDS"]
-    last = current_app.extensions.get("public_data_version")
+def do_not_store() -> None:
+    """Called by a view whose page reports a value it had to ignore (a typo in an address):
+    answered as usual, never kept."""
+    request.environ[DO_NOT_STORE_KEY] = True
+
+
+def _known_parameters_only(known: frozenset[str]) -> bool:
+    names = [name for name, _ in request.args.items(multi=True)]
+    language = request.args.get(LANGUAGE_PARAMETER)
+    return (
+        set(names) <= known
+        and len(names) == len(set(names))
+        and (language is None or language in current_app.config["SUPPORTED_LOCALES"])
+    )
+
+
+def data_version(app: Flask) -> DataVersion:
+    """The published data version, read again once it is PUBLIC_VERSION_CHECK_SECONDS old
+    (0: on every call). Used by public pages and by the page cache alike."""
+    interval = app.config["PUBLIC_VERSION_CHECK_SECONDS"]
+    last = app.extensions.get(VERSION_EXTENSION)
     now = time.monotonic()
     if last is not None and now - last[1] < interval:
         return last[0]
-    version = published_data_version()
+    if has_app_context():
+        version = published_data_version()
+    else:  # the page cache, before any request context
+        with app.app_context():
+            version = published_data_version()
     # One tuple assignment, so a concurrent thread reads either the old or the new pair.
-    current_app.extensions["public_data_version"] = (version, now)
+    app.extensions[VERSION_EXTENSION] = (version, now)
     return version
 
 
-def _carries_session() -> bool:
-    # A signed-in person's page may name them; it must never be cached or shared.
-    cookies = (
-        current_app.config["SESSION_COOKIE_NAME"],
-        current_app.config.get("REMEMBER_COOKIE_NAME", FLASK_LOGIN_REMEMBER_COOKIE),
+def session_cookie_names(config: Mapping) -> frozenset[str]:
+    return frozenset(
+        (
+            config["SESSION_COOKIE_NAME"],
+            config.get("REMEMBER_COOKIE_NAME", FLASK_LOGIN_REMEMBER_COOKIE),
+        )
     )
-    return any(name in request.cookies for name in cookies)
+
+
+def carries_session(cookies: Mapping[str, str], config: Mapping) -> bool:
+    """A signed-in person's page may name them: it is never recorded or replayed."""
+    return not session_cookie_names(config).isdisjoint(cookies.keys())
 
 
 def _private(response):
@@ -145,39 +135,3 @@ def _private(response):
     response.cache_control.no_cache = True
     response.vary.add("Cookie")
     return response
-
-
-def _store(response, version: DataVersion, locale: str) -> CachedPage:
-    body = response.get_data()
-    etag = hashlib.sha256(body).hexdigest()[:24]
-    # How long browsers and proxies may reuse a page without asking again.
-    max_age = current_app.config["PUBLIC_MAX_AGE_SECONDS"]
-    common = [
-        ("Content-Type", response.headers["Content-Type"]),
-        ("Content-Language", locale),
-        ("Cache-Control", f"public, max-age={max_age}"),
-        ("Vary", "Accept-Encoding, Cookie"),
-        *((name, value) for name, value in response.headers.items() if name in PASSED_ON_HEADERS),
-    ]
-    if version.last_modified is not None:
-        common.append(("Last-Modified", http_date(version.last_modified)))
-    # A strong validator names one representation, so the gzipped body gets its own.
-    return CachedPage(
-        version=version.key,
-        stored_at=time.monotonic(),
-        body=body,
-        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
-        etag=etag,
-        last_modified=version.last_modified,
-        plain_headers=(*common, ("ETag", quote_etag(etag))),
-        gzip_headers=(*common, ("ETag", quote_etag(etag + "-gz")), ("Content-Encoding", "gzip")),
-    )
-
-
-def _respond(page: CachedPage):
-    compressed = "gzip" in request.accept_encodings
-    headers = page.gzip_headers if compressed else page.plain_headers
-    etag = page.etag + ("-gz" if compressed else "")
-    if not is_resource_modified(request.environ, etag=etag, last_modified=page.last_modified):
-        return current_app.response_class(status=304, headers=headers)
-    return current_app.response_class(page.gzipped if compressed else page.body, headers=headers)

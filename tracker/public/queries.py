@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, false, func, select, true
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import Ministry
@@ -20,6 +21,9 @@ from tracker.reporting.queries import PUBLIC_REVIEW_STATES, latest_public_report
 from tracker.reporting.states import NOT_REPORTED, RoundState, Status
 
 _PUBLISHED = ReportingRound.state == RoundState.PUBLISHED
+# The audit event reporting.operations.withdraw_publication records: the moment a publication
+# left the public pages, which no published row keeps.
+_WITHDRAWAL_EVENT = "round_unpublished"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ def published_data_version() -> DataVersion:
 
     Any publish, unpublish or report edit in a published round changes a count, a sum of
     row versions (the optimistic lock bumps it on every update) or a timestamp.
+
+    ``last_modified`` never goes backwards: a withdrawal takes its round's publication time
+    off the public pages, so the latest withdrawal counts as a change too. Were it otherwise, a
+    client revalidating with If-Modified-Since would be told the withdrawn copy it holds is
+    still current (304).
     """
     rounds = (
         select(
@@ -55,15 +64,22 @@ def published_data_version() -> DataVersion:
         .where(_PUBLISHED, MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES))
         .subquery()
     )
+    withdrawn_at = (
+        select(func.max(AuditEvent.created_at))
+        .where(AuditEvent.event == _WITHDRAWAL_EVENT)
+        .scalar_subquery()
+    )
     row = db.session.execute(
-        select(rounds, reports.c.count, reports.c.versions, reports.c.updated_at)
+        select(rounds, reports.c.count, reports.c.versions, reports.c.updated_at, withdrawn_at)
         .select_from(rounds)
         .join(reports, true())  # two one-row aggregates side by side
     ).one()
-    round_count, round_ids, published_at, report_count, versions, updated_at = row
-    moments = [_aware(moment) for moment in (published_at, updated_at) if moment is not None]
+    round_count, round_ids, published_at, report_count, versions, updated_at, withdrawn = row
+    moments = [
+        _aware(moment) for moment in (published_at, updated_at, withdrawn) if moment is not None
+    ]
     return DataVersion(
-        key=(round_count, round_ids, published_at, report_count, versions, updated_at),
+        key=(round_count, round_ids, published_at, report_count, versions, updated_at, withdrawn),
         last_modified=max(moments) if moments else None,
     )
 

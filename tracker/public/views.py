@@ -8,8 +8,8 @@ from flask_babel import refresh
 from tracker.measures.queries import all_areas
 from tracker.ministries.queries import get_ministry, ministries_with_measures
 from tracker.public import open_data as data_files
-from tracker.public.filters import parse_filter
-from tracker.public.page_cache import public_page
+from tracker.public.filters import FILTER_PARAMETERS, parse_filter
+from tracker.public.page_cache import do_not_store, public_page
 from tracker.public.queries import (
     MeasureFilter,
     get_published_round,
@@ -54,10 +54,12 @@ def index():
 
 
 @blueprint.get("/tiltak")
-@public_page
+@public_page(query=FILTER_PARAMETERS)
 def measure_list():
     areas, ministries = all_areas(), ministries_with_measures()
     measure_filter, problems = parse_filter(request.args, areas, ministries)
+    if problems:
+        do_not_store()  # each typo would be a page of its own in the cache
     reporting_round = latest_published_round()
     return render_template(
         "public/measures.html",

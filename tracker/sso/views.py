@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.absolute_urls import absolute_url
 from tracker.auth.operations import locked_message
 from tracker.auth.views import (
     SSO_ID_TOKEN_KEY,
@@ -64,7 +65,7 @@ def start():
     try:
         extra = {"acr_values": current_app.config["OIDC_ACR_VALUES"]}
         return provider().authorize_redirect(
-            url_for("sso.callback", _external=True), **{k: v for k, v in extra.items() if v}
+            absolute_url("sso.callback"), **{k: v for k, v in extra.items() if v}
         )
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as error:
         current_app.logger.warning("single sign-on: provider unreachable: %s", error)
@@ -148,7 +149,7 @@ def provider_sign_out():
     id_token = session.pop(SSO_SIGN_OUT_KEY, None)
     if id_token is None:
         return redirect(url_for("public.index"))
-    target = end_session_url(id_token or None, url_for("sso.signed_out", _external=True))
+    target = end_session_url(id_token or None, absolute_url("sso.signed_out"))
     if target is None:
         flash(_("Du er logget ut."), "success")
         return redirect(url_for("public.index"))
