@@ -11,6 +11,8 @@ import requests
 
 from tests.support.nginx import Nginx
 from tests.support.public_helpers import publish_second_round
+from tests.support.workflow import build_world
+from tracker.account_links.tokens import PASSWORD_RESET, make_token
 from tracker.extensions import db
 from tracker.reporting.operations import withdraw_publication
 from tracker.reporting.states import Status
@@ -123,3 +125,18 @@ def test_the_first_reader_of_a_quiet_page_after_a_withdrawal_gets_the_current_pa
     first = reader.get(url)
     assert first.status_code == 200
     assert "Skal trekkes tilbake." not in first.text
+
+
+def test_nginx_logs_an_emailed_link_without_its_token(nginx, reader):
+    """Whoever reads nginx's access log must not find a link they could take the account with."""
+    token = make_token(build_world().lead_contact, PASSWORD_RESET)
+    db.session.commit()
+    opened = reader.get(f"{nginx.base}/nytt-passord/{token}", allow_redirects=False)
+    assert opened.status_code == 303
+    # nginx writes the line once the request is finished, which may be after we read the answer.
+    deadline = time.monotonic() + 10
+    while "/nytt-passord/" not in (logged := (nginx.workdir / "access.log").read_text("utf-8")):
+        assert time.monotonic() < deadline, "nginx logged no line for the link"
+        time.sleep(0.05)
+    assert "/nytt-passord/[skjult]" in logged
+    assert token not in logged

@@ -79,8 +79,8 @@ def render_nginx_conf(
             f"error_log {workdir}/error.log warn;",
         ),
         (
-            "access_log /var/log/nginx/tracker.access.log;",
-            f"access_log {workdir}/access.log;\n"
+            "access_log /var/log/nginx/tracker.access.log tracker;",
+            f"access_log {workdir}/access.log tracker;\n"
             + "".join(
                 f"    {kind}_temp_path {workdir}/tmp/{kind};\n"
                 for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
