@@ -127,12 +127,17 @@ def seeded(app, plan_data):
 
 
 @pytest.fixture
-def live_server(app):
+def live_server(app, app_config):
     """The app served over real HTTP on a free port, for the browser tests."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    address = f"http://127.0.0.1:{server.server_port}"
+    # Links that leave the site (sign-in redirects, feeds, mail) are built from PUBLIC_URL: it is
+    # where the site is served, unless the test puts a proxy with an address of its own in front.
+    if "PUBLIC_URL" not in app_config:
+        app.config["PUBLIC_URL"] = address
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield address
     server.shutdown()
     thread.join()
 
