@@ -16,9 +16,13 @@ DEFAULTS = {
     "MAIL_MAX_ATTEMPTS": 10,
     "MAIL_RETRY_SECONDS": 60,  # first wait after a failure; doubles each try
     "MAIL_RETRY_MAX_SECONDS": 3600,
-    "MAIL_CLAIM_SECONDS": 300,  # a crashed sender's claim runs out after this
+    # A claim's lease: renewed by a heartbeat every third of it while the sender lives, so a
+    # sender that died is noticed (its messages taken over) within this many seconds.
+    "MAIL_CLAIM_SECONDS": 60,
     "MAIL_BATCH_SIZE": 50,
     "MAIL_WORKER_INTERVAL_SECONDS": 10.0,
+    # While the database is away the worker waits 1 s, 2 s, 4 s … up to this between tries.
+    "MAIL_WORKER_BACKOFF_MAX_SECONDS": 60.0,
     # Reset e-mails per address, and reset requests per client address, per hour (counts, not
     # passwords).
     "PASSWORD_RESET_LIMIT_PER_EMAIL": 3,  # nosec B105
