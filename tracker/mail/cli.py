@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from tracker.cli_options import iso_date
+from tracker.db_locks import hold_until_commit
 from tracker.extensions import db
 from tracker.mail import queries
 from tracker.mail.models import MessageState
@@ -115,7 +116,10 @@ def _forget_connection() -> None:
 def reminders_send_command(on):
     """Queue the deadline reminders and submission digests due today; safe to run twice."""
     on = on or oslo_today()
-    with transaction():
+    with transaction() as session:
+        # Two machines' timers at once: the second waits for the first, then finds everything
+        # already queued (the queue is idempotent) and says so.
+        hold_until_commit(session, "reminders-send", wait_forever=True)
         reminders = queue_due_reminders(on)
         digests = queue_submission_digests(on)
     click.echo(f"Lagt i utboksen: {reminders} påminnelser og {digests} daglige oversikter.")
