@@ -55,9 +55,11 @@ def _load_config(instance_path: str, overrides: dict | None) -> dict:
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the schema must be known before migrate binds)
     from tracker.auth import loader  # noqa: F401  (registers Flask-Login's user loader)
+    from tracker.database import init_app as bound_every_database_wait
     from tracker.public import search
     from tracker.sso import client as sso_client
 
+    bound_every_database_wait(app)  # the timeouts, before the engine is made
     db.init_app(app)
     search.register(db.session)  # the search index follows every commit of published text
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
@@ -105,10 +107,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from tracker import request_log, security
+    from tracker import request_deadline, request_log, security
     from tracker.public import fast_path
 
     request_log.init_app(app)
+    request_deadline.init_app(app)  # right after the request log's first hook
     fast_path.init_app(app)  # before ProxyFix wraps the app, so it sees the client's address
     security.init_app(app)
 

@@ -95,6 +95,20 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_WINDOW_HOURS": 24,
         # How many reverse proxies in front may set X-Forwarded-For/-Proto/-Host (0: none).
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", default=0),
+        # Every wait for the database is bounded (tracker/database.py), well inside the proxy's
+        # 60 s (deploy/nginx.conf), so a hung database gives the Norwegian 503, not a 504.
+        # 0 turns a timeout off (e.g. for a long `flask data import`).
+        "DATABASE_CONNECT_TIMEOUT_SECONDS": _whole_number(
+            "DATABASE_CONNECT_TIMEOUT_SECONDS", default=5
+        ),
+        "DATABASE_STATEMENT_TIMEOUT_SECONDS": _whole_number(
+            "DATABASE_STATEMENT_TIMEOUT_SECONDS", default=10
+        ),
+        "DATABASE_LOCK_TIMEOUT_SECONDS": _whole_number("DATABASE_LOCK_TIMEOUT_SECONDS", default=5),
+        # A request older than this, counted from when the proxy received it (X-Request-Start),
+        # is not started and its work is not committed: the proxy has given up on it by then or
+        # will before the commit could finish (tracker/request_deadline.py).
+        "REQUEST_DEADLINE_SECONDS": _whole_number("REQUEST_DEADLINE_SECONDS", default=45),
         # Public page caching (tracker/public/page_cache.py). Tests see every change at once.
         "PUBLIC_VERSION_CHECK_SECONDS": 0 if env == "testing" else 1.0,
         "PUBLIC_PAGE_CACHE_SECONDS": 60,

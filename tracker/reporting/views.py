@@ -22,6 +22,7 @@ from tracker.reporting.forms import (
     VersionForm,
 )
 from tracker.reporting.operations import (
+    AlreadyStored,
     DeadlineInPast,
     EditConflict,
     ReportingError,
@@ -171,6 +172,9 @@ def report(slug: str, number: int):
                 current_user,
                 narrative_language=form.narrative_language.data or None,
             )
+    except AlreadyStored as repeated:
+        flash(repeated.message, "info")
+        return redirect(url_for("reporting.report", slug=slug, number=number))
     except EditConflict:
         return _render_conflict(report, form), 409
     except ReportingError as error:
