@@ -130,6 +130,7 @@ def register_commands(app: Flask) -> None:
     from tracker.export.cli import report_command
     from tracker.mail.cli import mail_command, reminders_command
     from tracker.plan.cli import seed_command
+    from tracker.proxy_pages import error_pages_command
     from tracker.public.cli import search_command
     from tracker.reporting.cli import rounds_command
 
@@ -141,6 +142,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(search_command)
     app.cli.add_command(mail_command)
     app.cli.add_command(reminders_command)
+    app.cli.add_command(error_pages_command)
 
 
 def select_locale() -> str:
