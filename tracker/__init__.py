@@ -107,11 +107,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from tracker import request_deadline, request_log, security
+    from tracker import request_deadline, request_log, secret_key_check, security
     from tracker.public import fast_path
 
     request_log.init_app(app)
     request_deadline.init_app(app)  # right after the request log's first hook
+    secret_key_check.init_app(app)
     fast_path.init_app(app)  # before ProxyFix wraps the app, so it sees the client's address
     security.init_app(app)
 

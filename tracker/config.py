@@ -83,6 +83,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REPORT_JOBS_DIR": os.environ.get(
             "REPORT_JOBS_DIR", os.path.join(instance_path, "report-jobs")
         ),
+        # /healthz fails when less than this is free there (a report is a few MB).
+        "REPORT_JOBS_MIN_FREE_MB": _whole_number("REPORT_JOBS_MIN_FREE_MB", default=100),
+        # Instances compare the fingerprints of their keys (tracker/secret_key_check.py): what
+        # production runs on several machines; a test turns it on where it needs it.
+        "SECRET_KEY_CHECK": env == "production",
         # No form here is bigger than a 20,000-character narrative (under 250 KB encoded); a
         # larger body is refused with 413 before it is read, so it cannot swell a worker.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
