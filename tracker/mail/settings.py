@@ -29,15 +29,22 @@ DEFAULTS = {
     "PASSWORD_RESET_LIMIT_PER_ADDRESS": 10,  # nosec B105
 }
 # Settings a deployment may give as environment variables (numbers are converted).
-FROM_ENVIRONMENT = ("MAIL_URL", "MAIL_FROM", "PUBLIC_URL")
+FROM_ENVIRONMENT = (
+    "MAIL_URL",
+    "MAIL_FROM",
+    "PUBLIC_URL",
+    "MAIL_CLAIM_SECONDS",
+    "MAIL_BATCH_SIZE",
+    "MAIL_WORKER_BACKOFF_MAX_SECONDS",
+)
 
 
 def init_app(app: Flask) -> None:
     for name, default in DEFAULTS.items():
         if name in app.config:
             continue  # given to create_app(), e.g. by the tests
-        value = os.environ.get(name) if name in FROM_ENVIRONMENT else None
-        app.config[name] = value if value else default
+        value = os.environ.get(name, "").strip() if name in FROM_ENVIRONMENT else None
+        app.config[name] = _converted(name, value, default) if value else default
     if app.config["MAIL_URL"]:
         parse_mail_url(app.config["MAIL_URL"])  # refuse a malformed URL at start, not at send
         if app.config["TRACKER_ENV"] == "production":
@@ -47,3 +54,16 @@ def init_app(app: Flask) -> None:
                         f"{name} mangler: når MAIL_URL er satt i produksjon, må også {name} "
                         "settes (se docs/mail.md)."
                     )
+
+
+def _converted(name: str, value: str, default):
+    """``value`` as the type of the default; a bad number stops the app with its name."""
+    if isinstance(default, str):
+        return value
+    try:
+        number = type(default)(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ConfigurationError(f"{name} må være et tall større enn 0, ikke «{value}».")
+    return number
