@@ -113,10 +113,14 @@ def site(tmp_path_factory):
         publish_a_round_with_the_word(cluster.url, measure)
         key = secrets.token_hex(32)  # one key for the site, on every machine
         logs = tmp_path_factory.mktemp("instances")
-        for _ in range(2):
+        for _ in range(2):  # started side by side, as two machines would
             servers.append(
-                Gunicorn(cluster.url, logs, workers=2, SECRET_KEY=key, TRUSTED_PROXIES="1")
+                Gunicorn(
+                    cluster.url, logs, workers=2, wait=False, SECRET_KEY=key, TRUSTED_PROXIES="1"
+                )
             )
+        for server in servers:
+            server.wait_until_ready()
         nginx = Nginx([server.port for server in servers])
         servers.append(nginx)
         yield Site(cluster, people, measure, key, servers[:2], nginx)

@@ -224,7 +224,12 @@ class Gunicorn:
     """gunicorn with the project's gunicorn.conf.py; its JSON request log goes to a file."""
 
     def __init__(
-        self, database_url: str, log_dir: Path, workers: int | None = None, **settings: str
+        self,
+        database_url: str,
+        log_dir: Path,
+        workers: int | None = None,
+        wait: bool = True,
+        **settings: str,
     ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -242,7 +247,8 @@ class Gunicorn:
             stdout=self._stdout,
             stderr=self._stderr,
         )
-        self.wait_until_ready()
+        if wait:  # else the caller calls wait_until_ready(), e.g. after starting another
+            self.wait_until_ready()
 
     def wait_until_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
