@@ -132,7 +132,8 @@ def begin_attempt(
 
     Its own short transaction, on a connection of its own, under locks on the account and the
     address: the next attempt for either decides only after this one is counted. Committed
-    whatever the caller's unit of work does, as a failed attempt must be."""
+    whatever the caller's unit of work does, as a failed attempt must be. Call it before the
+    caller's unit of work writes anything (on SQLite the two would wait for each other)."""
     with Session(db.engine) as session, session.begin():
         hold_until_commit(session, f"sign-in:account:{email}", f"sign-in:address:{remote_addr}")
         throttle = throttle_for(email, remote_addr, now, session=session)
