@@ -22,6 +22,7 @@ serve: install
 	@$(BIN)/python -m tracker.preflight
 	$(FLASK) db upgrade
 	$(FLASK) seed --if-empty
+	$(FLASK) error-pages instance/error-pages
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install system-deps

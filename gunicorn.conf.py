@@ -26,3 +26,18 @@ loglevel = _server["loglevel"]
 # Forwarded headers are the app's business (TRUSTED_PROXIES → ProxyFix), so there is one
 # place that decides whom to believe; gunicorn believes no one.
 forwarded_allow_ips = ""
+
+
+def on_starting(server):
+    """Refuse to serve with a SECRET_KEY other than the one the site's other instances use:
+    their users would be signed out on every other request (tracker/secret_key_check.py)."""
+    from tracker.secret_key_check import refuse_to_start_with_a_second_key
+
+    refuse_to_start_with_a_second_key()
+
+
+def on_exit(server):
+    """A clean stop takes this instance's key out of the count at once."""
+    from tracker.secret_key_check import stop_announcing
+
+    stop_announcing()

@@ -97,6 +97,26 @@ BAD_VALUES = {
     "WEB_CONCURRENCY": ("mange", "WEB_CONCURRENCY må være et helt tall (1 eller større)"),
     "GUNICORN_TIMEOUT": ("0", "GUNICORN_TIMEOUT må være et helt tall (1 eller større)"),
     "GUNICORN_LOG_LEVEL": ("loud", "GUNICORN_LOG_LEVEL må være «debug», «info»"),
+    "REPORT_JOBS_MIN_FREE_MB": ("mye", "REPORT_JOBS_MIN_FREE_MB må være et helt tall (0 eller"),
+    "DATABASE_CONNECT_TIMEOUT_SECONDS": (
+        "5s",
+        "DATABASE_CONNECT_TIMEOUT_SECONDS må være et helt tall (0 eller større)",
+    ),
+    "DATABASE_STATEMENT_TIMEOUT_SECONDS": (
+        "-1",
+        "DATABASE_STATEMENT_TIMEOUT_SECONDS må være et helt tall (0 eller større)",
+    ),
+    "DATABASE_LOCK_TIMEOUT_SECONDS": (
+        "fem",
+        "DATABASE_LOCK_TIMEOUT_SECONDS må være et helt tall (0 eller større)",
+    ),
+    "REQUEST_DEADLINE_SECONDS": ("1.5", "REQUEST_DEADLINE_SECONDS må være et helt tall"),
+    "MAIL_CLAIM_SECONDS": ("0", "MAIL_CLAIM_SECONDS må være et helt tall (1 eller større)"),
+    "MAIL_BATCH_SIZE": ("alle", "MAIL_BATCH_SIZE må være et helt tall (1 eller større)"),
+    "MAIL_WORKER_BACKOFF_MAX_SECONDS": (
+        "inf",
+        "MAIL_WORKER_BACKOFF_MAX_SECONDS må være et antall sekunder større enn 0",
+    ),
 }
 # Settings whose every text is a value (names, paths, secrets): nothing to refuse.
 FREE_TEXT = {

@@ -102,12 +102,19 @@ def test_make_serve_migrates_seeds_and_serves_on_postgresql():
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             out, err = server.communicate(timeout=60)
-    assert health == {"status": "ok", "database": "ok"}
+    assert health == {
+        "status": "ok",
+        "database": "ok",
+        "schema": "ok",
+        "report_folder": "ok",
+        "secret_key": "ok",
+    }
     assert body.count("<tr>") >= 50  # the plan was seeded into the empty database
     assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
     log_lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert {"path": "/", "status": 200, "method": "GET"}.items() <= log_lines[-1].items()
     assert "Opprettet" in out  # the seed command's report
+    assert "Skrev 2 feilsider til instance/error-pages." in out  # the pages nginx shows
     assert "Booting worker" in err
 
 

@@ -101,6 +101,8 @@ def test_the_declared_skippable_hooks_are_really_skipped_on_a_replay(client, see
     assert hook_calls == []
 
 
+# As in production, where instances compare their keys on requests now and then.
+@pytest.mark.parametrize("app_config", [{"SECRET_KEY_CHECK": True}])
 def test_every_hook_of_the_public_pages_is_declared_and_every_declaration_is_used(app):
     check = HookCheck(app)
     assert check.undeclared(PUBLIC_BLUEPRINTS) == []

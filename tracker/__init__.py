@@ -56,9 +56,11 @@ def _configuration_errors_shown():
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the schema must be known before migrate binds)
     from tracker.auth import loader  # noqa: F401  (registers Flask-Login's user loader)
+    from tracker.database import init_app as bound_every_database_wait
     from tracker.public import search
     from tracker.sso import client as sso_client
 
+    bound_every_database_wait(app)  # the timeouts, before the engine is made
     db.init_app(app)
     search.register(db.session)  # the search index follows every commit of published text
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
@@ -107,10 +109,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Hooks, then the WSGI layers from the inside out: page cache, request log, ProxyFix."""
-    from tracker import request_guards, request_log, security
+    from tracker import request_deadline, request_guards, request_log, secret_key_check, security
     from tracker.public import replay
 
     request_guards.init_app(app)
+    request_deadline.init_app(app)  # right after the guards, before anything reads the database
+    secret_key_check.init_app(app)
     replay.init_app(app)
     request_log.init_app(app)  # around the page cache: replayed pages are logged the same way
     security.init_app(app)
@@ -130,6 +134,7 @@ def register_commands(app: Flask) -> None:
     from tracker.export.cli import report_command
     from tracker.mail.cli import mail_command, reminders_command
     from tracker.plan.cli import seed_command
+    from tracker.proxy_pages import error_pages_command
     from tracker.public.cli import search_command
     from tracker.reporting.cli import rounds_command
 
@@ -141,6 +146,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(search_command)
     app.cli.add_command(mail_command)
     app.cli.add_command(reminders_command)
+    app.cli.add_command(error_pages_command)
 
 
 def select_locale() -> str:

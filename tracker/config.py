@@ -37,6 +37,7 @@ from tracker.settings import (
     positive_number,
     read,
     read_all,
+    seconds,
     text,
     web_address,
     whole_number,
@@ -285,6 +286,52 @@ SETTINGS: tuple[Setting, ...] = (
         shown_default="`report-jobs` in the instance folder",
     ),
     Setting(
+        "REPORT_JOBS_MIN_FREE_MB",
+        whole_number,
+        "100",
+        "`/healthz` fails when less than this many MB are free for report builds",
+    ),
+    Setting(
+        "DATABASE_CONNECT_TIMEOUT_SECONDS",
+        whole_number,
+        "5",
+        "the longest wait for a database connection; `0`: no limit (docs/hardening.md)",
+    ),
+    Setting(
+        "DATABASE_STATEMENT_TIMEOUT_SECONDS",
+        whole_number,
+        "10",
+        "the longest a statement may run, well inside the proxy's 60 s; `0`: no limit "
+        "(e.g. for a long `flask data import`)",
+    ),
+    Setting(
+        "DATABASE_LOCK_TIMEOUT_SECONDS",
+        whole_number,
+        "5",
+        "the longest wait for a row another request holds; `0`: no limit",
+    ),
+    Setting(
+        "REQUEST_DEADLINE_SECONDS",
+        whole_number,
+        "45",
+        "a request older than this, counted from the proxy's `X-Request-Start`, is neither "
+        "started nor committed: the proxy has given up on it",
+    ),
+    Setting(
+        "MAIL_CLAIM_SECONDS",
+        positive_number,
+        "60",
+        "a mail sender's claim on a message; renewed while it lives, so a dead sender is "
+        "noticed within this time",
+    ),
+    Setting("MAIL_BATCH_SIZE", positive_number, "50", "messages a sender claims at a time"),
+    Setting(
+        "MAIL_WORKER_BACKOFF_MAX_SECONDS",
+        seconds,
+        "60",
+        "the longest wait between tries while `flask mail worker` cannot reach the database",
+    ),
+    Setting(
         "TRACKER_UNO_PYTHON",
         text,
         "/usr/bin/python3",  # Debian's, where python3-uno installs ``uno``
@@ -341,6 +388,9 @@ def fixed_values(profile: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds a form's life
         "NARRATIVE_MAX_LENGTH": 20_000,
+        # Instances compare the fingerprints of their keys (tracker/secret_key_check.py): what
+        # production runs on several machines; a test turns it on where it needs it.
+        "SECRET_KEY_CHECK": profile == "production",
         # No form here is bigger than a 20,000-character narrative (under 250 KB encoded); a
         # larger body is refused with 413 before it is read, so it cannot swell a worker.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -361,8 +411,6 @@ def fixed_values(profile: str) -> dict[str, Any]:
         "MAIL_MAX_ATTEMPTS": 10,
         "MAIL_RETRY_SECONDS": 60,  # first wait after a failure; doubles each try
         "MAIL_RETRY_MAX_SECONDS": 3600,
-        "MAIL_CLAIM_SECONDS": 300,  # a crashed sender's claim runs out after this
-        "MAIL_BATCH_SIZE": 50,
         "MAIL_WORKER_INTERVAL_SECONDS": 10.0,
         # Reset e-mails per address, and reset requests per client address, per hour (counts, not
         # passwords).

@@ -8,6 +8,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from tracker.extensions import db, login_manager
+from tracker.request_deadline import RequestTooLate
+from tracker.transactions import CommitOutcomeUnknown
 
 # code → (heading, explanation). Anything else falls back to the generic page.
 ERROR_TEXTS = {
@@ -67,19 +69,31 @@ CSRF_TEXT = (
 GENERIC_TEXT = (lazy_gettext("Noe gikk galt"), lazy_gettext("Forespørselen kunne ikke behandles."))
 
 
+TOO_LATE_HEADING = lazy_gettext("Tjenesten har for mye å gjøre akkurat nå")
+UNKNOWN_OUTCOME_HEADING = lazy_gettext("Vi vet ikke om endringen ble lagret")
+
+
 def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_internal_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(RequestTooLate, handle_too_late)
+    app.register_error_handler(CommitOutcomeUnknown, handle_unknown_outcome)
     # Registered after Flask-SQLAlchemy's, so it runs first when the request ends.
     app.teardown_appcontext(close_session_even_if_disconnected)
 
 
-def render_error(code: int, texts: tuple, headers=None):
+def render_error(code: int, texts: tuple, headers=None, check_url: str | None = None):
     heading, explanation = texts
     return (
-        render_template("errors/error.html", code=code, heading=heading, explanation=explanation),
+        render_template(
+            "errors/error.html",
+            code=code,
+            heading=heading,
+            explanation=explanation,
+            check_url=check_url,
+        ),
         code,
         headers or {},
     )
@@ -127,6 +141,32 @@ def handle_database_unavailable(error: OperationalError):
     # render the menu): the page is shown as to anyone. Flask-Login keeps the user in g.
     g._login_user = login_manager.anonymous_user()
     return render_error(503, ERROR_TEXTS[503], {"Retry-After": str(DATABASE_RETRY_AFTER)})
+
+
+def handle_too_late(error: RequestTooLate):
+    """Past the request's deadline (tracker/request_deadline.py): nothing was stored."""
+    current_app.logger.warning("request past its deadline: %s %s", request.method, request.path)
+    _discard_failed_transaction()
+    g._login_user = login_manager.anonymous_user()  # no database work for a late request
+    return render_error(
+        503, (TOO_LATE_HEADING, error.message), {"Retry-After": str(DATABASE_RETRY_AFTER)}
+    )
+
+
+def handle_unknown_outcome(error: CommitOutcomeUnknown):
+    """The connection broke during COMMIT: say that the change may be stored, and where to look
+    (the page itself, when it can be opened)."""
+    current_app.logger.warning("commit outcome unknown: %s %s", request.method, request.path)
+    _discard_failed_transaction()
+    g._login_user = login_manager.anonymous_user()
+    rule = request.url_rule
+    check_url = request.path if rule is not None and "GET" in (rule.methods or ()) else None
+    return render_error(
+        503,
+        (UNKNOWN_OUTCOME_HEADING, error.message),
+        {"Retry-After": str(DATABASE_RETRY_AFTER)},
+        check_url=check_url,
+    )
 
 
 def _discard_failed_transaction() -> None:

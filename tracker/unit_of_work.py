@@ -72,9 +72,9 @@ def on_form(form: FlaskForm, page: Callable[[], str], field: str | None = None) 
     return show
 
 
-def flash_and_redirect(url: str) -> Shown:
+def flash_and_redirect(url: str, category: str = "error") -> Shown:
     def show(error: UserError) -> ResponseReturnValue:
-        flash(str(error.message), "error")
+        flash(str(error.message), category)
         return redirect(url)
 
     return show

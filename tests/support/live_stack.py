@@ -1,6 +1,7 @@
 """The app as it runs in production, for the fault tests and bench/bench_load.py: a PostgreSQL
-cluster of its own, gunicorn with the project's gunicorn.conf.py, contact persons who sign in and
-save through the real HTTP forms, and the consistency check of reports against their revisions.
+cluster of its own, gunicorn with the project's gunicorn.conf.py (one instance, or two as on two
+machines), deploy/nginx.conf itself in front, contact persons who sign in and save through the
+real HTTP forms, and the consistency check of reports against their revisions.
 
 Everything listens on 127.0.0.1 only, on free ports, in a temporary directory.
 """
@@ -22,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import create_engine, select, text
@@ -153,21 +155,39 @@ class PrivatePostgres:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def app_environment(database_url: str) -> dict:
-    return os.environ | {
-        "DATABASE_URL": database_url,
-        "TRACKER_ENV": "production",
-        "SECRET_KEY": uuid.uuid4().hex,
-        "PUBLIC_URL": "https://tracker.example.no",
-    }
+def app_environment(database_url: str, **settings: str) -> dict:
+    """Production settings; ``settings`` adds or replaces variables (e.g. SECRET_KEY: give every
+    instance of one site the same, as production must)."""
+    return (
+        os.environ
+        | {
+            "DATABASE_URL": database_url,
+            "TRACKER_ENV": "production",
+            "SECRET_KEY": uuid.uuid4().hex,
+            "PUBLIC_URL": "https://tracker.example.no",
+        }
+        | settings
+    )
 
 
 def prepare_database(database_url: str, contacts: int = 20) -> "Scenario":
-    """Migrate, seed the plan, open a round and create contact persons (see ``scenario``)."""
-    env = app_environment(database_url)
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["seed"], cwd=ROOT, env=env, check=True, capture_output=True)
+    """Migrate, seed the plan, open a round and create contact persons (see ``scenario``).
+
+    In this process, with the real migrations and the seed loader `flask seed` uses: starting
+    two `flask` processes cost the fault tests 5 s more."""
+    from flask_migrate import upgrade
+
+    from tracker import create_app
+    from tracker.extensions import db
+    from tracker.plan.loader import load_plan
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TRACKER_ENV": "development"})
+    with app.app_context():
+        upgrade()
+        with open(app.config["SEED_PATH"], encoding="utf-8") as plan:
+            load_plan(db.session, json.load(plan))
+        db.session.commit()
+        db.engine.dispose()
     return scenario(database_url, contacts)
 
 
@@ -216,10 +236,17 @@ class Scenario:
 class Gunicorn:
     """gunicorn with the project's gunicorn.conf.py; its JSON request log goes to a file."""
 
-    def __init__(self, database_url: str, log_dir: Path, workers: int | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        log_dir: Path,
+        workers: int | None = None,
+        wait: bool = True,
+        **settings: str,
+    ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = app_environment(database_url) | {"BIND": f"127.0.0.1:{self.port}"}
+        env = app_environment(database_url, **settings) | {"BIND": f"127.0.0.1:{self.port}"}
         if workers:
             env["WEB_CONCURRENCY"] = str(workers)
         self.stdout_path = log_dir / f"gunicorn-{self.port}.out"
@@ -233,7 +260,8 @@ class Gunicorn:
             stdout=self._stdout,
             stderr=self._stderr,
         )
-        self.wait_until_ready()
+        if wait:  # else the caller calls wait_until_ready(), e.g. after starting another
+            self.wait_until_ready()
 
     def wait_until_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -304,6 +332,122 @@ class Gunicorn:
         self._stderr.close()
 
 
+class Nginx:
+    """deploy/nginx.conf itself in front of one or more gunicorns (as on two machines): its
+    ports, paths and a self-signed certificate for 127.0.0.1 swapped in, the app's own error
+    pages written where it looks for them. ``base`` is its HTTPS address; ``session()`` trusts
+    the certificate. Run with TRUSTED_PROXIES=1 behind it, as production does."""
+
+    def __init__(self, upstream_ports: list[int], read_timeout: int | None = None):
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(nginx).exists():
+            raise RuntimeError("nginx is not installed (apt-get install nginx)")
+        # nginx's workers run as another user: everything they read must be world-readable, so
+        # directly under /tmp (pytest's own folders are private).
+        self.dir = Path(tempfile.mkdtemp(prefix="tracker-nginx-"))
+        self.dir.chmod(0o755)
+        for name in ("cache", "tmp", "error-pages"):
+            (self.dir / name).mkdir()
+            (self.dir / name).chmod(0o777)
+        self.cert, key = self.dir / "cert.pem", self.dir / "key.pem"
+        subprocess.run(
+            [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", str(key), "-out", str(self.cert),
+            ],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        self._write_error_pages()
+        self.port = free_port()
+        self.base = f"https://127.0.0.1:{self.port}"
+        conf = self.dir / "nginx.conf"
+        conf.write_text(self._conf(upstream_ports, key, read_timeout), encoding="utf-8")
+        self.log = self.dir / "error.log"
+        self.process = subprocess.Popen(
+            [nginx, "-c", str(conf), "-p", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.dir / "stderr.log", "w"),  # noqa: SIM115 - closed with the process
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {(self.dir / 'stderr.log').read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start listening")
+
+    def _write_error_pages(self) -> None:
+        from tracker import create_app
+        from tracker.proxy_pages import render_pages
+
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        with app.app_context():
+            for name, html in render_pages().items():
+                (self.dir / "error-pages" / name).write_text(html, encoding="utf-8")
+
+    def _conf(self, upstream_ports: list[int], key: Path, read_timeout: int | None) -> str:
+        upstreams = "\n        ".join(f"server 127.0.0.1:{port};" for port in upstream_ports)
+        swaps = {
+            "pid /run/nginx-tracker.pid;": f"daemon off;\npid {self.dir}/nginx.pid;",
+            "error_log /var/log/nginx/tracker.error.log warn;": f"error_log {self.dir}/error.log;",
+            "access_log /var/log/nginx/tracker.access.log tracker;": f"access_log {self.dir}/access.log tracker;\n"
+            + "".join(
+                f"    {kind}_temp_path {self.dir}/tmp/{kind};\n"
+                for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+            ),
+            "/var/cache/nginx/": f"{self.dir}/cache/",
+            "listen [::]:80;": "",
+            "listen [::]:443 ssl http2;": "",
+            "listen 80;": f"listen 127.0.0.1:{free_port()};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.port} ssl;",
+            "/etc/ssl/tracker/fullchain.pem": str(self.cert),
+            "/etc/ssl/tracker/privkey.pem": str(key),
+            "server 127.0.0.1:8000;": upstreams,
+            "/srv/tracker/instance/error-pages/": f"{self.dir}/error-pages/",
+        }
+        if read_timeout is not None:
+            swaps["proxy_read_timeout 60s;"] = f"proxy_read_timeout {read_timeout}s;"
+        conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+        for old, new in swaps.items():
+            if old not in conf:
+                raise RuntimeError(f"deploy/nginx.conf no longer contains {old!r}: update Nginx")
+            conf = conf.replace(old, new)
+        return conf
+
+    def session(self) -> requests.Session:
+        session = RefererSession()
+        session.trust_env = False  # REQUESTS_CA_BUNDLE would replace the certificate below
+        session.verify = str(self.cert)
+        return session
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class RefererSession(requests.Session):
+    """A browser's forms over HTTPS send a Referer, which Flask-WTF checks against the host the
+    app sees: nginx passes $host, without the test's port, as on port 443 in production."""
+
+    def prepare_request(self, request):
+        if request.method not in ("GET", "HEAD"):
+            path = urlsplit(request.url).path
+            request.headers = {"Referer": f"https://127.0.0.1{path}", **(request.headers or {})}
+        return super().prepare_request(request)
+
+
 class ProxiedBrowserSession(requests.Session):
     """A client that sends the Secure session cookie over plain HTTP, as a browser does through
     the HTTPS proxy that production sits behind (the tests talk to 127.0.0.1 directly)."""
@@ -356,11 +500,17 @@ class ContactPerson:
     """Signs in through the form, then loads a report form (CSRF token + version) and posts it."""
 
     def __init__(
-        self, base: str, email: str, measures: list[int], log: SaveLog, timeout: float = 30
+        self,
+        base: str,
+        email: str,
+        measures: list[int],
+        log: SaveLog,
+        timeout: float = 30,
+        session: requests.Session | None = None,
     ):
         self.base, self.email, self.measures, self.log = base, email, measures, log
         self.timeout = timeout
-        self.session = browser_session()
+        self.session = session or browser_session()
         self.saves = 0
 
     def sign_in(self) -> bool:
@@ -413,12 +563,13 @@ class ContactPerson:
 
 
 def run_contact_persons(
-    base: str, people, log: SaveLog, stop: threading.Event, seed: int = 1
+    base: str, people, log: SaveLog, stop: threading.Event, seed: int = 1, session_factory=None
 ) -> list:
     """One thread per person, saving until ``stop`` is set. Returns the started threads."""
 
     def work(email, measures, rng):
-        person = ContactPerson(base, email, measures, log)
+        session = session_factory() if session_factory else None
+        person = ContactPerson(base, email, measures, log, session=session)
         while not stop.is_set():
             try:
                 if person.sign_in():

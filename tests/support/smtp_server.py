@@ -1,6 +1,8 @@
 """A real SMTP server for the tests (aiosmtpd on a free port) that records what it receives and
-can be told to answer 4xx for a while, or be stopped and started again on the same port."""
+can be told to answer 4xx for a while, to take its time over each message, or be stopped and
+started again on the same port."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -52,6 +54,9 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, smtp, session, envelope):
+        if self.server.seconds_per_message:
+            # A slow server (a busy relay): the client waits for the answer to DATA.
+            await asyncio.sleep(self.server.seconds_per_message)
         if self.server.temporary_failures > 0:
             self.server.temporary_failures -= 1
             return "451 4.3.0 Midlertidig feil, prøv igjen senere"
@@ -66,6 +71,7 @@ class SmtpServer:
         self.received: list[Received] = []
         self.temporary_failures = 0  # answer this many messages with 451 before accepting
         self.unknown_recipients: set[str] = set()  # refused for good (550)
+        self.seconds_per_message = 0.0  # how long each message takes to be accepted
         self._controller = None
 
     @property

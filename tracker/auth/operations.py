@@ -13,9 +13,12 @@ from tracker.auth.passwords import password_problem
 from tracker.auth.permissions import password_sign_in_allowed_for
 from tracker.auth.queries import get_user_by_email, normalise_email
 from tracker.auth.throttle import (
-    FAILED_SIGN_IN,
     REFUSED_SIGN_IN,
     SUCCESSFUL_SIGN_IN,
+    begin_attempt,
+    forget_attempt,
+    note_on_attempt,
+    settle_attempt,
     throttle_for,
 )
 from tracker.extensions import db
@@ -165,12 +168,13 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
     """
     remote_addr = client_address()
     now = utcnow()
-    throttle = throttle_for(user.email, remote_addr, now)
-    if throttle.locked_until is not None:
-        raise WrongCurrentPassword(locked_message(throttle.remaining_seconds(now)))
+    attempt = begin_attempt(user.email, remote_addr, now, details={"form": "change_password"})
+    if attempt.throttle.locked_until is not None:
+        raise WrongCurrentPassword(locked_message(attempt.throttle.remaining_seconds(now)))
     if not check_password_hash(user.password_hash, current_password):
-        record_event(FAILED_SIGN_IN, email=user.email, details={"form": "change_password"})
+        # Recorded as a failed sign-in when the attempt was counted.
         raise WrongCurrentPassword(lazy_gettext("Passordet er ikke riktig."))
+    forget_attempt(attempt)
     check_password_rules(new_password, user)
     if check_password_hash(user.password_hash, new_password):
         raise AccountError(lazy_gettext("Det nye passordet må være et annet enn det du har nå."))
@@ -255,7 +259,8 @@ def authenticate(email: str, password: str) -> SignIn:
     typed = normalise_email(email)[:254]
     remote_addr = client_address()
     now = utcnow()
-    throttle = throttle_for(typed, remote_addr, now)
+    attempt = begin_attempt(typed, remote_addr, now)  # counted before the password is checked
+    throttle = attempt.throttle
     if throttle.locked_until is not None:
         # Refused before the password is looked at: the right one gets the same answer.
         record_event(
@@ -273,16 +278,17 @@ def authenticate(email: str, password: str) -> SignIn:
     checked = user.password_hash if user is not None and allowed else _UNKNOWN_USER_HASH
     password_ok = check_password_hash(checked, password) and allowed
     if user is None or not password_ok:
-        details = {"reason": "password_login_off"} if user is not None and not allowed else {}
-        record_event(FAILED_SIGN_IN, email=typed, details=details)
-        # Counted from the failure just written, however long the password check took.
+        if user is not None and not allowed:
+            note_on_attempt(attempt, {"reason": "password_login_off"})
+        # The failure was recorded when the attempt was counted; the wait it causes, if any, is
+        # counted from it, however long the password check took.
         later = utcnow()
         after = throttle_for(typed, remote_addr, later)
         if after.locked_until is not None:
             return SignIn(wait_seconds=after.remaining_seconds(later))
         return SignIn()
     if not user.active:
-        record_event("login_refused_inactive", user=user, bounded=True)
+        settle_attempt(attempt, "login_refused_inactive", user)
         return SignIn(user=user)
-    record_event(SUCCESSFUL_SIGN_IN, user=user)
+    settle_attempt(attempt, SUCCESSFUL_SIGN_IN, user)
     return SignIn(user=user)

@@ -22,3 +22,12 @@ def database_answers() -> bool:
         )
         return False
     return True
+
+
+def schema_revisions() -> set[str]:
+    """The Alembic revisions the database says it is at (none before the first migration)."""
+    try:
+        return set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
+    except SQLAlchemyError:
+        db.session.rollback()  # a probe, as above: no alembic_version table yet
+        return set()

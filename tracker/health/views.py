@@ -1,14 +1,13 @@
-"""/healthz for load balancers and monitoring: is the app up, and does its database answer?"""
+"""/healthz for load balancers and monitoring: can this instance serve? (health/checks.py)"""
 
 from flask import Blueprint
 
-from tracker.health.queries import database_answers
+from tracker.health.checks import health
 
 blueprint = Blueprint("health", __name__)
 
 
 @blueprint.get("/healthz")
 def healthz():
-    if database_answers():
-        return {"status": "ok", "database": "ok"}, 200
-    return {"status": "error", "database": "unavailable"}, 503
+    status, body = health()
+    return body, status

@@ -5,8 +5,11 @@ import time
 
 import click
 from flask import current_app
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from tracker.cli_options import iso_date
+from tracker.db_locks import hold_until_commit
+from tracker.extensions import db
 from tracker.mail import queries
 from tracker.mail.models import MessageState
 from tracker.mail.operations import queue_due_reminders, queue_submission_digests
@@ -59,19 +62,51 @@ def worker_command(interval):
     )
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+
+    def pause(seconds: float) -> None:
+        """Sleep, waking at least every half second to see whether SIGTERM came."""
+        deadline = time.monotonic() + seconds
+        while not stopping and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(0.5, left))
+
     click.echo(f"Sender e-post fra utboksen hvert {interval:g}. sekund. Stopp med Ctrl-C.")
+    backoff = 0.0
     try:
         while not stopping:
-            outcome = deliver_pending()
+            try:
+                outcome = deliver_pending()
+            except (OperationalError, InterfaceError) as error:
+                # The database is away (a restart, a failover, the network): wait and try again,
+                # a little longer each time, rather than exit and leave the outbox unsent.
+                _forget_connection()
+                backoff = min(
+                    max(2 * backoff, 1.0), current_app.config["MAIL_WORKER_BACKOFF_MAX_SECONDS"]
+                )
+                reason = type(getattr(error, "orig", None) or error).__name__
+                click.echo(
+                    f"Får ikke kontakt med databasen ({reason}). Prøver igjen om {backoff:g} s.",
+                    err=True,
+                )
+                pause(backoff)
+                continue
+            if backoff:
+                click.echo("Databasen svarer igjen.")
+                backoff = 0.0
             if outcome.sent or outcome.deferred or outcome.failed or outcome.cancelled:
                 click.echo(_summary(outcome))
-            slept = 0.0
-            while slept < interval and not stopping:
-                time.sleep(min(0.5, interval))
-                slept += 0.5
+            pause(interval)
     except KeyboardInterrupt:
         pass
     click.echo("Avsluttet.")
+
+
+def _forget_connection() -> None:
+    """Drop the session's failed transaction; a dead connection is discarded, not rolled back."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session().invalidate()  # the Session itself: scoped_session does not proxy it
+    db.session.remove()
 
 
 @reminders_command.command("send")
@@ -81,7 +116,10 @@ def worker_command(interval):
 def reminders_send_command(on):
     """Queue the deadline reminders and submission digests due today; safe to run twice."""
     on = on or oslo_today()
-    with transaction():
+    with transaction() as session:
+        # Two machines' timers at once: the second waits for the first, then finds everything
+        # already queued (the queue is idempotent) and says so.
+        hold_until_commit(session, "reminders-send", wait_forever=True)
         reminders = queue_due_reminders(on)
         digests = queue_submission_digests(on)
     click.echo(f"Lagt i utboksen: {reminders} påminnelser og {digests} daglige oversikter.")

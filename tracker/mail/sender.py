@@ -1,14 +1,11 @@
 """Delivering the outbox over SMTP.
 
 A sender *claims* due messages before it sends them, so several senders (gunicorn's machine and
-another, or two `mail worker`s) never send one message twice:
-
-- PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` picks rows no other sender holds, and the
-  claim is written in the same short transaction.
-- SQLite (one machine): each row is claimed by a compare-and-set UPDATE that only matches while
-  the row is unclaimed; SQLite's single writer makes that atomic.
-
-A claim lasts MAIL_CLAIM_SECONDS, so a sender that dies mid-batch does not strand its messages.
+another, or two `mail worker`s) never send one message twice. The claiming is the generic work
+queue's (tracker/work_queue.py): ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, compare-and-set on
+SQLite, each claim timed when it is taken and renewed by a heartbeat while the sender works, so
+a run may last longer than MAIL_CLAIM_SECONDS and a sender that dies is noticed once its claim
+runs out.
 Temporary failures (server down, 4xx answers) wait MAIL_RETRY_SECONDS, doubling each time, up to
 MAIL_MAX_ATTEMPTS tries; a permanent refusal (5xx) fails at once. Failed messages stay in the
 outbox, with the error, for the admin.
@@ -20,14 +17,12 @@ one opened) and the run goes on with the next.
 
 import logging
 import smtplib
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.errors import MessageError
-from typing import cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import select
 
 from tracker.audit.operations import record_event
 from tracker.extensions import db
@@ -36,6 +31,7 @@ from tracker.mail.models import MessageState, OutboxMessage
 from tracker.mail.smtp import connect, parse_mail_url
 from tracker.timeutil import utcnow
 from tracker.transactions import transaction
+from tracker.work_queue import Claim, WorkQueue, write_claimed
 
 log = logging.getLogger(__name__)
 
@@ -67,79 +63,46 @@ def deliver_pending(now: datetime | None = None) -> Outcome:
     now = now or utcnow()
     outcome = Outcome()
     while True:
-        token, batch = claim_batch(now)
+        claim, batch = claim_batch(now)
         if not batch:
             return outcome
-        outcome.add(_deliver_batch(batch, token, now))
+        with OUTBOX.heartbeat(db.engine, claim):
+            outcome.add(_deliver_batch(batch, claim, now))
 
 
-def claim_batch(now: datetime) -> tuple[str, list[OutboxMessage]]:
-    """Claim up to MAIL_BATCH_SIZE due messages; returns the claim's token and the messages."""
+def _due(now: datetime):
+    return (OutboxMessage.state == MessageState.PENDING) & (OutboxMessage.next_attempt_at <= now)
+
+
+OUTBOX = WorkQueue(OutboxMessage, ready=_due)
+
+
+def claim_batch(now: datetime) -> tuple[Claim, list[OutboxMessage]]:
+    """Claim up to MAIL_BATCH_SIZE messages due at ``now``; returns the claim and the messages."""
     config = current_app.config
-    token = uuid.uuid4().hex
-    lease_end = now + timedelta(seconds=config["MAIL_CLAIM_SECONDS"])
-    unclaimed = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
-    due = (
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.state == MessageState.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            unclaimed,
-        )
-        .order_by(OutboxMessage.id)
-        .limit(config["MAIL_BATCH_SIZE"])
+    claim = OUTBOX.claim(
+        config["MAIL_BATCH_SIZE"], timedelta(seconds=config["MAIL_CLAIM_SECONDS"]), ready_at=now
     )
-    claim = dict(claimed_until=lease_end, claim_token=token)
-    with transaction() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            ids = list(session.scalars(due.with_for_update(skip_locked=True)))
-            if ids:
-                session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(ids))
-                    .values(**claim)
-                    .execution_options(synchronize_session=False)
-                )
-        else:
-            # Another sender may win every row we saw; look again until we win one or none
-            # are left (the rows it claimed no longer match ``due``).
-            claimed = 0
-            while not claimed:
-                candidates = list(session.scalars(due))
-                if not candidates:
-                    break
-                for message_id in candidates:
-                    result = cast(
-                        CursorResult,  # an UPDATE's result: it has a rowcount
-                        session.execute(
-                            update(OutboxMessage)
-                            .where(
-                                OutboxMessage.id == message_id,
-                                OutboxMessage.state == MessageState.PENDING,
-                                unclaimed,
-                            )
-                            .values(**claim)
-                            .execution_options(synchronize_session=False)
-                        ),
-                    )
-                    claimed += result.rowcount
     db.session.expire_all()
-    return token, list(
+    return claim, list(
         db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.claim_token == token)
+            .where(OutboxMessage.claim_token == claim.token)
             .order_by(OutboxMessage.id)
         )
     )
 
 
-def _deliver_batch(batch: list[OutboxMessage], token: str, now: datetime) -> Outcome:
+def _deliver_batch(batch: list[OutboxMessage], claim: Claim, now: datetime) -> Outcome:
     config = current_app.config
+    token = claim.token
     server = parse_mail_url(config["MAIL_URL"])
     outcome = Outcome()
     connection: smtplib.SMTP | None = None
     try:
         for index, message in enumerate(batch):
+            if not claim.holds(message.id):
+                continue  # the claim could not be renewed: another sender may own it now
             if message.user is not None and not message.user.active:
                 with transaction():
                     _record(message, token, MessageState.CANCELLED, "Mottakeren er deaktivert.")
@@ -306,13 +269,4 @@ def _record(message: OutboxMessage, token: str, state: MessageState, error: str 
 
 def _update_claimed(message: OutboxMessage, token: str, **values) -> bool:
     """Write to a message only while this sender's claim on it holds."""
-    result = cast(
-        CursorResult,  # an UPDATE's result: it has a rowcount
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == token)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    return result.rowcount == 1
+    return write_claimed(db.session, OutboxMessage, message.id, token, **values)

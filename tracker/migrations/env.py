@@ -3,6 +3,9 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import text
+
+from tracker.db_locks import hold_until_commit
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -92,6 +95,12 @@ def run_migrations_online():
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Two machines deploying at once: the second waits here until the first has
+                # committed, then finds the schema current and has nothing to do. A migration
+                # may take long: no statement or lock timeout applies to it.
+                connection.execute(text("SET LOCAL statement_timeout = 0"))
+                hold_until_commit(connection, "db-upgrade", wait_forever=True)
             context.run_migrations()
 
 

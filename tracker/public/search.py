@@ -10,6 +10,10 @@ kept current by the session itself: a flush that touches a measure, a ministry, 
 round marks the measures concerned, and the commit rewrites their rows in the same transaction,
 so no write path can forget it. Bulk writers that bypass the ORM (the restore) call
 ``mark_all_stale``.
+
+Rewrites take turns (a database lock held until commit) and each reads the published text only
+once it has its turn. Otherwise a save committing beside a withdrawal would write back the text
+it read before the withdrawal committed, and withdrawn text would stay searchable.
 """
 
 import re
@@ -31,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from tracker.db_locks import hold_until_commit
 from tracker.measures.models import Measure, Responsibility
 from tracker.ministries.models import Ministry
 from tracker.reporting.models import MeasureReport, ReportingRound
@@ -45,6 +50,7 @@ _WORD = re.compile(r"[^\W_]+")
 _KEPT_LETTERS = frozenset("æøåÆØÅ")
 _STALE_KEY = "search_stale_measures"
 ALL = "all"
+INDEX_LOCK = "search-index"
 
 search_table = table("measure_search", column("measure_id"))
 
@@ -146,6 +152,7 @@ def register(session_factory) -> None:
 
 def refresh_search_index(connection: Connection, measure_ids=None) -> int:
     """Rewrite the rows of ``measure_ids`` (None: every measure) from published text only."""
+    hold_until_commit(connection, INDEX_LOCK)
     documents = _documents(connection, measure_ids)
     if connection.dialect.name == "postgresql":
         _write_postgresql(connection, documents)

@@ -18,6 +18,13 @@ from flask import Flask
 SKIPPABLE = {
     # before_request
     "tracker.request_guards.run_guards": "a replay runs the same guards itself",
+    "tracker.request_deadline.refuse_if_too_late": (
+        "protects work and commits from a proxy that gave up; a replay reads and writes nothing "
+        "and answers in microseconds"
+    ),
+    "tracker.secret_key_check._beat_now_and_then": (
+        "a heartbeat of this instance's key fingerprint; the next request Flask handles beats"
+    ),
     "flask_wtf.csrf.CSRFProtect.init_app.<locals>.csrf_protect": (
         "checks POST, PUT, PATCH and DELETE only; a replay answers GET and HEAD"
     ),

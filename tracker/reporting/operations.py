@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.operations import record_event
@@ -44,6 +45,19 @@ class EditConflict(ReportingError):
 
     def __init__(self):
         super().__init__(_l("Noen andre har lagret denne rapporten etter at du åpnet den."))
+
+
+class AlreadyStored(ReportingError):
+    """The same change, sent again by the same person, is already the latest version: the answer
+    to the first try never reached them (a timeout at the proxy, a broken connection)."""
+
+    def __init__(self):
+        super().__init__(
+            _l(
+                "Endringen din var allerede lagret: svaret på forrige forsøk kom ikke fram, "
+                "men ingenting gikk tapt. Her er rapporten slik den er lagret."
+            )
+        )
 
 
 class DeadlineInPast(ReportingError):
@@ -148,6 +162,7 @@ def save_report(
 
     ``narrative_language`` is "nb" or "nn"; None keeps the report's current language.
     """
+    _check_not_repeated(report, expected_version, author, "saved", status, narrative)
     _check_editable(report, expected_version)
     language = _narrative_language(report, narrative_language)
     if (
@@ -171,6 +186,7 @@ def submit_report(
     narrative_language: str | None = None,
 ) -> None:
     """Save and send for review in one step."""
+    _check_not_repeated(report, expected_version, author, "submitted", status, narrative)
     _check_editable(report, expected_version)
     language = _narrative_language(report, narrative_language)
     if not narrative.strip():
@@ -347,6 +363,27 @@ def correct_report(
     _change(report, reviewer, "corrected", status=status, narrative=narrative)
     record_event("report_corrected", user=reviewer, details=_event_details(report))
     return True
+
+
+def _check_not_repeated(
+    report: MeasureReport, expected_version: int, author, action: str, status, narrative: str
+) -> None:
+    """Raise AlreadyStored when this request repeats the author's own latest change: sent again
+    after an answer that never came, it is not someone else's conflicting save."""
+    if report.version != expected_version + 1:
+        return
+    latest = db.session.scalar(
+        select(ReportRevision).where(
+            ReportRevision.report_id == report.id, ReportRevision.version == report.version
+        )
+    )
+    if (
+        latest is not None
+        and latest.author_id == author.id
+        and latest.action == action
+        and (latest.new_status, latest.new_narrative) == (status, narrative)
+    ):
+        raise AlreadyStored()
 
 
 def _check_editable(report: MeasureReport, expected_version: int) -> None:

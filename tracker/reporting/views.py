@@ -22,6 +22,7 @@ from tracker.reporting.forms import (
     VersionForm,
 )
 from tracker.reporting.operations import (
+    AlreadyStored,
     EditConflict,
     ReportingError,
     approve_report,
@@ -144,6 +145,10 @@ def report(slug: str, number: int):
         return _render_report(report, form, posted=True), 400
     operation = submit_report if form.submitting else save_report
     refused = {
+        # The same person's change sent again after an answer that never came: already stored.
+        AlreadyStored: flash_and_redirect(
+            url_for("reporting.report", slug=slug, number=number), category="info"
+        ),
         # Both texts side by side; nothing of either is lost.
         EditConflict: on_page(lambda conflict: _render_conflict(report, form)),
         ReportingError: on_form(form, lambda: _render_report(report, form, posted=True)),
