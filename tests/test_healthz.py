@@ -110,8 +110,8 @@ def test_an_instance_with_another_secret_key_says_so_and_is_taken_out(tmp_path):
         "SECRET_KEY_CHECK": True,
         "PUBLIC_URL": "https://tracker.example.no",
     }
-    site_key, other_key = secrets.token_hex(32), secrets.token_hex(32)
-    first = make_app(url, **production, SECRET_KEY=site_key)
+    the_sites_key, other_key = secrets.token_hex(32), secrets.token_hex(32)
+    first = make_app(url, **production, SECRET_KEY=the_sites_key)
     with first.app_context():
         upgrade()
         alone = first.test_client().get("/healthz")
@@ -123,7 +123,7 @@ def test_an_instance_with_another_secret_key_says_so_and_is_taken_out(tmp_path):
         site_key = first.test_client().get("/healthz")
     with second.app_context():
         odd_one = second.test_client().get("/healthz")
-    same = make_app(url, **production, SECRET_KEY=site_key)  # a third, with the site's key
+    same = make_app(url, **production, SECRET_KEY=the_sites_key)  # a third, with the site's key
     with second.app_context():
         second.test_client().get("/healthz")
     with same.app_context():

@@ -396,7 +396,9 @@ class Nginx:
         swaps = {
             "pid /run/nginx-tracker.pid;": f"daemon off;\npid {self.dir}/nginx.pid;",
             "error_log /var/log/nginx/tracker.error.log warn;": f"error_log {self.dir}/error.log;",
-            "access_log /var/log/nginx/tracker.access.log tracker;": f"access_log {self.dir}/access.log tracker;\n"
+            "access_log /var/log/nginx/tracker.access.log tracker;": (
+                f"access_log {self.dir}/access.log tracker;\n"
+            )
             + "".join(
                 f"    {kind}_temp_path {self.dir}/tmp/{kind};\n"
                 for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
