@@ -6,7 +6,7 @@ import json
 import pytest
 
 from tests.factories import UserFactory
-from tests.support.public_helpers import publish_second_round
+from tests.support.public_helpers import PLAN_ONE, publish_second_round
 from tracker.reporting.states import Status
 
 # Headers that differ between any two responses by nature.
@@ -35,7 +35,9 @@ def request_lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
-@pytest.mark.parametrize("path", ["/", "/tiltak?q=diskriminering&lang=en", "/tiltak/12"])
+@pytest.mark.parametrize(
+    "path", ["/", PLAN_ONE + "/tiltak?q=diskriminering&lang=en", PLAN_ONE + "/tiltak/12"]
+)
 def test_cached_page_skips_flask_but_keeps_every_header_and_the_body(
     client, seeded, flask_hooks_run, path
 ):
@@ -54,10 +56,10 @@ def test_cached_page_skips_flask_but_keeps_every_header_and_the_body(
 
 
 def test_cached_page_answers_304_and_is_logged_like_any_request(client, seeded, capsys):
-    first = client.get("/tiltak/12")
+    first = client.get(PLAN_ONE + "/tiltak/12")
     capsys.readouterr()
     again = client.get(
-        "/tiltak/12",
+        PLAN_ONE + "/tiltak/12",
         headers={"If-None-Match": first.headers["ETag"], "X-Request-ID": "fra-proxy-1"},
         environ_base={"REMOTE_ADDR": "192.0.2.7"},
     )
@@ -65,7 +67,11 @@ def test_cached_page_answers_304_and_is_logged_like_any_request(client, seeded, 
     assert again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["X-Request-ID"] == "fra-proxy-1"
     [line] = request_lines(capsys.readouterr().out)
-    assert line["path"] == "/tiltak/12" and line["status"] == 304 and line["method"] == "GET"
+    assert (
+        line["path"] == PLAN_ONE + "/tiltak/12"
+        and line["status"] == 304
+        and line["method"] == "GET"
+    )
     assert line["remote_addr"] == "192.0.2.7" and line["user_id"] is None
     assert line["request_id"] == "fra-proxy-1" and line["duration_ms"] >= 0
 
@@ -85,10 +91,10 @@ def test_signed_in_person_never_gets_the_shared_page(client, seeded, login, flas
 
 
 def test_each_language_is_its_own_cached_page(client, seeded):
-    client.get("/tiltak")
-    client.get("/tiltak?lang=en")
-    assert "Alle tiltak" in client.get("/tiltak").get_data(as_text=True)
-    english = client.get("/tiltak?lang=en")
+    client.get(PLAN_ONE + "/tiltak")
+    client.get(PLAN_ONE + "/tiltak?lang=en")
+    assert "Alle tiltak" in client.get(PLAN_ONE + "/tiltak").get_data(as_text=True)
+    english = client.get(PLAN_ONE + "/tiltak?lang=en")
     assert english.headers["Content-Language"] == "en"
     assert "All measures" in english.get_data(as_text=True)
 

@@ -16,7 +16,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from docx import Document
 
 from tests.support.live_stack import free_port

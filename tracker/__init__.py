@@ -1,5 +1,5 @@
-"""tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats
-2024–2027."""
+"""tracker: status tracking for action plans, first of them Handlingsplan mot rasisme og
+diskriminering – ny innsats 2024–2027."""
 
 import os
 
@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.health.views import blueprint as health
     from tracker.mail.views import blueprint as mail
     from tracker.public.feed_views import blueprint as feeds
+    from tracker.public.legacy_views import blueprint as legacy
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public)
     app.register_blueprint(open_data)
     app.register_blueprint(feeds)
+    app.register_blueprint(legacy)
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
     app.register_blueprint(admin)
@@ -115,8 +117,10 @@ def register_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from tracker import languages, static_files, templating
+    from tracker.plan import context as plan_context
 
     languages.init_app(app)
+    plan_context.init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
 
@@ -126,11 +130,12 @@ def register_commands(app: Flask) -> None:
     from tracker.backup.cli import data_cli
     from tracker.export.cli import report_command
     from tracker.mail.cli import mail_command, reminders_command
-    from tracker.plan.cli import seed_command
+    from tracker.plan.cli import plans_command, seed_command
     from tracker.public.cli import search_command
     from tracker.reporting.cli import rounds_command
 
     app.cli.add_command(seed_command)
+    app.cli.add_command(plans_command)
     app.cli.add_command(data_cli)
     app.cli.add_command(users_command)
     app.cli.add_command(rounds_command)

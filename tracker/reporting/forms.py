@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -106,6 +107,8 @@ class ReturnForm(FlaskForm):
 
 
 class OpenRoundForm(FlaskForm):
+    # The choices are the coordinator's own plans, filled in by the view.
+    plan = SelectField(_l("Plan"), validate_choice=False)
     slug = StringField(
         _l("Kortnavn"),
         filters=[lambda value: (value or "").strip().lower()],
@@ -124,6 +127,15 @@ class OpenRoundForm(FlaskForm):
         validators=[InputRequired(_l("Skriv datoen statusen gjelder for."))],
     )
     deadline = DateField(_l("Frist for departementene"), validators=[Optional()])
+
+    def set_plan_choices(self, plans) -> None:
+        self.plan.choices = [(plan.slug, plan.title) for plan in plans]
+        if len(self.plan.choices) == 1 and not self.plan.data:
+            self.plan.data = self.plan.choices[0][0]
+
+    def validate_plan(self, field):
+        if field.data not in {slug for slug, _title in self.plan.choices}:
+            raise ValidationError(_l("Velg en av planene du koordinerer."))
 
 
 class DeadlineForm(FlaskForm):

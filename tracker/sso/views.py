@@ -114,7 +114,7 @@ def provider_sign_out():
     )
     if target is None:
         flash(_("Du er logget ut."), "success")
-        return redirect(url_for("public.index"))
+        return redirect(url_for("public.home"))
     return render_template("sso/signing_out.html", target=target)
 
 
@@ -122,7 +122,7 @@ def provider_sign_out():
 def signed_out():
     """Where the provider sends the browser back after ending its session too."""
     flash(_("Du er logget ut."), "success")
-    return redirect(url_for("public.index"))
+    return redirect(url_for("public.home"))
 
 
 def _check_issuer(claims) -> None:
