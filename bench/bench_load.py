@@ -5,8 +5,8 @@
 
 1. creates a fresh database on the PostgreSQL server on 127.0.0.1 (BENCH_POSTGRES_URL, as for
    bench_public.py), migrates it, seeds the plan, opens a
-   round and creates the contact persons, two per ministry; each saves the measures their
-   ministry shares with other ministries first, so several people save the same reports;
+   round and creates the contact persons, two per unit; each saves the measures their
+   unit shares with other units first, so several people save the same reports;
 2. starts gunicorn with the project's gunicorn.conf.py (production settings, JSON request log);
 3. for --duration seconds: every contact person signs in through the form, then loops: GET the
    report form (CSRF token + version), POST a new narrative; meanwhile two `wrk` processes read
@@ -46,6 +46,9 @@ from tests.support.live_stack import (  # noqa: E402  (after the sys.path line)
 )  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results-load.md"
+# What the readers fetch: the front page and the plan's list of measures (not an old address,
+# which would only measure a redirect).
+READ_PATHS = ("/", "/planer/handlingsplan-rasisme-2024-2027/tiltak")
 
 
 def start_wrk(url: str, duration: int, connections: int) -> subprocess.Popen:
@@ -125,7 +128,7 @@ def main() -> int:
         workers = len(server.worker_pids())
         log, stop = SaveLog(), threading.Event()
         readers = [
-            start_wrk(server.base + path, args.duration, args.readers) for path in ("/", "/tiltak")
+            start_wrk(server.base + path, args.duration, args.readers) for path in READ_PATHS
         ]
         started = time.monotonic()
         writers = run_contact_persons(server.base, scenario.people, log, stop)
@@ -199,7 +202,7 @@ def main() -> int:
         "| page | connections | requests | requests/s | p99 | non-2xx/3xx | socket errors |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
-    for path, figures in zip(("/", "/tiltak"), public, strict=False):
+    for path, figures in zip(READ_PATHS, public, strict=False):
         lines.append(
             f"| `{path}` | {args.readers} | {figures['requests']:,} | {figures['rate']:,.0f} | "
             f"{figures['p99_ms']:.1f} ms | {figures['non_2xx']} | {figures['socket_errors']} |"

@@ -4,7 +4,7 @@ delivered, and what delivery looks like when the SMTP server is down or answers 
     .venv/bin/python bench/bench_mail.py [--database-url URL]   # writes bench/results-mail.md
 
 The story, twice (two rounds, so a new round starts afresh): the seeded plan; two active and
-one deactivated contact person per responsible ministry, two coordinators (one on the daily
+one deactivated contact person per responsible unit, two coordinators (one on the daily
 digest, one immediate); the round opens; the 7-day reminder; ministries submit all but a few
 measures; the 1-day reminder; the coordinator returns 5 reports with a comment, they are
 submitted again; the overdue reminder catches the last ones, which then come in; everything is
@@ -42,8 +42,9 @@ from tracker.mail.operations import (  # noqa: E402
     set_submission_choice,
 )
 from tracker.mail.sender import Outcome, deliver_pending  # noqa: E402
-from tracker.ministries.queries import ministries_with_measures  # noqa: E402
+from tracker.ministries.queries import units_with_measures  # noqa: E402
 from tracker.plan.loader import load_plan  # noqa: E402
+from tracker.plan.queries import first_plan  # noqa: E402
 from tracker.reporting import operations as workflow  # noqa: E402
 from tracker.reporting.states import Status  # noqa: E402
 from tracker.reporting.workflow_queries import reports_in_round, today  # noqa: E402
@@ -55,14 +56,15 @@ HASH = "scrypt:32768:8:1$bench$" + "0" * 64  # nobody signs in here
 
 
 def people():
-    for ministry in ministries_with_measures():
+    plan = first_plan()
+    for unit in units_with_measures(plan):
         for index, active in ((1, True), (2, True), (3, False)):
             db.session.add(
                 User(
-                    email=f"kontakt{index}@{ministry.abbreviation.lower()}.example.no",
-                    name=f"Kontakt {index} {ministry.abbreviation}",
+                    email=f"kontakt{index}@{unit.abbreviation.lower()}.example.no",
+                    name=f"Kontakt {index} {unit.abbreviation}",
                     role=Role.CONTACT,
-                    ministry=ministry,
+                    unit=unit,
                     password_hash=HASH,
                     active=active,
                 )
@@ -72,6 +74,7 @@ def people():
             email=f"koordinator{i}@example.no",
             name=f"Koordinator {i}",
             role=Role.COORDINATOR,
+            coordinated_plans=[plan],
             password_hash=HASH,
             active=True,
         )
@@ -84,9 +87,9 @@ def people():
 
 
 def contact_of(report):
-    ministry = report.measure.lead_ministry
+    unit = report.measure.lead_unit
     return db.session.scalar(
-        select(User).where(User.ministry_id == ministry.id, User.active.is_(True)).limit(1)
+        select(User).where(User.unit_id == unit.id, User.active.is_(True)).limit(1)
     )
 
 
@@ -100,7 +103,12 @@ def story(year: int, coordinator) -> None:
     deadline = today() + timedelta(days=8)
     with transaction():
         reporting_round = workflow.open_round(
-            f"status-{year}", f"Status {year}", date(year, 6, 1), deadline, coordinator
+            first_plan(),
+            f"status-{year}",
+            f"Status {year}",
+            date(year, 6, 1),
+            deadline,
+            coordinator,
         )
         reporting_round.opened_at = utcnow() - timedelta(days=2)  # opened before the 7-day mark
     with transaction():
@@ -229,7 +237,7 @@ def main() -> None:
         "Command: `.venv/bin/python bench/bench_mail.py`"
         + (" --database-url …" if args.database_url else "")
         + ".",
-        f"People: {contacts} contact persons (2 active, 1 deactivated per responsible ministry), "
+        f"People: {contacts} contact persons (2 active, 1 deactivated per responsible unit), "
         "2 coordinators (one daily digest, one immediate). SMTP: aiosmtpd in the same process.",
         "",
         "## Messages queued by one round story",

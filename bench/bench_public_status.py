@@ -46,8 +46,9 @@ from tracker.reporting.states import ReviewState, RoundState, Status  # noqa: E4
 RESULTS = ROOT / "bench" / "results-public-status.md"
 
 
-def add_published_round(slug: str, as_of: date, every: int) -> None:
+def add_published_round(plan, slug: str, as_of: date, every: int) -> None:
     reporting_round = ReportingRound(
+        plan_id=plan.id,
         slug=slug,
         title=slug,
         as_of=as_of,
@@ -93,16 +94,16 @@ def measure_size(size: int, repeat: int) -> tuple[float, float]:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade()
-            load_synthetic_plan(size)
-            add_published_round("runde-2", date(2027, 1, 1), every=2)
-            add_published_round("runde-3", date(2027, 6, 1), every=3)
+            plan = load_synthetic_plan(size)
+            add_published_round(plan, "runde-2", date(2027, 1, 1), every=2)
+            add_published_round(plan, "runde-3", date(2027, 6, 1), every=3)
 
             def new():
-                latest_public_reports()
-                public_status_summary()
+                latest_public_reports(plan)
+                public_status_summary(plan)
 
             def old():
-                latest = latest_published_round()
+                latest = latest_published_round(plan)
                 reports_by_measure(latest)
                 status_summary(latest)
 

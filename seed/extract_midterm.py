@@ -157,6 +157,16 @@ PLAN_NOTE = (
     "ført opp, i alfabetisk rekkefølge etter navn."
 )
 
+# The plan's public front page opens with this; not from the report, but the app's own words.
+PLAN_INTRO = {
+    "nb": "Her ser du hvor langt hvert tiltak er kommet, slik departementene har rapportert og "
+    "koordinerende departement har publisert.",
+    "nn": "Her ser du kor langt kvart tiltak har kome, slik departementa har rapportert og det "
+    "koordinerande departementet har publisert. Teksten i sjølve planen er på bokmål.",
+    "en": "Here you can see how far each measure has come, as reported by the ministries and "
+    "published by the coordinating ministry. The plan's own texts are in Norwegian.",
+}
+
 # Title choice where the overview table and the section heading differ.
 # "heading" = use the section heading, "table" = use the table's wording.
 TITLE_CHOICE = {
@@ -687,8 +697,16 @@ def main():
 
     data = {
         "plan": {
+            "slug": "handlingsplan-rasisme-2024-2027",
             "title": "Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027",
+            "title_en": "Action plan against racism and discrimination – new efforts 2024–2027",
             "period": "2024–2027",
+            # The coordinating ministry: the report's author and the pages' owner.
+            "owner": "Arbeids- og inkluderingsdepartementet",
+            "intro": PLAN_INTRO["nb"],
+            "intro_nn": PLAN_INTRO["nn"],
+            "intro_en": PLAN_INTRO["en"],
+            "default_language": "nb",
             "launched": "2023-11",
             "source": "Midtveisrapport, status pr. 1. juni 2025",
             "note": PLAN_NOTE,

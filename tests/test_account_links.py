@@ -59,7 +59,7 @@ def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
             "email": "ny@led.example.no",
             "name": "Nina Ny",
             "role": "contact",
-            "ministry": "LED",
+            "unit": "LED",
             "password": "",
             "csrf_token": csrf_token(client),
         },

@@ -22,7 +22,7 @@ def create(client, **fields):
         "email": "ny@led.example.no",
         "name": "Nina Ny",
         "role": "contact",
-        "ministry": "LED",
+        "unit": "LED",
         "password": "",
     } | fields
     return client.post("/admin/brukere/ny", data=data | {"csrf_token": csrf_token(client)})
@@ -35,9 +35,9 @@ def test_admin_creates_a_contact_who_chooses_a_password_from_the_invitation(clie
     assert response.status_code == 200
     assert "generated-password" not in response.get_data(as_text=True)  # never shown
     user = db.session.scalars(select(User).where(User.email == "ny@led.example.no")).one()
-    assert (user.role, user.ministry.abbreviation, user.name) == (Role.CONTACT, "LED", "Nina Ny")
+    assert (user.role, user.unit.abbreviation, user.name) == (Role.CONTACT, "LED", "Nina Ny")
     [event] = audit_events("user_created")
-    assert event.user_id == world.admin.id and event.details["ministry"] == "LED"
+    assert event.user_id == world.admin.id and event.details["unit"] == "LED"
     # The invitation waits in the outbox; its link lets the new person choose a password.
     [invitation] = db.session.scalars(select(OutboxMessage)).all()
     assert invitation.recipient == "ny@led.example.no"
@@ -68,9 +68,9 @@ def test_bad_account_input_gets_messages_and_creates_nothing(client, app, login)
     world = build_world()
     login(world.admin)
     before = snapshot()
-    no_ministry = create(client, ministry="")
-    assert "En kontaktperson må høre til et departement." in field_error(
-        no_ministry.get_data(as_text=True), "ministry"
+    no_unit = create(client, unit="")
+    assert "En kontaktperson må høre til et departement eller en annen enhet." in field_error(
+        no_unit.get_data(as_text=True), "unit"
     )
     taken = create(client, email="LEDER@led.example.no")
     assert "Det finnes allerede en bruker" in field_error(taken.get_data(as_text=True), "email")
@@ -85,7 +85,7 @@ def test_bad_account_input_gets_messages_and_creates_nothing(client, app, login)
         unknown_role.get_data(as_text=True), "role"
     )
     assert {
-        no_ministry.status_code,
+        no_unit.status_code,
         taken.status_code,
         short.status_code,
         unknown_role.status_code,
@@ -101,21 +101,19 @@ def test_reassigning_a_contact_moves_their_access(client, app, login):
         data={
             "name": "Anne Annen",
             "role": "contact",
-            "ministry": "MED",
+            "unit": "MED",
             "csrf_token": csrf_token(client),
         },
     )
     assert response.status_code == 302
-    assert fresh(world.other_contact).ministry.abbreviation == "MED"
+    assert fresh(world.other_contact).unit.abbreviation == "MED"
     [event] = audit_events("user_updated")
-    assert (
-        event.details["before"]["ministry"] == "ANN" and event.details["after"]["ministry"] == "MED"
-    )
+    assert event.details["before"]["unit"] == "ANN" and event.details["after"]["unit"] == "MED"
     login(world.other_contact)
     assert client.get(world.report_url).status_code == 200
 
 
-def test_making_a_contact_a_coordinator_drops_the_ministry(client, app, login):
+def test_making_a_contact_a_coordinator_drops_the_unit(client, app, login):
     world = build_world()
     login(world.admin)
     client.post(
@@ -123,12 +121,12 @@ def test_making_a_contact_a_coordinator_drops_the_ministry(client, app, login):
         data={
             "name": "Lea Leder",
             "role": "coordinator",
-            "ministry": "LED",
+            "unit": "LED",
             "csrf_token": csrf_token(client),
         },
     )
     user = fresh(world.lead_contact)
-    assert (user.role, user.ministry) == (Role.COORDINATOR, None)
+    assert (user.role, user.unit) == (Role.COORDINATOR, None)
 
 
 def test_deactivate_and_reactivate_but_never_yourself(client, app, login):
@@ -206,7 +204,7 @@ def test_users_demo_prints_working_credentials_in_development(runner, app, seede
     contact = db.session.scalars(
         select(User).where(User.email == "kontakt.aid@demo.example.no")
     ).one()
-    assert contact.ministry.abbreviation == "AID"
+    assert contact.unit.abbreviation == "AID"
 
 
 def test_users_create_generates_a_password_once_and_refuses_bad_input(runner, app):
@@ -216,11 +214,12 @@ def test_users_create_generates_a_password_once_and_refuses_bad_input(runner, ap
     )
     assert created.exit_code == 0 and "Passord (vises bare nå):" in created.output
     for args, message in (
-        (["x@example.no", "--role", "contact"], "En kontaktperson må høre til et departement."),
         (
-            ["x@example.no", "--role", "contact", "--ministry", "NOPE"],
-            "Fant ikke departementet NOPE.",
+            ["x@example.no", "--role", "contact"],
+            "En kontaktperson må høre til et departement eller en annen enhet.",
         ),
+        (["x@example.no", "--role", "contact", "--ministry", "NOPE"], "Fant ikke enheten NOPE."),
+        (["x@example.no", "--role", "contact", "--unit", "NOPE"], "Fant ikke enheten NOPE."),
         (["koord2@example.no", "--role", "coordinator"], "Det finnes allerede en bruker"),
     ):
         result = runner.invoke(args=["users", "create", *args])

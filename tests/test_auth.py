@@ -167,4 +167,4 @@ def test_passwords_are_stored_as_scrypt_hashes(runner, app):
     assert stored.password_hash.startswith("scrypt:")
     assert check_password_hash(stored.password_hash, "et-langt-passord-1")
     assert "et-langt-passord-1" not in result.output
-    assert stored.ministry.abbreviation == "LED" and stored.role == Role.CONTACT
+    assert stored.unit.abbreviation == "LED" and stored.role == Role.CONTACT

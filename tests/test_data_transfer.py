@@ -151,7 +151,7 @@ def test_import_with_bad_values_lists_every_problem(runner, exported):
     tables["areas"][0]["key"] = "x" * 51
     tables["users"][0]["active"] = "ja"
     tables["report_revisions"][0]["created_at"] = "2026-03-01 12:00"
-    del tables["ministries"][0]["name"]
+    del tables["responsible_units"][0]["name"]
     exported.write_text(json.dumps(document), encoding="utf-8")
     output = refused(runner, exported)
     assert "5 feil" in output
@@ -159,14 +159,14 @@ def test_import_with_bad_values_lists_every_problem(runner, exported):
     assert "feltet «key» er for langt (høyst 50 tegn)" in output
     assert "feltet «active» må være true eller false" in output
     assert "feltet «created_at» må ha tidssone" in output
-    assert "tabellen «ministries», rad 1: feltet «name» mangler" in output
+    assert "tabellen «responsible_units», rad 1: feltet «name» mangler" in output
     assert counts() == EMPTY
 
 
 def test_import_refused_by_the_database_itself_changes_nothing(runner, exported):
     document = json.loads(exported.read_text(encoding="utf-8"))
     contact = next(user for user in document["tables"]["users"] if user["role"] == "contact")
-    contact["ministry_id"] = None  # breaks the CHECK that a contact person belongs to a ministry
+    contact["unit_id"] = None  # breaks the CHECK that a contact person belongs to a unit
     exported.write_text(json.dumps(document), encoding="utf-8")
     assert "Databasen avviste innholdet" in refused(runner, exported)
     assert counts() == EMPTY

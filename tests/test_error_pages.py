@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import UserFactory
+from tests.support.public_helpers import PLAN_ONE
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.extensions import db
@@ -27,7 +28,7 @@ def assert_error_page(response, status: int, heading: str) -> str:
 
 
 def test_unknown_page_gives_norwegian_404(client):
-    assert_error_page(client.get("/tiltak/finnes-ikke"), 404, "Fant ikke siden")
+    assert_error_page(client.get(PLAN_ONE + "/tiltak/finnes-ikke"), 404, "Fant ikke siden")
 
 
 def test_wrong_method_gives_norwegian_405(client):

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import event
 
-from tests.factories import MeasureFactory, ReportFactory, RoundFactory
+from tests.factories import MeasureFactory, PlanFactory, ReportFactory, RoundFactory
 from tests.support.docx_reading import measure_sections, open_docx, paragraph_texts, table_rows
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
@@ -18,7 +18,7 @@ def _open_round_with_reports_in_every_state():
     """A new round where measures 1–3 of the seeded plan have approved, submitted and draft
     texts."""
     reporting_round = RoundFactory(slug="host-2026", title="Statusrapport", as_of=date(2026, 6, 1))
-    measures = {m.number: m for area in areas_with_measures() for m in area.measures}
+    measures = {m.number: m for area in areas_with_measures(PlanFactory()) for m in area.measures}
     ReportFactory(
         round=reporting_round,
         measure=measures[1],

@@ -7,7 +7,7 @@ from datetime import date
 
 import pikepdf
 
-from tests.factories import UserFactory
+from tests.factories import PlanFactory, UserFactory
 from tests.support.docx_reading import headings, open_docx, paragraph_texts
 from tracker.auth.models import Role
 from tracker.export.docx_report import build_midterm_report
@@ -24,7 +24,7 @@ SUMMARY = (
 
 
 def _coordinator(login):
-    return login(UserFactory(role=Role.COORDINATOR, ministry=None))
+    return login(UserFactory(role=Role.COORDINATOR, unit=None))
 
 
 def _download(client, token: str, **fields):
@@ -318,6 +318,8 @@ def test_a_too_long_introduction_is_refused_in_norwegian_and_changes_nothing(
 
 def test_a_new_round_starts_with_the_last_published_rounds_introduction(seeded):
     published_intro = get_round("midtveis-2025").intro
-    opened = open_round("status-2026", "Statusrapport 2026", date(2026, 6, 1), None, None)
+    opened = open_round(
+        PlanFactory(), "status-2026", "Statusrapport 2026", date(2026, 6, 1), None, None
+    )
     db.session.commit()
     assert published_intro and opened.intro == published_intro

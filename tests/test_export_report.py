@@ -19,7 +19,7 @@ from tracker import narrative
 from tracker.export.chart import render_png, status_figure
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
-from tracker.plan.queries import current_plan
+from tracker.plan.queries import first_plan
 from tracker.reporting.queries import get_round
 
 STATUS_LABELS = {
@@ -256,10 +256,16 @@ def _flatten(lists):
     return [item for sub in lists for item in sub]
 
 
-def test_title_page_takes_the_plan_title_and_period_from_the_database(seeded):
-    plan = current_plan()
-    plan.title, plan.period = "Handlingsplan – revidert utgave", "2024–2028"
+def test_title_page_takes_the_plan_title_period_and_owner_from_the_database(seeded):
+    plan = first_plan()
+    plan.title, plan.last_year = "Handlingsplan – revidert utgave", 2028
+    plan.owner = "Oslo kommune, Bystyrets sekretariat"
     data = collect_report_data(get_round("midtveis-2025"), generated_on=GENERATED_ON)
-    texts = paragraph_texts(open_docx(build_midterm_report(data)))[:6]
+    document = open_docx(build_midterm_report(data))
+    texts = paragraph_texts(document)[:8]
     assert texts[0] == "Handlingsplan – revidert utgave"
     assert any("2024–2028" in text for text in texts)
+    # The sender on the title page, the colophon's publisher and the document's author.
+    assert "Oslo kommune, Bystyrets sekretariat" in texts
+    assert "Utgitt av: Oslo kommune, Bystyrets sekretariat" in paragraph_texts(document)
+    assert document.core_properties.author == "Oslo kommune, Bystyrets sekretariat"

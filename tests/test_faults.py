@@ -31,6 +31,7 @@ from tests.support.live_stack import (
     prepare_database,
     run_contact_persons,
 )
+from tests.support.public_helpers import PLAN_ONE
 
 if postgres_bin_dir() is None:
     reason = (
@@ -41,7 +42,7 @@ if postgres_bin_dir() is None:
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason, allow_module_level=True)
 
-PUBLIC_PATHS = ("/", "/tiltak", "/tiltak/45")
+PUBLIC_PATHS = ("/", PLAN_ONE + "/tiltak", PLAN_ONE + "/tiltak/45")
 
 
 @pytest.fixture(scope="module")

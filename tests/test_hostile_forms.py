@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.report_jobs import finished_docx
 from tests.support.workflow import build_world, csrf_token, fresh, snapshot
 from tracker.extensions import db
@@ -319,9 +320,9 @@ def test_admin_user_forms(client, login, email, name, role, ministry):
     for path, fields in (
         (
             "/admin/brukere/ny",
-            {"email": email, "name": name, "role": role, "ministry": ministry, "password": ""},
+            {"email": email, "name": name, "role": role, "unit": ministry, "password": ""},
         ),
-        (f"/admin/brukere/{other.id}", {"name": name, "role": role, "ministry": ministry}),
+        (f"/admin/brukere/{other.id}", {"name": name, "role": role, "unit": ministry}),
     ):
         before = snapshot()
         response = post(client, path, fields)
@@ -393,12 +394,19 @@ def test_an_xss_payload_in_a_narrative_is_text_everywhere_the_docx_included(clie
     assert_renders_safely(client.get("/rapportering/status-2026/oversikt").get_data(as_text=True))
 
     client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
-    for path in ("/tiltak/7", "/tiltak?q=onerror", "/", "/departementer/LED"):
+    for path in (
+        PLAN_ONE + "/tiltak/7",
+        PLAN_ONE + "/tiltak?q=onerror",
+        "/",
+        PLAN_ONE + "/enheter/LED",
+    ):
         page = client.get(path).get_data(as_text=True)
         assert_renders_safely(page)
-    assert shows_as_text(client.get("/tiltak/7").get_data(as_text=True), XSS)
+    assert shows_as_text(client.get(PLAN_ONE + "/tiltak/7").get_data(as_text=True), XSS)
     # Searching for a word of the payload finds the measure through its published narrative.
-    assert shows_as_text(client.get("/tiltak?q=onerror").get_data(as_text=True), "Felles tiltak")
+    assert shows_as_text(
+        client.get(PLAN_ONE + "/tiltak?q=onerror").get_data(as_text=True), "Felles tiltak"
+    )
 
     login(world.coordinator)
     download = post(

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import PASSWORD, build_world, csrf_token, fresh
 
 SWITCH = re.compile(r'<ul class="language-switch">(.*?)</ul>', re.S)
@@ -33,18 +34,18 @@ def test_nynorsk_index_is_in_nynorsk_with_nynorsk_status_names_and_dates(client,
         assert bokmål not in html
     # The plan's own text stays bokmål, and says so to screen readers.
     assert 'lang="nb">Kampanje mot diskriminering i arbeidslivet</a>' in html
-    assert 'href="/tiltak/1?lang=nn"' in html
+    assert f'href="{PLAN_ONE}/tiltak/1?lang=nn"' in html
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_switch_offers_all_three_languages_and_keeps_page_and_filters(client, seeded, language):
     suffix = "" if language == "nb" else f"&lang={language}"
-    html = client.get(f"/tiltak?status=completed&q=kurs{suffix}").get_data(as_text=True)
+    html = client.get(PLAN_ONE + f"/tiltak?status=completed&q=kurs{suffix}").get_data(as_text=True)
     links = switch_links(html)
     assert links == {
-        "nb": "/tiltak?status=completed&q=kurs",
-        "nn": "/tiltak?status=completed&q=kurs&lang=nn",
-        "en": "/tiltak?status=completed&q=kurs&lang=en",
+        "nb": PLAN_ONE + "/tiltak?status=completed&q=kurs",
+        "nn": PLAN_ONE + "/tiltak?status=completed&q=kurs&lang=nn",
+        "en": PLAN_ONE + "/tiltak?status=completed&q=kurs&lang=en",
     }
     assert re.search(rf'hreflang="{language}" lang="{language}" aria-current="true"', html)
     for code, href in links.items():
@@ -65,11 +66,11 @@ def test_nynorsk_page_sets_no_cookie_and_static_files_have_one_address(client, s
 
 
 def test_error_pages_speak_the_chosen_language(client, seeded):
-    response = client.get("/tiltak/999?lang=nn")
+    response = client.get(PLAN_ONE + "/tiltak/999?lang=nn")
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert '<html lang="nn"' in html and "Fann ikkje sida" in html
-    assert "Page not found" in client.get("/tiltak/999?lang=en").get_data(as_text=True)
+    assert "Page not found" in client.get(PLAN_ONE + "/tiltak/999?lang=en").get_data(as_text=True)
 
 
 def sign_in_through_the_form(client, language: str):

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.factories import PlanFactory
 from tests.support.smtp_server import MAIL_SETTINGS
 from tests.support.workflow import build_world
 from tracker.extensions import db
@@ -33,7 +34,9 @@ def rows():
 def test_outbox_and_preferences_survive_export_and_import(app, runner, tmp_path):
     world = build_world(round_state=RoundState.PUBLISHED)
     with transaction():
-        open_round("status-2027", "Status 2027", date(2027, 6, 1), None, world.coordinator)
+        open_round(
+            PlanFactory(), "status-2027", "Status 2027", date(2027, 6, 1), None, world.coordinator
+        )
         set_submission_choice(world.coordinator, SubmissionMail.IMMEDIATE)
     first, second, _ = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
     first.state, first.attempts = MessageState.SENT, 1

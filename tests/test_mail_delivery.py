@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.factories import PlanFactory
 from tests.support.workflow import audit_events, build_world, csrf_token, fresh
 from tracker.extensions import db
 from tracker.mail.models import MessageState, OutboxMessage
@@ -26,7 +27,12 @@ def app_config(mail_app_config):
 def open_new_round(world):
     with transaction():
         open_round(
-            "status-2027", "Status 2027", date(2027, 6, 1), date(2027, 3, 15), world.coordinator
+            PlanFactory(),
+            "status-2027",
+            "Status 2027",
+            date(2027, 6, 1),
+            date(2027, 3, 15),
+            world.coordinator,
         )
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tests.factories import PlanFactory
 from tests.support.smtp_server import MAIL_SETTINGS
 from tests.support.workflow import build_world, csrf_token, fresh, make_user
 from tracker.extensions import db
@@ -62,7 +63,14 @@ def test_opening_a_round_tells_each_active_contact_their_own_measures_and_deadli
     world = build_world(round_state=RoundState.PUBLISHED)
     make_user(Role.CONTACT, world.lead, email="sluttet@led.example.no", active=False)
     with transaction():
-        open_round("status-2027", "Status 2027", date(2027, 6, 1), DEADLINE, world.coordinator)
+        open_round(
+            PlanFactory(),
+            "status-2027",
+            "Status 2027",
+            date(2027, 6, 1),
+            DEADLINE,
+            world.coordinator,
+        )
 
     messages = by_recipient(outbox("round_opened"))
     # Lead and co-responsible ministries both hear; the inactive and the coordinator do not.
@@ -82,7 +90,14 @@ def test_a_change_that_rolls_back_queues_nothing(app):
     world = build_world(round_state=RoundState.PUBLISHED)
     with pytest.raises(RuntimeError):
         with transaction():
-            open_round("status-2027", "Status 2027", date(2027, 6, 1), DEADLINE, world.coordinator)
+            open_round(
+                PlanFactory(),
+                "status-2027",
+                "Status 2027",
+                date(2027, 6, 1),
+                DEADLINE,
+                world.coordinator,
+            )
             assert len(outbox("round_opened")) == 3  # queued in this very transaction
             raise RuntimeError("the request failed after the operation")
     assert outbox() == []
@@ -238,7 +253,12 @@ def test_publishing_tells_every_active_contact_and_a_new_round_starts_afresh(app
     for year in (2027, 2028):
         with transaction():
             new = open_round(
-                f"status-{year}", f"Status {year}", date(year, 6, 1), None, world.coordinator
+                PlanFactory(),
+                f"status-{year}",
+                f"Status {year}",
+                date(year, 6, 1),
+                None,
+                world.coordinator,
             )
         with transaction():
             close_round(new, world.coordinator)

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.factories import PlanFactory
 from tests.support.app import make_app
 from tests.support.workflow import build_world, snapshot
 from tracker.config import ConfigurationError
@@ -18,7 +19,12 @@ def test_without_mail_url_messages_wait_and_the_admin_page_shows_their_text(
     world = build_world(round_state=RoundState.PUBLISHED)
     with transaction():
         open_round(
-            "status-2027", "Status 2027", date(2027, 6, 1), date(2027, 3, 15), world.coordinator
+            PlanFactory(),
+            "status-2027",
+            "Status 2027",
+            date(2027, 6, 1),
+            date(2027, 3, 15),
+            world.coordinator,
         )
     before = snapshot()
     result = runner.invoke(args=["mail", "send"])

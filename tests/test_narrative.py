@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.support.public_helpers import PLAN_ONE
 from tracker.narrative import ItemList, Paragraph, Span, clean_text, inline, parse, plain_text
 from tracker.templating import narrative_html
 
@@ -67,7 +68,7 @@ def test_inline_splits_text_into_words_and_links():
 
 
 def test_public_measure_page_links_the_words_of_measure_12(seeded, client):
-    html = client.get("/tiltak/12").get_data(as_text=True)
+    html = client.get(PLAN_ONE + "/tiltak/12").get_data(as_text=True)
     assert (
         '<a href="https://www.ssb.no/arbeid-og-lonn/sysselsetting/artikler/staten-har-lavest-'
         'andel-innvandrere">Staten har lavest andel innvandrere (ssb.no)</a>'

@@ -12,8 +12,10 @@ from docx.oxml.ns import qn
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
+from tests.factories import PlanFactory
 from tests.support.data_history import build_history
 from tests.support.docx_reading import open_docx
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import build_world, csrf_token, fresh, make_user, snapshot
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
@@ -171,8 +173,10 @@ def published_in_nynorsk(seeded, client, login):
     in nynorsk. Returns the coordinator."""
     coordinator = make_user(Role.COORDINATOR, email="koordinator@example.no")
     measure = db.session.scalar(select(Measure).where(Measure.number == 12))
-    contact = make_user(Role.CONTACT, measure.ministries[0], email="kontakt@dep.example.no")
-    reporting_round = open_round("status-2026", "Status 2026", date(2026, 6, 1), None, coordinator)
+    contact = make_user(Role.CONTACT, measure.units[0], email="kontakt@dep.example.no")
+    reporting_round = open_round(
+        PlanFactory(), "status-2026", "Status 2026", date(2026, 6, 1), None, coordinator
+    )
     db.session.commit()
     login(contact)
     report = db.session.scalar(
@@ -197,24 +201,30 @@ def published_in_nynorsk(seeded, client, login):
 
 
 def test_public_page_marks_each_narrative_with_its_own_language(client, published_in_nynorsk):
-    html = client.get("/tiltak/12?lang=en").get_data(as_text=True)
+    html = client.get(PLAN_ONE + "/tiltak/12?lang=en").get_data(as_text=True)
     assert f'<div lang="nn">{"<p>Arbeidet er i gang. Vi har starta opp eit nytt kurs.</p>"}' in html
     # The midterm report's narrative for the same measure stays bokmål in the history.
     history = html[html.index("Published history") :]
     assert '<div lang="nb">' in history and '<div lang="nn">' in history
-    other = client.get("/tiltak/13").get_data(as_text=True)
+    other = client.get(PLAN_ONE + "/tiltak/13").get_data(as_text=True)
     assert '<div lang="nn">' not in other and '<div lang="nb">' in other
 
 
 def test_open_data_gives_the_narrative_language(client, published_in_nynorsk):
-    document = json.loads(client.get("/data/tiltak.json").get_data(as_text=True))
+    document = json.loads(client.get(PLAN_ONE + "/data/tiltak.json").get_data(as_text=True))
     assert "narrative_language" in document["fields"]
     languages = {row["number"]: row["narrative_language"] for row in document["measures"]}
     assert languages[12] == "nn"
     assert {language for number, language in languages.items() if number != 12} == {"nb"}
-    rows = list(csv.DictReader(io.StringIO(client.get("/data/tiltak.csv").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(PLAN_ONE + "/data/tiltak.csv").get_data(as_text=True))
+        )
+    )
     assert [row["narrative_language"] for row in rows if row["number"] == "12"] == ["nn"]
-    earlier = json.loads(client.get("/data/midtveis-2025/tiltak.json").get_data(as_text=True))
+    earlier = json.loads(
+        client.get(PLAN_ONE + "/data/midtveis-2025/tiltak.json").get_data(as_text=True)
+    )
     assert {row["narrative_language"] for row in earlier["measures"]} == {"nb"}
 
 
@@ -243,7 +253,9 @@ def test_docx_marks_the_nynorsk_narrative_nn_NO(published_in_nynorsk):
 
 def test_a_new_round_starts_from_the_published_narrative_in_its_language(published_in_nynorsk):
     coordinator = published_in_nynorsk
-    next_round = open_round("status-2027", "Status 2027", date(2027, 6, 1), None, coordinator)
+    next_round = open_round(
+        PlanFactory(), "status-2027", "Status 2027", date(2027, 6, 1), None, coordinator
+    )
     db.session.commit()
     drafts = {report.measure.number: report for report in next_round.reports}
     assert drafts[12].narrative == NYNORSK_TEXT and drafts[12].narrative_language == "nn"

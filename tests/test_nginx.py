@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tests.support.nginx import Nginx
-from tests.support.public_helpers import publish_second_round
+from tests.support.public_helpers import PLAN_ONE, publish_second_round
 from tests.support.workflow import build_world
 from tracker.account_links.tokens import PASSWORD_RESET, make_token
 from tracker.extensions import db
@@ -72,7 +72,9 @@ def test_a_foreign_host_never_reaches_the_app(nginx, reader, seeded, capsys):
     with pytest.raises(ssl.SSLError):  # no certificate for a name that is not ours
         handshake(nginx.tls_port, "angriper.example")
     assert reader.get(nginx.base + "/feed.atom").status_code == 200  # our own name
-    [only] = app_requests(capsys.readouterr().out, "/feed.atom")  # the app saw that one alone
+    [only] = app_requests(
+        capsys.readouterr().out, PLAN_ONE + "/feed.atom"
+    )  # the app saw that one alone
     assert only["status"] == 200
     # Our own name over HTTP goes to HTTPS under that name, never a name the client chose.
     redirect = reader.get(
@@ -120,7 +122,7 @@ def test_the_first_reader_of_a_quiet_page_after_a_withdrawal_gets_the_current_pa
     assert "Skal trekkes tilbake." in reader.get(url).text
     withdraw_publication(second, None)
     db.session.commit()
-    nginx.wait_until_expired("/tiltak/9")  # nobody asks meanwhile: a quiet page
+    nginx.wait_until_expired(PLAN_ONE + "/tiltak/9")  # nobody asks meanwhile: a quiet page
     # Before: nginx handed this reader its stale copy and refreshed it in the background.
     first = reader.get(url)
     assert first.status_code == 200

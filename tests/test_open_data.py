@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tests.factories import RoundFactory
-from tests.support.public_helpers import publish_second_round
+from tests.support.public_helpers import PLAN_ONE, publish_second_round
 from tracker.extensions import db
 from tracker.models import Measure, MeasureReport, ReportingRound
 from tracker.public.open_data import FIELDS
@@ -39,7 +39,7 @@ def expected_records(slug: str) -> dict[int, dict]:
             "area_key": measure.area.key,
             "area_name": measure.area.name,
             "ministries": [
-                r.ministry.abbreviation
+                r.unit.abbreviation
                 for r in sorted(measure.responsibilities, key=lambda r: r.position)
             ],
             "status": report.status.value if report else "",
@@ -59,7 +59,7 @@ def assert_matches(records: list[dict], expected: dict[int, dict]) -> None:
 
 
 def test_json_holds_every_measure_of_the_latest_round(client, seeded):
-    response = client.get("/data/tiltak.json")
+    response = client.get(PLAN_ONE + "/data/tiltak.json")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     document = json.loads(response.get_data(as_text=True))
@@ -76,7 +76,7 @@ def test_json_holds_every_measure_of_the_latest_round(client, seeded):
 
 
 def test_csv_is_utf8_with_a_header_row_and_matches_the_database(client, seeded):
-    response = client.get("/data/tiltak.csv")
+    response = client.get(PLAN_ONE + "/data/tiltak.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="tiltak-midtveis-2025.csv"' in response.headers["Content-Disposition"]
     text = response.data.decode("utf-8")
@@ -96,12 +96,12 @@ def test_csv_is_utf8_with_a_header_row_and_matches_the_database(client, seeded):
 
 def test_each_published_round_has_its_own_files(client, seeded):
     publish_second_round({1: Status.COMPLETED, 2: Status.NOT_STARTED})
-    own = json.loads(client.get("/data/host-2026/tiltak.json").get_data(as_text=True))
+    own = json.loads(client.get(PLAN_ONE + "/data/host-2026/tiltak.json").get_data(as_text=True))
     assert_matches(own["measures"], expected_records("host-2026"))
     assert [r["status"] for r in own["measures"][:3]] == ["completed", "not_started", ""]
     # The latest file is what the public pages show: a measure not reported in the new round
     # keeps its midterm status, with the date it is from.
-    latest = json.loads(client.get("/data/tiltak.json").get_data(as_text=True))
+    latest = json.loads(client.get(PLAN_ONE + "/data/tiltak.json").get_data(as_text=True))
     assert latest["round"]["slug"] == "host-2026"
     midterm_3 = expected_records("midtveis-2025")[3]
     assert [(r["status"], r["status_as_of"]) for r in latest["measures"][:3]] == [
@@ -109,10 +109,14 @@ def test_each_published_round_has_its_own_files(client, seeded):
         ("not_started", "2026-10-01"),
         (midterm_3["status"], "2025-06-01"),
     ]
-    midterm = json.loads(client.get("/data/midtveis-2025/tiltak.json").get_data(as_text=True))
+    midterm = json.loads(
+        client.get(PLAN_ONE + "/data/midtveis-2025/tiltak.json").get_data(as_text=True)
+    )
     assert_matches(midterm["measures"], expected_records("midtveis-2025"))
     rows = list(
-        csv.DictReader(io.StringIO(client.get("/data/host-2026/tiltak.csv").data.decode("utf-8")))
+        csv.DictReader(
+            io.StringIO(client.get(PLAN_ONE + "/data/host-2026/tiltak.csv").data.decode("utf-8"))
+        )
     )
     assert rows[0]["status_label"] == "Gjennomført" and rows[0]["round_slug"] == "host-2026"
 
@@ -120,11 +124,14 @@ def test_each_published_round_has_its_own_files(client, seeded):
 def test_unpublished_or_unknown_rounds_have_no_files(client, seeded):
     RoundFactory(slug="neste-runde")
     db.session.commit()
-    assert client.get("/data/neste-runde/tiltak.json").status_code == 404
-    assert client.get("/data/neste-runde/tiltak.csv").status_code == 404
-    assert client.get("/data/finnes-ikke/tiltak.csv").status_code == 404
-    assert client.get("/data/tiltak.xml").status_code == 404
+    assert client.get(PLAN_ONE + "/data/neste-runde/tiltak.json").status_code == 404
+    assert client.get(PLAN_ONE + "/data/neste-runde/tiltak.csv").status_code == 404
+    assert client.get(PLAN_ONE + "/data/finnes-ikke/tiltak.csv").status_code == 404
+    assert client.get(PLAN_ONE + "/data/tiltak.xml").status_code == 404
 
 
 def test_open_data_is_the_same_whatever_the_page_language(client, seeded):
-    assert client.get("/data/tiltak.csv?lang=en").data == client.get("/data/tiltak.csv").data
+    assert (
+        client.get(PLAN_ONE + "/data/tiltak.csv?lang=en").data
+        == client.get(PLAN_ONE + "/data/tiltak.csv").data
+    )

@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import select
 
-from tests.support.public_helpers import publish_second_round
+from tests.support.public_helpers import PLAN_ONE, publish_second_round
 from tracker.extensions import db
 from tracker.models import MeasureReport
 from tracker.reporting.states import Status
@@ -34,17 +34,19 @@ def publish_with_narratives():
 
 def test_formula_cells_are_prefixed_in_csv_and_kept_in_json(client, seeded):
     publish_with_narratives()
-    rows = list(csv.DictReader(io.StringIO(client.get("/data/tiltak.csv").data.decode("utf-8"))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(PLAN_ONE + "/data/tiltak.csv").data.decode("utf-8")))
+    )
     narratives = {int(row["number"]): row["narrative"] for row in rows[:7]}
     for number, text in HOSTILE.items():
         if number == 7:
             assert narratives[number] == text  # a formula character inside the text is harmless
         else:
             assert narratives[number] == "'" + text, number
-    document = json.loads(client.get("/data/tiltak.json").get_data(as_text=True))
+    document = json.loads(client.get(PLAN_ONE + "/data/tiltak.json").get_data(as_text=True))
     assert {m["number"]: m["narrative"] for m in document["measures"][:7]} == HOSTILE
 
 
 def test_the_about_page_explains_the_prefix(client, seeded):
-    page = client.get("/om-dataene").get_data(as_text=True)
+    page = client.get(PLAN_ONE + "/om-dataene").get_data(as_text=True)
     assert "apostrof" in page and "formel" in page

@@ -9,7 +9,7 @@ import pytest
 from flask import abort, request, template_rendered
 
 from tests.factories import UserFactory
-from tests.support.public_helpers import publish_second_round
+from tests.support.public_helpers import PLAN_ONE, publish_second_round
 from tracker import request_guards
 from tracker.public.page_cache import public_page
 from tracker.public.skippable_hooks import SKIPPABLE, HookCheck, hook_name
@@ -66,7 +66,9 @@ def request_lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
-@pytest.mark.parametrize("path", ["/", "/tiltak?q=diskriminering&lang=en", "/tiltak/12"])
+@pytest.mark.parametrize(
+    "path", ["/", PLAN_ONE + "/tiltak?q=diskriminering&lang=en", PLAN_ONE + "/tiltak/12"]
+)
 def test_a_replay_has_every_header_and_the_body_flask_produced(client, seeded, renders, path):
     gzip_headers = {"Accept-Encoding": "gzip"}
     rendered = client.get(path, headers=gzip_headers)
@@ -86,7 +88,7 @@ def test_a_replay_has_every_header_and_the_body_flask_produced(client, seeded, r
 
 
 def test_the_declared_skippable_hooks_are_really_skipped_on_a_replay(client, seeded, hook_calls):
-    client.get("/tiltak/12")
+    client.get(PLAN_ONE + "/tiltak/12")
     ran = set(hook_calls)
     assert {
         "tracker.request_guards.run_guards",
@@ -96,7 +98,7 @@ def test_the_declared_skippable_hooks_are_really_skipped_on_a_replay(client, see
         "tracker.request_log.note_user",
     } <= ran
     hook_calls.clear()
-    replayed = client.get("/tiltak/12")
+    replayed = client.get(PLAN_ONE + "/tiltak/12")
     assert replayed.status_code == 200 and "Tiltak 12" in replayed.get_data(as_text=True)
     assert hook_calls == []
 
@@ -123,15 +125,15 @@ class TestRefusals:
                 abort(503)
 
         request_guards.register(app, maintenance_switch)
-        assert client.get("/tiltak/12").status_code == 200  # recorded
+        assert client.get(PLAN_ONE + "/tiltak/12").status_code == 200  # recorded
         maintenance["on"] = True
-        for path in ("/tiltak/12", "/tiltak/13"):
+        for path in (PLAN_ONE + "/tiltak/12", PLAN_ONE + "/tiltak/13"):
             refused = client.get(path)
             assert refused.status_code == 503, path
             assert "Tjenesten er midlertidig utilgjengelig" in refused.get_data(as_text=True)
             assert refused.cache_control.private or not refused.cache_control.public
         maintenance["on"] = False
-        assert client.get("/tiltak/12").status_code == 200
+        assert client.get(PLAN_ONE + "/tiltak/12").status_code == 200
 
     def test_a_refusing_before_request_hook_applies_to_cached_pages_too(
         self, app, client, seeded, maintenance, renders
@@ -141,21 +143,21 @@ class TestRefusals:
             if maintenance["on"]:
                 abort(503)
 
-        assert client.get("/tiltak/12").status_code == 200
+        assert client.get(PLAN_ONE + "/tiltak/12").status_code == 200
         maintenance["on"] = True
-        assert client.get("/tiltak/12").status_code == 503
-        assert client.get("/tiltak/13").status_code == 503
+        assert client.get(PLAN_ONE + "/tiltak/12").status_code == 503
+        assert client.get(PLAN_ONE + "/tiltak/13").status_code == 503
         maintenance["on"] = False
         renders.clear()
         # Not declared skippable: Flask handles every request, the page is rendered again.
-        assert client.get("/tiltak/12").status_code == 200 and renders
+        assert client.get(PLAN_ONE + "/tiltak/12").status_code == 200 and renders
 
 
 def test_a_replay_answers_304_and_is_logged_by_the_same_code(client, seeded, capsys):
-    first = client.get("/tiltak/12")
+    first = client.get(PLAN_ONE + "/tiltak/12")
     capsys.readouterr()
     again = client.get(
-        "/tiltak/12",
+        PLAN_ONE + "/tiltak/12",
         headers={"If-None-Match": first.headers["ETag"], "X-Request-ID": "fra-proxy-1"},
         environ_base={"REMOTE_ADDR": "192.0.2.7"},
     )
@@ -163,14 +165,18 @@ def test_a_replay_answers_304_and_is_logged_by_the_same_code(client, seeded, cap
     assert again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["X-Request-ID"] == "fra-proxy-1"
     [line] = request_lines(capsys.readouterr().out)
-    assert line["path"] == "/tiltak/12" and line["status"] == 304 and line["method"] == "GET"
+    assert (
+        line["path"] == PLAN_ONE + "/tiltak/12"
+        and line["status"] == 304
+        and line["method"] == "GET"
+    )
     assert line["remote_addr"] == "192.0.2.7" and line["user_id"] is None
     assert line["request_id"] == "fra-proxy-1" and line["duration_ms"] >= 0
 
 
 def test_a_head_request_gets_the_replayed_headers_without_a_body(client, seeded):
-    rendered = client.get("/tiltak/12")
-    head = client.head("/tiltak/12")
+    rendered = client.get(PLAN_ONE + "/tiltak/12")
+    head = client.head(PLAN_ONE + "/tiltak/12")
     assert head.status_code == 200 and head.data == b""
     assert headers_of(head) == headers_of(rendered)
 
@@ -205,10 +211,10 @@ def test_signed_in_person_never_gets_the_shared_page(client, seeded, login, rend
 
 
 def test_each_language_is_its_own_cached_page(client, seeded):
-    client.get("/tiltak")
-    client.get("/tiltak?lang=en")
-    assert "Alle tiltak" in client.get("/tiltak").get_data(as_text=True)
-    english = client.get("/tiltak?lang=en")
+    client.get(PLAN_ONE + "/tiltak")
+    client.get(PLAN_ONE + "/tiltak?lang=en")
+    assert "Alle tiltak" in client.get(PLAN_ONE + "/tiltak").get_data(as_text=True)
+    english = client.get(PLAN_ONE + "/tiltak?lang=en")
     assert english.headers["Content-Language"] == "en"
     assert "All measures" in english.get_data(as_text=True)
 

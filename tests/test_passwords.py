@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import (
     PASSWORD,
     audit_events,
@@ -130,7 +131,7 @@ def test_the_admin_form_refuses_a_common_password_next_to_the_field(client, app,
             "email": "ny@led.example.no",
             "name": "Ny",
             "role": "contact",
-            "ministry": "LED",
+            "unit": "LED",
             "password": "ny@led.example.no2024",
             "csrf_token": csrf_token(client),
         },
@@ -214,7 +215,7 @@ def test_a_forced_reset_sends_the_user_to_choose_a_new_password_before_anything_
 
     signed_in = sign_in_with_form(client, "leder@led.example.no", PASSWORD)
     assert signed_in.status_code == 302 and signed_in.location == "/konto/passord"
-    for path in ("/rapportering/", world.report_url, "/", "/tiltak"):
+    for path in ("/rapportering/", world.report_url, "/", PLAN_ONE + "/tiltak"):
         detour = client.get(path)
         assert detour.status_code == 302 and detour.location == "/konto/passord", path
     saved = client.post(

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.support.public_helpers import publish_second_round
+from tests.support.public_helpers import PLAN_ONE, publish_second_round
 from tracker.extensions import db
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.operations import withdraw_publication
@@ -29,13 +29,15 @@ def test_public_page_carries_validators_and_a_public_cache_lifetime(client, seed
 
 
 def test_conditional_requests_answer_304(client, seeded):
-    first = client.get("/tiltak/12")
+    first = client.get(PLAN_ONE + "/tiltak/12")
     etag = first.headers["ETag"]
-    again = client.get("/tiltak/12", headers={"If-None-Match": etag})
+    again = client.get(PLAN_ONE + "/tiltak/12", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
-    since = client.get("/tiltak/12", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    since = client.get(
+        PLAN_ONE + "/tiltak/12", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
     assert since.status_code == 304
-    other = client.get("/tiltak/12", headers={"If-None-Match": '"something-else"'})
+    other = client.get(PLAN_ONE + "/tiltak/12", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200
 
 
@@ -149,13 +151,13 @@ def test_a_withdrawal_moves_last_modified_forward_so_no_client_keeps_the_withdra
     for report in db.session.scalars(select(MeasureReport)):
         report.updated_at -= earlier
     db.session.commit()
-    published = client.get("/tiltak/9")
+    published = client.get(PLAN_ONE + "/tiltak/9")
     assert "Skal trekkes tilbake." in published.get_data(as_text=True)
     withdraw_publication(second, None)
     db.session.commit()
     # A client (or proxy) that revalidates with the date alone must get the page back.
     again = client.get(
-        "/tiltak/9", headers={"If-Modified-Since": published.headers["Last-Modified"]}
+        PLAN_ONE + "/tiltak/9", headers={"If-Modified-Since": published.headers["Last-Modified"]}
     )
     assert again.status_code == 200
     assert "Skal trekkes tilbake." not in again.get_data(as_text=True)
@@ -170,11 +172,11 @@ class TestMemoryBound:
         return {"PUBLIC_PAGE_CACHE_BYTES": 400_000}
 
     def test_pages_that_differ_only_by_unknown_parameters_take_no_memory(self, app, client, seeded):
-        client.get("/data/tiltak.json")  # the page itself may be kept
+        client.get(PLAN_ONE + "/data/tiltak.json")  # the page itself may be kept
         with held_memory() as growth:
             for n in range(60):
                 response = client.get(
-                    f"/data/tiltak.json?x={n}", headers={"Accept-Encoding": "gzip"}
+                    f"{PLAN_ONE}/data/tiltak.json?x={n}", headers={"Accept-Encoding": "gzip"}
                 )
                 assert response.status_code == 200 and response.headers["ETag"]
         # 60 pages of 87 KB (and their gzip) were kept before: over 6 MB.
@@ -188,27 +190,29 @@ class TestMemoryBound:
         self, app, client, seeded, query
     ):
         cache = app.extensions["public_page_cache"].store
-        client.get("/tiltak")
+        client.get(PLAN_ONE + "/tiltak")
         held = cache.bytes_held
         assert held > 0  # the page itself is kept
         for n in range(3):
-            response = client.get("/tiltak?" + query.format(n=n))
+            response = client.get(PLAN_ONE + "/tiltak?" + query.format(n=n))
             assert response.status_code == 200 and response.cache_control.public
         assert cache.bytes_held == held
 
     def test_searches_are_kept_within_the_bound_in_bytes(self, app, client, seeded):
-        client.get("/tiltak?q=diskriminering")  # templates and statements compiled once
+        client.get(PLAN_ONE + "/tiltak?q=diskriminering")  # templates and statements compiled once
         with held_memory() as growth:
             for n in range(1, 61):
                 # Each address its own page, every one as long as the first.
-                response = client.get("/tiltak?q=diskriminering" + "+" * n)
+                response = client.get(PLAN_ONE + "/tiltak?q=diskriminering" + "+" * n)
                 assert response.status_code == 200 and len(response.data) > 20_000
         # The recordings, and little else (60 pages and their gzip copies are over 1.5 MB).
         assert growth() < 2 * 400_000
         cache = app.extensions["public_page_cache"].store
         assert 0 < cache.bytes_held <= 400_000 and len(cache) < 60
         # The latest searches are still kept.
-        assert cache.get(("http", "localhost", "", "/tiltak", "q=diskriminering" + "+" * 60))
+        assert cache.get(
+            ("http", "localhost", "", PLAN_ONE + "/tiltak", "q=diskriminering" + "+" * 60)
+        )
 
 
 @contextmanager

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import ReportFactory, RoundFactory
+from tests.support.public_helpers import PLAN_ONE as P
 from tests.support.public_helpers import measure, publish_second_round
 from tracker.extensions import db
 from tracker.reporting.models import MeasureReport
@@ -31,7 +32,7 @@ def test_site_feed_has_one_entry_per_published_round_listing_status_changes(clie
     before = measure_status(9)
     changed_to = Status.COMPLETED if before != Status.COMPLETED else Status.NOT_STARTED
     publish_second_round({9: changed_to, 12: measure_status(12)})  # 12 keeps its status
-    feed = parsed(client, "/feed.atom")
+    feed = parsed(client, P + "/feed.atom")
     assert feed.feed.title.startswith("Handlingsplan mot rasisme og diskriminering")
     assert feed.feed.language == "nb"
     assert [entry.title.split(":")[0] for entry in feed.entries] == [
@@ -58,14 +59,14 @@ def test_unpublished_rounds_and_unapproved_reports_stay_out_of_the_feeds(client,
     draft = RoundFactory(slug="utkast-2026", title="Hemmelig runde", state=RoundState.CLOSED)
     ReportFactory(round=draft, measure=measure(9), review_state=ReviewState.APPROVED)
     db.session.commit()
-    for url in ("/feed.atom", "/tiltak/9/feed.atom", "/departementer/KUD/feed.atom"):
+    for url in (P + "/feed.atom", P + "/tiltak/9/feed.atom", P + "/enheter/KUD/feed.atom"):
         feed = parsed(client, url)
         assert all("Hemmelig runde" not in entry.title for entry in feed.entries), url
 
 
 def test_ministry_feed_lists_only_that_ministrys_measures(client, seeded):
     publish_second_round({45: Status.COMPLETED, 1: Status.COMPLETED})
-    feed = parsed(client, "/departementer/KDD/feed.atom")
+    feed = parsed(client, P + "/enheter/KDD/feed.atom")
     assert "Kommunal- og distriktsdepartementet" in feed.feed.title
     listed = measure_numbers(feed.entries[0].content[0].value)
     assert 45 in listed and 1 not in listed  # KDD shares 45; measure 1 is AID's alone
@@ -73,28 +74,28 @@ def test_ministry_feed_lists_only_that_ministrys_measures(client, seeded):
 
 def test_measure_feed_has_its_reports_with_the_narrative(client, seeded):
     publish_second_round({45: Status.COMPLETED}, narrative="Rapporten er levert.")
-    feed = parsed(client, "/tiltak/45/feed.atom")
+    feed = parsed(client, P + "/tiltak/45/feed.atom")
     assert feed.feed.title == "Tiltak 45: publiserte statuser"
     assert len(feed.entries) == 2
     assert feed.entries[0].title == "Statusrapport høst 2026: Gjennomført"
     assert "Rapporten er levert. (tiltak 45)" in feed.entries[0].content[0].value
-    assert feed.entries[0].link.endswith("/tiltak/45")
+    assert feed.entries[0].link.endswith(P + "/tiltak/45")
 
 
 def test_feeds_follow_the_language_and_unknown_ones_are_404(client, seeded):
-    english = parsed(client, "/feed.atom?lang=en")
+    english = parsed(client, P + "/feed.atom?lang=en")
     assert english.feed.language == "en"
-    assert client.get("/tiltak/999/feed.atom").status_code == 404
-    assert client.get("/departementer/FINNES-IKKE/feed.atom").status_code == 404
+    assert client.get(P + "/tiltak/999/feed.atom").status_code == 404
+    assert client.get(P + "/enheter/FINNES-IKKE/feed.atom").status_code == 404
 
 
 def test_pages_link_to_the_feed_that_follows_them(client, seeded):
     expected = {
-        "/": "/feed.atom",
-        "/tiltak": "/feed.atom",
-        "/departementer/KDD": "/departementer/KDD/feed.atom",
-        "/tiltak/45": "/tiltak/45/feed.atom",
-        "/tiltak/45?lang=en": "/tiltak/45/feed.atom?lang=en",
+        "/": P + "/feed.atom",
+        P + "/tiltak": P + "/feed.atom",
+        P + "/enheter/KDD": P + "/enheter/KDD/feed.atom",
+        P + "/tiltak/45": P + "/tiltak/45/feed.atom",
+        P + "/tiltak/45?lang=en": P + "/tiltak/45/feed.atom?lang=en",
     }
     for page, feed_url in expected.items():
         html = client.get(page).get_data(as_text=True)
@@ -105,7 +106,11 @@ def test_pages_link_to_the_feed_that_follows_them(client, seeded):
         assert client.get(feed_url).status_code == 200
 
 
-FEEDS = ("/feed.atom", "/departementer/KDD/feed.atom", "/tiltak/45/feed.atom")
+FEEDS = (
+    P + "/feed.atom",
+    P + "/enheter/KDD/feed.atom",
+    P + "/tiltak/45/feed.atom",
+)
 
 
 class TestLinksComeFromPublicUrl:

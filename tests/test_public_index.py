@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import select
 
+from tests.factories import MeasureFactory
 from tracker.extensions import db
 from tracker.models import Measure, MeasureReport
 from tracker.reporting.states import ReviewState
@@ -21,6 +22,8 @@ def test_index_lists_every_measure_with_its_status(client, seeded):
 
 
 def test_index_before_anything_is_published(client, app):
+    MeasureFactory()
+    db.session.commit()
     response = client.get("/")
     assert response.status_code == 200
     assert "Ingen status er publisert ennå." in response.get_data(as_text=True)

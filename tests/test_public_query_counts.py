@@ -1,29 +1,33 @@
-"""Every public page issues the same number of SQL queries for 50 measures as for 5,000."""
+"""Every public page issues the same number of SQL queries for 50 measures as for 5,000, and for
+one plan as for several."""
 
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
 
-from tests.support.public_helpers import load_synthetic_plan
+from tests.support.public_helpers import PLAN_ONE, load_synthetic_plan
 from tracker.extensions import db
 
 # Rendering a page for the first time (per worker and data version); a cache hit costs one.
-PAGES = {
-    "/": 7,
-    "/?lang=en": 7,
-    "/tiltak": 6,
-    "/tiltak?omrade={area}&departement={ministry}&status=completed&q=e": 6,
-    "/tiltak/3": 4,
-    "/departementer/{ministry}": 5,
-    "/om-dataene": 2,
-    "/data/tiltak.json": 4,
-    "/data/tiltak.csv": 4,
-    "/data/{round}/tiltak.json": 4,
-    "/feed.atom": 3,
-    "/departementer/{ministry}/feed.atom": 4,
-    "/tiltak/3/feed.atom": 4,
+PLAN_PAGES = {
+    "{plan}/": 9,
+    "{plan}/?lang=en": 9,
+    "{plan}/tiltak": 7,
+    "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 7,
+    "{plan}/tiltak/3": 5,
+    "{plan}/enheter/{unit}": 6,
+    "{plan}/om-dataene": 3,
+    "{plan}/data/tiltak.json": 5,
+    "{plan}/data/tiltak.csv": 5,
+    "{plan}/data/{round}/tiltak.json": 5,
+    "{plan}/feed.atom": 4,
+    "{plan}/enheter/{unit}/feed.atom": 5,
+    "{plan}/tiltak/3/feed.atom": 5,
 }
+# The site's own pages. Its front page is the plan itself while there is one, and the list of
+# plans (with every plan's status) when there are several.
+SITE_PAGES = {"one plan": {"/planer/": 3, "/": 9}, "several plans": {"/planer/": 3, "/": 4}}
 
 
 @contextmanager
@@ -40,9 +44,9 @@ def counted_queries():
         event.remove(db.engine, "before_cursor_execute", count)
 
 
-def assert_fixed_query_counts(client, names: dict) -> None:
-    for page, expected in PAGES.items():
-        url = page.format(**names)
+def assert_fixed_query_counts(client, pages: dict, names: dict | None = None) -> None:
+    for page, expected in pages.items():
+        url = page.format(**(names or {}))
         with counted_queries() as first:
             response = client.get(url)
         assert response.status_code == 200, url
@@ -54,12 +58,39 @@ def assert_fixed_query_counts(client, names: dict) -> None:
 
 def test_query_counts_for_the_seeded_plan(client, seeded):
     assert_fixed_query_counts(
-        client, {"area": "ungdom", "ministry": "KUD", "round": "midtveis-2025"}
+        client,
+        PLAN_PAGES,
+        {"plan": PLAN_ONE, "area": "ungdom", "unit": "KUD", "round": "midtveis-2025"},
     )
+    assert_fixed_query_counts(client, SITE_PAGES["one plan"])
 
 
 @pytest.mark.parametrize("measure_count", [5000])
 def test_query_counts_for_a_plan_of_5000_measures(client, app, measure_count):
     load_synthetic_plan(measure_count)
-    assert client.get("/tiltak?q=Tiltak").get_data(as_text=True).count("/tiltak/") == measure_count
-    assert_fixed_query_counts(client, {"area": "omrade-1", "ministry": "D3", "round": "runde"})
+    html = client.get(PLAN_ONE + "/tiltak?q=Tiltak").get_data(as_text=True)
+    assert html.count(PLAN_ONE + "/tiltak/") == measure_count
+    assert_fixed_query_counts(
+        client, PLAN_PAGES, {"plan": PLAN_ONE, "area": "omrade-1", "unit": "D3", "round": "runde"}
+    )
+    assert_fixed_query_counts(client, SITE_PAGES["one plan"])
+
+
+def test_query_counts_with_twenty_plans_are_the_same_for_each(client, app):
+    """Twenty plans of 250 measures, sharing their units: every plan's pages cost what one
+    plan's do, and the list of plans costs the same whatever their number."""
+    for index in range(20):
+        load_synthetic_plan(250, slug=f"plan-{index}", round_slug=f"runde-{index}")
+    for index in (0, 19):
+        assert_fixed_query_counts(
+            client,
+            PLAN_PAGES,
+            {
+                "plan": f"/planer/plan-{index}",
+                "area": "omrade-1",
+                "unit": "D3",
+                "round": f"runde-{index}",
+            },
+        )
+    assert_fixed_query_counts(client, SITE_PAGES["several plans"])
+    assert client.get("/").get_data(as_text=True).count('<tr data-plan="') == 20

@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import text
 
-from tests.factories import MeasureFactory, MinistryFactory, ReportFactory, RoundFactory
-from tests.support.public_helpers import measure, publish_second_round
+from tests.factories import MeasureFactory, ReportFactory, RoundFactory, UnitFactory
+from tests.support.public_helpers import PLAN_ONE, measure, publish_second_round
 from tracker.extensions import db
 from tracker.reporting.states import ReviewState, RoundState, Status
 
@@ -16,8 +16,8 @@ from tracker.reporting.states import ReviewState, RoundState, Status
 def found(client, query: str, **filters) -> list[int]:
     """Measure numbers listed for a search, in the order shown."""
     extra = "".join(f"&{name}={value}" for name, value in filters.items())
-    html = client.get(f"/tiltak?q={quote(query)}{extra}").get_data(as_text=True)
-    return [int(n) for n in re.findall(r'href="/tiltak/(\d+)"', html)]
+    html = client.get(PLAN_ONE + f"/tiltak?q={quote(query)}{extra}").get_data(as_text=True)
+    return [int(n) for n in re.findall(r'href="/planer/[^/"]+/tiltak/(\d+)"', html)]
 
 
 def is_postgresql() -> bool:
@@ -55,12 +55,10 @@ def test_ministry_names_and_abbreviations_are_searched(client, seeded):
 
 
 def test_title_matches_rank_before_narrative_matches(client, app):
-    ministry = MinistryFactory()
-    in_narrative = MeasureFactory(
-        number=1, title="Noe annet", description="Noe.", ministries=[ministry]
-    )
+    ministry = UnitFactory()
+    in_narrative = MeasureFactory(number=1, title="Noe annet", description="Noe.", units=[ministry])
     in_title = MeasureFactory(
-        number=2, title="Veivisere i skolen", description="Noe.", ministries=[ministry]
+        number=2, title="Veivisere i skolen", description="Noe.", units=[ministry]
     )
     reporting_round = RoundFactory(state=RoundState.PUBLISHED)
     for item in (in_narrative, in_title):
@@ -107,7 +105,9 @@ def test_search_keeps_other_filters_and_quick_status_links_keep_them_too(client,
     everything = found(client, "diskriminering")
     completed = found(client, "diskriminering", status="completed")
     assert completed and set(completed) < set(everything)
-    html = client.get("/tiltak?q=diskriminering&omrade=arbeidsliv&lang=en").get_data(as_text=True)
+    html = client.get(PLAN_ONE + "/tiltak?q=diskriminering&omrade=arbeidsliv&lang=en").get_data(
+        as_text=True
+    )
     shortcuts = html[
         html.index('id="shortcut-label"') : html.index("</nav>", html.index('id="shortcut-label"'))
     ]

@@ -69,9 +69,9 @@ def test_links_carry_public_url_with_its_path_and_never_the_requests_host():
         }
     )
     with app.test_request_context("/", headers={"Host": "angriper.example"}):
-        assert absolute_url("public.measure_detail", number=12) == (
-            "https://www.example.no/handlingsplan/tiltak/12"
+        assert absolute_url("public.measure_detail", plan_slug="en-plan", number=12) == (
+            "https://www.example.no/handlingsplan/planer/en-plan/tiltak/12"
         )
     with app.test_request_context("/?lang=en", headers={"Host": "angriper.example"}):
         # An English page links English pages, as url_for does.
-        assert absolute_url("public.index") == "https://www.example.no/handlingsplan/?lang=en"
+        assert absolute_url("public.home") == "https://www.example.no/handlingsplan/?lang=en"

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from sqlalchemy import select
 
 from tests.factories import ReportFactory, RoundFactory
-from tests.support.public_helpers import measure
+from tests.support.public_helpers import PLAN_ONE, measure
 from tracker.extensions import db
 from tracker.models import MeasureReport
 from tracker.reporting.states import ReviewState, RoundState, Status
@@ -91,33 +91,33 @@ def test_unpublished_text_appears_on_no_public_page_and_in_no_open_data(client, 
     start = [
         "/",
         "/?lang=en",
-        "/tiltak",
-        "/tiltak?lang=en",
-        "/om-dataene",
-        "/data/tiltak.json",
-        "/data/tiltak.csv",
-        f"/tiltak?q={UNAPPROVED_WORDS}",
-        f"/tiltak?q={UNAPPROVED_WORDS}&lang=en",
+        PLAN_ONE + "/tiltak",
+        PLAN_ONE + "/tiltak?lang=en",
+        PLAN_ONE + "/om-dataene",
+        PLAN_ONE + "/data/tiltak.json",
+        PLAN_ONE + "/data/tiltak.csv",
+        PLAN_ONE + f"/tiltak?q={UNAPPROVED_WORDS}",
+        PLAN_ONE + f"/tiltak?q={UNAPPROVED_WORDS}&lang=en",
     ]
     pages = crawl(client, start)
     assert {
-        "/tiltak/2",
-        "/tiltak/6?lang=en",
-        "/departementer/KDD",
-        "/data/midtveis-2025/tiltak.json",
+        PLAN_ONE + "/tiltak/2",
+        PLAN_ONE + "/tiltak/6?lang=en",
+        PLAN_ONE + "/enheter/KDD",
+        PLAN_ONE + "/data/midtveis-2025/tiltak.json",
     } <= set(pages)
     assert len(pages) > 120
     leaks = [url for url, body in pages.items() if SECRET.lower() in body.lower()]
     assert leaks == []
     # The search finds nothing, the unpublished round has no files, and the count stays honest.
-    assert "Ingen tiltak passer filteret." in pages[f"/tiltak?q={UNAPPROVED_WORDS}"]
-    assert client.get(f"/data/{SECRET.lower()}-runde/tiltak.json").status_code == 404
+    assert "Ingen tiltak passer filteret." in pages[PLAN_ONE + f"/tiltak?q={UNAPPROVED_WORDS}"]
+    assert client.get(PLAN_ONE + f"/data/{SECRET.lower()}-runde/tiltak.json").status_code == 404
     assert "Av totalt 50 tiltak er" in pages["/"]
     assert "3 tiltak er ikke rapportert ennå." in pages["/"]
 
 
 def test_unapproved_reports_show_as_not_reported(client, seeded):
     hide_secrets_in_every_state(seeded)
-    html = client.get("/tiltak/2").get_data(as_text=True)
+    html = client.get(PLAN_ONE + "/tiltak/2").get_data(as_text=True)
     assert "Tiltaket er ikke rapportert ennå." in html
     assert "Ingen publiserte rapporteringer for dette tiltaket ennå." in html

@@ -28,7 +28,7 @@ def test_a_built_report_and_its_folder_are_private(
 
     office.stop()  # no PDF: the DOCX and the job's state are enough to look at
     monkeypatch.setenv("TRACKER_UNO_PYTHON", "/nonexistent/python3")
-    login(UserFactory(role=Role.COORDINATOR, ministry=None))
+    login(UserFactory(role=Role.COORDINATOR, unit=None))
     index = client.get("/koordinator/rapport/").get_data(as_text=True)
     token = re.search(r'name="midtveis-2025-csrf_token" type="hidden" value="([^"]+)"', index)
     started = client.post(

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from tests.factories import PlanFactory
 from tests.support.workflow import audit_events, build_world, make_user
 from tracker.extensions import db
 from tracker.models import Measure, MeasureReport, ReportRevision, Role
@@ -40,9 +41,14 @@ def coordinator(app):
 
 
 def test_opening_a_round_prefills_every_measure_with_its_published_report(seeded, coordinator):
-    published = reports_by_measure(latest_published_round())
+    published = reports_by_measure(latest_published_round(PlanFactory()))
     reporting_round = open_round(
-        "status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=14), coordinator
+        PlanFactory(),
+        "status-2026",
+        "Status 2026",
+        date(2026, 6, 1),
+        today() + timedelta(days=14),
+        coordinator,
     )
     db.session.commit()
     drafts = reporting_round.reports
@@ -54,17 +60,18 @@ def test_opening_a_round_prefills_every_measure_with_its_published_report(seeded
     assert {revision.action for draft in drafts for revision in revisions(draft)} == {"opened"}
     [event] = audit_events("round_opened")
     assert event.user_id == coordinator.id and event.details == {
+        "plan": "handlingsplan-rasisme-2024-2027",
         "round": "status-2026",
         "reports": 50,
     }
     # Opening a round publishes nothing: the public still sees the midterm report.
-    assert latest_published_round().slug == "midtveis-2025"
+    assert latest_published_round(PlanFactory()).slug == "midtveis-2025"
 
 
 def test_a_measure_without_a_published_report_starts_blank(app, coordinator):
     world = build_world()
     close_round(world.reporting_round, coordinator)
-    new_round = open_round("neste", "Neste", date(2027, 1, 1), None, coordinator)
+    new_round = open_round(PlanFactory(), "neste", "Neste", date(2027, 1, 1), None, coordinator)
     report = db.session.scalars(
         select(MeasureReport).where(MeasureReport.round_id == new_round.id)
     ).first()
@@ -85,7 +92,7 @@ def test_opening_a_round_refuses_bad_or_duplicate_slugs_and_a_second_open_round(
     build_world()
     rounds_before = db.session.scalar(select(func.count(MeasureReport.id)))
     with pytest.raises(ReportingError, match=message):
-        open_round(slug, "Tittel", date(2026, 6, 1), None, coordinator)
+        open_round(PlanFactory(), slug, "Tittel", date(2026, 6, 1), None, coordinator)
     db.session.rollback()
     assert db.session.scalar(select(func.count(MeasureReport.id))) == rounds_before
 
@@ -209,9 +216,11 @@ def test_closing_locks_editing_and_returning(app):
 def test_publishing_makes_the_approved_reports_public_at_once(seeded, coordinator):
     contact = make_user(
         Role.CONTACT,
-        db.session.scalars(select(Measure).where(Measure.number == 1)).one().lead_ministry,
+        db.session.scalars(select(Measure).where(Measure.number == 1)).one().lead_unit,
     )
-    reporting_round = open_round("status-2026", "Status 2026", date(2026, 6, 1), None, coordinator)
+    reporting_round = open_round(
+        PlanFactory(), "status-2026", "Status 2026", date(2026, 6, 1), None, coordinator
+    )
     report = next(r for r in reporting_round.reports if r.measure.number == 1)
     submit_report(report, 1, Status.COMPLETED, "Kampanjen er gjennomført.", contact)
     approve_report(report, coordinator)
@@ -219,10 +228,12 @@ def test_publishing_makes_the_approved_reports_public_at_once(seeded, coordinato
         publish_round(reporting_round, coordinator)
     close_round(reporting_round, coordinator)
     db.session.commit()
-    assert latest_published_round().slug == "midtveis-2025"  # nothing public before publishing
+    assert (
+        latest_published_round(PlanFactory()).slug == "midtveis-2025"
+    )  # nothing public before publishing
     publish_round(reporting_round, coordinator)
     db.session.commit()
-    assert latest_published_round().slug == "status-2026"
+    assert latest_published_round(PlanFactory()).slug == "status-2026"
     assert (
         reporting_round.state == RoundState.PUBLISHED and reporting_round.published_at is not None
     )

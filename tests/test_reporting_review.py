@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.factories import MeasureFactory, ReportFactory
+from tests.factories import MeasureFactory, PlanFactory, ReportFactory
 from tests.support.app import RequestPerContextClient
 from tests.support.workflow import (
     audit_events,
@@ -21,7 +21,7 @@ from tests.support.workflow import (
     textarea_text,
 )
 from tracker.extensions import db
-from tracker.ministries.queries import get_ministry
+from tracker.ministries.queries import get_unit
 from tracker.models import Measure, MeasureReport, ReportingRound, Responsibility, Role
 from tracker.plan.loader import load_plan
 from tracker.reporting.operations import close_round, open_round
@@ -136,7 +136,7 @@ def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(clie
         (ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.APPROVED, ReviewState.DRAFT),
         start=20,
     ):
-        measure = MeasureFactory(number=number, ministries=[lead_measure.lead_ministry])
+        measure = MeasureFactory(number=number, units=[lead_measure.lead_unit])
         report = ReportFactory(round=world.reporting_round, measure=measure, review_state=state)
     db.session.flush()
     report.narrative = "Endret av departementet."  # a saved draft is no longer "not started"
@@ -144,7 +144,7 @@ def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(clie
     db.session.commit()
     login(world.coordinator)
     page = client.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
-    row = re.search(r'<tr data-ministry="LED">(.*?)</tr>', page, re.S).group(1)
+    row = re.search(r'<tr data-unit="LED">(.*?)</tr>', page, re.S).group(1)
     counts = dict(re.findall(r'data-progress="(\w+)">(\d+)<', row))
     assert counts == {
         "not_started": "1",
@@ -156,7 +156,7 @@ def test_coordinator_overview_counts_per_ministry_with_overdue_and_contacts(clie
     }
     assert 'href="mailto:leder@led.example.no">Lea Leder</a>' in row
     assert "Sluttet" not in row  # deactivated people are not chased
-    other_row = re.search(r'<tr data-ministry="ANN">(.*?)</tr>', page, re.S).group(1)
+    other_row = re.search(r'<tr data-unit="ANN">(.*?)</tr>', page, re.S).group(1)
     assert dict(re.findall(r'data-progress="(\w+)">(\d+)<', other_row))["overdue"] == "1"
     assert "Felles tiltak" in page and "Annet tiltak" in page  # every report can be opened
 
@@ -320,9 +320,7 @@ def page_queries(client, login, coordinator, contact, slug: str) -> list[int]:
 
 def contact_measure(contact) -> int:
     return db.session.scalars(
-        select(Measure.number)
-        .join(Responsibility)
-        .where(Responsibility.ministry_id == contact.ministry_id)
+        select(Measure.number).join(Responsibility).where(Responsibility.unit_id == contact.unit_id)
     ).first()
 
 
@@ -333,8 +331,8 @@ def test_workflow_pages_issue_as_many_queries_for_50_measures_as_for_2(
     small = page_queries(client, login, world.coordinator, world.lead_contact, "status-2026")
     load_plan(db.session, plan_data)
     close_round(world.reporting_round, world.coordinator)
-    open_round("stor-runde", "Stor runde", date(2027, 6, 1), None, world.coordinator)
-    aid_contact = make_user(Role.CONTACT, get_ministry("AID"))
+    open_round(PlanFactory(), "stor-runde", "Stor runde", date(2027, 6, 1), None, world.coordinator)
+    aid_contact = make_user(Role.CONTACT, get_unit("AID"))
     db.session.commit()
     large = page_queries(client, login, world.coordinator, aid_contact, "stor-runde")
     assert large == small

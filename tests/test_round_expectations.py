@@ -7,6 +7,7 @@ that survives an expired session."""
 import pytest
 
 from tests.factories import MeasureFactory, ReportFactory
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import audit_events, build_world, csrf_token, fresh, snapshot
 from tracker.extensions import db
 from tracker.reporting.operations import return_report, submit_report
@@ -25,7 +26,7 @@ def post(client, path, data=None, token_from="/"):
 def test_contact_sees_progress_and_moves_to_the_next_and_previous_measure(client, world, login):
     third = ReportFactory(
         round=world.reporting_round,
-        measure=MeasureFactory(number=9, title="Tredje", ministries=[world.lead]),
+        measure=MeasureFactory(number=9, title="Tredje", units=[world.lead]),
     )
     db.session.commit()
     login(world.lead_contact)
@@ -86,7 +87,7 @@ def test_no_change_since_last_round_for_several_measures_at_once(client, app, lo
     world = build_world()
     second = ReportFactory(
         round=world.reporting_round,
-        measure=MeasureFactory(number=9, title="Uendret", ministries=[world.lead]),
+        measure=MeasureFactory(number=9, title="Uendret", units=[world.lead]),
         narrative="Som før.",
     )
     db.session.commit()
@@ -94,7 +95,7 @@ def test_no_change_since_last_round_for_several_measures_at_once(client, app, lo
     page = client.get("/rapportering/").get_data(as_text=True)
     assert 'name="measures" value="7"' in page and 'name="measures" value="9"' in page
     response = client.post(
-        "/rapportering/ingen-endring",
+        "/rapportering/status-2026/ingen-endring",
         data={"measures": ["7", "9"], "csrf_token": csrf_token(client)},
     )
     assert response.status_code == 302
@@ -108,14 +109,14 @@ def test_no_change_refuses_all_when_one_cannot_be_sent(client, app, login):
     world = build_world()
     empty = ReportFactory(
         round=world.reporting_round,
-        measure=MeasureFactory(number=9, title="Tomt", ministries=[world.lead]),
+        measure=MeasureFactory(number=9, title="Tomt", units=[world.lead]),
         narrative="",
     )
     db.session.commit()
     login(world.lead_contact)
     before = snapshot()
     response = client.post(
-        "/rapportering/ingen-endring",
+        "/rapportering/status-2026/ingen-endring",
         data={"measures": ["7", "9"], "csrf_token": csrf_token(client)},
     )
     assert response.status_code == 302 and snapshot() == before
@@ -123,7 +124,9 @@ def test_no_change_refuses_all_when_one_cannot_be_sent(client, app, login):
         as_text=True
     )
     assert fresh(empty).review_state == ReviewState.DRAFT
-    nothing = client.post("/rapportering/ingen-endring", data={"csrf_token": csrf_token(client)})
+    nothing = client.post(
+        "/rapportering/status-2026/ingen-endring", data={"csrf_token": csrf_token(client)}
+    )
     assert nothing.status_code == 302 and snapshot() == before
     assert "Kryss av for minst ett tiltak." in client.get("/rapportering/").get_data(as_text=True)
 
@@ -193,20 +196,24 @@ def test_signed_in_person_is_named_in_the_menu(client, world, login):
 
 def test_error_pages_keep_the_site_menu(client, world, login):
     login(world.other_contact)
-    for path, code in (("/finnes-ikke", 404), (world.report_url, 403)):
+    # Outside any plan the menu leads to the front page and the plans; a page of a plan's round
+    # leads to that plan's pages too.
+    for path, code, in_plan in (("/finnes-ikke", 404, False), (world.report_url, 403, True)):
         response = client.get(path)
         page = response.get_data(as_text=True)
         assert response.status_code == code
-        assert 'href="/tiltak"' in page and 'href="/om-dataene"' in page
+        assert 'href="/planer/"' in page
+        assert (f'href="{PLAN_ONE}/tiltak"' in page) == in_plan
+        assert (f'href="{PLAN_ONE}/om-dataene"' in page) == in_plan
         assert "Logget inn som Anne Annen" in page
 
 
 def test_ministry_address_works_in_any_letter_case(client, world):
-    response = client.get("/departementer/led")
-    assert response.status_code == 301 and response.location.endswith("/departementer/LED")
-    assert client.get("/departementer/Led").status_code == 301
-    assert client.get("/departementer/xyz").status_code == 301
-    assert client.get("/departementer/XYZ").status_code == 404
+    response = client.get(PLAN_ONE + "/enheter/led")
+    assert response.status_code == 301 and response.location.endswith(PLAN_ONE + "/enheter/LED")
+    assert client.get(PLAN_ONE + "/enheter/Led").status_code == 301
+    assert client.get(PLAN_ONE + "/enheter/xyz").status_code == 301
+    assert client.get(PLAN_ONE + "/enheter/XYZ").status_code == 404
 
 
 def test_pages_name_a_favicon_that_is_served(client, world):

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.factories import MeasureFactory, MinistryFactory, ReportFactory, RoundFactory
+from tests.factories import MeasureFactory, PlanFactory, ReportFactory, RoundFactory, UnitFactory
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import audit_events, csrf_token, field_error, fresh, make_user, snapshot
 from tracker.extensions import db
 from tracker.models import MeasureReport, ReportingRound, Role
@@ -37,9 +38,9 @@ def report_of(reporting_round, measure) -> MeasureReport:
 @pytest.fixture
 def plan(app):
     """Three measures and a coordinator; no rounds yet."""
-    ministry = MinistryFactory(abbreviation="KDD", name="Kommunal- og distriktsdepartementet")
+    ministry = UnitFactory(abbreviation="KDD", name="Kommunal- og distriktsdepartementet")
     measures = [
-        MeasureFactory(number=number, title=f"Tiltak {number}", ministries=[ministry])
+        MeasureFactory(number=number, title=f"Tiltak {number}", units=[ministry])
         for number in (1, 2, 3)
     ]
     coordinator = make_user(Role.COORDINATOR, email="koordinator@example.no", name="Kari K")
@@ -50,7 +51,7 @@ def plan(app):
 
 def run_round(slug, as_of, approved: dict, submitted: dict, coordinator, contact, publish=True):
     """Open a round, let the ministry submit, approve some, close and (maybe) publish."""
-    reporting_round = open_round(slug, slug, as_of, None, coordinator)
+    reporting_round = open_round(PlanFactory(), slug, slug, as_of, None, coordinator)
     db.session.flush()
     for measure, (status, text) in (approved | submitted).items():
         report = report_of(reporting_round, measure)
@@ -93,7 +94,7 @@ def test_carry_over_takes_each_measures_latest_published_approved_report_across_
         contact=contact,
         publish=False,
     )
-    third = open_round("r2027", "Sluttrapport", date(2027, 6, 1), None, coordinator)
+    third = open_round(PlanFactory(), "r2027", "Sluttrapport", date(2027, 6, 1), None, coordinator)
     db.session.commit()
 
     drafts = {report.measure.number: report for report in third.reports}
@@ -122,23 +123,23 @@ def test_public_status_keeps_the_latest_published_status_and_counts_never_report
         coordinator=coordinator,
         contact=contact,
     )
-    public = latest_public_reports()
+    public = latest_public_reports(PlanFactory())
     assert public[m1.id].round_id == latest.id
     assert public[m2.id].round.slug == "r2025" and public[m2.id].status == Status.COMPLETED
     assert m3.id not in public
-    summary = public_status_summary()
+    summary = public_status_summary(PlanFactory())
     assert (summary.totals[Status.COMPLETED], summary.unreported) == (2, 1)
 
     index = client.get("/").get_data(as_text=True)
     assert "Status pr. 1. juni 2025" in index  # measure 2's dated status
     assert "1 tiltak er ikke rapportert ennå." in index
     assert 'data-status="not_reported"' in index  # a chart column and a card
-    never = client.get("/tiltak?status=not_reported").get_data(as_text=True)
-    assert "1 tiltak passer filteret" in never and 'href="/tiltak/3"' in never
-    assert 'href="/tiltak/2"' not in never
-    completed = client.get("/tiltak?status=completed").get_data(as_text=True)
-    assert 'href="/tiltak/1"' in completed and 'href="/tiltak/2"' in completed
-    detail = client.get("/tiltak/2").get_data(as_text=True)
+    never = client.get(PLAN_ONE + "/tiltak?status=not_reported").get_data(as_text=True)
+    assert "1 tiltak passer filteret" in never and f'href="{PLAN_ONE}/tiltak/3"' in never
+    assert f'href="{PLAN_ONE}/tiltak/2"' not in never
+    completed = client.get(PLAN_ONE + "/tiltak?status=completed").get_data(as_text=True)
+    assert f'href="{PLAN_ONE}/tiltak/1"' in completed and f'href="{PLAN_ONE}/tiltak/2"' in completed
+    detail = client.get(PLAN_ONE + "/tiltak/2").get_data(as_text=True)
     assert "Gjennomført" in detail and "Status pr. 1. juni 2025" in detail
 
 
@@ -197,7 +198,7 @@ def test_withdrawing_a_publication_shows_the_previous_state_and_is_audited(plan,
         coordinator=coordinator,
         contact=contact,
     )
-    assert "Publisert ved en feil." in client.get("/tiltak/1").get_data(as_text=True)
+    assert "Publisert ved en feil." in client.get(PLAN_ONE + "/tiltak/1").get_data(as_text=True)
     login(coordinator)
     overview = client.get("/rapportering/r2026/oversikt").get_data(as_text=True)
     assert "Trekk tilbake publiseringen" in overview
@@ -206,7 +207,7 @@ def test_withdrawing_a_publication_shows_the_previous_state_and_is_audited(plan,
     )
     assert response.status_code == 302
     assert fresh(second).state == RoundState.CLOSED and fresh(second).published_at is None
-    public = client.get("/tiltak/1").get_data(as_text=True)
+    public = client.get(PLAN_ONE + "/tiltak/1").get_data(as_text=True)
     assert "Publisert ved en feil." not in public and "Første." in public
     assert "Status pr. 1. juni 2025" in client.get("/").get_data(as_text=True)
     [event] = audit_events("round_unpublished")
@@ -215,12 +216,14 @@ def test_withdrawing_a_publication_shows_the_previous_state_and_is_audited(plan,
     again = client.post("/rapportering/r2026/avpubliser", data={"csrf_token": csrf_token(client)})
     assert again.status_code == 302 and len(audit_events("round_unpublished")) == 1
     client.post("/rapportering/r2026/publiser", data={"csrf_token": csrf_token(client)})
-    assert "Publisert ved en feil." in client.get("/tiltak/1").get_data(as_text=True)
+    assert "Publisert ved en feil." in client.get(PLAN_ONE + "/tiltak/1").get_data(as_text=True)
 
 
 def test_reopening_a_closed_round_lets_ministries_edit_again_and_is_audited(plan, client, login):
     (m1, _m2, _m3), coordinator, contact = plan
-    reporting_round = open_round("r2026", "Status 2026", date(2026, 6, 1), None, coordinator)
+    reporting_round = open_round(
+        PlanFactory(), "r2026", "Status 2026", date(2026, 6, 1), None, coordinator
+    )
     close_round(reporting_round, coordinator)
     db.session.commit()
     login(coordinator)
@@ -243,7 +246,9 @@ def test_reopening_a_closed_round_lets_ministries_edit_again_and_is_audited(plan
 
 def test_closing_before_the_deadline_warns_and_needs_a_confirmation(plan, client, login):
     _measures, coordinator, _contact = plan
-    reporting_round = open_round("r2026", "Status 2026", date(2026, 6, 1), SOON, coordinator)
+    reporting_round = open_round(
+        PlanFactory(), "r2026", "Status 2026", date(2026, 6, 1), SOON, coordinator
+    )
     db.session.commit()
     login(coordinator)
     overview = client.get("/rapportering/r2026/oversikt").get_data(as_text=True)
@@ -282,7 +287,9 @@ def test_a_deadline_in_the_past_is_refused_when_opening(plan, client, login):
 
 def test_the_coordinator_can_move_the_deadline_of_an_open_round(plan, client, login):
     _measures, coordinator, _contact = plan
-    reporting_round = open_round("r2026", "Status 2026", date(2026, 6, 1), SOON, coordinator)
+    reporting_round = open_round(
+        PlanFactory(), "r2026", "Status 2026", date(2026, 6, 1), SOON, coordinator
+    )
     db.session.commit()
     login(coordinator)
     later = SOON + timedelta(days=14)
@@ -310,7 +317,9 @@ def test_the_coordinator_can_move_the_deadline_of_an_open_round(plan, client, lo
 
 def test_last_changed_shows_the_last_real_edit_not_the_opening(plan, client, login):
     (m1, _m2, _m3), coordinator, contact = plan
-    reporting_round = open_round("r2026", "Status 2026", date(2026, 6, 1), None, coordinator)
+    reporting_round = open_round(
+        PlanFactory(), "r2026", "Status 2026", date(2026, 6, 1), None, coordinator
+    )
     db.session.commit()
     login(contact)
     start = client.get("/rapportering/").get_data(as_text=True)
@@ -341,5 +350,5 @@ def test_a_round_opened_with_an_existing_report_never_uses_an_open_rounds_text(p
     later = RoundFactory(slug="senere", as_of=date(2026, 6, 1), state=RoundState.CLOSED)
     ReportFactory(round=later, measure=m1, narrative="Lukket.", review_state=ReviewState.APPROVED)
     db.session.commit()
-    new = open_round("ny", "Ny", date(2027, 6, 1), None, coordinator)
+    new = open_round(PlanFactory(), "ny", "Ny", date(2027, 6, 1), None, coordinator)
     assert report_of(new, m1).narrative == "Publisert."

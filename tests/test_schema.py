@@ -5,9 +5,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests.factories import (
+    AreaFactory,
     MeasureFactory,
-    MinistryFactory,
+    PlanFactory,
     ReportFactory,
+    RoundFactory,
+    UnitFactory,
     UserFactory,
 )
 from tracker.extensions import db
@@ -25,6 +28,24 @@ def test_measure_numbers_are_unique(app):
     with pytest.raises(IntegrityError):
         with db.session.begin_nested():
             MeasureFactory(number=7)
+
+
+def test_measure_numbers_and_area_keys_are_unique_per_plan_and_round_slugs_everywhere(app):
+    first, second = PlanFactory(), PlanFactory(slug="plan-b")
+    area = AreaFactory(key="arbeidsliv")
+    # Another plan may use the same area key and the same measure numbers ...
+    other_area = AreaFactory(key="arbeidsliv", plan=second)
+    MeasureFactory(number=7, area=area)
+    MeasureFactory(number=7, area=other_area)
+    assert first.id != second.id
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            AreaFactory(key="arbeidsliv", plan=first)
+    # ... but a round's slug names it in every address, whichever plan it belongs to.
+    RoundFactory(slug="status-2026", plan=first)
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            RoundFactory(slug="status-2026", plan=second)
 
 
 def test_one_report_per_measure_per_round(app):
@@ -52,17 +73,17 @@ def test_database_rejects_an_unknown_review_state_and_round_state(app):
 def test_contact_person_must_belong_to_a_ministry(app):
     with pytest.raises(IntegrityError):
         with db.session.begin_nested():
-            UserFactory(role=Role.CONTACT, ministry=None)
+            UserFactory(role=Role.CONTACT, unit=None)
     with pytest.raises(IntegrityError):
         with db.session.begin_nested():
-            UserFactory(role=Role.COORDINATOR, ministry=MinistryFactory())
+            UserFactory(role=Role.COORDINATOR, unit=UnitFactory())
 
 
 def test_a_measure_has_only_one_lead(app):
     measure = MeasureFactory()
-    other = MinistryFactory()
+    other = UnitFactory()
     assert_rejected(
-        "INSERT INTO responsibilities (measure_id, ministry_id, position) VALUES (:m, :o, 0)",
+        "INSERT INTO responsibilities (measure_id, unit_id, position) VALUES (:m, :o, 0)",
         m=measure.id,
         o=other.id,
     )

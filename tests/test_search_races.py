@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, event, text
 from tests.factories import ReportFactory, RoundFactory
 from tests.support.app import make_app
 from tests.support.databases import fresh_postgres_database
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import build_world
 from tracker.extensions import db
 from tracker.models import MeasureReport, ReportingRound
@@ -33,8 +34,8 @@ WORD = "zebrafinken"
 
 def found(app, word: str) -> list[int]:
     """The measure numbers the public search lists for ``word``."""
-    html = app.test_client().get(f"/tiltak?q={quote(word)}").get_data(as_text=True)
-    return sorted({int(number) for number in re.findall(r'href="/tiltak/(\d+)"', html)})
+    html = app.test_client().get(f"{PLAN_ONE}/tiltak?q={quote(word)}").get_data(as_text=True)
+    return sorted({int(number) for number in re.findall(rf'href="{PLAN_ONE}/tiltak/(\d+)"', html)})
 
 
 def wait_for_a_lock_wait(database_url: str, seconds: float = 30) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests.support.data_history import build_history
 from tests.support.docx_reading import open_docx
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import (
     audit_events,
     build_world,
@@ -50,10 +51,10 @@ def test_a_huge_post_is_refused_with_413_in_norwegian_and_changes_nothing(client
 @pytest.mark.parametrize(
     "path",
     [
-        "/tiltak/9223372036854775807",
-        "/tiltak/99999999999999999999999",
-        "/tiltak/2147483648",
-        "/data/tiltak.json/../../tiltak/9223372036854775808",
+        PLAN_ONE + "/tiltak/9223372036854775807",
+        PLAN_ONE + "/tiltak/99999999999999999999999",
+        PLAN_ONE + "/tiltak/2147483648",
+        PLAN_ONE + "/data/tiltak.json/../../tiltak/9223372036854775808",
     ],
 )
 def test_numbers_too_large_for_the_database_are_not_found(client, seeded, path):
@@ -71,7 +72,12 @@ def test_huge_ids_in_signed_in_pages_are_not_found(client, app, login):
 
 @pytest.mark.parametrize(
     "path",
-    ["/tiltak?q=%00", "/departementer/%00", "/data/%00/tiltak.json", "/tiltak?omrade=a%00b"],
+    [
+        PLAN_ONE + "/tiltak?q=%00",
+        PLAN_ONE + "/enheter/%00",
+        PLAN_ONE + "/data/%00/tiltak.json",
+        PLAN_ONE + "/tiltak?omrade=a%00b",
+    ],
 )
 def test_nul_characters_in_the_address_are_a_bad_request(client, seeded, path):
     response = client.get(path)
@@ -256,7 +262,9 @@ def test_import_refuses_two_open_rounds(runner, export_file):
         second = first | {"id": 999, "slug": "enda-en", "state": "open"}
         tables["reporting_rounds"].append(second)
 
-    assert "bare én rapporteringsrunde kan være åpen" in import_refused(runner, export_file, change)
+    assert "bare én rapporteringsrunde per plan kan være åpen" in import_refused(
+        runner, export_file, change
+    )
 
 
 def test_import_refuses_emails_that_differ_only_in_case(runner, export_file):
@@ -329,7 +337,7 @@ def test_an_address_with_hidden_parts_is_refused_by_the_admin_form(client, app, 
             "email": address,
             "name": "Kari",
             "role": "coordinator",
-            "ministry": "",
+            "unit": "",
             "password": "",
             "csrf_token": csrf_token(client),
         },
@@ -375,7 +383,7 @@ def test_bidi_overrides_never_reach_public_text(client, seeded):
     # Stored before this rule existed (or imported): the page still shows it without them.
     report.narrative = "Betal til konto \u202e0987 6543 21\u202c og \u2067skjult\u2069 nå."
     db.session.commit()
-    page = client.get(f"/tiltak/{report.measure.number}").get_data(as_text=True)
+    page = client.get(f"{PLAN_ONE}/tiltak/{report.measure.number}").get_data(as_text=True)
     assert "Betal til konto 0987 6543 21 og skjult nå." in page
     assert not any(char in page for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2069")
 
@@ -411,7 +419,7 @@ def test_a_link_showing_one_address_and_going_to_another_shows_both_on_the_publi
     ).first()
     report.narrative = MISLEADING  # stored before this rule (or imported)
     db.session.commit()
-    page = client.get(f"/tiltak/{report.measure.number}").get_data(as_text=True)
+    page = client.get(f"{PLAN_ONE}/tiltak/{report.measure.number}").get_data(as_text=True)
     links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', page))
     # Every address a reader sees goes where it says, and the real target is in plain sight.
     assert links["https://www.regjeringen.no/handlingsplan"] == (

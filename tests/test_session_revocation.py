@@ -106,7 +106,7 @@ def test_a_role_change_ends_the_users_sessions(app, client, world, admin):
         data={
             "name": "Koordinator",
             "role": "contact",
-            "ministry": "LED",
+            "unit": "LED",
             "csrf_token": csrf_token(admin, f"/admin/brukere/{world.coordinator.id}"),
         },
     )

@@ -296,7 +296,7 @@ def test_admin_marks_an_account_break_glass_and_it_is_audited(client, app, admin
         data={
             "name": coordinator.name,
             "role": "coordinator",
-            "ministry": "",
+            "unit": "",
             "break_glass": "y",
             "csrf_token": csrf_token(client),
         },

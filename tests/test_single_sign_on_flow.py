@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.factories import MinistryFactory
+from tests.factories import UnitFactory
 from tests.support.oidc_provider import authorize_at_provider, id_token_claims, running_provider
 from tests.support.workflow import audit_events, csrf_token, fresh, make_user
 from tracker.auth.models import Role
@@ -35,8 +35,8 @@ def app_config(provider):
 
 @pytest.fixture
 def kari(app):
-    ministry = MinistryFactory(abbreviation="AID", name="Arbeids- og inkluderingsdepartementet")
-    kari = make_user(Role.CONTACT, ministry, email="kari.kontakt@aid.example.no", name="Kari")
+    unit = UnitFactory(abbreviation="AID", name="Arbeids- og inkluderingsdepartementet")
+    kari = make_user(Role.CONTACT, unit, email="kari.kontakt@aid.example.no", name="Kari")
     db.session.commit()
     return kari
 

@@ -41,6 +41,7 @@ from tests.support.live_stack import (
     prepare_database,
     run_contact_persons,
 )
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.smtp_server import MAIL_SETTINGS, SmtpServer
 
 for missing, reason in (
@@ -77,14 +78,15 @@ def publish_a_round_with_the_word(database_url: str, number: int) -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TRACKER_ENV": "development"})
     with app.app_context():
+        measure = db.session.scalar(select(Measure).where(Measure.number == number))
         published = ReportingRound(
+            plan=measure.plan,
             slug=PUBLISHED,
             title="Publisert 2026",
             as_of=date(2026, 3, 1),
             state=RoundState.PUBLISHED,
             published_at=utcnow(),
         )
-        measure = db.session.scalar(select(Measure).where(Measure.number == number))
         db.session.add_all(
             [
                 published,
@@ -97,7 +99,9 @@ def publish_a_round_with_the_word(database_url: str, number: int) -> None:
                 ),
             ]
         )
-        create_user(COORDINATOR, Role.COORDINATOR, PASSWORD, name="Kari Koordinator")
+        create_user(
+            COORDINATOR, Role.COORDINATOR, PASSWORD, name="Kari Koordinator", plans=[measure.plan]
+        )
         db.session.commit()
         db.engine.dispose()
 
@@ -175,7 +179,7 @@ def test_an_instance_with_a_key_of_its_own_refuses_to_start(site, tmp_path):
 
 def found(base: str, word: str) -> bool:
     page = requests.get(f"{base}/tiltak?q={quote(word)}", timeout=30).text
-    return 'href="/tiltak/' in page
+    return f'href="{PLAN_ONE}/tiltak/' in page
 
 
 def test_a_withdrawal_during_saves_on_both_instances_leaves_no_withdrawn_text(site):

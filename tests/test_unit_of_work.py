@@ -9,10 +9,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 
-from tests.factories import MeasureFactory, MinistryFactory
+from tests.factories import MeasureFactory, UnitFactory
 from tests.support.workflow import csrf_token, field_error, make_user, snapshot
 from tracker.extensions import csrf, db
-from tracker.ministries.models import Ministry
+from tracker.ministries.models import ResponsibleUnit
 from tracker.models import ReportingRound, Role
 from tracker.reporting.operations import open_round
 from tracker.reporting.workflow_queries import today
@@ -24,9 +24,9 @@ TRACKER = Path(__file__).resolve().parent.parent / "tracker"
 
 def test_opening_a_round_while_one_is_open_is_a_conflict_shown_at_the_form(app, client, login):
     """The same refusal (the workflow's state) answers 409 on every form, here too (was 400)."""
-    MeasureFactory(number=1, ministries=[MinistryFactory()])
+    plan = MeasureFactory(number=1, units=[UnitFactory()]).plan
     coordinator = login(make_user(Role.COORDINATOR))
-    open_round("status-2026", "Status 2026", date(2026, 6, 1), None, coordinator)
+    open_round(plan, "status-2026", "Status 2026", date(2026, 6, 1), None, coordinator)
     db.session.commit()
     before = snapshot()
     response = client.post(
@@ -65,7 +65,7 @@ def test_a_refusal_after_a_write_keeps_nothing_and_is_shown_on_its_field(app, cl
         form = RenameForm(meta={"csrf": False})
         form.validate()
         with unit_of_work(on_form(form, lambda: f"<p id=name-error>{form.name.errors}</p>")):
-            db.session.add(Ministry(abbreviation="NYTT", name=form.name.data))
+            db.session.add(ResponsibleUnit(abbreviation="NYTT", name=form.name.data))
             db.session.flush()
             raise NameTaken("Navnet er tatt.")
         return "saved"
@@ -74,7 +74,7 @@ def test_a_refusal_after_a_write_keeps_nothing_and_is_shown_on_its_field(app, cl
     @csrf.exempt
     def button():
         with unit_of_work(flash_and_redirect("/tilbake")):
-            db.session.add(Ministry(abbreviation="KNAPP", name="Knapp"))
+            db.session.add(ResponsibleUnit(abbreviation="KNAPP", name="Knapp"))
             db.session.flush()
             raise UserError("Det gikk ikke nå.")
         return "saved"
@@ -86,7 +86,7 @@ def test_a_refusal_after_a_write_keeps_nothing_and_is_shown_on_its_field(app, cl
     assert pressed.status_code == 302 and pressed.location == "/tilbake"
     with client.session_transaction() as session:
         assert session["_flashes"] == [("error", "Det gikk ikke nå.")]
-    assert db.session.scalars(select(Ministry.abbreviation)).all() == []
+    assert db.session.scalars(select(ResponsibleUnit.abbreviation)).all() == []
 
 
 def test_no_view_ends_its_own_transaction():

@@ -3,6 +3,7 @@ part of the plan, and the public page and the DOCX report say the same about the
 
 from sqlalchemy import select
 
+from tests.factories import PlanFactory
 from tests.support.docx_reading import open_docx, paragraph_texts
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
@@ -22,7 +23,7 @@ def withdraw_approval(*numbers: int) -> None:
 
 def test_summary_counts_unapproved_measures_as_unreported_in_their_area(seeded):
     withdraw_approval(1, 48)  # Arbeidsliv in progress, Styrket innsats completed
-    summary = status_summary(latest_published_round())
+    summary = status_summary(latest_published_round(PlanFactory()))
     assert (summary.measure_count, summary.total, summary.unreported) == (50, 48, 2)
     by_key = {area.key: area for area in summary.areas}
     assert by_key["arbeidsliv"].unreported == 1
@@ -37,7 +38,9 @@ def test_public_page_and_docx_agree_on_the_unreported_measures(seeded, client):
     assert "Av totalt 50 tiltak er 12 gjennomført, 31 pågående og 5 ikke igangsatt." in page
     assert "2 tiltak er ikke rapportert ennå." in page
 
-    document = open_docx(build_midterm_report(collect_report_data(latest_published_round())))
+    document = open_docx(
+        build_midterm_report(collect_report_data(latest_published_round(PlanFactory())))
+    )
     texts = paragraph_texts(document)
     assert (
         "Av totalt 50 tiltak i handlingsplanen er 12 tiltak gjennomført, 31 er pågående og "

@@ -1,5 +1,5 @@
-"""tracker: status tracking for Handlingsplan mot rasisme og diskriminering – ny innsats
-2024–2027."""
+"""tracker: status tracking for action plans, first of them Handlingsplan mot rasisme og
+diskriminering – ny innsats 2024–2027."""
 
 import os
 from contextlib import contextmanager
@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.health.views import blueprint as health
     from tracker.mail.views import blueprint as mail
     from tracker.public.feed_views import blueprint as feeds
+    from tracker.public.legacy_views import blueprint as legacy
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public)
     app.register_blueprint(open_data)
     app.register_blueprint(feeds)
+    app.register_blueprint(legacy)
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
     app.register_blueprint(admin)
@@ -122,8 +124,10 @@ def register_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from tracker import languages, static_files, templating
+    from tracker.plan import context as plan_context
 
     languages.init_app(app)
+    plan_context.init_app(app)
     templating.init_template_globals(app)
     static_files.init_app(app)
 
@@ -133,12 +137,13 @@ def register_commands(app: Flask) -> None:
     from tracker.backup.cli import data_cli
     from tracker.export.cli import report_command
     from tracker.mail.cli import mail_command, reminders_command
-    from tracker.plan.cli import seed_command
+    from tracker.plan.cli import plans_command, seed_command
     from tracker.proxy_pages import error_pages_command
     from tracker.public.cli import search_command
     from tracker.reporting.cli import rounds_command
 
     app.cli.add_command(seed_command)
+    app.cli.add_command(plans_command)
     app.cli.add_command(data_cli)
     app.cli.add_command(users_command)
     app.cli.add_command(rounds_command)

@@ -140,6 +140,10 @@ def handle_database_unavailable(error: OperationalError):
     # Without the database a signed-in user cannot be checked (their row would be re-read to
     # render the menu): the page is shown as to anyone. Flask-Login keeps the user in g.
     g._login_user = login_manager.anonymous_user()
+    # Likewise the page's plan (tracker/plan/context.py): the rollback expired it, and the layout
+    # would re-read it for the site title. The page is shown without it, like an address
+    # outside any plan.
+    g.pop("plan", None)
     return render_error(503, ERROR_TEXTS[503], {"Retry-After": str(DATABASE_RETRY_AFTER)})
 
 

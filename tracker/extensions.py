@@ -1,5 +1,7 @@
 """Extension objects, created unbound so every app instance (tests included) binds its own."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -27,3 +29,11 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+if TYPE_CHECKING:
+    # What db.Model is built on: Flask-SQLAlchemy makes db.Model at runtime, so mypy cannot take
+    # it as a base class. Models subclass ``Model`` and are type-checked like any class.
+    Model = Base
+else:
+    Model = db.Model

@@ -4,22 +4,25 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
 from tracker.mail.models import MailPreference, OutboxMessage
 from tracker.measures.models import Area, Measure, Responsibility
-from tracker.ministries.models import Ministry
-from tracker.plan.models import Plan
+from tracker.ministries.models import ResponsibleUnit, UnitKind
+from tracker.plan.models import Plan, PlanUnit, plan_coordinators
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 
 __all__ = [
     "Area",
-    "MailPreference",
-    "OutboxMessage",
     "AuditEvent",
+    "MailPreference",
     "Measure",
     "MeasureReport",
-    "Ministry",
-    "ReportRevision",
+    "OutboxMessage",
     "Plan",
+    "PlanUnit",
+    "ReportRevision",
     "ReportingRound",
     "Responsibility",
+    "ResponsibleUnit",
     "Role",
+    "UnitKind",
     "User",
+    "plan_coordinators",
 ]

@@ -16,6 +16,7 @@ from tracker import narrative
 from tracker.absolute_urls import absolute_url
 from tracker.i18n import INTERNATIONAL_DATE, NORWEGIAN_DATE, NORWEGIAN_DATETIME
 from tracker.languages import LANGUAGE_NAMES, language_url, locale_code
+from tracker.plan.context import page_plan
 from tracker.reporting.permissions import TEMPLATE_RULES
 from tracker.reporting.states import NOT_REPORTED, NOT_REPORTED_LABEL, Status
 from tracker.reporting.workflow_queries import (
@@ -49,6 +50,8 @@ def init_template_globals(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "language_url": language_url,
             "area_name": area_name,
+            # The plan the page is about (site title, owner, links), if any.
+            "page_plan": page_plan,
             # The vocabularies.
             "Status": Status,
             "NOT_REPORTED": NOT_REPORTED,

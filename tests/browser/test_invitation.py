@@ -13,7 +13,7 @@ from tracker.auth.models import Role
 from tracker.auth.operations import create_user, generate_password
 from tracker.extensions import db
 from tracker.mail.sender import deliver_pending
-from tracker.ministries.queries import get_ministry
+from tracker.ministries.queries import get_unit
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def test_an_invited_person_follows_the_link_and_signs_in_for_the_first_time(
         "nina@led.example.no",
         Role.CONTACT,
         generate_password(),  # never shown: she chooses her own
-        ministry=get_ministry("LED"),
+        unit=get_unit("LED"),
         name="Nina Ny",
         created_by=world.admin,
     )

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import PlanFactory
 from tests.support.browser import assert_accessible
 from tests.support.workflow import PASSWORD, make_user
 from tracker.extensions import db
-from tracker.ministries.queries import get_ministry
+from tracker.ministries.queries import get_unit
 from tracker.models import Role
 from tracker.reporting.operations import open_round
 from tracker.reporting.workflow_queries import today
@@ -23,10 +24,15 @@ NYNORSK_TEXT = "Kampanjen vart gjennomført hausten 2025.\n\n- 3 000 arbeidsgiva
 @pytest.fixture
 def round_2026(app, seeded):
     coordinator = make_user(Role.COORDINATOR, email="koordinator@aid.example.no")
-    make_user(Role.CONTACT, get_ministry("AID"), email="kontakt@aid.example.no")
+    make_user(Role.CONTACT, get_unit("AID"), email="kontakt@aid.example.no")
     # A deadline ahead of today: opening a round refuses one that has passed.
     open_round(
-        "status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=7), coordinator
+        PlanFactory(),
+        "status-2026",
+        "Status 2026",
+        date(2026, 6, 1),
+        today() + timedelta(days=7),
+        coordinator,
     )
     db.session.commit()
 

@@ -4,15 +4,17 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.support.public_helpers import PLAN_ONE
+
 pytestmark = pytest.mark.browser
 
 PAGES = [
     "/",
-    "/tiltak",
-    "/tiltak?status=completed&q=kurs",
-    "/tiltak/45",
-    "/departementer/KDD",
-    "/om-dataene",
+    PLAN_ONE + "/tiltak",
+    PLAN_ONE + "/tiltak?status=completed&q=kurs",
+    PLAN_ONE + "/tiltak/45",
+    PLAN_ONE + "/enheter/KDD",
+    PLAN_ONE + "/om-dataene",
 ]
 
 
@@ -37,7 +39,7 @@ def test_every_public_page_has_no_accessibility_violations(
 
 
 def test_filters_work_from_the_keyboard_and_can_be_bookmarked(page, live_server, seeded):
-    page.goto(live_server + "/tiltak")
+    page.goto(live_server + PLAN_ONE + "/tiltak")
     page.get_by_label("Status", exact=True).select_option("not_started")
     page.get_by_label("Hovedområde").select_option("arbeidsliv")
     page.get_by_label("Søk i tittel, beskrivelse og status").press("Enter")
@@ -54,14 +56,14 @@ def test_filters_work_from_the_keyboard_and_can_be_bookmarked(page, live_server,
 
 
 def test_status_shortcut_links_filter_without_a_form(page, live_server, seeded):
-    page.goto(live_server + "/tiltak")
+    page.goto(live_server + PLAN_ONE + "/tiltak")
     page.get_by_role("link", name="Gjennomført", exact=True).click()
     assert page.locator("main tbody tr").count() == 13
     assert set(page.locator("main tbody tr td:last-child").all_inner_texts()) == {"Gjennomført"}
 
 
 def test_language_switch_keeps_the_page(page, live_server, seeded):
-    page.goto(live_server + "/tiltak/12")
+    page.goto(live_server + PLAN_ONE + "/tiltak/12")
     page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text().startswith("Measure 12:")
@@ -98,7 +100,7 @@ def test_pages_fit_a_360_pixel_phone_screen(browser, live_server, seeded):
 
 
 def test_print_hides_navigation_and_filters(page, live_server, seeded):
-    page.goto(live_server + "/tiltak")
+    page.goto(live_server + PLAN_ONE + "/tiltak")
     page.emulate_media(media="print")
     assert not page.locator("form.filters").is_visible()
     assert not page.locator("header nav").is_visible()
@@ -106,7 +108,7 @@ def test_print_hides_navigation_and_filters(page, live_server, seeded):
 
 
 def test_word_search_then_a_status_shortcut_keeps_the_search(page, live_server, seeded):
-    page.goto(live_server + "/tiltak")
+    page.goto(live_server + PLAN_ONE + "/tiltak")
     page.get_by_label("Søk i tittel, beskrivelse og status").fill("Diskriminering  ARBEIDSLIV")
     page.get_by_role("button", name="Vis tiltak").click()
     page.wait_for_url("**/tiltak?**")

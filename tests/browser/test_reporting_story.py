@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import PlanFactory
 from tests.support.browser import assert_accessible, sign_in, sign_out
 from tests.support.workflow import make_user
 from tracker.extensions import db
-from tracker.ministries.queries import get_ministry
+from tracker.ministries.queries import get_unit
 from tracker.models import Role
 from tracker.reporting.operations import open_round
 from tracker.reporting.workflow_queries import today
@@ -29,10 +30,15 @@ def story(app, seeded):
     coordinator = make_user(
         Role.COORDINATOR, email="koordinator@aid.example.no", name="Kari Koordinator"
     )
-    make_user(Role.CONTACT, get_ministry("AID"), email="kontakt@aid.example.no", name="Ola Kontakt")
+    make_user(Role.CONTACT, get_unit("AID"), email="kontakt@aid.example.no", name="Ola Kontakt")
     # A deadline ahead of today: opening a round refuses one that has passed.
     open_round(
-        "status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=1), coordinator
+        PlanFactory(),
+        "status-2026",
+        "Status 2026",
+        date(2026, 6, 1),
+        today() + timedelta(days=1),
+        coordinator,
     )
     db.session.commit()
 
@@ -66,7 +72,7 @@ def test_contact_reports_coordinator_returns_then_approves_and_publishes(page, l
     sign_in(page, live_server, "koordinator@aid.example.no")
     assert_accessible(page)
     page.get_by_role("link", name="Se hvordan departementene ligger an").click()
-    aid_row = page.locator('tr[data-ministry="AID"]')
+    aid_row = page.locator('tr[data-unit="AID"]')
     expect(aid_row.locator('td[data-progress="submitted"]')).to_have_text("1")
     assert_accessible(page)
     page.get_by_role("link", name="Kampanje mot diskriminering i arbeidslivet").click()
@@ -119,7 +125,7 @@ def test_conflict_bad_input_and_admin_and_round_forms_are_accessible(
     page, live_server, story, browser
 ):
     make_user(Role.ADMIN, email="admin@example.no")
-    make_user(Role.CONTACT, get_ministry("AID"), email="kollega@aid.example.no", name="Kollega")
+    make_user(Role.CONTACT, get_unit("AID"), email="kollega@aid.example.no", name="Kollega")
     db.session.commit()
     sign_in(page, live_server, "kontakt@aid.example.no")
     page.goto(live_server + "/rapportering/status-2026/tiltak/1")

@@ -10,10 +10,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from tests.factories import PlanFactory
 from tests.support.browser import assert_accessible, sign_in, sign_out
+from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import PASSWORD, make_user
 from tracker.extensions import db
-from tracker.ministries.queries import get_ministry
+from tracker.ministries.queries import get_unit
 from tracker.models import Measure, MeasureReport, ReportingRound, Role
 from tracker.reporting.operations import open_round
 from tracker.reporting.workflow_queries import today
@@ -27,13 +29,20 @@ REPORT_1 = "/rapportering/status-2026/tiltak/1"
 @pytest.fixture
 def people(app, seeded):
     make_user(Role.COORDINATOR, email="koordinator@aid.example.no", name="Kari Koordinator")
-    make_user(Role.CONTACT, get_ministry("AID"), email="kontakt@aid.example.no", name="Ola Kontakt")
+    make_user(Role.CONTACT, get_unit("AID"), email="kontakt@aid.example.no", name="Ola Kontakt")
     db.session.commit()
 
 
 @pytest.fixture
 def open_2026(people):
-    open_round("status-2026", "Status 2026", date(2026, 6, 1), today() + timedelta(days=20), None)
+    open_round(
+        PlanFactory(),
+        "status-2026",
+        "Status 2026",
+        date(2026, 6, 1),
+        today() + timedelta(days=20),
+        None,
+    )
     db.session.commit()
 
 
@@ -118,7 +127,14 @@ def test_a_refused_submit_moves_focus_to_the_error_summary_linking_each_field(
     assert_accessible(page)
 
 
-PUBLIC_PAGES = ["/", "/tiltak", "/tiltak/1", "/departementer/AID", "/om-dataene", "/finnes-ikke"]
+PUBLIC_PAGES = [
+    "/",
+    PLAN_ONE + "/tiltak",
+    PLAN_ONE + "/tiltak/1",
+    PLAN_ONE + "/enheter/AID",
+    PLAN_ONE + "/om-dataene",
+    "/finnes-ikke",
+]
 CONTACT_PAGES = ["/rapportering/", REPORT_1, REPORT_1 + "/historikk"]
 COORDINATOR_PAGES = [
     "/rapportering/runder",
@@ -175,14 +191,14 @@ def test_three_rounds_publish_with_gaps_carry_over_and_withdraw(page, live_serve
 
     # The ministry reports one measure; all others stay unreported in this round.
     sign_in(page, live_server, "kontakt@aid.example.no")
-    expect(page.locator("#progress")).to_contain_text("0 av")
+    expect(page.locator("[id^=progress-]")).to_contain_text("0 av")
     page.get_by_role("link", name=MEASURE_1).click()
     page.get_by_label("Gjennomført").check()
     page.get_by_label("Statusbeskrivelse").fill("Kampanjen er fullført i 2026.")
     page.get_by_role("button", name="Send til gjennomgang").click()
     expect(page.get_by_text("Rapporten er sendt til gjennomgang.")).to_be_visible()
     page.get_by_role("link", name="Til mine tiltak").click()
-    expect(page.locator("#progress")).to_contain_text("1 av")
+    expect(page.locator("[id^=progress-]")).to_contain_text("1 av")
     sign_out(page)
 
     # The coordinator approves, is warned about closing early, and sees what becomes public.
@@ -205,10 +221,10 @@ def test_three_rounds_publish_with_gaps_carry_over_and_withdraw(page, live_serve
     expect(page.get_by_text("Runden er publisert.")).to_be_visible()
 
     # The public sees the new status for measure 1 and the 2025 status, dated, for the rest.
-    page.goto(live_server + "/tiltak/1")
+    page.goto(live_server + PLAN_ONE + "/tiltak/1")
     expect(page.locator("dl.facts")).to_contain_text("Gjennomført")
     expect(page.locator("dl.facts")).to_contain_text("Status pr. 1. juni 2026")
-    page.goto(live_server + "/tiltak/2")
+    page.goto(live_server + PLAN_ONE + "/tiltak/2")
     expect(page.locator("dl.facts")).to_contain_text("Status pr. 1. juni 2025")
     expect(page.locator("#older-status")).to_be_visible()
     page.goto(live_server + "/")
@@ -235,6 +251,6 @@ def test_three_rounds_publish_with_gaps_carry_over_and_withdraw(page, live_serve
     page.goto(live_server + "/rapportering/status-2026/oversikt")
     page.get_by_role("button", name="Trekk tilbake publiseringen").click()
     expect(page.get_by_text("Publiseringen er trukket tilbake.")).to_be_visible()
-    page.goto(live_server + "/tiltak/1")
+    page.goto(live_server + PLAN_ONE + "/tiltak/1")
     expect(page.locator("dl.facts")).to_contain_text("Status pr. 1. juni 2025")
     expect(page.get_by_text("Kampanjen er fullført i 2026.")).to_have_count(0)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.factories import MinistryFactory
+from tests.factories import UnitFactory
 from tests.support.browser import assert_accessible
 from tests.support.oidc_provider import id_token_claims, running_provider
 from tests.support.workflow import PASSWORD, make_user
@@ -48,7 +48,7 @@ def page(page):
 
 @pytest.fixture
 def people(app):
-    ministry = MinistryFactory(abbreviation="AID", name="Arbeids- og inkluderingsdepartementet")
+    ministry = UnitFactory(abbreviation="AID", name="Arbeids- og inkluderingsdepartementet")
     kari = make_user(Role.CONTACT, ministry, email="kari.kontakt@aid.example.no", name="Kari")
     admin = make_user(Role.ADMIN, email="ada.admin@kud.example.no", name="Ada Administrator")
     db.session.commit()

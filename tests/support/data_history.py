@@ -21,7 +21,7 @@ from tracker.reporting.states import ReviewState, Status
 def build_history(plan_data: dict) -> None:
     load_plan(db.session, plan_data)
     contact = UserFactory(name="Åse Ærlig-Øyen", email="ase@aid.example.no")
-    coordinator = UserFactory(role=Role.COORDINATOR, ministry=None, active=False)
+    coordinator = UserFactory(role=Role.COORDINATOR, unit=None, active=False)
     measure = db.session.scalar(select(Measure).where(Measure.number == 1))
     report = ReportFactory(
         round=RoundFactory(slug="status-2026", deadline=None),

@@ -192,36 +192,39 @@ def prepare_database(database_url: str, contacts: int = 20) -> "Scenario":
 
 
 def scenario(database_url: str, contacts: int) -> "Scenario":
-    """Open a round and give ``contacts`` contact persons, two per ministry, the measures their
-    ministry shares with others first, so several people (of one ministry, and of co-responsible
-    ministries) save the same reports at once."""
+    """Open a round and give ``contacts`` contact persons, two per unit, the measures their
+    unit shares with others first, so several people (of one unit, and of co-responsible
+    units) save the same reports at once."""
     from tracker import create_app
     from tracker.auth.models import Role
     from tracker.auth.operations import create_user
     from tracker.extensions import db
     from tracker.measures.queries import all_measures
-    from tracker.ministries.queries import all_ministries
+    from tracker.ministries.queries import all_units
+    from tracker.plan.queries import first_plan
     from tracker.reporting.operations import open_round
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TRACKER_ENV": "development"})
     people = []
     with app.app_context():
-        open_round(ROUND_SLUG, "Lastprøve 2026", date(2026, 6, 1), None, opened_by=None)
-        measures = all_measures()
-        ministries = [
-            ministry
-            for ministry in all_ministries()
-            if any(ministry in measure.ministries for measure in measures)
-        ]
+        plan = first_plan()
+        open_round(
+            plan,
+            ROUND_SLUG,
+            "Lastprøve 2026",
+            date(2026, 6, 1),
+            None,
+            opened_by=None,
+        )
+        measures = all_measures(plan)
+        units = [unit for unit in all_units() if any(unit in measure.units for measure in measures)]
         for index in range(contacts):
-            ministry = ministries[(index // 2) % len(ministries)]
-            own = [measure for measure in measures if ministry in measure.ministries]
-            shared = [measure.number for measure in own if len(measure.ministries) > 1]
-            alone = [measure.number for measure in own if len(measure.ministries) == 1]
-            email = f"kontakt{index + 1}@{ministry.abbreviation.lower()}.example.no"
-            create_user(
-                email, Role.CONTACT, PASSWORD, ministry=ministry, name=f"Kontakt {index + 1}"
-            )
+            unit = units[(index // 2) % len(units)]
+            own = [measure for measure in measures if unit in measure.units]
+            shared = [measure.number for measure in own if len(measure.units) > 1]
+            alone = [measure.number for measure in own if len(measure.units) == 1]
+            email = f"kontakt{index + 1}@{unit.abbreviation.lower()}.example.no"
+            create_user(email, Role.CONTACT, PASSWORD, unit=unit, name=f"Kontakt {index + 1}")
             people.append((email, (shared + alone)[:3]))
         db.session.commit()
         db.engine.dispose()

@@ -1,17 +1,34 @@
-"""Helpers the public-page tests share: a second published round, and a 5,000-measure plan."""
+"""Helpers the public-page tests share: the plans' addresses, a second published round, and a
+5,000-measure plan."""
 
 from datetime import UTC, date, datetime
 
 from sqlalchemy import insert, select
 
-from tests.factories import ReportFactory, RoundFactory
+from tests.factories import PlanFactory, ReportFactory, RoundFactory
 from tracker.extensions import db
-from tracker.models import Area, Measure, MeasureReport, Ministry, ReportingRound, Responsibility
+from tracker.models import (
+    Area,
+    Measure,
+    MeasureReport,
+    Plan,
+    PlanUnit,
+    ReportingRound,
+    Responsibility,
+    ResponsibleUnit,
+)
 from tracker.reporting.states import ReviewState, RoundState, Status
 
+# Where plan one's public pages are: the seeded plan's, and the factories' default plan's.
+PLAN_ONE = "/planer/handlingsplan-rasisme-2024-2027"
 
-def measure(number: int) -> Measure:
-    return db.session.scalar(select(Measure).where(Measure.number == number))
+
+def measure(number: int, plan: Plan | None = None) -> Measure:
+    """Measure ``number`` of ``plan`` (default: the first plan)."""
+    plan = plan or PlanFactory()
+    return db.session.scalar(
+        select(Measure).where(Measure.plan_id == plan.id, Measure.number == number)
+    )
 
 
 def publish_second_round(
@@ -37,29 +54,69 @@ def publish_second_round(
     return reporting_round
 
 
-def load_synthetic_plan(measure_count: int) -> None:
-    """A plan of ``measure_count`` measures with a published round, inserted in bulk.
+def load_synthetic_plan(
+    measure_count: int,
+    slug: str = "handlingsplan-rasisme-2024-2027",
+    round_slug: str = "runde",
+    units: str = "D",
+) -> Plan:
+    """A plan of ``measure_count`` measures with a published round, inserted in bulk; its ten
+    units are ``units`` + 0…9 (shared with any plan that has them already).
 
     Bulk inserts rather than factories: 5,000 measures one flush at a time would make the
     test slow without testing anything more.
     """
+    plan = PlanFactory(slug=slug, title=f"Plan {slug}")
     db.session.execute(
         insert(Area),
         [
-            {"key": f"omrade-{i}", "name": f"Område {i}", "name_en": f"Area {i}", "position": i}
+            {
+                "plan_id": plan.id,
+                "key": f"omrade-{i}",
+                "name": f"Område {i}",
+                "name_en": f"Area {i}",
+                "position": i,
+            }
             for i in range(5)
         ],
     )
-    db.session.execute(
-        insert(Ministry),
-        [{"abbreviation": f"D{i}", "name": f"Departement {i}", "position": i} for i in range(10)],
+    abbreviations = [f"{units}{i}" for i in range(10)]
+    known = set(
+        db.session.scalars(
+            select(ResponsibleUnit.abbreviation).where(
+                ResponsibleUnit.abbreviation.in_(abbreviations)
+            )
+        )
     )
-    area_ids = db.session.scalars(select(Area.id).order_by(Area.position)).all()
-    ministry_ids = db.session.scalars(select(Ministry.id).order_by(Ministry.position)).all()
+    new = [a for a in abbreviations if a not in known]
+    if new:
+        db.session.execute(
+            insert(ResponsibleUnit),
+            [{"abbreviation": a, "name": f"Departement {a}", "kind": "departement"} for a in new],
+        )
+    ids = dict(
+        db.session.execute(
+            select(ResponsibleUnit.abbreviation, ResponsibleUnit.id).where(
+                ResponsibleUnit.abbreviation.in_(abbreviations)
+            )
+        ).all()
+    )
+    ministry_ids = [ids[a] for a in abbreviations]
+    db.session.execute(
+        insert(PlanUnit),
+        [
+            {"plan_id": plan.id, "unit_id": unit_id, "position": i}
+            for i, unit_id in enumerate(ministry_ids)
+        ],
+    )
+    area_ids = db.session.scalars(
+        select(Area.id).where(Area.plan_id == plan.id).order_by(Area.position)
+    ).all()
     db.session.execute(
         insert(Measure),
         [
             {
+                "plan_id": plan.id,
                 "number": n,
                 "area_id": area_ids[n % 5],
                 "title": f"Tiltak {n}",
@@ -69,23 +126,26 @@ def load_synthetic_plan(measure_count: int) -> None:
             for n in range(1, measure_count + 1)
         ],
     )
-    measure_ids = db.session.scalars(select(Measure.id).order_by(Measure.number)).all()
+    measure_ids = db.session.scalars(
+        select(Measure.id).where(Measure.plan_id == plan.id).order_by(Measure.number)
+    ).all()
     responsibilities = []
     for index, measure_id in enumerate(measure_ids):
         responsibilities.append(
-            {"measure_id": measure_id, "ministry_id": ministry_ids[index % 10], "position": 0}
+            {"measure_id": measure_id, "unit_id": ministry_ids[index % 10], "position": 0}
         )
         if index % 3 == 0:
             responsibilities.append(
                 {
                     "measure_id": measure_id,
-                    "ministry_id": ministry_ids[(index + 1) % 10],
+                    "unit_id": ministry_ids[(index + 1) % 10],
                     "position": 1,
                 }
             )
     db.session.execute(insert(Responsibility), responsibilities)
     reporting_round = ReportingRound(
-        slug="runde",
+        plan=plan,
+        slug=round_slug,
         title="Runde",
         as_of=date(2026, 6, 1),
         state=RoundState.PUBLISHED,
@@ -111,3 +171,4 @@ def load_synthetic_plan(measure_count: int) -> None:
         ],
     )
     db.session.commit()
+    return plan

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from tests.factories import (
+    AreaFactory,
     MeasureFactory,
-    MinistryFactory,
+    PlanFactory,
     ReportFactory,
     RoundFactory,
+    UnitFactory,
     UserFactory,
 )
 from tracker.audit.models import AuditEvent
@@ -64,8 +66,8 @@ def fresh(obj):
     return db.session.get(type(obj), obj.id)
 
 
-def make_user(role: Role, ministry=None, **kwargs):
-    return UserFactory(role=role, ministry=ministry, password_hash=PASSWORD_HASH, **kwargs)
+def make_user(role: Role, unit=None, **kwargs):
+    return UserFactory(role=role, unit=unit, password_hash=PASSWORD_HASH, **kwargs)
 
 
 @dataclass
@@ -83,20 +85,30 @@ class World:
     other_contact: object
     coordinator: object
     admin: object
+    # With ``two_plans``: plan B, whose round has a report on its own measure 7, led by LEAD
+    # alone, and whose coordinator coordinates plan B only.
+    plan_b: object = None
+    round_b: object = None
+    report_b: object = None
+    coordinator_b: object = None
 
     @property
     def report_url(self) -> str:
         return f"/rapportering/{self.reporting_round.slug}/tiltak/{self.report.measure.number}"
+
+    @property
+    def report_b_url(self) -> str:
+        return f"/rapportering/{self.round_b.slug}/tiltak/{self.report_b.measure.number}"
 
     def user(self, role_name: str):
         return None if role_name == "anonymous" else getattr(self, role_name)
 
 
 def build_world(
-    review_state=ReviewState.DRAFT, round_state=RoundState.OPEN, deadline=None
+    review_state=ReviewState.DRAFT, round_state=RoundState.OPEN, deadline=None, two_plans=False
 ) -> World:
     lead, co, other = (
-        MinistryFactory(abbreviation=abbreviation, name=name)
+        UnitFactory(abbreviation=abbreviation, name=name)
         for abbreviation, name in (
             ("LED", "Ledende departement"),
             ("MED", "Medansvarlig departement"),
@@ -113,9 +125,9 @@ def build_world(
         number=7,
         title="Felles tiltak",
         description="Planens tekst om tiltaket.",
-        ministries=[lead, co],
+        units=[lead, co],
     )
-    other_measure = MeasureFactory(number=8, title="Annet tiltak", ministries=[other])
+    other_measure = MeasureFactory(number=8, title="Annet tiltak", units=[other])
     world = World(
         reporting_round=reporting_round,
         lead=lead,
@@ -140,8 +152,28 @@ def build_world(
         ),
         admin=make_user(Role.ADMIN, email="admin@example.no", name="Adam Admin"),
     )
+    if two_plans:
+        _add_plan_b(world, review_state, round_state)
     db.session.commit()
     return world
+
+
+def _add_plan_b(world: World, review_state, round_state) -> None:
+    plan_b = PlanFactory(slug="plan-b", title="Plan B for kommunen", owner="Bydel Gamle Oslo")
+    world.plan_b = plan_b
+    world.round_b = RoundFactory(
+        plan=plan_b, slug="status-b-2026", title="Status B 2026", state=round_state
+    )
+    # The same number as plan A's measure: numbers are the plan's own.
+    measure_b = MeasureFactory(
+        number=7, title="Tiltak i plan B", area=AreaFactory(plan=plan_b), units=[world.lead]
+    )
+    world.report_b = ReportFactory(
+        round=world.round_b, measure=measure_b, review_state=review_state, narrative="Plan B."
+    )
+    world.coordinator_b = make_user(
+        Role.COORDINATOR, email="koordinator@plan-b.example.no", name="Bo B", plans=[plan_b]
+    )
 
 
 def field_error(page: str, field_id: str) -> str:

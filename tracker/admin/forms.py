@@ -1,15 +1,25 @@
-"""Forms for managing accounts. Ministry choices are filled in by the view, so forms never query."""
+"""Forms for managing accounts. Unit and plan choices are filled in by the view, so forms never
+query."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.auth.emails import email_problem
 from tracker.auth.forms import clean_field, validate_new_password
 from tracker.auth.models import Role
 
-NO_MINISTRY = ""
+NO_UNIT = ""
 
 
 def role_choices():
@@ -29,10 +39,20 @@ class UserEditForm(FlaskForm):
         validators=[Length(max=200, message=_l("Navnet er for langt."))],
     )
     role = SelectField(_l("Rolle"), choices=role_choices, validate_choice=False)
-    ministry = SelectField(
-        _l("Departement"),
+    unit = SelectField(
+        _l("Enhet"),
         validate_choice=False,
-        description=_l("Bare kontaktpersoner hører til et departement."),
+        description=_l(
+            "Bare kontaktpersoner hører til en enhet (et departement, en etat, en bydel …). "
+            "De rapporterer på enhetens tiltak i alle planer."
+        ),
+    )
+    plans = SelectMultipleField(
+        _l("Planer koordinatoren koordinerer"),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description=_l("Bare koordinatorer har planer."),
     )
     break_glass = BooleanField(
         _l("Nødtilgang med passord"),
@@ -42,21 +62,29 @@ class UserEditForm(FlaskForm):
         ),
     )
 
-    def set_ministry_choices(self, ministries) -> None:
-        self.ministry.choices = [(NO_MINISTRY, _l("Ingen"))] + [
-            (m.abbreviation, f"{m.abbreviation} – {m.name}") for m in ministries
+    def set_choices(self, units, plans) -> None:
+        self.unit.choices = [(NO_UNIT, _l("Ingen"))] + [
+            (u.abbreviation, f"{u.abbreviation} – {u.name}") for u in units
         ]
+        self.plans.choices = [(plan.slug, plan.title) for plan in plans]
 
     def validate_role(self, field):
         if field.data not in {role.value for role in Role}:
             raise ValidationError(_l("Velg en av rollene i listen."))
 
-    def validate_ministry(self, field):
-        known = {value for value, _label in self.ministry.choices}
+    def validate_unit(self, field):
+        known = {value for value, _label in self.unit.choices}
         if field.data not in known:
-            raise ValidationError(_l("Velg et departement fra listen."))
-        if self.role.data == Role.CONTACT.value and field.data == NO_MINISTRY:
-            raise ValidationError(_l("En kontaktperson må høre til et departement."))
+            raise ValidationError(_l("Velg en enhet fra listen."))
+        if self.role.data == Role.CONTACT.value and field.data == NO_UNIT:
+            raise ValidationError(
+                _l("En kontaktperson må høre til et departement eller en annen enhet.")
+            )
+
+    def validate_plans(self, field):
+        known = {value for value, _label in self.plans.choices}
+        if any(slug not in known for slug in field.data or []):
+            raise ValidationError(_l("Velg planer fra listen."))
 
 
 class UserCreateForm(UserEditForm):

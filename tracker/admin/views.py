@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.account_links.operations import invite_user
-from tracker.admin.forms import NO_MINISTRY, AuditFilterForm, UserCreateForm, UserEditForm
+from tracker.admin.forms import NO_UNIT, AuditFilterForm, UserCreateForm, UserEditForm
 from tracker.audit.events import EVENT_LABELS, event_label
 from tracker.audit.queries import AuditFilter, audit_page
 from tracker.auth.models import Role, User
@@ -20,8 +20,8 @@ from tracker.auth.operations import (
 )
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
-from tracker.ministries.models import Ministry
-from tracker.ministries.queries import all_ministries, get_ministry
+from tracker.ministries.queries import all_units, get_unit
+from tracker.plan.queries import all_plans
 from tracker.sso.operations import unlink_identity
 from tracker.timeutil import local_midnight
 from tracker.unit_of_work import flash_and_redirect, on_form, unit_of_work
@@ -42,8 +42,13 @@ def _load_user(user_id: int) -> User:
     return user
 
 
-def _ministry(form) -> Ministry | None:
-    return get_ministry(form.ministry.data) if form.ministry.data != NO_MINISTRY else None
+def _unit(form):
+    return get_unit(form.unit.data) if form.unit.data != NO_UNIT else None
+
+
+def _plans(form, plans) -> list:
+    chosen = set(form.plans.data or [])
+    return [plan for plan in plans if plan.slug in chosen]
 
 
 @blueprint.get("/brukere")
@@ -54,7 +59,10 @@ def users():
 @blueprint.route("/brukere/ny", methods=["GET", "POST"])
 def create():
     form = UserCreateForm()
-    form.set_ministry_choices(all_ministries())
+    plans = all_plans()
+    form.set_choices(all_units(), plans)
+    if request.method == "GET" and len(plans) == 1:
+        form.plans.data = [plans[0].slug]  # a new coordinator coordinates the one plan there is
 
     def page() -> str:
         return render_template("admin/user_form.html", form=form, user=None)
@@ -67,10 +75,11 @@ def create():
             form.email.data,
             Role(form.role.data),
             password,
-            ministry=_ministry(form),
+            unit=_unit(form),
             name=form.name.data or "",
             created_by=current_user,
             break_glass=form.break_glass.data,
+            plans=_plans(form, plans),
         )
         # Without a typed password the person chooses their own through an e-mailed link.
         invited = not form.password.data and invite_user(user, current_user)
@@ -82,10 +91,12 @@ def edit(user_id: int):
     user = _load_user(user_id)
     editing = request.method == "POST"
     form = UserEditForm(obj=None if editing else user)
-    form.set_ministry_choices(all_ministries())
+    plans = all_plans()
+    form.set_choices(all_units(), plans)
     if not editing:
         form.role.data = user.role.value
-        form.ministry.data = user.ministry.abbreviation if user.ministry else NO_MINISTRY
+        form.unit.data = user.unit.abbreviation if user.unit else NO_UNIT
+        form.plans.data = [plan.slug for plan in user.coordinated_plans]
 
     def page() -> str:
         return render_template("admin/user_form.html", form=form, user=user)
@@ -96,10 +107,11 @@ def edit(user_id: int):
         update_user(
             user,
             Role(form.role.data),
-            _ministry(form),
+            _unit(form),
             form.name.data or "",
             current_user,
             break_glass=form.break_glass.data,
+            plans=_plans(form, plans),
         )
     flash(_("Endringene for %(email)s er lagret.", email=user.email), "success")
     return redirect(url_for("admin.users"))

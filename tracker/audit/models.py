@@ -1,13 +1,17 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.timeutil import utcnow
 
+if TYPE_CHECKING:
+    from tracker.auth.models import User
 
-class AuditEvent(db.Model):
+
+class AuditEvent(Model):
     """A security-relevant event: sign-ins, failed sign-ins, approvals, publications."""
 
     __tablename__ = "audit_events"
@@ -28,4 +32,4 @@ class AuditEvent(db.Model):
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    user: Mapped["User | None"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship()

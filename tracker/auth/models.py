@@ -14,28 +14,27 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.enum_columns import enum_column
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.labelled_enum import LabelledEnum
-from tracker.ministries.models import Ministry
+from tracker.ministries.models import ResponsibleUnit
+from tracker.plan.models import Plan, plan_coordinators
 from tracker.text import N_
 from tracker.timeutil import utcnow
 
 
 class Role(LabelledEnum):
-    # A ministry's contact person: reports on that ministry's measures.
+    # A unit's contact person: reports on that unit's measures, in every plan.
     CONTACT = "contact", N_("Kontaktperson")
-    # The coordinating department: runs rounds, reviews, publishes.
+    # Runs rounds, reviews and publishes in the plans they coordinate (plan_coordinators).
     COORDINATOR = "coordinator", N_("Koordinator")
     ADMIN = "admin", N_("Administrator")  # manages user accounts
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (
-        # A contact person always belongs to exactly one ministry; the others to none.
-        CheckConstraint(
-            "(role = 'contact') = (ministry_id IS NOT NULL)", name="contact_has_ministry"
-        ),
+        # A contact person always belongs to exactly one unit; the others to none.
+        CheckConstraint("(role = 'contact') = (unit_id IS NOT NULL)", name="contact_has_unit"),
         # One person at the identity provider is linked to at most one account.
         UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc_identity"),
         CheckConstraint(
@@ -48,7 +47,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"))
-    ministry_id: Mapped[int | None] = mapped_column(ForeignKey("ministries.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("responsible_units.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set by an administrator: the user must choose a new password before doing anything else.
     must_change_password: Mapped[bool] = mapped_column(
@@ -65,7 +64,14 @@ class User(UserMixin, db.Model):
     # Part of the id in the session cookie: raising it ends every session issued before.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    ministry: Mapped[Ministry | None] = relationship()
+    unit: Mapped[ResponsibleUnit | None] = relationship()
+    # A coordinator's plans; empty for everyone else.
+    coordinated_plans: Mapped[list[Plan]] = relationship(
+        secondary=plan_coordinators, order_by=Plan.id
+    )
+
+    def coordinates(self, plan: Plan) -> bool:
+        return any(coordinated.id == plan.id for coordinated in self.coordinated_plans)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -22,7 +22,8 @@ from tracker.auth.throttle import (
     throttle_for,
 )
 from tracker.extensions import db
-from tracker.ministries.models import Ministry
+from tracker.ministries.models import ResponsibleUnit
+from tracker.plan.models import Plan
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
 
@@ -56,22 +57,41 @@ def check_password_rules(
         raise AccountError(problem)
 
 
-def _ministry_for_role(role: Role, ministry: Ministry | None) -> Ministry | None:
-    if role == Role.CONTACT and ministry is None:
-        raise AccountError(lazy_gettext("En kontaktperson må høre til et departement."))
-    # Coordinators and admins work across ministries; the database refuses them one.
-    return ministry if role == Role.CONTACT else None
+def _unit_for_role(role: Role, unit: ResponsibleUnit | None) -> ResponsibleUnit | None:
+    if role == Role.CONTACT and unit is None:
+        raise AccountError(
+            lazy_gettext("En kontaktperson må høre til et departement eller en annen enhet.")
+        )
+    # Coordinators and admins work across units; the database refuses them one.
+    return unit if role == Role.CONTACT else None
+
+
+def _plans_for_role(role: Role, plans: list[Plan] | None) -> list[Plan]:
+    # Only a coordinator coordinates plans; an administrator is not one by that role.
+    return list(plans or []) if role == Role.COORDINATOR else []
+
+
+def _account_details(user: User) -> dict:
+    return {
+        "role": user.role.value,
+        "unit": user.unit.abbreviation if user.unit else None,
+        "plans": [plan.slug for plan in user.coordinated_plans],
+        "break_glass": user.break_glass,
+    }
 
 
 def create_user(
     email: str,
     role: Role,
     password: str,
-    ministry: Ministry | None = None,
+    unit: ResponsibleUnit | None = None,
     name: str = "",
     created_by: User | None = None,
     break_glass: bool = False,
+    plans: list[Plan] | None = None,
 ) -> User:
+    """Create an account; a coordinator coordinates ``plans``, a contact person belongs to
+    ``unit``."""
     email = normalise_email(email)
     problem = email_problem(email)
     if problem is not None:
@@ -83,7 +103,8 @@ def create_user(
         email=email,
         name=name.strip(),
         role=role,
-        ministry=_ministry_for_role(role, ministry),
+        unit=_unit_for_role(role, unit),
+        coordinated_plans=_plans_for_role(role, plans),
         password_hash=hash_password(password),
         active=True,
         break_glass=break_glass,
@@ -94,12 +115,7 @@ def create_user(
         "user_created",
         user=created_by,
         email=email,
-        details={
-            "user_id": user.id,
-            "role": role.value,
-            "ministry": user.ministry.abbreviation if user.ministry else None,
-            "break_glass": user.break_glass,
-        },
+        details={"user_id": user.id, **_account_details(user)},
     )
     return user
 
@@ -107,29 +123,25 @@ def create_user(
 def update_user(
     user: User,
     role: Role,
-    ministry: Ministry | None,
+    unit: ResponsibleUnit | None,
     name: str,
     changed_by: User,
     break_glass: bool | None = None,
+    plans: list[Plan] | None = None,
 ) -> None:
-    """Change a user's role, ministry (re-assign), name or break-glass mark (None: unchanged)."""
+    """Change a user's role, unit (re-assign), coordinated plans, name or break-glass mark
+    (None: unchanged)."""
     if user.id == changed_by.id and role != user.role:
         raise AccountError(lazy_gettext("Du kan ikke endre din egen rolle."))
-    before = {
-        "role": user.role.value,
-        "ministry": user.ministry.abbreviation if user.ministry else None,
-        "break_glass": user.break_glass,
-    }
+    before = _account_details(user)
     user.role = role
-    user.ministry = _ministry_for_role(role, ministry)
+    user.unit = _unit_for_role(role, unit)
+    if plans is not None or role != Role.COORDINATOR:
+        user.coordinated_plans = _plans_for_role(role, plans)
     user.name = name.strip()
     if break_glass is not None:
         user.break_glass = break_glass
-    after = {
-        "role": user.role.value,
-        "ministry": user.ministry.abbreviation if user.ministry else None,
-        "break_glass": user.break_glass,
-    }
+    after = _account_details(user)
     if after["role"] != before["role"]:
         # Whoever holds a session under the old role signs in again and sees the new one.
         user.end_all_sessions()

@@ -1,7 +1,7 @@
 """Reads about user accounts."""
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.auth.models import Role, User
 from tracker.extensions import db
@@ -22,22 +22,24 @@ def get_user(user_id: int) -> User | None:
 
 
 def all_users() -> list[User]:
-    """Every account, grouped by role and ministry, with the ministry loaded."""
+    """Every account, grouped by role, with the unit and the coordinated plans loaded."""
     return list(
         db.session.scalars(
-            select(User).options(joinedload(User.ministry)).order_by(User.role, User.email)
+            select(User)
+            .options(joinedload(User.unit), selectinload(User.coordinated_plans))
+            .order_by(User.role, User.email)
         )
     )
 
 
-def active_contacts_by_ministry() -> dict[int, list[User]]:
-    """Active contact persons keyed by ministry id (one query), for chasing late reports."""
+def active_contacts_by_unit() -> dict[int, list[User]]:
+    """Active contact persons keyed by unit id (one query), for chasing late reports."""
     contacts: dict[int, list[User]] = {}
     for user in db.session.scalars(
         select(User)
         .where(User.role == Role.CONTACT, User.active.is_(True))
         .order_by(User.name, User.email)
     ):
-        if user.ministry_id is not None:  # a contact person always has one (create_user)
-            contacts.setdefault(user.ministry_id, []).append(user)
+        if user.unit_id is not None:
+            contacts.setdefault(user.unit_id, []).append(user)
     return contacts

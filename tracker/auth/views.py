@@ -149,7 +149,7 @@ def logout():
         session[SSO_SIGN_OUT_KEY] = id_token
         return redirect(url_for("sso.provider_sign_out"))
     flash(_("Du er logget ut."), "success")
-    return redirect(url_for("public.index"))
+    return redirect(url_for("public.home"))
 
 
 def _start_new_session() -> None:

@@ -39,6 +39,7 @@ def written_hash_method() -> str:
 def rule_problems(rows: dict[str, list[dict]]) -> list[str]:
     problems: list[str] = []
     _check_rounds(rows.get("reporting_rounds", []), problems)
+    _check_measure_areas(rows.get("measures", []), rows.get("areas", []), problems)
     _check_users(rows.get("users", []), problems)
     _check_outbox(rows.get("mail_messages", []), problems)
     return problems
@@ -49,7 +50,7 @@ def _where(table: str, index: int) -> str:
 
 
 def _check_rounds(rounds: list[dict], problems: list[str]) -> None:
-    open_rounds = []
+    open_rounds: dict[object, list[str]] = {}
     for index, row in enumerate(rounds, start=1):
         slug = row.get("slug")
         if isinstance(slug, str) and not SLUG.match(slug):
@@ -70,16 +71,35 @@ def _check_rounds(rounds: list[dict], problems: list[str]) -> None:
                 )
             )
         if row.get("state") == RoundState.OPEN.value:
-            open_rounds.append(str(slug))
-    if len(open_rounds) > 1:
-        problems.append(
-            _(
-                "Tabellen «reporting_rounds»: bare én rapporteringsrunde kan være åpen, men "
-                "filen har %(count)d åpne (%(slugs)s).",
-                count=len(open_rounds),
-                slugs=", ".join(open_rounds),
+            open_rounds.setdefault(row.get("plan_id"), []).append(str(slug))
+    for plan_id, slugs in open_rounds.items():
+        if len(slugs) > 1:
+            problems.append(
+                _(
+                    "Tabellen «reporting_rounds»: bare én rapporteringsrunde per plan kan være "
+                    "åpen, men filen har %(count)d åpne i planen med id %(plan)s (%(slugs)s).",
+                    count=len(slugs),
+                    plan=plan_id,
+                    slugs=", ".join(slugs),
+                )
             )
-        )
+
+
+def _check_measure_areas(measures: list[dict], areas: list[dict], problems: list[str]) -> None:
+    """A measure's area is one of its own plan's (the database cannot say so by itself)."""
+    plan_of_area = {row.get("id"): row.get("plan_id") for row in areas}
+    for index, row in enumerate(measures, start=1):
+        area_plan = plan_of_area.get(row.get("area_id"))
+        if area_plan is not None and area_plan != row.get("plan_id"):
+            problems.append(
+                _(
+                    "%(where)s: tiltaket hører til planen med id %(plan)s, men hovedområdet "
+                    "(id %(area)s) hører til en annen plan.",
+                    where=_where("measures", index),
+                    plan=row.get("plan_id"),
+                    area=row.get("area_id"),
+                )
+            )
 
 
 def _check_users(users: list[dict], problems: list[str]) -> None:

@@ -98,8 +98,9 @@ def _check_envelope(document, expected_revision) -> list[str]:
         return [
             _(
                 "Filen er laget fra en database med skjemaversjon %(found)s, men databasen har "
-                "skjemaversjon %(expected)s. Oppgrader eller nedgrader databasen til samme versjon "
-                "(flask --app wsgi db upgrade REVISJON), les inn, og oppgrader så videre.",
+                "skjemaversjon %(expected)s. Les filen inn med den versjonen av tracker som "
+                "laget den, i en tom database med skjemaversjon %(found)s, og oppgrader så "
+                "databasen med denne versjonen (flask --app wsgi db upgrade).",
                 found=_shown(document.get("schema_revision")),
                 expected=_shown(expected_revision),
             )

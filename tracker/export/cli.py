@@ -1,5 +1,5 @@
-"""``flask --app wsgi report --round SLUG --output PATH [--format docx|pdf] [--draft] [--changes]
-[--no-chart]``.
+"""``flask --app wsgi report [--plan SLUG] --round SLUG --output PATH [--format docx|pdf]
+[--draft] [--changes] [--no-chart]``.
 
 Messages are marked with N_ and written in Norwegian: gettext needs a request to pick a locale.
 """
@@ -11,11 +11,17 @@ import click
 
 from tracker.export.midterm import export_midterm_report
 from tracker.export.queries import exportable_rounds
+from tracker.plan.queries import all_plans, get_plan
 from tracker.reporting.queries import get_round
 from tracker.text import N_
 
 
 @click.command("report")
+@click.option(
+    "--plan",
+    "plan_slug",
+    help="Planens kortnavn. Kan utelates: rundens kortnavn er unikt i hele installasjonen.",
+)
 @click.option(
     "--round", "slug", required=True, help="Rapporteringsrundens kortnavn, f.eks. midtveis-2025."
 )
@@ -42,15 +48,38 @@ from tracker.text import N_
 )
 @click.option("--no-chart", is_flag=True, help="Uten diagram (tabellen har de samme tallene).")
 def report_command(
-    slug: str, output: str, file_format: str, draft: bool, changes: bool, no_chart: bool
+    plan_slug: str | None,
+    slug: str,
+    output: str,
+    file_format: str,
+    draft: bool,
+    changes: bool,
+    no_chart: bool,
 ) -> None:
-    """Lag midtveisrapporten som Word-dokument (DOCX) eller PDF."""
+    """Lag rapporten for en runde som Word-dokument (DOCX) eller PDF."""
+    plan = None
+    if plan_slug is not None:
+        plan = get_plan(plan_slug)
+        if plan is None:
+            known = ", ".join(p.slug for p in all_plans()) or N_("ingen")
+            raise click.ClickException(
+                N_("Fant ingen plan med kortnavnet «%(slug)s». Kjente planer: %(known)s.")
+                % {"slug": plan_slug, "known": known}
+            )
     reporting_round = get_round(slug)
     if reporting_round is None:
-        known = ", ".join(r.slug for r in exportable_rounds()) or N_("ingen")
+        known = ", ".join(r.slug for r in exportable_rounds([plan] if plan else None))
         raise click.ClickException(
             N_("Fant ingen rapporteringsrunde med kortnavnet «%(slug)s». Kjente runder: %(known)s.")
-            % {"slug": slug, "known": known}
+            % {"slug": slug, "known": known or N_("ingen")}
+        )
+    if plan is not None and reporting_round.plan_id != plan.id:
+        raise click.ClickException(
+            N_(
+                "Runden «%(slug)s» hører til planen «%(other)s», ikke til «%(plan)s». "
+                "Ingen rapport ble laget."
+            )
+            % {"slug": slug, "other": reporting_round.plan.slug, "plan": plan.slug}
         )
     directory = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(directory):

@@ -8,8 +8,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
-
 from tracker.export import office
 from tracker.export.chart import ChartUnavailable, render_png, status_figure
 from tracker.export.docx_report import build_midterm_report
@@ -39,12 +37,7 @@ class ExportedReport:
 def collect(
     reporting_round: ReportingRound, *, draft: bool = False, include_changes: bool = False
 ) -> ReportData:
-    return collect_report_data(
-        reporting_round,
-        draft=draft,
-        include_changes=include_changes,
-        department=current_app.config["REPORT_DEPARTMENT"],
-    )
+    return collect_report_data(reporting_round, draft=draft, include_changes=include_changes)
 
 
 def build(

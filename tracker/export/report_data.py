@@ -12,8 +12,7 @@ from tracker import narrative
 from tracker.export.queries import previous_published_round
 from tracker.i18n import TIMEZONE
 from tracker.measures.queries import areas_with_measures
-from tracker.ministries.queries import ministries_with_measures
-from tracker.plan.queries import current_plan
+from tracker.ministries.queries import units_with_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import (
     PUBLIC_REVIEW_STATES,
@@ -24,11 +23,6 @@ from tracker.reporting.queries import (
 from tracker.reporting.states import ReviewState, Status
 from tracker.text import N_
 
-# The plan's text comes from the seed file (tracker.plan.models.Plan); these stand in for a
-# database that holds measures but no plan row (one built by hand, or from factories).
-PLAN_TITLE = N_("Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027")
-PLAN_PERIOD = "2024–2027"
-REPORT_AUTHOR = N_("Arbeids- og inkluderingsdepartementet")
 # A draft report shows every text a contact person has saved, whatever its review state.
 DRAFT_REVIEW_STATES = tuple(ReviewState)
 NOT_REPORTED = N_("Ikke rapportert")
@@ -138,14 +132,15 @@ def collect_report_data(
     draft: bool = False,
     include_changes: bool = False,
     generated_on: date | None = None,
-    department: str = REPORT_AUTHOR,
 ) -> ReportData:
+    """The report of one round. Its title page, author (the plan's owner), period and source
+    notes come from the round's plan; its introduction from the round."""
     review_states = DRAFT_REVIEW_STATES if draft else PUBLIC_REVIEW_STATES
     reports = reports_by_measure(reporting_round, review_states)
     entries: dict[int, MeasureEntry] = {}  # by measure id, for the comparison with another round
     sections = []
-    plan = current_plan()
-    for area in areas_with_measures():
+    plan = reporting_round.plan
+    for area in areas_with_measures(plan):
         for measure in area.measures:
             entries[measure.id] = _measure_entry(measure, reports.get(measure.id))
         sections.append(
@@ -154,19 +149,19 @@ def collect_report_data(
             )
         )
     return ReportData(
-        plan_title=plan.title if plan else PLAN_TITLE,
-        plan_period=plan.period if plan else PLAN_PERIOD,
-        author=department,
+        plan_title=plan.title,
+        plan_period=plan.period,
+        author=plan.owner,
         round_title=reporting_round.title,
         round_slug=reporting_round.slug,
         as_of=reporting_round.as_of,
         intro=reporting_round.intro or "",
         generated_on=generated_on or datetime.now(TIMEZONE).date(),
         draft=draft,
-        # Alphabetical by name: a reader looks a ministry up, and no order is implied.
+        # Alphabetical by name: a reader looks a unit up, and no order is implied.
         ministries=tuple(
             sorted(
-                (MinistryRef(m.abbreviation, m.name) for m in ministries_with_measures()),
+                (MinistryRef(u.abbreviation, u.name) for u in units_with_measures(plan)),
                 key=lambda ministry: ministry.name.casefold(),
             )
         ),
@@ -174,7 +169,7 @@ def collect_report_data(
         areas=tuple(sections),
         changes=_changes_since_previous(reporting_round, entries) if include_changes else None,
         published=reporting_round.is_published,
-        plan_note=(plan.note or "") if plan else "",
+        plan_note=plan.note or "",
     )
 
 
@@ -183,7 +178,7 @@ def _measure_entry(measure, report: MeasureReport | None) -> MeasureEntry:
         number=measure.number,
         title=measure.title,
         description=measure.description,
-        ministries=tuple(MinistryRef(m.abbreviation, m.name) for m in measure.ministries),
+        ministries=tuple(MinistryRef(u.abbreviation, u.name) for u in measure.units),
         status=Status(report.status) if report else None,
         narrative=(report.narrative or "") if report else "",
         review_state=ReviewState(report.review_state) if report else None,

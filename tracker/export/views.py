@@ -23,6 +23,8 @@ from tracker.export.midterm import DOCX_MIMETYPE, PDF_MIMETYPE, collect
 from tracker.export.office import office_missing_reason
 from tracker.export.operations import intro_fingerprint, set_round_intro
 from tracker.export.queries import exportable_rounds
+from tracker.plan.context import use_plan
+from tracker.reporting.permissions import coordinates_round
 from tracker.reporting.queries import get_round
 from tracker.unit_of_work import on_page, unit_of_work
 
@@ -48,7 +50,7 @@ def _page(
     error: str | None = None,
     unsaved_intro: dict | None = None,
 ):
-    rounds = exportable_rounds()
+    rounds = exportable_rounds(current_user.coordinated_plans)
     # One form per round; the prefix keeps the radio buttons' ids apart on the page.
     forms = {r.slug: ReportDownloadForm(prefix=r.slug, formdata=None) for r in rounds}
     forms.update(submitted or {})
@@ -66,9 +68,14 @@ def _page(
 
 
 def _round_or_404(slug: str):
+    """The round, if this coordinator coordinates its plan: 404 for no such round, 403 for a
+    round of another plan."""
     reporting_round = get_round(slug)
     if reporting_round is None:
         abort(404)
+    if not coordinates_round(current_user, reporting_round):
+        abort(403)
+    use_plan(reporting_round.plan)
     return reporting_round
 
 

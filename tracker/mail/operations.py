@@ -19,7 +19,7 @@ from tracker.mail.messages import render
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail
 from tracker.reporting.workflow_queries import (
     OUTSTANDING,
-    open_round_now,
+    open_rounds,
     progress_of,
     reports_in_round,
 )
@@ -58,21 +58,22 @@ def queue_message(
 # --- The reporting workflow's events -------------------------------------------------------------
 
 
-def _measures_by_ministry(reports) -> dict[int, list]:
-    """The round's reports per responsible ministry, lead or co-responsible."""
-    by_ministry = defaultdict(list)
+def _measures_by_unit(reports) -> dict[int, list]:
+    """The round's reports per responsible unit, lead or co-responsible."""
+    by_unit = defaultdict(list)
     for report in reports:
-        for ministry in report.measure.ministries:
-            by_ministry[ministry.id].append(report)
-    return by_ministry
+        for unit in report.measure.units:
+            by_unit[unit.id].append(report)
+    return by_unit
 
 
 def notify_round_opened(reporting_round) -> int:
-    """Every active contact person of every responsible ministry: deadline and their measures."""
-    by_ministry = _measures_by_ministry(reports_in_round(reporting_round))
+    """Every active contact person of every unit responsible in the round: deadline and their
+    measures."""
+    by_unit = _measures_by_unit(reports_in_round(reporting_round))
     queued = 0
-    for contact in queries.active_contacts_of(by_ministry):
-        if contact.ministry_id is None:  # never: the database requires a contact's ministry
+    for contact in queries.active_contacts_of(by_unit):
+        if contact.unit_id is None:  # never: the database requires a contact's unit
             continue
         queued += bool(
             queue_message(
@@ -82,7 +83,8 @@ def notify_round_opened(reporting_round) -> int:
                 "round_opened",
                 _l("Ny rapporteringsrunde: %(title)s", title=reporting_round.title),
                 reporting_round=reporting_round,
-                reports=by_ministry[contact.ministry_id],
+                plan=reporting_round.plan,
+                reports=by_unit[contact.unit_id],
                 link=absolute_url("reporting.start"),
             )
         )
@@ -90,7 +92,7 @@ def notify_round_opened(reporting_round) -> int:
 
 
 def _contacts_of_report(report) -> list[User]:
-    return queries.active_contacts_of(ministry.id for ministry in report.measure.ministries)
+    return queries.active_contacts_of(unit.id for unit in report.measure.units)
 
 
 def _report_link(report) -> str:
@@ -98,7 +100,7 @@ def _report_link(report) -> str:
 
 
 def notify_report_returned(report) -> int:
-    """The responsible ministries' contact persons: the report and the coordinator's comment."""
+    """The responsible units' contact persons: the report and the coordinator's comment."""
     return _notify_report(
         report,
         "report_returned",
@@ -117,7 +119,14 @@ def _notify_report(report, event: str, subject) -> int:
     return sum(
         bool(
             queue_message(
-                contact, event, key, event, subject, report=report, link=_report_link(report)
+                contact,
+                event,
+                key,
+                event,
+                subject,
+                report=report,
+                plan=report.round.plan,
+                link=_report_link(report),
             )
         )
         for contact in _contacts_of_report(report)
@@ -125,12 +134,12 @@ def _notify_report(report, event: str, subject) -> int:
 
 
 def notify_report_submitted(report) -> int:
-    """Coordinators who chose to hear at once; the others get the daily digest."""
-    coordinators = queries.active_users(Role.COORDINATOR)
+    """The plan's coordinators who chose to hear at once; the others get the daily digest."""
+    coordinators = queries.active_coordinators_of([report.round.plan_id])
     choices = queries.submission_choices(coordinators)
     subject = _l(
         "%(ministry)s har sendt inn tiltak %(number)d",
-        ministry=report.measure.lead_ministry.abbreviation,
+        ministry=report.measure.lead_unit.abbreviation,
         number=report.measure.number,
     )
     return sum(
@@ -142,6 +151,7 @@ def notify_report_submitted(report) -> int:
                 "report_submitted",
                 subject,
                 report=report,
+                plan=report.round.plan,
                 link=_report_link(report),
             )
         )
@@ -151,7 +161,9 @@ def notify_report_submitted(report) -> int:
 
 
 def notify_round_published(reporting_round) -> int:
-    """All active contact persons: the round's status is now public."""
+    """The active contact persons of every unit responsible in the round's plan: the round's
+    status is now public."""
+    plan = reporting_round.plan
     return sum(
         bool(
             queue_message(
@@ -161,10 +173,11 @@ def notify_round_published(reporting_round) -> int:
                 "round_published",
                 _l("Status er publisert: %(title)s", title=reporting_round.title),
                 reporting_round=reporting_round,
-                link=absolute_url("public.index"),
+                plan=plan,
+                link=absolute_url("public.index", plan_slug=plan.slug),
             )
         )
-        for contact in queries.active_users(Role.CONTACT)
+        for contact in queries.active_contacts_of(queries.units_responsible_in(plan))
     )
 
 
@@ -196,25 +209,27 @@ def due_reminder(reporting_round, today: date) -> str | None:
 
 
 def queue_due_reminders(today: date) -> int:
-    """Contact persons whose ministry still has measures not submitted, listing exactly those."""
-    reporting_round = open_round_now()
-    if reporting_round is None:
-        return 0
+    """Contact persons whose unit still has measures not submitted, listing exactly those; for
+    the open round of every plan."""
+    return sum(_queue_reminders(reporting_round, today) for reporting_round in open_rounds())
+
+
+def _queue_reminders(reporting_round, today: date) -> int:
     kind = due_reminder(reporting_round, today)
     if kind is None:
         return 0
     outstanding = defaultdict(list)
-    for ministry_id, reports in _measures_by_ministry(reports_in_round(reporting_round)).items():
-        outstanding[ministry_id] = [r for r in reports if progress_of(r) in OUTSTANDING]
+    for unit_id, reports in _measures_by_unit(reports_in_round(reporting_round)).items():
+        outstanding[unit_id] = [r for r in reports if progress_of(r) in OUTSTANDING]
     subject = {
         "7_days": _l("Påminnelse: én uke til fristen for %(title)s", title=reporting_round.title),
         "1_day": _l("Påminnelse: fristen for %(title)s er i morgen", title=reporting_round.title),
         "overdue": _l("Fristen for %(title)s er passert", title=reporting_round.title),
     }[kind]
     queued = 0
-    waiting = [ministry_id for ministry_id, reports in outstanding.items() if reports]
+    waiting = [unit_id for unit_id, reports in outstanding.items() if reports]
     for contact in queries.active_contacts_of(waiting):
-        if contact.ministry_id is None:  # never: the database requires a contact's ministry
+        if contact.unit_id is None:  # never: the database requires a contact's unit
             continue
         queued += bool(
             queue_message(
@@ -225,7 +240,8 @@ def queue_due_reminders(today: date) -> int:
                 subject,
                 kind=kind,
                 reporting_round=reporting_round,
-                reports=outstanding[contact.ministry_id],
+                plan=reporting_round.plan,
+                reports=outstanding[contact.unit_id],
                 link=absolute_url("reporting.start"),
             )
         )
@@ -238,26 +254,30 @@ DIGEST_DAYS_BACK = 3
 
 def queue_submission_digests(today: date) -> int:
     """One message per coordinator who takes the daily digest, for each recent day with
-    submissions (the days before ``today``, in Norwegian time)."""
+    submissions in the plans they coordinate (the days before ``today``, in Norwegian time)."""
     coordinators = queries.active_users(Role.COORDINATOR)
     choices = queries.submission_choices(coordinators)
     daily = [c for c in coordinators if choices[c.id] == SubmissionMail.DAILY]
     queued = 0
     for back in range(DIGEST_DAYS_BACK, 0, -1):
         day = today - timedelta(days=back)
-        revisions = queries.submissions_between(
+        submitted = queries.submissions_between(
             _oslo_midnight(day), _oslo_midnight(day + timedelta(days=1))
         )
-        if not revisions:
+        if not submitted:
             continue
-        subject = _l(
-            "Innsendte rapporter %(day)s: %(count)d",
-            day=day.strftime("%d.%m.%Y"),
-            count=len(revisions),
-        )
         for coordinator in daily:
             if _oslo_date(coordinator.created_at) > day:
                 continue  # not theirs: they were not a coordinator yet
+            plan_ids = {plan.id for plan in coordinator.coordinated_plans}
+            revisions = [r for r in submitted if r.report.round.plan_id in plan_ids]
+            if not revisions:
+                continue
+            subject = _l(
+                "Innsendte rapporter %(day)s: %(count)d",
+                day=day.strftime("%d.%m.%Y"),
+                count=len(revisions),
+            )
             queued += bool(
                 queue_message(
                     coordinator,

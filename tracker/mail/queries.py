@@ -10,6 +10,7 @@ from tracker.auth.models import Role, User
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail
 from tracker.measures.models import Measure, Responsibility
+from tracker.plan.models import Plan, plan_coordinators
 from tracker.reporting.models import MeasureReport, ReportRevision
 
 
@@ -23,16 +24,46 @@ def active_users(role: Role) -> list[User]:
     )
 
 
-def active_contacts_of(ministry_ids) -> list[User]:
+def active_contacts_of(unit_ids) -> list[User]:
     return list(
         db.session.scalars(
             select(User)
             .where(
                 User.role == Role.CONTACT,
                 User.active.is_(True),
-                User.ministry_id.in_(list(ministry_ids)),
+                User.unit_id.in_(list(unit_ids)),
             )
             .order_by(User.name, User.email)
+        )
+    )
+
+
+def active_coordinators_of(plan_ids) -> list[User]:
+    """The active coordinators of any of the plans."""
+    coordinating = select(plan_coordinators.c.user_id).where(
+        plan_coordinators.c.plan_id.in_(list(plan_ids))
+    )
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role == Role.COORDINATOR,
+                User.active.is_(True),
+                User.id.in_(coordinating),
+            )
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def units_responsible_in(plan: Plan) -> list[int]:
+    """The ids of the units responsible for at least one of the plan's measures."""
+    return list(
+        db.session.scalars(
+            select(Responsibility.unit_id)
+            .join(Measure, Measure.id == Responsibility.measure_id)
+            .where(Measure.plan_id == plan.id)
+            .distinct()
         )
     )
 
@@ -68,7 +99,7 @@ def submissions_between(start: datetime, end: datetime) -> list[ReportRevision]:
                 joinedload(ReportRevision.report)
                 .joinedload(MeasureReport.measure)
                 .selectinload(Measure.responsibilities)
-                .joinedload(Responsibility.ministry),
+                .joinedload(Responsibility.unit),
                 joinedload(ReportRevision.author),
             )
         ).unique()

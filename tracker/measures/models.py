@@ -1,21 +1,27 @@
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
-from tracker.ministries.models import Ministry
+from tracker.extensions import Model
+from tracker.ministries.models import ResponsibleUnit
+from tracker.plan.models import Plan
 
 
-class Area(db.Model):
-    """One of the plan's five areas (hovedområder), e.g. Arbeidsliv."""
+class Area(Model):
+    """One of a plan's areas (hovedområder), e.g. Arbeidsliv."""
 
     __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("plan_id", "key", name="uq_areas_plan_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(50), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    key: Mapped[str] = mapped_column(String(50))
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
 
+    plan: Mapped[Plan] = relationship()
     measures: Mapped[list["Measure"]] = relationship(
         back_populates="area", order_by="Measure.number"
     )
@@ -24,44 +30,61 @@ class Area(db.Model):
         return f"<Area {self.key}>"
 
 
-class Measure(db.Model):
-    """A measure (tiltak) of the plan, with the plan's own text."""
+class Measure(Model):
+    """A measure (tiltak) of a plan, with the plan's own text. Its area is in the same plan
+    (the loader and the factories guarantee it)."""
 
     __tablename__ = "measures"
-    __table_args__ = (CheckConstraint("number > 0", name="number_positive"),)
+    __table_args__ = (
+        CheckConstraint("number > 0", name="number_positive"),
+        UniqueConstraint("plan_id", "number", name="uq_measures_plan_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    number: Mapped[int] = mapped_column()
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text)
     # How the seed reconciled the source's contradictions for this measure; empty if none.
     note: Mapped[str] = mapped_column(Text, default="")
+    # Ended or taken out of the plan on this day: kept with its history, never reported on in
+    # a round as of a later date, and never counted as «ikke rapportert».
+    retired_on: Mapped[date | None] = mapped_column(Date)
+    retired_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The measure of a predecessor plan this one carries on (a successor plan's link back).
+    continues_measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id"))
 
+    plan: Mapped[Plan] = relationship()
     area: Mapped[Area] = relationship(back_populates="measures")
     responsibilities: Mapped[list["Responsibility"]] = relationship(
         back_populates="measure",
         order_by="Responsibility.position",
         cascade="all, delete-orphan",
     )
+    continues: Mapped["Measure | None"] = relationship(remote_side=[id])
 
     @property
-    def ministries(self) -> list[Ministry]:
-        """Responsible ministries, lead first."""
-        return [r.ministry for r in self.responsibilities]
+    def units(self) -> list[ResponsibleUnit]:
+        """Responsible units, lead first."""
+        return [r.unit for r in self.responsibilities]
 
     @property
-    def lead_ministry(self) -> Ministry:
-        return self.responsibilities[0].ministry
+    def lead_unit(self) -> ResponsibleUnit:
+        return self.responsibilities[0].unit
+
+    def is_retired(self, on: date | None = None) -> bool:
+        """Retired at all (``on`` None), or by the day ``on``."""
+        return self.retired_on is not None and (on is None or self.retired_on <= on)
 
     def __repr__(self) -> str:
         return f"<Measure {self.number}>"
 
 
-class Responsibility(db.Model):
-    """A ministry's responsibility for a measure. Position 0 is the lead ministry.
+class Responsibility(Model):
+    """A unit's responsibility for a measure. Position 0 is the lead unit.
 
-    The unique position per measure means there is never more than one lead; the seed
+    The unique position per measure means there is never more than one lead; the plan
     validation and the loader guarantee there is always one.
     """
 
@@ -74,13 +97,13 @@ class Responsibility(db.Model):
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measures.id", ondelete="CASCADE"), primary_key=True
     )
-    ministry_id: Mapped[int] = mapped_column(
-        ForeignKey("ministries.id"), primary_key=True, index=True
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("responsible_units.id"), primary_key=True, index=True
     )
     position: Mapped[int] = mapped_column()
 
     measure: Mapped[Measure] = relationship(back_populates="responsibilities")
-    ministry: Mapped[Ministry] = relationship()
+    unit: Mapped[ResponsibleUnit] = relationship()
 
     @property
     def is_lead(self) -> bool:

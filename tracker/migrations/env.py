@@ -92,16 +92,35 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds an SQLite table by copying it and dropping the old one. With
+            # foreign keys enforced, that drop would cascade to the rows that refer to the table
+            # (responsibilities, mail preferences) or be refused. The pragma only works outside
+            # a transaction, so it is set before one begins; every reference is checked before
+            # the migration commits, and the connection gets its checks back afterwards.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            if connection.dialect.name == "postgresql":
-                # Two machines deploying at once: the second waits here until the first has
-                # committed, then finds the schema current and has nothing to do. A migration
-                # may take long: no statement or lock timeout applies to it.
-                connection.execute(text("SET LOCAL statement_timeout = 0"))
-                hold_until_commit(connection, "db-upgrade", wait_forever=True)
-            context.run_migrations()
+            with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    # Two machines deploying at once: the second waits here until the first has
+                    # committed, then finds the schema current and has nothing to do. A migration
+                    # may take long: no statement or lock timeout applies to it.
+                    connection.execute(text("SET LOCAL statement_timeout = 0"))
+                    hold_until_commit(connection, "db-upgrade", wait_forever=True)
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"Migration left broken foreign keys: {broken[:10]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -1,19 +1,41 @@
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.enum_columns import enum_column
+from tracker.extensions import Model
+from tracker.labelled_enum import LabelledEnum
+from tracker.text import N_
 
 
-class Ministry(db.Model):
-    """A ministry (departement) that owns measures and whose contact persons report on them."""
+class UnitKind(LabelledEnum):
+    """What sort of body a responsible unit is; a national plan has ministries, a municipal one
+    has the municipality's agencies and boroughs."""
 
-    __tablename__ = "ministries"
+    MINISTRY = "departement", N_("Departement")
+    DIRECTORATE = "direktorat", N_("Direktorat")
+    MUNICIPALITY = "kommune", N_("Kommune")
+    MUNICIPAL_AGENCY = "kommunal_enhet", N_("Kommunal enhet eller etat")
+    BOROUGH = "bydel", N_("Bydel")
+    OTHER = "annet", N_("Annen enhet")
+
+
+class ResponsibleUnit(Model):
+    """A body that owns measures and whose contact persons report on them: a ministry, a
+    directorate, a municipal agency, a borough.
+
+    One row per body in the whole installation: AID is AID in every national plan, so its
+    contact persons report on its measures in each of them. Which plans a unit takes part in
+    follows from its responsibilities (and ``plan_units``, which also keeps each plan's order).
+    """
+
+    __tablename__ = "responsible_units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     abbreviation: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    # Order of presentation (the report lists the plan's ministries in a fixed order).
-    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[UnitKind] = mapped_column(
+        enum_column(UnitKind, "unit_kind"), default=UnitKind.MINISTRY
+    )
 
     def __repr__(self) -> str:
-        return f"<Ministry {self.abbreviation}>"
+        return f"<ResponsibleUnit {self.abbreviation}>"

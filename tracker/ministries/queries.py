@@ -1,29 +1,70 @@
-"""Reads about ministries."""
+"""Reads about responsible units (ministries, agencies, boroughs)."""
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from tracker.extensions import db
-from tracker.measures.models import Responsibility
-from tracker.ministries.models import Ministry
+from tracker.measures.models import Measure, Responsibility
+from tracker.ministries.models import ResponsibleUnit
+from tracker.plan.models import Plan, PlanUnit
+
+# Units a plan does not list (a unit made responsible later) come after the listed ones.
+UNLISTED = 2**31 - 1
 
 
-def all_ministries() -> list[Ministry]:
-    return list(
-        db.session.scalars(select(Ministry).order_by(Ministry.position, Ministry.abbreviation))
+def all_units() -> list[ResponsibleUnit]:
+    """Every unit in the installation, by abbreviation (the administrator's choices)."""
+    return list(db.session.scalars(select(ResponsibleUnit).order_by(ResponsibleUnit.abbreviation)))
+
+
+def units_with_measures(plan: Plan) -> list[ResponsibleUnit]:
+    """The units responsible for at least one of the plan's measures, in the plan's order
+    (one query)."""
+    owning = (
+        select(Responsibility.unit_id)
+        .join(Measure, Measure.id == Responsibility.measure_id)
+        .where(Measure.plan_id == plan.id)
     )
-
-
-def ministries_with_measures() -> list[Ministry]:
-    """The ministries that are responsible for at least one measure, in presentation order."""
-    owning = select(Responsibility.ministry_id)
     return list(
         db.session.scalars(
-            select(Ministry)
-            .where(Ministry.id.in_(owning))
-            .order_by(Ministry.position, Ministry.abbreviation)
+            select(ResponsibleUnit)
+            .outerjoin(
+                PlanUnit,
+                and_(PlanUnit.unit_id == ResponsibleUnit.id, PlanUnit.plan_id == plan.id),
+            )
+            .where(ResponsibleUnit.id.in_(owning))
+            .order_by(func.coalesce(PlanUnit.position, UNLISTED), ResponsibleUnit.abbreviation)
         )
     )
 
 
-def get_ministry(abbreviation: str) -> Ministry | None:
-    return db.session.scalars(select(Ministry).where(Ministry.abbreviation == abbreviation)).first()
+def unit_positions(plan: Plan) -> dict[int, int]:
+    """Each listed unit's place in the plan's order, by unit id."""
+    return dict(
+        db.session.execute(
+            select(PlanUnit.unit_id, PlanUnit.position).where(PlanUnit.plan_id == plan.id)
+        ).all()
+    )
+
+
+def get_unit(abbreviation: str) -> ResponsibleUnit | None:
+    return db.session.scalars(
+        select(ResponsibleUnit).where(ResponsibleUnit.abbreviation == abbreviation)
+    ).first()
+
+
+def get_plan_unit(plan: Plan, abbreviation: str) -> ResponsibleUnit | None:
+    """The unit, if the plan lists it or it is responsible for one of the plan's measures."""
+    in_plan = (
+        select(PlanUnit.unit_id)
+        .where(PlanUnit.plan_id == plan.id)
+        .union(
+            select(Responsibility.unit_id)
+            .join(Measure, Measure.id == Responsibility.measure_id)
+            .where(Measure.plan_id == plan.id)
+        )
+    )
+    return db.session.scalars(
+        select(ResponsibleUnit).where(
+            ResponsibleUnit.abbreviation == abbreviation, ResponsibleUnit.id.in_(in_plan)
+        )
+    ).first()

@@ -1,4 +1,5 @@
-"""Atom feeds: the whole plan, one ministry's measures, one measure. Thin routes over feeds.py."""
+"""Atom feeds per plan: the whole plan, one unit's measures, one measure. Thin routes over
+feeds.py."""
 
 from datetime import UTC, datetime, time
 
@@ -8,7 +9,9 @@ from flask_babel import ngettext
 
 from tracker.absolute_urls import absolute_url, public_host
 from tracker.languages import locale_code
-from tracker.ministries.queries import get_ministry
+from tracker.ministries.queries import get_plan_unit
+from tracker.plan.context import load_plan
+from tracker.plan.models import Plan
 from tracker.public.feeds import Entry, Feed, Publication, build_feed, publications
 from tracker.public.page_cache import public_page
 from tracker.public.queries import public_measure
@@ -16,41 +19,52 @@ from tracker.public.queries import public_measure
 blueprint = Blueprint("feeds", __name__)
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
+PLAN = "/planer/<plan_slug>"
 
 
-@blueprint.get("/feed.atom")
+@blueprint.get(f"{PLAN}/feed.atom")
 @public_page
-def site():
+def plan(plan_slug: str):
+    found = load_plan(plan_slug)
+    title = found.title_in(locale_code())
     return _feed(
-        publications(),
-        title=_("Handlingsplan mot rasisme og diskriminering: publiserte statuser"),
+        found,
+        publications(found),
+        title=_("%(plan)s: publiserte statuser", plan=title),
         subtitle=_("Én oppføring per publiserte rapportering, med tiltakene som endret status."),
-        self_link=absolute_url("feeds.site"),
+        self_link=absolute_url("feeds.plan"),
         page_link=absolute_url("public.index"),
         scope="",
     )
 
 
-@blueprint.get("/departementer/<abbreviation>/feed.atom")
+@blueprint.get(f"{PLAN}/enheter/<abbreviation>/feed.atom")
 @public_page
-def ministry(abbreviation: str):
-    found = get_ministry(abbreviation) or abort(404)
+def unit(plan_slug: str, abbreviation: str):
+    found_plan = load_plan(plan_slug)
+    found = get_plan_unit(found_plan, abbreviation) or abort(404)
     return _feed(
-        publications(ministry_id=found.id),
-        title=_("%(ministry)s: publiserte statuser", ministry=found.name),
-        subtitle=_("Statusendringer for departementets tiltak, per publiserte rapportering."),
-        self_link=absolute_url("feeds.ministry", abbreviation=found.abbreviation),
-        page_link=absolute_url("public.ministry_detail", abbreviation=found.abbreviation),
+        found_plan,
+        publications(found_plan, unit_id=found.id),
+        title=_("%(unit)s: publiserte statuser", unit=found.name),
+        subtitle=_(
+            "Statusendringer for tiltakene til %(unit)s, per publiserte rapportering.",
+            unit=found.name,
+        ),
+        self_link=absolute_url("feeds.unit", abbreviation=found.abbreviation),
+        page_link=absolute_url("public.unit_detail", abbreviation=found.abbreviation),
         scope=f"/departementer/{found.abbreviation}",
     )
 
 
-@blueprint.get("/tiltak/<int:number>/feed.atom")
+@blueprint.get(f"{PLAN}/tiltak/<int:number>/feed.atom")
 @public_page
-def measure(number: int):
-    found = public_measure(number) or abort(404)
+def measure(plan_slug: str, number: int):
+    found_plan = load_plan(plan_slug)
+    found = public_measure(found_plan, number) or abort(404)
     return _feed(
-        [item for item in publications(measure_id=found.id) if item.changes],
+        found_plan,
+        [item for item in publications(found_plan, measure_id=found.id) if item.changes],
         title=_("Tiltak %(number)d: publiserte statuser", number=found.number),
         subtitle=found.title,
         self_link=absolute_url("feeds.measure", number=found.number),
@@ -61,6 +75,7 @@ def measure(number: int):
 
 
 def _feed(
+    found_plan: Plan,
     items: list[Publication],
     title: str,
     subtitle: str,
@@ -71,10 +86,13 @@ def _feed(
 ):
     entries = [_entry(item, page_link, scope, one_measure) for item in items]
     feed = Feed(
-        id=_tag(datetime(2024, 1, 1, tzinfo=UTC), scope or "/"),
+        # The feed is the plan's; its entries keep the ids they had before there were several
+        # plans (a round's slug is unique in the installation), so a reader following the
+        # old address's redirect sees nothing twice.
+        id=_tag(datetime(2024, 1, 1, tzinfo=UTC), f"/planer/{found_plan.slug}{scope or '/'}"),
         title=title,
         subtitle=subtitle,
-        author=_("Handlingsplan mot rasisme og diskriminering"),
+        author=found_plan.owner,
         self_link=self_link,
         page_link=page_link,
         language=locale_code(),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 
 from tracker.extensions import db
 from tracker.measures.models import Measure, Responsibility
+from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES, published_rounds
 from tracker.reporting.states import RoundState, Status
@@ -46,16 +47,17 @@ class Publication:
 
 
 def publications(
-    ministry_id: int | None = None, measure_id: int | None = None
+    plan: Plan, unit_id: int | None = None, measure_id: int | None = None
 ) -> list[Publication]:
-    """Every published round, newest first, with the public reports of the chosen measures
-    (all, one ministry's, or one) and each one's status in its previous published report."""
-    rounds = published_rounds()
+    """Every published round of the plan, newest first, with the public reports of the chosen
+    measures (all, one unit's, or one) and each one's status in its previous published report."""
+    rounds = published_rounds(plan)
     query = (
         select(MeasureReport)
         .join(MeasureReport.round)
         .join(MeasureReport.measure)
         .where(
+            ReportingRound.plan_id == plan.id,
             ReportingRound.state == RoundState.PUBLISHED,
             MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
         )
@@ -64,12 +66,12 @@ def publications(
     )
     if measure_id is not None:
         query = query.where(MeasureReport.measure_id == measure_id)
-    if ministry_id is not None:
+    if unit_id is not None:
         query = query.where(
             select(Responsibility.measure_id)
             .where(
                 Responsibility.measure_id == MeasureReport.measure_id,
-                Responsibility.ministry_id == ministry_id,
+                Responsibility.unit_id == unit_id,
             )
             .exists()
         )

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from tracker.measures.models import Area
-from tracker.ministries.models import Ministry
+from tracker.ministries.models import ResponsibleUnit
 from tracker.public.queries import MeasureFilter
 from tracker.reporting.states import NOT_REPORTED, Status
 
@@ -14,7 +14,7 @@ FILTER_PARAMETERS = ("omrade", "departement", "status", "q")
 
 
 def parse_filter(
-    args: MultiDict, areas: list[Area], ministries: list[Ministry]
+    args: MultiDict, areas: list[Area], units: list[ResponsibleUnit]
 ) -> tuple[MeasureFilter, list[str]]:
     """The filter the query string asks for, and a message for each value we had to ignore.
 
@@ -28,12 +28,13 @@ def parse_filter(
             _("Fant ikke hovedområdet «%(value)s». Viser alle hovedområder.", value=area)
         )
         area = ""
-    ministry = args.get("departement", "").strip()
-    if ministry and ministry not in {m.abbreviation for m in ministries}:
+    # «departement» is the parameter's name in every address made so far; it means any unit.
+    unit = args.get("departement", "").strip()
+    if unit and unit not in {u.abbreviation for u in units}:
         problems.append(
-            _("Fant ikke departementet «%(value)s». Viser alle departementer.", value=ministry)
+            _("Fant ikke den ansvarlige «%(value)s». Viser alle ansvarlige.", value=unit)
         )
-        ministry = ""
+        unit = ""
     status = args.get("status", "").strip()
     if status and status not in {s.value for s in Status} | {NOT_REPORTED}:
         problems.append(_("Fant ikke statusen «%(value)s». Viser alle statuser.", value=status))
@@ -42,4 +43,4 @@ def parse_filter(
     if len(text) > MAX_SEARCH_LENGTH:
         problems.append(_("Søket er forkortet til %(count)d tegn.", count=MAX_SEARCH_LENGTH))
         text = text[:MAX_SEARCH_LENGTH]
-    return MeasureFilter(area=area, ministry=ministry, status=status, text=text), problems
+    return MeasureFilter(area=area, unit=unit, status=status, text=text), problems

@@ -11,6 +11,7 @@ import json
 from flask_babel import lazy_gettext
 
 from tracker.measures.models import Measure
+from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 
 LICENCE_NAME = "Norsk lisens for offentlige data (NLOD) 2.0"
@@ -35,10 +36,10 @@ FIELDS = {
     "area_key": lazy_gettext("Nøkkel for hovedområdet, for eksempel «arbeidsliv»."),
     "area_name": lazy_gettext("Hovedområdets navn på bokmål."),
     "ministries": lazy_gettext(
-        "Ansvarlige departementer som forkortelser, ansvarlig departement først. "
-        "I CSV skilt med semikolon, i JSON en liste."
+        "Ansvarlige (departementer eller andre enheter) som forkortelser, den med hovedansvar "
+        "først. I CSV skilt med semikolon, i JSON en liste."
     ),
-    "lead_ministry": lazy_gettext("Forkortelsen for departementet som har hovedansvaret."),
+    "lead_ministry": lazy_gettext("Forkortelsen for den som har hovedansvaret."),
     "status": lazy_gettext(
         "Statusnøkkel: «completed», «in_progress» eller «not_started»; tom hvis tiltaket ikke har "
         "godkjent status i runden."
@@ -67,7 +68,7 @@ def records(
     rows = []
     for measure in measures:
         report = reports.get(measure.id)
-        abbreviations = [ministry.abbreviation for ministry in measure.ministries]
+        abbreviations = [unit.abbreviation for unit in measure.units]
         rows.append(
             {
                 "round_slug": reporting_round.slug,
@@ -90,8 +91,9 @@ def records(
     return rows
 
 
-def to_json(reporting_round: ReportingRound, rows: list[dict]) -> str:
+def to_json(plan: Plan, reporting_round: ReportingRound, rows: list[dict]) -> str:
     document = {
+        "plan": {"slug": plan.slug, "title": plan.title, "period": plan.period},
         "round": {
             "slug": reporting_round.slug,
             "title": reporting_round.title,

@@ -1,8 +1,8 @@
 """Reads for the public pages and the open data.
 
-Every function here issues one query, whatever the number of measures (collections are
-joined, never loaded per row or in IN-batches), and every one of them sees only published
-rounds and, within them, only reports in PUBLIC_REVIEW_STATES.
+Every function here issues one query, whatever the number of measures and plans (collections
+are joined, never loaded per row or in IN-batches), and every one of them sees only published
+rounds and, within them, only reports in PUBLIC_REVIEW_STATES. Each takes the plan first.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,8 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
-from tracker.ministries.models import Ministry
+from tracker.ministries.models import ResponsibleUnit
+from tracker.plan.models import Plan
 from tracker.public.search import matching_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES, latest_public_report_ids
@@ -35,10 +36,11 @@ class DataVersion:
 
 
 def published_data_version() -> DataVersion:
-    """One small query: aggregates over published rounds and every report in them.
+    """One small query: aggregates over the plans, the published rounds and every report in them.
 
     Any publish, unpublish or report edit in a published round changes a count, a sum of
-    row versions (the optimistic lock bumps it on every update) or a timestamp.
+    row versions (the optimistic lock bumps it on every update) or a timestamp; a plan added
+    or removed changes the plans' count or ids (the site's front page lists them).
 
     ``last_modified`` never goes backwards: a withdrawal takes its round's publication time
     off the public pages, so the latest withdrawal counts as a change too. Were it otherwise, a
@@ -69,17 +71,49 @@ def published_data_version() -> DataVersion:
         .where(AuditEvent.event == _WITHDRAWAL_EVENT)
         .scalar_subquery()
     )
+    plans = select(
+        func.count(Plan.id).label("count"), func.coalesce(func.sum(Plan.id), 0).label("ids")
+    ).subquery()
     row = db.session.execute(
-        select(rounds, reports.c.count, reports.c.versions, reports.c.updated_at, withdrawn_at)
+        select(
+            rounds,
+            reports.c.count,
+            reports.c.versions,
+            reports.c.updated_at,
+            withdrawn_at,
+            plans.c.count,
+            plans.c.ids,
+        )
         .select_from(rounds)
-        .join(reports, true())  # two one-row aggregates side by side
+        .join(reports, true())  # one-row aggregates side by side
+        .join(plans, true())
     ).one()
-    round_count, round_ids, published_at, report_count, versions, updated_at, withdrawn = row
+    (
+        round_count,
+        round_ids,
+        published_at,
+        report_count,
+        versions,
+        updated_at,
+        withdrawn,
+        plan_count,
+        plan_ids,
+    ) = row
     moments = [
         _aware(moment) for moment in (published_at, updated_at, withdrawn) if moment is not None
     ]
     return DataVersion(
-        key=(round_count, round_ids, published_at, report_count, versions, updated_at, withdrawn),
+        key=(
+            round_count,
+            round_ids,
+            published_at,
+            report_count,
+            versions,
+            updated_at,
+            withdrawn,
+            plan_count,
+            plan_ids,
+        ),
         last_modified=max(moments) if moments else None,
     )
 
@@ -89,10 +123,13 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def get_published_round(slug: str) -> ReportingRound | None:
-    return db.session.scalars(
-        select(ReportingRound).where(ReportingRound.slug == slug, _PUBLISHED)
-    ).first()
+def get_published_round(slug: str, plan: Plan | None = None) -> ReportingRound | None:
+    """A published round by its slug (unique in the installation); None when it is another
+    plan's, if ``plan`` is given."""
+    query = select(ReportingRound).where(ReportingRound.slug == slug, _PUBLISHED)
+    if plan is not None:
+        query = query.where(ReportingRound.plan_id == plan.id)
+    return db.session.scalars(query).first()
 
 
 @dataclass(frozen=True)
@@ -100,19 +137,21 @@ class MeasureFilter:
     """What a reader narrowed the list of measures to; empty fields mean "all"."""
 
     area: str = ""
-    ministry: str = ""
+    unit: str = ""
     status: str = ""
     text: str = ""
 
     @property
     def active(self) -> bool:
-        return any((self.area, self.ministry, self.status, self.text))
+        return any((self.area, self.unit, self.status, self.text))
 
 
 def public_measures(
-    reporting_round: ReportingRound | None, measure_filter: MeasureFilter = MeasureFilter()
+    plan: Plan,
+    reporting_round: ReportingRound | None,
+    measure_filter: MeasureFilter = MeasureFilter(),
 ) -> list[Measure]:
-    """Measures by number with area and ministries (lead first) loaded, in one query.
+    """The plan's measures by number with area and units (lead first) loaded, in one query.
 
     Status looks only at the round's public report; text search only at published text (see
     tracker/public/search.py) and lists the best matches first.
@@ -121,10 +160,11 @@ def public_measures(
         select(Measure)
         .join(Measure.area)
         .join(Measure.responsibilities)
-        .join(Responsibility.ministry)
+        .join(Responsibility.unit)
+        .where(Measure.plan_id == plan.id)
         .options(
             contains_eager(Measure.area),
-            contains_eager(Measure.responsibilities).contains_eager(Responsibility.ministry),
+            contains_eager(Measure.responsibilities).contains_eager(Responsibility.unit),
         )
         .order_by(Measure.number, Responsibility.position)
     )
@@ -132,21 +172,21 @@ def public_measures(
     # has none), so status and search match what the reader sees in the list.
     public_report = and_(
         MeasureReport.measure_id == Measure.id,
-        MeasureReport.id.in_(latest_public_report_ids(reporting_round)),
+        MeasureReport.id.in_(latest_public_report_ids(plan, reporting_round)),
     )
     if measure_filter.status:
         query = query.outerjoin(MeasureReport, public_report)
     if measure_filter.area:
         query = query.where(Area.key == measure_filter.area)
-    if measure_filter.ministry:
-        # A separate EXISTS, so the joined collection still holds every responsible ministry.
-        owner, owner_ministry = aliased(Responsibility), aliased(Ministry)
+    if measure_filter.unit:
+        # A separate EXISTS, so the joined collection still holds every responsible unit.
+        owner, owner_unit = aliased(Responsibility), aliased(ResponsibleUnit)
         query = query.where(
             select(owner.measure_id)
-            .join(owner_ministry, owner.ministry_id == owner_ministry.id)
+            .join(owner_unit, owner.unit_id == owner_unit.id)
             .where(
                 owner.measure_id == Measure.id,
-                owner_ministry.abbreviation == measure_filter.ministry,
+                owner_unit.abbreviation == measure_filter.unit,
             )
             .exists()
         )
@@ -167,15 +207,15 @@ def public_measures(
     return list(db.session.scalars(query).unique())
 
 
-def public_measure(number: int) -> Measure | None:
-    """One measure with its area and ministries (lead first)."""
+def public_measure(plan: Plan, number: int) -> Measure | None:
+    """One of the plan's measures with its area and units (lead first)."""
     return (
         db.session.scalars(
             select(Measure)
-            .where(Measure.number == number)
+            .where(Measure.plan_id == plan.id, Measure.number == number)
             .options(
                 joinedload(Measure.area),
-                joinedload(Measure.responsibilities).joinedload(Responsibility.ministry),
+                joinedload(Measure.responsibilities).joinedload(Responsibility.unit),
             )
         )
         .unique()

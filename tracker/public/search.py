@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from tracker.db_locks import hold_until_commit
 from tracker.measures.models import Measure, Responsibility
-from tracker.ministries.models import Ministry
+from tracker.ministries.models import ResponsibleUnit
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES
 from tracker.reporting.states import RoundState
@@ -117,8 +117,8 @@ def _note_changes(session: Session, flush_context) -> None:
     if stale == ALL:
         return
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, (ReportingRound, Ministry)):
-            # Publishing a round changes which narratives are public; a ministry's name is in
+        if isinstance(obj, (ReportingRound, ResponsibleUnit)):
+            # Publishing a round changes which narratives are public; a unit's name is in
             # every one of its measures' rows.
             session.info[_STALE_KEY] = ALL
             return
@@ -167,9 +167,15 @@ def _documents(connection: Connection, measure_ids) -> list[dict]:
     Plain columns rather than whole entities, so that a migration can call this too."""
     measures: dict[int, dict[str, Any]] = {}
     query = (
-        select(Measure.id, Measure.title, Measure.description, Ministry.name, Ministry.abbreviation)
+        select(
+            Measure.id,
+            Measure.title,
+            Measure.description,
+            ResponsibleUnit.name,
+            ResponsibleUnit.abbreviation,
+        )
         .join(Responsibility, Responsibility.measure_id == Measure.id)
-        .join(Ministry, Ministry.id == Responsibility.ministry_id)
+        .join(ResponsibleUnit, ResponsibleUnit.id == Responsibility.unit_id)
         .order_by(Measure.id, Responsibility.position)
     )
     if measure_ids is not None:

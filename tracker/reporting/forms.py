@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -107,6 +108,8 @@ class ReturnForm(FlaskForm):
 
 
 class OpenRoundForm(FlaskForm):
+    # The choices are the coordinator's own plans, filled in by the view.
+    plan = SelectField(_l("Plan"), validate_choice=False)
     slug = StringField(
         _l("Kortnavn"),
         filters=[lambda value: (value or "").strip().lower()],
@@ -130,6 +133,15 @@ class OpenRoundForm(FlaskForm):
         problem = round_title_problem(field.data or "")
         if problem is not None:
             raise ValidationError(problem)
+
+    def set_plan_choices(self, plans) -> None:
+        self.plan.choices = [(plan.slug, plan.title) for plan in plans]
+        if len(self.plan.choices) == 1 and not self.plan.data:
+            self.plan.data = self.plan.choices[0][0]
+
+    def validate_plan(self, field):
+        if field.data not in {slug for slug, _title in self.plan.choices}:
+            raise ValidationError(_l("Velg en av planene du koordinerer."))
 
 
 class DeadlineForm(FlaskForm):

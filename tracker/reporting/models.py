@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -12,10 +13,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.enum_columns import enum_column
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.measures.models import Measure
+from tracker.plan.models import Plan
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tracker.auth.models import User
 
 
 def _narrative_language_column() -> Mapped[str]:
@@ -28,12 +33,17 @@ def _narrative_language_check() -> CheckConstraint:
     return CheckConstraint("narrative_language IN ('nb', 'nn')", name="narrative_language")
 
 
-class ReportingRound(db.Model):
-    """A reporting round, e.g. the midterm report as of 1 June 2025."""
+class ReportingRound(Model):
+    """A reporting round of one plan, e.g. the midterm report as of 1 June 2025.
+
+    Slugs are unique across the installation, not per plan: every link already sent by e-mail
+    (/rapportering/<slug>/…) and every open-data file (/data/<slug>/…) names the round alone.
+    """
 
     __tablename__ = "reporting_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     as_of: Mapped[date] = mapped_column(Date)
@@ -46,6 +56,7 @@ class ReportingRound(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    plan: Mapped[Plan] = relationship()
     reports: Mapped[list["MeasureReport"]] = relationship(back_populates="round")
 
     @property
@@ -56,7 +67,7 @@ class ReportingRound(db.Model):
         return f"<ReportingRound {self.slug}>"
 
 
-class MeasureReport(db.Model):
+class MeasureReport(Model):
     """One measure's status and narrative in one round.
 
     ``version`` is the optimistic lock: every update must name the version it was based on,
@@ -85,7 +96,7 @@ class MeasureReport(db.Model):
 
     round: Mapped[ReportingRound] = relationship(back_populates="reports")
     measure: Mapped[Measure] = relationship()
-    updated_by: Mapped["User | None"] = relationship()  # noqa: F821
+    updated_by: Mapped["User | None"] = relationship()
     revisions: Mapped[list["ReportRevision"]] = relationship(
         back_populates="report", order_by="ReportRevision.id"
     )
@@ -96,7 +107,7 @@ class MeasureReport(db.Model):
         return f"<MeasureReport round={self.round_id} measure={self.measure_id} v{self.version}>"
 
 
-class ReportRevision(db.Model):
+class ReportRevision(Model):
     """One change to a report: who, when, what it was and what it became. Append-only."""
 
     __tablename__ = "report_revisions"
@@ -124,7 +135,7 @@ class ReportRevision(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     report: Mapped[MeasureReport] = relationship(back_populates="revisions")
-    author: Mapped["User | None"] = relationship()  # noqa: F821
+    author: Mapped["User | None"] = relationship()
 
     __table_args__ = (
         UniqueConstraint("report_id", "version", name="uq_report_revisions_report_version"),

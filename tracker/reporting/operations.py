@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.languages import NARRATIVE_LANGUAGES
 from tracker.mail import operations as mail
 from tracker.measures.queries import all_measures
+from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.queries import (
@@ -73,25 +74,28 @@ class DeadlineInPast(ReportingError):
 
 
 def open_round(
-    slug: str, title: str, as_of: date, deadline: date | None, opened_by
+    plan: Plan, slug: str, title: str, as_of: date, deadline: date | None, opened_by
 ) -> ReportingRound:
-    """Open a round and give every measure a draft, pre-filled with its latest published,
-    approved report from whichever round that was."""
+    """Open a round of the plan and give every measure in force on ``as_of`` a draft, pre-filled
+    with its latest published, approved report from whichever round that was. A measure retired
+    by then gets none: there is nothing to report on it."""
     if not SLUG.match(slug or ""):
         raise ReportingError(_l("Kortnavnet kan bare ha små bokstaver a–z, tall og bindestrek."))
     if get_round(slug) is not None:
+        # Round slugs are unique in the installation: links name the round alone.
         raise ReportingError(_l("Det finnes allerede en runde med dette kortnavnet."))
     title_problem = round_title_problem(title)
     if title_problem is not None:
         raise ReportingError(title_problem)
-    if open_round_now() is not None:
+    if open_round_now(plan) is not None:
         raise ReportingError(
             _l("En rapporteringsrunde er allerede åpen. Lukk den før du åpner en ny.")
         )
     _check_deadline(deadline)
-    previous = latest_public_reports()
-    published = latest_published_round()
+    previous = latest_public_reports(plan)
+    published = latest_published_round(plan)
     reporting_round = ReportingRound(
+        plan=plan,
         slug=slug,
         title=title.strip(),
         as_of=as_of,
@@ -102,7 +106,9 @@ def open_round(
     )
     db.session.add(reporting_round)
     reports = []
-    for measure in all_measures():
+    for measure in all_measures(plan):
+        if measure.is_retired(on=as_of):
+            continue
         earlier = previous.get(measure.id)
         reports.append(
             MeasureReport(
@@ -110,7 +116,9 @@ def open_round(
                 measure=measure,
                 status=earlier.status if earlier else Status.NOT_STARTED,
                 narrative=earlier.narrative if earlier else "",
-                narrative_language=earlier.narrative_language if earlier else "nb",
+                narrative_language=(
+                    earlier.narrative_language if earlier else plan.default_language
+                ),
                 review_state=ReviewState.DRAFT,
             )
         )
@@ -119,7 +127,11 @@ def open_round(
     for report in reports:
         _append_revision(report, "opened", opened_by, old=None)
     db.session.flush()
-    record_event("round_opened", user=opened_by, details={"round": slug, "reports": len(reports)})
+    record_event(
+        "round_opened",
+        user=opened_by,
+        details={"plan": plan.slug, "round": slug, "reports": len(reports)},
+    )
     mail.notify_round_opened(reporting_round)
     return reporting_round
 
@@ -205,7 +217,7 @@ def submit_report(
 
 
 def return_report(report: MeasureReport, comment: str, reviewer) -> None:
-    """Send a report back to the ministry with a comment they will see."""
+    """Send a report back to the unit with a comment they will see."""
     if report.round.state != RoundState.OPEN:
         raise ReportingError(_l("Runden er lukket, så rapporten kan ikke sendes tilbake."))
     if report.review_state not in (ReviewState.SUBMITTED, ReviewState.APPROVED):
@@ -236,8 +248,8 @@ def approve_report(report: MeasureReport, reviewer) -> None:
 def close_round(
     reporting_round: ReportingRound, closed_by, before_deadline_confirmed: bool = False
 ) -> None:
-    """Lock editing: ministries can no longer save or submit. Before the deadline only when
-    the coordinator has confirmed it, since ministries may still be writing."""
+    """Lock editing: units can no longer save or submit. Before the deadline only when
+    the coordinator has confirmed it, since units may still be writing."""
     if reporting_round.state != RoundState.OPEN:
         raise ReportingError(_l("Bare en åpen runde kan lukkes."))
     if closes_before_deadline(reporting_round) and not before_deadline_confirmed:
@@ -278,10 +290,10 @@ def _narrative_language(report: MeasureReport, chosen: str | None) -> str:
 
 
 def reopen_round(reporting_round: ReportingRound, reopened_by) -> None:
-    """Let the ministries edit a closed, unpublished round again (e.g. closed by mistake)."""
+    """Let the units edit a closed, unpublished round again (e.g. closed by mistake)."""
     if reporting_round.state != RoundState.CLOSED:
         raise ReportingError(_l("Bare en lukket runde som ikke er publisert, kan åpnes igjen."))
-    if open_round_now() is not None:
+    if open_round_now(reporting_round.plan) is not None:
         raise ReportingError(
             _l("En annen rapporteringsrunde er åpen. Lukk den før du åpner denne igjen.")
         )
@@ -351,7 +363,7 @@ def correct_report(
     report: MeasureReport, expected_version: int, status: Status, narrative: str, reviewer
 ) -> bool:
     """The coordinator fixes a typo in a submitted or approved report without sending it back.
-    The ministry sees the correction in the history; the audit log keeps it."""
+    The unit sees the correction in the history; the audit log keeps it."""
     if report.round.state == RoundState.PUBLISHED:
         raise ReportingError(_l("Runden er publisert og kan ikke endres."))
     if report.review_state not in (ReviewState.SUBMITTED, ReviewState.APPROVED):

@@ -1,8 +1,14 @@
 """Who may see and change which report. The view loaders and the templates both call these,
 so a hidden button is never the only guard. What a report's state allows (whoever asks) is
-in ``report_is_editable`` and friends; the operations check those too."""
+in ``report_is_editable`` and friends; the operations check those too.
+
+Roles are per plan: a coordinator acts on the rounds of the plans they coordinate only; a
+contact person on their unit's measures, in every plan where the unit is responsible; an
+administrator administers accounts and is no coordinator by that role.
+"""
 
 from tracker.auth.models import Role
+from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.states import ReviewState, RoundState
 
@@ -15,19 +21,28 @@ def _is_active(user, role: Role) -> bool:
 
 
 def is_coordinator(user) -> bool:
+    """A coordinator of any plan (the role gate of the coordinator's pages)."""
     return _is_active(user, Role.COORDINATOR)
 
 
+def coordinates(user, plan: Plan) -> bool:
+    """A coordinator of this plan."""
+    return is_coordinator(user) and user.coordinates(plan)
+
+
+def coordinates_round(user, reporting_round: ReportingRound) -> bool:
+    return coordinates(user, reporting_round.plan)
+
+
 def is_responsible_contact(user, report: MeasureReport) -> bool:
-    """A contact person of any ministry responsible for the measure, lead or co-responsible."""
+    """A contact person of any unit responsible for the measure, lead or co-responsible."""
     return _is_active(user, Role.CONTACT) and any(
-        responsibility.ministry_id == user.ministry_id
-        for responsibility in report.measure.responsibilities
+        responsibility.unit_id == user.unit_id for responsibility in report.measure.responsibilities
     )
 
 
 def can_view_report(user, report: MeasureReport) -> bool:
-    return is_coordinator(user) or is_responsible_contact(user, report)
+    return coordinates_round(user, report.round) or is_responsible_contact(user, report)
 
 
 def report_is_editable(report: MeasureReport) -> bool:
@@ -40,16 +55,16 @@ def can_edit_report(user, report: MeasureReport) -> bool:
 
 def can_approve_report(user, report: MeasureReport) -> bool:
     return (
-        is_coordinator(user)
+        coordinates_round(user, report.round)
         and report.round.state != RoundState.PUBLISHED
         and report.review_state == ReviewState.SUBMITTED
     )
 
 
 def can_return_report(user, report: MeasureReport) -> bool:
-    # Only while the round is open: a returned report must be something the ministry can fix.
+    # Only while the round is open: a returned report must be something the unit can fix.
     return (
-        is_coordinator(user)
+        coordinates_round(user, report.round)
         and report.round.state == RoundState.OPEN
         and report.review_state in (ReviewState.SUBMITTED, ReviewState.APPROVED)
     )
@@ -67,22 +82,24 @@ def can_withdraw_report(user, report: MeasureReport) -> bool:
 def can_correct_report(user, report: MeasureReport) -> bool:
     """The coordinator may fix a typo in a sent report without returning it."""
     return (
-        is_coordinator(user)
+        coordinates_round(user, report.round)
         and report.round.state != RoundState.PUBLISHED
         and report.review_state in (ReviewState.SUBMITTED, ReviewState.APPROVED)
     )
 
 
 def can_close_round(user, reporting_round: ReportingRound) -> bool:
-    return is_coordinator(user) and reporting_round.state == RoundState.OPEN
+    return coordinates_round(user, reporting_round) and reporting_round.state == RoundState.OPEN
 
 
 def can_publish_round(user, reporting_round: ReportingRound) -> bool:
-    return is_coordinator(user) and reporting_round.state == RoundState.CLOSED
+    return coordinates_round(user, reporting_round) and reporting_round.state == RoundState.CLOSED
 
 
 def can_unpublish_round(user, reporting_round: ReportingRound) -> bool:
-    return is_coordinator(user) and reporting_round.state == RoundState.PUBLISHED
+    return (
+        coordinates_round(user, reporting_round) and reporting_round.state == RoundState.PUBLISHED
+    )
 
 
 TEMPLATE_RULES = {
@@ -98,5 +115,7 @@ TEMPLATE_RULES = {
         can_publish_round,
         can_unpublish_round,
         is_coordinator,
+        coordinates,
+        coordinates_round,
     )
 }

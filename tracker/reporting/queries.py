@@ -1,5 +1,12 @@
 """Reads about rounds and reports. The public pages, the open data and the DOCX report all
-count through these functions, so their numbers cannot disagree."""
+count through these functions, so their numbers cannot disagree. Each takes the plan first,
+or a round, which knows its plan.
+
+Retired measures: a measure retired on or before the day a count is made for (the round's
+«status pr.» date; for the public «now», any retired measure) with no report to count is left
+out of that count altogether, never counted as «ikke rapportert». A retired measure that does
+have a report is counted under its status, like any other.
+"""
 
 from dataclasses import dataclass, field
 
@@ -8,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure
+from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.states import STATUS_ORDER, ReviewState, RoundState, Status
 
@@ -15,27 +23,27 @@ from tracker.reporting.states import STATUS_ORDER, ReviewState, RoundState, Stat
 PUBLIC_REVIEW_STATES = (ReviewState.APPROVED,)
 
 
-def latest_published_round() -> ReportingRound | None:
+def latest_published_round(plan: Plan) -> ReportingRound | None:
     return db.session.scalars(
         select(ReportingRound)
-        .where(ReportingRound.state == RoundState.PUBLISHED)
+        .where(ReportingRound.plan_id == plan.id, ReportingRound.state == RoundState.PUBLISHED)
         .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
         .limit(1)
     ).first()
 
 
-def published_rounds() -> list[ReportingRound]:
-    """Published rounds, newest first."""
+def published_rounds(plan: Plan) -> list[ReportingRound]:
+    """The plan's published rounds, newest first."""
     return list(
         db.session.scalars(
             select(ReportingRound)
-            .where(ReportingRound.state == RoundState.PUBLISHED)
+            .where(ReportingRound.plan_id == plan.id, ReportingRound.state == RoundState.PUBLISHED)
             .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
         )
     )
 
 
-def _latest_public_ranked(up_to: ReportingRound | None = None):
+def _latest_public_ranked(plan: Plan, up_to: ReportingRound | None = None):
     """Public reports ranked per measure, newest round first: rank 1 is the measure's latest
     public report (approved, in a published round; as of ``up_to`` if given).
 
@@ -56,6 +64,7 @@ def _latest_public_ranked(up_to: ReportingRound | None = None):
         )
         .join(ReportingRound, MeasureReport.round_id == ReportingRound.id)
         .where(
+            ReportingRound.plan_id == plan.id,
             ReportingRound.state == RoundState.PUBLISHED,
             MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
         )
@@ -70,17 +79,19 @@ def _latest_public_ranked(up_to: ReportingRound | None = None):
     return ranked.subquery()
 
 
-def latest_public_report_ids(up_to: ReportingRound | None = None):
+def latest_public_report_ids(plan: Plan, up_to: ReportingRound | None = None):
     """The ids of each measure's latest public report, as a subquery to filter on."""
-    ranked = _latest_public_ranked(up_to)
+    ranked = _latest_public_ranked(plan, up_to)
     return select(ranked.c.report_id).where(ranked.c.rank == 1)
 
 
-def latest_public_reports(up_to: ReportingRound | None = None) -> dict[int, MeasureReport]:
+def latest_public_reports(
+    plan: Plan, up_to: ReportingRound | None = None
+) -> dict[int, MeasureReport]:
     """Every measure's latest published, approved report, whichever round it is from, keyed by
     measure id, with its round loaded (one query). What the public sees as "status now", and
     what a new round is pre-filled from; never text that was not published."""
-    ranked = _latest_public_ranked(up_to)
+    ranked = _latest_public_ranked(plan, up_to)
     reports = db.session.scalars(
         select(MeasureReport)
         .join(ranked, and_(ranked.c.report_id == MeasureReport.id, ranked.c.rank == 1))
@@ -162,8 +173,9 @@ def status_summary(
     """Counts per area × status for one round's own reports (the DOCX report of that round),
     computed in the database (two queries).
 
-    Every measure is counted once: under its report's status, or as unreported when the round
-    has no report for it in ``review_states``.
+    Every measure of the round's plan is counted once: under its report's status, or as
+    unreported when the round has no report for it in ``review_states`` (unless it was retired
+    by the round's date: then it is not counted at all).
     """
     counted_report = and_(
         MeasureReport.measure_id == Measure.id,
@@ -171,24 +183,92 @@ def status_summary(
         MeasureReport.review_state.in_(review_states),
     )
     return _summarise(
+        reporting_round.plan_id,
         select(Measure.area_id, MeasureReport.status, func.count(Measure.id))
         .outerjoin(MeasureReport, counted_report)
-        .group_by(Measure.area_id, MeasureReport.status)
+        .where(
+            Measure.plan_id == reporting_round.plan_id,
+            or_(
+                MeasureReport.id.is_not(None),
+                Measure.retired_on.is_(None),
+                Measure.retired_on > reporting_round.as_of,
+            ),
+        )
+        .group_by(Measure.area_id, MeasureReport.status),
     )
 
 
-def public_status_summary(up_to: ReportingRound | None = None) -> StatusSummary:
+def public_status_summary(plan: Plan, up_to: ReportingRound | None = None) -> StatusSummary:
     """Counts per area × status of what the public sees: each measure's latest published,
-    approved report from whichever round. Unreported here means never reported in public."""
-    ranked = _latest_public_ranked(up_to)
+    approved report from whichever round. Unreported here means never reported in public (and
+    not retired)."""
+    ranked = _latest_public_ranked(plan, up_to)
     return _summarise(
+        plan.id,
         select(Measure.area_id, ranked.c.status, func.count(Measure.id))
         .outerjoin(ranked, and_(ranked.c.measure_id == Measure.id, ranked.c.rank == 1))
-        .group_by(Measure.area_id, ranked.c.status)
+        .where(
+            Measure.plan_id == plan.id,
+            or_(ranked.c.report_id.is_not(None), Measure.retired_on.is_(None)),
+        )
+        .group_by(Measure.area_id, ranked.c.status),
     )
 
 
-def _summarise(counts_query) -> StatusSummary:
+@dataclass(frozen=True)
+class PlanTotals:
+    """One plan's public status in a line of the list of plans."""
+
+    totals: dict[Status, int]
+    unreported: int
+
+    @property
+    def measure_count(self) -> int:
+        return sum(self.totals.values()) + self.unreported
+
+
+def public_totals_by_plan() -> dict[int, PlanTotals]:
+    """Every plan's public status totals, by plan id, in one query whatever the number of plans:
+    what /planer/ shows beside each plan."""
+    ranked = (
+        select(
+            MeasureReport.measure_id.label("measure_id"),
+            MeasureReport.status.label("status"),
+            func.row_number()
+            .over(
+                partition_by=MeasureReport.measure_id,
+                order_by=(ReportingRound.as_of.desc(), ReportingRound.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(ReportingRound, MeasureReport.round_id == ReportingRound.id)
+        .where(
+            ReportingRound.state == RoundState.PUBLISHED,
+            MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Measure.plan_id, ranked.c.status, func.count(Measure.id))
+        .outerjoin(ranked, and_(ranked.c.measure_id == Measure.id, ranked.c.rank == 1))
+        .where(or_(ranked.c.status.is_not(None), Measure.retired_on.is_(None)))
+        .group_by(Measure.plan_id, ranked.c.status)
+    ).all()
+    totals: dict[int, dict[Status, int]] = {}
+    unreported: dict[int, int] = {}
+    for plan_id, status, count in rows:
+        counts = totals.setdefault(plan_id, dict.fromkeys(STATUS_ORDER, 0))
+        if status is None:
+            unreported[plan_id] = count
+        else:
+            counts[Status(status)] = count
+    return {
+        plan_id: PlanTotals(totals=counts, unreported=unreported.get(plan_id, 0))
+        for plan_id, counts in totals.items()
+    }
+
+
+def _summarise(plan_id: int, counts_query) -> StatusSummary:
     """Turn (area id, status or None, count) rows into a summary with every area and status."""
     rows = db.session.execute(counts_query).all()
     counts: dict[int, dict[Status, int]] = {}
@@ -206,7 +286,9 @@ def _summarise(counts_query) -> StatusSummary:
             counts=counts.get(area.id, dict.fromkeys(STATUS_ORDER, 0)),
             unreported=unreported.get(area.id, 0),
         )
-        for area in db.session.scalars(select(Area).order_by(Area.position))
+        for area in db.session.scalars(
+            select(Area).where(Area.plan_id == plan_id).order_by(Area.position)
+        )
     ]
     totals = {status: sum(a.counts[status] for a in areas) for status in STATUS_ORDER}
     return StatusSummary(areas=areas, totals=totals)

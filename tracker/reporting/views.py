@@ -8,8 +8,10 @@ from flask_login import current_user, login_required
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
-from tracker.auth.queries import active_contacts_by_ministry
+from tracker.auth.queries import active_contacts_by_unit
 from tracker.languages import NYNORSK_MINIMUM_SHARE, default_narrative_language
+from tracker.ministries.queries import unit_positions
+from tracker.plan.context import use_plan
 from tracker.reporting import diff
 from tracker.reporting.forms import (
     CloseRoundForm,
@@ -39,9 +41,13 @@ from tracker.reporting.operations import (
     withdraw_publication,
     withdraw_submission,
 )
-from tracker.reporting.permissions import can_view_report, is_responsible_contact
+from tracker.reporting.permissions import (
+    can_view_report,
+    coordinates_round,
+    is_responsible_contact,
+)
 from tracker.reporting.queries import get_round, latest_public_reports, status_summary
-from tracker.reporting.states import STATUS_ORDER, ReviewState, Status
+from tracker.reporting.states import STATUS_ORDER, ReviewState, RoundState, Status
 from tracker.reporting.workflow_queries import (
     Progress,
     all_rounds,
@@ -50,12 +56,12 @@ from tracker.reporting.workflow_queries import (
     latest_return_comment,
     neighbours,
     nynorsk_share,
-    open_round_now,
+    open_rounds_for_unit,
     previous_published_report,
-    progress_by_ministry,
+    progress_by_unit,
     progress_of,
     publication_gaps,
-    reports_for_ministry,
+    reports_for_unit,
     reports_in_round,
     revisions_of,
     submitted_count,
@@ -69,6 +75,16 @@ def _load_round(slug: str):
     reporting_round = get_round(slug)
     if reporting_round is None:
         abort(404)
+    use_plan(reporting_round.plan)
+    return reporting_round
+
+
+def _load_coordinated_round(slug: str):
+    """The round, if this coordinator coordinates its plan: 404 for no such round, 403 for a
+    round of another plan."""
+    reporting_round = _load_round(slug)
+    if not coordinates_round(current_user, reporting_round):
+        abort(403)
     return reporting_round
 
 
@@ -88,30 +104,24 @@ def _load_report(slug: str, number: int):
 @blueprint.get("/")
 @role_required(Role.CONTACT)
 def start():
-    reporting_round = open_round_now()
-    reports = (
-        reports_for_ministry(reporting_round, current_user.ministry_id) if reporting_round else []
-    )
-    unchanged_form = ConfirmUnchangedForm(formdata=None)
-    return render_template(
-        "reporting/start.html",
-        reporting_round=reporting_round,
-        reports=reports,
-        submitted=submitted_count(reports),
-        unchanged_form=unchanged_form,
-    )
+    """The unit's measures in every open round, one per plan where the unit is responsible."""
+    sections = []
+    for reporting_round in open_rounds_for_unit(current_user.unit_id):
+        reports = reports_for_unit(reporting_round, current_user.unit_id)
+        sections.append((reporting_round, reports, submitted_count(reports)))
+    return render_template("reporting/start.html", sections=sections)
 
 
-@blueprint.post("/ingen-endring")
+@blueprint.post("/<slug>/ingen-endring")
 @role_required(Role.CONTACT)
-def confirm_unchanged_reports():
+def confirm_unchanged_reports(slug: str):
     """Send the ticked pre-filled reports as they stand («ingen endring siden forrige runde»)."""
-    reporting_round = open_round_now() or abort(404)
-    reports = reports_for_ministry(reporting_round, current_user.ministry_id)
+    reporting_round = _load_round(slug)
+    reports = reports_for_unit(reporting_round, current_user.unit_id)
     by_number = {report.measure.number: report for report in reports}
     asked = request.form.getlist("measures")
-    if any(not number.isdigit() or int(number) not in by_number for number in asked):
-        abort(403)  # a measure that is not the ministry's
+    if not by_number or any(not n.isdigit() or int(n) not in by_number for n in asked):
+        abort(403)  # a measure that is not the unit's
     form = ConfirmUnchangedForm()
     form.measures.choices = [(number, str(number)) for number in by_number]
     if not form.validate_on_submit():
@@ -243,7 +253,7 @@ def _render_report(report, form, return_form=None, posted=False, correction_form
     before, after = neighbours(
         report.round,
         report,
-        current_user.ministry_id if is_responsible_contact(current_user, report) else None,
+        current_user.unit_id if is_responsible_contact(current_user, report) else None,
     )
     returned = (
         latest_return_comment(report)
@@ -281,12 +291,12 @@ def _changes_since(report, returned):
 
 
 def _co_editors(report) -> list:
-    """Everyone else who may edit this report: contacts of every responsible ministry."""
-    contacts = active_contacts_by_ministry()
+    """Everyone else who may edit this report: contacts of every responsible unit."""
+    contacts = active_contacts_by_unit()
     return [
         contact
         for responsibility in report.measure.responsibilities
-        for contact in contacts.get(responsibility.ministry_id, [])
+        for contact in contacts.get(responsibility.unit_id, [])
         if contact.id != current_user.id
     ]
 
@@ -350,21 +360,36 @@ def history(slug: str, number: int):
 @blueprint.get("/runder")
 @role_required(Role.COORDINATOR)
 def rounds():
+    """The rounds of the plans this coordinator coordinates, plan by plan."""
+    plans = current_user.coordinated_plans
+    by_plan: dict[int, list] = {plan.id: [] for plan in plans}
+    for reporting_round in all_rounds(plans):
+        by_plan[reporting_round.plan_id].append(reporting_round)
     return render_template(
-        "reporting/rounds.html", rounds=all_rounds(), open_round=open_round_now()
+        "reporting/rounds.html",
+        plans=[(plan, by_plan[plan.id], _open_in(by_plan[plan.id])) for plan in plans],
     )
+
+
+def _open_in(rounds_of_plan: list):
+    return next((r for r in rounds_of_plan if r.state == RoundState.OPEN), None)
 
 
 @blueprint.route("/runder/ny", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def new_round():
     form = OpenRoundForm()
+    plans = {plan.slug: plan for plan in current_user.coordinated_plans}
+    form.set_plan_choices(plans.values())
+    if request.method == "GET" and request.args.get("plan") in plans:
+        form.plan.data = request.args["plan"]
     if not form.validate_on_submit():
         return render_template("reporting/new_round.html", form=form), 400 if form.errors else 200
     # A refusal without a field of its own (a taken name, a round already open) is the slug's.
     page = on_form(form, lambda: render_template("reporting/new_round.html", form=form), "slug")
     with unit_of_work(page):
         reporting_round = open_round(
+            plans[form.plan.data],
             form.slug.data,
             form.title.data,
             form.as_of.data,
@@ -384,9 +409,11 @@ def new_round():
 @blueprint.get("/<slug>/oversikt")
 @role_required(Role.COORDINATOR)
 def overview(slug: str):
-    reporting_round = _load_round(slug)
+    reporting_round = _load_coordinated_round(slug)
     reports = reports_in_round(reporting_round)
-    rows = progress_by_ministry(reports, active_contacts_by_ministry())
+    rows = progress_by_unit(
+        reports, active_contacts_by_unit(), unit_positions(reporting_round.plan)
+    )
     totals = {progress: sum(row.counts[progress] for row in rows) for progress in Progress}
     wanted = request.args.get("rapport", "")
     if wanted not in {progress.value for progress in Progress}:
@@ -416,7 +443,7 @@ def overview(slug: str):
 @blueprint.post("/<slug>/frist")
 @role_required(Role.COORDINATOR)
 def deadline(slug: str):
-    reporting_round = _load_round(slug)
+    reporting_round = _load_coordinated_round(slug)
     form = DeadlineForm()
     here = url_for("reporting.overview", slug=slug)
     if not form.validate_on_submit():
@@ -433,7 +460,7 @@ def deadline(slug: str):
 @blueprint.post("/<slug>/lukk")
 @role_required(Role.COORDINATOR)
 def close(slug: str):
-    reporting_round = _load_round(slug)
+    reporting_round = _load_coordinated_round(slug)
     form = CloseRoundForm()
     return _coordinator_action(
         lambda: close_round(
@@ -448,7 +475,7 @@ def close(slug: str):
 @role_required(Role.COORDINATOR)
 def confirm_publish(slug: str):
     """What the public will see once the round is published, before anything becomes public."""
-    reporting_round = _load_round(slug)
+    reporting_round = _load_coordinated_round(slug)
     reports = reports_in_round(reporting_round)
     return render_template(
         "reporting/publish.html",
@@ -456,14 +483,14 @@ def confirm_publish(slug: str):
         reports=reports,
         summary=status_summary(reporting_round),
         statuses=STATUS_ORDER,
-        gaps=publication_gaps(reports, latest_public_reports()),
+        gaps=publication_gaps(reports, latest_public_reports(reporting_round.plan)),
     )
 
 
 @blueprint.post("/<slug>/gjenapne")
 @role_required(Role.COORDINATOR)
 def reopen(slug: str):
-    reporting_round = _load_round(slug)
+    reporting_round = _load_coordinated_round(slug)
     return _coordinator_action(
         lambda: reopen_round(reporting_round, current_user),
         _("Runden er åpnet igjen. Departementene kan endre og sende inn rapporter."),
@@ -474,7 +501,7 @@ def reopen(slug: str):
 @blueprint.post("/<slug>/avpubliser")
 @role_required(Role.COORDINATOR)
 def unpublish(slug: str):
-    reporting_round = _load_round(slug)
+    reporting_round = _load_coordinated_round(slug)
     return _coordinator_action(
         lambda: withdraw_publication(reporting_round, current_user),
         _(
@@ -488,7 +515,7 @@ def unpublish(slug: str):
 @blueprint.post("/<slug>/publiser")
 @role_required(Role.COORDINATOR)
 def publish(slug: str):
-    reporting_round = _load_round(slug)
+    reporting_round = _load_coordinated_round(slug)
     return _coordinator_action(
         lambda: publish_round(reporting_round, current_user),
         _("Runden er publisert. De godkjente rapportene er nå den offentlige statusen."),

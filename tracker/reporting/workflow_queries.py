@@ -1,4 +1,4 @@
-"""Reads for the reporting workflow: the open round, a ministry's reports, the coordinator's
+"""Reads for the reporting workflow: the open rounds, a unit's reports, the coordinator's
 overview and a report's history. (Counting the public status stays in ``queries.py``.)"""
 
 from dataclasses import dataclass, field
@@ -12,14 +12,15 @@ from tracker.i18n import TIMEZONE
 from tracker.labelled_enum import LabelledEnum
 from tracker.languages import NYNORSK_MINIMUM_SHARE
 from tracker.measures.models import Measure, Responsibility
-from tracker.ministries.models import Ministry
+from tracker.ministries.models import ResponsibleUnit
+from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.states import ReviewState, RoundState
 from tracker.text import N_
 
 
 class Progress(LabelledEnum):
-    """How far a ministry has come with a report in an open round (the coordinator's view)."""
+    """How far a unit has come with a report in an open round (the coordinator's view)."""
 
     NOT_STARTED = "not_started", N_("Ikke påbegynt")  # the pre-filled draft, untouched
     DRAFT = "draft", N_("Utkast")
@@ -40,7 +41,7 @@ REVISION_ACTIONS = {
     "confirmed": N_("Sendt uten endring siden forrige runde"),
     "corrected": N_("Rettet av koordinatoren"),
 }
-# Still waiting for the ministry: these are overdue once the deadline has passed.
+# Still waiting for the unit: these are overdue once the deadline has passed.
 OUTSTANDING = (Progress.NOT_STARTED, Progress.DRAFT, Progress.RETURNED)
 # The version the report got when the round opened; any save makes a newer one.
 OPENED_VERSION = 1
@@ -68,7 +69,7 @@ def is_overdue(report: MeasureReport, on: date | None = None) -> bool:
 
 
 def closes_before_deadline(reporting_round: ReportingRound, on: date | None = None) -> bool:
-    """Closing now would cut the ministries off while their deadline day has not passed."""
+    """Closing now would cut the units off while their deadline day has not passed."""
     deadline = reporting_round.deadline
     return (
         reporting_round.state == RoundState.OPEN
@@ -83,24 +84,57 @@ def _report_options():
         joinedload(MeasureReport.updated_by),
         joinedload(MeasureReport.measure)
         .selectinload(Measure.responsibilities)
-        .joinedload(Responsibility.ministry),
+        .joinedload(Responsibility.unit),
     )
 
 
-def open_round_now() -> ReportingRound | None:
-    """The round ministries are reporting in; the workflow keeps at most one open."""
+def open_round_now(plan: Plan) -> ReportingRound | None:
+    """The round the plan's units are reporting in; the workflow keeps at most one open per
+    plan."""
     return db.session.scalars(
         select(ReportingRound)
-        .where(ReportingRound.state == RoundState.OPEN)
+        .where(ReportingRound.plan_id == plan.id, ReportingRound.state == RoundState.OPEN)
         .order_by(ReportingRound.id)
     ).first()
 
 
-def all_rounds() -> list[ReportingRound]:
-    """Every round, newest first."""
+def open_rounds() -> list[ReportingRound]:
+    """The open round of every plan that has one, oldest plan first, with the plan loaded."""
     return list(
         db.session.scalars(
-            select(ReportingRound).order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
+            select(ReportingRound)
+            .where(ReportingRound.state == RoundState.OPEN)
+            .order_by(ReportingRound.plan_id, ReportingRound.id)
+            .options(joinedload(ReportingRound.plan))
+        )
+    )
+
+
+def open_rounds_for_unit(unit_id: int) -> list[ReportingRound]:
+    """The open rounds in which the unit has measures to report on, one per plan at most."""
+    responsible = (
+        select(MeasureReport.round_id)
+        .join(Responsibility, Responsibility.measure_id == MeasureReport.measure_id)
+        .where(Responsibility.unit_id == unit_id)
+    )
+    return list(
+        db.session.scalars(
+            select(ReportingRound)
+            .where(ReportingRound.state == RoundState.OPEN, ReportingRound.id.in_(responsible))
+            .order_by(ReportingRound.plan_id, ReportingRound.id)
+            .options(joinedload(ReportingRound.plan))
+        )
+    )
+
+
+def all_rounds(plans: list[Plan]) -> list[ReportingRound]:
+    """Every round of the plans, newest first, with its plan loaded."""
+    return list(
+        db.session.scalars(
+            select(ReportingRound)
+            .where(ReportingRound.plan_id.in_([plan.id for plan in plans]))
+            .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
+            .options(joinedload(ReportingRound.plan))
         )
     )
 
@@ -115,7 +149,7 @@ def get_report(reporting_round: ReportingRound, measure_number: int) -> MeasureR
 
 
 def reports_in_round(reporting_round: ReportingRound) -> list[MeasureReport]:
-    """Every report of the round by measure number, with measure, ministries and author loaded."""
+    """Every report of the round by measure number, with measure, units and author loaded."""
     return list(
         db.session.scalars(
             select(MeasureReport)
@@ -127,9 +161,9 @@ def reports_in_round(reporting_round: ReportingRound) -> list[MeasureReport]:
     )
 
 
-def reports_for_ministry(reporting_round: ReportingRound, ministry_id: int) -> list[MeasureReport]:
-    """The round's reports on measures the ministry is responsible for, lead or co-responsible."""
-    responsible = select(Responsibility.measure_id).where(Responsibility.ministry_id == ministry_id)
+def reports_for_unit(reporting_round: ReportingRound, unit_id: int) -> list[MeasureReport]:
+    """The round's reports on measures the unit is responsible for, lead or co-responsible."""
+    responsible = select(Responsibility.measure_id).where(Responsibility.unit_id == unit_id)
     return list(
         db.session.scalars(
             select(MeasureReport)
@@ -174,10 +208,10 @@ def revisions_of(report: MeasureReport) -> list[ReportRevision]:
 
 
 @dataclass
-class MinistryProgress:
-    """One row of the coordinator's overview: a lead ministry's reports in a round."""
+class UnitProgress:
+    """One row of the coordinator's overview: a lead unit's reports in a round."""
 
-    ministry: Ministry
+    unit: ResponsibleUnit
     counts: dict[Progress, int] = field(default_factory=lambda: dict.fromkeys(Progress, 0))
     overdue: list[MeasureReport] = field(default_factory=list)
     contacts: list = field(default_factory=list)
@@ -187,20 +221,28 @@ class MinistryProgress:
         return sum(self.counts[progress] for progress in OUTSTANDING)
 
 
-def progress_by_ministry(
-    reports: list[MeasureReport], contacts_by_ministry: dict[int, list], on: date | None = None
-) -> list[MinistryProgress]:
-    """Group a round's reports by lead ministry, so every report is counted exactly once."""
-    rows: dict[int, MinistryProgress] = {}
+def progress_by_unit(
+    reports: list[MeasureReport],
+    contacts_by_unit: dict[int, list],
+    positions: dict[int, int],
+    on: date | None = None,
+) -> list[UnitProgress]:
+    """Group a round's reports by lead unit, so every report is counted exactly once; in the
+    plan's order of its units (``positions``, by unit id)."""
+    rows: dict[int, UnitProgress] = {}
     for report in reports:
-        lead = report.measure.lead_ministry
+        lead = report.measure.lead_unit
         row = rows.setdefault(
-            lead.id, MinistryProgress(lead, contacts=contacts_by_ministry.get(lead.id, []))
+            lead.id, UnitProgress(lead, contacts=contacts_by_unit.get(lead.id, []))
         )
         row.counts[progress_of(report)] += 1
         if is_overdue(report, on):
             row.overdue.append(report)
-    return sorted(rows.values(), key=lambda row: (row.ministry.position, row.ministry.abbreviation))
+    unlisted = len(positions)
+    return sorted(
+        rows.values(),
+        key=lambda row: (positions.get(row.unit.id, unlisted), row.unit.abbreviation),
+    )
 
 
 @dataclass(frozen=True)
@@ -253,9 +295,9 @@ def publication_gaps(
 
 
 def neighbours(
-    reporting_round: ReportingRound, current: MeasureReport, ministry_id: int | None
+    reporting_round: ReportingRound, current: MeasureReport, unit_id: int | None
 ) -> tuple[int | None, int | None]:
-    """The measure numbers before and after this one in the person's list (the ministry's
+    """The measure numbers before and after this one in the person's list (the unit's
     measures, or all for the coordinator), for «forrige / neste tiltak». One light query."""
     query = (
         select(Measure.number)
@@ -263,10 +305,8 @@ def neighbours(
         .where(MeasureReport.round_id == reporting_round.id)
         .order_by(Measure.number)
     )
-    if ministry_id is not None:
-        responsible = select(Responsibility.measure_id).where(
-            Responsibility.ministry_id == ministry_id
-        )
+    if unit_id is not None:
+        responsible = select(Responsibility.measure_id).where(Responsibility.unit_id == unit_id)
         query = query.where(Measure.id.in_(responsible))
     numbers = list(db.session.scalars(query))
     number = current.measure.number
@@ -280,7 +320,7 @@ def neighbours(
 
 
 def submitted_count(reports: list[MeasureReport]) -> int:
-    """Reports the ministry has sent: waiting for review or approved («3 av 18 sendt inn»)."""
+    """Reports the unit has sent: waiting for review or approved («3 av 18 sendt inn»)."""
     return sum(
         report.review_state in (ReviewState.SUBMITTED, ReviewState.APPROVED) for report in reports
     )

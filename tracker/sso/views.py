@@ -148,11 +148,11 @@ def provider_sign_out():
     """
     id_token = session.pop(SSO_SIGN_OUT_KEY, None)
     if id_token is None:
-        return redirect(url_for("public.index"))
+        return redirect(url_for("public.home"))
     target = end_session_url(id_token or None, absolute_url("sso.signed_out"))
     if target is None:
         flash(_("Du er logget ut."), "success")
-        return redirect(url_for("public.index"))
+        return redirect(url_for("public.home"))
     return render_template("sso/signing_out.html", target=target)
 
 
@@ -160,7 +160,7 @@ def provider_sign_out():
 def signed_out():
     """Where the provider sends the browser back after ending its session too."""
     flash(_("Du er logget ut."), "success")
-    return redirect(url_for("public.index"))
+    return redirect(url_for("public.home"))
 
 
 def _check_issuer(claims) -> None:

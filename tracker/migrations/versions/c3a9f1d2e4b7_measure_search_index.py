@@ -34,14 +34,46 @@ def upgrade():
             "measure_id UNINDEXED, title, ministries, description, narrative, "
             "tokenize = 'unicode61 remove_diacritics 0')"
         )
-    # Fill it for a database that already holds the plan. A fresh database skips this, so the
-    # app code it calls (today's columns) only runs where there is something to index; should
-    # it ever fail on an old database, `flask search rebuild` after the upgrade does the same.
+    # Fill it for a database that already holds the plan, from the tables as they are at this
+    # revision (the app's models have moved on since: ministries became responsible units).
     bind = op.get_bind()
     if bind.exec_driver_sql("SELECT 1 FROM measures LIMIT 1").first():
-        from tracker.public.search import refresh_search_index
+        _fill(bind)
 
-        refresh_search_index(bind)
+
+def _fill(bind):
+    from tracker.public.search import _write_postgresql, _write_sqlite, normalise
+
+    measures = {}
+    for measure_id, title, description, name, abbreviation in bind.exec_driver_sql(
+        "SELECT m.id, m.title, m.description, o.name, o.abbreviation FROM measures m"
+        " JOIN responsibilities r ON r.measure_id = m.id"
+        " JOIN ministries o ON o.id = r.ministry_id ORDER BY m.id, r.position"
+    ):
+        row = measures.setdefault(measure_id, [title, description, [], []])
+        row[2].append(f"{name} {abbreviation}")
+    for measure_id, narrative in bind.exec_driver_sql(
+        "SELECT mr.measure_id, mr.narrative FROM measure_reports mr"
+        " JOIN reporting_rounds rr ON rr.id = mr.round_id"
+        " WHERE rr.state = 'published' AND mr.review_state = 'approved'"
+        " ORDER BY mr.measure_id, rr.as_of DESC"
+    ):
+        if measure_id in measures and narrative:
+            measures[measure_id][3].append(narrative)
+    documents = [
+        {
+            "measure_id": measure_id,
+            "title": normalise(title),
+            "ministries": normalise(" ".join(owners)),
+            "description": normalise(description),
+            "narrative": normalise("\n".join(narratives)),
+        }
+        for measure_id, (title, description, owners, narratives) in measures.items()
+    ]
+    if bind.dialect.name == "postgresql":
+        _write_postgresql(bind, documents)
+    else:
+        _write_sqlite(bind, documents, None)
 
 
 def downgrade():
