@@ -22,6 +22,7 @@ from tests.support.old_schema import (
     write_rows,
 )
 from tracker.extensions import db
+from tracker.secret_key_check import fingerprints
 
 PLAN_SLUG = "handlingsplan-rasisme-2024-2027"
 
@@ -163,8 +164,10 @@ def test_the_migrated_schema_is_the_one_the_models_declare(old_database):
         differences = [
             difference
             for difference in compare_metadata(context, db.metadata)
-            # The search index is the migrations' own (FTS5 or a tsvector), not a model.
+            # The search index is the migrations' own (FTS5 or a tsvector), not a model, and the
+            # running instances' key fingerprints are their state, not data.
             if "measure_search" not in repr(difference)
+            and fingerprints.name not in repr(difference)
         ]
     assert differences == []
 
