@@ -27,9 +27,13 @@ from tracker.reporting.models import ReportingRound
 from tracker.reporting.queries import get_round
 from tracker.reporting.states import ReviewState, Status
 
-pytestmark = pytest.mark.skipif(
-    office.office_missing_reason() is not None, reason="LibreOffice with python3-uno is needed"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        office.office_missing_reason() is not None, reason="LibreOffice with python3-uno is needed"
+    ),
+    # On one pytest-xdist worker: the reports are rendered once for the module.
+    pytest.mark.xdist_group("export_print"),
+]
 LINKED_MEASURES = [4, 7, 8, 12, 13, 14, 15, 19, 28, 35, 42]
 TOC_LINE = re.compile(r"^\s*(\S.*?)\s*\.{2,}\s*(\d+)\s*$")
 

@@ -22,6 +22,9 @@ from tracker.export.report_data import collect_report_data
 from tracker.plan.queries import first_plan
 from tracker.reporting.queries import get_round
 
+# On one pytest-xdist worker: the reports are built once for the module.
+pytestmark = pytest.mark.xdist_group("export_report")
+
 STATUS_LABELS = {
     "completed": "Gjennomført",
     "in_progress": "Pågående",

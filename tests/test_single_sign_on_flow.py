@@ -15,6 +15,9 @@ from tests.support.workflow import audit_events, csrf_token, fresh, make_user
 from tracker.auth.models import Role
 from tracker.extensions import db
 
+# On one pytest-xdist worker: one identity provider for the module.
+pytestmark = pytest.mark.xdist_group("sso_flow")
+
 
 @pytest.fixture(scope="module")
 def provider():

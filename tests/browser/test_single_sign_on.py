@@ -16,7 +16,8 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
 from tracker.extensions import db
 
-pytestmark = pytest.mark.browser
+# On one pytest-xdist worker: one identity provider for the module.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("sso_browser")]
 
 BUTTON = "Logg inn med testdepartementets konto"
 
