@@ -15,7 +15,8 @@ PLAN_PAGES = {
     "{plan}/?lang=en": 9,
     "{plan}/tiltak": 7,
     "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 7,
-    "{plan}/tiltak/3": 5,
+    "{plan}/tiltak?forsinket=ja": 7,
+    "{plan}/tiltak/3": 8,  # 3 of them: its milestones, indicators and evidence
     "{plan}/enheter/{unit}": 6,
     "{plan}/om-dataene": 3,
     "{plan}/data/tiltak.json": 5,

@@ -33,6 +33,7 @@ from tracker.reporting.queries import (
     reports_by_measure,
 )
 from tracker.reporting.states import STATUS_ORDER
+from tracker.results.queries import public_results
 
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__)
@@ -138,6 +139,7 @@ def measure_detail(plan_slug: str, number: int):
         history=history,
         current=current,
         latest_round=latest,
+        results=public_results(plan, measure),
     )
 
 

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager
 
 from tracker.extensions import db
@@ -14,6 +14,7 @@ from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES
 from tracker.reporting.states import RoundState
+from tracker.reporting.workflow_queries import today
 from tracker.results.models import BudgetLine, Evidence, Indicator, IndicatorValue, Milestone
 
 _PUBLISHED = ReportingRound.state == RoundState.PUBLISHED
@@ -97,6 +98,46 @@ def is_public_evidence(evidence: Evidence) -> bool:
     )
 
 
+def results_version():
+    """A one-row subquery for the public data version: it changes when a milestone, indicator
+    or piece of evidence is added, removed, ticked off or kept internal. (Values change only
+    with their reports, which the version already counts.)"""
+    milestones = select(
+        func.count(Milestone.id).label("count"),
+        func.coalesce(func.sum(Milestone.id), 0).label("ids"),
+        func.count(Milestone.done_on).label("done"),
+        func.coalesce(func.sum(Milestone.done_report_id), 0).label("done_reports"),
+    ).subquery()
+    indicators = select(
+        func.count(Indicator.id).label("count"),
+        func.coalesce(func.sum(Indicator.id), 0).label("ids"),
+    ).subquery()
+    evidence = select(
+        func.count(Evidence.id).label("count"),
+        func.coalesce(func.sum(Evidence.id), 0).label("ids"),
+        func.coalesce(func.sum(case((Evidence.internal, Evidence.id), else_=0)), 0).label(
+            "internal"
+        ),
+    ).subquery()
+    return (
+        select(
+            milestones.c.count.label("milestones"),
+            milestones.c.ids.label("milestone_ids"),
+            milestones.c.done.label("milestones_done"),
+            milestones.c.done_reports.label("milestone_done_reports"),
+            indicators.c.count.label("indicators"),
+            indicators.c.ids.label("indicator_ids"),
+            evidence.c.count.label("evidence"),
+            evidence.c.ids.label("evidence_ids"),
+            evidence.c.internal.label("evidence_internal"),
+        )
+        .select_from(milestones)
+        .join(indicators, true())
+        .join(evidence, true())
+        .subquery()
+    )
+
+
 # --- Public reads: one query each, whatever the number of measures --------------------------
 
 
@@ -164,6 +205,23 @@ def public_milestones(plan: Plan, measure_ids: list[int] | None = None) -> dict[
     return by_measure
 
 
+def has_overdue_milestone(today: date):
+    """For a query over measures: a milestone of the measure is past its date and not done
+    in public (not done, or ticked off in a report not yet published): «forsinket»."""
+    public_reports = (
+        select(MeasureReport.id).join(MeasureReport.round).where(_PUBLIC_REPORT).scalar_subquery()
+    )
+    done_in_public = and_(
+        Milestone.done_on.is_not(None),
+        or_(Milestone.done_report_id.is_(None), Milestone.done_report_id.in_(public_reports)),
+    )
+    return (
+        select(Milestone.id)
+        .where(Milestone.measure_id == Measure.id, Milestone.due_on < today, ~done_in_public)
+        .exists()
+    )
+
+
 def overdue_measure_ids(plan: Plan, today: date) -> set[int]:
     """Measures with a milestone past its date and not (publicly) done: «forsinket»."""
     return {
@@ -223,3 +281,28 @@ def public_evidence(plan: Plan, measure_ids: list[int] | None = None) -> dict[in
     for evidence, measure_id, reporting_round in db.session.execute(query):
         by_measure[measure_id].append(PublicEvidence(evidence, reporting_round))
     return by_measure
+
+
+@dataclass(frozen=True)
+class MeasureResults:
+    """What the public page of one measure shows of its results."""
+
+    milestones: list[PublicMilestone]
+    indicators: list[PublicIndicator]
+    evidence: list[PublicEvidence]
+    today: date
+
+    @property
+    def any(self) -> bool:
+        return bool(self.milestones or self.indicators or self.evidence)
+
+
+def public_results(plan: Plan, measure: Measure) -> MeasureResults:
+    """Three queries, whatever the measure holds."""
+    ids = [measure.id]
+    return MeasureResults(
+        milestones=public_milestones(plan, ids).get(measure.id, []),
+        indicators=public_indicators(plan, ids).get(measure.id, []),
+        evidence=public_evidence(plan, ids).get(measure.id, []),
+        today=today(),
+    )

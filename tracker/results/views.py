@@ -48,6 +48,7 @@ from tracker.results.operations import (
     set_evidence_internal,
 )
 from tracker.results.parsing import format_number, parse_date
+from tracker.results.progress import progress_sentence
 from tracker.results.queries import (
     earlier_values,
     evidence_by_stored_name,
@@ -63,6 +64,7 @@ from tracker.uploads import accepts_upload
 blueprint = Blueprint("results", __name__)
 # «1 234,5», «12 %» on every page that shows a value (public pages included).
 blueprint.add_app_template_filter(format_number, "number")
+blueprint.add_app_template_global(progress_sentence, "progress_sentence")
 
 # A request may carry one 20 MB file and the rest of the form; a larger one is refused with 413
 # before it is read. A file between 20 MB and this is refused at its field, with the rest kept.
