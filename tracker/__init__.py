@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
     from tracker.results.views import blueprint as results
+    from tracker.results.views import downloads as evidence_files
     from tracker.security import register_url_converters
 
     register_url_converters(app)  # before the routes that use them
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
     app.register_blueprint(results)
+    app.register_blueprint(evidence_files)
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)

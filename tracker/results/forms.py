@@ -194,3 +194,23 @@ class IndicatorForm(FlaskForm):
     target_value = StringField(_l("Målverdi"), validators=[_Parsed(parse_number)])
     target_year = StringField(_l("År for målet"), validators=[_Parsed(_year)])
     source = StringField(_l("Kilde"), validators=[Length(max=500)])
+
+
+def _kroner(text: str) -> int:
+    value = parse_number(text.lower().removesuffix("kr").removesuffix("nok").strip())
+    if value != int(value) or value < 0:
+        raise ParseError(str(_l("Skriv hele kroner, for eksempel 1 500 000.")))
+    return int(value)
+
+
+class BudgetForm(FlaskForm):
+    year = StringField(
+        _l("År"), validators=[DataRequired(_l("Skriv året budsjettet gjelder.")), _Parsed(_year)]
+    )
+    allocated = StringField(_l("Bevilget (kroner)"), validators=[_Parsed(_kroner)])
+    spent = StringField(_l("Brukt (kroner)"), validators=[_Parsed(_kroner)])
+    source = StringField(
+        _l("Kilde"),
+        description=_l("Kapittel og post, eller tildelingsbrev."),
+        validators=[Length(max=500)],
+    )

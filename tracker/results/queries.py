@@ -306,3 +306,43 @@ def public_results(plan: Plan, measure: Measure) -> MeasureResults:
         evidence=public_evidence(plan, ids).get(measure.id, []),
         today=today(),
     )
+
+
+@dataclass(frozen=True)
+class ReviewedValue:
+    indicator: Indicator
+    value: IndicatorValue | None  # this round's
+    previous: IndicatorValue | None  # the latest from an earlier round
+
+    @property
+    def changed(self) -> bool:
+        if self.value is None or self.previous is None:
+            return self.value is not None
+        return self.value.value != self.previous.value
+
+
+@dataclass(frozen=True)
+class ReportResults:
+    """A report's results beside its narrative: what the coordinator reviews."""
+
+    milestones_reached: list[Milestone]
+    values: list[ReviewedValue]
+    evidence: list[Evidence]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.milestones_reached or self.values or self.evidence)
+
+
+def results_of_report(report: MeasureReport) -> ReportResults:
+    this_round, earlier = values_in_report(report), earlier_values(report)
+    return ReportResults(
+        milestones_reached=[
+            m for m in milestones_of(report.measure) if m.done_report_id == report.id
+        ],
+        values=[
+            ReviewedValue(indicator, this_round.get(indicator.id), earlier.get(indicator.id))
+            for indicator in indicators_of(report.measure)
+        ],
+        evidence=evidence_of(report),
+    )

@@ -15,10 +15,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
-from tracker.measures.models import Measure
 from tracker.plan.context import load_plan, use_plan
 from tracker.public.queries import public_measure
 from tracker.reporting.permissions import (
@@ -31,6 +31,7 @@ from tracker.reporting.queries import get_round
 from tracker.reporting.workflow_queries import get_report, today
 from tracker.results import files
 from tracker.results.forms import (
+    BudgetForm,
     IndicatorForm,
     MilestoneForm,
     results_form_class,
@@ -45,26 +46,34 @@ from tracker.results.operations import (
     add_milestone,
     remove_evidence,
     save_results,
+    set_budget_line,
     set_evidence_internal,
 )
-from tracker.results.parsing import format_number, parse_date
+from tracker.results.parsing import ParseError, format_number, parse_date
 from tracker.results.progress import progress_sentence
 from tracker.results.queries import (
+    budget_of,
     earlier_values,
     evidence_by_stored_name,
     evidence_of,
     indicators_of,
     is_public_evidence,
     milestones_of,
+    results_of_report,
     values_in_report,
 )
 from tracker.unit_of_work import flash_and_redirect, on_form, unit_of_work
 from tracker.uploads import accepts_upload
 
 blueprint = Blueprint("results", __name__)
+# Downloads of evidence files: open to anyone for a file that is public, else to the people who
+# may see its report (the rule is in the view, and tests/test_results_form.py checks it).
+downloads = Blueprint("evidence_files", __name__)
 # «1 234,5», «12 %» on every page that shows a value (public pages included).
 blueprint.add_app_template_filter(format_number, "number")
 blueprint.add_app_template_global(progress_sentence, "progress_sentence")
+# The report page (tracker/reporting/) shows the round's results beside the narrative.
+blueprint.add_app_template_global(results_of_report, "report_results")
 
 # A request may carry one 20 MB file and the rest of the form; a larger one is refused with 413
 # before it is read. A file between 20 MB and this is refused at its field, with the rest kept.
@@ -196,7 +205,7 @@ def _evidence_in(report, evidence_id: int) -> Evidence:
     return evidence
 
 
-@blueprint.get("/vedlegg/<stored_name>")
+@downloads.get("/vedlegg/<stored_name>")
 def download(stored_name: str):
     """A file, only ever as a download: public with its approved, published report unless
     kept internal; before that, to the people who may see the report."""
@@ -226,59 +235,70 @@ def download(stored_name: str):
 )
 @role_required(Role.COORDINATOR)
 def measure_results(plan_slug: str, number: int):
+    """The coordinator adds milestones, indicators and budget lines to a measure."""
     plan = load_plan(plan_slug)
     if not coordinates(current_user, plan):
         abort(403)
-    measure = _measure(plan, number)
-    milestone_form = MilestoneForm(prefix="milestone")
-    indicator_form = IndicatorForm(prefix="indicator")
-    here = url_for("results.measure_results", plan_slug=plan_slug, number=number)
-    if request.method == "POST":
-        if "milestone-title" in request.form:
-            if milestone_form.validate_on_submit():
-                page = lambda: _coordinator_page(measure, milestone_form, indicator_form)  # noqa: E731
-                with unit_of_work(on_form(milestone_form, page, field="due_on")):
-                    due_on = parse_date(
-                        milestone_form.due_on.data, plan.first_year, period=plan.period
-                    )
-                    add_milestone(
-                        measure,
-                        milestone_form.title.data.strip(),
-                        due_on,
-                        milestone_form.note.data.strip(),
-                    )
-                flash(_("Delmålet er lagt til."), "success")
-                return redirect(here)
-        elif indicator_form.validate_on_submit():
-            with unit_of_work():
-                add_indicator(
-                    measure,
-                    indicator_form.name.data.strip(),
-                    indicator_form.unit.data.strip(),
-                    Direction(indicator_form.direction.data),
-                    (indicator_form.baseline_value.parsed, indicator_form.baseline_year.parsed),
-                    (indicator_form.target_value.parsed, indicator_form.target_year.parsed),
-                    indicator_form.source.data.strip(),
-                )
-            flash(_("Indikatoren er lagt til."), "success")
-            return redirect(here)
-        return _coordinator_page(measure, milestone_form, indicator_form), 400
-    return _coordinator_page(measure, milestone_form, indicator_form)
+    measure = public_measure(plan, number) or abort(404)
+    forms: dict[str, FlaskForm] = {
+        "milestone": MilestoneForm(prefix="milestone"),
+        "indicator": IndicatorForm(prefix="indicator"),
+        "budget": BudgetForm(prefix="budget"),
+    }
+    page = lambda: _coordinator_page(measure, forms)  # noqa: E731
+    if request.method == "GET":
+        return page()
+    which = request.form.get("form", "")
+    form = forms.get(which) or abort(400)
+    if not form.validate_on_submit():
+        return page(), 400
+    with unit_of_work(on_form(form, page)):
+        _ADDERS[which](plan, measure, form)
+    flash(_MESSAGES[which](), "success")
+    return redirect(url_for("results.measure_results", plan_slug=plan_slug, number=number))
 
 
-def _measure(plan, number: int) -> Measure:
-    measure = public_measure(plan, number)
-    if measure is None:
-        abort(404)
-    return measure
+def _add_milestone(plan, measure, form) -> None:
+    try:
+        due_on = parse_date(form.due_on.data, plan.first_year, period=plan.period)
+    except ParseError as refused:
+        refused.field = "due_on"
+        raise
+    add_milestone(measure, _text(form.title), due_on, _text(form.note))
 
 
-def _coordinator_page(measure, milestone_form, indicator_form):
+def _add_indicator(plan, measure, form) -> None:
+    add_indicator(
+        measure,
+        _text(form.name),
+        _text(form.unit),
+        Direction(form.direction.data),
+        (form.baseline_value.parsed, form.baseline_year.parsed),
+        (form.target_value.parsed, form.target_year.parsed),
+        _text(form.source),
+    )
+
+
+def _add_budget_line(plan, measure, form) -> None:
+    set_budget_line(
+        measure, form.year.parsed, form.allocated.parsed, form.spent.parsed, _text(form.source)
+    )
+
+
+_ADDERS = {"milestone": _add_milestone, "indicator": _add_indicator, "budget": _add_budget_line}
+_MESSAGES = {
+    "milestone": lambda: _("Delmålet er lagt til."),
+    "indicator": lambda: _("Indikatoren er lagt til."),
+    "budget": lambda: _("Budsjettet er lagret."),
+}
+
+
+def _coordinator_page(measure, forms):
     return render_template(
         "results/measure_results.html",
         measure=measure,
         milestones=milestones_of(measure),
         indicators=indicators_of(measure),
-        milestone_form=milestone_form,
-        indicator_form=indicator_form,
+        budget=budget_of(measure),
+        forms=forms,
     )
