@@ -52,7 +52,7 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def _checked_url(text: str) -> str:
+def checked_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
         raise ParseError(
@@ -95,7 +95,7 @@ class ResultsFormBase(FlaskForm):
     evidence_url = StringField(
         _l("Eller lenk til dokumentasjon"),
         description=_l("For eksempel en rapport på regjeringen.no."),
-        validators=[_Parsed(_checked_url), Length(max=2000)],
+        validators=[_Parsed(checked_url), Length(max=2000)],
     )
     evidence_url_title = StringField(
         _l("Hva lenken viser (valgfritt)"), validators=[Length(max=300)]
