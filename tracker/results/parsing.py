@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from tracker.results.numbers import format_number  # noqa: F401  (re-exported)
 from tracker.user_errors import UserError
 
 # Spaces people and word processors put between groups of thousands.
@@ -121,16 +122,3 @@ def _date(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def format_number(value: float | None, unit: str = "") -> str:
-    """A value in Norwegian notation: «1 234,5», «42», «12 %»."""
-    if value is None:
-        return ""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    text = text.replace(",", "\u00a0").replace(".", ",")
-    if text in ("-0", ""):
-        text = "0"
-    if unit.strip() in ("%", "prosent"):
-        return f"{text}\u00a0%"
-    return text

@@ -13,6 +13,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -71,7 +72,9 @@ blueprint = Blueprint("results", __name__)
 downloads = Blueprint("evidence_files", __name__)
 # «1 234,5», «12 %» on every page that shows a value (public pages included).
 blueprint.add_app_template_filter(format_number, "number")
-blueprint.add_app_template_global(progress_sentence, "progress_sentence")
+blueprint.add_app_template_global(
+    lambda indicator, latest: progress_sentence(indicator, latest, gettext), "progress_sentence"
+)
 # The report page (tracker/reporting/) shows the round's results beside the narrative.
 blueprint.add_app_template_global(results_of_report, "report_results")
 
