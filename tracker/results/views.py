@@ -13,7 +13,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -50,8 +49,7 @@ from tracker.results.operations import (
     set_budget_line,
     set_evidence_internal,
 )
-from tracker.results.parsing import ParseError, format_number, parse_date
-from tracker.results.progress import progress_sentence
+from tracker.results.parsing import ParseError, parse_date
 from tracker.results.queries import (
     budget_of,
     earlier_values,
@@ -60,7 +58,6 @@ from tracker.results.queries import (
     indicators_of,
     is_public_evidence,
     milestones_of,
-    results_of_report,
     values_in_report,
 )
 from tracker.unit_of_work import flash_and_redirect, on_form, unit_of_work
@@ -70,13 +67,6 @@ blueprint = Blueprint("results", __name__)
 # Downloads of evidence files: open to anyone for a file that is public, else to the people who
 # may see its report (the rule is in the view, and tests/test_results_form.py checks it).
 downloads = Blueprint("evidence_files", __name__)
-# «1 234,5», «12 %» on every page that shows a value (public pages included).
-blueprint.add_app_template_filter(format_number, "number")
-blueprint.add_app_template_global(
-    lambda indicator, latest: progress_sentence(indicator, latest, gettext), "progress_sentence"
-)
-# The report page (tracker/reporting/) shows the round's results beside the narrative.
-blueprint.add_app_template_global(results_of_report, "report_results")
 
 # A request may carry one 20 MB file and the rest of the form; a larger one is refused with 413
 # before it is read. A file between 20 MB and this is refused at its field, with the rest kept.
