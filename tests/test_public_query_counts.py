@@ -15,12 +15,14 @@ PLAN_PAGES = {
     "{plan}/?lang=en": 9,
     "{plan}/tiltak": 7,
     "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 7,
-    "{plan}/tiltak/3": 5,
+    "{plan}/tiltak?forsinket=ja": 7,
+    "{plan}/tiltak/3": 8,  # 3 of them: its milestones, indicators and evidence
     "{plan}/enheter/{unit}": 6,
     "{plan}/om-dataene": 3,
-    "{plan}/data/tiltak.json": 5,
+    "{plan}/data/tiltak.json": 8,  # 3 of them: the plan's milestones, indicators, evidence
     "{plan}/data/tiltak.csv": 5,
-    "{plan}/data/{round}/tiltak.json": 5,
+    "{plan}/data/{round}/tiltak.json": 8,
+    "{plan}/data/indikatorer.csv": 4,
     "{plan}/feed.atom": 4,
     "{plan}/enheter/{unit}/feed.atom": 5,
     "{plan}/tiltak/3/feed.atom": 5,

@@ -7,12 +7,26 @@ from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit, UnitKind
 from tracker.plan.models import Plan, PlanUnit, plan_coordinators
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
+from tracker.results.models import (
+    BudgetLine,
+    Direction,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+)
 
 __all__ = [
     "Area",
     "AuditEvent",
+    "BudgetLine",
+    "Direction",
+    "Evidence",
+    "Indicator",
+    "IndicatorValue",
     "MailPreference",
     "Measure",
+    "Milestone",
     "MeasureReport",
     "OutboxMessage",
     "Plan",

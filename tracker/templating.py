@@ -9,7 +9,7 @@ from functools import cache
 from urllib.parse import quote
 
 from flask import Flask, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, gettext
 from markupsafe import Markup, escape
 
 from tracker import narrative
@@ -26,6 +26,9 @@ from tracker.reporting.workflow_queries import (
     progress_of,
 )
 from tracker.resources import STATIC_DIR
+from tracker.results.numbers import format_number
+from tracker.results.progress import progress_sentence
+from tracker.results.queries import results_of_report
 from tracker.sso.client import single_sign_on_context
 
 
@@ -39,6 +42,8 @@ def init_template_globals(app: Flask) -> None:
             "nb_date": long_date,
             "nb_datetime": nb_datetime,
             "long_date": long_date,
+            # «1 234,5», «12 %»: an indicator's values and the budget.
+            "number": format_number,
         }
     )
     app.jinja_env.globals.update(
@@ -63,10 +68,18 @@ def init_template_globals(app: Flask) -> None:
             "is_overdue": is_overdue,
             "last_editor": last_editor,
             **TEMPLATE_RULES,
+            # The results (tracker/results/): how far an indicator has come, in the page's
+            # language, and a report's results beside its narrative.
+            "progress_sentence": page_progress_sentence,
+            "report_results": results_of_report,
         }
     )
     # Per request: whether single sign-on is on, and whether passwords still are.
     app.context_processor(single_sign_on_context)
+
+
+def page_progress_sentence(indicator, latest: float | None) -> str:
+    return progress_sentence(indicator, latest, gettext)
 
 
 # --- Dates ---------------------------------------------------------------------------------------

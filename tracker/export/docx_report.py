@@ -30,6 +30,7 @@ from tracker.export.report_data import (
     ReportData,
     SourceNote,
 )
+from tracker.export.results_part import measure_results, results_appendix, results_toc_entries
 from tracker.i18n import norwegian_date
 from tracker.reporting.states import STATUS_ORDER, Status
 from tracker.text import N_
@@ -83,6 +84,7 @@ def build_midterm_report(
         area_section(document, data, area)
     if data.changes is not None:
         changes_appendix(document, data.changes)
+    results_appendix(document, data)
     if data.source_notes:
         source_notes_appendix(document, data.source_notes)
     return document.to_bytes()
@@ -141,6 +143,7 @@ def toc_entries(data: ReportData) -> list[tuple[int, str]]:
         entries.extend((2, measure_heading(measure)) for measure in area.measures)
     if data.changes is not None:
         entries.append((1, changes_heading(data.changes)))
+    entries.extend(results_toc_entries(data))
     if data.source_notes:
         entries.append((1, SOURCE_NOTES_HEADING))
     return [(level, xml_safe(text, single_line=True)) for level, text in entries]
@@ -296,6 +299,7 @@ def measure_section(document: ReportDocument, data: ReportData, measure: Measure
         document.paragraph(N_("Ingen tekst."))
     else:
         document.blocks(measure.narrative, NARRATIVE_LANGUAGES[measure.narrative_language])
+    measure_results(document, data, measure.number)
 
 
 def changes_appendix(document: ReportDocument, changes: ChangesSincePrevious) -> None:

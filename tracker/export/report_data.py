@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from tracker import narrative
 from tracker.export.queries import previous_published_round
+from tracker.export.results_data import ResultsData, collect_results
 from tracker.i18n import TIMEZONE
 from tracker.measures.queries import areas_with_measures
 from tracker.ministries.queries import units_with_measures
@@ -103,6 +104,8 @@ class ReportData:
     changes: ChangesSincePrevious | None = None
     published: bool = True
     plan_note: str = ""
+    # Milestones, indicators and budget (tracker/export/results_part.py); None: not collected.
+    results: ResultsData | None = None
 
     @property
     def source_notes(self) -> tuple[SourceNote, ...]:
@@ -170,6 +173,7 @@ def collect_report_data(
         changes=_changes_since_previous(reporting_round, entries) if include_changes else None,
         published=reporting_round.is_published,
         plan_note=plan.note or "",
+        results=collect_results(reporting_round, draft),
     )
 
 

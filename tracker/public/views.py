@@ -33,6 +33,13 @@ from tracker.reporting.queries import (
     reports_by_measure,
 )
 from tracker.reporting.states import STATUS_ORDER
+from tracker.results.open_data import (
+    RESULTS_FIELDS,
+    indicator_rows,
+    indicators_csv,
+    with_results,
+)
+from tracker.results.queries import public_indicators, public_results
 
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__)
@@ -138,6 +145,7 @@ def measure_detail(plan_slug: str, number: int):
         history=history,
         current=current,
         latest_round=latest,
+        results=public_results(plan, measure),
     )
 
 
@@ -173,6 +181,7 @@ def about_data(plan_slug: str):
         fields=data_files.FIELDS,
         licence_name=data_files.LICENCE_NAME,
         licence_url=data_files.LICENCE_URL,
+        results_fields=RESULTS_FIELDS,
     )
 
 
@@ -185,6 +194,19 @@ def latest_round_file(plan_slug: str, file_format: str):
     return _data_file(plan, reporting_round, file_format, latest_public_reports(plan))
 
 
+@open_data.get(f"{PLAN}/data/indikatorer.csv")
+@public_page
+def indicators_file(plan_slug: str):
+    """Tidy: one row per measure, indicator and reported period, every published value."""
+    plan = load_plan(plan_slug)
+    body = indicators_csv(indicator_rows(public_measures(plan, None), public_indicators(plan)))
+    return body, {
+        "Access-Control-Allow-Origin": "*",
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="indikatorer.csv"',
+    }
+
+
 @open_data.get(f"{PLAN}/data/<slug>/tiltak.<any(json, csv):file_format>")
 @public_page
 def round_file(plan_slug: str, slug: str, file_format: str):
@@ -194,13 +216,16 @@ def round_file(plan_slug: str, slug: str, file_format: str):
 
 
 def _data_file(plan: Plan, reporting_round, file_format: str, reports=None):
+    measures = public_measures(plan, reporting_round)
     rows = data_files.records(
         reporting_round,
-        public_measures(plan, reporting_round),
+        measures,
         reports_by_measure(reporting_round) if reports is None else reports,
     )
     headers = {"Access-Control-Allow-Origin": "*"}
     if file_format == "json":
+        # The latest file carries every published value; a round's own, those up to its date.
+        with_results(plan, measures, rows, None if reports is not None else reporting_round.as_of)
         return data_files.to_json(plan, reporting_round, rows), headers | {
             "Content-Type": "application/json"
         }
