@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
     from tracker.security import register_url_converters
+    from tracker.spreadsheets.views import blueprint as sheets
 
     register_url_converters(app)  # before the routes that use them
 
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(legacy)
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
+    app.register_blueprint(sheets)
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)
