@@ -262,5 +262,5 @@ def test_a_ten_megabyte_file_is_refused_with_a_norwegian_message(client, world, 
 def test_someone_elses_upload_cannot_be_confirmed(client, login, world, sheet):
     page = upload(client, world, edit_sheet(sheet, {1: {"narrative": "Fra arket."}}))
     login(world.other_contact)
-    assert confirm(client, world, page.get_data(as_text=True)).status_code == 404
+    assert confirm(client, world, page.get_data(as_text=True)).status_code == 403
     assert reports(world)[1].narrative != "Fra arket."

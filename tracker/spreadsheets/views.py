@@ -53,7 +53,7 @@ def _allow_the_sheet(endpoint, values):
 
 @blueprint.errorhandler(413)
 def _too_large(error):
-    if request.endpoint != "sheets.upload":
+    if request.endpoint != "sheets.upload" or getattr(current_user, "role", None) != Role.CONTACT:
         return error
     reporting_round = _load_unit_round(request.view_args["slug"])
     form = SheetUploadForm(formdata=None)
@@ -113,7 +113,9 @@ def confirm(slug: str):
     form = ConfirmSheetForm()
     if not form.validate_on_submit():
         abort(400)
-    stored = get_upload(form.upload.data, current_user, reporting_round) or abort(404)
+    stored = get_upload(form.upload.data, reporting_round) or abort(404)
+    if stored.user_id != current_user.id:
+        abort(403)  # someone else's upload: only its uploader may confirm it
     again = url_for("sheets.upload", slug=slug)
     with refusals_shown(flash_and_redirect(again)):
         preview = preview_upload(stored, reporting_round, current_user.unit_id)
