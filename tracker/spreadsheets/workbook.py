@@ -2,8 +2,8 @@
 text, every text cell through ``cells.neutralise``. No Flask here: callers get bytes."""
 
 import io
-from copy import copy
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
