@@ -7,6 +7,7 @@ co-responsible MED) and measure 8 (ANN); in plan B, its own measure 7, LED's alo
 coordinator coordinates plan A, coordinator_b plan B only; the admin coordinates nothing.
 """
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,13 +17,16 @@ from sqlalchemy import select
 
 from tests.factories import EvidenceFactory
 from tests.support.report_jobs import a_finished_job
+from tests.support.sheets import edit_sheet
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
 from tracker.export.operations import intro_fingerprint
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
-from tracker.models import AuditEvent, ReportingRound, User
+from tracker.models import AuditEvent, ReportingRound, SheetUpload, User
 from tracker.reporting.states import ReviewState, RoundState
 from tracker.results.models import Evidence, Milestone
+from tracker.spreadsheets.queries import preview_upload, round_sheet
+from tracker.spreadsheets.round_sheet import build_round_sheet
 
 ROLES = (
     "anonymous",
@@ -100,6 +104,25 @@ def failed_message_path() -> str:
     db.session.add(message)
     db.session.commit()
     return f"/admin/utboks/{message.id}/prov-igjen"
+
+
+def stored_sheet_upload(world: World) -> str:
+    """LED's contact's sheet, with a change to measure 7, uploaded and waiting for confirmation;
+    the confirmation form's fields are kept on the world."""
+    sheet = build_round_sheet(round_sheet(world.reporting_round, world.lead))
+    edited = edit_sheet(sheet, {7: {"narrative": "Fra regnearket."}})
+    upload = SheetUpload(
+        user_id=world.lead_contact.id,
+        round_id=world.reporting_round.id,
+        filename="ark.xlsx",
+        content=edited,
+        submit=False,
+    )
+    db.session.add(upload)
+    db.session.commit()
+    preview = preview_upload(upload, world.reporting_round, world.lead.id)
+    world.sheet_confirmation = {"upload": str(upload.id), "fingerprint": preview.fingerprint}
+    return "/rapportering/status-2026/regneark/bekreft"
 
 
 CASES = [
@@ -486,6 +509,48 @@ CASES = [
         ok_status=302,
         data=lambda w: {"measures": "7"},
         changed=lambda w: fresh(w.report_b).review_state == ReviewState.SUBMITTED,
+    ),
+    # --- Spreadsheets: every contact of a unit with measures in the round; the round's coordinator.
+    Case(
+        "download round sheet",
+        "GET",
+        lambda w: "/rapportering/status-2026/regneark.xlsx",
+        CONTACTS,
+        delivered=lambda response: response.data.startswith(b"PK"),
+    ),
+    Case("sheet upload page", "GET", lambda w: "/rapportering/status-2026/regneark", CONTACTS),
+    Case(
+        "upload round sheet",
+        "POST",
+        lambda w: "/rapportering/status-2026/regneark",
+        CONTACTS,
+        ok_status=400,
+        # A CSV with an .xlsx name: read and refused, so every allowed contact gets the same.
+        data=lambda w: {"sheet": (io.BytesIO(b"Nr.;Status\n7;=1+1\n"), "ark.xlsx")},
+        delivered=lambda response: "ikke et Excel-regneark" in response.get_data(as_text=True),
+    ),
+    Case(
+        "confirm round sheet",
+        "POST",
+        stored_sheet_upload,
+        {"lead_contact"},  # the uploader
+        ok_status=302,
+        data=lambda w: w.sheet_confirmation,
+        changed=lambda w: fresh(w.report).narrative == "Fra regnearket.",
+    ),
+    Case(
+        "export round reports",
+        "GET",
+        lambda w: "/rapportering/status-2026/rapporter.xlsx",
+        {"coordinator"},
+        delivered=lambda response: response.data.startswith(b"PK"),
+    ),
+    Case(
+        "export plan reports",
+        "GET",
+        lambda w: f"/rapportering/planer/{w.reporting_round.plan.slug}/rapporter.xlsx",
+        {"coordinator"},
+        delivered=lambda response: response.data.startswith(b"PK"),
     ),
     Case(
         "download report in plan B",

@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.results.views import blueprint as results
     from tracker.results.views import downloads as evidence_files
     from tracker.security import register_url_converters
+    from tracker.spreadsheets.views import blueprint as sheets
 
     register_url_converters(app)  # before the routes that use them
 
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting)
     app.register_blueprint(results)
     app.register_blueprint(evidence_files)
+    app.register_blueprint(sheets)
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)

@@ -15,6 +15,7 @@ from tracker.results.models import (
     IndicatorValue,
     Milestone,
 )
+from tracker.spreadsheets.models import SheetUpload
 
 __all__ = [
     "Area",
@@ -36,6 +37,7 @@ __all__ = [
     "Responsibility",
     "ResponsibleUnit",
     "Role",
+    "SheetUpload",
     "UnitKind",
     "User",
     "plan_coordinators",

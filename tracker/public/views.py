@@ -40,6 +40,7 @@ from tracker.results.open_data import (
     with_results,
 )
 from tracker.results.queries import public_indicators, public_results
+from tracker.spreadsheets.workbook import XLSX_MIMETYPE
 
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__)
@@ -185,7 +186,13 @@ def about_data(plan_slug: str):
     )
 
 
-@open_data.get(f"{PLAN}/data/tiltak.<any(json, csv):file_format>")
+# The files of a round: JSON, CSV (for programs), XLSX, and Excel's CSV (tiltak-excel.csv).
+FILE_FORMATS = "<any(json, csv, xlsx):file_format>"
+EXCEL_CSV = {"file_format": "excel-csv"}
+
+
+@open_data.get(f"{PLAN}/data/tiltak.{FILE_FORMATS}")
+@open_data.get(f"{PLAN}/data/tiltak-excel.csv", defaults=EXCEL_CSV)
 @public_page
 def latest_round_file(plan_slug: str, file_format: str):
     plan = load_plan(plan_slug)
@@ -207,7 +214,8 @@ def indicators_file(plan_slug: str):
     }
 
 
-@open_data.get(f"{PLAN}/data/<slug>/tiltak.<any(json, csv):file_format>")
+@open_data.get(f"{PLAN}/data/<slug>/tiltak.{FILE_FORMATS}")
+@open_data.get(f"{PLAN}/data/<slug>/tiltak-excel.csv", defaults=EXCEL_CSV)
 @public_page
 def round_file(plan_slug: str, slug: str, file_format: str):
     plan = load_plan(plan_slug)
@@ -229,5 +237,13 @@ def _data_file(plan: Plan, reporting_round, file_format: str, reports=None):
         return data_files.to_json(plan, reporting_round, rows), headers | {
             "Content-Type": "application/json"
         }
-    headers["Content-Disposition"] = f'attachment; filename="tiltak-{reporting_round.slug}.csv"'
+    name = f"tiltak-{reporting_round.slug}"
+    if file_format == "xlsx":
+        headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        body = data_files.to_xlsx(plan, reporting_round, rows)
+        return body, headers | {"Content-Type": XLSX_MIMETYPE}
+    if file_format == "excel-csv":
+        headers["Content-Disposition"] = f'attachment; filename="{name}-excel.csv"'
+        return data_files.to_excel_csv(rows), headers | {"Content-Type": "text/csv; charset=utf-8"}
+    headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return data_files.to_csv(rows), headers | {"Content-Type": "text/csv; charset=utf-8"}
