@@ -215,9 +215,9 @@ def status_overview(document: ReportDocument, data: ReportData, chart_png: bytes
     document.paragraph(summary_sentence(data))
     if data.unreported_count:
         document.paragraph(
-            N_("For %(count)d tiltak foreligger det ingen rapport i denne rapporten.")
-            % {"count": data.unreported_count}
+            N_("%(count)d tiltak er ikke rapportert ennå.") % {"count": data.unreported_count}
         )
+    document.paragraph(reported_in_round_sentence(data))
     document.heading(BY_AREA_HEADING, 2)
     show_unreported = data.unreported_count > 0
     columns = [N_("Område")] + [status.label for status in STATUS_ORDER]
@@ -269,7 +269,7 @@ def all_measures(document: ReportDocument, data: ReportData) -> None:
                     str(measure.number),
                     measure.title,
                     join_names([m.abbreviation for m in measure.ministries]),
-                    measure.status_label,
+                    status_with_date(measure),
                 ],
             )
 
@@ -285,11 +285,12 @@ def measure_section(document: ReportDocument, data: ReportData, measure: Measure
     heading.paragraph_format.keep_with_next = True
     document.blocks(measure.description)
     document.labelled(N_("Ansvarlig departement"), _ministry_names(measure.ministries))
-    document.labelled(N_("Status"), measure.status_label)
-    if data.draft and measure.review_state is not None:
+    document.labelled(N_("Status"), status_with_date(measure))
+    if data.draft and measure.review_state is not None and measure.earlier_as_of is None:
         document.labelled(N_("Rapportens tilstand"), measure.review_state.label)
     # One label, not a heading: 50 identical headings would fill the navigation pane.
-    document.paragraph(xml_safe(data.round_title, single_line=True), REPORT_LABEL)
+    label = measure.earlier_round_title if measure.earlier_as_of else data.round_title
+    document.paragraph(xml_safe(label, single_line=True), REPORT_LABEL)
     if measure.status is None:
         document.paragraph(N_("Ingen rapport for dette tiltaket i denne runden."))
     elif not narrative.parse(xml_safe(measure.narrative)):
@@ -369,6 +370,30 @@ def summary_sentence(data: ReportData) -> str:
         "completed": totals.get(Status.COMPLETED, 0),
         "in_progress": totals.get(Status.IN_PROGRESS, 0),
         "not_started": totals.get(Status.NOT_STARTED, 0),
+    }
+
+
+def reported_in_round_sentence(data: ReportData) -> str:
+    """How many measures reported in this round; the others carry their last published status."""
+    sentence = N_("%(reported)d av %(total)d tiltak har rapportert i denne runden.") % {
+        "reported": data.reported_in_round,
+        "total": data.measure_count,
+    }
+    if data.reported_in_round + data.unreported_count < data.measure_count:
+        sentence += " " + N_(
+            "For de andre gjelder status fra siste publiserte rapport, med datoen den er fra."
+        )
+    return sentence
+
+
+def status_with_date(measure: MeasureEntry) -> str:
+    """«Gjennomført», or with a status from an earlier round: «Gjennomført (sist rapportert pr.
+    1. juni 2025)»."""
+    if measure.earlier_as_of is None:
+        return measure.status_label
+    return N_("%(status)s (sist rapportert pr. %(date)s)") % {
+        "status": measure.status_label,
+        "date": norwegian_date(measure.earlier_as_of),
     }
 
 
