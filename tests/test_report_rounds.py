@@ -96,3 +96,26 @@ def test_report_of_an_earlier_round_counts_as_of_its_own_date(three_rounds):
     report = next(m for m in map(REPORT_TOTALS.search, texts) if m)
     assert report.groups() == ("6", "2", "3", "0")  # round three's report is later
     assert "2 av 6 tiltak har rapportert i denne runden." in " ".join(texts)
+
+
+def test_draft_without_an_introduction_says_it_is_missing(three_rounds):
+    three_rounds[2].intro = ""
+    texts = paragraph_texts(
+        open_docx(build_midterm_report(collect_report_data(three_rounds[2], draft=True)))
+    )
+    start = len(texts) - 1 - texts[::-1].index("Om rapporten")  # the heading, not the TOC entry
+    assert texts[start + 1].startswith("Innledningen mangler.")
+
+
+def test_source_notes_appear_only_in_the_first_rounds_draft(three_rounds):
+    PlanFactory().note = "Merknad om tabellen i den publiserte rapporten."
+    heading = "Vedlegg: Merknader om kildegrunnlaget"
+
+    def texts(reporting_round, draft):
+        data = collect_report_data(reporting_round, draft=draft)
+        return paragraph_texts(open_docx(build_midterm_report(data)))
+
+    assert heading in texts(three_rounds[0], draft=True)
+    assert heading not in texts(three_rounds[0], draft=False)
+    assert heading not in texts(three_rounds[2], draft=True)
+    assert heading not in texts(three_rounds[2], draft=False)

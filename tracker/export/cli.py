@@ -9,7 +9,7 @@ import tempfile
 
 import click
 
-from tracker.export.midterm import export_midterm_report
+from tracker.export.midterm import IntroductionMissing, export_midterm_report
 from tracker.export.queries import exportable_rounds
 from tracker.plan.queries import all_plans, get_plan
 from tracker.reporting.queries import get_round
@@ -86,9 +86,12 @@ def report_command(
         raise click.ClickException(
             N_("Mappen %(directory)s finnes ikke.") % {"directory": directory}
         )
-    report = export_midterm_report(
-        reporting_round, draft=draft, include_changes=changes, with_chart=not no_chart
-    )
+    try:
+        report = export_midterm_report(
+            reporting_round, draft=draft, include_changes=changes, with_chart=not no_chart
+        )
+    except IntroductionMissing as error:
+        raise click.ClickException(error.message) from None
     content = report.content
     if file_format == "pdf":
         if report.pdf is None:

@@ -191,7 +191,18 @@ def table_of_contents(
 
 def introduction(document: ReportDocument, data: ReportData) -> None:
     document.heading(INTRODUCTION_HEADING, 1, new_page=True)
-    document.blocks(data.intro)
+    if data.intro.strip():
+        document.blocks(data.intro)
+        return
+    # Only a draft gets here (a final report refuses to be built without one).
+    run = document.paragraph().add_run(
+        N_(
+            "Innledningen mangler. Koordinatoren skriver den på rapportsiden før den endelige "
+            "rapporten lages."
+        )
+    )
+    run.bold = True
+    run.font.color.rgb = DRAFT_COLOUR
 
 
 def ministries(document: ReportDocument, data: ReportData) -> None:

@@ -14,6 +14,7 @@ from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import ReportData, collect_report_data
 from tracker.reporting.models import ReportingRound
 from tracker.text import N_
+from tracker.user_errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +35,24 @@ class ExportedReport:
         return self.filename.removesuffix(".docx") + ".pdf"
 
 
+class IntroductionMissing(UserError):
+    """A final report of a round whose introduction nobody has written yet."""
+
+    status = 409
+
+
+INTRODUCTION_MISSING = N_(
+    "Den endelige rapporten ble ikke laget: runden «%(round)s» har ingen innledning ennå. "
+    "Skriv innledningen på rapportsiden, eller lag et utkast."
+)
+
+
 def collect(
     reporting_round: ReportingRound, *, draft: bool = False, include_changes: bool = False
 ) -> ReportData:
+    """The report's data; a final report refuses a round without an introduction."""
+    if not draft and not (reporting_round.intro or "").strip():
+        raise IntroductionMissing(INTRODUCTION_MISSING % {"round": reporting_round.title})
     return collect_report_data(reporting_round, draft=draft, include_changes=include_changes)
 
 

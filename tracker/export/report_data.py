@@ -108,10 +108,16 @@ class ReportData:
     published: bool = True
     plan_note: str = ""
     reported_in_round: int = 0  # measures with their own report in this round
+    # The appendix on how the seeded text was reconciled with the published midterm report:
+    # internal material for the first round's draft, never in a final or a later report.
+    include_source_notes: bool = False
 
     @property
     def source_notes(self) -> tuple[SourceNote, ...]:
-        """The appendix «Merknader om kildegrunnlaget»: the plan's note, then by measure."""
+        """The appendix «Merknader om kildegrunnlaget»: the plan's note, then by measure (none
+        unless ``include_source_notes``)."""
+        if not self.include_source_notes:
+            return ()
         notes = [SourceNote(None, "", self.plan_note)] if self.plan_note.strip() else []
         notes += [
             SourceNote(measure.number, measure.title, measure.note)
@@ -174,6 +180,7 @@ def collect_report_data(
         summary=summary,
         areas=tuple(sections),
         changes=_changes_since_previous(reporting_round, entries) if include_changes else None,
+        include_source_notes=draft and previous_published_round(reporting_round) is None,
         published=reporting_round.is_published,
         plan_note=plan.note or "",
         reported_in_round=sum(
