@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from tests.factories import PlanFactory, ReportFactory, RoundFactory
+from tests.factories import MeasureFactory, PlanFactory, ReportFactory, RoundFactory
 from tests.support.docx_reading import open_docx, paragraph_texts, table_rows
 from tracker.export import office
 from tracker.export.chart import FONT_SIZE, PNG_WIDTH
@@ -240,9 +240,12 @@ def test_chart_text_is_at_least_9_pt_in_print(midterm):
 
 
 def _open_unpublished_round_with_three_reports() -> ReportingRound:
-    """The final round, still open: three measures approved, 47 not yet reported."""
+    """The final round, still open: three measures approved, 47 carrying their published
+    status, and a measure added later that was never reported."""
     later = RoundFactory(slug="sluttrapport-2027", title="Sluttrapport", as_of=date(2027, 6, 1))
-    measures = {m.number: m for area in areas_with_measures(PlanFactory()) for m in area.measures}
+    areas = areas_with_measures(PlanFactory())
+    measures = {m.number: m for area in areas for m in area.measures}
+    MeasureFactory(plan=PlanFactory(), area=areas[0], number=51)
     for number in (1, 2, 3):
         ReportFactory(
             round=later,
