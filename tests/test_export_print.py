@@ -31,7 +31,7 @@ from tracker.reporting.states import ReviewState, Status
 pytestmark = pytest.mark.skipif(
     office.office_missing_reason() is not None, reason="LibreOffice with python3-uno is needed"
 )
-LINKED_MEASURES = [4, 7, 8, 12, 13, 14, 15, 19, 28, 35, 42]
+LINKED_MEASURES = [4, 7, 8, 12, 13, 14, 15, 19, 28, 29, 35, 42]
 TOC_LINE = re.compile(r"^\s*(\S.*?)\s*\.{2,}\s*(\d+)\s*$")
 
 
