@@ -161,10 +161,14 @@ def test_every_measure_section_has_ministries_status_and_the_whole_narrative(
             if len(full_names) == 1
             else ", ".join(full_names[:-1]) + " og " + full_names[-1]
         )
-        assert f"Ansvarlig departement: {expected_names}" in body
-        assert f"Status: {STATUS_LABELS[reports[measure['number']]['status']]}" in body
+        # Responsible and status right under the heading, kept with it; then the description.
+        assert body[:2] == [
+            f"Ansvarlig departement: {expected_names}",
+            f"Status: {STATUS_LABELS[reports[measure['number']]['status']]}",
+        ]
+        assert all(p.paragraph_format.keep_with_next for p in section.body[:2])
         description = [_block_texts(b) for b in narrative.parse(measure["description"])]
-        assert body[: len(_flatten(description))] == _flatten(description)
+        assert body[2:] == _flatten(description)
         blocks = narrative.parse(reports[measure["number"]]["narrative"])
         assert [p.text for p in section.report] == _flatten([_block_texts(b) for b in blocks])
         # Lists come back as list paragraphs, paragraphs as ordinary ones.

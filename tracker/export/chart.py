@@ -9,13 +9,16 @@ import threading
 from tracker.reporting.queries import StatusSummary
 from tracker.reporting.states import STATUS_ORDER, Status
 
-# The website's colours (Designsystemet's light theme: success, info and neutral base, which
-# static/js/status-chart.js reads from the CSS), so the report and the page look alike.
+# Green, blue and navy like the website's, but far apart in lightness: printed in greyscale
+# (or seen without colour vision) the three bars are mid grey, light grey and near black
+# (colours.grey_level 108, 190 and 41), and every bar carries its count as a direct label.
 STATUS_COLOURS = {
-    Status.COMPLETED: "#068718",
-    Status.IN_PROGRESS: "#0A71C0",
+    Status.COMPLETED: "#3C8D40",
+    Status.IN_PROGRESS: "#90CAF9",
     Status.NOT_STARTED: "#1E2B3C",
 }
+# A dark outline keeps the light bar's edge visible on white paper (3:1 for graphics).
+BAR_OUTLINE = "#1E2B3C"
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 900, 480, 2
 # The DOCX shows the picture 15 cm wide: 900 px over 15 cm makes 20 px a 9.45 pt letter.
 FONT_SIZE = 20
@@ -39,7 +42,10 @@ def status_figure(summary: StatusSummary, *, title: str = "") -> dict:
             "y": [area.counts[status] for area in summary.areas],
             "text": [str(area.counts[status]) for area in summary.areas],
             "textposition": "outside",
-            "marker": {"color": STATUS_COLOURS[status]},
+            "marker": {
+                "color": STATUS_COLOURS[status],
+                "line": {"color": BAR_OUTLINE, "width": 1.5},
+            },
         }
         for status in STATUS_ORDER
     ]

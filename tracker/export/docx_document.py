@@ -136,7 +136,10 @@ class ReportDocument:
             style = self.document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
             style.element.set(qn("w:styleId"), f"TOC{level}")
             style.base_style = self.document.styles["Normal"]
-            style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            # Hanging indents: a long entry's second line starts under its words, not under
+            # its number, and level 2 sits inside level 1.
+            style.paragraph_format.left_indent = Cm(0.6 + 1.0 * (level - 1))
+            style.paragraph_format.first_line_indent = Cm(-0.6)
             style.paragraph_format.space_after = Pt(2)
         normal = self.document.styles["Normal"]
         normal.font.size = Pt(11)

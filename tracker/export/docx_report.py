@@ -238,7 +238,7 @@ def status_overview(document: ReportDocument, data: ReportData, chart_png: bytes
     number_width = Cm(12.6 / (len(columns) - 1))
     table = document.table([Cm(3.4)] + [number_width] * (len(columns) - 1))
     header = document.row(table, columns, header=True, align_right_from=1)
-    for cell in header.cells[1:]:
+    for cell in header.cells:  # one size for the whole header row
         for run in cell.paragraphs[0].runs:
             run.font.size = Pt(9)
     for area in summary.areas:
@@ -294,11 +294,16 @@ def area_section(document: ReportDocument, data: ReportData, area: AreaSection) 
 def measure_section(document: ReportDocument, data: ReportData, measure: MeasureEntry) -> None:
     heading = document.heading(measure_heading(measure), 2)
     heading.paragraph_format.keep_with_next = True
-    document.blocks(measure.description)
-    document.labelled(N_("Ansvarlig departement"), _ministry_names(measure.ministries))
-    document.labelled(N_("Status"), status_with_date(measure))
+    # Who is responsible and the status, right under the heading and never parted from it.
+    lines = [
+        document.labelled(N_("Ansvarlig departement"), _ministry_names(measure.ministries)),
+        document.labelled(N_("Status"), status_with_date(measure)),
+    ]
     if data.draft and measure.review_state is not None and measure.earlier_as_of is None:
-        document.labelled(N_("Rapportens tilstand"), measure.review_state.label)
+        lines.append(document.labelled(N_("Rapportens tilstand"), measure.review_state.label))
+    for line in lines:
+        line.paragraph_format.keep_with_next = True
+    document.blocks(measure.description)
     # One label, not a heading: 50 identical headings would fill the navigation pane.
     label = measure.earlier_round_title if measure.earlier_as_of else data.round_title
     document.paragraph(xml_safe(label, single_line=True), REPORT_LABEL)
