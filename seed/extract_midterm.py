@@ -709,6 +709,9 @@ def main():
             "default_language": "nb",
             "launched": "2023-11",
             "source": "Midtveisrapport, status pr. 1. juni 2025",
+            # The report's colophon (not in the source: the owner's standard terms).
+            "licence": "Norsk lisens for offentlige data (NLOD) 2.0",
+            "contact": "postmottak@aid.dep.no",
             "note": PLAN_NOTE,
         },
         "areas": AREAS,

@@ -293,3 +293,18 @@ def test_without_libreoffice_the_docx_still_builds_and_says_why(seeded, monkeypa
     assert "python3-uno" in report.pdf_missing_reason
     document = open_docx(report.content)
     assert _docx_toc(document)[0] == ("Om rapporten", "")
+
+
+MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+
+
+def test_no_line_breaks_inside_dates_periods_or_amounts(midterm, tmp_path):
+    document_xml = zipfile.ZipFile(io.BytesIO(midterm.content)).read("word/document.xml").decode()
+    assert "1.\u00a0juni\u00a02025" in document_xml
+    assert "2024\u2060–\u20602027" in document_xml
+    text = "\n".join(
+        line.strip() for page in _pages(midterm.pdf, tmp_path) for line in page.splitlines()
+    )
+    assert not re.search(r"\b\d{4}[–-]\n\d{4}", text)  # «2024–» | «2027»
+    assert not re.search(rf"\b\d{{1,2}}\.\n({MONTHS})\b", text)  # «1.» | «juni 2025»
+    assert not re.search(rf"\b({MONTHS})\n\d{{4}}\b", text)  # «juni» | «2025»

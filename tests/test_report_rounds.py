@@ -19,6 +19,7 @@ from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
 from tracker.extensions import db
 from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.typography import as_read
 
 PUBLIC_TOTALS = re.compile(
     r"Av totalt (\d+) tiltak er (\d+) gjennomført, (\d+) pågående og (\d+) ikke igangsatt"
@@ -82,7 +83,7 @@ def test_report_of_the_third_round_counts_what_the_public_page_shows(three_round
 
     def says(number: int) -> list[str]:
         section = sections[number]
-        return [p.text for p in section.body + section.report]
+        return [as_read(p.text) for p in section.body + section.report]
 
     assert "Status: Gjennomført (sist rapportert pr. 1. juni 2025)" in says(1)
     assert "Status: Pågående (sist rapportert pr. 1. desember 2025)" in says(3)

@@ -9,6 +9,7 @@ first, so no saved text can make the document invalid.
 
 import io
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import date, datetime, time
 
 from docx import Document
@@ -28,6 +29,7 @@ from tracker.export import ooxml
 from tracker.export.ooxml import xml_safe
 from tracker.i18n import TIMEZONE
 from tracker.text import N_
+from tracker.typography import as_read, keep_together
 
 LANGUAGE = "nb-NO"
 BODY_FONT = "Arial"
@@ -287,6 +289,30 @@ class ReportDocument:
         if language != LANGUAGE:  # the document's own language is its default already
             ooxml.set_language(paragraph, language)
 
+    def end_section(self, last: Paragraph, *, title_page: bool = False, bottom: bool = False):
+        """End a section with ``last``; what follows starts on a new page. The section is the
+        title page (its own header and footer: no page number) or, with ``bottom``, its text
+        stands at the foot of the page (the colophon on the title page's back). The pages after
+        the title page's section have no title page of their own."""
+        properties = deepcopy(self.section_end)
+        for element in properties.findall(qn("w:titlePg")) + properties.findall(qn("w:vAlign")):
+            properties.remove(element)
+        grid = properties.find(qn("w:docGrid"))
+        added = []
+        if bottom:
+            added.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="bottom"/>'))
+        if title_page:
+            added.append(OxmlElement("w:titlePg"))
+        for element in added:
+            if grid is not None:
+                grid.addprevious(element)
+            else:
+                properties.append(element)
+        last._p.get_or_add_pPr().append(properties)
+        if not title_page:
+            for element in self.section_end.findall(qn("w:titlePg")):
+                self.section_end.remove(element)
+
     def table(self, widths: Sequence[Length]) -> Table:
         table = self.document.add_table(rows=0, cols=len(widths))
         table.style = self.document.styles["Table Grid"]
@@ -365,7 +391,7 @@ class ReportDocument:
         paragraphs = [first] + [self.paragraph(style=f"toc {level}") for level, _ in entries[1:]]
         for paragraph, (level, text) in zip(paragraphs, entries, strict=False):
             self.set_style(paragraph, f"toc {level}")
-            paragraph.add_run(text)
+            paragraph.add_run(keep_together(text))
             page = pages.get(toc_key(text))
             if page:
                 paragraph.add_run("\t" + page.pop(0))
@@ -379,4 +405,4 @@ class ReportDocument:
 
 def toc_key(text: str) -> str:
     """How a table of contents entry is matched with the laid-out page's text."""
-    return " ".join(text.split()).casefold()
+    return " ".join(as_read(text).split()).casefold()

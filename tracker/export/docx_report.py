@@ -163,21 +163,46 @@ def title_page(document: ReportDocument, data: ReportData) -> None:
     sender = document.paragraph(xml_safe(data.author, single_line=True), "Subtitle")
     sender.paragraph_format.space_before = Cm(8)
     sender.runs[0].bold = True
+    document.end_section(sender, title_page=True)
 
 
 def colophon(document: ReportDocument, data: ReportData) -> None:
-    """The back of the title page: who sends the report, and when it was generated."""
-    first = document.labelled(N_("Utgitt av"), data.author)
-    first.paragraph_format.page_break_before = True
-    document.labelled(N_("Tittel"), f"{data.round_title} – {data.plan_title}")
-    document.labelled(N_("Status pr."), norwegian_date(data.as_of))
-    document.labelled(N_("Generert"), norwegian_date(data.generated_on))
-    document.paragraph(
-        N_(
-            "Rapporten er laget fra statussporingen for handlingsplanen. Tall og tekster "
-            "er de samme som på de offentlige statussidene."
+    """The back of the title page, at its foot as in government reports: publisher, title,
+    date, ISBN/ISSN when the plan's owner gives them, licence and contact."""
+    lines = [
+        (N_("Utgitt av"), data.author),
+        (N_("Tittel"), f"{data.round_title} – {data.plan_title}"),
+        (N_("Statusdato"), norwegian_date(data.as_of)),
+    ]
+    # The day the file was made: for the final report, the day it is published.
+    lines.append((N_("Dato"), norwegian_date(data.generated_on)))
+    lines += [
+        (label, value)
+        for label, value in (
+            (N_("ISBN"), data.isbn),
+            (N_("ISSN"), data.issn),
+            (N_("Lisens"), data.licence),
+            (N_("Kontakt"), data.contact),
         )
+        if value.strip()
+    ]
+    paragraphs = [document.labelled(label, value) for label, value in lines]
+    for paragraph in paragraphs:
+        paragraph.paragraph_format.space_after = Pt(2)
+    # Word puts the section's text at the page's foot (vAlign); LibreOffice ignores that, so
+    # the space above the colophon pushes it down, short of the foot by a margin of safety
+    # (a line too many would push it onto a page of its own).
+    line_count = sum(1 + len(f"{label}: {value}") // COLOPHON_LINE for label, value in lines)
+    paragraphs[0].paragraph_format.space_before = Cm(
+        max(0.0, TEXT_HEIGHT_CM - COLOPHON_SAFETY_CM - line_count * COLOPHON_LINE_CM)
     )
+    document.end_section(paragraphs[-1], bottom=True)
+
+
+TEXT_HEIGHT_CM = 24.7  # A4 less the 2.5 cm margins
+COLOPHON_LINE = 80  # characters a colophon line holds, at most (11 pt on 16 cm)
+COLOPHON_LINE_CM = 0.55  # 11 pt at single spacing plus 2 pt after
+COLOPHON_SAFETY_CM = 2.5
 
 
 def table_of_contents(

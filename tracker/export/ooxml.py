@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 
 from tracker import narrative
 from tracker.export.colours import MINIMUM_CONTRAST, contrast
+from tracker.typography import keep_together
 
 # Characters XML 1.0 cannot hold at all (clean_text already drops most of them).
 XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -133,9 +134,11 @@ def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
     """
     for span in narrative.inline(text):
         if span.url:
-            add_hyperlink(paragraph, span.url, span.text)
+            # An address shown as itself is kept as typed; words on a link are words.
+            shown = span.text if span.text == span.url else keep_together(span.text)
+            add_hyperlink(paragraph, span.url, shown)
         else:
-            add_run(paragraph, span.text, bold)
+            add_run(paragraph, keep_together(span.text), bold)
     if starts_right_to_left(text):
         paragraph_properties = paragraph._p.get_or_add_pPr()
         insert_in_order(paragraph_properties, OxmlElement("w:bidi"), PARAGRAPH_PROPERTIES)

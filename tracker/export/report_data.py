@@ -111,6 +111,11 @@ class ReportData:
     # The appendix on how the seeded text was reconciled with the published midterm report:
     # internal material for the first round's draft, never in a final or a later report.
     include_source_notes: bool = False
+    # The colophon: what the plan's owner gives for it (printed only when given).
+    isbn: str = ""
+    issn: str = ""
+    licence: str = ""
+    contact: str = ""
 
     @property
     def source_notes(self) -> tuple[SourceNote, ...]:
@@ -181,6 +186,10 @@ def collect_report_data(
         areas=tuple(sections),
         changes=_changes_since_previous(reporting_round, entries) if include_changes else None,
         include_source_notes=draft and previous_published_round(reporting_round) is None,
+        isbn=plan.isbn or "",
+        issn=plan.issn or "",
+        licence=plan.licence or "",
+        contact=plan.contact or "",
         published=reporting_round.is_published,
         plan_note=plan.note or "",
         reported_in_round=sum(

@@ -48,6 +48,10 @@ PLAN_TEXT_FIELDS = (
     ("intro_en", False),
     ("launched", False),
     ("note", False),
+    ("isbn", False),
+    ("issn", False),
+    ("licence", False),
+    ("contact", False),
 )
 
 
