@@ -35,10 +35,13 @@ from tracker.text import N_
 @click.option(
     "--format",
     "file_format",
-    type=click.Choice(["docx", "pdf"]),
+    type=click.Choice(["docx", "pdf", "pdfa"]),
     default="docx",
     show_default=True,
-    help="Word-dokument eller tagget PDF (PDF/UA). Begge har sidetall i innholdsfortegnelsen.",
+    help=(
+        "Word-dokument eller PDF. PDF-en er alltid tagget (PDF/UA) og arkivformat (PDF/A-2b); "
+        "«pdfa» er den samme filen. Begge har sidetall i innholdsfortegnelsen."
+    ),
 )
 @click.option(
     "--draft", is_flag=True, help="Utkast: ta med tekster som ikke er godkjent, merket UTKAST."
@@ -93,16 +96,14 @@ def report_command(
     except IntroductionMissing as error:
         raise click.ClickException(error.message) from None
     content = report.content
-    if file_format == "pdf":
+    if file_format in ("pdf", "pdfa"):
         if report.pdf is None:
             raise click.ClickException(
                 N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
             )
         content = report.pdf
     # Written beside the target and renamed, so a half-written file never replaces a good one.
-    with tempfile.NamedTemporaryFile(
-        dir=directory, suffix=f".{file_format}.part", delete=False
-    ) as handle:
+    with tempfile.NamedTemporaryFile(dir=directory, suffix=".part", delete=False) as handle:
         handle.write(content)
     os.chmod(handle.name, 0o666 & ~_current_umask())  # a temporary file is private; a report is not
     os.replace(handle.name, output)

@@ -96,6 +96,7 @@ class ReportDocument:
         self.styles: dict[str, ParagraphStyle] = {}  # by name; every one a paragraph style
         self.widths: Sequence[Length] = ()
         self.list_numbering = ooxml.ListNumbering(self.document)
+        self.toc_headings = 0  # headings bookmarked so far, for the table of contents' links
         self._set_up_page()
         self._set_up_language_and_styles()
         self._set_up_properties(title, subject, author, generated_on, draft)
@@ -263,6 +264,10 @@ class ReportDocument:
     def heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
         paragraph = self.paragraph(xml_safe(text, single_line=True), f"Heading {level}")
         paragraph.paragraph_format.page_break_before = new_page or None
+        if level <= TOC_LEVELS:
+            # The n-th heading is the n-th entry of the table of contents, which links here.
+            self.toc_headings += 1
+            ooxml.add_bookmark(paragraph, toc_anchor(self.toc_headings), self.toc_headings)
         return paragraph
 
     def labelled(self, label: str, value: str) -> Paragraph:
@@ -382,25 +387,34 @@ class ReportDocument:
         title = self.paragraph(heading, "TOC Heading")
         title.paragraph_format.page_break_before = True
         first = self.paragraph(style="toc 1")
-        ooxml.field_begin(first, r'TOC \o "1-2" \h \z \u', dirty=not pages)
+        ooxml.field_begin(first, r'TOC \o "1-2" \h \z \u')
         if pages:
             # Filled already: Word need not ask the reader to update fields on opening.
             settings = self.document.settings.element
             for update in settings.findall(qn("w:updateFields")):
                 settings.remove(update)
         paragraphs = [first] + [self.paragraph(style=f"toc {level}") for level, _ in entries[1:]]
-        for paragraph, (level, text) in zip(paragraphs, entries, strict=False):
+        for number, (paragraph, (level, text)) in enumerate(
+            zip(paragraphs, entries, strict=False), start=1
+        ):
             self.set_style(paragraph, f"toc {level}")
-            paragraph.add_run(keep_together(text))
             page = pages.get(toc_key(text))
-            if page:
-                paragraph.add_run("\t" + page.pop(0))
+            texts = [keep_together(text)] + ([page.pop(0)] if page else [])
+            ooxml.add_internal_link(paragraph, toc_anchor(number), texts)
         ooxml.field_end(paragraphs[-1])
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.document.save(buffer)
         return buffer.getvalue()
+
+
+TOC_LEVELS = 2  # the table of contents lists Heading 1 and Heading 2
+
+
+def toc_anchor(number: int) -> str:
+    """The bookmark of the n-th heading the table of contents lists (Word's own prefix)."""
+    return f"_Toc{number:06d}"
 
 
 def toc_key(text: str) -> str:

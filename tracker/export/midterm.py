@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from tracker.export import office
 from tracker.export.chart import ChartUnavailable, render_png, status_figure
+from tracker.export.docx_document import LANGUAGE
 from tracker.export.docx_report import build_midterm_report
+from tracker.export.pdf_finish import finish_pdf
 from tracker.export.report_data import ReportData, collect_report_data
 from tracker.reporting.models import ReportingRound
 from tracker.text import N_
@@ -83,7 +85,8 @@ def build(
             reason = error.message
             log.warning("Report %s without PDF: %s", data.round_slug, reason)
         else:
-            pdf = rendered.pdf
+            # PDF/A-2b and PDF/UA from LibreOffice, finished where 7.4 falls short.
+            pdf = finish_pdf(rendered.pdf, language=LANGUAGE, issued=data.generated_on)
             # The DOCX gets the page numbers LibreOffice laid out for the PDF.
             docx = build_midterm_report(data, chart_png=chart_png, toc_pages=rendered.toc)
     suffix = "-utkast" if data.draft else ""

@@ -95,6 +95,8 @@ def convert(desktop, request):
                 for name, value in (
                     ("UseTaggedPDF", True),
                     ("PDFUACompliance", True),
+                    # PDF/A-2b for the archive (Noark 5), tagged all the same.
+                    ("SelectPdfVersion", 2),
                     ("ExportBookmarks", True),
                     ("ExportBookmarksToPDFDestination", True),
                     ("ExportLinksRelativeFsys", False),
