@@ -6,6 +6,7 @@ Free of Flask, so the public page can draw the same figure with plotly.js from
 
 import threading
 
+from tracker.export.report_language import _
 from tracker.reporting.queries import StatusSummary
 from tracker.reporting.states import STATUS_ORDER, Status
 
@@ -37,7 +38,7 @@ def status_figure(summary: StatusSummary, *, title: str = "") -> dict:
     data = [
         {
             "type": "bar",
-            "name": status.label,
+            "name": _(status.label),
             "x": area_names,
             "y": [area.counts[status] for area in summary.areas],
             "text": [str(area.counts[status]) for area in summary.areas],
@@ -55,7 +56,7 @@ def status_figure(summary: StatusSummary, *, title: str = "") -> dict:
             "title": {"text": title} if title else None,
             "barmode": "group",
             "font": {"family": "Arial, Liberation Sans, sans-serif", "size": FONT_SIZE},
-            "yaxis": {"title": {"text": "Antall tiltak"}, "rangemode": "tozero", "dtick": 2},
+            "yaxis": {"title": {"text": _("Antall tiltak")}, "rangemode": "tozero", "dtick": 2},
             "legend": {"orientation": "h", "x": 0, "y": -0.15},
             "margin": {"l": 70, "r": 20, "t": 40 if title else 20, "b": 90},
             "plot_bgcolor": "#ffffff",
@@ -88,10 +89,12 @@ def chart_alt_text(summary: StatusSummary) -> str:
     """What the chart shows, in words: every number in it, for readers who cannot see it."""
 
     def counts(values: dict[Status, int]) -> str:
-        return ", ".join(f"{values[status]} {status.label.lower()}" for status in STATUS_ORDER)
+        return ", ".join(f"{values[status]} {_(status.label).lower()}" for status in STATUS_ORDER)
 
     per_area = "; ".join(f"{area.name}: {counts(area.counts)}" for area in summary.areas)
-    return (
-        f"Stolpediagram over antall tiltak per område og status. {per_area}. "
-        f"Totalt: {counts(summary.totals)}."
-    )
+    return _(
+        "Stolpediagram over antall tiltak per område og status. %(areas)s. Totalt: %(totals)s."
+    ) % {
+        "areas": per_area,
+        "totals": counts(summary.totals),
+    }

@@ -50,6 +50,13 @@ from tracker.text import N_
     "--changes", is_flag=True, help="Ta med vedlegg med endringer siden forrige publiserte runde."
 )
 @click.option("--no-chart", is_flag=True, help="Uten diagram (tabellen har de samme tallene).")
+@click.option(
+    "--language",
+    type=click.Choice(["nb", "nn"]),
+    default="nb",
+    show_default=True,
+    help="Målform for rapportens faste tekster: bokmål (nb) eller nynorsk (nn).",
+)
 def report_command(
     plan_slug: str | None,
     slug: str,
@@ -58,6 +65,7 @@ def report_command(
     draft: bool,
     changes: bool,
     no_chart: bool,
+    language: str,
 ) -> None:
     """Lag rapporten for en runde som Word-dokument (DOCX) eller PDF."""
     plan = None
@@ -91,7 +99,11 @@ def report_command(
         )
     try:
         report = export_midterm_report(
-            reporting_round, draft=draft, include_changes=changes, with_chart=not no_chart
+            reporting_round,
+            draft=draft,
+            include_changes=changes,
+            with_chart=not no_chart,
+            language=language,
         )
     except IntroductionMissing as error:
         raise click.ClickException(error.message) from None

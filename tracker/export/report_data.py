@@ -111,6 +111,8 @@ class ReportData:
     # The appendix on how the seeded text was reconciled with the published midterm report:
     # internal material for the first round's draft, never in a final or a later report.
     include_source_notes: bool = False
+    language: str = "nb"  # the frame's written standard: "nb" or "nn" (report_language)
+    plan_language: str = "nb"  # the plan's own texts (descriptions, introduction)
     # The colophon: what the plan's owner gives for it (printed only when given).
     isbn: str = ""
     issn: str = ""
@@ -148,6 +150,7 @@ def collect_report_data(
     draft: bool = False,
     include_changes: bool = False,
     generated_on: date | None = None,
+    language: str = "nb",
 ) -> ReportData:
     """The report of one round. Its title page, author (the plan's owner), period and source
     notes come from the round's plan; its introduction from the round."""
@@ -186,6 +189,8 @@ def collect_report_data(
         areas=tuple(sections),
         changes=_changes_since_previous(reporting_round, entries) if include_changes else None,
         include_source_notes=draft and previous_published_round(reporting_round) is None,
+        language=language,
+        plan_language=plan.default_language or "nb",
         isbn=plan.isbn or "",
         issn=plan.issn or "",
         licence=plan.licence or "",

@@ -99,6 +99,7 @@ def download(slug: str):
             reporting_round,
             draft=form.mode.data == "draft",
             include_changes=form.include_changes.data,
+            language=form.language.data,
         )
     except IntroductionMissing:
         error = _(
