@@ -1,9 +1,9 @@
 """Run by Debian's system python (which has ``uno``), never imported by the app.
 
 Starts one headless LibreOffice with a profile of its own (kept between runs), then answers
-requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens the DOCX, updates the
-table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks from the headings),
-and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
+requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens
+the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
+from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
 """
 
