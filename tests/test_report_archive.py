@@ -160,12 +160,17 @@ def test_docx_opens_without_questions_and_its_contents_link_to_the_headings(repo
     assert heading.text == "Om rapporten"
 
 
-def test_report_command_writes_the_archive_pdf(seeded, runner, tmp_path):
-    output = tmp_path / "arkiv.pdf"
+def test_report_command_writes_docx_and_archive_pdf_from_one_run(seeded, runner, tmp_path):
+    output = tmp_path / "arkiv.docx"
     result = runner.invoke(
-        args=["report", "--round", "midtveis-2025", "--format", "pdfa", "--output", str(output)]
+        args=["report", "--round", "midtveis-2025", "--format", "docx", "--format", "pdfa"]
+        + ["--output", str(output)]
     )
     assert result.exit_code == 0, result.output
-    with pikepdf.open(output) as pdf, pdf.open_metadata() as xmp:
-        assert xmp.get("pdfaid:part") == "2" and xmp.get("pdfuaid:part") == "1"
+    assert re.search(r"Skrev .*arkiv\.docx", result.output)
     assert re.search(r"Skrev .*arkiv\.pdf", result.output)
+    with pikepdf.open(tmp_path / "arkiv.pdf") as pdf, pdf.open_metadata() as xmp:
+        assert xmp.get("pdfaid:part") == "2" and xmp.get("pdfuaid:part") == "1"
+    # The DOCX of the same run carries the page numbers that PDF's layout gave.
+    entries = [p for p in open_docx(output.read_bytes()).paragraphs if p.style.name == "toc 1"]
+    assert entries[0].text.endswith("\t5")
