@@ -30,6 +30,7 @@ from tracker.results.numbers import format_number
 from tracker.results.progress import progress_sentence
 from tracker.results.queries import results_of_report
 from tracker.sso.client import single_sign_on_context
+from tracker.typography import keep_together
 
 
 def init_template_globals(app: Flask) -> None:
@@ -127,7 +128,8 @@ def _linkify(text: str) -> str:
     """Escape text, then turn links on words and bare URLs (the PDF left many) into links."""
     out = []
     for span in narrative.inline(text):
-        words = escape(span.text)
+        # No line break inside a date, a period or an amount (never inside an address shown).
+        words = escape(span.text if span.text == span.url else keep_together(span.text))
         out.append(f'<a href="{escape(span.url)}">{words}</a>' if span.url else str(words))
     return "".join(out)
 

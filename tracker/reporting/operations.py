@@ -23,7 +23,6 @@ from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.queries import (
     get_round,
     latest_public_reports,
-    latest_published_round,
     reports_by_measure,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
@@ -93,7 +92,6 @@ def open_round(
         )
     _check_deadline(deadline)
     previous = latest_public_reports(plan)
-    published = latest_published_round(plan)
     reporting_round = ReportingRound(
         plan=plan,
         slug=slug,
@@ -101,8 +99,9 @@ def open_round(
         as_of=as_of,
         deadline=deadline,
         state=RoundState.OPEN,
-        # The coordinator rewrites the introduction on the report page; it starts as the last.
-        intro=published.intro if published else "",
+        # Empty: the last round's introduction describes that round, not this one. The
+        # coordinator writes it on the report page; a final report needs it.
+        intro="",
     )
     db.session.add(reporting_round)
     reports = []
