@@ -12,11 +12,19 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.absolute_urls import absolute_url
 from tracker.auth.models import Role, User
+from tracker.db_locks import hold_until_commit
 from tracker.extensions import db
 from tracker.i18n import TIMEZONE
 from tracker.mail import queries
 from tracker.mail.messages import render
-from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail
+from tracker.mail.models import (
+    DecisionMail,
+    MailPreference,
+    MessageState,
+    OutboxMessage,
+    ReviewNotice,
+    SubmissionMail,
+)
 from tracker.reporting.workflow_queries import (
     OUTSTANDING,
     open_rounds,
@@ -99,37 +107,80 @@ def _report_link(report) -> str:
     return absolute_url("reporting.report", slug=report.round.slug, number=report.measure.number)
 
 
-def notify_report_returned(report) -> int:
-    """The responsible units' contact persons: the report and the coordinator's comment."""
-    return _notify_report(
-        report,
-        "report_returned",
-        _l("Tiltak %(number)d er sendt tilbake til dere", number=report.measure.number),
+def gather_review_decision(report, revision) -> int:
+    """Note the coordinator's approval or return for every active contact person of the report's
+    units. Nothing is sent yet: the notes of one review sitting go out as one message per
+    person (``release_review_notices``), instead of one message per report."""
+    contacts = _contacts_of_report(report)
+    db.session.add_all(ReviewNotice(user_id=c.id, revision_id=revision.id) for c in contacts)
+    db.session.flush()
+    return len(contacts)
+
+
+def release_review_notices(
+    *, quiet_before: datetime | None = None, created_before: datetime | None = None, round_id=None
+) -> int:
+    """Turn gathered decisions into one message per contact person; returns how many messages.
+
+    - ``quiet_before`` (the mail sender's pass): people who take them «straks» and whose newest
+      decision is older than that, i.e. the coordinator's sitting is over.
+    - ``round_id`` (the coordinator's «Ferdig med gjennomgangen»): everything of the round for
+      those who take them «straks».
+    - ``created_before`` (the daily run): everything gathered before then, for everyone.
+    """
+    chosen = dict(quiet_before=quiet_before, created_before=created_before, round_id=round_id)
+    if not queries.gathered_review_notices(**chosen):
+        return 0  # the sender's usual pass: no lock taken, nothing written
+    hold_until_commit(db.session, "review-notices")  # two senders never release one note twice
+    notices = queries.gathered_review_notices(**chosen)
+    by_user: dict[int, list[ReviewNotice]] = defaultdict(list)
+    for notice in notices:
+        by_user[notice.user_id].append(notice)
+    users = {notice.user_id: notice.user for notice in notices}
+    choices = queries.decision_choices(list(users.values()))
+    now = utcnow()
+    queued = 0
+    for user_id, gathered in by_user.items():
+        if created_before is None and choices[user_id] == DecisionMail.DAILY:
+            continue  # theirs wait for the morning run
+        queued += bool(_queue_review_summary(users[user_id], gathered))
+        for notice in gathered:
+            notice.released_at = now
+    db.session.flush()
+    return queued
+
+
+def _queue_review_summary(user: User, notices: list) -> OutboxMessage | None:
+    latest = {notice.revision.report_id: notice.revision for notice in notices}  # by id: last wins
+    decisions = sorted(
+        latest.values(),
+        key=lambda revision: (revision.report.round.as_of, revision.report.measure.number),
     )
-
-
-def notify_report_approved(report) -> int:
-    return _notify_report(
-        report, "report_approved", _l("Tiltak %(number)d er godkjent", number=report.measure.number)
-    )
-
-
-def _notify_report(report, event: str, subject) -> int:
-    key = f"{event}:{report.id}:v{report.version}"
-    return sum(
-        bool(
-            queue_message(
-                contact,
-                event,
-                key,
-                event,
-                subject,
-                report=report,
-                plan=report.round.plan,
-                link=_report_link(report),
-            )
+    returned = [(r, _report_link(r.report)) for r in decisions if r.action == "returned"]
+    approved = [(r, _report_link(r.report)) for r in decisions if r.action == "approved"]
+    plans = {revision.report.round.plan for revision in decisions}
+    rounds = {revision.report.round for revision in decisions}
+    if returned and approved:
+        subject = _l(
+            "Gjennomgått: %(approved)d godkjent, %(returned)d sendt tilbake",
+            approved=len(approved),
+            returned=len(returned),
         )
-        for contact in _contacts_of_report(report)
+    elif returned:
+        subject = _l("Gjennomgått: %(returned)d sendt tilbake til dere", returned=len(returned))
+    else:
+        subject = _l("Gjennomgått: %(approved)d godkjent", approved=len(approved))
+    return queue_message(
+        user,
+        "review_decisions",
+        f"review_decisions:{notices[0].id}-{notices[-1].id}",
+        "review_decisions",
+        subject,
+        returned=returned,
+        approved=approved,
+        plan=plans.pop() if len(plans) == 1 else None,
+        reporting_round=rounds.pop() if len(rounds) == 1 else None,
+        link=absolute_url("reporting.start"),
     )
 
 
@@ -262,7 +313,7 @@ def queue_submission_digests(today: date) -> int:
     for back in range(DIGEST_DAYS_BACK, 0, -1):
         day = today - timedelta(days=back)
         submitted = queries.submissions_between(
-            _oslo_midnight(day), _oslo_midnight(day + timedelta(days=1))
+            oslo_midnight(day), oslo_midnight(day + timedelta(days=1))
         )
         if not submitted:
             continue
@@ -293,7 +344,7 @@ def queue_submission_digests(today: date) -> int:
     return queued
 
 
-def _oslo_midnight(day: date) -> datetime:
+def oslo_midnight(day: date) -> datetime:
     # In UTC: SQLite compares the stored (UTC) text, so the bound value must be UTC too.
     return datetime.combine(day, time(0), tzinfo=TIMEZONE).astimezone(UTC)
 
@@ -315,6 +366,15 @@ def set_submission_choice(user: User, choice: SubmissionMail) -> None:
         preference = MailPreference(user_id=user.id)
         db.session.add(preference)
     preference.submissions = choice
+    db.session.flush()
+
+
+def set_decision_choice(user: User, choice: DecisionMail) -> None:
+    preference = db.session.get(MailPreference, user.id)
+    if preference is None:
+        preference = MailPreference(user_id=user.id)
+        db.session.add(preference)
+    preference.decisions = choice
     db.session.flush()
 
 

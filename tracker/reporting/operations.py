@@ -224,7 +224,7 @@ def return_report(report: MeasureReport, comment: str, reviewer) -> None:
         raise ReportingError(_l("Bare innsendte eller godkjente rapporter kan sendes tilbake."))
     if not comment.strip():
         raise ReportingError(_l("Skriv hva departementet skal rette."))
-    _change(
+    revision = _change(
         report,
         reviewer,
         "returned",
@@ -232,7 +232,7 @@ def return_report(report: MeasureReport, comment: str, reviewer) -> None:
         review_comment=comment.strip(),
     )
     record_event("report_returned", user=reviewer, details=_event_details(report))
-    mail.notify_report_returned(report)
+    mail.gather_review_decision(report, revision)
 
 
 def approve_report(report: MeasureReport, reviewer) -> None:
@@ -240,9 +240,11 @@ def approve_report(report: MeasureReport, reviewer) -> None:
         raise ReportingError(_l("Runden er publisert og kan ikke endres."))
     if report.review_state != ReviewState.SUBMITTED:
         raise ReportingError(_l("Bare rapporter som er sendt til gjennomgang, kan godkjennes."))
-    _change(report, reviewer, "approved", review_state=ReviewState.APPROVED, review_comment="")
+    revision = _change(
+        report, reviewer, "approved", review_state=ReviewState.APPROVED, review_comment=""
+    )
     record_event("report_approved", user=reviewer, details=_event_details(report))
-    mail.notify_report_approved(report)
+    mail.gather_review_decision(report, revision)
 
 
 def close_round(
@@ -407,7 +409,7 @@ def _check_editable(report: MeasureReport, expected_version: int) -> None:
         raise EditConflict()
 
 
-def _change(report: MeasureReport, author, action: str, **changes) -> None:
+def _change(report: MeasureReport, author, action: str, **changes) -> ReportRevision:
     old = (report.status, report.narrative, report.review_state)
     # Read everything before changing anything: a lazy load would autoflush a half-made change
     # and spend a version on it.
@@ -421,28 +423,33 @@ def _change(report: MeasureReport, author, action: str, **changes) -> None:
         db.session.flush()  # the version column makes a concurrent save fail here
     except StaleDataError as error:
         raise EditConflict() from error
-    _append_revision(report, action, author, old=old, comment=changes.get("review_comment", ""))
-    db.session.flush()
-
-
-def _append_revision(report: MeasureReport, action: str, author, old, comment: str = "") -> None:
-    old_status, old_narrative, old_review_state = old or (None, None, None)
-    db.session.add(
-        ReportRevision(
-            report_id=report.id,
-            version=report.version,
-            action=action,
-            author_id=author.id if author else None,
-            old_status=old_status,
-            new_status=report.status,
-            old_narrative=old_narrative,
-            new_narrative=report.narrative,
-            narrative_language=report.narrative_language,
-            old_review_state=old_review_state,
-            new_review_state=report.review_state,
-            comment=comment,
-        )
+    revision = _append_revision(
+        report, action, author, old=old, comment=changes.get("review_comment", "")
     )
+    db.session.flush()
+    return revision
+
+
+def _append_revision(
+    report: MeasureReport, action: str, author, old, comment: str = ""
+) -> ReportRevision:
+    old_status, old_narrative, old_review_state = old or (None, None, None)
+    revision = ReportRevision(
+        report_id=report.id,
+        version=report.version,
+        action=action,
+        author_id=author.id if author else None,
+        old_status=old_status,
+        new_status=report.status,
+        old_narrative=old_narrative,
+        new_narrative=report.narrative,
+        narrative_language=report.narrative_language,
+        old_review_state=old_review_state,
+        new_review_state=report.review_state,
+        comment=comment,
+    )
+    db.session.add(revision)
+    return revision
 
 
 def _event_details(report: MeasureReport) -> dict:

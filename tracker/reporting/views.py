@@ -10,6 +10,7 @@ from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import active_contacts_by_unit
 from tracker.languages import NYNORSK_MINIMUM_SHARE, default_narrative_language
+from tracker.mail.operations import release_review_notices
 from tracker.ministries.queries import unit_positions
 from tracker.plan.context import use_plan
 from tracker.reporting import diff
@@ -532,6 +533,31 @@ def approve(slug: str, number: int):
         _("Rapporten for tiltak %(number)d er godkjent.", number=number),
         url_for("reporting.report", slug=slug, number=number),
     )
+
+
+@blueprint.post("/<slug>/gjennomgang-ferdig")
+@role_required(Role.COORDINATOR)
+def review_done(slug: str):
+    """«Ferdig med gjennomgangen»: the decisions gathered so far go out now, one message per
+    contact person, instead of after the quiet period."""
+    reporting_round = _load_coordinated_round(slug)
+    back = request.form.get("next", "")
+    here = back if back.startswith("/rapportering/") else url_for("reporting.overview", slug=slug)
+    with unit_of_work(flash_and_redirect(here)):
+        sent = release_review_notices(round_id=reporting_round.id)
+    if sent:
+        flash(
+            ngettext(
+                "Tilbakemeldingene er samlet i %(num)d e-post til departementenes kontaktpersoner.",
+                "Tilbakemeldingene er samlet i %(num)d e-poster til departementenes "
+                "kontaktpersoner.",
+                sent,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Det er ingen nye tilbakemeldinger å sende."), "info")
+    return redirect(here)
 
 
 @blueprint.post("/<slug>/tiltak/<int:number>/send-tilbake")
