@@ -243,7 +243,7 @@ def test_coordinators_get_submissions_daily_by_default_or_at_once_if_they_choose
     [digest] = outbox("submitted_digest")
     assert (digests, again) == (1, 0)
     assert digest.recipient == "koordinator@example.no"
-    assert "Tiltak 7 (LED): Felles tiltak" in digest.body_text
+    assert "Ledende departement (LED):\n- Tiltak 7: Felles tiltak (ny)" in digest.body_text
     assert "https://tracker.example.no/rapportering/status-2026/tiltak/7" in digest.body_text
 
 

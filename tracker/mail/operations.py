@@ -30,6 +30,8 @@ from tracker.reporting.workflow_queries import (
     open_rounds,
     progress_of,
     reports_in_round,
+    unpublished_rounds,
+    waiting_for_review,
 )
 from tracker.timeutil import utcnow
 
@@ -299,49 +301,81 @@ def _queue_reminders(reporting_round, today: date) -> int:
     return queued
 
 
-# How many past days a digest run looks back, so a missed timer run is made up for.
-DIGEST_DAYS_BACK = 3
-
-
 def queue_submission_digests(today: date) -> int:
-    """One message per coordinator who takes the daily digest, for each recent day with
-    submissions in the plans they coordinate (the days before ``today``, in Norwegian time)."""
+    """One message per coordinator who takes the daily digest, when reports arrived for review
+    since their last one: what is waiting for review *now* in each round of their plans, by
+    lead unit, marking what arrived since the last digest. The count is the overview's
+    (``waiting_for_review``); withdrawn reports are not waiting, «Ingen endring» ones are."""
     coordinators = queries.active_users(Role.COORDINATOR)
     choices = queries.submission_choices(coordinators)
     daily = [c for c in coordinators if choices[c.id] == SubmissionMail.DAILY]
+    now = utcnow()
+    waiting_by_plan = {}
     queued = 0
-    for back in range(DIGEST_DAYS_BACK, 0, -1):
-        day = today - timedelta(days=back)
-        submitted = queries.submissions_between(
-            oslo_midnight(day), oslo_midnight(day + timedelta(days=1))
-        )
-        if not submitted:
+    for coordinator in daily:
+        key = f"submitted_digest:{today.isoformat()}"
+        if coordinator.email in queries.existing_recipients(key):
             continue
-        for coordinator in daily:
-            if _oslo_date(coordinator.created_at) > day:
-                continue  # not theirs: they were not a coordinator yet
-            plan_ids = {plan.id for plan in coordinator.coordinated_plans}
-            revisions = [r for r in submitted if r.report.round.plan_id in plan_ids]
-            if not revisions:
-                continue
-            subject = _l(
-                "Innsendte rapporter %(day)s: %(count)d",
-                day=day.strftime("%d.%m.%Y"),
-                count=len(revisions),
+        since = queries.last_message_at(coordinator.email, "submitted_digest") or (
+            oslo_midnight(today - timedelta(days=DIGEST_DAYS_BACK))
+        )
+        arrived = {revision.report_id for revision in queries.submissions_between(since, now)}
+        sections = []
+        for plan in coordinator.coordinated_plans:
+            if plan.id not in waiting_by_plan:
+                waiting_by_plan[plan.id] = [
+                    (reporting_round, waiting_for_review(reports_in_round(reporting_round)))
+                    for reporting_round in unpublished_rounds(plan)
+                ]
+            sections += [(r, waiting) for r, waiting in waiting_by_plan[plan.id] if waiting]
+        waiting_ids = {report.id for _, waiting in sections for report in waiting}
+        if not waiting_ids & arrived:
+            continue  # nothing new came in: no message
+        total = len(waiting_ids)
+        subject = _l(
+            "Til gjennomgang: %(count)d rapporter venter, %(new)d nye",
+            count=total,
+            new=len(waiting_ids & arrived),
+        )
+        queued += bool(
+            queue_message(
+                coordinator,
+                "submitted_digest",
+                key,
+                "submitted_digest",
+                subject,
+                total=total,
+                new=len(waiting_ids & arrived),
+                rounds=[
+                    (
+                        reporting_round,
+                        absolute_url(
+                            "reporting.overview", slug=reporting_round.slug, rapport="submitted"
+                        ),
+                        _by_lead_unit(waiting),
+                    )
+                    for reporting_round, waiting in sections
+                ],
+                arrived=arrived,
+                report_link=_report_link,
+                plan=sections[0][0].plan if len({r.plan_id for r, _ in sections}) == 1 else None,
+                link=absolute_url("reporting.rounds"),
             )
-            queued += bool(
-                queue_message(
-                    coordinator,
-                    "submitted_digest",
-                    f"submitted_digest:{day.isoformat()}",
-                    "submitted_digest",
-                    subject,
-                    day=day,
-                    items=[(revision, _report_link(revision.report)) for revision in revisions],
-                    link=absolute_url("reporting.rounds"),
-                )
-            )
+        )
     return queued
+
+
+# How far back the first digest looks for what arrived, when there was none before.
+DIGEST_DAYS_BACK = 3
+
+
+def _by_lead_unit(reports) -> list[tuple]:
+    """(unit, its reports) in order of the unit's abbreviation."""
+    groups: dict[int, tuple] = {}
+    for report in reports:
+        unit = report.measure.lead_unit
+        groups.setdefault(unit.id, (unit, []))[1].append(report)
+    return sorted(groups.values(), key=lambda group: group[0].abbreviation)
 
 
 def oslo_midnight(day: date) -> datetime:

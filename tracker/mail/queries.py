@@ -1,7 +1,7 @@
 """Reads for the mail module: who receives what, and the outbox for the admin page."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -140,12 +140,13 @@ def gathered_review_notices(
 
 
 def submissions_between(start: datetime, end: datetime) -> list[ReportRevision]:
-    """Reports sent to review in [start, end), oldest first, with round and measure loaded."""
+    """Reports sent to review in [start, end), oldest first, with round and measure loaded;
+    with or without changes («Ingen endring»)."""
     return list(
         db.session.scalars(
             select(ReportRevision)
             .where(
-                ReportRevision.action == "submitted",
+                ReportRevision.action.in_(("submitted", "confirmed")),
                 ReportRevision.created_at >= start,
                 ReportRevision.created_at < end,
             )
@@ -160,6 +161,18 @@ def submissions_between(start: datetime, end: datetime) -> list[ReportRevision]:
             )
         ).unique()
     )
+
+
+def last_message_at(recipient: str, event: str) -> datetime | None:
+    """When ``recipient`` was last given a message of this kind (in UTC)."""
+    moment = db.session.scalar(
+        select(func.max(OutboxMessage.created_at)).where(
+            OutboxMessage.recipient == recipient, OutboxMessage.event == event
+        )
+    )
+    if moment is not None and moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def existing_recipients(event_key: str) -> set[str]:

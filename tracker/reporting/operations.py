@@ -358,6 +358,7 @@ def confirm_unchanged(reports: list[MeasureReport], author) -> int:
     for report in reports:
         _change(report, author, "confirmed", review_state=ReviewState.SUBMITTED)
         record_event("report_submitted", user=author, details=_event_details(report))
+        mail.notify_report_submitted(report)
     return len(reports)
 
 

@@ -66,6 +66,7 @@ from tracker.reporting.workflow_queries import (
     reports_in_round,
     revisions_of,
     submitted_count,
+    waiting_for_review,
 )
 from tracker.unit_of_work import flash_and_redirect, on_form, on_page, unit_of_work
 
@@ -431,6 +432,7 @@ def overview(slug: str):
         rows=rows,
         totals=totals,
         overdue_total=sum(len(row.overdue) for row in rows),
+        waiting=waiting_for_review(reports),
         Progress=Progress,
         nynorsk=nynorsk_share(reports),
         nynorsk_approved=nynorsk_share(reports, approved_only=True),

@@ -53,6 +53,13 @@ def progress_of(report: MeasureReport) -> Progress:
     return Progress(report.review_state.value)
 
 
+def waiting_for_review(reports: list[MeasureReport]) -> list[MeasureReport]:
+    """The reports waiting for the coordinator: sent in (with or without changes) and neither
+    approved, returned nor withdrawn. The overview's «Sendt inn» and the daily digest count
+    these, so they cannot disagree."""
+    return [report for report in reports if progress_of(report) == Progress.SUBMITTED]
+
+
 def today() -> date:
     """Today in Norway, where the deadlines are set."""
     return datetime.now(TIMEZONE).date()
@@ -122,6 +129,21 @@ def open_rounds_for_unit(unit_id: int) -> list[ReportingRound]:
             select(ReportingRound)
             .where(ReportingRound.state == RoundState.OPEN, ReportingRound.id.in_(responsible))
             .order_by(ReportingRound.plan_id, ReportingRound.id)
+            .options(joinedload(ReportingRound.plan))
+        )
+    )
+
+
+def unpublished_rounds(plan: Plan) -> list[ReportingRound]:
+    """The plan's rounds still being reported on or reviewed (open or closed), oldest first."""
+    return list(
+        db.session.scalars(
+            select(ReportingRound)
+            .where(
+                ReportingRound.plan_id == plan.id,
+                ReportingRound.state != RoundState.PUBLISHED,
+            )
+            .order_by(ReportingRound.as_of, ReportingRound.id)
             .options(joinedload(ReportingRound.plan))
         )
     )
