@@ -25,6 +25,7 @@ from tracker.mail.models import (
     ReviewNotice,
     SubmissionMail,
 )
+from tracker.reporting.diff import compare_text
 from tracker.reporting.workflow_queries import (
     OUTSTANDING,
     open_rounds,
@@ -215,14 +216,14 @@ def notify_report_submitted(report) -> int:
 
 def notify_round_published(reporting_round) -> int:
     """The active contact persons of every unit responsible in the round's plan: the round's
-    status is now public."""
+    status is now public. Published again after a withdrawal, it is told again."""
     plan = reporting_round.plan
     return sum(
         bool(
             queue_message(
                 contact,
                 "round_published",
-                f"round_published:{reporting_round.id}",
+                f"round_published:{reporting_round.id}:{_moment(reporting_round.published_at)}",
                 "round_published",
                 _l("Status er publisert: %(title)s", title=reporting_round.title),
                 reporting_round=reporting_round,
@@ -231,6 +232,130 @@ def notify_round_published(reporting_round) -> int:
             )
         )
         for contact in queries.active_contacts_of(queries.units_responsible_in(plan))
+    )
+
+
+def _moment(moment: datetime | None) -> str:
+    """A change's time as part of an event key: each occurrence is its own event."""
+    return (moment or utcnow()).strftime("%Y%m%dT%H%M%S.%f")
+
+
+def notify_publication_withdrawn(reporting_round) -> int:
+    """Those told of the publication: it is withdrawn, the public sees the previous status."""
+    plan = reporting_round.plan
+    return sum(
+        bool(
+            queue_message(
+                contact,
+                "publication_withdrawn",
+                f"publication_withdrawn:{reporting_round.id}:{_moment(None)}",
+                "round_notice",
+                _l("Publiseringen er trukket tilbake: %(title)s", title=reporting_round.title),
+                paragraphs=[
+                    _l(
+                        "Koordinatoren har trukket tilbake publiseringen av «%(title)s». Den "
+                        "offentlige siden viser igjen forrige publiserte status. Runden kan "
+                        "publiseres på nytt; da får du beskjed.",
+                        title=reporting_round.title,
+                    )
+                ],
+                reports=[],
+                plan=plan,
+                link=absolute_url("public.index", plan_slug=plan.slug),
+                link_label=_l("Se den offentlige siden"),
+            )
+        )
+        for contact in queries.active_contacts_of(queries.units_responsible_in(plan))
+    )
+
+
+def notify_round_reopened(reporting_round) -> int:
+    """The round's contact persons: they can edit and submit again, and what is still open."""
+    return _notify_round_contacts(
+        reporting_round,
+        "round_reopened",
+        _l("Runden er åpnet igjen: %(title)s", title=reporting_round.title),
+        [
+            _l(
+                "Koordinatoren har åpnet rapporteringsrunden «%(title)s» igjen. Dere kan endre "
+                "og sende inn rapporter.",
+                title=reporting_round.title,
+            ),
+        ],
+        _l("Ikke sendt inn ennå:"),
+        deadline=reporting_round.deadline,
+    )
+
+
+def notify_round_closed(reporting_round) -> int:
+    """The round's contact persons: no more changes, and what of theirs was never sent."""
+    return _notify_round_contacts(
+        reporting_round,
+        "round_closed",
+        _l("Runden er lukket: %(title)s", title=reporting_round.title),
+        [
+            _l(
+                "Koordinatoren har lukket rapporteringsrunden «%(title)s». Dere kan ikke lenger "
+                "endre eller sende inn rapporter. Rapportene som er sendt inn, blir gått gjennom "
+                "før statusen publiseres.",
+                title=reporting_round.title,
+            )
+        ],
+        _l("Disse ble ikke sendt inn, og blir stående med forrige publiserte status:"),
+    )
+
+
+def _notify_round_contacts(
+    reporting_round, event: str, subject, paragraphs, list_heading, deadline=None
+) -> int:
+    by_unit = _measures_by_unit(reports_in_round(reporting_round))
+    key = f"{event}:{reporting_round.id}:{_moment(None)}"
+    queued = 0
+    for contact in queries.active_contacts_of(by_unit):
+        if contact.unit_id is None:  # never: the database requires a contact's unit
+            continue
+        outstanding = [r for r in by_unit[contact.unit_id] if progress_of(r) in OUTSTANDING]
+        queued += bool(
+            queue_message(
+                contact,
+                event,
+                key,
+                "round_notice",
+                subject,
+                paragraphs=paragraphs,
+                reports=outstanding,
+                list_heading=list_heading,
+                deadline=deadline,
+                plan=reporting_round.plan,
+                link=absolute_url("reporting.start"),
+                link_label=_l("Rapportene deres"),
+            )
+        )
+    return queued
+
+
+def notify_report_corrected(report, old_status, old_narrative: str, corrector) -> int:
+    """The responsible units' contact persons: the coordinator changed their text, and how."""
+    return sum(
+        bool(
+            queue_message(
+                contact,
+                "report_corrected",
+                f"report_corrected:{report.id}:v{report.version}",
+                "report_corrected",
+                _l(
+                    "Koordinatoren har rettet rapporten for tiltak %(number)d",
+                    number=report.measure.number,
+                ),
+                report=report,
+                corrector=corrector,
+                old_status=old_status,
+                pieces=compare_text(old_narrative, report.narrative),
+                plan=report.round.plan,
+                link=_report_link(report),
+            )
+        )
+        for contact in _contacts_of_report(report)
     )
 
 

@@ -265,6 +265,7 @@ def close_round(
     reporting_round.closed_at = utcnow()
     db.session.flush()
     record_event("round_closed", user=closed_by, details={"round": reporting_round.slug})
+    mail.notify_round_closed(reporting_round)
 
 
 def publish_round(reporting_round: ReportingRound, published_by) -> None:
@@ -303,6 +304,7 @@ def reopen_round(reporting_round: ReportingRound, reopened_by) -> None:
     reporting_round.closed_at = None
     db.session.flush()
     record_event("round_reopened", user=reopened_by, details={"round": reporting_round.slug})
+    mail.notify_round_reopened(reporting_round)
 
 
 def withdraw_publication(reporting_round: ReportingRound, withdrawn_by) -> None:
@@ -322,6 +324,7 @@ def withdraw_publication(reporting_round: ReportingRound, withdrawn_by) -> None:
             "published_at": published_at.isoformat() if published_at else None,
         },
     )
+    mail.notify_publication_withdrawn(reporting_round)
 
 
 def withdraw_submission(report: MeasureReport, expected_version: int, author) -> None:
@@ -375,8 +378,10 @@ def correct_report(
         raise EditConflict()
     if report.status == status and report.narrative == narrative:
         return False
+    old_status, old_narrative = report.status, report.narrative
     _change(report, reviewer, "corrected", status=status, narrative=narrative)
     record_event("report_corrected", user=reviewer, details=_event_details(report))
+    mail.notify_report_corrected(report, old_status, old_narrative, reviewer)
     return True
 
 
