@@ -28,7 +28,13 @@ from tracker.reporting.queries import (
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.titles import round_title_problem
-from tracker.reporting.workflow_queries import closes_before_deadline, open_round_now, today
+from tracker.reporting.workflow_queries import (
+    carried_values,
+    closes_before_deadline,
+    open_round_now,
+    today,
+    unchanged_problem,
+)
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
 
@@ -59,6 +65,12 @@ class AlreadyStored(ReportingError):
                 "men ingenting gikk tapt. Her er rapporten slik den er lagret."
             )
         )
+
+
+class NothingChosen(ReportingError):
+    """A batch with nothing ticked: the input, not the state of things, is wrong."""
+
+    status = 400
 
 
 class DeadlineInPast(ReportingError):
@@ -236,15 +248,40 @@ def return_report(report: MeasureReport, comment: str, reviewer) -> None:
 
 
 def approve_report(report: MeasureReport, reviewer) -> None:
-    if report.round.state == RoundState.PUBLISHED:
-        raise ReportingError(_l("Runden er publisert og kan ikke endres."))
-    if report.review_state != ReviewState.SUBMITTED:
-        raise ReportingError(_l("Bare rapporter som er sendt til gjennomgang, kan godkjennes."))
+    _check_approvable(report)
     revision = _change(
         report, reviewer, "approved", review_state=ReviewState.APPROVED, review_comment=""
     )
     record_event("report_approved", user=reviewer, details=_event_details(report))
     mail.gather_review_decision(report, revision)
+
+
+def _check_approvable(report: MeasureReport) -> None:
+    if report.round.state == RoundState.PUBLISHED:
+        raise ReportingError(_l("Runden er publisert og kan ikke endres."))
+    if report.review_state != ReviewState.SUBMITTED:
+        raise ReportingError(_l("Bare rapporter som er sendt til gjennomgang, kan godkjennes."))
+
+
+def approve_reports(reports: list[MeasureReport], reviewer) -> int:
+    """Approve several reports from the overview. Refuses all of them, naming the measure and
+    the reason, if any one cannot be approved, so nothing is half done."""
+    if not reports:
+        raise NothingChosen(_l("Kryss av for minst én rapport du vil godkjenne."))
+    for report in reports:
+        try:
+            _check_approvable(report)
+        except ReportingError as refusal:
+            raise ReportingError(
+                _l(
+                    "Tiltak %(number)d: %(reason)s Ingen av rapportene er godkjent.",
+                    number=report.measure.number,
+                    reason=refusal.message,
+                )
+            ) from None
+    for report in reports:
+        approve_report(report, reviewer)
+    return len(reports)
 
 
 def close_round(
@@ -341,21 +378,18 @@ def withdraw_submission(report: MeasureReport, expected_version: int, author) ->
 
 def confirm_unchanged(reports: list[MeasureReport], author) -> int:
     """Send several pre-filled reports for review as they stand («ingen endring siden forrige
-    runde»). Refuses all of them if any one cannot be sent, so nothing is half done."""
+    runde»): only those whose text and status are still the ones carried from the last round.
+    Refuses all of them, naming the measure and the reason, if any one cannot be sent, so
+    nothing is half done."""
+    carried = carried_values(reports)
     for report in reports:
-        if not report_is_editable(report):
+        problem = unchanged_problem(report, carried)
+        if problem is not None:
             raise ReportingError(
                 _l(
-                    "Tiltak %(number)d kan ikke sendes nå (runden er lukket, eller rapporten "
-                    "er allerede sendt).",
+                    "Tiltak %(number)d %(reason)s Ingen av de avkryssede er sendt.",
                     number=report.measure.number,
-                )
-            )
-        if not report.narrative.strip():
-            raise ReportingError(
-                _l(
-                    "Tiltak %(number)d har ingen statusbeskrivelse. Skriv en før du sender.",
-                    number=report.measure.number,
+                    reason=_l(problem),
                 )
             )
     for report in reports:

@@ -29,6 +29,7 @@ from tracker.reporting.operations import (
     EditConflict,
     ReportingError,
     approve_report,
+    approve_reports,
     change_deadline,
     close_round,
     confirm_unchanged,
@@ -52,10 +53,12 @@ from tracker.reporting.states import STATUS_ORDER, ReviewState, RoundState, Stat
 from tracker.reporting.workflow_queries import (
     Progress,
     all_rounds,
+    carried_values,
     closes_before_deadline,
     get_report,
     latest_return_comment,
     neighbours,
+    next_waiting,
     nynorsk_share,
     open_rounds_for_unit,
     previous_published_report,
@@ -66,6 +69,7 @@ from tracker.reporting.workflow_queries import (
     reports_in_round,
     revisions_of,
     submitted_count,
+    unchanged_problem,
     waiting_for_review,
 )
 from tracker.unit_of_work import flash_and_redirect, on_form, on_page, unit_of_work
@@ -106,18 +110,28 @@ def _load_report(slug: str, number: int):
 @blueprint.get("/")
 @role_required(Role.CONTACT)
 def start():
-    """The unit's measures in every open round, one per plan where the unit is responsible."""
+    return _render_start()
+
+
+def _render_start(ticked=(), refusal=None):
+    """The unit's measures in every open round, one per plan where the unit is responsible;
+    «Ingen endring» offered for the reports still as carried from the last round."""
     sections = []
     for reporting_round in open_rounds_for_unit(current_user.unit_id):
         reports = reports_for_unit(reporting_round, current_user.unit_id)
-        sections.append((reporting_round, reports, submitted_count(reports)))
-    return render_template("reporting/start.html", sections=sections)
+        carried = carried_values(reports)
+        unchanged = [r for r in reports if unchanged_problem(r, carried) is None]
+        sections.append((reporting_round, reports, submitted_count(reports), unchanged))
+    return render_template(
+        "reporting/start.html", sections=sections, ticked=set(ticked), refusal=refusal
+    )
 
 
 @blueprint.post("/<slug>/ingen-endring")
 @role_required(Role.CONTACT)
 def confirm_unchanged_reports(slug: str):
-    """Send the ticked pre-filled reports as they stand («ingen endring siden forrige runde»)."""
+    """Send the ticked pre-filled reports as they stand («ingen endring siden forrige runde»).
+    A refusal shows the page again with the reason and the ticks kept."""
     reporting_round = _load_round(slug)
     reports = reports_for_unit(reporting_round, current_user.unit_id)
     by_number = {report.measure.number: report for report in reports}
@@ -126,11 +140,13 @@ def confirm_unchanged_reports(slug: str):
         abort(403)  # a measure that is not the unit's
     form = ConfirmUnchangedForm()
     form.measures.choices = [(number, str(number)) for number in by_number]
+    ticked = [(slug, int(n)) for n in asked]
     if not form.validate_on_submit():
-        for error in form.measures.errors:
-            flash(str(error), "error")
-        return redirect(url_for("reporting.start"))
-    with unit_of_work(flash_and_redirect(url_for("reporting.start"))):
+        problems = [str(error) for error in form.measures.errors] or [
+            _("Skjemaet var for gammelt. Prøv igjen.")
+        ]
+        return _render_start(ticked, " ".join(problems)), 400
+    with unit_of_work(on_page(lambda error: _render_start(ticked, error.message))):
         count = confirm_unchanged([by_number[n] for n in form.measures.data], current_user)
     flash(
         ngettext(
@@ -276,6 +292,11 @@ def _render_report(report, form, return_form=None, posted=False, correction_form
         returned=returned,
         changed_since_return=_changes_since(report, returned),
         co_editors=_co_editors(report),
+        next_waiting=(
+            next_waiting(report.round, report.measure.number)
+            if coordinates_round(current_user, report.round)
+            else None
+        ),
     )
 
 
@@ -411,13 +432,43 @@ def new_round():
 @blueprint.get("/<slug>/oversikt")
 @role_required(Role.COORDINATOR)
 def overview(slug: str):
+    return _render_overview(_load_coordinated_round(slug))
+
+
+@blueprint.post("/<slug>/godkjenn-flere")
+@role_required(Role.COORDINATOR)
+def approve_several(slug: str):
+    """Approve the ticked reports from the overview; a refusal names the measure and keeps
+    the ticks."""
     reporting_round = _load_coordinated_round(slug)
+    by_number = {report.measure.number: report for report in reports_in_round(reporting_round)}
+    asked = request.form.getlist("measures")
+    if any(not n.isdigit() or int(n) not in by_number for n in asked):
+        abort(400)  # a measure that is not in the round
+    ticked = [int(n) for n in asked]
+    refused = on_page(
+        lambda error: _render_overview(reporting_round, ticked=ticked, approve_error=error.message)
+    )
+    with unit_of_work(refused):
+        count = approve_reports([by_number[n] for n in ticked], current_user)
+    flash(
+        ngettext(
+            "%(num)d rapport er godkjent.",
+            "%(num)d rapporter er godkjent.",
+            count,
+        ),
+        "success",
+    )
+    return redirect(url_for("reporting.overview", slug=slug, rapport=request.form.get("rapport")))
+
+
+def _render_overview(reporting_round, ticked=(), approve_error=None):
     reports = reports_in_round(reporting_round)
     rows = progress_by_unit(
         reports, active_contacts_by_unit(), unit_positions(reporting_round.plan)
     )
     totals = {progress: sum(row.counts[progress] for row in rows) for progress in Progress}
-    wanted = request.args.get("rapport", "")
+    wanted = request.values.get("rapport", "")
     if wanted not in {progress.value for progress in Progress}:
         wanted = ""
     shown = (
@@ -440,6 +491,8 @@ def overview(slug: str):
         close_form=CloseRoundForm(formdata=None),
         deadline_form=DeadlineForm(formdata=None, data={"deadline": reporting_round.deadline}),
         closes_early=closes_before_deadline(reporting_round),
+        ticked=set(ticked),
+        approve_error=approve_error,
     )
 
 
@@ -487,6 +540,8 @@ def confirm_publish(slug: str):
         summary=status_summary(reporting_round),
         statuses=STATUS_ORDER,
         gaps=publication_gaps(reports, latest_public_reports(reporting_round.plan)),
+        nynorsk=nynorsk_share(reports, approved_only=True),
+        nynorsk_minimum=int(NYNORSK_MINIMUM_SHARE * 100),
     )
 
 

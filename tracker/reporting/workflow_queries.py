@@ -341,6 +341,63 @@ def neighbours(
     )
 
 
+def next_waiting(reporting_round: ReportingRound, after_number: int) -> int | None:
+    """The number of the next report waiting for review after this measure (from the start
+    again past the last), for «Neste til gjennomgang»; None when no other one waits."""
+    numbers = list(
+        db.session.scalars(
+            select(Measure.number)
+            .join(MeasureReport, MeasureReport.measure_id == Measure.id)
+            .where(
+                MeasureReport.round_id == reporting_round.id,
+                MeasureReport.review_state == ReviewState.SUBMITTED,
+                Measure.number != after_number,
+            )
+            .order_by(Measure.number)
+        )
+    )
+    later = [number for number in numbers if number > after_number]
+    ordered = later or numbers
+    return ordered[0] if ordered else None
+
+
+def carried_values(reports: list[MeasureReport]) -> dict[int, tuple]:
+    """Each report's (status, narrative) as the round opened with it, carried from the last
+    published round; one query. Reports made otherwise (tests, imports) have none."""
+    ids = [report.id for report in reports]
+    if not ids:
+        return {}
+    return {
+        revision.report_id: (revision.new_status, revision.new_narrative)
+        for revision in db.session.scalars(
+            select(ReportRevision).where(
+                ReportRevision.report_id.in_(ids), ReportRevision.action == "opened"
+            )
+        )
+    }
+
+
+def unchanged_problem(report: MeasureReport, carried: dict[int, tuple]):
+    """Why «Ingen endring» cannot send this report as it stands, or None: it must be editable,
+    have a text, and its text and status must be the ones carried from the last round."""
+    if not report.narrative.strip():
+        return N_("har ingen statusbeskrivelse. Skriv en før du sender.")
+    if report.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
+        return N_("er allerede sendt til gjennomgang.")
+    if report.round.state != RoundState.OPEN:
+        return N_("kan ikke sendes: runden er lukket.")
+    if report.review_state == ReviewState.RETURNED:
+        return N_("er sendt tilbake med en kommentar. Rett den i skjemaet og send den derfra.")
+    unchanged = (
+        (report.status, report.narrative) == carried[report.id]
+        if report.id in carried
+        else report.version == OPENED_VERSION
+    )
+    if not unchanged:
+        return N_("er endret siden forrige runde. Send den fra skjemaet, så du ser hva du sender.")
+    return None
+
+
 def submitted_count(reports: list[MeasureReport]) -> int:
     """Reports the unit has sent: waiting for review or approved («3 av 18 sendt inn»)."""
     return sum(
