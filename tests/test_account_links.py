@@ -72,7 +72,7 @@ def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
 
     assert deliver_pending().sent == 1
     [invitation] = smtp_server.to("ny@led.example.no")
-    assert invitation.subject == "Velkommen: velg passord til statusoppfølgingen"
+    assert invitation.subject == "Velkommen: velg passord til statusoversikten"
     assert "Brukernavnet ditt er e-postadressen din: ny@led.example.no" in invitation.text
     # Who invited her, for which unit, and what happens next.
     assert "Adam Admin har gitt deg en konto" in invitation.text
@@ -189,7 +189,7 @@ def test_forgotten_password_gives_the_same_answer_and_a_link_that_works_once(
     assert deliver_pending().sent == 1
     [message] = smtp_server.received
     assert message.recipients == ["leder@led.example.no"]
-    assert message.subject == "Nytt passord til statusoppfølgingen"
+    assert message.subject == "Nytt passord til statusoversikten"
     path = link_path(message)
     assert path.startswith("/nytt-passord/")
     assert set_password(client, path).location == "/logg-inn"

@@ -52,7 +52,7 @@ def invite_user(user: User, invited_by: User | None = None):
     message = _queue_link(
         user,
         INVITATION,
-        _l("Velkommen: velg passord til statusoppfølgingen"),
+        _l("Velkommen: velg passord til statusoversikten"),
         invited_by=invited_by,
         unit=user.unit,
         plans=list(user.coordinated_plans) if user.role == Role.COORDINATOR else [],
@@ -83,7 +83,7 @@ def request_password_reset(email: str) -> None:
     if outcome == "sent" and (user is None or not user.active):
         outcome = "no_account"
     if outcome == "sent" and user is not None:  # "sent" here means an active account was found
-        _queue_link(user, PASSWORD_RESET, _l("Nytt passord til statusoppfølgingen"))
+        _queue_link(user, PASSWORD_RESET, _l("Nytt passord til statusoversikten"))
     # A request refused unchecked can be repeated without end; one that was looked up counts
     # towards the limits above, so it is always written.
     record_event(

@@ -174,7 +174,7 @@ def colophon(document: ReportDocument, data: ReportData) -> None:
     document.labelled(N_("Generert"), norwegian_date(data.generated_on))
     document.paragraph(
         N_(
-            "Rapporten er laget fra statussporingen for handlingsplanen. Tall og tekster "
+            "Rapporten er laget fra statusoversikten for handlingsplanen. Tall og tekster "
             "er de samme som på de offentlige statussidene."
         )
     )

@@ -31,6 +31,25 @@ class MessageState(LabelledEnum):
     CANCELLED = "cancelled", N_("Avbrutt")
 
 
+# What each kind of message is, in the outbox an administrator reads.
+MESSAGE_KINDS = {
+    "invitation": N_("Invitasjon"),
+    "password_reset": N_("Glemt passord"),
+    "round_opened": N_("Runde åpnet"),
+    "reminder": N_("Påminnelse om frist"),
+    "report_submitted": N_("Rapport sendt inn"),
+    "submitted_digest": N_("Daglig oversikt til koordinator"),
+    "review_decisions": N_("Rapporter godkjent eller sendt tilbake"),
+    "report_approved": N_("Rapport godkjent"),  # one per report, before decisions were gathered
+    "report_returned": N_("Rapport sendt tilbake"),
+    "report_corrected": N_("Rapport rettet av koordinatoren"),
+    "round_closed": N_("Runde lukket"),
+    "round_reopened": N_("Runde åpnet igjen"),
+    "round_published": N_("Runde publisert"),
+    "publication_withdrawn": N_("Publisering trukket tilbake"),
+}
+
+
 class OutboxMessage(Model):
     """One e-mail to one recipient, written in the same transaction as the change that caused it.
 
@@ -69,6 +88,11 @@ class OutboxMessage(Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped["User | None"] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        """The untranslated name of the kind (the template translates it)."""
+        return MESSAGE_KINDS.get(self.event, self.event)
 
     @property
     def event_key_digest(self) -> str:

@@ -70,6 +70,7 @@ from tracker.reporting.workflow_queries import (
     revisions_of,
     submitted_count,
     unchanged_problem,
+    unit_measures_by_plan,
     waiting_for_review,
 )
 from tracker.unit_of_work import flash_and_redirect, on_form, on_page, unit_of_work
@@ -122,8 +123,20 @@ def _render_start(ticked=(), refusal=None):
         carried = carried_values(reports)
         unchanged = [r for r in reports if unchanged_problem(r, carried) is None]
         sections.append((reporting_round, reports, submitted_count(reports), unchanged))
+    # Between rounds (or in plans without an open round): the unit's measures as the public
+    # sees them, with the way to their history, instead of a dead end.
+    open_plans = {reporting_round.plan_id for reporting_round, *_ in sections}
+    between = [
+        (plan, measures, latest_public_reports(plan))
+        for plan, measures in unit_measures_by_plan(current_user.unit_id)
+        if plan.id not in open_plans
+    ]
     return render_template(
-        "reporting/start.html", sections=sections, ticked=set(ticked), refusal=refusal
+        "reporting/start.html",
+        sections=sections,
+        between=between,
+        ticked=set(ticked),
+        refusal=refusal,
     )
 
 
@@ -462,7 +475,7 @@ def approve_several(slug: str):
     return redirect(url_for("reporting.overview", slug=slug, rapport=request.form.get("rapport")))
 
 
-def _render_overview(reporting_round, ticked=(), approve_error=None):
+def _render_overview(reporting_round, ticked=(), approve_error=None, close_form=None):
     reports = reports_in_round(reporting_round)
     rows = progress_by_unit(
         reports, active_contacts_by_unit(), unit_positions(reporting_round.plan)
@@ -488,7 +501,7 @@ def _render_overview(reporting_round, ticked=(), approve_error=None):
         nynorsk=nynorsk_share(reports),
         nynorsk_approved=nynorsk_share(reports, approved_only=True),
         nynorsk_minimum=int(NYNORSK_MINIMUM_SHARE * 100),
-        close_form=CloseRoundForm(formdata=None),
+        close_form=close_form or CloseRoundForm(formdata=None),
         deadline_form=DeadlineForm(formdata=None, data={"deadline": reporting_round.deadline}),
         closes_early=closes_before_deadline(reporting_round),
         ticked=set(ticked),
@@ -518,13 +531,18 @@ def deadline(slug: str):
 def close(slug: str):
     reporting_round = _load_coordinated_round(slug)
     form = CloseRoundForm()
-    return _coordinator_action(
-        lambda: close_round(
+    # A refusal (the tick missing before the deadline) is shown on the overview, in an error
+    # summary that gets the focus and points to the tick box.
+    page = lambda: _render_overview(reporting_round, close_form=form)  # noqa: E731
+    if not form.validate_on_submit():
+        return page(), 400
+    refused = on_form(form, page, "before_deadline")
+    with unit_of_work(refused):
+        close_round(
             reporting_round, current_user, before_deadline_confirmed=form.before_deadline.data
-        ),
-        _("Runden er lukket. Departementene kan ikke lenger endre rapportene."),
-        url_for("reporting.overview", slug=slug),
-    )
+        )
+    flash(_("Runden er lukket. Departementene kan ikke lenger endre rapportene."), "success")
+    return redirect(url_for("reporting.overview", slug=slug))
 
 
 @blueprint.get("/<slug>/publiser")

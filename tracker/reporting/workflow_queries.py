@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.i18n import TIMEZONE
@@ -147,6 +147,25 @@ def unpublished_rounds(plan: Plan) -> list[ReportingRound]:
             .options(joinedload(ReportingRound.plan))
         )
     )
+
+
+def unit_measures_by_plan(unit_id: int) -> list[tuple[Plan, list[Measure]]]:
+    """The measures the unit is responsible for (lead or co-responsible), plan by plan, in
+    number order; for a contact person's start page between rounds. One query."""
+    responsible = select(Responsibility.measure_id).where(Responsibility.unit_id == unit_id)
+    measures = db.session.scalars(
+        select(Measure)
+        .where(Measure.id.in_(responsible))
+        .order_by(Measure.plan_id, Measure.number)
+        .options(
+            joinedload(Measure.plan),
+            selectinload(Measure.responsibilities).joinedload(Responsibility.unit),
+        )
+    ).unique()
+    by_plan: dict[int, tuple[Plan, list[Measure]]] = {}
+    for measure in measures:
+        by_plan.setdefault(measure.plan_id, (measure.plan, []))[1].append(measure)
+    return list(by_plan.values())
 
 
 def all_rounds(plans: list[Plan]) -> list[ReportingRound]:
