@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.mail.operations import queue_submission_digests
 from tracker.mail.sender import deliver_pending
 from tracker.reporting.operations import submit_report
-from tracker.reporting.states import Status
+from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.workflow_queries import today as oslo_today
 from tracker.transactions import transaction
 
@@ -79,3 +79,23 @@ def test_sixteen_approvals_reach_the_ministry_as_one_message(page, live_server, 
     [shared] = smtp_server.to("med@med.example.no")  # measure 7 is MED's too
     assert shared.subject == "Gjennomgått: 1 godkjent"
     assert smtp_server.to("annen@ann.example.no") == []  # ANN's still waits
+
+
+def test_tables_of_counts_stack_at_390_px(page, live_server, app):
+    world = build_world(review_state=ReviewState.APPROVED, round_state=RoundState.PUBLISHED)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, table in (
+        (f"/planer/{world.reporting_round.plan.slug}/", "#status-per-area"),
+        ("/rapportering/status-2026/oversikt", "#ministry-progress"),
+    ):
+        if table == "#ministry-progress":
+            sign_in(page, live_server, "koordinator@example.no")
+        page.goto(live_server + path)
+        rows = page.locator(f"{table} tbody tr")
+        expect(rows.first).to_be_visible()
+        # Every count of a row is in view, each with its column's name; nothing scrolls sideways.
+        box = page.locator(table).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
+        last_cell = rows.first.locator("td").nth(2)
+        expect(last_cell).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
