@@ -208,6 +208,25 @@ CASES = [
         changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED,
     ),
     Case(
+        "approve several reports",
+        "POST",
+        lambda w: "/rapportering/status-2026/godkjenn-flere",
+        {"coordinator"},
+        ok_status=302,
+        world={"review_state": ReviewState.SUBMITTED},
+        data=lambda w: {"measures": ["7"]},
+        changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED,
+    ),
+    Case(
+        "review done: gathered decisions go out",
+        "POST",
+        lambda w: "/rapportering/status-2026/gjennomgang-ferdig",
+        {"coordinator"},
+        ok_status=302,
+        # Nothing was gathered in this world, so nothing changes: the answer is the outcome.
+        delivered=lambda response: response.location.endswith("/status-2026/oversikt"),
+    ),
+    Case(
         "return report",
         "POST",
         report_path("/send-tilbake"),
@@ -400,14 +419,15 @@ CASES = [
             db.session.scalars(select(OutboxMessage.state)).one() == MessageState.PENDING
         ),
     ),
-    Case("notification choice form", "GET", lambda w: "/konto/varsler", COORDINATORS),
+    Case("notification choice form", "GET", lambda w: "/konto/varsler", COORDINATORS | CONTACTS),
     Case(
-        "choose immediate e-mail",
+        "choose immediate or daily e-mail",
         "POST",
         lambda w: "/konto/varsler",
-        COORDINATORS,
+        COORDINATORS | CONTACTS,
         ok_status=302,
-        data=lambda w: {"submissions": "immediate"},
+        # A coordinator's choice is about submissions, a contact person's about decisions.
+        data=lambda w: {"submissions": "immediate", "decisions": "daily"},
         changed=lambda w: db.session.scalars(select(MailPreference)).first() is not None,
     ),
     Case("report download page", "GET", lambda w: "/koordinator/rapport/", COORDINATORS),

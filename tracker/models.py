@@ -2,7 +2,7 @@
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
-from tracker.mail.models import MailPreference, OutboxMessage
+from tracker.mail.models import MailPreference, OutboxMessage, ReviewNotice
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit, UnitKind
 from tracker.plan.models import Plan, PlanUnit, plan_coordinators
@@ -35,6 +35,7 @@ __all__ = [
     "ReportRevision",
     "ReportingRound",
     "Responsibility",
+    "ReviewNotice",
     "ResponsibleUnit",
     "Role",
     "SheetUpload",
