@@ -9,7 +9,7 @@ from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tracker.config import ConfigurationError, load_config
+from tracker.config import ConfigurationError, load_config, production_warnings
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 from tracker.i18n import DEFAULT_LOCALE
 from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
@@ -26,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     with _configuration_errors_shown():
         app.config.from_mapping(load_config(app.instance_path, config))
+    for warning in production_warnings(app.config):
+        app.logger.warning(warning)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -79,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.mail.views import blueprint as mail
     from tracker.public.feed_views import blueprint as feeds
     from tracker.public.legacy_views import blueprint as legacy
+    from tracker.public.statements import blueprint as statements
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
@@ -90,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(open_data)
     app.register_blueprint(feeds)
     app.register_blueprint(legacy)
+    app.register_blueprint(statements)
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
     app.register_blueprint(admin)
