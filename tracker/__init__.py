@@ -142,6 +142,7 @@ def register_commands(app: Flask) -> None:
     from tracker.export.cli import report_command
     from tracker.mail.cli import mail_command, reminders_command
     from tracker.plan.cli import plans_command, seed_command
+    from tracker.privacy.cli import retention_command
     from tracker.proxy_pages import error_pages_command
     from tracker.public.cli import search_command
     from tracker.reporting.cli import rounds_command
@@ -155,6 +156,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(search_command)
     app.cli.add_command(mail_command)
     app.cli.add_command(reminders_command)
+    app.cli.add_command(retention_command)
     app.cli.add_command(error_pages_command)
 
 
