@@ -27,7 +27,10 @@ PLAN_PAGES = {
 }
 # The site's own pages. Its front page is the plan itself while there is one, and the list of
 # plans (with every plan's status) when there are several.
-SITE_PAGES = {"one plan": {"/planer/": 3, "/": 9}, "several plans": {"/planer/": 3, "/": 4}}
+SITE_PAGES = {
+    "one plan": {"/planer/": 3, "/": 9, "/data/katalog.jsonld": 3, "/personvern": 1},
+    "several plans": {"/planer/": 3, "/": 4, "/data/katalog.jsonld": 3, "/personvern": 1},
+}
 
 
 @contextmanager

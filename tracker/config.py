@@ -269,6 +269,14 @@ SETTINGS: tuple[Setting, ...] = (
         "a web address, on `/personvern`; production warns without it",
     ),
     Setting(
+        "OPEN_DATA_CONTACT",
+        contact_address,
+        "",
+        "the open data's contact point in the DCAT-AP-NO catalogue (`/data/katalog.jsonld`): "
+        "an e-mail address or a web address",
+        shown_default="empty: each plan's «Om dataene» page",
+    ),
+    Setting(
         "RETENTION_ADDRESS_DAYS",
         positive_number,
         "90",
