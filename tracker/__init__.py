@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.account_links.views import blueprint as account_links
     from tracker.admin.views import blueprint as admin
+    from tracker.api.views import blueprint as api
     from tracker.auth.views import blueprint as auth
     from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public)
     app.register_blueprint(open_data)
+    app.register_blueprint(api)
     app.register_blueprint(feeds)
     app.register_blueprint(legacy)
     app.register_blueprint(statements)
