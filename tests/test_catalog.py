@@ -31,12 +31,17 @@ REQUIRED = {
         DCTERMS["title"],
         DCTERMS.publisher,
     ),
+    DCAT.DataService: (DCAT.endpointURL, DCAT.contactPoint, DCTERMS["title"], DCTERMS.publisher),
     DCAT.Distribution: (DCAT.accessURL,),
     FOAF.Agent: (FOAF.name,),
     VCARD.Organization: (VCARD.fn,),
 }
 # Exactly one value.
-SINGLE = {DCAT.Catalog: (DCTERMS.publisher,), DCAT.Dataset: (DCTERMS.publisher,)}
+SINGLE = {
+    DCAT.Catalog: (DCTERMS.publisher,),
+    DCAT.Dataset: (DCTERMS.publisher,),
+    DCAT.DataService: (DCTERMS.publisher, DCAT.endpointURL),
+}
 # rdf:langString, at most one per language.
 LANGUAGE_STRINGS = (DCTERMS["title"], DCTERMS.description)
 
@@ -139,6 +144,17 @@ def test_the_dataset_says_licence_formats_period_frequency_and_publisher(app, cl
     # Each file is really there.
     for url in files:
         assert client.get(url.removeprefix("https://tracker.example.no")).status_code == 200
+
+
+def test_the_api_is_the_catalogues_data_service(app, client):
+    published_plan()
+    graph = catalogue_graph(client)
+    (service,) = graph.subjects(RDF.type, DCAT.DataService)
+    assert graph.value(service, DCAT.endpointURL) == URIRef("https://tracker.example.no/api/v1")
+    description = str(graph.value(service, DCAT.endpointDescription))
+    assert client.get(description.removeprefix("https://tracker.example.no")).status_code == 200
+    (dataset,) = graph.subjects(RDF.type, DCAT.Dataset)
+    assert graph.value(service, DCAT.servesDataset) == dataset
 
 
 def test_the_open_data_page_links_the_catalogue(app, client):

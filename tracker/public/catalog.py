@@ -6,7 +6,7 @@ distribution per file: the latest status as CSV and JSON, and each published rou
 DCAT-AP-NO 3's mandatory properties (tests/test_catalog.py lists them) are always present:
 title and description in bokmål (and English where the plan has one), the publisher (the plan's
 owner), a contact point, a theme from the EU's data-theme vocabulary, and an access URL for
-every distribution.
+every distribution. The read API is the catalogue's data service.
 """
 
 from collections.abc import Callable, Sequence
@@ -50,6 +50,8 @@ class Addresses:
     latest_file: Callable[[Plan, str], str]
     round_file: Callable[[Plan, ReportingRound, str], str]
     contact: str  # mailto:… or a web address; empty: each plan's «Om dataene» page
+    api: str  # the read API's base address
+    api_description: str  # its OpenAPI document
 
 
 def _text(nb: str, en: str | None = None) -> list[dict]:
@@ -163,6 +165,22 @@ def build_catalogue(
         if rounds_by_plan.get(plan.id)
     ]
     contact = addresses.contact or addresses.home
+    publisher_agent = {"@type": "foaf:Agent", "foaf:name": _text(publisher)}
+    service = {
+        "@id": addresses.api,
+        "@type": "dcat:DataService",
+        "dct:title": _text("API for status for tiltakene", "API for the status of the measures"),
+        "dct:description": _text(
+            "Les planene, hovedområdene, de ansvarlige, rapporteringsrundene og hvert tiltaks "
+            "publiserte status og historikk som JSON."
+        ),
+        "dcat:endpointURL": _iri(addresses.api),
+        "dcat:endpointDescription": _iri(addresses.api_description),
+        "dct:publisher": publisher_agent,
+        "dcat:contactPoint": _contact(publisher, contact),
+        "dct:license": _iri(LICENCE),
+        "dcat:servesDataset": [_iri(dataset["@id"]) for dataset in datasets],
+    }
     return {
         "@context": CONTEXT,
         "@id": addresses.catalogue,
@@ -174,9 +192,10 @@ def build_catalogue(
             "Åpne data om status for tiltakene i handlingsplanene: én fil per publiserte "
             "rapporteringsrunde, som CSV og JSON, under NLOD 2.0."
         ),
-        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": _text(publisher)},
+        "dct:publisher": publisher_agent,
         "dcat:contactPoint": _contact(publisher, contact),
         "dct:license": _iri(LICENCE),
         "foaf:homepage": _iri(addresses.home),
         "dcat:dataset": datasets,
+        "dcat:service": [service],
     }

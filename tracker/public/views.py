@@ -220,6 +220,8 @@ def catalogue():
             file_format=file_format,
         ),
         contact=contact,
+        api=absolute_url("api.plans").removesuffix("/plans"),
+        api_description=absolute_url("api.openapi"),
     )
     document = build_catalogue(
         all_plans(),
