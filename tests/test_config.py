@@ -97,6 +97,10 @@ BAD_VALUES = {
     "ACCESSIBILITY_FEEDBACK": ("skriv til oss", "ACCESSIBILITY_FEEDBACK må være en e-postadresse"),
     "PRIVACY_CONTACT": ("personvernombudet", "PRIVACY_CONTACT må være en e-postadresse"),
     "OPEN_DATA_CONTACT": ("data på dep.no", "OPEN_DATA_CONTACT må være en e-postadresse"),
+    "EMBED_ALLOWED_ORIGINS": (
+        "https://www.regjeringen.no/tema",
+        "EMBED_ALLOWED_ORIGINS må være nettstedsadresser uten sti",
+    ),
     "RETENTION_ADDRESS_DAYS": ("90d", "RETENTION_ADDRESS_DAYS må være et helt tall (1 eller"),
     "RETENTION_AUDIT_MONTHS": ("0", "RETENTION_AUDIT_MONTHS må være et helt tall (1 eller"),
     "OIDC_ISSUER": ("login.example.no", "OIDC_ISSUER må være en adresse som begynner med"),

@@ -24,6 +24,8 @@ PLAN_PAGES = {
     "{plan}/feed.atom": 4,
     "{plan}/enheter/{unit}/feed.atom": 5,
     "{plan}/tiltak/3/feed.atom": 5,
+    "{plan}/innebygd": 5,
+    "{plan}/tiltak/3/innebygd": 4,
     # The read API (tracker/api/views.py).
     "{api}": 3,
     "{api}/areas": 3,

@@ -12,6 +12,7 @@ To add a setting, add one ``Setting`` line to ``SETTINGS`` (how: tracker/setting
 """
 
 import os
+import re
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
@@ -151,6 +152,22 @@ def contact_address(value: str) -> str:
     return value
 
 
+_ORIGIN = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")
+
+
+def origins(value: str) -> tuple[str, ...]:
+    """Web origins separated by spaces or commas: scheme and host (``*.`` allowed in front), and
+    a port if not the scheme's own, e.g. ``https://www.regjeringen.no https://*.kommune.no``."""
+    found = tuple(part.rstrip("/").lower() for part in re.split(r"[\s,]+", value) if part)
+    for origin in found:
+        if not _ORIGIN.match(origin):
+            raise Invalid(
+                "må være nettstedsadresser uten sti, skilt med mellomrom (for eksempel "
+                "https://www.regjeringen.no https://*.kommune.no)"
+            )
+    return found
+
+
 def oidc_scopes(value: str) -> str:
     if "openid" not in value.split():
         raise Invalid("må inneholde «openid»")
@@ -275,6 +292,14 @@ SETTINGS: tuple[Setting, ...] = (
         "the open data's contact point in the DCAT-AP-NO catalogue (`/data/katalog.jsonld`): "
         "an e-mail address or a web address",
         shown_default="empty: each plan's «Om dataene» page",
+    ),
+    Setting(
+        "EMBED_ALLOWED_ORIGINS",
+        origins,
+        "",
+        "the sites that may show the embeddable status cards (`…/innebygd`) in a frame, separated "
+        "by spaces: `frame-ancestors` for those pages only (docs/reuse.md)",
+        shown_default="empty: no site may",
     ),
     Setting(
         "RETENTION_ADDRESS_DAYS",

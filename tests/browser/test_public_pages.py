@@ -16,6 +16,7 @@ PAGES = [
     PLAN_ONE + "/enheter/KDD",
     PLAN_ONE + "/om-dataene",
     "/personvern",
+    PLAN_ONE + "/innebygd",
 ]
 
 
@@ -26,6 +27,8 @@ def app_config():
         "ACCESSIBILITY_STATEMENT_URL": "https://uustatus.no/nb/erklaringer/publisert/eksempel",
         "ACCESSIBILITY_FEEDBACK": "tilgjengelighet@dep.example.no",
         "PRIVACY_CONTACT": "personvernombud@dep.example.no",
+        # The measure page then offers the embed snippet, and axe sees it.
+        "EMBED_ALLOWED_ORIGINS": "https://www.regjeringen.no",
     }
 
 

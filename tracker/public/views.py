@@ -8,7 +8,8 @@ import json
 from collections import defaultdict
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import refresh
+from flask_babel import gettext, refresh
+from markupsafe import escape
 
 from tracker.absolute_urls import absolute_url
 from tracker.measures.queries import all_areas, measure_counts
@@ -37,6 +38,7 @@ from tracker.reporting.queries import (
     reports_by_measure,
 )
 from tracker.reporting.states import STATUS_ORDER
+from tracker.security import allow_framing
 
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__)
@@ -142,6 +144,51 @@ def measure_detail(plan_slug: str, number: int):
         history=history,
         current=current,
         latest_round=latest,
+        embed_snippet=_embed_snippet(measure)
+        if current_app.config["EMBED_ALLOWED_ORIGINS"]
+        else "",
+    )
+
+
+def _embed_snippet(measure) -> str:
+    """The ``<iframe>`` another site pastes to show the measure's status card."""
+    source = absolute_url("public.measure_embed", number=measure.number)
+    title = escape(gettext("Status for tiltak %(number)d", number=measure.number))
+    return (
+        f'<iframe src="{source}" title="{title}" width="420" height="200" loading="lazy"></iframe>'
+    )
+
+
+# --- Embeddable status cards: pages other sites show in a frame (EMBED_ALLOWED_ORIGINS) -------
+
+
+@blueprint.get(f"{PLAN}/innebygd")
+@public_page
+def plan_embed(plan_slug: str):
+    allow_framing()
+    plan = load_plan(plan_slug)
+    reporting_round = latest_published_round(plan)
+    return render_template(
+        "public/embed_plan.html",
+        plan=plan,
+        reporting_round=reporting_round,
+        summary=public_status_summary(plan) if reporting_round else None,
+        statuses=STATUS_ORDER,
+    )
+
+
+@blueprint.get(f"{PLAN}/tiltak/<int:number>/innebygd")
+@public_page
+def measure_embed(plan_slug: str, number: int):
+    allow_framing()
+    plan = load_plan(plan_slug)
+    measure = public_measure(plan, number) or abort(404)
+    history = published_history(measure)
+    return render_template(
+        "public/embed_measure.html",
+        plan=plan,
+        measure=measure,
+        current=history[0] if history else None,
     )
 
 
