@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
     from tracker.security import register_url_converters
+    from tracker.subscriptions.views import blueprint as subscriptions
 
     register_url_converters(app)  # before the routes that use them
 
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(export)
     app.register_blueprint(mail)
     app.register_blueprint(account_links)
+    app.register_blueprint(subscriptions)
     if app.config["OIDC_ISSUER"]:  # without a provider, single sign-on has no routes at all
         from tracker.sso.views import blueprint as sso
 

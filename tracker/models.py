@@ -7,6 +7,7 @@ from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit, UnitKind
 from tracker.plan.models import Plan, PlanUnit, plan_coordinators
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
+from tracker.subscriptions.models import Subscription
 
 __all__ = [
     "Area",
@@ -22,6 +23,7 @@ __all__ = [
     "Responsibility",
     "ResponsibleUnit",
     "Role",
+    "Subscription",
     "UnitKind",
     "User",
     "plan_coordinators",

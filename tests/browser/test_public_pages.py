@@ -17,6 +17,7 @@ PAGES = [
     PLAN_ONE + "/om-dataene",
     "/personvern",
     PLAN_ONE + "/innebygd",
+    PLAN_ONE + "/abonnement?tiltak=45",
 ]
 
 

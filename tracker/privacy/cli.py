@@ -4,6 +4,7 @@ import click
 from flask import current_app
 
 from tracker.privacy.operations import apply_retention
+from tracker.subscriptions.operations import UNCONFIRMED_DAYS
 from tracker.timeutil import utcnow
 from tracker.transactions import transaction
 
@@ -22,5 +23,6 @@ def apply_command():
         f"IP-adresser slettet fra {outcome.addresses_blanked} hendelser eldre enn "
         f"{config['RETENTION_ADDRESS_DAYS']} dager. Slettet {outcome.audit_rows_deleted} "
         f"hendelser og {outcome.messages_deleted} e-poster eldre enn "
-        f"{config['RETENTION_AUDIT_MONTHS']} måneder."
+        f"{config['RETENTION_AUDIT_MONTHS']} måneder. Slettet {outcome.subscriptions_deleted} "
+        f"ubekreftede abonnementer eldre enn {UNCONFIRMED_DAYS} dager."
     )

@@ -18,6 +18,7 @@ from tracker.auth.models import ERASED_EMAIL_DOMAIN, User
 from tracker.auth.operations import AccountError, hash_password
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
+from tracker.subscriptions.operations import delete_unconfirmed
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class RetentionOutcome:
     addresses_blanked: int
     audit_rows_deleted: int
     messages_deleted: int
+    subscriptions_deleted: int = 0
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -40,7 +42,8 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 def apply_retention(now: datetime, address_days: int, audit_months: int) -> RetentionOutcome:
     """Blank client addresses older than ``address_days``; delete audit rows, and messages that
-    are no longer waiting to go out, older than ``audit_months``. Running it twice changes
+    are no longer waiting to go out, older than ``audit_months``; delete subscriptions nobody
+    confirmed within UNCONFIRMED_DAYS. Running it twice changes
     nothing the second time."""
     address_cutoff = now - timedelta(days=address_days)
     audit_cutoff = months_before(now, audit_months)
@@ -56,7 +59,8 @@ def apply_retention(now: datetime, address_days: int, audit_months: int) -> Rete
             OutboxMessage.state != MessageState.PENDING,
         )
     )
-    return RetentionOutcome(blanked, deleted, messages)
+    unconfirmed = delete_unconfirmed(now)
+    return RetentionOutcome(blanked, deleted, messages, unconfirmed)
 
 
 def _bulk(statement) -> int:

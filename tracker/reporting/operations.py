@@ -29,6 +29,7 @@ from tracker.reporting.queries import (
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.titles import round_title_problem
 from tracker.reporting.workflow_queries import closes_before_deadline, open_round_now, today
+from tracker.subscriptions import operations as subscriptions
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
 
@@ -279,6 +280,7 @@ def publish_round(reporting_round: ReportingRound, published_by) -> None:
         details={"round": reporting_round.slug, "approved_reports": approved},
     )
     mail.notify_round_published(reporting_round)
+    subscriptions.notify_round_published(reporting_round)
 
 
 def _narrative_language(report: MeasureReport, chosen: str | None) -> str:
