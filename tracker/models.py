@@ -16,6 +16,7 @@ from tracker.results.models import (
     Milestone,
 )
 from tracker.spreadsheets.models import SheetUpload
+from tracker.subscriptions.models import Subscription
 
 __all__ = [
     "Area",
@@ -39,6 +40,7 @@ __all__ = [
     "ResponsibleUnit",
     "Role",
     "SheetUpload",
+    "Subscription",
     "UnitKind",
     "User",
     "plan_coordinators",

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import cache
 from urllib.parse import quote
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime, gettext
 from markupsafe import Markup, escape
 
@@ -56,6 +56,8 @@ def init_template_globals(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "language_url": language_url,
             "area_name": area_name,
+            # The footer's statements: accessibility, feedback on barriers, privacy.
+            "site_statements": site_statements,
             # The plan the page is about (site title, owner, links), if any.
             "page_plan": page_plan,
             # The vocabularies.
@@ -81,6 +83,19 @@ def init_template_globals(app: Flask) -> None:
 
 def page_progress_sentence(indicator, latest: float | None) -> str:
     return progress_sentence(indicator, latest, gettext)
+
+
+def site_statements() -> dict[str, str]:
+    """What the law asks every page to link: the accessibility statement (if configured), where
+    to report a barrier (``mailto:`` for an e-mail address) and the privacy page."""
+    feedback = current_app.config["ACCESSIBILITY_FEEDBACK"]
+    if feedback and not feedback.startswith(("https://", "http://")):
+        feedback = mailto(feedback)
+    return {
+        "accessibility": current_app.config["ACCESSIBILITY_STATEMENT_URL"],
+        "feedback": feedback,
+        "privacy": url_for("statements.privacy"),
+    }
 
 
 # --- Dates ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ EVENT_LABELS = {
     "user_updated": N_("Bruker endret"),
     "user_deactivated": N_("Bruker deaktivert"),
     "user_reactivated": N_("Bruker aktivert igjen"),
+    "user_erased": N_("Personopplysninger i en deaktivert konto slettet"),
     "round_opened": N_("Runde åpnet"),
     "round_closed": N_("Runde lukket"),
     "round_published": N_("Runde publisert"),

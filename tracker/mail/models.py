@@ -86,6 +86,9 @@ class OutboxMessage(Model):
     claim_token: Mapped[str | None] = mapped_column(String(40))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # A public subscriber's one-click unsubscribe address (List-Unsubscribe, RFC 8058); None for
+    # mail to accounts.
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped["User | None"] = relationship()
 

@@ -249,3 +249,15 @@ def published_history(measure: Measure) -> list[MeasureReport]:
             .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
         )
     )
+
+
+def published_rounds_by_plan() -> dict[int, list[ReportingRound]]:
+    """Every plan's published rounds, newest first, in one query (the data catalogue)."""
+    rounds: dict[int, list[ReportingRound]] = {}
+    for reporting_round in db.session.scalars(
+        select(ReportingRound)
+        .where(_PUBLISHED)
+        .order_by(ReportingRound.plan_id, ReportingRound.as_of.desc(), ReportingRound.id.desc())
+    ):
+        rounds.setdefault(reporting_round.plan_id, []).append(reporting_round)
+    return rounds

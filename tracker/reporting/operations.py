@@ -34,6 +34,7 @@ from tracker.reporting.workflow_queries import (
     today,
     unchanged_problem,
 )
+from tracker.subscriptions import operations as subscriptions
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
 
@@ -318,6 +319,7 @@ def publish_round(reporting_round: ReportingRound, published_by) -> None:
         details={"round": reporting_round.slug, "approved_reports": approved},
     )
     mail.notify_round_published(reporting_round)
+    subscriptions.notify_round_published(reporting_round)
 
 
 def _narrative_language(report: MeasureReport, chosen: str | None) -> str:
