@@ -25,6 +25,14 @@ class ReportDownloadForm(FlaskForm):
         ],
         default="final",
     )
+    language = RadioField(
+        lazy_gettext("Målform"),
+        choices=[
+            SelectChoice("nb", lazy_gettext("Bokmål")),
+            SelectChoice("nn", lazy_gettext("Nynorsk")),
+        ],
+        default="nb",
+    )
     include_changes = BooleanField(
         lazy_gettext("Ta med vedlegg med endringer siden forrige publiserte runde")
     )
