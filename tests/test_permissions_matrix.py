@@ -69,6 +69,20 @@ def event_logged(name):
     )
 
 
+PLAN_A_EDIT = "/planarbeid/handlingsplan-rasisme-2024-2027"
+
+
+def measure_edit(measure, **changes) -> dict:
+    return {
+        "title": measure.title,
+        "description": measure.description,
+        "area": measure.area.key,
+        "units": ", ".join(unit.abbreviation for unit in measure.units),
+        "version": str(measure.version),
+        **changes,
+    }
+
+
 def failed_message_path() -> str:
     """A message the sender gave up on, for the admin's retry button."""
     message = OutboxMessage(
@@ -371,6 +385,78 @@ CASES = [
         lambda w: f"/koordinator/rapport/jobb/{a_finished_job().id}/pdf",
         COORDINATORS,
         delivered=lambda response: response.data.startswith(b"%PDF"),
+    ),
+    # --- Editing a plan: its own coordinators only (coordinator_b edits plan B, not plan A).
+    Case("plan list", "GET", lambda w: "/planarbeid/", COORDINATORS),
+    Case("plan page", "GET", lambda w: PLAN_A_EDIT + "/", {"coordinator"}),
+    Case("plan change log", "GET", lambda w: PLAN_A_EDIT + "/endringer", {"coordinator"}),
+    Case("new measure form", "GET", lambda w: PLAN_A_EDIT + "/tiltak/ny", {"coordinator"}),
+    Case(
+        "add measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/ny",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "title": "Nytt tiltak",
+            "description": "Tekst.",
+            "area": w.report.measure.area.key,
+            "units": "ANN",
+        },
+        changed=lambda w: "Nytt tiltak" in snapshot()["measures"].__str__(),
+    ),
+    Case("measure edit form", "GET", lambda w: PLAN_A_EDIT + "/tiltak/7", {"coordinator"}),
+    Case(
+        "edit measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/7",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: measure_edit(w.report.measure, title="Ny tittel"),
+        changed=lambda w: fresh(w.report.measure).title == "Ny tittel",
+    ),
+    Case(
+        "retire measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/7/avslutt",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"retired_on": "2026-03-01", "reason": "Ferdig.", "version": "1"},
+        changed=lambda w: fresh(w.report.measure).retired_on == date(2026, 3, 1),
+    ),
+    Case("new area form", "GET", lambda w: PLAN_A_EDIT + "/omrader/ny", {"coordinator"}),
+    Case(
+        "add area",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/omrader/ny",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"key": "idrett", "name": "Idrett", "name_en": "Sport"},
+        changed=lambda w: "idrett" in str(snapshot()["areas"]),
+    ),
+    Case(
+        "area rename form",
+        "GET",
+        lambda w: f"{PLAN_A_EDIT}/omrader/{w.report.measure.area.key}",
+        {"coordinator"},
+    ),
+    Case(
+        "rename area",
+        "POST",
+        lambda w: f"{PLAN_A_EDIT}/omrader/{w.report.measure.area.key}",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"name": "Nytt navn", "name_en": "New name"},
+        changed=lambda w: fresh(w.report.measure.area).name == "Nytt navn",
+    ),
+    Case(
+        "edit measure in plan B",
+        "POST",
+        lambda w: "/planarbeid/plan-b/tiltak/7",
+        {"coordinator_b"},
+        ok_status=302,
+        data=lambda w: measure_edit(w.report_b.measure, title="Ny tittel i plan B"),
+        changed=lambda w: fresh(w.report_b.measure).title == "Ny tittel i plan B",
     ),
     # --- Plan B: its contact is LED's (responsible there too), its coordinator coordinator_b.
     Case("report form in plan B", "GET", report_b_path(), {"lead_contact", "coordinator_b"}),

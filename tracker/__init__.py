@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
     from tracker.mail.views import blueprint as mail
+    from tracker.plan.views import blueprint as plan_editing
     from tracker.public.feed_views import blueprint as feeds
     from tracker.public.legacy_views import blueprint as legacy
     from tracker.public.views import blueprint as public
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(legacy)
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
+    app.register_blueprint(plan_editing)
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)

@@ -23,6 +23,7 @@ EVENT_LABELS = {
     "report_submitted": N_("Rapport sendt til gjennomgang"),
     "report_returned": N_("Rapport sendt tilbake"),
     "report_approved": N_("Rapport godkjent"),
+    "plan_changed": N_("Plan endret"),
 }
 # Anyone can cause these, as fast as they can send requests. Consecutive ones are shown as one
 # row on the log page, whichever of these kinds they are (a flood that alternated kinds made a

@@ -1,0 +1,267 @@
+"""The coordinator's plan pages: a plan's measures and areas, edited in the browser. Thin: load
+(with the permission rule), call an operation in the request's unit of work (which also shows
+a refusal), render or redirect."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.auth.models import Role
+from tracker.auth.permissions import role_required
+from tracker.measures.models import Area, Measure
+from tracker.plan.context import load_plan
+from tracker.plan.forms import AreaForm, MeasureForm, RenameAreaForm, RetireForm
+from tracker.plan.operations import (
+    MeasureEditConflict,
+    PlanEditError,
+    add_area,
+    add_measure,
+    edit_measure,
+    next_measure_number,
+    rename_area,
+    retire_measure,
+    units_named,
+)
+from tracker.plan.permissions import can_edit_plan
+from tracker.plan.queries import editable_measure, plan_areas, plan_changes, plan_measures
+from tracker.reporting import diff
+from tracker.reporting.workflow_queries import today
+from tracker.unit_of_work import on_form, on_page, unit_of_work
+
+blueprint = Blueprint("plan_editing", __name__, url_prefix="/planarbeid")
+PLAN = "/<plan_slug>"
+
+
+def _load_edited_plan(plan_slug: str):
+    """The plan, if this coordinator coordinates it: 404 for no such plan, 403 for another's."""
+    plan = load_plan(plan_slug)
+    if not can_edit_plan(current_user, plan):
+        abort(403)
+    return plan
+
+
+def _load_measure(plan, number: int) -> Measure:
+    return editable_measure(plan, number) or abort(404)
+
+
+def _load_area(plan, key: str) -> Area:
+    return next((area for area in plan_areas(plan) if area.key == key), None) or abort(404)
+
+
+@blueprint.get("/")
+@role_required(Role.COORDINATOR)
+def index():
+    return render_template("plan_editing/index.html", plans=current_user.coordinated_plans)
+
+
+@blueprint.get(f"{PLAN}/")
+@role_required(Role.COORDINATOR)
+def plan(plan_slug: str):
+    plan = _load_edited_plan(plan_slug)
+    return render_template(
+        "plan_editing/plan.html",
+        plan=plan,
+        areas=plan_areas(plan),
+        measures=plan_measures(plan),
+    )
+
+
+@blueprint.get(f"{PLAN}/endringer")
+@role_required(Role.COORDINATOR)
+def changes(plan_slug: str):
+    plan = _load_edited_plan(plan_slug)
+    return render_template("plan_editing/changes.html", plan=plan, changes=plan_changes(plan))
+
+
+# --- Measures ----------------------------------------------------------------------------------
+
+
+@blueprint.route(f"{PLAN}/tiltak/ny", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def new_measure(plan_slug: str):
+    plan = _load_edited_plan(plan_slug)
+    form = MeasureForm()
+    form.set_area_choices(plan_areas(plan))
+
+    def page():
+        return render_template("plan_editing/measure_form.html", plan=plan, form=form, measure=None)
+
+    if not form.validate_on_submit():
+        if request.method == "GET":
+            form.number.data = next_measure_number(plan)
+        return page(), 400 if form.errors else 200
+    with unit_of_work(on_form(form, page)):
+        measure = add_measure(
+            plan,
+            _chosen_area(plan, form),
+            form.title.data,
+            form.description.data,
+            units_named(form.unit_abbreviations()),
+            current_user,
+            number=form.number.data,
+        )
+    flash(_("Tiltak %(number)d er lagt til i planen.", number=measure.number), "success")
+    return redirect(url_for("plan_editing.plan"))
+
+
+@blueprint.route(f"{PLAN}/tiltak/<int:number>", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def edit(plan_slug: str, number: int):
+    plan = _load_edited_plan(plan_slug)
+    measure = _load_measure(plan, number)
+    if request.method == "GET":
+        form = MeasureForm(data=_measure_data(measure))
+    else:
+        form = MeasureForm()
+    form.set_area_choices(plan_areas(plan))
+
+    def page():
+        return render_template(
+            "plan_editing/measure_form.html",
+            plan=plan,
+            form=form,
+            measure=measure,
+            retire_form=RetireForm(
+                formdata=None, data={"retired_on": today(), "version": measure.version}
+            ),
+        )
+
+    if not form.validate_on_submit():
+        return page(), 400 if form.errors else 200
+    refused = {
+        MeasureEditConflict: on_page(lambda conflict: _render_conflict(plan, measure, form)),
+        PlanEditError: on_form(form, page),
+    }
+    with unit_of_work(refused):
+        changed = edit_measure(
+            measure,
+            form.version.data if form.version.data is not None else -1,
+            title=form.title.data,
+            description=form.description.data,
+            area=_chosen_area(plan, form),
+            units=units_named(form.unit_abbreviations()),
+            author=current_user,
+        )
+    if changed:
+        flash(_("Endringene i tiltak %(number)d er lagret.", number=number), "success")
+    else:
+        flash(_("Ingen endringer å lagre."), "info")
+    return redirect(url_for("plan_editing.edit", number=number))
+
+
+@blueprint.post(f"{PLAN}/tiltak/<int:number>/avslutt")
+@role_required(Role.COORDINATOR)
+def retire(plan_slug: str, number: int):
+    plan = _load_edited_plan(plan_slug)
+    measure = _load_measure(plan, number)
+    form = RetireForm()
+
+    def page():
+        edit_form = MeasureForm(formdata=None, data=_measure_data(measure))
+        edit_form.set_area_choices(plan_areas(plan))
+        return render_template(
+            "plan_editing/measure_form.html",
+            plan=plan,
+            form=edit_form,
+            measure=measure,
+            retire_form=form,
+        )
+
+    if not form.validate_on_submit():
+        return page(), 400
+    with unit_of_work(on_form(form, page)):
+        retire_measure(
+            measure, form.version.data, form.retired_on.data, form.reason.data, current_user
+        )
+    flash(
+        _(
+            "Tiltak %(number)d er avsluttet eller tatt ut av planen. Historikken er fortsatt "
+            "offentlig.",
+            number=number,
+        ),
+        "success",
+    )
+    return redirect(url_for("plan_editing.edit", number=number))
+
+
+def _chosen_area(plan, form: MeasureForm) -> Area:
+    area = next((a for a in plan_areas(plan) if a.key == form.area.data), None)
+    if area is None:
+        raise PlanEditError(_("Velg et av planens hovedområder."), field="area")
+    return area
+
+
+def _measure_data(measure: Measure) -> dict:
+    return {
+        "number": measure.number,
+        "title": measure.title,
+        "description": measure.description,
+        "area": measure.area.key,
+        "units": ", ".join(unit.abbreviation for unit in measure.units),
+        "version": measure.version,
+    }
+
+
+def _render_conflict(plan, measure: Measure, typed: MeasureForm):
+    """The saved text beside the coordinator's own, which stays in the form on the new version."""
+    form = MeasureForm(
+        formdata=None,
+        data={
+            "number": measure.number,
+            "title": typed.title.data,
+            "description": typed.description.data,
+            "area": typed.area.data,
+            "units": typed.units.data,
+            "version": measure.version,
+        },
+    )
+    form.set_area_choices(plan_areas(plan))
+    return render_template(
+        "plan_editing/conflict.html",
+        plan=plan,
+        measure=measure,
+        form=form,
+        title_pieces=diff.compare_text(measure.title, typed.title.data or ""),
+        description_pieces=diff.compare_text(measure.description, typed.description.data or ""),
+    )
+
+
+# --- Areas -------------------------------------------------------------------------------------
+
+
+@blueprint.route(f"{PLAN}/omrader/ny", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def new_area(plan_slug: str):
+    plan = _load_edited_plan(plan_slug)
+    form = AreaForm()
+
+    def page():
+        return render_template("plan_editing/area_form.html", plan=plan, form=form, area=None)
+
+    if not form.validate_on_submit():
+        return page(), 400 if form.errors else 200
+    with unit_of_work(on_form(form, page)):
+        area = add_area(plan, form.key.data, form.name.data, form.name_en.data, current_user)
+    flash(_("Hovedområdet «%(name)s» er lagt til.", name=area.name), "success")
+    return redirect(url_for("plan_editing.plan"))
+
+
+@blueprint.route(f"{PLAN}/omrader/<key>", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def edit_area(plan_slug: str, key: str):
+    plan = _load_edited_plan(plan_slug)
+    area = _load_area(plan, key)
+    form = RenameAreaForm(data={"name": area.name, "name_en": area.name_en})
+
+    def page():
+        return render_template("plan_editing/area_form.html", plan=plan, form=form, area=area)
+
+    if not form.validate_on_submit():
+        return page(), 400 if form.errors else 200
+    with unit_of_work(on_form(form, page)):
+        changed = rename_area(area, form.name.data, form.name_en.data, current_user)
+    flash(
+        _("Hovedområdet har fått nytt navn.") if changed else _("Ingen endringer å lagre."),
+        "success" if changed else "info",
+    )
+    return redirect(url_for("plan_editing.plan"))
