@@ -161,7 +161,10 @@ def collect_report_data(
         # Alphabetical by name: a reader looks a unit up, and no order is implied.
         ministries=tuple(
             sorted(
-                (MinistryRef(u.abbreviation, u.name) for u in units_with_measures(plan)),
+                {
+                    *(MinistryRef(u.abbreviation, u.name) for u in units_with_measures(plan)),
+                    *(ref for entry in entries.values() for ref in entry.ministries),
+                },
                 key=lambda ministry: ministry.name.casefold(),
             )
         ),
@@ -178,7 +181,15 @@ def _measure_entry(measure, report: MeasureReport | None) -> MeasureEntry:
         number=measure.number,
         title=measure.title,
         description=measure.description,
-        ministries=tuple(MinistryRef(u.abbreviation, u.name) for u in measure.units),
+        # A report keeps the names its units had when it was made (a reorganisation since).
+        ministries=tuple(
+            MinistryRef(abbreviation, name)
+            for abbreviation, name in (
+                report.units_then
+                if report
+                else [(unit.abbreviation, unit.name) for unit in measure.units]
+            )
+        ),
         status=Status(report.status) if report else None,
         narrative=(report.narrative or "") if report else "",
         review_state=ReviewState(report.review_state) if report else None,

@@ -2,10 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from tracker.ministries.models import UnitKind
 from tracker.narrative import clean_text
 
 
@@ -94,3 +102,38 @@ class AreaForm(FlaskForm):
 class RenameAreaForm(FlaskForm):
     name = AreaForm.name
     name_en = AreaForm.name_en
+
+
+class RenameUnitForm(FlaskForm):
+    abbreviation = StringField(
+        _l("Forkortelse"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Skriv en forkortelse.")), Length(max=20)],
+    )
+    name = StringField(
+        _l("Navn"),
+        filters=[_clean],
+        validators=[DataRequired(_l("Skriv et navn.")), Length(max=200)],
+    )
+
+
+class MergeUnitForm(FlaskForm):
+    # The choices are the other units of the coordinator's plans, filled in by the view.
+    into = SelectField(_l("Slå sammen med"), validate_choice=False)
+
+
+class SplitUnitForm(FlaskForm):
+    abbreviation = RenameUnitForm.abbreviation
+    name = RenameUnitForm.name
+    kind = SelectField(
+        _l("Type enhet"),
+        choices=[(kind.value, _l(kind.label)) for kind in UnitKind],
+        validate_choice=False,
+    )
+    measures = SelectMultipleField(
+        _l("Tiltak den nye enheten tar over"),
+        coerce=int,
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )

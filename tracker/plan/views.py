@@ -9,8 +9,19 @@ from flask_login import current_user
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.measures.models import Area, Measure
+from tracker.ministries.models import UnitKind
+from tracker.ministries.operations import merge_units, rename_unit, split_unit
+from tracker.ministries.queries import get_unit, measures_of_unit, unit_plans, units_of_plans
 from tracker.plan.context import load_plan
-from tracker.plan.forms import AreaForm, MeasureForm, RenameAreaForm, RetireForm
+from tracker.plan.forms import (
+    AreaForm,
+    MeasureForm,
+    MergeUnitForm,
+    RenameAreaForm,
+    RenameUnitForm,
+    RetireForm,
+    SplitUnitForm,
+)
 from tracker.plan.operations import (
     MeasureEditConflict,
     PlanEditError,
@@ -22,7 +33,7 @@ from tracker.plan.operations import (
     retire_measure,
     units_named,
 )
-from tracker.plan.permissions import can_edit_plan
+from tracker.plan.permissions import can_edit_plan, can_reorganise_unit
 from tracker.plan.queries import editable_measure, plan_areas, plan_changes, plan_measures
 from tracker.reporting import diff
 from tracker.reporting.workflow_queries import today
@@ -265,3 +276,132 @@ def edit_area(plan_slug: str, key: str):
         "success" if changed else "info",
     )
     return redirect(url_for("plan_editing.plan"))
+
+
+# --- Responsible units: reorganisations --------------------------------------------------------
+
+
+def _load_unit(abbreviation: str):
+    """The unit, if this coordinator coordinates every plan it takes part in: a unit is shared,
+    and its new name, merger or split changes all of them."""
+    unit = get_unit(abbreviation) or abort(404)
+    if not can_reorganise_unit(current_user, unit_plans(unit)):
+        abort(403)
+    return unit
+
+
+@blueprint.get("/enheter")
+@role_required(Role.COORDINATOR)
+def units():
+    listed = units_of_plans(current_user.coordinated_plans)
+    return render_template(
+        "plan_editing/units.html",
+        units=[(unit, can_reorganise_unit(current_user, unit_plans(unit))) for unit in listed],
+    )
+
+
+@blueprint.get("/enheter/<abbreviation>")
+@role_required(Role.COORDINATOR)
+def unit(abbreviation: str):
+    unit = _load_unit(abbreviation)
+    return _render_unit(unit)
+
+
+def _render_unit(unit, rename_form=None, merge_form=None, split_form=None):
+    rename_form = rename_form or RenameUnitForm(
+        formdata=None, data={"abbreviation": unit.abbreviation, "name": unit.name}
+    )
+    merge_form = merge_form or MergeUnitForm(formdata=None)
+    split_form = split_form or SplitUnitForm(formdata=None, data={"kind": unit.kind.value})
+    _unit_choices(unit, merge_form, split_form)
+    return render_template(
+        "plan_editing/unit.html",
+        unit=unit,
+        plans=unit_plans(unit),
+        rename_form=rename_form,
+        merge_form=merge_form,
+        split_form=split_form,
+    )
+
+
+def _unit_choices(unit, merge_form: MergeUnitForm, split_form: SplitUnitForm) -> None:
+    others = [u for u in units_of_plans(current_user.coordinated_plans) if u.id != unit.id]
+    merge_form.into.choices = [(u.abbreviation, f"{u.abbreviation} – {u.name}") for u in others]
+    split_form.measures.choices = [
+        (measure.id, f"{measure.plan.slug}: {measure.number} {measure.title}")
+        for measure in measures_of_unit(unit)
+    ]
+
+
+@blueprint.post("/enheter/<abbreviation>/nytt-navn")
+@role_required(Role.COORDINATOR)
+def rename(abbreviation: str):
+    unit = _load_unit(abbreviation)
+    form = RenameUnitForm()
+    if not form.validate_on_submit():
+        return _render_unit(unit, rename_form=form), 400
+    with unit_of_work(on_form(form, lambda: _render_unit(unit, rename_form=form))):
+        changed = rename_unit(unit, form.abbreviation.data, form.name.data, current_user)
+    flash(
+        _("Enheten har fått nytt navn. Rapporter fra før beholder det gamle.")
+        if changed
+        else _("Ingen endringer å lagre."),
+        "success" if changed else "info",
+    )
+    return redirect(url_for("plan_editing.unit", abbreviation=unit.abbreviation))
+
+
+@blueprint.post("/enheter/<abbreviation>/slaa-sammen")
+@role_required(Role.COORDINATOR)
+def merge(abbreviation: str):
+    unit = _load_unit(abbreviation)
+    form = MergeUnitForm()
+    page = lambda: _render_unit(unit, merge_form=form)  # noqa: E731
+    if not form.validate_on_submit():
+        return page(), 400
+    with unit_of_work(on_form(form, page, "into")):
+        into = get_unit(form.into.data or "")
+        if into is None or not can_reorganise_unit(current_user, unit_plans(into)):
+            raise PlanEditError(_("Velg en av enhetene i planene du koordinerer."), field="into")
+        merge_units(unit, into, current_user)
+    flash(
+        _(
+            "%(merged)s er slått sammen med %(into)s. Rapporter fra før beholder navnet enheten "
+            "hadde da.",
+            merged=unit.abbreviation,
+            into=into.abbreviation,
+        ),
+        "success",
+    )
+    return redirect(url_for("plan_editing.unit", abbreviation=into.abbreviation))
+
+
+@blueprint.post("/enheter/<abbreviation>/del")
+@role_required(Role.COORDINATOR)
+def split(abbreviation: str):
+    unit = _load_unit(abbreviation)
+    form = SplitUnitForm()
+    page = lambda: _render_unit(unit, split_form=form)  # noqa: E731
+    if not form.validate_on_submit():
+        return page(), 400
+    chosen = {measure.id: measure for measure in measures_of_unit(unit)}
+    with unit_of_work(on_form(form, page, "measures")):
+        if any(measure_id not in chosen for measure_id in form.measures.data or []):
+            raise PlanEditError(_("Enheten er ikke ansvarlig for alle tiltakene du valgte."))
+        new_unit = split_unit(
+            unit,
+            form.abbreviation.data,
+            form.name.data,
+            UnitKind(form.kind.data),
+            [chosen[measure_id] for measure_id in form.measures.data or []],
+            current_user,
+        )
+    flash(
+        _(
+            "%(new)s har tatt over de valgte tiltakene fra %(old)s.",
+            new=new_unit.abbreviation,
+            old=unit.abbreviation,
+        ),
+        "success",
+    )
+    return redirect(url_for("plan_editing.unit", abbreviation=new_unit.abbreviation))
