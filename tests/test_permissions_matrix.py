@@ -7,6 +7,7 @@ co-responsible MED) and measure 8 (ANN); in plan B, its own measure 7, LED's alo
 coordinator coordinates plan A, coordinator_b plan B only; the admin coordinates nothing.
 """
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,8 @@ from tracker.export.operations import intro_fingerprint
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
 from tracker.models import AuditEvent, ReportingRound, User
+from tracker.plan.queries import get_plan
+from tracker.plan.spreadsheet import template
 from tracker.reporting.states import ReviewState, RoundState
 
 ROLES = (
@@ -500,6 +503,24 @@ CASES = [
             "measures": str(w.other_report.measure_id),
         },
         changed=lambda w: "Ny enhet" in str(snapshot()["responsible_units"]),
+    ),
+    # --- Making a plan: any coordinator (they coordinate what they make).
+    Case("new plan page", "GET", lambda w: "/planarbeid/ny-plan", COORDINATORS),
+    Case(
+        "plan spreadsheet template",
+        "GET",
+        lambda w: "/planarbeid/mal.xlsx",
+        COORDINATORS,
+        delivered=lambda response: response.data.startswith(b"PK"),
+    ),
+    Case(
+        "make a plan from a spreadsheet",
+        "POST",
+        lambda w: "/planarbeid/ny-plan",
+        COORDINATORS,
+        ok_status=302,
+        data=lambda w: {"file": (io.BytesIO(template()), "plan.xlsx")},
+        changed=lambda w: get_plan("oslo-mot-rasisme-2025-2028") is not None,
     ),
     # --- Plan B: its contact is LED's (responsible there too), its coordinator coordinator_b.
     Case("report form in plan B", "GET", report_b_path(), {"lead_contact", "coordinator_b"}),

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     IntegerField,
@@ -136,4 +137,12 @@ class SplitUnitForm(FlaskForm):
         validate_choice=False,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
+    )
+
+
+class PlanSpreadsheetForm(FlaskForm):
+    file = FileField(
+        _l("Regneark (XLSX)"),
+        validators=[FileRequired(_l("Velg regnearket med planen."))],
+        description=_l("Malen fylt ut: arkene Plan, Hovedområder, Enheter og Tiltak."),
     )

@@ -18,7 +18,14 @@ from tracker.audit.operations import record_event
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit
+from tracker.plan.loader import load_plan
 from tracker.plan.models import Plan, PlanChange, PlanUnit
+from tracker.plan.spreadsheet import (
+    SpreadsheetProblems,
+    problem_in_sheet,
+    read_plan_spreadsheet,
+)
+from tracker.plan.validation import PlanValidationError
 from tracker.text import N_
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
@@ -315,3 +322,38 @@ def units_named(abbreviations: list[str]) -> list[ResponsibleUnit]:
             field="units",
         )
     return [found[abbreviation] for abbreviation in abbreviations]
+
+
+# --- Making plans ------------------------------------------------------------------------------
+
+
+class SpreadsheetRefused(PlanEditError):
+    """The spreadsheet cannot become a plan; ``problems`` names each by sheet and row."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            _l("Planen ble ikke laget, og ingenting er lagret. Rett dette i regnearket:"),
+            field="file",
+        )
+
+
+def import_plan_spreadsheet(content: bytes, author) -> Plan:
+    """Make a new plan from a filled-in template: everything is checked first (the spreadsheet,
+    then the plan as ``flask plans import`` checks a file), and on any problem nothing is
+    written. The coordinator who made it coordinates it."""
+    try:
+        data, rows = read_plan_spreadsheet(content)
+    except SpreadsheetProblems as error:
+        raise SpreadsheetRefused(error.problems) from error
+    try:
+        result = load_plan(db.session(), data, new_plan=True)
+    except PlanValidationError as error:
+        raise SpreadsheetRefused([problem_in_sheet(p, rows) for p in error.problems]) from error
+    plan = result.plan
+    assert plan is not None  # load_plan returns the plan it wrote
+    author.coordinated_plans.append(plan)
+    db.session.flush()
+    record_change(plan, "plan_imported", author, {"created": result.created})
+    db.session.flush()
+    return plan

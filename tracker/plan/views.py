@@ -2,21 +2,33 @@
 (with the permission rule), call an operation in the request's unit of work (which also shows
 a refusal), render or redirect."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
+from tracker.extensions import csrf
 from tracker.measures.models import Area, Measure
 from tracker.ministries.models import UnitKind
 from tracker.ministries.operations import merge_units, rename_unit, split_unit
 from tracker.ministries.queries import get_unit, measures_of_unit, unit_plans, units_of_plans
+from tracker.plan import spreadsheet
 from tracker.plan.context import load_plan
 from tracker.plan.forms import (
     AreaForm,
     MeasureForm,
     MergeUnitForm,
+    PlanSpreadsheetForm,
     RenameAreaForm,
     RenameUnitForm,
     RetireForm,
@@ -28,18 +40,23 @@ from tracker.plan.operations import (
     add_area,
     add_measure,
     edit_measure,
+    import_plan_spreadsheet,
     next_measure_number,
     rename_area,
     retire_measure,
     units_named,
 )
-from tracker.plan.permissions import can_edit_plan, can_reorganise_unit
+from tracker.plan.permissions import can_edit_plan, can_make_plans, can_reorganise_unit
 from tracker.plan.queries import editable_measure, plan_areas, plan_changes, plan_measures
 from tracker.reporting import diff
 from tracker.reporting.workflow_queries import today
 from tracker.unit_of_work import on_form, on_page, unit_of_work
 
 blueprint = Blueprint("plan_editing", __name__, url_prefix="/planarbeid")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a multipart form adds around the file (boundaries, the CSRF token, headers).
+FORM_OVERHEAD = 64 * 1024
+LIMIT_MB = spreadsheet.MAX_SPREADSHEET_BYTES // 1024 // 1024
 PLAN = "/<plan_slug>"
 
 
@@ -405,3 +422,58 @@ def split(abbreviation: str):
         "success",
     )
     return redirect(url_for("plan_editing.unit", abbreviation=new_unit.abbreviation))
+
+
+# --- Making a plan from a spreadsheet ----------------------------------------------------------
+
+
+@blueprint.get("/mal.xlsx")
+@role_required(Role.COORDINATOR)
+def spreadsheet_template():
+    response = make_response(spreadsheet.template())
+    response.headers["Content-Type"] = XLSX
+    response.headers["Content-Disposition"] = 'attachment; filename="planmal.xlsx"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# CSRF is checked by the form itself: CSRFProtect would read the body under the site's 1 MB
+# limit before this view could raise it for a spreadsheet.
+@csrf.exempt
+@blueprint.route("/ny-plan", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def import_spreadsheet():
+    if not can_make_plans(current_user):
+        abort(403)
+    form = PlanSpreadsheetForm(formdata=None)
+    problems: list[str] = []
+
+    def page(status: int = 200):
+        return render_template(
+            "plan_editing/import.html", form=form, problems=problems, limit=LIMIT_MB
+        ), status
+
+    if request.method == "GET":
+        return page()
+    # Refused by its size before a byte of it is read.
+    size = request.content_length or 0
+    if size > spreadsheet.MAX_SPREADSHEET_BYTES + FORM_OVERHEAD:
+        form.file.errors = [spreadsheet.too_large_message(size)]
+        return page(413)
+    request.max_content_length = spreadsheet.MAX_SPREADSHEET_BYTES + FORM_OVERHEAD
+    form = PlanSpreadsheetForm()
+    if not form.validate_on_submit():
+        return page(400)
+
+    def refused(error):
+        problems.extend(getattr(error, "problems", []))
+        form.file.errors = [error.message]
+        return page(error.status)[0]
+
+    with unit_of_work(on_page(refused)):
+        plan = import_plan_spreadsheet(form.file.data.read(), current_user)
+    flash(
+        _("Planen «%(title)s» er laget. Du koordinerer den.", title=plan.title),
+        "success",
+    )
+    return redirect(url_for("plan_editing.plan", plan_slug=plan.slug))
