@@ -522,6 +522,22 @@ CASES = [
         data=lambda w: {"file": (io.BytesIO(template()), "plan.xlsx")},
         changed=lambda w: get_plan("oslo-mot-rasisme-2025-2028") is not None,
     ),
+    Case("successor plan form", "GET", lambda w: PLAN_A_EDIT + "/etterfolger", {"coordinator"}),
+    Case(
+        "make a successor plan",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/etterfolger",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "title": "Neste plan",
+            "slug": "neste-plan",
+            "first_year": "2028",
+            "last_year": "2031",
+            "measures": str(w.report.measure_id),
+        },
+        changed=lambda w: get_plan("neste-plan") is not None,
+    ),
     # --- Plan B: its contact is LED's (responsible there too), its coordinator coordinator_b.
     Case("report form in plan B", "GET", report_b_path(), {"lead_contact", "coordinator_b"}),
     Case(

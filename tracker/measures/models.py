@@ -76,7 +76,13 @@ class Measure(Model):
         order_by="Responsibility.position",
         cascade="all, delete-orphan",
     )
-    continues: Mapped["Measure | None"] = relationship(remote_side=[id])
+    continues: Mapped["Measure | None"] = relationship(
+        remote_side=[id], back_populates="continued_by"
+    )
+    # The measures of successor plans that carry this one on.
+    continued_by: Mapped[list["Measure"]] = relationship(
+        back_populates="continues", order_by="Measure.plan_id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

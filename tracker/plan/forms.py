@@ -146,3 +146,35 @@ class PlanSpreadsheetForm(FlaskForm):
         validators=[FileRequired(_l("Velg regnearket med planen."))],
         description=_l("Malen fylt ut: arkene Plan, Hovedområder, Enheter og Tiltak."),
     )
+
+
+class SuccessorForm(FlaskForm):
+    slug = StringField(
+        _l("Kortnavn"),
+        filters=[lambda value: (value or "").strip().lower()],
+        validators=[
+            DataRequired(_l("Skriv et kortnavn, f.eks. «handlingsplan-2028-2031».")),
+            Length(max=100),
+        ],
+        description=_l("Brukes i adressen /planer/<kortnavn>/. Små bokstaver, tall og bindestrek."),
+    )
+    title = StringField(
+        _l("Tittel"),
+        filters=[_clean],
+        validators=[DataRequired(_l("Skriv en tittel.")), Length(max=1000)],
+    )
+    first_year = IntegerField(
+        _l("Første år"),
+        validators=[InputRequired(_l("Skriv det første året.")), NumberRange(min=1900, max=2200)],
+    )
+    last_year = IntegerField(
+        _l("Siste år"),
+        validators=[InputRequired(_l("Skriv det siste året.")), NumberRange(min=1900, max=2200)],
+    )
+    measures = SelectMultipleField(
+        _l("Tiltak som videreføres"),
+        coerce=int,
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )

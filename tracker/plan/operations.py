@@ -357,3 +357,81 @@ def import_plan_spreadsheet(content: bytes, author) -> Plan:
     record_change(plan, "plan_imported", author, {"created": result.created})
     db.session.flush()
     return plan
+
+
+PLAN_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+
+def make_successor(
+    plan: Plan,
+    *,
+    slug: str,
+    title: str,
+    first_year: int,
+    last_year: int,
+    measures: list[Measure],
+    author,
+) -> Plan:
+    """A new plan that starts from ``measures`` of ``plan`` (numbered 1, 2, … in the old
+    plan's order), each linked to the measure it carries on, with the areas and units they
+    need. The old plan and its history stay as they are; the maker coordinates the new one."""
+    if not PLAN_SLUG.match(slug) or len(slug) > 100:
+        raise PlanEditError(
+            _l("Kortnavnet kan bare ha små bokstaver a–z, tall og bindestrek."), field="slug"
+        )
+    if db.session.scalar(select(Plan.id).where(Plan.slug == slug)) is not None:
+        raise PlanEditError(
+            _l("Det finnes allerede en plan med kortnavnet «%(slug)s».", slug=slug), field="slug"
+        )
+    if first_year > last_year:
+        raise PlanEditError(_l("Det første året kan ikke være etter det siste."), field="last_year")
+    if not measures:
+        raise PlanEditError(_l("Velg minst ett tiltak som skal videreføres."), field="measures")
+    if any(measure.plan_id != plan.id for measure in measures):
+        raise PlanEditError(_l("Alle tiltakene må være fra planen som videreføres."))
+    successor = Plan(
+        slug=slug,
+        title=title,
+        first_year=first_year,
+        last_year=last_year,
+        owner=plan.owner,
+        intro="",
+        default_language=plan.default_language,
+        predecessor_id=plan.id,
+    )
+    db.session.add(successor)
+    db.session.flush()
+    areas: dict[int, Area] = {}
+    for number, old in enumerate(sorted(measures, key=lambda m: m.number), start=1):
+        if old.area_id not in areas:
+            areas[old.area_id] = Area(
+                plan=successor,
+                key=old.area.key,
+                name=old.area.name,
+                name_en=old.area.name_en,
+                position=old.area.position,
+            )
+        db.session.add(
+            Measure(
+                plan=successor,
+                area=areas[old.area_id],
+                number=number,
+                title=old.title,
+                description=old.description,
+                responsibilities=_responsibilities(old.units),
+                continues_measure_id=old.id,
+            )
+        )
+    used = {unit.id for old in measures for unit in old.units}
+    for position, plan_unit in enumerate(p for p in plan.units if p.unit_id in used):
+        successor.units.append(PlanUnit(unit_id=plan_unit.unit_id, position=position))
+    author.coordinated_plans.append(successor)
+    db.session.flush()
+    record_change(
+        successor,
+        "successor_made",
+        author,
+        {"predecessor": plan.slug, "measures": [m.number for m in measures]},
+    )
+    db.session.flush()
+    return successor

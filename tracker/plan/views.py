@@ -33,6 +33,7 @@ from tracker.plan.forms import (
     RenameUnitForm,
     RetireForm,
     SplitUnitForm,
+    SuccessorForm,
 )
 from tracker.plan.operations import (
     MeasureEditConflict,
@@ -41,6 +42,7 @@ from tracker.plan.operations import (
     add_measure,
     edit_measure,
     import_plan_spreadsheet,
+    make_successor,
     next_measure_number,
     rename_area,
     retire_measure,
@@ -477,3 +479,53 @@ def import_spreadsheet():
         "success",
     )
     return redirect(url_for("plan_editing.plan", plan_slug=plan.slug))
+
+
+# --- «Lag etterfølgerplan» ----------------------------------------------------------------------
+
+
+@blueprint.route(f"{PLAN}/etterfolger", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def successor(plan_slug: str):
+    plan = _load_edited_plan(plan_slug)
+    measures = plan_measures(plan)
+    if request.method == "GET":
+        span = plan.last_year - plan.first_year
+        form = SuccessorForm(
+            data={
+                "first_year": plan.last_year + 1,
+                "last_year": plan.last_year + 1 + span,
+                "measures": [m.id for m in measures if not m.retired_on],
+            }
+        )
+    else:
+        form = SuccessorForm()
+    form.measures.choices = [(m.id, f"{m.number}. {m.title}") for m in measures]
+
+    def page():
+        return render_template("plan_editing/successor.html", plan=plan, form=form)
+
+    if not form.validate_on_submit():
+        return page(), 400 if form.errors else 200
+    by_id = {measure.id: measure for measure in measures}
+    with unit_of_work(on_form(form, page)):
+        if any(measure_id not in by_id for measure_id in form.measures.data or []):
+            raise PlanEditError(_("Alle tiltakene må være fra planen som videreføres."))
+        new_plan = make_successor(
+            plan,
+            slug=form.slug.data,
+            title=form.title.data,
+            first_year=form.first_year.data,
+            last_year=form.last_year.data,
+            measures=[by_id[measure_id] for measure_id in form.measures.data or []],
+            author=current_user,
+        )
+    flash(
+        _(
+            "Etterfølgerplanen «%(title)s» er laget med %(count)d tiltak. Du koordinerer den.",
+            title=new_plan.title,
+            count=len(form.measures.data),
+        ),
+        "success",
+    )
+    return redirect(url_for("plan_editing.plan", plan_slug=new_plan.slug))

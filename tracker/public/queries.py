@@ -230,6 +230,9 @@ def public_measure(plan: Plan, number: int) -> Measure | None:
             .options(
                 joinedload(Measure.area),
                 joinedload(Measure.responsibilities).joinedload(Responsibility.unit),
+                # The links across plans: what it continues, and what continues it.
+                joinedload(Measure.continues).joinedload(Measure.plan),
+                joinedload(Measure.continued_by).joinedload(Measure.plan),
             )
         )
         .unique()
