@@ -101,6 +101,14 @@ def marking(data: ReportData) -> tuple[str, str] | None:
 
 INTRODUCTION_HEADING = N_("Om rapporten")
 MINISTRIES_HEADING = N_("Departementer med ansvar for tiltak")
+# A plan whose units are not all ministries (a municipality's agencies, boroughs).
+UNITS_HEADING = N_("Enheter med ansvar for tiltak")
+
+
+def units_heading(data: ReportData) -> str:
+    return MINISTRIES_HEADING if data.units_are_ministries else UNITS_HEADING
+
+
 BY_AREA_HEADING = N_("Status per område")
 ALL_MEASURES_HEADING = N_("Alle tiltak")
 SOURCE_NOTES_HEADING = N_("Vedlegg: Merknader om kildegrunnlaget")
@@ -131,7 +139,7 @@ def toc_entries(data: ReportData) -> list[tuple[int, str]]:
     """(level, heading) of every part below, in order."""
     entries = [
         (1, INTRODUCTION_HEADING),
-        (1, MINISTRIES_HEADING),
+        (1, units_heading(data)),
         (1, overview_heading(data)),
         (2, BY_AREA_HEADING),
         (2, ALL_MEASURES_HEADING),
@@ -195,11 +203,13 @@ def introduction(document: ReportDocument, data: ReportData) -> None:
 
 
 def ministries(document: ReportDocument, data: ReportData) -> None:
-    document.heading(MINISTRIES_HEADING, 1)
-    document.paragraph(
+    document.heading(units_heading(data), 1)
+    sentence = (
         N_("Det er %(count)s departementer som er ansvarlige for tiltak i handlingsplanen:")
-        % {"count": _count_in_words(len(data.ministries))}
+        if data.units_are_ministries
+        else N_("Det er %(count)s enheter som er ansvarlige for tiltak i handlingsplanen:")
     )
+    document.paragraph(sentence % {"count": _count_in_words(len(data.ministries))})
     for ministry in data.ministries:
         document.paragraph(
             xml_safe(f"{ministry.name} ({ministry.abbreviation})", single_line=True),
@@ -284,7 +294,10 @@ def measure_section(document: ReportDocument, data: ReportData, measure: Measure
     heading = document.heading(measure_heading(measure), 2)
     heading.paragraph_format.keep_with_next = True
     document.blocks(measure.description)
-    document.labelled(N_("Ansvarlig departement"), _ministry_names(measure.ministries))
+    document.labelled(
+        N_("Ansvarlig departement") if data.units_are_ministries else N_("Ansvarlig enhet"),
+        _ministry_names(measure.ministries),
+    )
     document.labelled(N_("Status"), measure.status_label)
     if data.draft and measure.review_state is not None:
         document.labelled(N_("Rapportens tilstand"), measure.review_state.label)

@@ -12,6 +12,7 @@ from tracker import narrative
 from tracker.export.queries import previous_published_round
 from tracker.i18n import TIMEZONE
 from tracker.measures.queries import areas_with_measures
+from tracker.ministries.models import UnitKind
 from tracker.ministries.queries import units_with_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import (
@@ -103,6 +104,8 @@ class ReportData:
     changes: ChangesSincePrevious | None = None
     published: bool = True
     plan_note: str = ""
+    # Every responsible unit is a ministry (a national plan): the report says «departementer».
+    units_are_ministries: bool = True
 
     @property
     def source_notes(self) -> tuple[SourceNote, ...]:
@@ -148,6 +151,7 @@ def collect_report_data(
                 area.key, area.name, tuple(entries[measure.id] for measure in area.measures)
             )
         )
+    units = units_with_measures(plan)
     return ReportData(
         plan_title=plan.title,
         plan_period=plan.period,
@@ -162,7 +166,7 @@ def collect_report_data(
         ministries=tuple(
             sorted(
                 {
-                    *(MinistryRef(u.abbreviation, u.name) for u in units_with_measures(plan)),
+                    *(MinistryRef(u.abbreviation, u.name) for u in units),
                     *(ref for entry in entries.values() for ref in entry.ministries),
                 },
                 key=lambda ministry: ministry.name.casefold(),
@@ -173,6 +177,7 @@ def collect_report_data(
         changes=_changes_since_previous(reporting_round, entries) if include_changes else None,
         published=reporting_round.is_published,
         plan_note=plan.note or "",
+        units_are_ministries=all(unit.kind == UnitKind.MINISTRY for unit in units),
     )
 
 
