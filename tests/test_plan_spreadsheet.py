@@ -8,14 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.factories import PlanFactory, UnitFactory
+from tests.support.plan_spreadsheet import SLUG, workbook
 from tests.support.workflow import csrf_token, make_user, snapshot
 from tracker.extensions import db
 from tracker.models import Plan, Role
 from tracker.plan.queries import get_plan
-from tracker.plan.spreadsheet import template
 
 NEW = "/planarbeid/ny-plan"
-SLUG = "oslo-mot-rasisme-2025-2028"
 
 
 @pytest.fixture
@@ -25,39 +24,6 @@ def coordinator(app):
     user = make_user(Role.COORDINATOR, email="koord@example.no")
     db.session.commit()
     return user
-
-
-def workbook(measures=None, areas=None, units=None, slug=SLUG) -> bytes:
-    """The template filled in: two areas, a new unit and AID, three measures by default."""
-    book = load_workbook(io.BytesIO(template()))
-    book["Plan"]["B2"] = slug
-    for name, rows in (
-        ("Hovedområder", areas or [("skole", "Skole", "School"), ("arbeid", "Arbeid", "Work")]),
-        (
-            "Enheter",
-            units
-            or [
-                ("UDE", "Utdanningsetaten", "kommunal_enhet"),
-                ("AID", "Arbeids- og inkluderingsdepartementet", "departement"),
-            ],
-        ),
-        (
-            "Tiltak",
-            measures
-            or [
-                (1, "skole", "Kurs for lærere", "Alle skoler tilbyr kurs.", "UDE"),
-                (2, "arbeid", "Rekruttering", "Flere søkere.", "AID, UDE"),
-                (3, "skole", "Leirskole", "For alle.", "UDE"),
-            ],
-        ),
-    ):
-        sheet = book[name]
-        sheet.delete_rows(2, sheet.max_row)
-        for row in rows:
-            sheet.append(list(row))
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
 
 
 def upload(client, content: bytes, name="plan.xlsx"):
