@@ -119,7 +119,7 @@ def first_visit_bytes(base: str) -> tuple[int, list[tuple[str, int]]]:
 
 
 def start_gunicorn(
-    target: str, env: dict, processes: list, *extra: str
+    target: str, env: dict, processes: list, *extra: str, ready_path: str = "/"
 ) -> tuple[subprocess.Popen, str]:
     """Start gunicorn on a free port; it joins ``processes`` at once, so it is always stopped."""
     port = free_port()
@@ -132,7 +132,7 @@ def start_gunicorn(
     )
     processes.append(process)
     url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/", timeout=120)  # a loaded machine starts workers slowly
+    wait_for(url + ready_path, timeout=120)  # a loaded machine starts workers slowly
     return process, url
 
 
@@ -281,6 +281,7 @@ def main() -> int:
             processes,
             "--chdir",
             str(ROOT / "bench"),
+            ready_path=path,
         )
         assert fetch(one_route_url + path)[0] == page_gz, "the yardstick must serve the same bytes"
         for url in (app_url, one_route_url):  # warm-up
