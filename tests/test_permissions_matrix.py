@@ -23,6 +23,8 @@ from tracker.export.operations import intro_fingerprint
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
 from tracker.models import AuditEvent, ReportingRound, SheetUpload, User
+from tracker.plan.queries import get_plan
+from tracker.plan.spreadsheet import template
 from tracker.reporting.states import ReviewState, RoundState
 from tracker.results.models import Evidence, Milestone
 from tracker.spreadsheets.queries import preview_upload, round_sheet
@@ -88,6 +90,20 @@ def evidence_path(suffix: str) -> Callable[[World], str]:
 
 def results_page(world: World) -> str:
     return f"/koordinator/planer/{world.report.measure.plan.slug}/tiltak/7/resultater"
+
+
+PLAN_A_EDIT = "/planarbeid/handlingsplan-rasisme-2024-2027"
+
+
+def measure_edit(measure, **changes) -> dict:
+    return {
+        "title": measure.title,
+        "description": measure.description,
+        "area": measure.area.key,
+        "units": ", ".join(unit.abbreviation for unit in measure.units),
+        "version": str(measure.version),
+        **changes,
+    }
 
 
 def failed_message_path() -> str:
@@ -473,6 +489,155 @@ CASES = [
         COORDINATORS,
         delivered=lambda response: response.data.startswith(b"%PDF"),
     ),
+    # --- Editing a plan: its own coordinators only (coordinator_b edits plan B, not plan A).
+    Case("plan list", "GET", lambda w: "/planarbeid/", COORDINATORS),
+    Case("plan page", "GET", lambda w: PLAN_A_EDIT + "/", {"coordinator"}),
+    Case("plan change log", "GET", lambda w: PLAN_A_EDIT + "/endringer", {"coordinator"}),
+    Case("new measure form", "GET", lambda w: PLAN_A_EDIT + "/tiltak/ny", {"coordinator"}),
+    Case(
+        "add measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/ny",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "title": "Nytt tiltak",
+            "description": "Tekst.",
+            "area": w.report.measure.area.key,
+            "units": "ANN",
+        },
+        changed=lambda w: "Nytt tiltak" in snapshot()["measures"].__str__(),
+    ),
+    Case("measure edit form", "GET", lambda w: PLAN_A_EDIT + "/tiltak/7", {"coordinator"}),
+    Case(
+        "edit measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/7",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: measure_edit(w.report.measure, title="Ny tittel"),
+        changed=lambda w: fresh(w.report.measure).title == "Ny tittel",
+    ),
+    Case(
+        "retire measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/7/avslutt",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"retired_on": "2026-03-01", "reason": "Ferdig.", "version": "1"},
+        changed=lambda w: fresh(w.report.measure).retired_on == date(2026, 3, 1),
+    ),
+    Case("new area form", "GET", lambda w: PLAN_A_EDIT + "/omrader/ny", {"coordinator"}),
+    Case(
+        "add area",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/omrader/ny",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"key": "idrett", "name": "Idrett", "name_en": "Sport"},
+        changed=lambda w: "idrett" in str(snapshot()["areas"]),
+    ),
+    Case(
+        "area rename form",
+        "GET",
+        lambda w: f"{PLAN_A_EDIT}/omrader/{w.report.measure.area.key}",
+        {"coordinator"},
+    ),
+    Case(
+        "rename area",
+        "POST",
+        lambda w: f"{PLAN_A_EDIT}/omrader/{w.report.measure.area.key}",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"name": "Nytt navn", "name_en": "New name"},
+        changed=lambda w: fresh(w.report.measure.area).name == "Nytt navn",
+    ),
+    Case(
+        "edit measure in plan B",
+        "POST",
+        lambda w: "/planarbeid/plan-b/tiltak/7",
+        {"coordinator_b"},
+        ok_status=302,
+        data=lambda w: measure_edit(w.report_b.measure, title="Ny tittel i plan B"),
+        changed=lambda w: fresh(w.report_b.measure).title == "Ny tittel i plan B",
+    ),
+    # --- Reorganising units: ANN and MED are plan A's alone, LED is in plan B too, so no one
+    # coordinating only one of the plans may rename it.
+    Case("unit list", "GET", lambda w: "/planarbeid/enheter", COORDINATORS),
+    Case("unit page", "GET", lambda w: "/planarbeid/enheter/ANN", {"coordinator"}),
+    Case(
+        "rename unit",
+        "POST",
+        lambda w: "/planarbeid/enheter/ANN/nytt-navn",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"abbreviation": "ANN", "name": "Nytt navn"},
+        changed=lambda w: fresh(w.other).name == "Nytt navn",
+    ),
+    Case(
+        "rename a unit shared with plan B",
+        "POST",
+        lambda w: "/planarbeid/enheter/LED/nytt-navn",
+        set(),
+        data=lambda w: {"abbreviation": "LED", "name": "Nytt navn"},
+    ),
+    Case(
+        "merge units",
+        "POST",
+        lambda w: "/planarbeid/enheter/MED/slaa-sammen",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"into": "ANN"},
+        changed=lambda w: fresh(w.co).merged_into_id == w.other.id,
+    ),
+    Case(
+        "split unit",
+        "POST",
+        lambda w: "/planarbeid/enheter/ANN/del",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "abbreviation": "NY",
+            "name": "Ny enhet",
+            "kind": "departement",
+            "measures": str(w.other_report.measure_id),
+        },
+        changed=lambda w: "Ny enhet" in str(snapshot()["responsible_units"]),
+    ),
+    # --- Making a plan: any coordinator (they coordinate what they make).
+    Case("new plan page", "GET", lambda w: "/planarbeid/ny-plan", COORDINATORS),
+    Case(
+        "plan spreadsheet template",
+        "GET",
+        lambda w: "/planarbeid/mal.xlsx",
+        COORDINATORS,
+        delivered=lambda response: response.data.startswith(b"PK"),
+    ),
+    Case(
+        "make a plan from a spreadsheet",
+        "POST",
+        lambda w: "/planarbeid/ny-plan",
+        COORDINATORS,
+        ok_status=302,
+        data=lambda w: {"file": (io.BytesIO(template()), "plan.xlsx")},
+        changed=lambda w: get_plan("oslo-mot-rasisme-2025-2028") is not None,
+    ),
+    Case("successor plan form", "GET", lambda w: PLAN_A_EDIT + "/etterfolger", {"coordinator"}),
+    Case(
+        "make a successor plan",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/etterfolger",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "title": "Neste plan",
+            "slug": "neste-plan",
+            "first_year": "2028",
+            "last_year": "2031",
+            "measures": str(w.report.measure_id),
+        },
+        changed=lambda w: get_plan("neste-plan") is not None,
+    ),
     # --- Plan B: its contact is LED's (responsible there too), its coordinator coordinator_b.
     Case("report form in plan B", "GET", report_b_path(), {"lead_contact", "coordinator_b"}),
     Case(
@@ -645,7 +810,7 @@ def test_every_route_behind_sign_in_is_in_the_matrix(app):
     assert guarded - covered == set()
 
 
-POSTS = [case for case in CASES if case.method == "POST"]
+POSTS = [case for case in CASES if case.method == "POST" and case.allowed]
 
 
 @pytest.mark.parametrize("case", POSTS, ids=lambda case: case.name)

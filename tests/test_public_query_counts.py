@@ -6,8 +6,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from tests.support.public_helpers import PLAN_ONE, load_synthetic_plan
+from tests.support.public_helpers import PLAN_ONE, load_synthetic_plan, measure
 from tracker.extensions import db
+from tracker.ministries.operations import keep_names_on_reports
 
 # Rendering a page for the first time (per worker and data version); a cache hit costs one.
 PLAN_PAGES = {
@@ -137,3 +138,19 @@ def test_query_counts_with_twenty_plans_are_the_same_for_each(client, app):
         )
     assert_fixed_query_counts(client, SITE_PAGES["several plans"])
     assert client.get("/").get_data(as_text=True).count('<tr data-plan="') == 20
+
+
+def test_a_measure_linked_across_plans_with_names_kept_on_its_reports_costs_the_same(client, app):
+    """The links to the measure it continues and to those continuing it, and the names a
+    reorganisation left on its reports, come with the page's own queries."""
+    load_synthetic_plan(50)
+    successor = load_synthetic_plan(50, slug="plan-to", round_slug="runde-to")
+    old, new = measure(3), measure(3, successor)
+    new.continues_measure_id = old.id
+    keep_names_on_reports(old.units)
+    old.units[0].name = "Nytt navn"
+    db.session.commit()
+    assert_fixed_query_counts(client, {PLAN_ONE + "/tiltak/3": 5, "/planer/plan-to/tiltak/3": 5})
+    assert 'href="/planer/plan-to/tiltak/3"' in client.get(PLAN_ONE + "/tiltak/3").get_data(
+        as_text=True
+    )

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
     from tracker.mail.views import blueprint as mail
+    from tracker.plan.views import blueprint as plan_editing
     from tracker.public.feed_views import blueprint as feeds
     from tracker.public.legacy_views import blueprint as legacy
     from tracker.public.statements import blueprint as statements
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results)
     app.register_blueprint(evidence_files)
     app.register_blueprint(sheets)
+    app.register_blueprint(plan_editing)
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)

@@ -5,7 +5,7 @@ from tracker.auth.models import Role, User
 from tracker.mail.models import MailPreference, OutboxMessage, ReviewNotice
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit, UnitKind
-from tracker.plan.models import Plan, PlanUnit, plan_coordinators
+from tracker.plan.models import Plan, PlanChange, PlanUnit, plan_coordinators
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.results.models import (
     BudgetLine,
@@ -32,6 +32,7 @@ __all__ = [
     "MeasureReport",
     "OutboxMessage",
     "Plan",
+    "PlanChange",
     "PlanUnit",
     "ReportRevision",
     "ReportingRound",
