@@ -111,18 +111,19 @@ def report_command(
     except IntroductionMissing as error:
         raise click.ClickException(error.message) from None
     wanted = {"pdf" if kind == "pdfa" else kind for kind in file_format}
-    if "pdf" in wanted and report.pdf is None:
-        raise click.ClickException(
-            N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
-        )
+    files = {"docx": report.content}
+    if "pdf" in wanted:
+        if report.pdf is None:
+            raise click.ClickException(
+                N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
+            )
+        files["pdf"] = report.pdf
     written = []
     for kind in sorted(wanted):
         # One format: the path as given. Both: the same name with each format's suffix.
         path = output if len(wanted) == 1 else os.path.splitext(output)[0] + f".{kind}"
-        content = report.pdf if kind == "pdf" else report.content
-        assert content is not None  # a missing PDF was refused above
-        _write_file(directory, path, content)
-        written.append((path, content))
+        _write_file(directory, path, files[kind])
+        written.append((path, files[kind]))
     if not no_chart and not report.chart_included:
         click.echo(N_("Diagrammet kunne ikke lages; rapporten har tallene i tabellen."), err=True)
     if "docx" in wanted and report.pdf_missing_reason:

@@ -438,7 +438,12 @@ def reported_in_round_sentence(data: ReportData) -> str:
         "reported": data.reported_in_round,
         "total": data.measure_count,
     }
-    if data.reported_in_round + data.unreported_count < data.measure_count:
+    if data.draft:
+        sentence += " " + _(
+            "For de andre vises det som er lagret i runden, eller siste publiserte status med "
+            "datoen den er fra."
+        )
+    elif data.reported_in_round + data.unreported_count < data.measure_count:
         sentence += " " + _(
             "For de andre gjelder status fra siste publiserte rapport, med datoen den er fra."
         )

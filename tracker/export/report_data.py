@@ -28,6 +28,7 @@ from tracker.text import N_
 # A draft report shows every text a contact person has saved, whatever its review state.
 DRAFT_REVIEW_STATES = tuple(ReviewState)
 NOT_REPORTED = N_("Ikke rapportert")
+SENT_STATES = (ReviewState.SUBMITTED, ReviewState.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -208,8 +209,11 @@ def collect_report_data(
         published=reporting_round.is_published,
         plan_note=plan.note or "",
         results=collect_results(reporting_round, draft),
+        # A draft shows saved texts too, but a unit has reported only once it sent its text.
         reported_in_round=sum(
-            1 for report in reports.values() if report.round_id == reporting_round.id
+            1
+            for report in reports.values()
+            if report.round_id == reporting_round.id and report.review_state in SENT_STATES
         ),
         units_are_ministries=all(unit.kind == UnitKind.MINISTRY for unit in units),
     )

@@ -10,6 +10,7 @@ from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, pag
 import fcntl
 import json
 import os
+import shutil
 import subprocess  # nosec B404 - starts LibreOffice with a fixed argument list, no shell
 import sys
 import tempfile
@@ -49,8 +50,7 @@ def _profile():
     return tempfile.mkdtemp(prefix="tracker-lo-"), None
 
 
-def _start_office():
-    profile, lock = _profile()
+def _start_office(profile):
     pipe = f"tracker{os.getpid()}"
     office = subprocess.Popen(  # nosec B603 B607 - soffice from PATH, as Debian installs it
         [
@@ -77,12 +77,14 @@ def _start_office():
             break
         except Exception:  # noqa: BLE001 - not listening yet
             if office.poll() is not None or time.monotonic() > deadline:
+                office.kill()
+                office.wait()
                 raise RuntimeError("LibreOffice did not start") from None
             time.sleep(0.1)
     desktop = context.ServiceManager.createInstanceWithContext(
         "com.sun.star.frame.Desktop", context
     )
-    return office, desktop, lock  # the profile's lock is held while the worker lives
+    return office, desktop
 
 
 def _toc_lines(document):
@@ -150,7 +152,15 @@ def convert(desktop, request):
 
 
 def main():
-    office, desktop, _profile_lock = _start_office()
+    profile, _lock = _profile()  # the profile's lock is held while the worker lives
+    try:
+        office, desktop = _start_office(profile)
+    except RuntimeError:
+        if _lock is None:
+            raise
+        # A kept profile LibreOffice no longer starts with (a crash mid-write): start afresh.
+        shutil.rmtree(profile, ignore_errors=True)
+        office, desktop = _start_office(profile)
     print(json.dumps({"ok": True, "ready": True}), flush=True)
     try:
         for line in sys.stdin:
