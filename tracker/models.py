@@ -2,6 +2,7 @@
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
+from tracker.export.models import ReportJob
 from tracker.mail.models import MailPreference, OutboxMessage
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit, UnitKind
@@ -17,6 +18,7 @@ __all__ = [
     "OutboxMessage",
     "Plan",
     "PlanUnit",
+    "ReportJob",
     "ReportRevision",
     "ReportingRound",
     "Responsibility",

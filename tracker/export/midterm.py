@@ -46,8 +46,10 @@ def build(
     with_chart: bool = True,
     with_pdf: bool = True,
     progress: Callable[[str], None] = lambda message: None,
+    scratch: str | None = None,
 ) -> ExportedReport:
-    """Chart, DOCX and (with LibreOffice) the page numbers and the tagged PDF. No database."""
+    """Chart, DOCX and (with LibreOffice) the page numbers and the tagged PDF. No database.
+    ``scratch``: the folder LibreOffice works in (REPORT_JOBS_DIR for the report page's builds)."""
     chart_png = None
     if with_chart:
         progress(N_("Lager diagrammet …"))
@@ -62,7 +64,7 @@ def build(
     if with_pdf:
         progress(N_("Fyller inn sidetall og lager PDF …"))
         try:
-            rendered = office.render_pdf(docx)
+            rendered = office.render_pdf(docx, scratch)
         except office.OfficeUnavailable as error:
             reason = error.message
             log.warning("Report %s without PDF: %s", data.round_slug, reason)

@@ -5,13 +5,20 @@ JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens the DOCX,
 table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks from the headings),
 and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
+
+It runs in a process group of its own with its LibreOffice, and dies with the app: when the
+process that started it is gone (a killed worker), a watchdog kills the whole group, even in the
+middle of a conversion, so no LibreOffice is left running for nobody.
 """
 
 import json
 import os
+import shutil
+import signal
 import subprocess  # nosec B404 - starts LibreOffice with a fixed argument list, no shell
 import sys
 import tempfile
+import threading
 import time
 
 import uno
@@ -24,8 +31,7 @@ def _property(name, value):
     return prop
 
 
-def _start_office():
-    profile = tempfile.mkdtemp(prefix="tracker-lo-")
+def _start_office(profile):
     pipe = f"tracker{os.getpid()}"
     office = subprocess.Popen(  # nosec B603 B607 - soffice from PATH, as Debian installs it
         [
@@ -58,6 +64,19 @@ def _start_office():
         "com.sun.star.frame.Desktop", context
     )
     return office, desktop
+
+
+def _die_with_parent(profile):
+    """Kill this helper and its LibreOffice once the app that started it is gone."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        shutil.rmtree(profile, ignore_errors=True)
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _toc_lines(document):
@@ -123,7 +142,9 @@ def convert(desktop, request):
 
 
 def main():
-    office, desktop = _start_office()
+    profile = tempfile.mkdtemp(prefix="tracker-lo-")
+    _die_with_parent(profile)  # from the start: LibreOffice takes seconds to come up
+    office, desktop = _start_office(profile)
     print(json.dumps({"ok": True, "ready": True}), flush=True)
     try:
         for line in sys.stdin:
@@ -140,6 +161,7 @@ def main():
         except Exception as error:  # noqa: BLE001 - the bridge dies with the office
             print(f"LibreOffice ended: {error}", file=sys.stderr)
         office.wait(timeout=30)
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":
