@@ -199,6 +199,7 @@ def _pipe(stream: IO[str] | None) -> IO[str]:
 def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
     result: list[str] = []
     stdout = _pipe(process.stdout)
+
     def read() -> None:
         try:
             result.append(stdout.readline())
