@@ -174,7 +174,7 @@ def work_command(once: bool, interval: float) -> None:
     try:
         while not stopping:
             try:
-                outcome = work_queued()
+                outcome = work_queued(stopping=lambda: bool(stopping))
             except (OperationalError, InterfaceError) as error:
                 # The database is away: wait and try again, a little longer each time.
                 _forget_connection()

@@ -18,6 +18,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -133,14 +134,15 @@ class WorkOutcome:
     abandoned: int = 0  # other workers' builds found dead and failed
 
 
-def work_queued() -> WorkOutcome:
-    """Build every queued report, one at a time, until none is left. Needs an app context."""
+def work_queued(stopping: Callable[[], bool] = lambda: False) -> WorkOutcome:
+    """Build every queued report, one at a time, until none is left or ``stopping()`` says so
+    (checked between builds). Needs an app context."""
     outcome = WorkOutcome()
     with transaction():
         outcome.abandoned = fail_abandoned()
         remove_old()
     lease = timedelta(seconds=current_app.config["REPORT_JOB_CLAIM_SECONDS"])
-    while True:
+    while not stopping():
         claim = REPORT_QUEUE.claim(1, lease)
         if not claim.ids:
             return outcome
@@ -149,6 +151,7 @@ def work_queued() -> WorkOutcome:
                 outcome.done += 1
             else:
                 outcome.failed += 1
+    return outcome
 
 
 def _build_claimed(job_id: int, claim: Claim) -> bool:
