@@ -27,6 +27,7 @@ from sqlalchemy import (
     column,
     event,
     func,
+    inspect,
     literal_column,
     select,
     table,
@@ -117,18 +118,44 @@ def _note_changes(session: Session, flush_context) -> None:
     if stale == ALL:
         return
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, (ReportingRound, ResponsibleUnit)):
-            # Publishing a round changes which narratives are public; a unit's name is in
-            # every one of its measures' rows.
-            session.info[_STALE_KEY] = ALL
-            return
-        if isinstance(obj, Measure):
+        if isinstance(obj, ReportingRound):
+            # Publishing or withdrawing a round changes which of its narratives are public:
+            # its measures' rows, no others. Closing, reopening, a new deadline: none.
+            if obj in session.deleted:
+                session.info[_STALE_KEY] = ALL  # its reports may go without the ORM seeing
+                return
+            if obj not in session.new and _publication_changed(obj):
+                reported = MeasureReport.round_id == obj.id
+                stale.update(_measures_of(session, MeasureReport, reported))
+        elif isinstance(obj, ResponsibleUnit):
+            # A unit's name and abbreviation are in every one of its measures' rows.
+            if obj in session.deleted:
+                session.info[_STALE_KEY] = ALL
+                return
+            if obj not in session.new:
+                held = Responsibility.unit_id == obj.id
+                stale.update(_measures_of(session, Responsibility, held))
+        elif isinstance(obj, Measure):
             stale.add(obj.id)
         elif isinstance(obj, (Responsibility, MeasureReport)):
             stale.add(obj.measure_id)
     stale.discard(None)
     if stale:
         session.info[_STALE_KEY] = stale
+
+
+def _publication_changed(reporting_round: ReportingRound) -> bool:
+    """Whether this flush moved the round into or out of the published state."""
+    history = inspect(reporting_round).attrs.state.history
+    if not history.has_changes():
+        return False
+    return RoundState.PUBLISHED in (*history.added, *history.deleted)
+
+
+def _measures_of(session: Session, model, condition) -> set[int]:
+    """The ids of the measures of ``model`` rows (reports, responsibilities) matching
+    ``condition``, read on the flush's own connection."""
+    return set(session.connection().scalars(select(model.measure_id).where(condition)))
 
 
 def _refresh_before_commit(session: Session) -> None:
