@@ -9,7 +9,9 @@ The index (table ``measure_search``, one row per measure) holds only published t
 kept current by the session itself: a flush that touches a measure, a ministry, a report or a
 round marks the measures concerned, and the commit rewrites their rows in the same transaction,
 so no write path can forget it. Bulk writers that bypass the ORM (the restore) call
-``mark_all_stale``.
+``mark_all_stale``. Only the rows a change concerns are rewritten: publishing or withdrawing a
+round rewrites its measures' rows, closing it or moving its deadline none, a unit's new name its
+measures' rows (a full rebuild took 6–10 s per round operation at 100 times today's data).
 
 Rewrites take turns (a database lock held until commit) and each reads the published text only
 once it has its turn. Otherwise a save committing beside a withdrawal would write back the text
