@@ -170,3 +170,19 @@ def test_import_refused_by_the_database_itself_changes_nothing(runner, exported)
     exported.write_text(json.dumps(document), encoding="utf-8")
     assert "Databasen avviste innholdet" in refused(runner, exported)
     assert counts() == EMPTY
+
+
+def test_the_export_written_row_by_row_is_the_document_byte_for_byte(
+    runner, app, plan_data, tmp_path
+):
+    """`data export` streams (bounded memory at 100 times the data); the file is the same."""
+    from tracker.backup.dump import dumps, export_data
+
+    build_history(plan_data)
+    db.session.commit()
+    path = tmp_path / "eksport.json"
+    assert runner.invoke(args=["data", "export", str(path)]).exit_code == 0
+    whole = dumps(export_data(db.session.connection()))
+    db.session.rollback()
+    assert path.read_text(encoding="utf-8") == whole
+    assert json.loads(whole)["tables"]["report_revisions"]
