@@ -18,6 +18,7 @@ once it has its turn. Otherwise a save committing beside a withdrawal would writ
 it read before the withdrawal committed, and withdrawn text would stay searchable.
 """
 
+import functools
 import re
 import unicodedata
 from itertools import chain
@@ -50,7 +51,6 @@ WEIGHTS = {"title": 10.0, "ministries": 4.0, "description": 2.0, "narrative": 1.
 _PG_WEIGHT_LETTERS = {"title": "A", "ministries": "B", "description": "C", "narrative": "D"}
 # Letters and digits only: nothing a reader types can become query syntax.
 _WORD = re.compile(r"[^\W_]+")
-_KEPT_LETTERS = frozenset("æøåÆØÅ")
 _STALE_KEY = "search_stale_measures"
 ALL = "all"
 INDEX_LOCK = "search-index"
@@ -58,17 +58,22 @@ INDEX_LOCK = "search-index"
 search_table = table("measure_search", column("measure_id"))
 
 
+# What may carry a diacritic: anything but ASCII and the letters kept.
+_FOLDABLE = re.compile(r"[^\x00-\x7fæøåÆØÅ]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+
+
 def normalise(text: str) -> str:
-    """Lower case without diacritics (é → e, ü → u), keeping æ, ø and å."""
-    folded = []
-    for char in text:
-        if char in _KEPT_LETTERS:
-            folded.append(char)
-        else:
-            folded.extend(
-                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-            )
-    return "".join(folded).casefold()
+    """Lower case without diacritics (é → e, ü → u), keeping æ, ø and å.
+
+    Only the rare characters that may carry one are taken apart, found by a regular expression:
+    a loop over every character took 4 of the 5 seconds of publishing a round at 10 times
+    today's data."""
+    return _FOLDABLE.sub(lambda found: _fold(found.group()), text).casefold()
 
 
 def search_words(text: str) -> list[str]:
