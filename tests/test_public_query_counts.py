@@ -13,8 +13,8 @@ from tracker.extensions import db
 PLAN_PAGES = {
     "{plan}/": 9,
     "{plan}/?lang=en": 9,
-    "{plan}/tiltak": 7,
-    "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 7,
+    "{plan}/tiltak": 8,
+    "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 8,
     "{plan}/tiltak/3": 5,
     "{plan}/enheter/{unit}": 6,
     "{plan}/om-dataene": 3,
@@ -69,7 +69,10 @@ def test_query_counts_for_the_seeded_plan(client, seeded):
 def test_query_counts_for_a_plan_of_5000_measures(client, app, measure_count):
     load_synthetic_plan(measure_count)
     html = client.get(PLAN_ONE + "/tiltak?q=Tiltak").get_data(as_text=True)
-    assert html.count(PLAN_ONE + "/tiltak/") == measure_count
+    # A page of a hundred, and how many there are in all.
+    assert html.count(PLAN_ONE + "/tiltak/") == 100
+    assert f"{measure_count} tiltak passer filteret – side 1 av {measure_count // 100}" in html
+    assert_fixed_query_counts(client, {PLAN_ONE + "/tiltak?side=37": 8})
     assert_fixed_query_counts(
         client, PLAN_PAGES, {"plan": PLAN_ONE, "area": "omrade-1", "unit": "D3", "round": "runde"}
     )

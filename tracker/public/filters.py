@@ -9,8 +9,9 @@ from tracker.public.queries import MeasureFilter
 from tracker.reporting.states import NOT_REPORTED, Status
 
 MAX_SEARCH_LENGTH = 200
-# The query string parameters the list of measures reads (besides the language).
-FILTER_PARAMETERS = ("omrade", "departement", "status", "q")
+# The query string parameters the list of measures reads (besides the language): its filters,
+# and the page of a long list.
+FILTER_PARAMETERS = ("omrade", "departement", "status", "q", "side")
 
 
 def parse_filter(
@@ -44,3 +45,14 @@ def parse_filter(
         problems.append(_("Søket er forkortet til %(count)d tegn.", count=MAX_SEARCH_LENGTH))
         text = text[:MAX_SEARCH_LENGTH]
     return MeasureFilter(area=area, unit=unit, status=status, text=text), problems
+
+
+def parse_page(args: MultiDict) -> tuple[int, list[str]]:
+    """The page of the list the query string asks for (1 without one), and a message if we had
+    to ignore what it said."""
+    value = args.get("side", "").strip()
+    if not value:
+        return 1, []
+    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+        return 1, [_("Fant ikke side «%(value)s». Viser side 1.", value=value[:20])]
+    return int(value), []

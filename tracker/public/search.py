@@ -128,8 +128,9 @@ def _note_changes(session: Session, flush_context) -> None:
         if isinstance(obj, ReportingRound):
             # Publishing or withdrawing a round changes which of its narratives are public:
             # its measures' rows, no others. Closing, reopening, a new deadline: none.
-            if obj in session.deleted:
-                session.info[_STALE_KEY] = ALL  # its reports may go without the ORM seeing
+            if obj in session.deleted or (obj in session.new and obj.state == RoundState.PUBLISHED):
+                # Its reports may come or go without the ORM seeing them (bulk loads).
+                session.info[_STALE_KEY] = ALL
                 return
             if obj not in session.new and _publication_changed(obj):
                 reported = MeasureReport.round_id == obj.id

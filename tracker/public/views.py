@@ -7,6 +7,7 @@ before there were several plans live on in tracker/public/legacy_views.py.
 from collections import defaultdict
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import refresh
 
 from tracker.measures.queries import all_areas, measure_counts
@@ -15,12 +16,13 @@ from tracker.plan.context import load_plan, use_plan
 from tracker.plan.models import Plan
 from tracker.plan.queries import all_plans, only_plan
 from tracker.public import open_data as data_files
-from tracker.public.filters import FILTER_PARAMETERS, parse_filter
+from tracker.public.filters import FILTER_PARAMETERS, parse_filter, parse_page
 from tracker.public.page_cache import do_not_store, public_page
 from tracker.public.queries import (
     MeasureFilter,
     get_published_round,
     public_measure,
+    public_measure_page,
     public_measures,
     published_history,
 )
@@ -105,9 +107,16 @@ def measure_list(plan_slug: str):
     plan = load_plan(plan_slug)
     areas, units = all_areas(plan), units_with_measures(plan)
     measure_filter, problems = parse_filter(request.args, areas, units)
+    page_number, page_problems = parse_page(request.args)
+    reporting_round = latest_published_round(plan)
+    page = public_measure_page(plan, reporting_round, measure_filter, page_number)
+    if page_number > 1 and not page.measures:
+        page_problems.append(_("Listen har ikke så mange sider. Viser side 1."))
+        page = public_measure_page(plan, reporting_round, measure_filter, 1)
+    problems += page_problems
     if problems:
         do_not_store()  # each typo would be a page of its own in the cache
-    reporting_round = latest_published_round(plan)
+    ids = [measure.id for measure in page.measures]
     return render_template(
         "public/measures.html",
         plan=plan,
@@ -117,8 +126,9 @@ def measure_list(plan_slug: str):
         measure_filter=measure_filter,
         problems=problems,
         reporting_round=reporting_round,
-        measures=public_measures(plan, reporting_round, measure_filter),
-        reports=latest_public_reports(plan) if reporting_round else {},
+        measures=page.measures,
+        page=page,
+        reports=latest_public_reports(plan, measure_ids=ids) if reporting_round else {},
     )
 
 
