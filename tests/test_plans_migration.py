@@ -172,8 +172,13 @@ def test_the_migrated_schema_is_the_one_the_models_declare(old_database):
     assert differences == []
 
 
+# The plans revision itself: later revisions' downgrades are not what this test is about (on
+# SQLite, whose DDL is not transactional, theirs would stay done when this one refuses).
+PLANS_REVISION = "e5b7c9d1f3a8"
+
+
 def test_a_downgrade_with_two_plans_is_refused_and_changes_nothing(old_database):
-    upgrade()
+    upgrade(revision=PLANS_REVISION)
     with db.engine.begin() as connection:
         connection.execute(
             text(
