@@ -133,8 +133,11 @@ def _note_changes(session: Session, flush_context) -> None:
                 session.info[_STALE_KEY] = ALL
                 return
             if obj not in session.new and _publication_changed(obj):
-                reported = MeasureReport.round_id == obj.id
-                stale.update(_measures_of(session, MeasureReport, reported))
+                # Only its public reports' narratives are in the index, or come out of it.
+                public = (MeasureReport.round_id == obj.id) & MeasureReport.review_state.in_(
+                    PUBLIC_REVIEW_STATES
+                )
+                stale.update(_measures_of(session, MeasureReport, public))
         elif isinstance(obj, ResponsibleUnit):
             # A unit's name and abbreviation are in every one of its measures' rows.
             if obj in session.deleted:
@@ -276,18 +279,28 @@ def _write_sqlite(connection: Connection, documents: list[dict], measure_ids) ->
 
 def _write_postgresql(connection: Connection, documents: list[dict]) -> None:
     # An upsert, so two transactions refreshing the same measure do not collide; a deleted
-    # measure's row goes with it (ON DELETE CASCADE).
+    # measure's row goes with it (ON DELETE CASCADE). One statement over arrays rather than a
+    # statement per measure (5,000 of them took 3.5 s at 100 times today's data), and a row
+    # whose document is unchanged is not written again (nor its GIN index entries).
     if not documents:
         return
     weighted = " || ".join(
-        f"setweight(to_tsvector('norwegian', :{name}), '{letter}')"
+        f"setweight(to_tsvector('norwegian', given.{name}), '{letter}')"
         for name, letter in _PG_WEIGHT_LETTERS.items()
     )
+    columns = ("measure_id", *_PG_WEIGHT_LETTERS)
+    arrays = {name: [document[name] for document in documents] for name in columns}
     connection.execute(
         text(
-            # The f-string joins constant column weights; every value is bound.
-            f"INSERT INTO measure_search (measure_id, document) VALUES (:measure_id, {weighted}) "  # nosec B608
-            "ON CONFLICT (measure_id) DO UPDATE SET document = excluded.document"
+            # The f-string joins constant column names and weights; every value is bound.
+            f"INSERT INTO measure_search (measure_id, document) "  # nosec B608
+            f"SELECT given.measure_id, {weighted} FROM unnest("
+            "CAST(:measure_id AS integer[]), CAST(:title AS text[]), "
+            "CAST(:ministries AS text[]), CAST(:description AS text[]), "
+            "CAST(:narrative AS text[])) "
+            "AS given(measure_id, title, ministries, description, narrative) "
+            "ON CONFLICT (measure_id) DO UPDATE SET document = excluded.document "
+            "WHERE measure_search.document IS DISTINCT FROM excluded.document"
         ),
-        documents,
+        arrays,
     )
