@@ -36,3 +36,16 @@ def test_a_page_that_does_not_exist_shows_the_first_with_a_norwegian_message(cli
     for value, message in (("9", "Listen har ikke så mange sider"), ("x", "Fant ikke side «x»")):
         html = client.get(f"{PLAN_ONE}/tiltak?side={value}").get_data(as_text=True)
         assert message in html and numbers(html) == list(range(1, 51))
+
+
+def test_a_long_plans_front_page_and_unit_pages_stay_small(client, app):
+    load_synthetic_plan(1000)
+    front = client.get(PLAN_ONE + "/").get_data(as_text=True)
+    assert numbers(front) == []  # no table of every measure
+    assert re.search(r'href="[^"]*/tiltak\?omrade=omrade-1">Område 1</a>: 200 tiltak', front)
+    unit = client.get(PLAN_ONE + "/enheter/D3").get_data(as_text=True)
+    count = int(re.search(r"D3 har ansvar for (\d+) tiltak", unit).group(1))
+    assert count > 100 and len(numbers(unit)) == 100
+    onward = re.search(r'rel="next" href="([^"]+)"', unit).group(1)
+    assert len(numbers(client.get(onward.replace("&amp;", "&")).get_data(as_text=True))) > 0
+    assert client.get(PLAN_ONE + "/enheter/D3?side=x").status_code == 302

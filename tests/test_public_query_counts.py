@@ -16,7 +16,7 @@ PLAN_PAGES = {
     "{plan}/tiltak": 8,
     "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 8,
     "{plan}/tiltak/3": 5,
-    "{plan}/enheter/{unit}": 6,
+    "{plan}/enheter/{unit}": 7,
     "{plan}/om-dataene": 3,
     "{plan}/data/tiltak.json": 5,
     "{plan}/data/tiltak.csv": 5,
