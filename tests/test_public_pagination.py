@@ -49,3 +49,11 @@ def test_a_long_plans_front_page_and_unit_pages_stay_small(client, app):
     onward = re.search(r'rel="next" href="([^"]+)"', unit).group(1)
     assert len(numbers(client.get(onward.replace("&amp;", "&")).get_data(as_text=True))) > 0
     assert client.get(PLAN_ONE + "/enheter/D3?side=x").status_code == 302
+
+
+def test_a_long_plans_feed_lists_a_hundred_changes_an_entry_and_counts_the_rest(client, app):
+    load_synthetic_plan(1000)
+    feed = client.get(PLAN_ONE + "/feed.atom").get_data(as_text=True)
+    assert feed.count("Tiltak ") >= 100
+    assert feed.count("/tiltak/") == 100
+    assert "… og 900 tiltak til. Se alle tiltakene." in feed
