@@ -27,11 +27,23 @@ FORMAT = "tracker-data"
 FORMAT_VERSION = 1
 
 
+# Work in progress, not data: report builds (and their files, derived from the data) are kept
+# for a day and can be made again. A backup leaves them out; a replacing import clears them.
+TRANSIENT_TABLES = frozenset({"report_jobs"})
+
+
 def data_tables() -> list[Table]:
-    """Every table of the schema, parents before the tables that refer to them."""
+    """Every table of the schema but the transient ones, parents before the tables that refer
+    to them."""
     from tracker import models  # noqa: F401  (every table must be known to the metadata)
 
-    return list(db.metadata.sorted_tables)
+    return [table for table in db.metadata.sorted_tables if table.name not in TRANSIENT_TABLES]
+
+
+def transient_tables() -> list[Table]:
+    from tracker import models  # noqa: F401
+
+    return [table for table in db.metadata.sorted_tables if table.name in TRANSIENT_TABLES]
 
 
 def consistent_snapshot(session: Session) -> Connection:
