@@ -25,7 +25,7 @@ from datetime import timedelta
 from flask import Flask, current_app
 from sqlalchemy import delete, select, update
 
-from tracker.export.midterm import build, collect
+from tracker.export.midterm import IntroductionMissing, build, collect
 from tracker.export.models import DONE, FAILED, QUEUED, RUNNING, ReportJob
 from tracker.extensions import db
 from tracker.reporting.models import ReportingRound
@@ -40,6 +40,10 @@ KEEP = timedelta(days=1)  # finished reports stay downloadable for a day
 QUEUED_MESSAGE = N_("Rapporten er i kø …")
 DONE_MESSAGE = N_("Rapporten er klar.")
 FAILED_MESSAGE = N_("Rapporten kunne ikke lages. Prøv igjen, eller meld fra om feilen.")
+INTRODUCTION_GONE = N_(
+    "Den endelige rapporten ble ikke laget: runden har ingen innledning lenger. Skriv "
+    "innledningen på rapportsiden, eller lag et utkast."
+)
 ABANDONED_MESSAGE = N_(
     "Rapporten ble ikke ferdig fordi prosessen som lagde den, stoppet. Prøv igjen."
 )
@@ -56,7 +60,12 @@ REPORT_QUEUE = WorkQueue(ReportJob, ready=_queued)
 
 
 def queue_report(
-    reporting_round: ReportingRound, *, draft: bool, include_changes: bool, user=None
+    reporting_round: ReportingRound,
+    *,
+    draft: bool,
+    include_changes: bool,
+    language: str = "nb",
+    user=None,
 ) -> ReportJob:
     """A build waiting for a worker. Flushes; the caller's unit of work commits it."""
     job = ReportJob(
@@ -66,6 +75,7 @@ def queue_report(
         round_title=reporting_round.title,
         draft=draft,
         include_changes=include_changes,
+        language=language,
         requested_by_id=user.id if user is not None else None,
         state=QUEUED,
         message=QUEUED_MESSAGE,
@@ -182,10 +192,18 @@ def _build_claimed(job_id: int, claim: Claim) -> bool:
             message=N_("Henter innholdet …"),
         )
         reporting_round = session.get(ReportingRound, job.round_id)
-        draft, include_changes = job.draft, job.include_changes
+        draft, include_changes, language = job.draft, job.include_changes, job.language
         if reporting_round is None:
             return False
-        data = collect(reporting_round, draft=draft, include_changes=include_changes)
+        try:
+            data = collect(
+                reporting_round, draft=draft, include_changes=include_changes, language=language
+            )
+        except IntroductionMissing:
+            # The introduction was emptied after the build was asked for (the page checks).
+            data = None
+    if data is None:
+        return write(state=FAILED, message=INTRODUCTION_GONE, finished_at=utcnow())
     try:
         report = build(data, progress=progress, scratch=current_app.config["REPORT_JOBS_DIR"])
     except Exception:  # noqa: BLE001 - the page must say it failed, not wait forever

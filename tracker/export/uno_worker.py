@@ -1,9 +1,9 @@
 """Run by Debian's system python (which has ``uno``), never imported by the app.
 
-Starts one headless LibreOffice with a private profile, then answers requests on stdin, one
-JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens the DOCX, updates the
-table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks from the headings),
-and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
+Starts one headless LibreOffice with a profile of its own (kept between runs), then answers
+requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens
+the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
+from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
 
 It runs in a process group of its own with its LibreOffice, and dies with the app: when the
@@ -11,6 +11,7 @@ process that started it is gone (a killed worker), a watchdog kills the whole gr
 middle of a conversion, so no LibreOffice is left running for nobody.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -29,6 +30,30 @@ def _property(name, value):
     prop = PropertyValue()
     prop.Name, prop.Value = name, value
     return prop
+
+
+PROFILE_SLOTS = 16
+
+
+def _profile():
+    """A LibreOffice user profile kept between runs (a first start with a new profile costs
+    seconds), one per running worker: the first slot no other worker holds, locked while this
+    one lives. A private temporary profile when the cache directory cannot be written."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.path.join(cache, "tracker", "libreoffice")
+    try:
+        os.makedirs(base, mode=0o700, exist_ok=True)
+        for slot in range(PROFILE_SLOTS):
+            lock = open(os.path.join(base, f"profile-{slot}.lock"), "w")  # noqa: SIM115 - held
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.close()
+                continue
+            return os.path.join(base, f"profile-{slot}"), lock
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix="tracker-lo-"), None
 
 
 def _start_office(profile):
@@ -66,14 +91,16 @@ def _start_office(profile):
     return office, desktop
 
 
-def _die_with_parent(profile):
-    """Kill this helper and its LibreOffice once the app that started it is gone."""
+def _die_with_parent(profile, temporary):
+    """Kill this helper and its LibreOffice once the app that started it is gone (removing the
+    profile if it was a temporary one; a kept slot stays for the next worker)."""
     parent = os.getppid()
 
     def watch():
         while os.getppid() == parent:
             time.sleep(0.5)
-        shutil.rmtree(profile, ignore_errors=True)
+        if temporary:
+            shutil.rmtree(profile, ignore_errors=True)
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
@@ -114,6 +141,8 @@ def convert(desktop, request):
                 for name, value in (
                     ("UseTaggedPDF", True),
                     ("PDFUACompliance", True),
+                    # PDF/A-2b for the archive (Noark 5), tagged all the same.
+                    ("SelectPdfVersion", 2),
                     ("ExportBookmarks", True),
                     ("ExportBookmarksToPDFDestination", True),
                     ("ExportLinksRelativeFsys", False),
@@ -142,8 +171,9 @@ def convert(desktop, request):
 
 
 def main():
-    profile = tempfile.mkdtemp(prefix="tracker-lo-")
-    _die_with_parent(profile)  # from the start: LibreOffice takes seconds to come up
+    profile, profile_lock = _profile()  # the lock is held while this worker lives
+    temporary = profile_lock is None
+    _die_with_parent(profile, temporary)  # from the start: LibreOffice takes seconds to come up
     office, desktop = _start_office(profile)
     print(json.dumps({"ok": True, "ready": True}), flush=True)
     try:
@@ -161,7 +191,8 @@ def main():
         except Exception as error:  # noqa: BLE001 - the bridge dies with the office
             print(f"LibreOffice ended: {error}", file=sys.stderr)
         office.wait(timeout=30)
-        shutil.rmtree(profile, ignore_errors=True)
+        if temporary:
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":
