@@ -12,7 +12,14 @@ from tracker.languages import locale_code
 from tracker.ministries.queries import get_plan_unit
 from tracker.plan.context import load_plan
 from tracker.plan.models import Plan
-from tracker.public.feeds import Entry, Feed, Publication, build_feed, publications
+from tracker.public.feeds import (
+    LISTED_CHANGES,
+    Entry,
+    Feed,
+    Publication,
+    build_feed,
+    publications,
+)
 from tracker.public.page_cache import public_page
 from tracker.public.queries import public_measure
 
@@ -113,7 +120,7 @@ def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> 
             _(
                 "%(title)s: %(status)s",
                 title=reporting_round.title,
-                status=_(item.changes[0].report.status.label),
+                status=_(item.changes[0].status.label),
             )
             if one_measure
             else ngettext(
@@ -126,7 +133,10 @@ def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> 
         updated=published,
         link=page_link,
         html=render_template(
-            "public/_feed_entry.html", publication=item, with_narrative=one_measure
+            "public/_feed_entry.html",
+            publication=item,
+            with_narrative=one_measure,
+            listed=LISTED_CHANGES,
         ),
     )
 

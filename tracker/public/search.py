@@ -9,13 +9,16 @@ The index (table ``measure_search``, one row per measure) holds only published t
 kept current by the session itself: a flush that touches a measure, a ministry, a report or a
 round marks the measures concerned, and the commit rewrites their rows in the same transaction,
 so no write path can forget it. Bulk writers that bypass the ORM (the restore) call
-``mark_all_stale``.
+``mark_all_stale``. Only the rows a change concerns are rewritten: publishing or withdrawing a
+round rewrites its measures' rows, closing it or moving its deadline none, a unit's new name its
+measures' rows (a full rebuild took 6–10 s per round operation at 100 times today's data).
 
 Rewrites take turns (a database lock held until commit) and each reads the published text only
 once it has its turn. Otherwise a save committing beside a withdrawal would write back the text
 it read before the withdrawal committed, and withdrawn text would stay searchable.
 """
 
+import functools
 import re
 import unicodedata
 from itertools import chain
@@ -27,6 +30,7 @@ from sqlalchemy import (
     column,
     event,
     func,
+    inspect,
     literal_column,
     select,
     table,
@@ -47,7 +51,6 @@ WEIGHTS = {"title": 10.0, "ministries": 4.0, "description": 2.0, "narrative": 1.
 _PG_WEIGHT_LETTERS = {"title": "A", "ministries": "B", "description": "C", "narrative": "D"}
 # Letters and digits only: nothing a reader types can become query syntax.
 _WORD = re.compile(r"[^\W_]+")
-_KEPT_LETTERS = frozenset("æøåÆØÅ")
 _STALE_KEY = "search_stale_measures"
 ALL = "all"
 INDEX_LOCK = "search-index"
@@ -55,17 +58,22 @@ INDEX_LOCK = "search-index"
 search_table = table("measure_search", column("measure_id"))
 
 
+# What may carry a diacritic: anything but ASCII and the letters kept.
+_FOLDABLE = re.compile(r"[^\x00-\x7fæøåÆØÅ]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+
+
 def normalise(text: str) -> str:
-    """Lower case without diacritics (é → e, ü → u), keeping æ, ø and å."""
-    folded = []
-    for char in text:
-        if char in _KEPT_LETTERS:
-            folded.append(char)
-        else:
-            folded.extend(
-                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-            )
-    return "".join(folded).casefold()
+    """Lower case without diacritics (é → e, ü → u), keeping æ, ø and å.
+
+    Only the rare characters that may carry one are taken apart, found by a regular expression:
+    a loop over every character took 4 of the 5 seconds of publishing a round at 10 times
+    today's data."""
+    return _FOLDABLE.sub(lambda found: _fold(found.group()), text).casefold()
 
 
 def search_words(text: str) -> list[str]:
@@ -117,18 +125,48 @@ def _note_changes(session: Session, flush_context) -> None:
     if stale == ALL:
         return
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, (ReportingRound, ResponsibleUnit)):
-            # Publishing a round changes which narratives are public; a unit's name is in
-            # every one of its measures' rows.
-            session.info[_STALE_KEY] = ALL
-            return
-        if isinstance(obj, Measure):
+        if isinstance(obj, ReportingRound):
+            # Publishing or withdrawing a round changes which of its narratives are public:
+            # its measures' rows, no others. Closing, reopening, a new deadline: none.
+            if obj in session.deleted or (obj in session.new and obj.state == RoundState.PUBLISHED):
+                # Its reports may come or go without the ORM seeing them (bulk loads).
+                session.info[_STALE_KEY] = ALL
+                return
+            if obj not in session.new and _publication_changed(obj):
+                # Only its public reports' narratives are in the index, or come out of it.
+                public = (MeasureReport.round_id == obj.id) & MeasureReport.review_state.in_(
+                    PUBLIC_REVIEW_STATES
+                )
+                stale.update(_measures_of(session, MeasureReport, public))
+        elif isinstance(obj, ResponsibleUnit):
+            # A unit's name and abbreviation are in every one of its measures' rows.
+            if obj in session.deleted:
+                session.info[_STALE_KEY] = ALL
+                return
+            if obj not in session.new:
+                held = Responsibility.unit_id == obj.id
+                stale.update(_measures_of(session, Responsibility, held))
+        elif isinstance(obj, Measure):
             stale.add(obj.id)
         elif isinstance(obj, (Responsibility, MeasureReport)):
             stale.add(obj.measure_id)
     stale.discard(None)
     if stale:
         session.info[_STALE_KEY] = stale
+
+
+def _publication_changed(reporting_round: ReportingRound) -> bool:
+    """Whether this flush moved the round into or out of the published state."""
+    history = inspect(reporting_round).attrs.state.history
+    if not history.has_changes():
+        return False
+    return RoundState.PUBLISHED in (*history.added, *history.deleted)
+
+
+def _measures_of(session: Session, model, condition) -> set[int]:
+    """The ids of the measures of ``model`` rows (reports, responsibilities) matching
+    ``condition``, read on the flush's own connection."""
+    return set(session.connection().scalars(select(model.measure_id).where(condition)))
 
 
 def _refresh_before_commit(session: Session) -> None:
@@ -241,18 +279,28 @@ def _write_sqlite(connection: Connection, documents: list[dict], measure_ids) ->
 
 def _write_postgresql(connection: Connection, documents: list[dict]) -> None:
     # An upsert, so two transactions refreshing the same measure do not collide; a deleted
-    # measure's row goes with it (ON DELETE CASCADE).
+    # measure's row goes with it (ON DELETE CASCADE). One statement over arrays rather than a
+    # statement per measure (5,000 of them took 3.5 s at 100 times today's data), and a row
+    # whose document is unchanged is not written again (nor its GIN index entries).
     if not documents:
         return
     weighted = " || ".join(
-        f"setweight(to_tsvector('norwegian', :{name}), '{letter}')"
+        f"setweight(to_tsvector('norwegian', given.{name}), '{letter}')"
         for name, letter in _PG_WEIGHT_LETTERS.items()
     )
+    columns = ("measure_id", *_PG_WEIGHT_LETTERS)
+    arrays = {name: [document[name] for document in documents] for name in columns}
     connection.execute(
         text(
-            # The f-string joins constant column weights; every value is bound.
-            f"INSERT INTO measure_search (measure_id, document) VALUES (:measure_id, {weighted}) "  # nosec B608
-            "ON CONFLICT (measure_id) DO UPDATE SET document = excluded.document"
+            # The f-string joins constant column names and weights; every value is bound.
+            f"INSERT INTO measure_search (measure_id, document) "  # nosec B608
+            f"SELECT given.measure_id, {weighted} FROM unnest("
+            "CAST(:measure_id AS integer[]), CAST(:title AS text[]), "
+            "CAST(:ministries AS text[]), CAST(:description AS text[]), "
+            "CAST(:narrative AS text[])) "
+            "AS given(measure_id, title, ministries, description, narrative) "
+            "ON CONFLICT (measure_id) DO UPDATE SET document = excluded.document "
+            "WHERE measure_search.document IS DISTINCT FROM excluded.document"
         ),
-        documents,
+        arrays,
     )
