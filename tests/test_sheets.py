@@ -2,6 +2,8 @@
 previewed, confirmed; and every kind of bad sheet refused with nothing changed."""
 
 import io
+import struct
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -206,6 +208,16 @@ def test_another_rounds_sheet_is_refused(client, world, sheet):
     assert "en annen rapporteringsrunde («host-2026»)" in response.get_data(as_text=True)
 
 
+def lying_about_size(body: bytes) -> bytes:
+    """The zip with the Rapport sheet's declared size rewritten to 1,024 bytes everywhere."""
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    info = archive.getinfo("xl/worksheets/sheet2.xml")
+    real = struct.pack("<I", info.file_size)
+    patched = body.replace(real, struct.pack("<I", 1024))
+    assert patched != body
+    return patched
+
+
 def hundred_thousand_rows() -> bytes:
     rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, 100_002))
     return (
@@ -223,6 +235,8 @@ def hundred_thousand_rows() -> bytes:
         ("zip_bomb", "pakker seg ut til mer enn"),
         ("rows", "mer enn 1000 rader"),
         ("not_ours", "ikke et rapporteringsark"),
+        ("lying_size", "ikke et Excel-regneark"),
+        ("entities", "ikke et Excel-regneark"),
     ],
 )
 def test_bad_files_are_refused_whole_with_nothing_changed(client, world, sheet, case, message):
@@ -238,6 +252,20 @@ def test_bad_files_are_refused_whole_with_nothing_changed(client, world, sheet, 
         assert len(body) < 1024 * 1024
     elif case == "rows":
         body = replace_member(sheet, "xl/worksheets/sheet2.xml", hundred_thousand_rows())
+    elif case == "lying_size":
+        # A part that declares 1 KB and inflates to 70 MB: never unpacked past its word.
+        body = lying_about_size(
+            replace_member(sheet, "xl/worksheets/sheet2.xml", b" " * (70 * 1024 * 1024))
+        )
+    elif case == "entities":
+        laughs = (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+            b"</sheetData></worksheet>"
+        )
+        body = replace_member(sheet, "xl/worksheets/sheet2.xml", laughs)
     elif case == "not_ours":
         book = load_workbook(io.BytesIO(sheet))
         del book[layout.CONTROL_SHEET]
