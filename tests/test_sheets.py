@@ -292,3 +292,23 @@ def test_someone_elses_upload_cannot_be_confirmed(client, login, world, sheet):
     login(world.other_contact)
     assert confirm(client, world, page.get_data(as_text=True)).status_code == 403
     assert reports(world)[1].narrative != "Fra arket."
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_a_sheet_downloaded_in_another_language_is_read_back_in_any(client, world, sheet, lang):
+    sheet = client.get(world.base + f"/regneark.xlsx?lang={lang}").data
+    book = load_workbook(io.BytesIO(sheet))
+    assert book.sheetnames[0] != "Veiledning"  # the instructions are in the chosen language
+    validations = {v.formula1 for v in book[layout.REPORT_SHEET].data_validations.dataValidation}
+    status_list = next(f for f in validations if f.count(",") == 2).strip('"').split(",")
+    completed, yes = status_list[-1], ("Ja" if lang == "nn" else "Yes")
+    edited = edit_sheet(sheet, {1: {"status": completed, "narrative": "Ferdig."}})
+    page = upload(client, world, edited).get_data(as_text=True)  # the upload page in bokmål
+    assert "1 tiltak blir endret" in page and "feil må rettes" not in page
+    confirm(client, world, page)
+    assert reports(world)[1].status == Status.COMPLETED
+    reports(world)[2].narrative = "Står seg."
+    db.session.commit()
+    sheet = client.get(world.base + f"/regneark.xlsx?lang={lang}").data
+    page = upload(client, world, edit_sheet(sheet, {2: {"unchanged": yes}}), submit=True)
+    assert "Ingen endring: sendes til gjennomgang" in page.get_data(as_text=True)
