@@ -20,8 +20,8 @@ FORMAT = "tracker-data"
 FORMAT_VERSION = 1
 
 
-# Work in passing, not data: a spreadsheet waiting for its uploader's confirmation (bytes, an
-# hour's life) is neither backed up nor moved.
+# Work in passing, not data: a spreadsheet waiting for its uploader's confirmation (bytes, kept
+# until confirmed or replaced by the person's next upload) is neither backed up nor moved.
 TRANSIENT_TABLES = {"sheet_uploads"}
 
 
