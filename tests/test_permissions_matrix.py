@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.factories import EvidenceFactory
 from tests.support.report_jobs import a_finished_job
 from tests.support.sheets import edit_sheet
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
@@ -23,6 +24,7 @@ from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
 from tracker.models import AuditEvent, ReportingRound, SheetUpload, User
 from tracker.reporting.states import ReviewState, RoundState
+from tracker.results.models import Evidence, Milestone
 from tracker.spreadsheets.queries import preview_upload, round_sheet
 from tracker.spreadsheets.round_sheet import build_round_sheet
 
@@ -73,6 +75,21 @@ def event_logged(name):
     )
 
 
+def evidence_path(suffix: str) -> Callable[[World], str]:
+    """An evidence file on the report, for the routes that act on one."""
+
+    def path(world: World) -> str:
+        evidence = EvidenceFactory(report=world.report)
+        db.session.commit()
+        return f"{world.report_url}/vedlegg/{evidence.id}{suffix}"
+
+    return path
+
+
+def results_page(world: World) -> str:
+    return f"/koordinator/planer/{world.report.measure.plan.slug}/tiltak/7/resultater"
+
+
 def failed_message_path() -> str:
     """A message the sender gave up on, for the admin's retry button."""
     message = OutboxMessage(
@@ -110,6 +127,47 @@ def stored_sheet_upload(world: World) -> str:
 
 CASES = [
     Case("contact start page", "GET", lambda w: "/rapportering/", CONTACTS),
+    Case("results form", "GET", report_path("/resultater"), RESPONSIBLE | {"coordinator"}),
+    Case(
+        "save results",
+        "POST",
+        report_path("/resultater"),
+        RESPONSIBLE,
+        ok_status=302,
+        data=lambda w: {"evidence_url": "https://www.regjeringen.no/rapport"},
+        changed=lambda w: db.session.scalars(select(Evidence)).first() is not None,
+    ),
+    Case(
+        "remove evidence",
+        "POST",
+        evidence_path("/fjern"),
+        RESPONSIBLE,
+        ok_status=302,
+        changed=lambda w: db.session.scalars(select(Evidence)).first() is None,
+    ),
+    Case(
+        "keep evidence internal",
+        "POST",
+        evidence_path("/intern"),
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"internal": "1"},
+        changed=lambda w: db.session.scalars(select(Evidence)).one().internal,
+    ),
+    Case("measure results page", "GET", results_page, {"coordinator"}),
+    Case(
+        "add milestone",
+        "POST",
+        results_page,
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "form": "milestone",
+            "milestone-title": "Veileder",
+            "milestone-due_on": "01.03.2026",
+        },
+        changed=lambda w: db.session.scalars(select(Milestone)).first() is not None,
+    ),
     Case("report form", "GET", report_path(), RESPONSIBLE | {"coordinator"}),
     Case(
         "save report",
@@ -148,6 +206,25 @@ CASES = [
         ok_status=302,
         world={"review_state": ReviewState.SUBMITTED},
         changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED,
+    ),
+    Case(
+        "approve several reports",
+        "POST",
+        lambda w: "/rapportering/status-2026/godkjenn-flere",
+        {"coordinator"},
+        ok_status=302,
+        world={"review_state": ReviewState.SUBMITTED},
+        data=lambda w: {"measures": ["7"]},
+        changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED,
+    ),
+    Case(
+        "review done: gathered decisions go out",
+        "POST",
+        lambda w: "/rapportering/status-2026/gjennomgang-ferdig",
+        {"coordinator"},
+        ok_status=302,
+        # Nothing was gathered in this world, so nothing changes: the answer is the outcome.
+        delivered=lambda response: response.location.endswith("/status-2026/oversikt"),
     ),
     Case(
         "return report",
@@ -342,14 +419,15 @@ CASES = [
             db.session.scalars(select(OutboxMessage.state)).one() == MessageState.PENDING
         ),
     ),
-    Case("notification choice form", "GET", lambda w: "/konto/varsler", COORDINATORS),
+    Case("notification choice form", "GET", lambda w: "/konto/varsler", COORDINATORS | CONTACTS),
     Case(
-        "choose immediate e-mail",
+        "choose immediate or daily e-mail",
         "POST",
         lambda w: "/konto/varsler",
-        COORDINATORS,
+        COORDINATORS | CONTACTS,
         ok_status=302,
-        data=lambda w: {"submissions": "immediate"},
+        # A coordinator's choice is about submissions, a contact person's about decisions.
+        data=lambda w: {"submissions": "immediate", "decisions": "daily"},
         changed=lambda w: db.session.scalars(select(MailPreference)).first() is not None,
     ),
     Case("report download page", "GET", lambda w: "/koordinator/rapport/", COORDINATORS),
@@ -516,6 +594,9 @@ OPEN_BLUEPRINTS = {
     "sso",
     "static",
     "account_links",
+    # Evidence downloads: public files to anyone, others to the report's readers; checked in
+    # tests/test_results_form.py (a refusal is a 404 there, not a sign-in page).
+    "evidence_files",
 }
 
 

@@ -15,19 +15,47 @@ PLAN_PAGES = {
     "{plan}/?lang=en": 9,
     "{plan}/tiltak": 7,
     "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 7,
-    "{plan}/tiltak/3": 5,
+    "{plan}/tiltak?forsinket=ja": 7,
+    "{plan}/tiltak/3": 8,  # 3 of them: its milestones, indicators and evidence
     "{plan}/enheter/{unit}": 6,
     "{plan}/om-dataene": 3,
-    "{plan}/data/tiltak.json": 5,
+    "{plan}/data/tiltak.json": 8,  # 3 of them: the plan's milestones, indicators, evidence
     "{plan}/data/tiltak.csv": 5,
-    "{plan}/data/{round}/tiltak.json": 5,
+    "{plan}/data/{round}/tiltak.json": 8,
+    "{plan}/data/indikatorer.csv": 4,
     "{plan}/feed.atom": 4,
     "{plan}/enheter/{unit}/feed.atom": 5,
     "{plan}/tiltak/3/feed.atom": 5,
+    "{plan}/innebygd": 5,
+    "{plan}/tiltak/3/innebygd": 4,
+    # The read API (tracker/api/views.py).
+    "{api}": 3,
+    "{api}/areas": 3,
+    "{api}/units": 3,
+    "{api}/rounds": 3,
+    "{api}/measures": 5,
+    "{api}/measures/3": 4,
 }
 # The site's own pages. Its front page is the plan itself while there is one, and the list of
 # plans (with every plan's status) when there are several.
-SITE_PAGES = {"one plan": {"/planer/": 3, "/": 9}, "several plans": {"/planer/": 3, "/": 4}}
+SITE_PAGES = {
+    "one plan": {
+        "/planer/": 3,
+        "/": 9,
+        "/data/katalog.jsonld": 3,
+        "/personvern": 1,
+        "/api/v1/plans": 2,
+        "/api/v1/openapi.json": 1,
+    },
+    "several plans": {
+        "/planer/": 3,
+        "/": 4,
+        "/data/katalog.jsonld": 3,
+        "/personvern": 1,
+        "/api/v1/plans": 2,
+        "/api/v1/openapi.json": 1,
+    },
+}
 
 
 @contextmanager
@@ -60,7 +88,13 @@ def test_query_counts_for_the_seeded_plan(client, seeded):
     assert_fixed_query_counts(
         client,
         PLAN_PAGES,
-        {"plan": PLAN_ONE, "area": "ungdom", "unit": "KUD", "round": "midtveis-2025"},
+        {
+            "plan": PLAN_ONE,
+            "api": PLAN_ONE.replace("/planer/", "/api/v1/plans/"),
+            "area": "ungdom",
+            "unit": "KUD",
+            "round": "midtveis-2025",
+        },
     )
     assert_fixed_query_counts(client, SITE_PAGES["one plan"])
 
@@ -71,7 +105,15 @@ def test_query_counts_for_a_plan_of_5000_measures(client, app, measure_count):
     html = client.get(PLAN_ONE + "/tiltak?q=Tiltak").get_data(as_text=True)
     assert html.count(PLAN_ONE + "/tiltak/") == measure_count
     assert_fixed_query_counts(
-        client, PLAN_PAGES, {"plan": PLAN_ONE, "area": "omrade-1", "unit": "D3", "round": "runde"}
+        client,
+        PLAN_PAGES,
+        {
+            "plan": PLAN_ONE,
+            "api": PLAN_ONE.replace("/planer/", "/api/v1/plans/"),
+            "area": "omrade-1",
+            "unit": "D3",
+            "round": "runde",
+        },
     )
     assert_fixed_query_counts(client, SITE_PAGES["one plan"])
 
@@ -87,6 +129,7 @@ def test_query_counts_with_twenty_plans_are_the_same_for_each(client, app):
             PLAN_PAGES,
             {
                 "plan": f"/planer/plan-{index}",
+                "api": f"/api/v1/plans/plan-{index}",
                 "area": "omrade-1",
                 "unit": "D3",
                 "round": f"runde-{index}",

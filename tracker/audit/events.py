@@ -17,6 +17,7 @@ EVENT_LABELS = {
     "user_updated": N_("Bruker endret"),
     "user_deactivated": N_("Bruker deaktivert"),
     "user_reactivated": N_("Bruker aktivert igjen"),
+    "user_erased": N_("Personopplysninger i en deaktivert konto slettet"),
     "round_opened": N_("Runde åpnet"),
     "round_closed": N_("Runde lukket"),
     "round_published": N_("Runde publisert"),
@@ -24,6 +25,20 @@ EVENT_LABELS = {
     "report_returned": N_("Rapport sendt tilbake"),
     "report_approved": N_("Rapport godkjent"),
     "sheet_uploaded": N_("Regneark lastet opp og brukt"),
+    "login_refused_password_off": N_("Innlogging avvist (passord er slått av)"),
+    "password_set_by_invitation": N_("Passord valgt fra invitasjon"),
+    "password_set_by_password_reset": N_("Nytt passord valgt fra lenke (glemt passord)"),
+    "user_invited": N_("Bruker invitert"),
+    "sso_linked": N_("Konto knyttet til felles innlogging"),
+    "sso_unlinked": N_("Konto løst fra felles innlogging"),
+    "round_deadline_changed": N_("Frist endret"),
+    "round_reopened": N_("Runde åpnet igjen"),
+    "round_unpublished": N_("Publisering trukket tilbake"),
+    "round_intro_changed": N_("Innledning til rapporten endret"),
+    "report_withdrawn": N_("Rapport trukket tilbake fra gjennomgang"),
+    "report_corrected": N_("Rapport rettet av koordinatoren"),
+    "mail_sent": N_("E-post sendt"),
+    "mail_failed": N_("E-post ga opp"),
 }
 # Anyone can cause these, as fast as they can send requests. Consecutive ones are shown as one
 # row on the log page, whichever of these kinds they are (a flood that alternated kinds made a

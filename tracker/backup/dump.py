@@ -6,6 +6,7 @@ timestamps in UTC with their offset. So the same data exported from SQLite and f
 PostgreSQL gives byte-identical files, which is how a move between them is proven.
 """
 
+import base64
 import enum
 import json
 from datetime import UTC, date, datetime
@@ -61,6 +62,9 @@ def schema_revision(connection: Connection) -> str | None:
 
 
 def json_value(value):
+    if isinstance(value, bytes | memoryview):
+        # Evidence files (LargeBinary): standard base64, the same from SQLite and PostgreSQL.
+        return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):

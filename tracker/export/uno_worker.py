@@ -1,12 +1,13 @@
 """Run by Debian's system python (which has ``uno``), never imported by the app.
 
-Starts one headless LibreOffice with a private profile, then answers requests on stdin, one
-JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens the DOCX, updates the
-table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks from the headings),
-and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
+Starts one headless LibreOffice with a profile of its own (kept between runs), then answers
+requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens
+the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
+from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
 """
 
+import fcntl
 import json
 import os
 import subprocess  # nosec B404 - starts LibreOffice with a fixed argument list, no shell
@@ -24,8 +25,32 @@ def _property(name, value):
     return prop
 
 
+PROFILE_SLOTS = 16
+
+
+def _profile():
+    """A LibreOffice user profile kept between runs (a first start with a new profile costs
+    seconds), one per running worker: the first slot no other worker holds, locked while this
+    one lives. A private temporary profile when the cache directory cannot be written."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.path.join(cache, "tracker", "libreoffice")
+    try:
+        os.makedirs(base, mode=0o700, exist_ok=True)
+        for slot in range(PROFILE_SLOTS):
+            lock = open(os.path.join(base, f"profile-{slot}.lock"), "w")  # noqa: SIM115 - held
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.close()
+                continue
+            return os.path.join(base, f"profile-{slot}"), lock
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix="tracker-lo-"), None
+
+
 def _start_office():
-    profile = tempfile.mkdtemp(prefix="tracker-lo-")
+    profile, lock = _profile()
     pipe = f"tracker{os.getpid()}"
     office = subprocess.Popen(  # nosec B603 B607 - soffice from PATH, as Debian installs it
         [
@@ -57,7 +82,7 @@ def _start_office():
     desktop = context.ServiceManager.createInstanceWithContext(
         "com.sun.star.frame.Desktop", context
     )
-    return office, desktop
+    return office, desktop, lock  # the profile's lock is held while the worker lives
 
 
 def _toc_lines(document):
@@ -95,6 +120,8 @@ def convert(desktop, request):
                 for name, value in (
                     ("UseTaggedPDF", True),
                     ("PDFUACompliance", True),
+                    # PDF/A-2b for the archive (Noark 5), tagged all the same.
+                    ("SelectPdfVersion", 2),
                     ("ExportBookmarks", True),
                     ("ExportBookmarksToPDFDestination", True),
                     ("ExportLinksRelativeFsys", False),
@@ -123,7 +150,7 @@ def convert(desktop, request):
 
 
 def main():
-    office, desktop = _start_office()
+    office, desktop, _profile_lock = _start_office()
     print(json.dumps({"ok": True, "ready": True}), flush=True)
     try:
         for line in sys.stdin:

@@ -53,6 +53,12 @@ class Plan(Model):
     launched: Mapped[str] = mapped_column(String(20), default="")
     # Where this text departs from the published source as a whole (not one measure's).
     note: Mapped[str] = mapped_column(Text, default="")
+    # The report's colophon: an ISBN or ISSN when the owner gives the report one, the licence
+    # it is published under, and whom a reader contacts (all printed only when given).
+    isbn: Mapped[str | None] = mapped_column(String(20))
+    issn: Mapped[str | None] = mapped_column(String(20))
+    licence: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
     # The plan this one succeeds (a revision every few years; a new plan after the last).
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
 

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 
 from tracker.plan.queries import first_plan
 from tracker.public.queries import get_published_round
+from tracker.security import allow_framing
 
 blueprint = Blueprint("legacy", __name__)
 
@@ -39,6 +40,18 @@ def measure_list():
 @blueprint.get("/tiltak/<int:number>")
 def measure_detail(number: int):
     return _moved("public.measure_detail", number=number)
+
+
+@blueprint.get("/innebygd")
+def plan_embed():
+    allow_framing()  # the redirect is followed inside the other site's frame
+    return _moved("public.plan_embed")
+
+
+@blueprint.get("/tiltak/<int:number>/innebygd")
+def measure_embed(number: int):
+    allow_framing()
+    return _moved("public.measure_embed", number=number)
 
 
 @blueprint.get("/departementer/<abbreviation>")

@@ -20,6 +20,8 @@ from tracker.public.search import matching_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES, latest_public_report_ids
 from tracker.reporting.states import NOT_REPORTED, RoundState, Status
+from tracker.reporting.workflow_queries import today
+from tracker.results.queries import has_overdue_milestone, results_version
 
 _PUBLISHED = ReportingRound.state == RoundState.PUBLISHED
 # The audit event reporting.operations.withdraw_publication records: the moment a publication
@@ -74,6 +76,7 @@ def published_data_version() -> DataVersion:
     plans = select(
         func.count(Plan.id).label("count"), func.coalesce(func.sum(Plan.id), 0).label("ids")
     ).subquery()
+    results = results_version()
     row = db.session.execute(
         select(
             rounds,
@@ -83,10 +86,12 @@ def published_data_version() -> DataVersion:
             withdrawn_at,
             plans.c.count,
             plans.c.ids,
+            results,
         )
         .select_from(rounds)
         .join(reports, true())  # one-row aggregates side by side
         .join(plans, true())
+        .join(results, true())
     ).one()
     (
         round_count,
@@ -98,6 +103,7 @@ def published_data_version() -> DataVersion:
         withdrawn,
         plan_count,
         plan_ids,
+        *results_key,
     ) = row
     moments = [
         _aware(moment) for moment in (published_at, updated_at, withdrawn) if moment is not None
@@ -113,6 +119,7 @@ def published_data_version() -> DataVersion:
             withdrawn,
             plan_count,
             plan_ids,
+            *results_key,
         ),
         last_modified=max(moments) if moments else None,
     )
@@ -140,10 +147,12 @@ class MeasureFilter:
     unit: str = ""
     status: str = ""
     text: str = ""
+    # Only measures with a milestone past its date and not done («forsinket»).
+    overdue: bool = False
 
     @property
     def active(self) -> bool:
-        return any((self.area, self.unit, self.status, self.text))
+        return any((self.area, self.unit, self.status, self.text, self.overdue))
 
 
 def public_measures(
@@ -194,6 +203,8 @@ def public_measures(
         query = query.where(MeasureReport.id.is_(None))
     elif measure_filter.status:
         query = query.where(MeasureReport.status == Status(measure_filter.status))
+    if measure_filter.overdue:
+        query = query.where(has_overdue_milestone(today()))
     if measure_filter.text:
         found = matching_measures(db.session.get_bind().dialect.name, measure_filter.text)
         if found is None:  # nothing searchable in it (only punctuation): nothing matches
@@ -238,3 +249,15 @@ def published_history(measure: Measure) -> list[MeasureReport]:
             .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
         )
     )
+
+
+def published_rounds_by_plan() -> dict[int, list[ReportingRound]]:
+    """Every plan's published rounds, newest first, in one query (the data catalogue)."""
+    rounds: dict[int, list[ReportingRound]] = {}
+    for reporting_round in db.session.scalars(
+        select(ReportingRound)
+        .where(_PUBLISHED)
+        .order_by(ReportingRound.plan_id, ReportingRound.as_of.desc(), ReportingRound.id.desc())
+    ):
+        rounds.setdefault(reporting_round.plan_id, []).append(reporting_round)
+    return rounds

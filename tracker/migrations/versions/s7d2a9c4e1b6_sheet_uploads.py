@@ -1,7 +1,7 @@
 """sheet uploads: a round sheet kept between its preview and the confirmation
 
 Revision ID: s7d2a9c4e1b6
-Revises: e5b7c9d1f3a8
+Revises: r3c8a1f5d7e2
 Create Date: 2026-12-06 16:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "s7d2a9c4e1b6"
-down_revision = "e5b7c9d1f3a8"
+down_revision = "r3c8a1f5d7e2"
 branch_labels = None
 depends_on = None
 
