@@ -82,7 +82,7 @@ def test_an_upload_is_previewed_and_saved_as_drafts_only_when_confirmed(client, 
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
     assert "2 tiltak blir endret" in page
-    assert "<ins>" in page and "Arbeidet er fullført i år." in page
+    assert "<ins>" in page and "<del>" in page and "fullført" in page  # a word diff
     assert "Gjennomført" in page and "Norsk (nynorsk)" in page
     assert versions(world) == before  # nothing applied yet
     done = confirm(client, world, page)
@@ -99,16 +99,14 @@ def test_an_upload_is_previewed_and_saved_as_drafts_only_when_confirmed(client, 
 
 
 def test_send_inn_submits_the_changed_rows_and_those_marked_unchanged(client, world, sheet):
-    reports(world)[2].narrative = "Står seg."
-    db.session.commit()
-    sheet = client.get(world.base + "/regneark.xlsx").data
     edited = edit_sheet(sheet, {1: {"narrative": "Fullført."}, 2: {"unchanged": "Ja"}})
     page = upload(client, world, edited, submit=True).get_data(as_text=True)
     assert "Ingen endring: sendes til gjennomgang slik den står." in page
     confirm(client, world, page)
     after = reports(world)
     assert after[1].review_state == after[2].review_state == ReviewState.SUBMITTED
-    assert after[2].narrative == "Står seg." and after[3].review_state == ReviewState.DRAFT
+    assert after[2].narrative == "Status i fjor for tiltak 2."  # carried, sent as it stands
+    assert after[3].review_state == ReviewState.DRAFT
 
 
 def test_a_report_changed_in_the_browser_after_download_is_a_conflict_never_overwritten(
@@ -307,8 +305,21 @@ def test_a_sheet_downloaded_in_another_language_is_read_back_in_any(client, worl
     assert "1 tiltak blir endret" in page and "feil må rettes" not in page
     confirm(client, world, page)
     assert reports(world)[1].status == Status.COMPLETED
-    reports(world)[2].narrative = "Står seg."
-    db.session.commit()
     sheet = client.get(world.base + f"/regneark.xlsx?lang={lang}").data
     page = upload(client, world, edit_sheet(sheet, {2: {"unchanged": yes}}), submit=True)
     assert "Ingen endring: sendes til gjennomgang" in page.get_data(as_text=True)
+
+
+def test_ingen_endring_follows_the_workflows_rule_for_a_draft_changed_since_the_last_round(
+    client, world, sheet
+):
+    report = reports(world)[2]
+    save_report(report, report.version, Status.IN_PROGRESS, "Endret i år.", world.contact)
+    db.session.commit()
+    sheet = client.get(world.base + "/regneark.xlsx").data
+    before = versions(world)
+    page = upload(client, world, edit_sheet(sheet, {2: {"unchanged": "Ja"}}), submit=True)
+    text = page.get_data(as_text=True)
+    assert "<td>3</td><td>Ingen endring</td>" in text
+    assert "er endret siden forrige runde" in text and "/regneark/bekreft" not in text
+    assert versions(world) == before
