@@ -323,3 +323,13 @@ def test_ingen_endring_follows_the_workflows_rule_for_a_draft_changed_since_the_
     assert "<td>3</td><td>Ingen endring</td>" in text
     assert "er endret siden forrige runde" in text and "/regneark/bekreft" not in text
     assert versions(world) == before
+
+
+def test_a_unit_abbreviation_with_norwegian_letters_names_the_file(client, world, sheet):
+    world.unit.abbreviation = "BLÅ"
+    db.session.commit()
+    response = client.get(world.base + "/regneark.xlsx")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert 'filename="var-2027-BL_.xlsx"' in disposition
+    assert "filename*=UTF-8''var-2027-BL%C3%85.xlsx" in disposition
