@@ -2,6 +2,7 @@
 previewed, confirmed; and every kind of bad sheet refused with nothing changed."""
 
 import io
+import os
 import struct
 import zipfile
 
@@ -333,3 +334,13 @@ def test_a_unit_abbreviation_with_norwegian_letters_names_the_file(client, world
     disposition = response.headers["Content-Disposition"]
     assert 'filename="var-2027-BL_.xlsx"' in disposition
     assert "filename*=UTF-8''var-2027-BL%C3%85.xlsx" in disposition
+
+
+def test_a_sheet_larger_than_any_form_but_within_its_own_limit_is_read(client, world, sheet):
+    # Two megabytes (long narratives, embedded pictures): over the 1 MB every form may send.
+    edited = edit_sheet(sheet, {1: {"narrative": "Fra et stort ark."}})
+    padded = replace_member(edited, "xl/media/padding.bin", os.urandom(2 * 1024 * 1024))
+    assert len(padded) > client.application.config["MAX_CONTENT_LENGTH"]
+    response = upload(client, world, padded)
+    assert response.status_code == 200
+    assert "1 tiltak blir endret" in response.get_data(as_text=True)
