@@ -22,6 +22,7 @@ from tracker.models import MeasureReport, SheetUpload
 from tracker.reporting.operations import save_report
 from tracker.reporting.states import ReviewState, Status
 from tracker.spreadsheets import round_sheet as layout
+from tracker.spreadsheets import stamps
 
 
 @pytest.fixture
@@ -193,9 +194,7 @@ def test_another_units_sheet_is_refused(client, login, world):
 
 
 def test_another_rounds_sheet_is_refused(client, world, sheet):
-    # The same sheet, told it belongs to another round: its signed stamp no longer matches.
-    from tracker.spreadsheets import stamps
-
+    # The same sheet, with a (validly signed) stamp of another round.
     with client.application.test_request_context():
         stamp = stamps.sheet_stamp("host-2026", world.unit.id)
     book = load_workbook(io.BytesIO(sheet))
