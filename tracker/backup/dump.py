@@ -29,8 +29,9 @@ FORMAT_VERSION = 1
 
 
 # Work in progress, not data: report builds (and their files, derived from the data) are kept
-# for a day and can be made again; a spreadsheet waiting for its uploader's confirmation lives
-# an hour. A backup leaves them out; a replacing import clears them.
+# for a day and can be made again; a spreadsheet waiting for its uploader's confirmation is kept
+# until confirmed or replaced by the person's next upload. A backup leaves them out; a replacing
+# import clears them.
 TRANSIENT_TABLES = frozenset({"report_jobs", "sheet_uploads"})
 
 
