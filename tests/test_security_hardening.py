@@ -115,7 +115,8 @@ def test_production_refuses_a_short_or_known_secret_key(monkeypatch, secret, rea
         "qwertyuiopasdfghjklzxcvbnm123456",
         "Handlingsplan-2024-2027-Handlingsplan-2024-2027",
         "statusoppfølgingen-hemmelig-nøkkel-2026",
-        secrets.token_hex(4) * 8,  # a short random part, repeated
+        # A short random part, repeated; named, so every pytest-xdist worker collects one test.
+        pytest.param(secrets.token_hex(4) * 8, id="token_hex(4)*8"),
     ],
 )
 def test_production_refuses_a_long_key_that_is_easy_to_guess(monkeypatch, secret):
