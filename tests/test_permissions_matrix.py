@@ -14,12 +14,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.factories import UserFactory
 from tests.support.report_jobs import a_finished_job
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
 from tracker.export.operations import intro_fingerprint
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
-from tracker.models import AuditEvent, ReportingRound, User
+from tracker.models import AuditEvent, ReportingRound, Role, User
 from tracker.reporting.states import ReviewState, RoundState
 
 ROLES = (
@@ -61,6 +62,21 @@ def report_b_path(suffix=""):
 
 def user_path(suffix=""):
     return lambda world: f"/admin/brukere/{world.other_contact.id}{suffix}"
+
+
+def deactivated_user_path(suffix=""):
+    """A deactivated contact of ANN's (only such an account's data can be erased), made here
+    so that no role the matrix signs in as is deactivated."""
+
+    def path(world):
+        email = "sluttet@ann.example.no"
+        user = db.session.scalars(select(User).where(User.email == email)).first()
+        if user is None:
+            user = UserFactory(role=Role.CONTACT, unit=world.other, email=email, active=False)
+            db.session.commit()
+        return f"/admin/brukere/{user.id}{suffix}"
+
+    return path
 
 
 def event_logged(name):
@@ -284,6 +300,18 @@ CASES = [
         ok_status=302,
         changed=event_logged("user_reactivated"),
     ),
+    Case("erase user form", "GET", deactivated_user_path("/slett-personopplysninger"), {"admin"}),
+    Case(
+        "erase user",
+        "POST",
+        deactivated_user_path("/slett-personopplysninger"),
+        {"admin"},
+        ok_status=302,
+        changed=lambda w: (
+            db.session.scalars(select(User).where(User.email == "sluttet@ann.example.no")).first()
+            is None
+        ),
+    ),
     Case(
         "new password",
         "POST",
@@ -451,6 +479,11 @@ OPEN_BLUEPRINTS = {
     "sso",
     "static",
     "account_links",
+    # Public, no sign-in: the privacy page, the read API, subscriptions (the mailed token is
+    # their authority; tests/test_subscriptions.py).
+    "statements",
+    "api",
+    "subscriptions",
 }
 
 
