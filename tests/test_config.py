@@ -130,6 +130,10 @@ BAD_VALUES = {
         "inf",
         "MAIL_WORKER_BACKOFF_MAX_SECONDS må være et antall sekunder større enn 0",
     ),
+    "MAIL_REVIEW_QUIET_MINUTES": (
+        "ti",
+        "MAIL_REVIEW_QUIET_MINUTES må være et helt tall (1 eller større)",
+    ),
 }
 # Settings whose every text is a value (names, paths, secrets): nothing to refuse.
 FREE_TEXT = {

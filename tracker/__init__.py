@@ -13,6 +13,7 @@ from tracker.config import ConfigurationError, load_config, production_warnings
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 from tracker.i18n import DEFAULT_LOCALE
 from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
+from tracker.uploads import UploadAwareRequest
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,6 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
         instance_relative_config=True,
     )
+    # Views that take files declare a larger body (tracker/uploads.py).
+    app.request_class = UploadAwareRequest
     os.makedirs(app.instance_path, exist_ok=True)
     with _configuration_errors_shown():
         app.config.from_mapping(load_config(app.instance_path, config))
@@ -80,13 +83,17 @@ def register_blueprints(app: Flask) -> None:
     from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
     from tracker.mail.views import blueprint as mail
+    from tracker.plan.views import blueprint as plan_editing
     from tracker.public.feed_views import blueprint as feeds
     from tracker.public.legacy_views import blueprint as legacy
     from tracker.public.statements import blueprint as statements
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
+    from tracker.results.views import blueprint as results
+    from tracker.results.views import downloads as evidence_files
     from tracker.security import register_url_converters
+    from tracker.spreadsheets.views import blueprint as sheets
     from tracker.subscriptions.views import blueprint as subscriptions
 
     register_url_converters(app)  # before the routes that use them
@@ -99,6 +106,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(statements)
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
+    app.register_blueprint(results)
+    app.register_blueprint(evidence_files)
+    app.register_blueprint(sheets)
+    app.register_blueprint(plan_editing)
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)

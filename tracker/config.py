@@ -419,6 +419,13 @@ SETTINGS: tuple[Setting, ...] = (
         "the longest wait between tries while `flask mail worker` cannot reach the database",
     ),
     Setting(
+        "MAIL_REVIEW_QUIET_MINUTES",
+        minutes,
+        "10",
+        "approvals and returns are gathered per contact person and sent as one message once "
+        "the coordinator has made no decision for this long (or says the review is done)",
+    ),
+    Setting(
         "TRACKER_UNO_PYTHON",
         text,
         "/usr/bin/python3",  # Debian's, where python3-uno installs ``uno``

@@ -24,6 +24,22 @@ EVENT_LABELS = {
     "report_submitted": N_("Rapport sendt til gjennomgang"),
     "report_returned": N_("Rapport sendt tilbake"),
     "report_approved": N_("Rapport godkjent"),
+    "sheet_uploaded": N_("Regneark lastet opp og brukt"),
+    "login_refused_password_off": N_("Innlogging avvist (passord er slått av)"),
+    "password_set_by_invitation": N_("Passord valgt fra invitasjon"),
+    "password_set_by_password_reset": N_("Nytt passord valgt fra lenke (glemt passord)"),
+    "user_invited": N_("Bruker invitert"),
+    "sso_linked": N_("Konto knyttet til felles innlogging"),
+    "sso_unlinked": N_("Konto løst fra felles innlogging"),
+    "round_deadline_changed": N_("Frist endret"),
+    "round_reopened": N_("Runde åpnet igjen"),
+    "round_unpublished": N_("Publisering trukket tilbake"),
+    "round_intro_changed": N_("Innledning til rapporten endret"),
+    "report_withdrawn": N_("Rapport trukket tilbake fra gjennomgang"),
+    "report_corrected": N_("Rapport rettet av koordinatoren"),
+    "mail_sent": N_("E-post sendt"),
+    "mail_failed": N_("E-post ga opp"),
+    "plan_changed": N_("Plan endret"),
 }
 # Anyone can cause these, as fast as they can send requests. Consecutive ones are shown as one
 # row on the log page, whichever of these kinds they are (a flood that alternated kinds made a

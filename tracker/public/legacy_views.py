@@ -64,12 +64,14 @@ def about_data():
     return _moved("public.about_data")
 
 
-@blueprint.get("/data/tiltak.<any(json, csv):file_format>")
+@blueprint.get("/data/tiltak.<any(json, csv, xlsx):file_format>")
+@blueprint.get("/data/tiltak-excel.csv", defaults={"file_format": "excel-csv"})
 def latest_round_file(file_format: str):
     return _moved("open_data.latest_round_file", headers=OPEN_DATA_HEADERS, file_format=file_format)
 
 
-@blueprint.get("/data/<slug>/tiltak.<any(json, csv):file_format>")
+@blueprint.get("/data/<slug>/tiltak.<any(json, csv, xlsx):file_format>")
+@blueprint.get("/data/<slug>/tiltak-excel.csv", defaults={"file_format": "excel-csv"})
 def round_file(slug: str, file_format: str):
     reporting_round = get_published_round(slug) or abort(404)
     return _moved(

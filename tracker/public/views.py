@@ -13,7 +13,7 @@ from markupsafe import escape
 
 from tracker.absolute_urls import absolute_url
 from tracker.measures.queries import all_areas, measure_counts
-from tracker.ministries.queries import get_plan_unit, units_with_measures
+from tracker.ministries.queries import get_plan_unit, unit_merged_into, units_with_measures
 from tracker.plan.context import load_plan, use_plan
 from tracker.plan.models import Plan
 from tracker.plan.queries import all_plans, only_plan
@@ -38,7 +38,15 @@ from tracker.reporting.queries import (
     reports_by_measure,
 )
 from tracker.reporting.states import STATUS_ORDER
+from tracker.results.open_data import (
+    RESULTS_FIELDS,
+    indicator_rows,
+    indicators_csv,
+    with_results,
+)
+from tracker.results.queries import public_indicators, public_results
 from tracker.security import allow_framing
+from tracker.spreadsheets.workbook import XLSX_MIMETYPE
 
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__)
@@ -144,6 +152,7 @@ def measure_detail(plan_slug: str, number: int):
         history=history,
         current=current,
         latest_round=latest,
+        results=public_results(plan, measure),
         embed_snippet=_embed_snippet(measure)
         if current_app.config["EMBED_ALLOWED_ORIGINS"]
         else "",
@@ -201,6 +210,10 @@ def unit_detail(plan_slug: str, abbreviation: str):
         # Abbreviations are upper case; «…/enheter/aid» is a reader typing, not an error.
         return redirect(url_for("public.unit_detail", abbreviation=abbreviation.upper()), 301)
     if unit is None:
+        # A unit merged into another: its old address leads to the unit it became part of.
+        into = unit_merged_into(abbreviation)
+        if into is not None and get_plan_unit(plan, into.abbreviation) is not None:
+            return redirect(url_for("public.unit_detail", abbreviation=into.abbreviation), 301)
         abort(404)
     reporting_round = latest_published_round(plan)
     return render_template(
@@ -224,10 +237,17 @@ def about_data(plan_slug: str):
         fields=data_files.FIELDS,
         licence_name=data_files.LICENCE_NAME,
         licence_url=data_files.LICENCE_URL,
+        results_fields=RESULTS_FIELDS,
     )
 
 
-@open_data.get(f"{PLAN}/data/tiltak.<any(json, csv):file_format>")
+# The files of a round: JSON, CSV (for programs), XLSX, and Excel's CSV (tiltak-excel.csv).
+FILE_FORMATS = "<any(json, csv, xlsx):file_format>"
+EXCEL_CSV = {"file_format": "excel-csv"}
+
+
+@open_data.get(f"{PLAN}/data/tiltak.{FILE_FORMATS}")
+@open_data.get(f"{PLAN}/data/tiltak-excel.csv", defaults=EXCEL_CSV)
 @public_page
 def latest_round_file(plan_slug: str, file_format: str):
     plan = load_plan(plan_slug)
@@ -236,7 +256,21 @@ def latest_round_file(plan_slug: str, file_format: str):
     return _data_file(plan, reporting_round, file_format, latest_public_reports(plan))
 
 
-@open_data.get(f"{PLAN}/data/<slug>/tiltak.<any(json, csv):file_format>")
+@open_data.get(f"{PLAN}/data/indikatorer.csv")
+@public_page
+def indicators_file(plan_slug: str):
+    """Tidy: one row per measure, indicator and reported period, every published value."""
+    plan = load_plan(plan_slug)
+    body = indicators_csv(indicator_rows(public_measures(plan, None), public_indicators(plan)))
+    return body, {
+        "Access-Control-Allow-Origin": "*",
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="indikatorer.csv"',
+    }
+
+
+@open_data.get(f"{PLAN}/data/<slug>/tiltak.{FILE_FORMATS}")
+@open_data.get(f"{PLAN}/data/<slug>/tiltak-excel.csv", defaults=EXCEL_CSV)
 @public_page
 def round_file(plan_slug: str, slug: str, file_format: str):
     plan = load_plan(plan_slug)
@@ -283,15 +317,26 @@ def catalogue():
 
 
 def _data_file(plan: Plan, reporting_round, file_format: str, reports=None):
+    measures = public_measures(plan, reporting_round)
     rows = data_files.records(
         reporting_round,
-        public_measures(plan, reporting_round),
+        measures,
         reports_by_measure(reporting_round) if reports is None else reports,
     )
     headers = {"Access-Control-Allow-Origin": "*"}
     if file_format == "json":
+        # The latest file carries every published value; a round's own, those up to its date.
+        with_results(plan, measures, rows, None if reports is not None else reporting_round.as_of)
         return data_files.to_json(plan, reporting_round, rows), headers | {
             "Content-Type": "application/json"
         }
-    headers["Content-Disposition"] = f'attachment; filename="tiltak-{reporting_round.slug}.csv"'
+    name = f"tiltak-{reporting_round.slug}"
+    if file_format == "xlsx":
+        headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        body = data_files.to_xlsx(plan, reporting_round, rows)
+        return body, headers | {"Content-Type": XLSX_MIMETYPE}
+    if file_format == "excel-csv":
+        headers["Content-Disposition"] = f'attachment; filename="{name}-excel.csv"'
+        return data_files.to_excel_csv(rows), headers | {"Content-Type": "text/csv; charset=utf-8"}
+    headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return data_files.to_csv(rows), headers | {"Content-Type": "text/csv; charset=utf-8"}

@@ -3,7 +3,7 @@ the confirmation and unsubscribe links, when confirmed); mail_messages.unsubscri
 List-Unsubscribe header
 
 Revision ID: p7e2a9c4b1d6
-Revises: e5b7c9d1f3a8
+Revises: w3f8a1c6d9e2
 Create Date: 2026-12-06 16:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "p7e2a9c4b1d6"
-down_revision = "e5b7c9d1f3a8"
+down_revision = "w3f8a1c6d9e2"
 branch_labels = None
 depends_on = None
 
