@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.factories import EvidenceFactory
+from tests.factories import EvidenceFactory, UserFactory
 from tests.support.report_jobs import a_finished_job
 from tests.support.sheets import edit_sheet
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
@@ -23,7 +23,7 @@ from tracker.export.models import ReportJob
 from tracker.export.operations import intro_fingerprint
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
-from tracker.models import AuditEvent, ReportingRound, SheetUpload, User
+from tracker.models import AuditEvent, ReportingRound, Role, SheetUpload, User
 from tracker.plan.queries import get_plan
 from tracker.plan.spreadsheet import template
 from tracker.reporting.states import ReviewState, RoundState
@@ -70,6 +70,21 @@ def report_b_path(suffix=""):
 
 def user_path(suffix=""):
     return lambda world: f"/admin/brukere/{world.other_contact.id}{suffix}"
+
+
+def deactivated_user_path(suffix=""):
+    """A deactivated contact of ANN's (only such an account's data can be erased), made here
+    so that no role the matrix signs in as is deactivated."""
+
+    def path(world):
+        email = "sluttet@ann.example.no"
+        user = db.session.scalars(select(User).where(User.email == email)).first()
+        if user is None:
+            user = UserFactory(role=Role.CONTACT, unit=world.other, email=email, active=False)
+            db.session.commit()
+        return f"/admin/brukere/{user.id}{suffix}"
+
+    return path
 
 
 def event_logged(name):
@@ -400,6 +415,18 @@ CASES = [
         {"admin"},
         ok_status=302,
         changed=event_logged("user_reactivated"),
+    ),
+    Case("erase user form", "GET", deactivated_user_path("/slett-personopplysninger"), {"admin"}),
+    Case(
+        "erase user",
+        "POST",
+        deactivated_user_path("/slett-personopplysninger"),
+        {"admin"},
+        ok_status=302,
+        changed=lambda w: (
+            db.session.scalars(select(User).where(User.email == "sluttet@ann.example.no")).first()
+            is None
+        ),
     ),
     Case(
         "new password",
@@ -765,6 +792,11 @@ OPEN_BLUEPRINTS = {
     # Evidence downloads: public files to anyone, others to the report's readers; checked in
     # tests/test_results_form.py (a refusal is a 404 there, not a sign-in page).
     "evidence_files",
+    # Public, no sign-in: the privacy page, the read API, subscriptions (the mailed token is
+    # their authority; tests/test_subscriptions.py).
+    "statements",
+    "api",
+    "subscriptions",
 }
 
 
