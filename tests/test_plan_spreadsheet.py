@@ -120,3 +120,17 @@ def test_a_50_mb_file_is_refused_by_its_size_before_it_is_read(client, login, co
     )
     assert snapshot() == before
     assert db.session.query(Plan).count() == 1
+
+
+def test_flask_plans_import_reads_the_same_spreadsheet(runner, coordinator, tmp_path):
+    bad = tmp_path / "feil.xlsx"
+    bad.write_bytes(workbook(measures=[(1, "idrett", "A", "a", "UDE")]))
+    refused = runner.invoke(args=["plans", "import", str(bad)])
+    assert refused.exit_code == 1
+    assert "arket «Tiltak», rad 2 (tiltak 1): kolonnen «Hovedområde»" in refused.output
+    assert get_plan(SLUG) is None
+    good = tmp_path / "plan.xlsx"
+    good.write_bytes(workbook())
+    result = runner.invoke(args=["plans", "import", str(good)])
+    assert result.exit_code == 0, result.output
+    assert get_plan(SLUG).title == "Oslo kommunes handlingsplan mot rasisme 2025–2028"
