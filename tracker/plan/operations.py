@@ -26,6 +26,8 @@ from tracker.plan.spreadsheet import (
     read_plan_spreadsheet,
 )
 from tracker.plan.validation import PlanValidationError
+from tracker.reporting.operations import add_draft
+from tracker.reporting.workflow_queries import open_round_now
 from tracker.text import N_
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
@@ -123,6 +125,10 @@ def add_measure(
     _list_units_in(plan, units)
     db.session.flush()
     record_change(plan, "measure_added", author, _text_of(measure), measure)
+    # Added while a round is open: its units can report on it in that round too.
+    reporting_round = open_round_now(plan)
+    if reporting_round is not None:
+        add_draft(reporting_round, measure, author)
     db.session.flush()
     return measure
 
