@@ -88,7 +88,9 @@ def test_coordinator_edits_title_and_description_and_the_public_page_shows_it(cl
     }
     assert [event.details["action"] for event in audit_events("plan_changed")] == ["measure_edited"]
     history = client.get(f"{EDIT}/endringer").get_data(as_text=True)
-    assert "«Kartlegge diskriminering» → «Kartlegge diskriminering i arbeidslivet»" in history
+    assert "Tittel: «Kartlegge diskriminering» → «Kartlegge diskriminering i arbeidslivet»" in (
+        history
+    )
 
 
 def test_moving_a_measure_and_changing_its_units_lead_first(client, login, plan):

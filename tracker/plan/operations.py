@@ -50,6 +50,25 @@ PLAN_CHANGE_LABELS = {
     "plan_imported": N_("Plan laget fra regneark"),
     "successor_made": N_("Etterfølgerplan laget"),
 }
+# What each field of a change's details is called on the change log.
+PLAN_CHANGE_FIELDS = {
+    "title": N_("Tittel"),
+    "description": N_("Beskrivelse i planen"),
+    "area": N_("Hovedområde"),
+    "units": N_("Ansvarlige enheter"),
+    "retired_on": N_("Avsluttet eller tatt ut fra"),
+    "reason": N_("Begrunnelse"),
+    "key": N_("Nøkkel"),
+    "name": N_("Navn"),
+    "name_en": N_("Navn på engelsk"),
+    "abbreviation": N_("Forkortelse"),
+    "merged": N_("Slått sammen"),
+    "into": N_("Slå sammen med"),
+    "from": N_("Delt fra"),
+    "new": N_("Ny enhet"),
+    "measures": N_("Tiltak"),
+    "predecessor": N_("Viderefører"),
+}
 
 
 class PlanEditError(UserError):
@@ -360,7 +379,8 @@ def import_plan_spreadsheet(content: bytes, author) -> Plan:
     assert plan is not None  # load_plan returns the plan it wrote
     author.coordinated_plans.append(plan)
     db.session.flush()
-    record_change(plan, "plan_imported", author, {"created": result.created})
+    numbers = [measure["number"] for measure in data["measures"]]
+    record_change(plan, "plan_imported", author, {"measures": numbers})
     db.session.flush()
     return plan
 
