@@ -89,12 +89,25 @@ def test_a_filled_in_template_becomes_a_plan_its_maker_coordinates(client, login
             "arket «Plan»: det finnes allerede en plan med kortnavnet",
         ),
         (
+            lambda: workbook(slug="enheter"),
+            "arket «Plan»: kortnavnet «enheter» er et ord adressene bruker selv",
+        ),
+        (
             lambda: workbook(measures=[(1, "skole", '=HYPERLINK("x")', "a", "UDE")]),
             "arket «Tiltak», rad 2: inneholder en formel",
         ),
         (lambda: b"Nummer;Tittel\n1;Kurs\n", "Filen er ikke et Excel-regneark (XLSX)."),
     ],
-    ids=["duplicate number", "unknown unit", "missing area", "two areas", "slug", "formula", "csv"],
+    ids=[
+        "duplicate number",
+        "unknown unit",
+        "missing area",
+        "two areas",
+        "slug",
+        "reserved slug",
+        "formula",
+        "csv",
+    ],
 )
 def test_bad_input_is_refused_naming_sheet_and_row_and_nothing_is_written(
     client, login, coordinator, content, expected

@@ -25,7 +25,7 @@ from tracker.plan.spreadsheet import (
     problem_in_sheet,
     read_plan_spreadsheet,
 )
-from tracker.plan.validation import PlanValidationError
+from tracker.plan.validation import RESERVED_PLAN_SLUGS, PlanValidationError
 from tracker.reporting.operations import add_draft
 from tracker.reporting.workflow_queries import open_round_now
 from tracker.text import N_
@@ -401,6 +401,11 @@ def make_successor(
     """A new plan that starts from ``measures`` of ``plan`` (numbered 1, 2, … in the old
     plan's order), each linked to the measure it carries on, with the areas and units they
     need. The old plan and its history stay as they are; the maker coordinates the new one."""
+    if slug in RESERVED_PLAN_SLUGS:
+        raise PlanEditError(
+            _l("Kortnavnet «%(slug)s» er et ord adressene bruker selv; velg et annet.", slug=slug),
+            field="slug",
+        )
     if not PLAN_SLUG.match(slug) or len(slug) > 100:
         raise PlanEditError(
             _l("Kortnavnet kan bare ha små bokstaver a–z, tall og bindestrek."), field="slug"
