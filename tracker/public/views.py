@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from tracker.absolute_urls import absolute_url
 from tracker.measures.queries import all_areas, measure_counts, measure_counts_by_area
-from tracker.ministries.queries import get_plan_unit, unit_merged_into, units_with_measures
+from tracker.ministries.queries import get_plan_unit, unit_now, units_with_measures
 from tracker.plan.context import load_plan, use_plan
 from tracker.plan.models import Plan
 from tracker.plan.queries import all_plans, only_plan
@@ -227,8 +227,8 @@ def unit_detail(plan_slug: str, abbreviation: str):
         # Abbreviations are upper case; «…/enheter/aid» is a reader typing, not an error.
         return redirect(url_for("public.unit_detail", abbreviation=abbreviation.upper()), 301)
     if unit is None:
-        # A unit merged into another: its old address leads to the unit it became part of.
-        into = unit_merged_into(abbreviation)
+        # A unit merged into another or renamed: its old address leads to the unit it is now.
+        into = unit_now(abbreviation)
         if into is not None and get_plan_unit(plan, into.abbreviation) is not None:
             return redirect(url_for("public.unit_detail", abbreviation=into.abbreviation), 301)
         abort(404)

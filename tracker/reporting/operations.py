@@ -148,6 +148,24 @@ def open_round(
     return reporting_round
 
 
+def add_draft(reporting_round: ReportingRound, measure, author) -> MeasureReport:
+    """A draft in an open round for a measure added to the plan while the round is open, as
+    opening the round would have given it."""
+    report = MeasureReport(
+        round=reporting_round,
+        measure=measure,
+        status=Status.NOT_STARTED,
+        narrative="",
+        narrative_language=reporting_round.plan.default_language,
+        review_state=ReviewState.DRAFT,
+    )
+    db.session.add(report)
+    db.session.flush()
+    _append_revision(report, "opened", author, old=None)
+    db.session.flush()
+    return report
+
+
 def change_deadline(reporting_round: ReportingRound, deadline: date | None, changed_by) -> None:
     """Move an open round's deadline (or remove it); the ministries see the new date at once."""
     if reporting_round.state != RoundState.OPEN:
