@@ -24,6 +24,7 @@ from tracker.public.queries import (
     public_measures,
     published_history,
 )
+from tracker.public.search import excerpt, highlight_words
 from tracker.reporting.queries import (
     latest_public_reports,
     latest_published_round,
@@ -108,6 +109,16 @@ def measure_list(plan_slug: str):
     if problems:
         do_not_store()  # each typo would be a page of its own in the cache
     reporting_round = latest_published_round(plan)
+    measures = public_measures(plan, reporting_round, measure_filter)
+    reports = latest_public_reports(plan) if reporting_round else {}
+    excerpts = {}
+    if measure_filter.text:
+        # Where each found measure says what was searched for, the words marked.
+        words = highlight_words(measure_filter.text)
+        for measure in measures:
+            report = reports.get(measure.id)
+            texts = [report.narrative if report else "", measure.description, measure.title]
+            excerpts[measure.id] = excerpt(texts, words)
     return render_template(
         "public/measures.html",
         plan=plan,
@@ -117,8 +128,9 @@ def measure_list(plan_slug: str):
         measure_filter=measure_filter,
         problems=problems,
         reporting_round=reporting_round,
-        measures=public_measures(plan, reporting_round, measure_filter),
-        reports=latest_public_reports(plan) if reporting_round else {},
+        measures=measures,
+        reports=reports,
+        excerpts=excerpts,
     )
 
 
