@@ -25,6 +25,7 @@ from tests.support.old_schema import (
 from tracker.extensions import db
 from tracker.secret_key_check import fingerprints
 
+
 PLAN_SLUG = "handlingsplan-rasisme-2024-2027"
 
 
@@ -79,6 +80,8 @@ LATER_COLUMNS = {
     "measures": ("version", "text_changed_at"),
     "responsible_units": ("merged_into_id",),
     "measure_reports": ("unit_names",),
+    "mail_messages": ("unsubscribe_url",),
+    "mail_preferences": ("decisions",),
 }
 
 

@@ -184,3 +184,24 @@ def test_round_operations_rewrite_only_the_rows_of_the_measures_they_change(clie
     db.session.commit()
     assert found(client, "fyrtårnsordningen") == []
     assert 9 not in found(client, measure(9).title)  # never rebuilt: only round 'del-2026's row
+
+
+def test_common_variants_find_the_measures_that_say_it_otherwise(client, seeded):
+    # The texts say «muslimfiendtlighet» and «hat mot muslimer», «hatytringer» and «hets»,
+    # and speak of «kvitteringsordning» where a reader says «etnisk profilering».
+    assert 26 in found(client, "muslimhat")
+    assert found(client, "hatkriminalitet")
+    assert 25 in found(client, "etnisk profilering")
+
+
+def test_results_show_where_the_words_are_marked_and_no_result_suggests_what_to_try(client, seeded):
+    page = client.get(PLAN_ONE + "/tiltak?q=kvitteringsordning").get_data(as_text=True)
+    excerpt = page.split('class="search-excerpt"')[1].split("</p>")[0]
+    assert re.search(r"<mark>[Kk]vitteringsordning", excerpt)
+    none = client.get(PLAN_ONE + "/tiltak?q=zzyzx&status=completed").get_data(as_text=True)
+    suggestions = none.split('id="no-results"')[1].split("</div>")[0]
+    assert "Skriv bare begynnelsen av ordet" in suggestions
+    assert "tiltak?q=zzyzx" in suggestions  # the search again without the other filters
+    assert "omrade=" in suggestions
+    nynorsk = client.get(PLAN_ONE + "/tiltak?lang=nn").get_data(as_text=True)
+    assert 'id="filter-q-language"' in nynorsk

@@ -36,7 +36,7 @@ def plan(plan_slug: str):
     title = found.title_in(locale_code())
     return _feed(
         found,
-        publications(found),
+        [item for item in publications(found) if item.status_changes],
         title=_("%(plan)s: publiserte statuser", plan=title),
         subtitle=_("Én oppføring per publiserte rapportering, med tiltakene som endret status."),
         self_link=absolute_url("feeds.plan"),
@@ -52,7 +52,7 @@ def unit(plan_slug: str, abbreviation: str):
     found = get_plan_unit(found_plan, abbreviation) or abort(404)
     return _feed(
         found_plan,
-        publications(found_plan, unit_id=found.id),
+        [item for item in publications(found_plan, unit_id=found.id) if item.status_changes],
         title=_("%(unit)s: publiserte statuser", unit=found.name),
         subtitle=_(
             "Statusendringer for tiltakene til %(unit)s, per publiserte rapportering.",

@@ -81,14 +81,79 @@ def search_words(text: str) -> list[str]:
     return list(dict.fromkeys(_WORD.findall(normalise(text))))
 
 
+# Words people search for that the texts say otherwise: a search word starting with the key
+# also finds each alternative (each a group of word starts that must all match). Multi-word
+# searches are joined first (PHRASES), so «etnisk profilering» is one alternative set.
+PHRASES = {"etnisk profilering": "etniskprofilering"}
+VARIANTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "hatkrim": (("hatkrim",), ("hatytring",), ("hatefull",), ("hets",)),
+    "muslimhat": (("muslimhat",), ("muslimfiendtlig",), ("hat", "muslim")),
+    "etniskprofilering": (("etnisk", "profilering"), ("kvitteringsordning",)),
+    "rasisme": (("rasism",), ("rasist",)),
+}
+
+
+def search_terms(text: str) -> list[tuple[tuple[str, ...], ...]]:
+    """Each search word with its alternatives: every word must match, through any one of its
+    alternatives (all of whose word starts must match)."""
+    joined = " ".join(search_words(text))
+    for phrase, token in PHRASES.items():
+        joined = joined.replace(phrase, token)
+    terms: list[tuple[tuple[str, ...], ...]] = []
+    for word in dict.fromkeys(joined.split()):
+        variants = next((v for key, v in VARIANTS.items() if word.startswith(key)), None)
+        terms.append(((word,), *(v for v in variants or () if v != (word,))))
+    return terms
+
+
+def highlight_words(text: str) -> list[str]:
+    """Every word start a search matches on, for marking them in excerpts."""
+    return list(
+        dict.fromkeys(word for term in search_terms(text) for group in term for word in group)
+    )
+
+
+_TOKEN = re.compile(r"\S+\s*")
+
+
+def excerpt(texts: list[str], words: list[str], around: int = 12) -> list[tuple[str, bool]]:
+    """A short piece of the first text that holds a searched word, as (text, marked) pieces
+    with each matching word marked; [] when none holds one (e.g. matched on the ministry)."""
+    for source in texts:
+        tokens = _TOKEN.findall(source or "")
+        hits = [
+            index
+            for index, token in enumerate(tokens)
+            if any(found.startswith(tuple(words)) for found in search_words(token))
+        ]
+        if not hits:
+            continue
+        start, end = max(hits[0] - around, 0), min(hits[0] + around + 1, len(tokens))
+        pieces = [("… ", False)] if start > 0 else []
+        for index in range(start, end):
+            pieces.append((tokens[index], index in hits))
+        if end < len(tokens):
+            pieces.append((" …", False))
+        return pieces
+    return []
+
+
 def matching_measures(connection_dialect: str, text_: str):
     """A subquery of (measure_id, rank) for the measures every word matches; lower rank is
     better. None when the search holds no word at all (such a search matches nothing)."""
-    words = search_words(text_)
-    if not words:
+    terms = search_terms(text_)
+    if not terms:
         return None
     if connection_dialect == "postgresql":
-        query = func.to_tsquery("norwegian", " & ".join(f"{word}:*" for word in words))
+        query = func.to_tsquery(
+            "norwegian",
+            " & ".join(
+                "("
+                + " | ".join("(" + " & ".join(f"{w}:*" for w in group) + ")" for group in term)
+                + ")"
+                for term in terms
+            ),
+        )
         document: ColumnClause[Any] = literal_column("measure_search.document")
         return (
             select(
@@ -99,7 +164,12 @@ def matching_measures(connection_dialect: str, text_: str):
             .where(document.op("@@")(query))
             .subquery("search")
         )
-    match = " AND ".join(f'"{word}"*' for word in words)
+    match = " AND ".join(
+        "("
+        + " OR ".join("(" + " AND ".join(f'"{w}"*' for w in group) + ")" for group in term)
+        + ")"
+        for term in terms
+    )
     weights = ", ".join(str(weight) for weight in WEIGHTS.values())
     return (
         select(

@@ -32,6 +32,7 @@ from tracker.public.queries import (
     published_history,
     published_rounds_by_plan,
 )
+from tracker.public.search import excerpt, highlight_words
 from tracker.reporting.queries import (
     latest_public_reports,
     latest_published_round,
@@ -138,6 +139,15 @@ def measure_list(plan_slug: str):
     if problems:
         do_not_store()  # each typo would be a page of its own in the cache
     ids = [measure.id for measure in page.measures]
+    reports = latest_public_reports(plan, measure_ids=ids) if reporting_round else {}
+    excerpts = {}
+    if measure_filter.text:
+        # Where each found measure says what was searched for, the words marked.
+        words = highlight_words(measure_filter.text)
+        for measure in page.measures:
+            report = reports.get(measure.id)
+            texts = [report.narrative if report else "", measure.description, measure.title]
+            excerpts[measure.id] = excerpt(texts, words)
     return render_template(
         "public/measures.html",
         plan=plan,
@@ -149,7 +159,8 @@ def measure_list(plan_slug: str):
         reporting_round=reporting_round,
         measures=page.measures,
         page=page,
-        reports=latest_public_reports(plan, measure_ids=ids) if reporting_round else {},
+        reports=reports,
+        excerpts=excerpts,
     )
 
 
