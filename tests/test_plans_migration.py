@@ -25,7 +25,6 @@ from tests.support.old_schema import (
 from tracker.extensions import db
 from tracker.secret_key_check import fingerprints
 
-
 PLAN_SLUG = "handlingsplan-rasisme-2024-2027"
 
 
