@@ -23,6 +23,14 @@ from tracker.models import (
     User,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.results.models import (
+    BudgetLine,
+    Direction,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+)
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -169,3 +177,68 @@ class AuditEventFactory(BaseFactory):
     event = "sign_in"
     remote_addr = "127.0.0.1"
     details = factory.LazyFunction(dict)
+
+
+class MilestoneFactory(BaseFactory):
+    class Meta:
+        model = Milestone
+
+    measure = factory.SubFactory(MeasureFactory)
+    title = factory.Sequence(lambda n: f"Delmål {n}")
+    due_on = date(2026, 3, 1)
+    note = ""
+
+
+class IndicatorFactory(BaseFactory):
+    class Meta:
+        model = Indicator
+
+    measure = factory.SubFactory(MeasureFactory)
+    name = factory.Sequence(lambda n: f"Indikator {n}")
+    unit = "antall"
+    direction = Direction.HIGHER
+    baseline_value = 20.0
+    baseline_year = 2023
+    target_value = 60.0
+    target_year = 2027
+    source = "SSB"
+
+
+class IndicatorValueFactory(BaseFactory):
+    class Meta:
+        model = IndicatorValue
+
+    report = factory.SubFactory(ReportFactory)
+    indicator = factory.SubFactory(
+        IndicatorFactory, measure=factory.SelfAttribute("..report.measure")
+    )
+    round = factory.SelfAttribute("report.round")
+    value = 42.0
+    period = "2025"
+    comment = ""
+    carried = False
+
+
+class EvidenceFactory(BaseFactory):
+    class Meta:
+        model = Evidence
+
+    report = factory.SubFactory(ReportFactory)
+    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    stored_name = factory.Sequence(lambda n: f"vedlegg-{n:08d}.pdf")
+    original_name = "rapport.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyAttribute(lambda evidence: len(evidence.content or b""))
+    url = None
+    internal = False
+
+
+class BudgetLineFactory(BaseFactory):
+    class Meta:
+        model = BudgetLine
+
+    measure = factory.SubFactory(MeasureFactory)
+    year = 2025
+    allocated = 5_000_000
+    spent = 3_000_000
+    source = "Kap. 821 post 60"

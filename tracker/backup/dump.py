@@ -11,6 +11,7 @@ at 100 times today's data); ``export_data`` and ``dumps`` build it whole, for te
 data, and give the same bytes.
 """
 
+import base64
 import enum
 import json
 from collections.abc import Callable
@@ -27,9 +28,10 @@ FORMAT = "tracker-data"
 FORMAT_VERSION = 1
 
 
-# Work in progress, not data: report builds (and their files, derived from the data) are kept
-# for a day and can be made again. A backup leaves them out; a replacing import clears them.
-TRANSIENT_TABLES = frozenset({"report_jobs"})
+# Work in passing, not data, neither backed up nor moved: a spreadsheet waiting for its
+# uploader's confirmation (bytes, an hour's life), and report builds (their files derived from
+# the data, kept a day, made again at will). A replacing import clears them.
+TRANSIENT_TABLES = frozenset({"sheet_uploads", "report_jobs"})
 
 
 def data_tables() -> list[Table]:
@@ -75,6 +77,9 @@ def schema_revision(connection: Connection) -> str | None:
 
 
 def json_value(value):
+    if isinstance(value, bytes | memoryview):
+        # Evidence files (LargeBinary): standard base64, the same from SQLite and PostgreSQL.
+        return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):

@@ -20,6 +20,7 @@ from tracker.mail.messages import ENCODED_WORD_START
 from tracker.reporting.operations import SLUG
 from tracker.reporting.states import RoundState
 from tracker.reporting.titles import round_title_problem
+from tracker.results.backup_rules import evidence_problems
 
 # What tracker.auth.operations.hash_password writes: the method with its cost parameters, a
 # salt of 16 letters and digits, and 64 bytes of hash in hex.
@@ -42,6 +43,7 @@ def rule_problems(rows: dict[str, list[dict]]) -> list[str]:
     _check_measure_areas(rows.get("measures", []), rows.get("areas", []), problems)
     _check_users(rows.get("users", []), problems)
     _check_outbox(rows.get("mail_messages", []), problems)
+    problems += evidence_problems(rows.get("evidence", []), _where)
     return problems
 
 

@@ -5,6 +5,8 @@ lengths, ranges, NUL characters, allowed enum values, uniqueness and references 
 tables. Each problem names the table, the row and the field, in Norwegian.
 """
 
+import base64
+import binascii
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,7 +20,9 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -190,6 +194,20 @@ def column_value(column: Column, value):
     if isinstance(kind, JSON):
         _check_json(value, depth=0)
         return value
+    if isinstance(kind, Float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise Invalid(_("må være et tall."))
+        if not math.isfinite(value):
+            raise Invalid(_("inneholder et tall som ikke er endelig."))
+        return float(value)
+    if isinstance(kind, LargeBinary):
+        # What dump.json_value writes for bytes: standard base64.
+        if not isinstance(value, str):
+            _not_a(_("base64-kodet fil"))
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise Invalid(_("må være base64-kodet innhold.")) from None
     raise Invalid(
         _("har en kolonnetype som importen ikke kjenner (%(type)s).", type=type(kind).__name__)
     )

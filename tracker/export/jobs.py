@@ -56,7 +56,12 @@ REPORT_QUEUE = WorkQueue(ReportJob, ready=_queued)
 
 
 def queue_report(
-    reporting_round: ReportingRound, *, draft: bool, include_changes: bool, user=None
+    reporting_round: ReportingRound,
+    *,
+    draft: bool,
+    include_changes: bool,
+    language: str = "nb",
+    user=None,
 ) -> ReportJob:
     """A build waiting for a worker. Flushes; the caller's unit of work commits it."""
     job = ReportJob(
@@ -66,6 +71,7 @@ def queue_report(
         round_title=reporting_round.title,
         draft=draft,
         include_changes=include_changes,
+        language=language,
         requested_by_id=user.id if user is not None else None,
         state=QUEUED,
         message=QUEUED_MESSAGE,
@@ -182,10 +188,12 @@ def _build_claimed(job_id: int, claim: Claim) -> bool:
             message=N_("Henter innholdet …"),
         )
         reporting_round = session.get(ReportingRound, job.round_id)
-        draft, include_changes = job.draft, job.include_changes
+        draft, include_changes, language = job.draft, job.include_changes, job.language
         if reporting_round is None:
             return False
-        data = collect(reporting_round, draft=draft, include_changes=include_changes)
+        data = collect(
+            reporting_round, draft=draft, include_changes=include_changes, language=language
+        )
     try:
         report = build(data, progress=progress, scratch=current_app.config["REPORT_JOBS_DIR"])
     except Exception:  # noqa: BLE001 - the page must say it failed, not wait forever

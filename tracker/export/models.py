@@ -47,6 +47,7 @@ class ReportJob(Model):
     round_title: Mapped[str] = mapped_column(String(300))
     draft: Mapped[bool] = mapped_column(Boolean, default=False)
     include_changes: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(2), default="nb")  # the frame's: nb or nn
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

@@ -1,9 +1,9 @@
 """Run by Debian's system python (which has ``uno``), never imported by the app.
 
-Starts one headless LibreOffice with a private profile, then answers requests on stdin, one
-JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens the DOCX, updates the
-table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks from the headings),
-and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
+Starts one headless LibreOffice with a profile of its own (kept between runs), then answers
+requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens
+the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
+from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
 
 It runs in a process group of its own with its LibreOffice, and dies with the app: when the
@@ -11,6 +11,7 @@ process that started it is gone (a killed worker), a watchdog kills the whole gr
 middle of a conversion, so no LibreOffice is left running for nobody.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -29,6 +30,30 @@ def _property(name, value):
     prop = PropertyValue()
     prop.Name, prop.Value = name, value
     return prop
+
+
+PROFILE_SLOTS = 16
+
+
+def _profile():
+    """A LibreOffice user profile kept between runs (a first start with a new profile costs
+    seconds), one per running worker: the first slot no other worker holds, locked while this
+    one lives. A private temporary profile when the cache directory cannot be written."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.path.join(cache, "tracker", "libreoffice")
+    try:
+        os.makedirs(base, mode=0o700, exist_ok=True)
+        for slot in range(PROFILE_SLOTS):
+            lock = open(os.path.join(base, f"profile-{slot}.lock"), "w")  # noqa: SIM115 - held
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.close()
+                continue
+            return os.path.join(base, f"profile-{slot}"), lock
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix="tracker-lo-"), None
 
 
 def _start_office(profile):
@@ -58,6 +83,8 @@ def _start_office(profile):
             break
         except Exception:  # noqa: BLE001 - not listening yet
             if office.poll() is not None or time.monotonic() > deadline:
+                office.kill()
+                office.wait()
                 raise RuntimeError("LibreOffice did not start") from None
             time.sleep(0.1)
     desktop = context.ServiceManager.createInstanceWithContext(
@@ -66,14 +93,14 @@ def _start_office(profile):
     return office, desktop
 
 
-def _die_with_parent(profile):
-    """Kill this helper and its LibreOffice once the app that started it is gone."""
+def _die_with_parent():
+    """Kill this helper and its LibreOffice once the app that started it is gone (the kept
+    profile stays; its lock goes with this process)."""
     parent = os.getppid()
 
     def watch():
         while os.getppid() == parent:
             time.sleep(0.5)
-        shutil.rmtree(profile, ignore_errors=True)
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
@@ -114,6 +141,8 @@ def convert(desktop, request):
                 for name, value in (
                     ("UseTaggedPDF", True),
                     ("PDFUACompliance", True),
+                    # PDF/A-2b for the archive (Noark 5), tagged all the same.
+                    ("SelectPdfVersion", 2),
                     ("ExportBookmarks", True),
                     ("ExportBookmarksToPDFDestination", True),
                     ("ExportLinksRelativeFsys", False),
@@ -142,9 +171,16 @@ def convert(desktop, request):
 
 
 def main():
-    profile = tempfile.mkdtemp(prefix="tracker-lo-")
-    _die_with_parent(profile)  # from the start: LibreOffice takes seconds to come up
-    office, desktop = _start_office(profile)
+    _die_with_parent()  # from the start: LibreOffice takes seconds to come up
+    profile, _lock = _profile()  # the profile's lock is held while the worker lives
+    try:
+        office, desktop = _start_office(profile)
+    except RuntimeError:
+        if _lock is None:
+            raise
+        # A kept profile LibreOffice no longer starts with (a crash mid-write): start afresh.
+        shutil.rmtree(profile, ignore_errors=True)
+        office, desktop = _start_office(profile)
     print(json.dumps({"ok": True, "ready": True}), flush=True)
     try:
         for line in sys.stdin:
@@ -161,7 +197,8 @@ def main():
         except Exception as error:  # noqa: BLE001 - the bridge dies with the office
             print(f"LibreOffice ended: {error}", file=sys.stderr)
         office.wait(timeout=30)
-        shutil.rmtree(profile, ignore_errors=True)
+        if _lock is None:
+            shutil.rmtree(profile, ignore_errors=True)  # a private one: nobody uses it again
 
 
 if __name__ == "__main__":

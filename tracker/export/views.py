@@ -22,7 +22,12 @@ from tracker.auth.permissions import role_required
 from tracker.export.forms import ReportDownloadForm, RoundIntroForm
 from tracker.export.jobs import build_in_background, get_job, queue_report
 from tracker.export.jobs import job_file as finished_file
-from tracker.export.midterm import DOCX_MIMETYPE, PDF_MIMETYPE
+from tracker.export.midterm import (
+    DOCX_MIMETYPE,
+    PDF_MIMETYPE,
+    IntroductionMissing,
+    refuse_without_introduction,
+)
 from tracker.export.office import office_missing_reason
 from tracker.export.operations import intro_fingerprint, set_round_intro
 from tracker.export.queries import exportable_rounds
@@ -92,11 +97,22 @@ def download(slug: str):
     if not form.validate():
         error = _("Rapporten ble ikke laget: velg endelig rapport eller utkast og prøv igjen.")
         return _page({slug: form}, error=error), 400
+    draft = form.mode.data == "draft"
+    try:
+        refuse_without_introduction(reporting_round, draft)
+    except IntroductionMissing:
+        error = _(
+            "Den endelige rapporten ble ikke laget: runden «%(round)s» har ingen innledning "
+            "ennå. Skriv innledningen under, eller lag et utkast.",
+            round=reporting_round.title,
+        )
+        return _page({slug: form}, error=error), IntroductionMissing.status
     with unit_of_work():
         job = queue_report(
             reporting_round,
-            draft=form.mode.data == "draft",
+            draft=draft,
             include_changes=bool(form.include_changes.data),
+            language=form.language.data,
             user=current_user,
         )
     build_in_background(current_app._get_current_object())  # type: ignore[attr-defined]

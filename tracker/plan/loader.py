@@ -29,6 +29,7 @@ from tracker.plan.validation import (
 )
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.results.plan_file import load_results
 from tracker.timeutil import utcnow
 
 
@@ -77,6 +78,8 @@ def load_plan(session: Session, data: dict, *, new_plan: bool = False) -> LoadRe
     for round_data in data.get("rounds", []):
         _load_round(session, plan, round_data, measures, result)
     session.flush()
+    if load_results(session, plan, data, measures):
+        result.count(result.updated, "results")
     return result
 
 
@@ -95,6 +98,10 @@ def _load_plan_text(session: Session, item: dict, result: LoadResult) -> Plan:
         "default_language": item.get("default_language", "nb"),
         "launched": item.get("launched") or "",
         "note": item.get("note") or "",
+        "isbn": item.get("isbn") or None,
+        "issn": item.get("issn") or None,
+        "licence": item.get("licence") or "",
+        "contact": item.get("contact") or "",
     }
     plan = session.scalars(select(Plan).where(Plan.slug == item["slug"])).first()
     if plan is None:

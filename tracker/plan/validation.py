@@ -22,6 +22,11 @@ from tracker.plan.models import PLAN_LANGUAGES, Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.operations import SLUG
 from tracker.reporting.states import Status
+from tracker.results.plan_file import (
+    check_measure_results,
+    check_report_values,
+    indicator_names,
+)
 from tracker.user_errors import UserError
 
 # Where each field of the file is stored: its value must fit that column (length, range,
@@ -48,6 +53,10 @@ PLAN_TEXT_FIELDS = (
     ("intro_en", False),
     ("launched", False),
     ("note", False),
+    ("isbn", False),
+    ("issn", False),
+    ("licence", False),
+    ("contact", False),
 )
 
 
@@ -128,7 +137,32 @@ def validate_plan(
     unit_abbreviations = _check_units(data, installation, new_plan, problem)
     measure_numbers = _check_measures(data, area_keys, unit_abbreviations, problem)
     _check_rounds(data, measure_numbers, slug, installation, problem)
+    _check_results(data, problem)
     return problems
+
+
+def _check_results(data: dict, problem) -> None:
+    """Milestones, indicators and budget per measure; indicator values per round report."""
+    period = plan_period(data["plan"]) if isinstance(data.get("plan"), dict) else None
+    first_year = period[0] if period else None
+    names: dict[int, set[str]] = {}
+    measures = data.get("measures")
+    for measure in measures if isinstance(measures, list) else []:
+        if isinstance(measure, dict) and _positive_int(measure.get("number")):
+            where = f"tiltak {measure['number']}"
+            check_measure_results(measure, where, first_year, problem)
+            names[measure["number"]] = indicator_names(measure)
+    rounds = data.get("rounds")
+    for reporting_round in rounds if isinstance(rounds, list) else []:
+        if not isinstance(reporting_round, dict):
+            continue
+        reports = reporting_round.get("reports")
+        for report in reports if isinstance(reports, list) else []:
+            if isinstance(report, dict) and _positive_int(report.get("measure")):
+                slug, number = reporting_round.get("slug"), report["measure"]
+                where = f"rapporteringsrunde «{slug}», tiltak {number}"
+                known = names.get(report["measure"], set())
+                check_report_values(report, where, known, problem)
 
 
 def _check_plan(plan, installation: Installation, new_plan: bool, problem) -> str | None:

@@ -11,7 +11,9 @@ from tracker.reporting.states import NOT_REPORTED, Status
 MAX_SEARCH_LENGTH = 200
 # The query string parameters the list of measures reads (besides the language): its filters,
 # and the page of a long list.
-FILTER_PARAMETERS = ("omrade", "departement", "status", "q", "side")
+FILTER_PARAMETERS = ("omrade", "departement", "status", "q", "forsinket", "side")
+# «forsinket=ja»: the measures with an overdue milestone (a checkbox sends «ja»).
+OVERDUE_VALUES = ("ja", "1", "on")
 
 
 def parse_filter(
@@ -44,7 +46,12 @@ def parse_filter(
     if len(text) > MAX_SEARCH_LENGTH:
         problems.append(_("Søket er forkortet til %(count)d tegn.", count=MAX_SEARCH_LENGTH))
         text = text[:MAX_SEARCH_LENGTH]
-    return MeasureFilter(area=area, unit=unit, status=status, text=text), problems
+    overdue = args.get("forsinket", "").strip().lower()
+    if overdue and overdue not in OVERDUE_VALUES:
+        problems.append(_("Forstod ikke «forsinket=%(value)s». Viser alle tiltak.", value=overdue))
+    return MeasureFilter(
+        area=area, unit=unit, status=status, text=text, overdue=overdue in OVERDUE_VALUES
+    ), problems
 
 
 def parse_page(args: MultiDict) -> tuple[int, list[str]]:

@@ -15,11 +15,13 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit
-from tracker.plan.models import Plan
+from tracker.plan.models import Plan, PlanChange
 from tracker.public.search import matching_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES, latest_public_report_ids
 from tracker.reporting.states import NOT_REPORTED, RoundState, Status
+from tracker.reporting.workflow_queries import today
+from tracker.results.queries import has_overdue_milestone, results_version
 
 _PUBLISHED = ReportingRound.state == RoundState.PUBLISHED
 # The audit event reporting.operations.withdraw_publication records: the moment a publication
@@ -74,6 +76,13 @@ def published_data_version() -> DataVersion:
     plans = select(
         func.count(Plan.id).label("count"), func.coalesce(func.sum(Plan.id), 0).label("ids")
     ).subquery()
+    results = results_version()
+    # Every change to a plan's text (a measure edited or retired, an area renamed, a unit
+    # reorganised) appends a row: the newest id changes whatever was edited.
+    plan_text = select(
+        func.coalesce(func.max(PlanChange.id), 0).label("change"),
+        func.max(PlanChange.created_at).label("changed_at"),
+    ).subquery()
     row = db.session.execute(
         select(
             rounds,
@@ -83,10 +92,15 @@ def published_data_version() -> DataVersion:
             withdrawn_at,
             plans.c.count,
             plans.c.ids,
+            results,
+            plan_text.c.change,
+            plan_text.c.changed_at,
         )
         .select_from(rounds)
         .join(reports, true())  # one-row aggregates side by side
         .join(plans, true())
+        .join(results, true())
+        .join(plan_text, true())
     ).one()
     (
         round_count,
@@ -98,9 +112,14 @@ def published_data_version() -> DataVersion:
         withdrawn,
         plan_count,
         plan_ids,
+        *results_key,
+        plan_change,
+        plan_changed_at,
     ) = row
     moments = [
-        _aware(moment) for moment in (published_at, updated_at, withdrawn) if moment is not None
+        _aware(moment)
+        for moment in (published_at, updated_at, withdrawn, plan_changed_at)
+        if moment is not None
     ]
     return DataVersion(
         key=(
@@ -113,6 +132,8 @@ def published_data_version() -> DataVersion:
             withdrawn,
             plan_count,
             plan_ids,
+            *results_key,
+            plan_change,
         ),
         last_modified=max(moments) if moments else None,
     )
@@ -140,10 +161,12 @@ class MeasureFilter:
     unit: str = ""
     status: str = ""
     text: str = ""
+    # Only measures with a milestone past its date and not done («forsinket»).
+    overdue: bool = False
 
     @property
     def active(self) -> bool:
-        return any((self.area, self.unit, self.status, self.text))
+        return any((self.area, self.unit, self.status, self.text, self.overdue))
 
 
 def public_measures(
@@ -252,6 +275,8 @@ def _filtered(query, plan: Plan, reporting_round, measure_filter: MeasureFilter)
         query = query.where(MeasureReport.id.is_(None))
     elif measure_filter.status:
         query = query.where(MeasureReport.status == Status(measure_filter.status))
+    if measure_filter.overdue:
+        query = query.where(has_overdue_milestone(today()))
     found = None
     if measure_filter.text:
         found = matching_measures(db.session.get_bind().dialect.name, measure_filter.text)
@@ -271,6 +296,9 @@ def public_measure(plan: Plan, number: int) -> Measure | None:
             .options(
                 joinedload(Measure.area),
                 joinedload(Measure.responsibilities).joinedload(Responsibility.unit),
+                # The links across plans: what it continues, and what continues it.
+                joinedload(Measure.continues).joinedload(Measure.plan),
+                joinedload(Measure.continued_by).joinedload(Measure.plan),
             )
         )
         .unique()
@@ -293,3 +321,15 @@ def published_history(measure: Measure) -> list[MeasureReport]:
             .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
         )
     )
+
+
+def published_rounds_by_plan() -> dict[int, list[ReportingRound]]:
+    """Every plan's published rounds, newest first, in one query (the data catalogue)."""
+    rounds: dict[int, list[ReportingRound]] = {}
+    for reporting_round in db.session.scalars(
+        select(ReportingRound)
+        .where(_PUBLISHED)
+        .order_by(ReportingRound.plan_id, ReportingRound.as_of.desc(), ReportingRound.id.desc())
+    ):
+        rounds.setdefault(reporting_round.plan_id, []).append(reporting_round)
+    return rounds

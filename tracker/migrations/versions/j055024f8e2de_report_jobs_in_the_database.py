@@ -6,7 +6,7 @@ renewed by a heartbeat while it builds, with the finished DOCX and PDF stored be
 in the old folders are not carried over: they were kept for a day, and can be built again.
 
 Revision ID: j055024f8e2de
-Revises: e5b7c9d1f3a8
+Revises: pcb1a26b2f41
 Create Date: 2026-12-06 16:10:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "j055024f8e2de"
-down_revision = "e5b7c9d1f3a8"
+down_revision = "pcb1a26b2f41"
 branch_labels = None
 depends_on = None
 
@@ -31,6 +31,7 @@ def upgrade():
         sa.Column("round_title", sa.String(length=300), nullable=False),
         sa.Column("draft", sa.Boolean(), nullable=False),
         sa.Column("include_changes", sa.Boolean(), nullable=False),
+        sa.Column("language", sa.String(length=2), nullable=False),
         sa.Column("requested_by_id", sa.Integer(), nullable=True),
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
