@@ -313,7 +313,8 @@ the same machine, minutes apart):
 - Pages: the list is two queries for a page of 100 whatever the plan's size; the front page of a
   plan of more than 100 measures names its areas with counts instead of listing every measure;
   a feed entry lists at most 100 changed measures. The front page and the feed still read every
-  public report of the plan to count statuses (0.5–0.6 s at 100×).
+  public report of the plan to count statuses (0.5–1.3 s at 100× over two runs: this machine
+  is shared, and its figures move with the other jobs).
 - The export streams (`tracker/backup/dump.py`, `write_export`): peak memory is the process's own
   (about 130 MB at 1×) plus batches of 1,000 rows.
 - The 100× report (212 s in LibreOffice in the outside test) was not measured here.
