@@ -23,7 +23,7 @@ from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.queries import (
     get_round,
     latest_public_reports,
-    reports_by_measure,
+    public_report_count,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.titles import round_title_problem
@@ -330,7 +330,7 @@ def publish_round(reporting_round: ReportingRound, published_by) -> None:
     reporting_round.state = RoundState.PUBLISHED
     reporting_round.published_at = utcnow()
     db.session.flush()
-    approved = len(reports_by_measure(reporting_round))
+    approved = public_report_count(reporting_round)  # a count, not 5,000 entities at 100x
     record_event(
         "round_published",
         user=published_by,

@@ -122,6 +122,19 @@ def get_round(slug: str) -> ReportingRound | None:
     return db.session.scalars(select(ReportingRound).where(ReportingRound.slug == slug)).first()
 
 
+def public_report_count(reporting_round: ReportingRound) -> int:
+    """How many of the round's reports are in the public review states (one query)."""
+    return (
+        db.session.scalar(
+            select(func.count(MeasureReport.id)).where(
+                MeasureReport.round_id == reporting_round.id,
+                MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+            )
+        )
+        or 0
+    )
+
+
 def reports_by_measure(
     reporting_round: ReportingRound, review_states=PUBLIC_REVIEW_STATES
 ) -> dict[int, MeasureReport]:
