@@ -376,7 +376,8 @@ def import_plan_spreadsheet(content: bytes, author) -> Plan:
     except PlanValidationError as error:
         raise SpreadsheetRefused([problem_in_sheet(p, rows) for p in error.problems]) from error
     plan = result.plan
-    assert plan is not None  # load_plan returns the plan it wrote
+    if plan is None:  # load_plan returns the plan it wrote: a None here is a bug, not input
+        raise RuntimeError("load_plan wrote no plan")
     author.coordinated_plans.append(plan)
     db.session.flush()
     numbers = [measure["number"] for measure in data["measures"]]

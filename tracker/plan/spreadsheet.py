@@ -98,8 +98,7 @@ class Rows:
 def template() -> bytes:
     """The template to download: the four sheets with their headers and one example row each."""
     workbook = Workbook()
-    plan_sheet = workbook.active
-    assert plan_sheet is not None
+    plan_sheet = workbook.worksheets[0]  # a new workbook has one sheet
     plan_sheet.title = PLAN_SHEET
     plan_sheet.append(["Felt", "Verdi"])
     for row in EXAMPLE[PLAN_SHEET]:
