@@ -25,6 +25,7 @@ from tracker.extensions import db
 from tracker.secret_key_check import fingerprints
 
 PLAN_SLUG = "handlingsplan-rasisme-2024-2027"
+PLANS_REVISION = "e5b7c9d1f3a8"
 
 
 @contextmanager
@@ -173,7 +174,9 @@ def test_the_migrated_schema_is_the_one_the_models_declare(old_database):
 
 
 def test_a_downgrade_with_two_plans_is_refused_and_changes_nothing(old_database):
-    upgrade()
+    # Up to the plans revision only: the revisions after it have downgrades of their own, and
+    # SQLite's DDL is not transactional, so theirs would stay done when this one refuses.
+    upgrade(revision=PLANS_REVISION)
     with db.engine.begin() as connection:
         connection.execute(
             text(

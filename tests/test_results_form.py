@@ -62,7 +62,7 @@ def test_contact_ticks_off_a_milestone_reports_a_value_and_attaches_a_pdf(client
             f"comment_{i}": "Tall fra KS.",
             "evidence_file_title": "Høringsnotat",
         },
-        {"evidence_file": ("notat.pdf", pdf_bytes())},
+        {"evidence_file": ("/home/ola/dokumenter/notat.pdf", pdf_bytes())},
     )
     assert response.status_code == 302
     milestone = fresh(world.milestone)
@@ -81,6 +81,7 @@ def test_contact_ticks_off_a_milestone_reports_a_value_and_attaches_a_pdf(client
     assert evidence.stored_name != "notat.pdf" and evidence.stored_name.endswith(".pdf")
     page = client.get(results_url(world)).get_data(as_text=True)
     assert "15.03.2026" in page and "1\u00a0234,5" in page and "Høringsnotat" in page
+    assert "(PDF, 1 kB)" in page
 
 
 def test_no_change_carries_the_last_value_and_marks_it_carried(client, login, world):

@@ -134,6 +134,8 @@ def _files(form) -> list[FileInput]:
     if form.evidence_file.parsed is None:
         return []
     name, data, kind = form.evidence_file.parsed
+    # Some clients send the whole path («/home/ola/rapport.pdf»): the name is its end.
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
     return [FileInput(name, data, kind, _text(form.evidence_file_title))]
 
 
