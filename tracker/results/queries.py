@@ -346,3 +346,17 @@ def results_of_report(report: MeasureReport) -> ReportResults:
         ],
         evidence=evidence_of(report),
     )
+
+
+def milestones_reached_in_reports(measure: Measure) -> dict[int, list[Milestone]]:
+    """The measure's milestones ticked off in a report, by that report's id (the measure's feed
+    says in each round's entry which were reached)."""
+    by_report: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in db.session.scalars(
+        select(Milestone)
+        .where(Milestone.measure_id == measure.id, Milestone.done_report_id.is_not(None))
+        .order_by(Milestone.done_on, Milestone.id)
+    ):
+        if milestone.done_report_id is not None:
+            by_report[milestone.done_report_id].append(milestone)
+    return by_report
