@@ -160,6 +160,7 @@ def _render(report, form, milestones, indicators):
         editable=can_edit_report(current_user, report),
         coordinator=coordinates_round(current_user, report.round),
         accept=files.ACCEPT,
+        max_bytes=files.MAX_BYTES,
     )
 
 
