@@ -6,8 +6,9 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 # Debian packages the test suite drives: a real browser, and LibreOffice + poppler to render DOCX.
 # The report's PDF needs LibreOffice's python bridge (python3-uno, for the system python) and
-# Liberation Sans, metrically equal to Arial, so its pages break where Word's do.
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui python3-uno fonts-liberation2 poppler-utils
+# Liberation Sans, metrically equal to Arial, so its pages break where Word's do. Calc opens the
+# open-data spreadsheets the way a reader's spreadsheet would (tests/test_open_data_spreadsheets.py).
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint install system-deps bench-deps db demo-users clean serve translations
@@ -25,6 +26,10 @@ serve: install
 	$(FLASK) error-pages instance/error-pages
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
+# The whole suite runs on two processes (pytest-xdist), each with a database of its own; tests
+# that share an expensive module fixture stay on one process (their xdist_group mark).
+# `make test PYTEST_ARGS="tests/test_x.py -q"` runs in one process, as given.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -65,6 +70,7 @@ system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$$missing libreoffice-calc-nogui"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
 	fc-match Arial 2>/dev/null | grep -q Liberation || missing="$$missing fonts-liberation2"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \

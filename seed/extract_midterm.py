@@ -131,9 +131,9 @@ URL_PLACEMENT = {
         "narrative",
         "Diskriminering i bankers utlånspraksis i Norge Rapport 13-2024",
     ),
-    # page bottom inside measure 29; link target of the text "www.samiskeveivisere.no"
-    # which is already written out in measure 29's description -> dropped as redundant
-    "http://www.samiskeveivisere.no/": None,
+    # page bottom inside measure 29; link target of the text "www.samiskeveivisere.no" in
+    # measure 29's description (the narrative's "samiskeveivisere.no" is on the next page)
+    "http://www.samiskeveivisere.no/": (29, "description", "www.samiskeveivisere.no"),
     # page bottom inside measure 36; the grant announcement in measure 35's narrative
     "https://www.imdi.no/tilskudd/tilskudd-offentlige-virksomheter-kommuner-og-fylkeskommuner/tilskudd-til-utvikling-av-kvalifiserings--og-integreringstiltak/": (  # noqa: E501  (a URL is kept whole)
         35,
@@ -709,6 +709,9 @@ def main():
             "default_language": "nb",
             "launched": "2023-11",
             "source": "Midtveisrapport, status pr. 1. juni 2025",
+            # The report's colophon (not in the source: the owner's standard terms).
+            "licence": "Norsk lisens for offentlige data (NLOD) 2.0",
+            "contact": "postmottak@aid.dep.no",
             "note": PLAN_NOTE,
         },
         "areas": AREAS,

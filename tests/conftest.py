@@ -34,13 +34,14 @@ def _backend_name() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A database of this run's own: a fresh PostgreSQL database, or an SQLite file."""
+def database_url(tmp_path_factory, worker_id):
+    """A database of this run's own, one per pytest-xdist worker: a fresh PostgreSQL database
+    (tracker_test_gw0_…), or an SQLite file in the worker's own temporary directory."""
     server_url = os.environ.get("TEST_DATABASE_URL")
     if not server_url:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
         return
-    database = ThrowawayDatabase(server_url)
+    database = ThrowawayDatabase(server_url, prefix=f"tracker_test_{worker_id}")
     try:
         url = database.create()
     except Exception as error:  # noqa: BLE001 - turned into a clear failure or skip below

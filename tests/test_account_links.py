@@ -72,8 +72,14 @@ def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
 
     assert deliver_pending().sent == 1
     [invitation] = smtp_server.to("ny@led.example.no")
-    assert invitation.subject == "Velkommen: velg passord til statusoppfølgingen"
+    assert invitation.subject == "Velkommen: velg passord til statusoversikten"
     assert "Brukernavnet ditt er e-postadressen din: ny@led.example.no" in invitation.text
+    # Who invited her, for which unit, and what happens next.
+    assert "Adam Admin har gitt deg en konto" in invitation.text
+    assert "Du er kontaktperson for Ledende departement (LED)." in invitation.text
+    assert (
+        "Hva skjer så?" in invitation.text and "Når en rapporteringsrunde åpnes" in invitation.text
+    )
     path = link_path(invitation)
     assert path.startswith("/velkommen/")
     assert f'href="https://tracker.example.no{path}"' in invitation.html
@@ -91,6 +97,13 @@ def test_an_invited_person_chooses_a_password_once_through_the_e_mailed_link(
 
     done = set_password(client, path)
     assert done.status_code == 302 and done.location == "/logg-inn"
+    # The sign-in form has her address filled in, and the password field has the focus.
+    sign_in_page = client.get("/logg-inn").get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="email"[^>]*value="ny@led.example.no"', sign_in_page)
+    assert re.search(
+        r'<input[^>]*autofocus[^>]*name="password"|<input[^>]*name="password"[^>]*autofocus',
+        sign_in_page,
+    )
     assert sign_in_with_form(client, "ny@led.example.no", NEW_PASSWORD).location == "/rapportering/"
     client.post("/logg-ut", data={"csrf_token": csrf_token(client)})
 
@@ -176,7 +189,7 @@ def test_forgotten_password_gives_the_same_answer_and_a_link_that_works_once(
     assert deliver_pending().sent == 1
     [message] = smtp_server.received
     assert message.recipients == ["leder@led.example.no"]
-    assert message.subject == "Nytt passord til statusoppfølgingen"
+    assert message.subject == "Nytt passord til statusoversikten"
     path = link_path(message)
     assert path.startswith("/nytt-passord/")
     assert set_password(client, path).location == "/logg-inn"

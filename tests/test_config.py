@@ -90,6 +90,19 @@ BAD_VALUES = {
     "MAIL_URL": ("http://tracker:hemmelig@mail.example.no", "MAIL_URL må ha formen smtp://"),
     "MAIL_FROM": ("tracker", "MAIL_FROM må være en e-postadresse"),
     "PUBLIC_URL": ("tracker.example.no", "PUBLIC_URL må være nettstedets offentlige adresse"),
+    "ACCESSIBILITY_STATEMENT_URL": (
+        "uustatus.no/nb/erklaringer/publisert/1",
+        "ACCESSIBILITY_STATEMENT_URL må være en adresse som begynner med https://",
+    ),
+    "ACCESSIBILITY_FEEDBACK": ("skriv til oss", "ACCESSIBILITY_FEEDBACK må være en e-postadresse"),
+    "PRIVACY_CONTACT": ("personvernombudet", "PRIVACY_CONTACT må være en e-postadresse"),
+    "OPEN_DATA_CONTACT": ("data på dep.no", "OPEN_DATA_CONTACT må være en e-postadresse"),
+    "EMBED_ALLOWED_ORIGINS": (
+        "https://www.regjeringen.no/tema",
+        "EMBED_ALLOWED_ORIGINS må være nettstedsadresser uten sti",
+    ),
+    "RETENTION_ADDRESS_DAYS": ("90d", "RETENTION_ADDRESS_DAYS må være et helt tall (1 eller"),
+    "RETENTION_AUDIT_MONTHS": ("0", "RETENTION_AUDIT_MONTHS må være et helt tall (1 eller"),
     "OIDC_ISSUER": ("login.example.no", "OIDC_ISSUER må være en adresse som begynner med"),
     "OIDC_SCOPES": ("email profile", "OIDC_SCOPES må inneholde «openid»"),
     "PASSWORD_LOGIN": ("nei", "PASSWORD_LOGIN må være «on» eller «off»"),
@@ -117,9 +130,14 @@ BAD_VALUES = {
         "inf",
         "MAIL_WORKER_BACKOFF_MAX_SECONDS må være et antall sekunder større enn 0",
     ),
+    "MAIL_REVIEW_QUIET_MINUTES": (
+        "ti",
+        "MAIL_REVIEW_QUIET_MINUTES må være et helt tall (1 eller større)",
+    ),
 }
 # Settings whose every text is a value (names, paths, secrets): nothing to refuse.
 FREE_TEXT = {
+    "PRIVACY_OWNER",
     "SECRET_KEY",
     "TRACKER_SEED_PATH",
     "OIDC_CLIENT_ID",

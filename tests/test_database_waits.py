@@ -9,7 +9,7 @@ stored (nor «stored» about one that may not be).
 - A save sent again after its answer was lost is recognised as already stored, not as someone
   else's conflicting save.
 - When the connection breaks during COMMIT, the page says the outcome is unknown and links to
-  the report to check.
+  the report to check, also when the database stops taking connections at that moment.
 """
 
 import sqlite3
@@ -202,19 +202,26 @@ def test_a_save_sent_again_after_its_answer_was_lost_is_recognised_as_stored(cli
     assert other.status_code == 409
 
 
-def test_a_connection_broken_during_commit_says_the_outcome_is_unknown(client, login):
+@pytest.mark.parametrize("database", ["stays up", "goes down"])
+def test_a_connection_broken_during_commit_says_the_outcome_is_unknown(client, login, database):
+    """ "goes down": the server stops taking connections as the connection breaks, as in a
+    restart; the page must not need the database (it re-read the page's plan: a 500)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs a server connection to break")
     world = build_world()
     login(world.lead_contact)
     version = str(fresh(world.report).version)
     token = csrf_token(client, world.report_url)
-    killer = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    name = db.engine.url.database
+    # From the server's maintenance database: a database cannot refuse its own connections.
+    killer = create_engine(db.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    other = killer.connect()
 
     def break_the_connection(connection) -> None:
         pid = connection.connection.dbapi_connection.info.backend_pid
-        with killer.connect() as other:
-            other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+        if database == "goes down":
+            other.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+        other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
 
     event.listen(db.engine, "commit", break_the_connection)
     try:
@@ -230,6 +237,8 @@ def test_a_connection_broken_during_commit_says_the_outcome_is_unknown(client, l
         )
     finally:
         event.remove(db.engine, "commit", break_the_connection)
+        other.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+        other.close()
         killer.dispose()
     page = answer.get_data(as_text=True)
     assert answer.status_code == 503

@@ -316,10 +316,27 @@ def test_a_too_long_introduction_is_refused_in_norwegian_and_changes_nothing(
     assert get_round("midtveis-2025").intro == before
 
 
-def test_a_new_round_starts_with_the_last_published_rounds_introduction(seeded):
-    published_intro = get_round("midtveis-2025").intro
-    opened = open_round(
-        PlanFactory(), "status-2026", "Statusrapport 2026", date(2026, 6, 1), None, None
-    )
+def test_a_new_round_starts_without_an_introduction_and_its_final_report_waits_for_one(
+    seeded, client, login, runner, tmp_path
+):
+    assert get_round("midtveis-2025").intro  # the midterm report's own
+    open_round(PlanFactory(), "status-2026", "Statusrapport 2026", date(2026, 6, 1), None, None)
     db.session.commit()
-    assert published_intro and opened.intro == published_intro
+    assert get_round("status-2026").intro == ""
+
+    _coordinator(login)
+    page = client.get("/koordinator/rapport/").get_data(as_text=True)
+    assert "Innledningen mangler. Skriv den før du lager den endelige rapporten" in page
+    token = re.search(r'name="status-2026-csrf_token" type="hidden" value="([^"]+)"', page)
+    refused = client.post(
+        "/koordinator/rapport/status-2026",
+        data={"status-2026-csrf_token": token.group(1), "status-2026-mode": "final"},
+    )
+    assert refused.status_code == 409
+    assert "runden «Statusrapport 2026» har ingen innledning ennå" in refused.get_data(as_text=True)
+    assert "Location" not in refused.headers  # no build started
+
+    output = tmp_path / "status-2026.docx"
+    result = runner.invoke(args=["report", "--round", "status-2026", "--output", str(output)])
+    assert result.exit_code != 0 and "har ingen innledning ennå" in result.output
+    assert not output.exists()

@@ -14,11 +14,12 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from tests.factories import PlanFactory, ReportFactory, RoundFactory
+from tests.factories import MeasureFactory, PlanFactory, ReportFactory, RoundFactory
 from tests.support.docx_reading import open_docx, paragraph_texts, table_rows
 from tracker.export import office
 from tracker.export.chart import FONT_SIZE, PNG_WIDTH
 from tracker.export.colours import contrast
+from tracker.export.docx_report import build_midterm_report
 from tracker.export.midterm import build
 from tracker.export.report_data import collect_report_data
 from tracker.extensions import db
@@ -27,10 +28,14 @@ from tracker.reporting.models import ReportingRound
 from tracker.reporting.queries import get_round
 from tracker.reporting.states import ReviewState, Status
 
-pytestmark = pytest.mark.skipif(
-    office.office_missing_reason() is not None, reason="LibreOffice with python3-uno is needed"
-)
-LINKED_MEASURES = [4, 7, 8, 12, 13, 14, 15, 19, 28, 35, 42]
+pytestmark = [
+    pytest.mark.skipif(
+        office.office_missing_reason() is not None, reason="LibreOffice with python3-uno is needed"
+    ),
+    # On one pytest-xdist worker: the reports are rendered once for the module.
+    pytest.mark.xdist_group("export_print"),
+]
+LINKED_MEASURES = [4, 7, 8, 12, 13, 14, 15, 19, 28, 29, 35, 42]
 TOC_LINE = re.compile(r"^\s*(\S.*?)\s*\.{2,}\s*(\d+)\s*$")
 
 
@@ -75,7 +80,7 @@ def _docx_toc(document) -> list[tuple[str, str]]:
 def test_every_toc_entry_names_the_page_its_heading_stands_on(midterm, tmp_path):
     pages = _pages(midterm.pdf, tmp_path)
     toc = _docx_toc(open_docx(midterm.content))
-    assert len(toc) == 61  # 5 front sections, 5 areas, 50 measures, the appendix
+    assert len(toc) == 60  # 5 front sections, 5 areas, 50 measures
     for words, page in toc:
         assert page.isdigit(), words
         # Measure headings stand as "12. Title"; the overview table splits number and title.
@@ -136,7 +141,11 @@ def test_the_title_page_has_no_page_number_and_the_others_do(midterm, tmp_path):
 def test_links_sit_on_their_words_in_docx_and_pdf(midterm, plan_data):
     document = open_docx(midterm.content)
     urls = {rel.rId: rel.target_ref for rel in document.part.rels.values() if rel.is_external}
-    links = document.element.body.findall(".//" + qn("w:hyperlink"))
+    links = [  # links out of the document (the table of contents links to headings inside it)
+        link
+        for link in document.element.body.findall(".//" + qn("w:hyperlink"))
+        if link.get(qn("r:id"))
+    ]
     targets = {urls[link.get(qn("r:id"))] for link in links}
     source_urls = set(re.findall(r"\]\((https?://[^)]+)\)", str(plan_data)))
     assert len(source_urls) == len(LINKED_MEASURES)
@@ -218,8 +227,9 @@ def test_file_properties_are_set_and_nothing_of_the_template_is_left(midterm):
     assert 'w:dirty="true"' not in package.read("word/document.xml").decode()
 
 
-def test_appendix_lists_the_reconciliations_from_the_notes(midterm, plan_data):
-    texts = paragraph_texts(open_docx(midterm.content))
+def test_draft_appendix_lists_the_reconciliations_from_the_notes(seeded, plan_data):
+    data = collect_report_data(get_round("midtveis-2025"), draft=True)
+    texts = paragraph_texts(open_docx(build_midterm_report(data)))
     start = texts.index("Vedlegg: Merknader om kildegrunnlaget")
     appendix = texts[start:]
     noted = [m for m in plan_data["measures"] if m["note"]]
@@ -238,9 +248,12 @@ def test_chart_text_is_at_least_9_pt_in_print(midterm):
 
 
 def _open_unpublished_round_with_three_reports() -> ReportingRound:
-    """The final round, still open: three measures approved, 47 not yet reported."""
+    """The final round, still open: three measures approved, 47 carrying their published
+    status, and a measure added later that was never reported."""
     later = RoundFactory(slug="sluttrapport-2027", title="Sluttrapport", as_of=date(2027, 6, 1))
-    measures = {m.number: m for area in areas_with_measures(PlanFactory()) for m in area.measures}
+    areas = areas_with_measures(PlanFactory())
+    measures = {m.number: m for area in areas for m in area.measures}
+    MeasureFactory(plan=PlanFactory(), area=areas[0], number=51)
     for number in (1, 2, 3):
         ReportFactory(
             round=later,
@@ -288,3 +301,18 @@ def test_without_libreoffice_the_docx_still_builds_and_says_why(seeded, monkeypa
     assert "python3-uno" in report.pdf_missing_reason
     document = open_docx(report.content)
     assert _docx_toc(document)[0] == ("Om rapporten", "")
+
+
+MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+
+
+def test_no_line_breaks_inside_dates_periods_or_amounts(midterm, tmp_path):
+    document_xml = zipfile.ZipFile(io.BytesIO(midterm.content)).read("word/document.xml").decode()
+    assert "1.\u00a0juni\u00a02025" in document_xml
+    assert "2024\u2060–\u20602027" in document_xml
+    text = "\n".join(
+        line.strip() for page in _pages(midterm.pdf, tmp_path) for line in page.splitlines()
+    )
+    assert not re.search(r"\b\d{4}[–-]\n\d{4}", text)  # «2024–» | «2027»
+    assert not re.search(rf"\b\d{{1,2}}\.\n({MONTHS})\b", text)  # «1.» | «juni 2025»
+    assert not re.search(rf"\b({MONTHS})\n\d{{4}}\b", text)  # «juni» | «2025»

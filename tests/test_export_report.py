@@ -21,6 +21,10 @@ from tracker.export.docx_report import build_midterm_report
 from tracker.export.report_data import collect_report_data
 from tracker.plan.queries import first_plan
 from tracker.reporting.queries import get_round
+from tracker.typography import as_read
+
+# On one pytest-xdist worker: the reports are built once for the module.
+pytestmark = pytest.mark.xdist_group("export_report")
 
 STATUS_LABELS = {
     "completed": "Gjennomført",
@@ -58,7 +62,7 @@ def test_headings_follow_the_report_structure_in_order(final_report, plan_data):
         expected.append(("Heading 1", f"Tiltak: {area['name']}"))
         for measure in (m for m in plan_data["measures"] if m["area"] == area["key"]):
             expected.append(("Heading 2", f"{measure['number']}. {measure['title']}"))
-    expected.append(("Heading 1", "Vedlegg: Merknader om kildegrunnlaget"))
+    # No appendix on the source: internal material, only in the first round's draft.
     assert headings(final_report) == expected
 
 
@@ -78,13 +82,28 @@ def test_title_page_names_plan_report_status_date_and_sending_department(final_r
     assert not any("UTKAST" in text or "Generert" in text for text in texts)
 
 
-def test_colophon_after_the_title_page_carries_the_generation_date(final_report):
+def test_colophon_stands_alone_at_the_foot_of_the_title_pages_back(final_report):
     paragraphs = final_report.paragraphs
-    colophon = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Utgitt av:"))
-    assert paragraphs[colophon].paragraph_format.page_break_before
-    texts = [p.text for p in paragraphs[colophon : colophon + 5]]
-    assert "Generert: 20. juni 2025" in texts
-    assert "Utgitt av: Arbeids- og inkluderingsdepartementet" in texts
+    start = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Utgitt av:"))
+    end = next(i for i in range(start, len(paragraphs)) if _ends_section(paragraphs[i]))
+    assert [as_read(p.text) for p in paragraphs[start : end + 1]] == [
+        "Utgitt av: Arbeids- og inkluderingsdepartementet",
+        "Tittel: Midtveisrapport – Handlingsplan mot rasisme og diskriminering – ny innsats "
+        "2024–2027",
+        "Statusdato: 1. juni 2025",
+        "Dato: 20. juni 2025",
+        "Lisens: Norsk lisens for offentlige data (NLOD) 2.0",
+        "Kontakt: postmottak@aid.dep.no",
+    ]
+    # Its own section (the title page ends the one before), its text at the page's foot.
+    assert _ends_section(paragraphs[start - 1])
+    section = paragraphs[end]._p.pPr.find(qn("w:sectPr"))
+    assert section.find(qn("w:vAlign")).get(qn("w:val")) == "bottom"
+    assert not any("tracker" in p.text or "statussporingen" in p.text for p in paragraphs)
+
+
+def _ends_section(paragraph) -> bool:
+    return paragraph._p.pPr is not None and paragraph._p.pPr.find(qn("w:sectPr")) is not None
 
 
 def test_summary_sentence_counts_every_measure(final_report):
@@ -154,19 +173,25 @@ def test_every_measure_section_has_ministries_status_and_the_whole_narrative(
     reports = {r["measure"]: r for r in plan_data["rounds"][0]["reports"]}
     for measure in plan_data["measures"]:
         section = sections[measure["number"]]
-        body = [p.text for p in section.body]
+        body = [as_read(p.text) for p in section.body]
         full_names = [names[a] for a in measure["ministries"]]
         expected_names = (
             full_names[0]
             if len(full_names) == 1
             else ", ".join(full_names[:-1]) + " og " + full_names[-1]
         )
-        assert f"Ansvarlig departement: {expected_names}" in body
-        assert f"Status: {STATUS_LABELS[reports[measure['number']]['status']]}" in body
+        # Responsible and status right under the heading, kept with it; then the description.
+        assert body[:2] == [
+            f"Ansvarlig departement: {expected_names}",
+            f"Status: {STATUS_LABELS[reports[measure['number']]['status']]}",
+        ]
+        assert all(p.paragraph_format.keep_with_next for p in section.body[:2])
         description = [_block_texts(b) for b in narrative.parse(measure["description"])]
-        assert body[: len(_flatten(description))] == _flatten(description)
+        assert body[2:] == _flatten(description)
         blocks = narrative.parse(reports[measure["number"]]["narrative"])
-        assert [p.text for p in section.report] == _flatten([_block_texts(b) for b in blocks])
+        assert [as_read(p.text) for p in section.report] == _flatten(
+            [_block_texts(b) for b in blocks]
+        )
         # Lists come back as list paragraphs, paragraphs as ordinary ones.
         styles = [p.style.name for p in section.report]
         assert styles == _flatten([_block_styles(b) for b in blocks])

@@ -51,7 +51,7 @@ def test_outbox_and_preferences_survive_export_and_import(app, runner, tmp_path)
     document = json.loads(path.read_text(encoding="utf-8"))
     assert len(document["tables"]["mail_messages"]) == 3
     assert document["tables"]["mail_preferences"] == [
-        {"user_id": coordinator_id, "submissions": "immediate"}
+        {"user_id": coordinator_id, "submissions": "immediate", "decisions": "immediate"}
     ]
 
     with db.engine.begin() as connection:

@@ -17,6 +17,7 @@ from tracker.mail.operations import (
     queue_due_reminders,
     queue_message,
     queue_submission_digests,
+    release_review_notices,
     set_submission_choice,
 )
 from tracker.models import Role
@@ -193,14 +194,17 @@ def test_no_reminder_for_a_day_that_came_before_the_round_opened(app):
     }
 
 
-def test_returned_and_approved_reports_tell_the_responsible_ministries_only(app):
+def test_returned_and_approved_reports_are_told_to_the_responsible_ministries_only(app):
     world = build_world(review_state=ReviewState.SUBMITTED)
     with transaction():
         return_report(world.report, "Hvem evaluerer kampanjen?", world.coordinator)
-    returned = by_recipient(outbox("report_returned"))
+    assert outbox() == []  # gathered for the review sitting, not sent one by one
+    with transaction():
+        release_review_notices(round_id=world.reporting_round.id)
+    returned = by_recipient(outbox("review_decisions"))
     assert set(returned) == {"leder@led.example.no", "med@med.example.no"}
     message = returned["med@med.example.no"]
-    assert message.subject == "Tiltak 7 er sendt tilbake til dere"
+    assert message.subject == "Gjennomgått: 1 sendt tilbake til dere"
     assert "Hvem evaluerer kampanjen?" in message.body_text
     assert "Hvem evaluerer kampanjen?" in message.body_html
     assert "https://tracker.example.no/rapportering/status-2026/tiltak/7" in message.body_text
@@ -208,12 +212,14 @@ def test_returned_and_approved_reports_tell_the_responsible_ministries_only(app)
     with transaction():
         submit(world.report, world.lead_contact)
         approve_report(world.report, world.coordinator)
-    approved = by_recipient(outbox("report_approved"))
-    assert set(approved) == {"leder@led.example.no", "med@med.example.no"}
-    assert approved["leder@led.example.no"].subject == "Tiltak 7 er godkjent"
+        release_review_notices(round_id=world.reporting_round.id)
+    approved = [m for m in outbox("review_decisions") if "godkjent" in m.subject]
+    assert {m.recipient for m in approved} == {"leder@led.example.no", "med@med.example.no"}
+    assert approved[0].subject == "Gjennomgått: 1 godkjent"
     # Neither message carries the other measure's report or anyone's narrative.
     for message in outbox():
         assert "Ny tekst fra departementet." not in message.body_text
+        assert "Annet tiltak" not in message.body_text
 
 
 def test_coordinators_get_submissions_daily_by_default_or_at_once_if_they_choose(app):
@@ -237,7 +243,7 @@ def test_coordinators_get_submissions_daily_by_default_or_at_once_if_they_choose
     [digest] = outbox("submitted_digest")
     assert (digests, again) == (1, 0)
     assert digest.recipient == "koordinator@example.no"
-    assert "Tiltak 7 (LED): Felles tiltak" in digest.body_text
+    assert "Ledende departement (LED):\n- Tiltak 7: Felles tiltak (ny)" in digest.body_text
     assert "https://tracker.example.no/rapportering/status-2026/tiltak/7" in digest.body_text
 
 

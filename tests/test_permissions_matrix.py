@@ -7,6 +7,7 @@ co-responsible MED) and measure 8 (ANN); in plan B, its own measure 7, LED's alo
 coordinator coordinates plan A, coordinator_b plan B only; the admin coordinates nothing.
 """
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,13 +17,18 @@ from sqlalchemy import select
 
 from tests.factories import EvidenceFactory, MilestoneFactory
 from tests.support.report_jobs import a_finished_job
+from tests.support.sheets import edit_sheet
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
 from tracker.export.operations import intro_fingerprint
 from tracker.extensions import db
 from tracker.mail.models import MailPreference, MessageState, OutboxMessage
-from tracker.models import AuditEvent, ReportingRound, User
+from tracker.models import AuditEvent, ReportingRound, SheetUpload, User
+from tracker.plan.queries import get_plan
+from tracker.plan.spreadsheet import template
 from tracker.reporting.states import ReviewState, RoundState
 from tracker.results.models import Evidence, Milestone
+from tracker.spreadsheets.queries import preview_upload, round_sheet
+from tracker.spreadsheets.round_sheet import build_round_sheet
 
 ROLES = (
     "anonymous",
@@ -97,6 +103,20 @@ def results_page(world: World) -> str:
     return f"/koordinator/planer/{world.report.measure.plan.slug}/tiltak/7/resultater"
 
 
+PLAN_A_EDIT = "/planarbeid/handlingsplan-rasisme-2024-2027"
+
+
+def measure_edit(measure, **changes) -> dict:
+    return {
+        "title": measure.title,
+        "description": measure.description,
+        "area": measure.area.key,
+        "units": ", ".join(unit.abbreviation for unit in measure.units),
+        "version": str(measure.version),
+        **changes,
+    }
+
+
 def failed_message_path() -> str:
     """A message the sender gave up on, for the admin's retry button."""
     message = OutboxMessage(
@@ -111,6 +131,25 @@ def failed_message_path() -> str:
     db.session.add(message)
     db.session.commit()
     return f"/admin/utboks/{message.id}/prov-igjen"
+
+
+def stored_sheet_upload(world: World) -> str:
+    """LED's contact's sheet, with a change to measure 7, uploaded and waiting for confirmation;
+    the confirmation form's fields are kept on the world."""
+    sheet = build_round_sheet(round_sheet(world.reporting_round, world.lead))
+    edited = edit_sheet(sheet, {7: {"narrative": "Fra regnearket."}})
+    upload = SheetUpload(
+        user_id=world.lead_contact.id,
+        round_id=world.reporting_round.id,
+        filename="ark.xlsx",
+        content=edited,
+        submit=False,
+    )
+    db.session.add(upload)
+    db.session.commit()
+    preview = preview_upload(upload, world.reporting_round, world.lead.id)
+    world.sheet_confirmation = {"upload": str(upload.id), "fingerprint": preview.fingerprint}
+    return "/rapportering/status-2026/regneark/bekreft"
 
 
 CASES = [
@@ -203,6 +242,25 @@ CASES = [
         ok_status=302,
         world={"review_state": ReviewState.SUBMITTED},
         changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED,
+    ),
+    Case(
+        "approve several reports",
+        "POST",
+        lambda w: "/rapportering/status-2026/godkjenn-flere",
+        {"coordinator"},
+        ok_status=302,
+        world={"review_state": ReviewState.SUBMITTED},
+        data=lambda w: {"measures": ["7"]},
+        changed=lambda w: fresh(w.report).review_state == ReviewState.APPROVED,
+    ),
+    Case(
+        "review done: gathered decisions go out",
+        "POST",
+        lambda w: "/rapportering/status-2026/gjennomgang-ferdig",
+        {"coordinator"},
+        ok_status=302,
+        # Nothing was gathered in this world, so nothing changes: the answer is the outcome.
+        delivered=lambda response: response.location.endswith("/status-2026/oversikt"),
     ),
     Case(
         "return report",
@@ -397,14 +455,15 @@ CASES = [
             db.session.scalars(select(OutboxMessage.state)).one() == MessageState.PENDING
         ),
     ),
-    Case("notification choice form", "GET", lambda w: "/konto/varsler", COORDINATORS),
+    Case("notification choice form", "GET", lambda w: "/konto/varsler", COORDINATORS | CONTACTS),
     Case(
-        "choose immediate e-mail",
+        "choose immediate or daily e-mail",
         "POST",
         lambda w: "/konto/varsler",
-        COORDINATORS,
+        COORDINATORS | CONTACTS,
         ok_status=302,
-        data=lambda w: {"submissions": "immediate"},
+        # A coordinator's choice is about submissions, a contact person's about decisions.
+        data=lambda w: {"submissions": "immediate", "decisions": "daily"},
         changed=lambda w: db.session.scalars(select(MailPreference)).first() is not None,
     ),
     Case("report download page", "GET", lambda w: "/koordinator/rapport/", COORDINATORS),
@@ -449,6 +508,155 @@ CASES = [
         lambda w: f"/koordinator/rapport/jobb/{a_finished_job().id}/pdf",
         COORDINATORS,
         delivered=lambda response: response.data.startswith(b"%PDF"),
+    ),
+    # --- Editing a plan: its own coordinators only (coordinator_b edits plan B, not plan A).
+    Case("plan list", "GET", lambda w: "/planarbeid/", COORDINATORS),
+    Case("plan page", "GET", lambda w: PLAN_A_EDIT + "/", {"coordinator"}),
+    Case("plan change log", "GET", lambda w: PLAN_A_EDIT + "/endringer", {"coordinator"}),
+    Case("new measure form", "GET", lambda w: PLAN_A_EDIT + "/tiltak/ny", {"coordinator"}),
+    Case(
+        "add measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/ny",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "title": "Nytt tiltak",
+            "description": "Tekst.",
+            "area": w.report.measure.area.key,
+            "units": "ANN",
+        },
+        changed=lambda w: "Nytt tiltak" in snapshot()["measures"].__str__(),
+    ),
+    Case("measure edit form", "GET", lambda w: PLAN_A_EDIT + "/tiltak/7", {"coordinator"}),
+    Case(
+        "edit measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/7",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: measure_edit(w.report.measure, title="Ny tittel"),
+        changed=lambda w: fresh(w.report.measure).title == "Ny tittel",
+    ),
+    Case(
+        "retire measure",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/tiltak/7/avslutt",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"retired_on": "2026-03-01", "reason": "Ferdig.", "version": "1"},
+        changed=lambda w: fresh(w.report.measure).retired_on == date(2026, 3, 1),
+    ),
+    Case("new area form", "GET", lambda w: PLAN_A_EDIT + "/omrader/ny", {"coordinator"}),
+    Case(
+        "add area",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/omrader/ny",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"key": "idrett", "name": "Idrett", "name_en": "Sport"},
+        changed=lambda w: "idrett" in str(snapshot()["areas"]),
+    ),
+    Case(
+        "area rename form",
+        "GET",
+        lambda w: f"{PLAN_A_EDIT}/omrader/{w.report.measure.area.key}",
+        {"coordinator"},
+    ),
+    Case(
+        "rename area",
+        "POST",
+        lambda w: f"{PLAN_A_EDIT}/omrader/{w.report.measure.area.key}",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"name": "Nytt navn", "name_en": "New name"},
+        changed=lambda w: fresh(w.report.measure.area).name == "Nytt navn",
+    ),
+    Case(
+        "edit measure in plan B",
+        "POST",
+        lambda w: "/planarbeid/plan-b/tiltak/7",
+        {"coordinator_b"},
+        ok_status=302,
+        data=lambda w: measure_edit(w.report_b.measure, title="Ny tittel i plan B"),
+        changed=lambda w: fresh(w.report_b.measure).title == "Ny tittel i plan B",
+    ),
+    # --- Reorganising units: ANN and MED are plan A's alone, LED is in plan B too, so no one
+    # coordinating only one of the plans may rename it.
+    Case("unit list", "GET", lambda w: "/planarbeid/enheter", COORDINATORS),
+    Case("unit page", "GET", lambda w: "/planarbeid/enheter/ANN", {"coordinator"}),
+    Case(
+        "rename unit",
+        "POST",
+        lambda w: "/planarbeid/enheter/ANN/nytt-navn",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"abbreviation": "ANN", "name": "Nytt navn"},
+        changed=lambda w: fresh(w.other).name == "Nytt navn",
+    ),
+    Case(
+        "rename a unit shared with plan B",
+        "POST",
+        lambda w: "/planarbeid/enheter/LED/nytt-navn",
+        set(),
+        data=lambda w: {"abbreviation": "LED", "name": "Nytt navn"},
+    ),
+    Case(
+        "merge units",
+        "POST",
+        lambda w: "/planarbeid/enheter/MED/slaa-sammen",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"into": "ANN"},
+        changed=lambda w: fresh(w.co).merged_into_id == w.other.id,
+    ),
+    Case(
+        "split unit",
+        "POST",
+        lambda w: "/planarbeid/enheter/ANN/del",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "abbreviation": "NY",
+            "name": "Ny enhet",
+            "kind": "departement",
+            "measures": str(w.other_report.measure_id),
+        },
+        changed=lambda w: "Ny enhet" in str(snapshot()["responsible_units"]),
+    ),
+    # --- Making a plan: any coordinator (they coordinate what they make).
+    Case("new plan page", "GET", lambda w: "/planarbeid/ny-plan", COORDINATORS),
+    Case(
+        "plan spreadsheet template",
+        "GET",
+        lambda w: "/planarbeid/mal.xlsx",
+        COORDINATORS,
+        delivered=lambda response: response.data.startswith(b"PK"),
+    ),
+    Case(
+        "make a plan from a spreadsheet",
+        "POST",
+        lambda w: "/planarbeid/ny-plan",
+        COORDINATORS,
+        ok_status=302,
+        data=lambda w: {"file": (io.BytesIO(template()), "plan.xlsx")},
+        changed=lambda w: get_plan("oslo-mot-rasisme-2025-2028") is not None,
+    ),
+    Case("successor plan form", "GET", lambda w: PLAN_A_EDIT + "/etterfolger", {"coordinator"}),
+    Case(
+        "make a successor plan",
+        "POST",
+        lambda w: PLAN_A_EDIT + "/etterfolger",
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {
+            "title": "Neste plan",
+            "slug": "neste-plan",
+            "first_year": "2028",
+            "last_year": "2031",
+            "measures": str(w.report.measure_id),
+        },
+        changed=lambda w: get_plan("neste-plan") is not None,
     ),
     # --- Plan B: its contact is LED's (responsible there too), its coordinator coordinator_b.
     Case("report form in plan B", "GET", report_b_path(), {"lead_contact", "coordinator_b"}),
@@ -506,6 +714,48 @@ CASES = [
         ok_status=302,
         data=lambda w: {"measures": "7"},
         changed=lambda w: fresh(w.report_b).review_state == ReviewState.SUBMITTED,
+    ),
+    # --- Spreadsheets: every contact of a unit with measures in the round; the round's coordinator.
+    Case(
+        "download round sheet",
+        "GET",
+        lambda w: "/rapportering/status-2026/regneark.xlsx",
+        CONTACTS,
+        delivered=lambda response: response.data.startswith(b"PK"),
+    ),
+    Case("sheet upload page", "GET", lambda w: "/rapportering/status-2026/regneark", CONTACTS),
+    Case(
+        "upload round sheet",
+        "POST",
+        lambda w: "/rapportering/status-2026/regneark",
+        CONTACTS,
+        ok_status=400,
+        # A CSV with an .xlsx name: read and refused, so every allowed contact gets the same.
+        data=lambda w: {"sheet": (io.BytesIO(b"Nr.;Status\n7;=1+1\n"), "ark.xlsx")},
+        delivered=lambda response: "ikke et Excel-regneark" in response.get_data(as_text=True),
+    ),
+    Case(
+        "confirm round sheet",
+        "POST",
+        stored_sheet_upload,
+        {"lead_contact"},  # the uploader
+        ok_status=302,
+        data=lambda w: w.sheet_confirmation,
+        changed=lambda w: fresh(w.report).narrative == "Fra regnearket.",
+    ),
+    Case(
+        "export round reports",
+        "GET",
+        lambda w: "/rapportering/status-2026/rapporter.xlsx",
+        {"coordinator"},
+        delivered=lambda response: response.data.startswith(b"PK"),
+    ),
+    Case(
+        "export plan reports",
+        "GET",
+        lambda w: f"/rapportering/planer/{w.reporting_round.plan.slug}/rapporter.xlsx",
+        {"coordinator"},
+        delivered=lambda response: response.data.startswith(b"PK"),
     ),
     Case(
         "download report in plan B",
@@ -580,7 +830,7 @@ def test_every_route_behind_sign_in_is_in_the_matrix(app):
     assert guarded - covered == set()
 
 
-POSTS = [case for case in CASES if case.method == "POST"]
+POSTS = [case for case in CASES if case.method == "POST" and case.allowed]
 
 
 @pytest.mark.parametrize("case", POSTS, ids=lambda case: case.name)

@@ -47,7 +47,7 @@ def test_a_submitted_report_is_told_to_the_coordinators_of_its_plan_only(app):
     sent = outbox("report_submitted")
     assert set(sent) == {"koordinator@plan-b.example.no"}
     message = sent["koordinator@plan-b.example.no"]
-    assert "statusoppfølgingen av Plan B for kommunen" in message.body_text
+    assert "statusoversikten for Plan B for kommunen" in message.body_text
     assert "/rapportering/status-b-2026/tiltak/7" in message.body_text
 
 

@@ -6,8 +6,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from tests.support.public_helpers import PLAN_ONE, load_synthetic_plan
+from tests.support.public_helpers import PLAN_ONE, load_synthetic_plan, measure
 from tracker.extensions import db
+from tracker.ministries.operations import keep_names_on_reports
 
 # Rendering a page for the first time (per worker and data version); a cache hit costs one.
 PLAN_PAGES = {
@@ -26,10 +27,36 @@ PLAN_PAGES = {
     "{plan}/feed.atom": 4,
     "{plan}/enheter/{unit}/feed.atom": 5,
     "{plan}/tiltak/3/feed.atom": 6,  # 1 of them: milestones its reports ticked off
+    "{plan}/innebygd": 5,
+    "{plan}/tiltak/3/innebygd": 4,
+    # The read API (tracker/api/views.py).
+    "{api}": 3,
+    "{api}/areas": 3,
+    "{api}/units": 3,
+    "{api}/rounds": 3,
+    "{api}/measures": 5,
+    "{api}/measures/3": 4,
 }
 # The site's own pages. Its front page is the plan itself while there is one, and the list of
 # plans (with every plan's status) when there are several.
-SITE_PAGES = {"one plan": {"/planer/": 3, "/": 9}, "several plans": {"/planer/": 3, "/": 4}}
+SITE_PAGES = {
+    "one plan": {
+        "/planer/": 3,
+        "/": 9,
+        "/data/katalog.jsonld": 3,
+        "/personvern": 1,
+        "/api/v1/plans": 2,
+        "/api/v1/openapi.json": 1,
+    },
+    "several plans": {
+        "/planer/": 3,
+        "/": 4,
+        "/data/katalog.jsonld": 3,
+        "/personvern": 1,
+        "/api/v1/plans": 2,
+        "/api/v1/openapi.json": 1,
+    },
+}
 
 
 @contextmanager
@@ -62,7 +89,13 @@ def test_query_counts_for_the_seeded_plan(client, seeded):
     assert_fixed_query_counts(
         client,
         PLAN_PAGES,
-        {"plan": PLAN_ONE, "area": "ungdom", "unit": "KUD", "round": "midtveis-2025"},
+        {
+            "plan": PLAN_ONE,
+            "api": PLAN_ONE.replace("/planer/", "/api/v1/plans/"),
+            "area": "ungdom",
+            "unit": "KUD",
+            "round": "midtveis-2025",
+        },
     )
     assert_fixed_query_counts(client, SITE_PAGES["one plan"])
 
@@ -73,7 +106,15 @@ def test_query_counts_for_a_plan_of_5000_measures(client, app, measure_count):
     html = client.get(PLAN_ONE + "/tiltak?q=Tiltak").get_data(as_text=True)
     assert html.count(PLAN_ONE + "/tiltak/") == measure_count
     assert_fixed_query_counts(
-        client, PLAN_PAGES, {"plan": PLAN_ONE, "area": "omrade-1", "unit": "D3", "round": "runde"}
+        client,
+        PLAN_PAGES,
+        {
+            "plan": PLAN_ONE,
+            "api": PLAN_ONE.replace("/planer/", "/api/v1/plans/"),
+            "area": "omrade-1",
+            "unit": "D3",
+            "round": "runde",
+        },
     )
     assert_fixed_query_counts(client, SITE_PAGES["one plan"])
 
@@ -89,6 +130,7 @@ def test_query_counts_with_twenty_plans_are_the_same_for_each(client, app):
             PLAN_PAGES,
             {
                 "plan": f"/planer/plan-{index}",
+                "api": f"/api/v1/plans/plan-{index}",
                 "area": "omrade-1",
                 "unit": "D3",
                 "round": f"runde-{index}",
@@ -96,3 +138,19 @@ def test_query_counts_with_twenty_plans_are_the_same_for_each(client, app):
         )
     assert_fixed_query_counts(client, SITE_PAGES["several plans"])
     assert client.get("/").get_data(as_text=True).count('<tr data-plan="') == 20
+
+
+def test_a_measure_linked_across_plans_with_names_kept_on_its_reports_costs_the_same(client, app):
+    """The links to the measure it continues and to those continuing it, and the names a
+    reorganisation left on its reports, come with the page's own queries."""
+    load_synthetic_plan(50)
+    successor = load_synthetic_plan(50, slug="plan-to", round_slug="runde-to")
+    old, new = measure(3), measure(3, successor)
+    new.continues_measure_id = old.id
+    keep_names_on_reports(old.units)
+    old.units[0].name = "Nytt navn"
+    db.session.commit()
+    assert_fixed_query_counts(client, {PLAN_ONE + "/tiltak/3": 5, "/planer/plan-to/tiltak/3": 5})
+    assert 'href="/planer/plan-to/tiltak/3"' in client.get(PLAN_ONE + "/tiltak/3").get_data(
+        as_text=True
+    )

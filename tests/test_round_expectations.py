@@ -4,13 +4,15 @@ edit, review filters, re-review context, typo corrections; and for everyone: who
 a site menu on error pages, ministry addresses in any letter case, a favicon, and typed text
 that survives an expired session."""
 
+import re
+
 import pytest
 
 from tests.factories import MeasureFactory, ReportFactory
 from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import audit_events, build_world, csrf_token, fresh, snapshot
 from tracker.extensions import db
-from tracker.reporting.operations import return_report, submit_report
+from tracker.reporting.operations import return_report, save_report, submit_report
 from tracker.reporting.states import ReviewState, Status
 
 
@@ -119,16 +121,42 @@ def test_no_change_refuses_all_when_one_cannot_be_sent(client, app, login):
         "/rapportering/status-2026/ingen-endring",
         data={"measures": ["7", "9"], "csrf_token": csrf_token(client)},
     )
-    assert response.status_code == 302 and snapshot() == before
-    assert "Tiltak 9 har ingen statusbeskrivelse" in client.get("/rapportering/").get_data(
-        as_text=True
-    )
+    # The page again, naming the measure and the reason, with the ticks kept.
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and snapshot() == before
+    assert "Tiltak 9 har ingen statusbeskrivelse" in page
+    assert 'class="ds-error-summary"' in page
+    assert re.search(r'value="7" id="unchanged-status-2026-7" checked', page)
     assert fresh(empty).review_state == ReviewState.DRAFT
     nothing = client.post(
         "/rapportering/status-2026/ingen-endring", data={"csrf_token": csrf_token(client)}
     )
-    assert nothing.status_code == 302 and snapshot() == before
-    assert "Kryss av for minst ett tiltak." in client.get("/rapportering/").get_data(as_text=True)
+    assert nothing.status_code == 400 and snapshot() == before
+    assert "Kryss av for minst ett tiltak." in nothing.get_data(as_text=True)
+
+
+def test_no_change_is_offered_only_for_reports_as_carried_from_the_last_round(client, app, login):
+    world = build_world()
+    changed = ReportFactory(
+        round=world.reporting_round,
+        measure=MeasureFactory(number=9, title="Endret", units=[world.lead]),
+        narrative="Som før.",
+    )
+    db.session.flush()
+    save_report(changed, 1, changed.status, "Endret siden forrige runde.", world.lead_contact)
+    db.session.commit()
+    login(world.lead_contact)
+    page = client.get("/rapportering/").get_data(as_text=True)
+    assert 'name="measures" value="7"' in page
+    assert 'name="measures" value="9"' not in page
+    before = snapshot()
+    refused = client.post(
+        "/rapportering/status-2026/ingen-endring",
+        data={"measures": ["7", "9"], "csrf_token": csrf_token(client)},
+    )
+    assert refused.status_code == 409 and snapshot() == before
+    assert "Tiltak 9 er endret siden forrige runde" in refused.get_data(as_text=True)
+    assert fresh(changed).review_state == ReviewState.DRAFT
 
 
 def test_coordinator_filters_the_overview_by_review_state(client, world, login):

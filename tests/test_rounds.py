@@ -254,10 +254,11 @@ def test_closing_before_the_deadline_warns_and_needs_a_confirmation(plan, client
     overview = client.get("/rapportering/r2026/oversikt").get_data(as_text=True)
     assert 'id="close-warning"' in overview and "er ikke passert" in overview
     refused = client.post("/rapportering/r2026/lukk", data={"csrf_token": csrf_token(client)})
-    assert refused.status_code == 302 and fresh(reporting_round).state == RoundState.OPEN
-    assert "Fristen er ikke passert" in client.get("/rapportering/r2026/oversikt").get_data(
-        as_text=True
-    )
+    assert refused.status_code == 409 and fresh(reporting_round).state == RoundState.OPEN
+    # The overview again, with an error summary (which takes the focus) pointing to the tick.
+    page = refused.get_data(as_text=True)
+    summary = page.split('class="ds-error-summary"')[1].split("</div>")[0]
+    assert "Fristen er ikke passert" in summary and 'href="#before_deadline"' in summary
     confirmed = client.post(
         "/rapportering/r2026/lukk", data={"before_deadline": "y", "csrf_token": csrf_token(client)}
     )

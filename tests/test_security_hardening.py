@@ -218,7 +218,7 @@ def outbox_row(**values) -> dict:
         "event_key": "password_reset:1:abc",
         "recipient": "leder@led.example.no",
         "user_id": None,
-        "subject": "Nytt passord til statusoppfølgingen",
+        "subject": "Nytt passord til statusoversikten",
         "body_text": "Hei",
         "body_html": "<p>Hei</p>",
         "state": "pending",

@@ -15,6 +15,9 @@ from tests.support.workflow import audit_events, csrf_token, fresh, make_user
 from tracker.auth.models import Role
 from tracker.extensions import db
 
+# On one pytest-xdist worker: one identity provider for the module.
+pytestmark = pytest.mark.xdist_group("sso_flow")
+
 
 @pytest.fixture(scope="module")
 def provider():
@@ -87,7 +90,7 @@ def test_an_address_the_provider_did_not_vouch_for_links_nobody(client, provider
     provider.set_person("mallory", **claims)
     answer = sign_in_through_provider(client, "mallory")
     assert answer.status_code == 403
-    assert "Du har ingen konto i statusverktøyet" in answer.get_data(as_text=True)
+    assert "Du har ingen konto i statusoversikten" in answer.get_data(as_text=True)
     assert not signed_in(client)
     assert fresh(kari).oidc_subject is None
     assert audit_events("sso_linked") == [] and audit_events("login") == []

@@ -13,6 +13,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+# On one pytest-xdist worker: the messages are extracted once for the module.
+pytestmark = pytest.mark.xdist_group("translations")
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "tracker" / "translations"
 LANGUAGES = ("nn", "en")

@@ -44,6 +44,9 @@ from tests.support.live_stack import (
 from tests.support.public_helpers import PLAN_ONE
 from tests.support.smtp_server import MAIL_SETTINGS, SmtpServer
 
+# On one pytest-xdist worker: one PostgreSQL cluster and two gunicorns for the module.
+pytestmark = pytest.mark.xdist_group("two_instances")
+
 for missing, reason in (
     (postgres_bin_dir() is None, "PostgreSQL's server programs (initdb, pg_ctl) are not installed"),
     (not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")), "nginx is not installed"),

@@ -21,6 +21,9 @@ from docx import Document
 from tests.support.live_stack import free_port
 from tests.support.smtp_server import SmtpServer
 
+# On one pytest-xdist worker: the wheel is built and installed once for the module.
+pytestmark = pytest.mark.xdist_group("wheel")
+
 ROOT = Path(__file__).resolve().parent.parent
 # What a fresh clone holds; the rest is local state the build must not see.
 NOT_SOURCE = shutil.ignore_patterns(

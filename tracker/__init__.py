@@ -9,7 +9,7 @@ from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tracker.config import ConfigurationError, load_config
+from tracker.config import ConfigurationError, load_config, production_warnings
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 from tracker.i18n import DEFAULT_LOCALE
 from tracker.resources import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
@@ -29,6 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     with _configuration_errors_shown():
         app.config.from_mapping(load_config(app.instance_path, config))
+    for warning in production_warnings(app.config):
+        app.logger.warning(warning)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -76,34 +78,44 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.account_links.views import blueprint as account_links
     from tracker.admin.views import blueprint as admin
+    from tracker.api.views import blueprint as api
     from tracker.auth.views import blueprint as auth
     from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
     from tracker.mail.views import blueprint as mail
+    from tracker.plan.views import blueprint as plan_editing
     from tracker.public.feed_views import blueprint as feeds
     from tracker.public.legacy_views import blueprint as legacy
+    from tracker.public.statements import blueprint as statements
     from tracker.public.views import blueprint as public
     from tracker.public.views import open_data
     from tracker.reporting.views import blueprint as reporting
     from tracker.results.views import blueprint as results
     from tracker.results.views import downloads as evidence_files
     from tracker.security import register_url_converters
+    from tracker.spreadsheets.views import blueprint as sheets
+    from tracker.subscriptions.views import blueprint as subscriptions
 
     register_url_converters(app)  # before the routes that use them
 
     app.register_blueprint(public)
     app.register_blueprint(open_data)
+    app.register_blueprint(api)
     app.register_blueprint(feeds)
     app.register_blueprint(legacy)
+    app.register_blueprint(statements)
     app.register_blueprint(auth)
     app.register_blueprint(reporting)
     app.register_blueprint(results)
     app.register_blueprint(evidence_files)
+    app.register_blueprint(sheets)
+    app.register_blueprint(plan_editing)
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)
     app.register_blueprint(mail)
     app.register_blueprint(account_links)
+    app.register_blueprint(subscriptions)
     if app.config["OIDC_ISSUER"]:  # without a provider, single sign-on has no routes at all
         from tracker.sso.views import blueprint as sso
 
@@ -145,6 +157,7 @@ def register_commands(app: Flask) -> None:
     from tracker.export.cli import report_command
     from tracker.mail.cli import mail_command, reminders_command
     from tracker.plan.cli import plans_command, seed_command
+    from tracker.privacy.cli import retention_command
     from tracker.proxy_pages import error_pages_command
     from tracker.public.cli import search_command
     from tracker.reporting.cli import rounds_command
@@ -158,6 +171,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(search_command)
     app.cli.add_command(mail_command)
     app.cli.add_command(reminders_command)
+    app.cli.add_command(retention_command)
     app.cli.add_command(error_pages_command)
 
 

@@ -12,6 +12,7 @@ To add a setting, add one ``Setting`` line to ``SETTINGS`` (how: tracker/setting
 """
 
 import os
+import re
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
@@ -138,6 +139,35 @@ def site_address(value: str) -> str:
     return value.rstrip("/")
 
 
+def contact_address(value: str) -> str:
+    """Where a reader can write: an e-mail address or a web address (a form)."""
+    value = value.strip()
+    if value.startswith(("https://", "http://")):
+        return web_address(value)
+    if " " in value or "@" not in parseaddr(value)[1] or parseaddr(value)[1] != value:
+        raise Invalid(
+            "må være en e-postadresse (for eksempel postmottak@dep.no) eller en adresse som "
+            "begynner med https://"
+        )
+    return value
+
+
+_ORIGIN = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")
+
+
+def origins(value: str) -> tuple[str, ...]:
+    """Web origins separated by spaces or commas: scheme and host (``*.`` allowed in front), and
+    a port if not the scheme's own, e.g. ``https://www.regjeringen.no https://*.kommune.no``."""
+    found = tuple(part.rstrip("/").lower() for part in re.split(r"[\s,]+", value) if part)
+    for origin in found:
+        if not _ORIGIN.match(origin):
+            raise Invalid(
+                "må være nettstedsadresser uten sti, skilt med mellomrom (for eksempel "
+                "https://www.regjeringen.no https://*.kommune.no)"
+            )
+    return found
+
+
 def oidc_scopes(value: str) -> str:
     if "openid" not in value.split():
         raise Invalid("må inneholde «openid»")
@@ -226,6 +256,63 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:5000",
         "the site's public address: every absolute link (mail, feeds, sign-in) is built from it, "
         "never from the request; needed in production",
+    ),
+    Setting(
+        "ACCESSIBILITY_STATEMENT_URL",
+        web_address,
+        "",
+        "the accessibility statement (made in uustatus.no), linked in the footer of every page; "
+        "production warns without it (docs/accessibility.md)",
+    ),
+    Setting(
+        "ACCESSIBILITY_FEEDBACK",
+        contact_address,
+        "",
+        "where readers report barriers: an e-mail address or a web form's address, linked in "
+        "every page's footer",
+    ),
+    Setting(
+        "PRIVACY_OWNER",
+        text,
+        "",
+        "who is responsible for the personal data (behandlingsansvarlig), named on `/personvern`",
+        shown_default="`REPORT_DEPARTMENT`",
+    ),
+    Setting(
+        "PRIVACY_CONTACT",
+        contact_address,
+        "",
+        "whom to ask about personal data (the data protection officer): an e-mail address or "
+        "a web address, on `/personvern`; production warns without it",
+    ),
+    Setting(
+        "OPEN_DATA_CONTACT",
+        contact_address,
+        "",
+        "the open data's contact point in the DCAT-AP-NO catalogue (`/data/katalog.jsonld`): "
+        "an e-mail address or a web address",
+        shown_default="empty: each plan's «Om dataene» page",
+    ),
+    Setting(
+        "EMBED_ALLOWED_ORIGINS",
+        origins,
+        "",
+        "the sites that may show the embeddable status cards (`…/innebygd`) in a frame, separated "
+        "by spaces: `frame-ancestors` for those pages only (docs/reuse.md)",
+        shown_default="empty: no site may",
+    ),
+    Setting(
+        "RETENTION_ADDRESS_DAYS",
+        positive_number,
+        "90",
+        "`flask retention apply` blanks the client addresses of audit rows older than this many "
+        "days (docs/privacy.md)",
+    ),
+    Setting(
+        "RETENTION_AUDIT_MONTHS",
+        positive_number,
+        "12",
+        "`flask retention apply` deletes audit rows older than this many months",
     ),
     Setting(
         "OIDC_ISSUER",
@@ -330,6 +417,13 @@ SETTINGS: tuple[Setting, ...] = (
         seconds,
         "60",
         "the longest wait between tries while `flask mail worker` cannot reach the database",
+    ),
+    Setting(
+        "MAIL_REVIEW_QUIET_MINUTES",
+        minutes,
+        "10",
+        "approvals and returns are gathered per contact person and sent as one message once "
+        "the coordinator has made no decision for this long (or says the review is done)",
     ),
     Setting(
         "TRACKER_UNO_PYTHON",
@@ -514,6 +608,31 @@ def _check_public_url(config: dict) -> None:
             "adresse, for eksempel https://tracker.example.no. Lenker i e-post og "
             "Atom-feeder lages fra den (se docs/public.md)."
         )
+
+
+def production_warnings(config: dict) -> list[str]:
+    """What production can run without, but a public body must not publish without: logged at
+    start-up (create_app) and printed by `make serve`'s preflight."""
+    if config["TRACKER_ENV"] != "production":
+        return []
+    warnings = []
+    if not config["ACCESSIBILITY_STATEMENT_URL"]:
+        warnings.append(
+            "ACCESSIBILITY_STATEMENT_URL mangler: et offentlig nettsted må lenke til "
+            "tilgjengelighetserklæringen sin (laget i uustatus.no) fra hver side "
+            "(se docs/accessibility.md)."
+        )
+    if not config["ACCESSIBILITY_FEEDBACK"]:
+        warnings.append(
+            "ACCESSIBILITY_FEEDBACK mangler: leserne må kunne melde fra om "
+            "tilgjengelighetsproblemer (en e-postadresse eller et skjema)."
+        )
+    if not config["PRIVACY_CONTACT"]:
+        warnings.append(
+            "PRIVACY_CONTACT mangler: personvernsiden må si hvem man kan spørre om "
+            "personopplysninger (se docs/privacy.md)."
+        )
+    return warnings
 
 
 CHECKS = (_check_single_sign_on, _check_secret_key, _check_public_url, _check_mail)

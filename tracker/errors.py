@@ -137,13 +137,6 @@ def handle_database_unavailable(error: OperationalError):
         "database unavailable (%s)", type(getattr(error, "orig", None) or error).__name__
     )
     _discard_failed_transaction()
-    # Without the database a signed-in user cannot be checked (their row would be re-read to
-    # render the menu): the page is shown as to anyone. Flask-Login keeps the user in g.
-    g._login_user = login_manager.anonymous_user()
-    # Likewise the page's plan (tracker/plan/context.py): the rollback expired it, and the layout
-    # would re-read it for the site title. The page is shown without it, like an address
-    # outside any plan.
-    g.pop("plan", None)
     return render_error(503, ERROR_TEXTS[503], {"Retry-After": str(DATABASE_RETRY_AFTER)})
 
 
@@ -151,7 +144,6 @@ def handle_too_late(error: RequestTooLate):
     """Past the request's deadline (tracker/request_deadline.py): nothing was stored."""
     current_app.logger.warning("request past its deadline: %s %s", request.method, request.path)
     _discard_failed_transaction()
-    g._login_user = login_manager.anonymous_user()  # no database work for a late request
     return render_error(
         503, (TOO_LATE_HEADING, error.message), {"Retry-After": str(DATABASE_RETRY_AFTER)}
     )
@@ -162,7 +154,6 @@ def handle_unknown_outcome(error: CommitOutcomeUnknown):
     (the page itself, when it can be opened)."""
     current_app.logger.warning("commit outcome unknown: %s %s", request.method, request.path)
     _discard_failed_transaction()
-    g._login_user = login_manager.anonymous_user()
     rule = request.url_rule
     check_url = request.path if rule is not None and "GET" in (rule.methods or ()) else None
     return render_error(
@@ -174,12 +165,21 @@ def handle_unknown_outcome(error: CommitOutcomeUnknown):
 
 
 def _discard_failed_transaction() -> None:
+    """Roll back the request's work and forget the rows it had loaded. The rollback expired
+    them, and the error page must not read them again: the database may be what failed (a
+    restart), and a read inside an error handler becomes a 500."""
     try:
         db.session.rollback()
     except SQLAlchemyError:
         # The connection is gone: drop it without another round trip, so that closing the
         # session at the end of the request does not try (and fail) to roll back again.
         db.session().invalidate()  # the Session itself: scoped_session does not proxy it
+    # The signed-in user (their row would be re-read for the menu): the page is shown as to
+    # anyone. Flask-Login keeps the user in g.
+    g._login_user = login_manager.anonymous_user()
+    # The page's plan (tracker/plan/context.py), which the layout reads for the site title: the
+    # page is shown without it, like an address outside any plan.
+    g.pop("plan", None)
 
 
 def close_session_even_if_disconnected(exception=None) -> None:

@@ -2,10 +2,10 @@
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
-from tracker.mail.models import MailPreference, OutboxMessage
+from tracker.mail.models import MailPreference, OutboxMessage, ReviewNotice
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit, UnitKind
-from tracker.plan.models import Plan, PlanUnit, plan_coordinators
+from tracker.plan.models import Plan, PlanChange, PlanUnit, plan_coordinators
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.results.models import (
     BudgetLine,
@@ -15,6 +15,8 @@ from tracker.results.models import (
     IndicatorValue,
     Milestone,
 )
+from tracker.spreadsheets.models import SheetUpload
+from tracker.subscriptions.models import Subscription
 
 __all__ = [
     "Area",
@@ -30,12 +32,16 @@ __all__ = [
     "MeasureReport",
     "OutboxMessage",
     "Plan",
+    "PlanChange",
     "PlanUnit",
     "ReportRevision",
     "ReportingRound",
     "Responsibility",
+    "ReviewNotice",
     "ResponsibleUnit",
     "Role",
+    "SheetUpload",
+    "Subscription",
     "UnitKind",
     "User",
     "plan_coordinators",

@@ -1,7 +1,10 @@
 """The narrative text format: what contact persons type and what every output renders.
 
 Plain text. A blank line separates paragraphs; a line starting with "- " or "• " is a list
-item, and so is a numbered line ("1. ", "ii. "), which makes a numbered list. Inside a
+item. Numbered lines make a numbered list only when the writer plainly meant one: two or more
+lines counting 1., 2., 3. (or i., ii., iii.) in a row. A line that starts with a date, a year or
+an amount («24. januar 2026», «1. juni», «2025.», «3. kvartal») is text, wherever a line wrap put
+it. Inside a
 paragraph or item, ``[words](https://…)`` puts a link on the words, and a bare URL links itself.
 Kept free of Flask so the DOCX exporter parses exactly as the web pages do.
 """
@@ -15,6 +18,15 @@ BULLET = re.compile(r"^\s*[-•–*]\s+")
 DECIMAL = re.compile(r"^\s*\d{1,3}[.)]\s+")
 ROMAN = re.compile(r"^\s*[ivxl]{1,6}[.)]\s+")
 LIST_MARKERS = (("bullet", BULLET), ("decimal", DECIMAL), ("roman", ROMAN))
+ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+# «1. juni», «24. jan. 2026», «3. kvartal»: a date or a period, not an item number (bokmål,
+# nynorsk, English).
+MONTH = re.compile(
+    r"(?:kvartal(?:et)?|tertial(?:et)?|halvår(?:et)?|jan(?:uar|uary)?|feb(?:ruar|ruary)?|mar(?:s|ch)?|apr(?:il)?|mai|may|jun[ie]?|jul[iy]?|"
+    r"aug(?:ust)?|sep(?:t|tember)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|des(?:ember)?|"
+    r"dec(?:ember)?)(?![^\W\d_])\.?",
+    re.IGNORECASE,
+)
 URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 # A link on words: [words](https://…). Only http(s) targets, so no text can become a script link.
 LINKED_WORDS = re.compile(r"\[([^\[\]\n]+)\]\((https?://[^\s<>\"'()]+)\)")
@@ -129,6 +141,53 @@ def _list_marker(line: str) -> tuple[str, re.Pattern] | None:
     return next(((kind, pattern) for kind, pattern in LIST_MARKERS if pattern.match(line)), None)
 
 
+def _item_number(kind: str, line: str) -> int | None:
+    """The number a numbered line counts (``3`` for "3. ", "iii. "); None for a line whose
+    words start with a month («1. juni»): that is a date."""
+    marker = line.strip().split(None, 1)[0][:-1].lower()
+    rest = line.strip()[len(marker) + 1 :].lstrip()
+    if MONTH.match(rest):
+        return None
+    if kind == "decimal":
+        return int(marker)
+    values = [ROMAN_VALUES[letter] for letter in marker]
+    # Subtractive notation: a smaller value before a larger one is subtracted (iv = 4).
+    return sum(-v if v < after else v for v, after in zip(values, values[1:] + [0], strict=True))
+
+
+def _meant_markers(lines: list[str]) -> list[tuple[str, re.Pattern] | None]:
+    """Each line's list marker, keeping a numbered one only where the writer meant a list: a run
+    of two or more lines numbered 1, 2, 3 … (indented lines between them continue an item)."""
+    markers = [_list_marker(line) for line in lines]
+    meant: list[tuple[str, re.Pattern] | None] = [
+        marker if marker and marker[0] == "bullet" else None for marker in markers
+    ]
+    index = 0
+    while index < len(lines):
+        marker = markers[index]
+        if marker is None or marker[0] == "bullet":
+            index += 1
+            continue
+        run, end, expected = [], index, 1
+        while end < len(lines):
+            found = markers[end]
+            if found is not None and found[0] == marker[0]:
+                if _item_number(marker[0], lines[end]) != expected:
+                    break
+                run.append(end)
+                expected += 1
+            elif not (run and found is None and lines[end].startswith(" ")):
+                break
+            end += 1
+        if len(run) >= 2:
+            for member in run:
+                meant[member] = marker
+            index = end
+        else:
+            index += 1
+    return meant
+
+
 def clean_text(text: str) -> str:
     """Normalise text pasted from Word or a PDF, visibly and without losing words.
 
@@ -168,10 +227,8 @@ def _parse_chunk(chunk: str, blocks: list[Block]) -> None:
             blocks.append(ItemList(tuple(items), list_kind))
             items.clear()
 
-    for line in chunk.split("\n"):
-        if not line.strip():
-            continue
-        marker = _list_marker(line)
+    lines = [line for line in chunk.split("\n") if line.strip()]
+    for line, marker in zip(lines, _meant_markers(lines), strict=True):
         if marker:
             kind, pattern = marker
             flush_paragraph()

@@ -12,6 +12,7 @@ from tracker.config import (
     database_url_is_set,
     database_url_setting,
     load_config,
+    production_warnings,
 )
 
 
@@ -60,12 +61,17 @@ def database_problem(database_url: str) -> str | None:
 
 def main() -> int:
     problems = problems_with_environment()
+    warnings: list[str] = []
     if not problems:
         config = load_config(instance_path="", overrides={"TRACKER_ENV": "production"})
         problem = database_problem(config["SQLALCHEMY_DATABASE_URI"])
         problems = [problem] if problem else []
+        warnings = production_warnings(config)
     for problem in problems:
         print(f"make serve: {problem}", file=sys.stderr)
+    # Not refusals: the site works without them, but a public body must not publish without.
+    for warning in warnings:
+        print(f"make serve: advarsel: {warning}", file=sys.stderr)
     if problems:
         print("make serve: tracker ble ikke startet.", file=sys.stderr)
         return 2

@@ -1,6 +1,6 @@
 """Security headers on every response, proxy awareness, and sessions that end when idle."""
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, current_app, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Request
@@ -25,6 +25,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+# Set by a page other sites may show in a frame (the embeddable status cards).
+EMBEDDABLE_KEY = "tracker.security.embeddable"
+
+
+def allow_framing() -> None:
+    """Called by a view whose page EMBED_ALLOWED_ORIGINS may frame; every other page keeps
+    ``frame-ancestors 'none'``."""
+    request.environ[EMBEDDABLE_KEY] = True
+
+
+def embeddable_policy(allowed_origins) -> str:
+    ancestors = " ".join(allowed_origins) if allowed_origins else "'none'"
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
 
 
 def init_app(app: Flask) -> None:
@@ -78,6 +91,11 @@ def add_security_headers(response):
     response.headers.update(security_headers(request.is_secure))
     if stricter_referrer_policy == "no-referrer":
         response.headers["Referrer-Policy"] = stricter_referrer_policy
+    if request.environ.get(EMBEDDABLE_KEY):
+        allowed = current_app.config["EMBED_ALLOWED_ORIGINS"]
+        response.headers["Content-Security-Policy"] = embeddable_policy(allowed)
+        if allowed:  # X-Frame-Options cannot name origins: frame-ancestors alone decides
+            del response.headers["X-Frame-Options"]
     return response
 
 

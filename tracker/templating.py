@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import cache
 from urllib.parse import quote
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime, gettext
 from markupsafe import Markup, escape
 
@@ -17,6 +17,8 @@ from tracker.absolute_urls import absolute_url
 from tracker.i18n import INTERNATIONAL_DATE, NORWEGIAN_DATE, NORWEGIAN_DATETIME
 from tracker.languages import LANGUAGE_NAMES, language_url, locale_code
 from tracker.plan.context import page_plan
+from tracker.plan.operations import PLAN_CHANGE_LABELS
+from tracker.plan.permissions import can_edit_plan
 from tracker.reporting.permissions import TEMPLATE_RULES
 from tracker.reporting.states import NOT_REPORTED, NOT_REPORTED_LABEL, Status
 from tracker.reporting.workflow_queries import (
@@ -30,6 +32,7 @@ from tracker.results.numbers import format_number
 from tracker.results.progress import progress_sentence
 from tracker.results.queries import results_of_report
 from tracker.sso.client import single_sign_on_context
+from tracker.typography import keep_together
 
 
 def init_template_globals(app: Flask) -> None:
@@ -55,6 +58,8 @@ def init_template_globals(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "language_url": language_url,
             "area_name": area_name,
+            # The footer's statements: accessibility, feedback on barriers, privacy.
+            "site_statements": site_statements,
             # The plan the page is about (site title, owner, links), if any.
             "page_plan": page_plan,
             # The vocabularies.
@@ -72,6 +77,8 @@ def init_template_globals(app: Flask) -> None:
             # language, and a report's results beside its narrative.
             "progress_sentence": page_progress_sentence,
             "report_results": results_of_report,
+            "can_edit_plan": can_edit_plan,
+            "PLAN_CHANGE_LABELS": PLAN_CHANGE_LABELS,
         }
     )
     # Per request: whether single sign-on is on, and whether passwords still are.
@@ -80,6 +87,19 @@ def init_template_globals(app: Flask) -> None:
 
 def page_progress_sentence(indicator, latest: float | None) -> str:
     return progress_sentence(indicator, latest, gettext)
+
+
+def site_statements() -> dict[str, str]:
+    """What the law asks every page to link: the accessibility statement (if configured), where
+    to report a barrier (``mailto:`` for an e-mail address) and the privacy page."""
+    feedback = current_app.config["ACCESSIBILITY_FEEDBACK"]
+    if feedback and not feedback.startswith(("https://", "http://")):
+        feedback = mailto(feedback)
+    return {
+        "accessibility": current_app.config["ACCESSIBILITY_STATEMENT_URL"],
+        "feedback": feedback,
+        "privacy": url_for("statements.privacy"),
+    }
 
 
 # --- Dates ---------------------------------------------------------------------------------------
@@ -127,7 +147,8 @@ def _linkify(text: str) -> str:
     """Escape text, then turn links on words and bare URLs (the PDF left many) into links."""
     out = []
     for span in narrative.inline(text):
-        words = escape(span.text)
+        # No line break inside a date, a period or an amount (never inside an address shown).
+        words = escape(span.text if span.text == span.url else keep_together(span.text))
         out.append(f'<a href="{escape(span.url)}">{words}</a>' if span.url else str(words))
     return "".join(out)
 

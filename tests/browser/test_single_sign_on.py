@@ -16,7 +16,8 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
 from tracker.extensions import db
 
-pytestmark = pytest.mark.browser
+# On one pytest-xdist worker: one identity provider for the module.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("sso_browser")]
 
 BUTTON = "Logg inn med testdepartementets konto"
 
@@ -133,7 +134,9 @@ def test_unknown_person_is_refused_and_told_who_to_ask(page, live_server, provid
     provider.set_person("ola-oid", email="ola.ukjent@aid.example.no", email_verified=True)
     sign_in_at_provider(page, live_server, "ola-oid")
 
-    expect(page.get_by_role("heading", name="Du har ingen konto i statusverktøyet")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Du har ingen konto i statusoversikten")
+    ).to_be_visible()
     expect(page.get_by_text("ola.ukjent@aid.example.no", exact=False).first).to_be_visible()
     expect(page.locator("#administrators")).to_contain_text("ada.admin@kud.example.no")
     assert_accessible(page)
@@ -163,7 +166,9 @@ def test_unverified_email_does_not_match_an_account(page, live_server, provider,
     provider.set_person("mallory", email="kari.kontakt@aid.example.no", email_verified=False)
     sign_in_at_provider(page, live_server, "mallory")
 
-    expect(page.get_by_role("heading", name="Du har ingen konto i statusverktøyet")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Du har ingen konto i statusoversikten")
+    ).to_be_visible()
     assert fresh(kari).oidc_subject is None
     assert_signed_out(page, live_server)
 

@@ -1,10 +1,15 @@
-"""Reading a generated DOCX back the way a reader (or Word) sees it, for the export tests."""
+"""Reading a generated DOCX back the way a reader (or Word) sees it, for the export tests.
+
+Texts come back as read: a no-break space as a space, no word joiners (tracker/typography.py);
+a test of the no-break characters themselves reads ``paragraph.text``."""
 
 import io
 from dataclasses import dataclass
 
 import docx
 from docx.oxml.ns import qn
+
+from tracker.typography import as_read
 
 HEADING_STYLES = ("Heading 1", "Heading 2", "Heading 3")
 
@@ -14,11 +19,11 @@ def open_docx(content: bytes):
 
 
 def headings(document, levels=HEADING_STYLES) -> list[tuple[str, str]]:
-    return [(p.style.name, p.text) for p in document.paragraphs if p.style.name in levels]
+    return [(p.style.name, as_read(p.text)) for p in document.paragraphs if p.style.name in levels]
 
 
 def paragraph_texts(document) -> list[str]:
-    return [p.text for p in document.paragraphs]
+    return [as_read(p.text) for p in document.paragraphs]
 
 
 def table_rows(table) -> list[list[str]]:
@@ -28,7 +33,7 @@ def table_rows(table) -> list[list[str]]:
         for cell in row.cells:
             # A merged cell shows up once per grid column it spans; a reader sees it once.
             if not cells or cell._tc is not cells[-1][0]:
-                cells.append((cell._tc, cell.text))
+                cells.append((cell._tc, as_read(cell.text)))
         rows.append([text for _, text in cells])
     return rows
 

@@ -20,7 +20,7 @@ from tracker.account_links.tokens import (
 )
 from tracker.audit.models import AuditEvent
 from tracker.audit.operations import client_address, record_event
-from tracker.auth.models import User
+from tracker.auth.models import Role, User
 from tracker.auth.operations import check_password_rules, hash_password
 from tracker.auth.queries import get_user_by_email, normalise_email
 from tracker.auth.throttle import throttle_for
@@ -32,7 +32,7 @@ RESET_REQUESTED = "password_reset_requested"
 LINK_ENDPOINTS = {INVITATION: "account_links.invitation", PASSWORD_RESET: "account_links.reset"}
 
 
-def _queue_link(user: User, purpose: str, subject):
+def _queue_link(user: User, purpose: str, subject, **context):
     token = make_token(user, purpose)
     return queue_message(
         user,
@@ -42,12 +42,21 @@ def _queue_link(user: User, purpose: str, subject):
         subject,
         link=absolute_url(LINK_ENDPOINTS[purpose], token=token),
         expires=format_datetime(expires_at(token, purpose), "d. MMMM y 'kl.' HH:mm"),
+        **context,
     )
 
 
 def invite_user(user: User, invited_by: User | None = None):
-    """Queue the invitation: a link to choose a password, valid 72 hours, once."""
-    message = _queue_link(user, INVITATION, _l("Velkommen: velg passord til statusoppfølgingen"))
+    """Queue the invitation: who invited them, for which unit, a link to choose a password
+    (valid 72 hours, once), and what happens next."""
+    message = _queue_link(
+        user,
+        INVITATION,
+        _l("Velkommen: velg passord til statusoversikten"),
+        invited_by=invited_by,
+        unit=user.unit,
+        plans=list(user.coordinated_plans) if user.role == Role.COORDINATOR else [],
+    )
     record_event("user_invited", user=invited_by, email=user.email, details={"user_id": user.id})
     return message
 
@@ -74,7 +83,7 @@ def request_password_reset(email: str) -> None:
     if outcome == "sent" and (user is None or not user.active):
         outcome = "no_account"
     if outcome == "sent" and user is not None:  # "sent" here means an active account was found
-        _queue_link(user, PASSWORD_RESET, _l("Nytt passord til statusoppfølgingen"))
+        _queue_link(user, PASSWORD_RESET, _l("Nytt passord til statusoversikten"))
     # A request refused unchecked can be repeated without end; one that was looked up counts
     # towards the limits above, so it is always written.
     record_event(

@@ -16,6 +16,7 @@ from tracker.account_links.forms import ForgotPasswordForm, SetPasswordForm
 from tracker.account_links.operations import request_password_reset, set_password_from_link
 from tracker.account_links.tokens import INVITATION, PASSWORD_RESET, LinkError, read_token
 from tracker.auth.operations import AccountError
+from tracker.auth.views import SIGN_IN_EMAIL
 from tracker.unit_of_work import on_form, on_page, refusals_shown, unit_of_work
 
 blueprint = Blueprint("account_links", __name__)
@@ -103,8 +104,9 @@ def _set_password(token: str, purpose: str):
     if current_user.is_authenticated:
         logout_user()  # whoever was signed in here, the link's owner signs in next
     session.pop(_session_key(purpose), None)
+    session[SIGN_IN_EMAIL] = user.email
     flash(
-        _("Passordet er lagret. Logg inn med e-postadressen og det nye passordet."),
+        _("Passordet er lagret. Logg inn med det nye passordet."),
         "success",
     )
     return redirect(url_for("auth.login"))

@@ -22,6 +22,7 @@ from tracker.auth.permissions import role_required
 from tracker.auth.queries import all_users, get_user
 from tracker.ministries.queries import all_units, get_unit
 from tracker.plan.queries import all_plans
+from tracker.privacy.operations import erase_account
 from tracker.sso.operations import unlink_identity
 from tracker.timeutil import local_midnight
 from tracker.unit_of_work import flash_and_redirect, on_form, unit_of_work
@@ -129,6 +130,19 @@ def reactivate(user_id: int):
     return _account_action(
         user_id, reactivate_user, lambda user: _("%(email)s er aktivert igjen.", email=user.email)
     )
+
+
+@blueprint.route("/brukere/<int:user_id>/slett-personopplysninger", methods=["GET", "POST"])
+def erase(user_id: int):
+    """Erase a deactivated person's data; asks first, since it cannot be undone."""
+    user = _load_user(user_id)
+    if request.method == "GET":
+        return render_template("admin/erase_user.html", user=user)
+    email = user.email
+    with unit_of_work(flash_and_redirect(url_for("admin.users"))):
+        erase_account(user, current_user)
+    flash(_("Personopplysningene for %(email)s er slettet.", email=email), "success")
+    return redirect(url_for("admin.users"))
 
 
 @blueprint.post("/brukere/<int:user_id>/nytt-passord")

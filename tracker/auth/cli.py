@@ -5,6 +5,7 @@ import sys
 import click
 from flask import current_app
 
+from tracker.absolute_urls import absolute_url
 from tracker.auth.models import Role
 from tracker.auth.operations import AccountError, create_user, generate_password, set_password
 from tracker.auth.queries import get_user_by_email
@@ -111,5 +112,6 @@ def demo_command():
             else:  # run again: a fresh password, so the one printed now is the one that works
                 set_password(user, password)
             lines.append(f"  {role.value:<12} {email:<32} {password}")
-    click.echo("Demokontoer (logg inn på http://127.0.0.1:5000/logg-inn):")
+    # Where this app says it is (PUBLIC_URL; `make run`'s address by default), not a guess.
+    click.echo(f"Demokontoer (logg inn på {absolute_url('auth.login')}):")
     click.echo("\n".join(lines))

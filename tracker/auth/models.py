@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -20,6 +21,10 @@ from tracker.ministries.models import ResponsibleUnit
 from tracker.plan.models import Plan, plan_coordinators
 from tracker.text import N_
 from tracker.timeutil import utcnow
+
+# An erased account's e-mail is «slettet-<id>@slettet.invalid»: unique, and never deliverable
+# (.invalid is reserved, RFC 2606).
+ERASED_EMAIL_DOMAIN = "slettet.invalid"
 
 
 class Role(LabelledEnum):
@@ -76,6 +81,20 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether an administrator erased this (deactivated) person's data (tracker/privacy)."""
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
+
+    @property
+    def display_name(self) -> str:
+        """How pages name the person: their name, else their e-mail; after erasure, the role."""
+        if self.is_erased:
+            if self.role == Role.CONTACT:
+                return gettext("tidligere kontaktperson")
+            return gettext("tidligere bruker")
+        return self.name or self.email
 
     def get_id(self) -> str:
         """What Flask-Login stores in the session; tracker.auth.loader checks both parts."""

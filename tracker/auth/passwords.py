@@ -38,7 +38,8 @@ NORWEGIAN_WORDS = (
     "norge norsk oslo bergen trondheim stavanger tromsø fotball håndball jegelskerdeg "
     "elskerdeg kjærlighet regjeringen departement departementet tiltak handlingsplan rasisme "
     "diskriminering rapport tracker sommerferie vinterferie høstferie påskeferie juleferie ferie "
-    "jul påske statusoppfølging statusoppfølgingen statusverktøy statusverktøyet status "
+    "jul påske statusoversikt statusoversikten statusoppfølging statusoppfølgingen statusverktøy "
+    "statusverktøyet status "
     "midtveisrapport midtveisrapporten rapportering kontaktperson koordinator innsats"
 ).split()
 # Every space separator, plus format characters (zero-width space, joiners, bidi controls).

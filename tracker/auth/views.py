@@ -40,12 +40,19 @@ def break_glass_login():
     return _password_sign_in(break_glass_page=True)
 
 
+# The session key under which a password just set by a link leaves its owner's e-mail address.
+SIGN_IN_EMAIL = "sign_in_email"
+
+
 def _password_sign_in(break_glass_page: bool):
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm()
     error = None
     status = 200
+    if request.method == "GET":
+        # Just set a password by invitation or reset link: the address is filled in for them.
+        form.email.data = session.pop(SIGN_IN_EMAIL, None)
     if form.validate_on_submit():
         with unit_of_work():  # the audit entry is kept whatever the outcome
             attempt = authenticate(form.email.data, form.password.data)

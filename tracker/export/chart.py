@@ -6,16 +6,20 @@ Free of Flask, so the public page can draw the same figure with plotly.js from
 
 import threading
 
+from tracker.export.report_language import _
 from tracker.reporting.queries import StatusSummary
 from tracker.reporting.states import STATUS_ORDER, Status
 
-# The website's colours (Designsystemet's light theme: success, info and neutral base, which
-# static/js/status-chart.js reads from the CSS), so the report and the page look alike.
+# Green, blue and navy like the website's, but far apart in lightness: printed in greyscale
+# (or seen without colour vision) the three bars are mid grey, light grey and near black
+# (colours.grey_level 108, 190 and 41), and every bar carries its count as a direct label.
 STATUS_COLOURS = {
-    Status.COMPLETED: "#068718",
-    Status.IN_PROGRESS: "#0A71C0",
+    Status.COMPLETED: "#3C8D40",
+    Status.IN_PROGRESS: "#90CAF9",
     Status.NOT_STARTED: "#1E2B3C",
 }
+# A dark outline keeps the light bar's edge visible on white paper (3:1 for graphics).
+BAR_OUTLINE = "#1E2B3C"
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 900, 480, 2
 # The DOCX shows the picture 15 cm wide: 900 px over 15 cm makes 20 px a 9.45 pt letter.
 FONT_SIZE = 20
@@ -34,12 +38,15 @@ def status_figure(summary: StatusSummary, *, title: str = "") -> dict:
     data = [
         {
             "type": "bar",
-            "name": status.label,
+            "name": _(status.label),
             "x": area_names,
             "y": [area.counts[status] for area in summary.areas],
             "text": [str(area.counts[status]) for area in summary.areas],
             "textposition": "outside",
-            "marker": {"color": STATUS_COLOURS[status]},
+            "marker": {
+                "color": STATUS_COLOURS[status],
+                "line": {"color": BAR_OUTLINE, "width": 1.5},
+            },
         }
         for status in STATUS_ORDER
     ]
@@ -49,7 +56,7 @@ def status_figure(summary: StatusSummary, *, title: str = "") -> dict:
             "title": {"text": title} if title else None,
             "barmode": "group",
             "font": {"family": "Arial, Liberation Sans, sans-serif", "size": FONT_SIZE},
-            "yaxis": {"title": {"text": "Antall tiltak"}, "rangemode": "tozero", "dtick": 2},
+            "yaxis": {"title": {"text": _("Antall tiltak")}, "rangemode": "tozero", "dtick": 2},
             "legend": {"orientation": "h", "x": 0, "y": -0.15},
             "margin": {"l": 70, "r": 20, "t": 40 if title else 20, "b": 90},
             "plot_bgcolor": "#ffffff",
@@ -82,10 +89,12 @@ def chart_alt_text(summary: StatusSummary) -> str:
     """What the chart shows, in words: every number in it, for readers who cannot see it."""
 
     def counts(values: dict[Status, int]) -> str:
-        return ", ".join(f"{values[status]} {status.label.lower()}" for status in STATUS_ORDER)
+        return ", ".join(f"{values[status]} {_(status.label).lower()}" for status in STATUS_ORDER)
 
     per_area = "; ".join(f"{area.name}: {counts(area.counts)}" for area in summary.areas)
-    return (
-        f"Stolpediagram over antall tiltak per område og status. {per_area}. "
-        f"Totalt: {counts(summary.totals)}."
-    )
+    return _(
+        "Stolpediagram over antall tiltak per område og status. %(areas)s. Totalt: %(totals)s."
+    ) % {
+        "areas": per_area,
+        "totals": counts(summary.totals),
+    }

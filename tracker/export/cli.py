@@ -9,7 +9,7 @@ import tempfile
 
 import click
 
-from tracker.export.midterm import export_midterm_report
+from tracker.export.midterm import IntroductionMissing, export_midterm_report
 from tracker.export.queries import exportable_rounds
 from tracker.plan.queries import all_plans, get_plan
 from tracker.reporting.queries import get_round
@@ -35,10 +35,16 @@ from tracker.text import N_
 @click.option(
     "--format",
     "file_format",
-    type=click.Choice(["docx", "pdf"]),
-    default="docx",
+    type=click.Choice(["docx", "pdf", "pdfa"]),
+    multiple=True,
+    default=("docx",),
     show_default=True,
-    help="Word-dokument eller tagget PDF (PDF/UA). Begge har sidetall i innholdsfortegnelsen.",
+    help=(
+        "Word-dokument eller PDF. PDF-en er alltid tagget (PDF/UA) og arkivformat (PDF/A-2b); "
+        "«pdfa» er den samme filen. Begge har sidetall i innholdsfortegnelsen. Gjenta valget "
+        "for begge filene fra én kjøring (én LibreOffice): --format docx --format pdf skriver "
+        "RAPPORT.docx og RAPPORT.pdf ved siden av hverandre."
+    ),
 )
 @click.option(
     "--draft", is_flag=True, help="Utkast: ta med tekster som ikke er godkjent, merket UTKAST."
@@ -47,14 +53,22 @@ from tracker.text import N_
     "--changes", is_flag=True, help="Ta med vedlegg med endringer siden forrige publiserte runde."
 )
 @click.option("--no-chart", is_flag=True, help="Uten diagram (tabellen har de samme tallene).")
+@click.option(
+    "--language",
+    type=click.Choice(["nb", "nn"]),
+    default="nb",
+    show_default=True,
+    help="Målform for rapportens faste tekster: bokmål (nb) eller nynorsk (nn).",
+)
 def report_command(
     plan_slug: str | None,
     slug: str,
     output: str,
-    file_format: str,
+    file_format: tuple[str, ...],
     draft: bool,
     changes: bool,
     no_chart: bool,
+    language: str,
 ) -> None:
     """Lag rapporten for en runde som Word-dokument (DOCX) eller PDF."""
     plan = None
@@ -86,33 +100,49 @@ def report_command(
         raise click.ClickException(
             N_("Mappen %(directory)s finnes ikke.") % {"directory": directory}
         )
-    report = export_midterm_report(
-        reporting_round, draft=draft, include_changes=changes, with_chart=not no_chart
-    )
-    content = report.content
-    if file_format == "pdf":
+    try:
+        report = export_midterm_report(
+            reporting_round,
+            draft=draft,
+            include_changes=changes,
+            with_chart=not no_chart,
+            language=language,
+        )
+    except IntroductionMissing as error:
+        raise click.ClickException(error.message) from None
+    wanted = {"pdf" if kind == "pdfa" else kind for kind in file_format}
+    files = {"docx": report.content}
+    if "pdf" in wanted:
         if report.pdf is None:
             raise click.ClickException(
                 N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
             )
-        content = report.pdf
-    # Written beside the target and renamed, so a half-written file never replaces a good one.
-    with tempfile.NamedTemporaryFile(
-        dir=directory, suffix=f".{file_format}.part", delete=False
-    ) as handle:
-        handle.write(content)
-    os.chmod(handle.name, 0o666 & ~_current_umask())  # a temporary file is private; a report is not
-    os.replace(handle.name, output)
+        files["pdf"] = report.pdf
+    written = []
+    for kind in sorted(wanted):
+        # One format: the path as given. Both: the same name with each format's suffix.
+        path = output if len(wanted) == 1 else os.path.splitext(output)[0] + f".{kind}"
+        _write_file(directory, path, files[kind])
+        written.append((path, files[kind]))
     if not no_chart and not report.chart_included:
         click.echo(N_("Diagrammet kunne ikke lages; rapporten har tallene i tabellen."), err=True)
-    if file_format == "docx" and report.pdf_missing_reason:
+    if "docx" in wanted and report.pdf_missing_reason:
         click.echo(
             N_("Innholdsfortegnelsen mangler sidetall: %(reason)s")
             % {"reason": report.pdf_missing_reason},
             err=True,
         )
-    size = len(content) // 1024
-    click.echo(N_("Skrev %(path)s (%(size)d kB).") % {"path": output, "size": size})
+    for path, content in written:
+        size = len(content) // 1024
+        click.echo(N_("Skrev %(path)s (%(size)d kB).") % {"path": path, "size": size})
+
+
+def _write_file(directory: str, path: str, content: bytes) -> None:
+    """Written beside the target and renamed, so a half-written file never replaces a good one."""
+    with tempfile.NamedTemporaryFile(dir=directory, suffix=".part", delete=False) as handle:
+        handle.write(content)
+    os.chmod(handle.name, 0o666 & ~_current_umask())  # a temporary file is private; a report is not
+    os.replace(handle.name, path)
 
 
 def _current_umask() -> int:

@@ -15,6 +15,14 @@ def luminance(hex_colour: str) -> float:
     return 0.2126 * _channel(red) + 0.7152 * _channel(green) + 0.0722 * _channel(blue)
 
 
+def grey_level(hex_colour: str) -> float:
+    """The grey (0 black … 255 white) a colour prints as in greyscale: ITU-R BT.601 luma, what
+    printers' and Pillow's greyscale conversions use."""
+    value = hex_colour.lstrip("#")
+    red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.299 * red + 0.587 * green + 0.114 * blue
+
+
 def contrast(foreground: str, background: str = "FFFFFF") -> float:
     lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)

@@ -30,27 +30,27 @@ from tracker.export.report_data import (
     ReportData,
     SourceNote,
 )
+from tracker.export.report_language import _, language_tag, report_date
 from tracker.export.results_part import measure_results, results_appendix, results_toc_entries
-from tracker.i18n import norwegian_date
 from tracker.reporting.states import STATUS_ORDER, Status
 from tracker.text import N_
 
 # A narrative's language as Word names it (spell-checking, hyphenation, screen readers).
 NARRATIVE_LANGUAGES = {"nb": "nb-NO", "nn": "nn-NO"}
 NUMBER_WORDS = (
-    "null",
-    "ett",
-    "to",
-    "tre",
-    "fire",
-    "fem",
-    "seks",
-    "syv",
-    "åtte",
-    "ni",
-    "ti",
-    "elleve",
-    "tolv",
+    N_("null"),
+    N_("ett"),
+    N_("to"),
+    N_("tre"),
+    N_("fire"),
+    N_("fem"),
+    N_("seks"),
+    N_("syv"),
+    N_("åtte"),
+    N_("ni"),
+    N_("ti"),
+    N_("elleve"),
+    N_("tolv"),
 )
 
 
@@ -66,6 +66,7 @@ def build_midterm_report(
     table of contents then shows them. Without it the entries have no numbers until updated.
     """
     document = ReportDocument(
+        language=language_tag(),
         title=f"{data.round_title} – {data.plan_title}",
         subject=data.plan_title,
         author=data.author,
@@ -93,9 +94,9 @@ def build_midterm_report(
 def marking(data: ReportData) -> tuple[str, str] | None:
     """What every page says when the report is not the published one: draft or unpublished."""
     if data.draft:
-        return N_("UTKAST"), N_("inneholder tekster som ikke er godkjent")
+        return _("UTKAST"), _("inneholder tekster som ikke er godkjent")
     if not data.published:
-        return N_("IKKE PUBLISERT"), N_("runden er ikke publisert")
+        return _("IKKE PUBLISERT"), _("runden er ikke publisert")
     return None
 
 
@@ -103,17 +104,25 @@ def marking(data: ReportData) -> tuple[str, str] | None:
 
 INTRODUCTION_HEADING = N_("Om rapporten")
 MINISTRIES_HEADING = N_("Departementer med ansvar for tiltak")
+# A plan whose units are not all ministries (a municipality's agencies, boroughs).
+UNITS_HEADING = N_("Enheter med ansvar for tiltak")
+
+
+def units_heading(data: ReportData) -> str:
+    return _(MINISTRIES_HEADING if data.units_are_ministries else UNITS_HEADING)
+
+
 BY_AREA_HEADING = N_("Status per område")
 ALL_MEASURES_HEADING = N_("Alle tiltak")
 SOURCE_NOTES_HEADING = N_("Vedlegg: Merknader om kildegrunnlaget")
 
 
 def overview_heading(data: ReportData) -> str:
-    return N_("Oversikt over status for tiltak pr. %(date)s") % {"date": norwegian_date(data.as_of)}
+    return _("Oversikt over status for tiltak pr. %(date)s") % {"date": report_date(data.as_of)}
 
 
 def area_heading(area: AreaSection) -> str:
-    return N_("Tiltak: %(area)s") % {"area": area.name}
+    return _("Tiltak: %(area)s") % {"area": area.name}
 
 
 def measure_heading(measure: MeasureEntry) -> str:
@@ -122,21 +131,21 @@ def measure_heading(measure: MeasureEntry) -> str:
 
 def changes_heading(changes: ChangesSincePrevious) -> str:
     if changes.previous_title is None or changes.previous_as_of is None:  # (both or neither)
-        return N_("Vedlegg: Endringer siden forrige rapport")
-    return N_("Vedlegg: Endringer siden %(title)s (%(date)s)") % {
+        return _("Vedlegg: Endringer siden forrige rapport")
+    return _("Vedlegg: Endringer siden %(title)s (%(date)s)") % {
         "title": changes.previous_title,
-        "date": norwegian_date(changes.previous_as_of),
+        "date": report_date(changes.previous_as_of),
     }
 
 
 def toc_entries(data: ReportData) -> list[tuple[int, str]]:
     """(level, heading) of every part below, in order."""
     entries = [
-        (1, INTRODUCTION_HEADING),
-        (1, MINISTRIES_HEADING),
+        (1, _(INTRODUCTION_HEADING)),
+        (1, units_heading(data)),
         (1, overview_heading(data)),
-        (2, BY_AREA_HEADING),
-        (2, ALL_MEASURES_HEADING),
+        (2, _(BY_AREA_HEADING)),
+        (2, _(ALL_MEASURES_HEADING)),
     ]
     for area in data.areas:
         entries.append((1, area_heading(area)))
@@ -145,7 +154,7 @@ def toc_entries(data: ReportData) -> list[tuple[int, str]]:
         entries.append((1, changes_heading(data.changes)))
     entries.extend(results_toc_entries(data))
     if data.source_notes:
-        entries.append((1, SOURCE_NOTES_HEADING))
+        entries.append((1, _(SOURCE_NOTES_HEADING)))
     return [(level, xml_safe(text, single_line=True)) for level, text in entries]
 
 
@@ -156,8 +165,8 @@ def title_page(document: ReportDocument, data: ReportData) -> None:
     plan = document.paragraph(xml_safe(data.plan_title, single_line=True), "Subtitle")
     plan.paragraph_format.space_before = Cm(6)
     document.paragraph(xml_safe(data.round_title, single_line=True), "Title")
-    document.paragraph(N_("Status pr. %(date)s") % {"date": norwegian_date(data.as_of)}, "Subtitle")
-    document.paragraph(N_("Handlingsplanperiode: %(period)s") % {"period": data.plan_period})
+    document.paragraph(_("Status pr. %(date)s") % {"date": report_date(data.as_of)}, "Subtitle")
+    document.paragraph(_("Handlingsplanperiode: %(period)s") % {"period": data.plan_period})
     warning = marking(data)
     if warning is not None:
         run = document.paragraph().add_run(f"{warning[0]} – {warning[1]}")
@@ -166,21 +175,46 @@ def title_page(document: ReportDocument, data: ReportData) -> None:
     sender = document.paragraph(xml_safe(data.author, single_line=True), "Subtitle")
     sender.paragraph_format.space_before = Cm(8)
     sender.runs[0].bold = True
+    document.end_section(sender, title_page=True)
 
 
 def colophon(document: ReportDocument, data: ReportData) -> None:
-    """The back of the title page: who sends the report, and when it was generated."""
-    first = document.labelled(N_("Utgitt av"), data.author)
-    first.paragraph_format.page_break_before = True
-    document.labelled(N_("Tittel"), f"{data.round_title} – {data.plan_title}")
-    document.labelled(N_("Status pr."), norwegian_date(data.as_of))
-    document.labelled(N_("Generert"), norwegian_date(data.generated_on))
-    document.paragraph(
-        N_(
-            "Rapporten er laget fra statussporingen for handlingsplanen. Tall og tekster "
-            "er de samme som på de offentlige statussidene."
+    """The back of the title page, at its foot as in government reports: publisher, title,
+    date, ISBN/ISSN when the plan's owner gives them, licence and contact."""
+    lines = [
+        (_("Utgitt av"), data.author),
+        (_("Tittel"), f"{data.round_title} – {data.plan_title}"),
+        (_("Statusdato"), report_date(data.as_of)),
+    ]
+    # The day the file was made: for the final report, the day it is published.
+    lines.append((_("Dato"), report_date(data.generated_on)))
+    lines += [
+        (label, value)
+        for label, value in (
+            (_("ISBN"), data.isbn),
+            (_("ISSN"), data.issn),
+            (_("Lisens"), data.licence),
+            (_("Kontakt"), data.contact),
         )
+        if value.strip()
+    ]
+    paragraphs = [document.labelled(label, value) for label, value in lines]
+    for paragraph in paragraphs:
+        paragraph.paragraph_format.space_after = Pt(2)
+    # Word puts the section's text at the page's foot (vAlign); LibreOffice ignores that, so
+    # the space above the colophon pushes it down, short of the foot by a margin of safety
+    # (a line too many would push it onto a page of its own).
+    line_count = sum(1 + len(f"{label}: {value}") // COLOPHON_LINE for label, value in lines)
+    paragraphs[0].paragraph_format.space_before = Cm(
+        max(0.0, TEXT_HEIGHT_CM - COLOPHON_SAFETY_CM - line_count * COLOPHON_LINE_CM)
     )
+    document.end_section(paragraphs[-1], bottom=True)
+
+
+TEXT_HEIGHT_CM = 24.7  # A4 less the 2.5 cm margins
+COLOPHON_LINE = 80  # characters a colophon line holds, at most (11 pt on 16 cm)
+COLOPHON_LINE_CM = 0.55  # 11 pt at single spacing plus 2 pt after
+COLOPHON_SAFETY_CM = 2.5
 
 
 def table_of_contents(
@@ -189,20 +223,33 @@ def table_of_contents(
     pages: dict[str, list[str]] = {}  # a title may repeat: its pages in order
     for text, page in toc_pages or ():
         pages.setdefault(toc_key(text), []).append(page)
-    document.table_of_contents(N_("Innhold"), toc_entries(data), pages)
+    document.table_of_contents(_("Innhold"), toc_entries(data), pages)
 
 
 def introduction(document: ReportDocument, data: ReportData) -> None:
-    document.heading(INTRODUCTION_HEADING, 1, new_page=True)
-    document.blocks(data.intro)
+    document.heading(_(INTRODUCTION_HEADING), 1, new_page=True)
+    if data.intro.strip():
+        document.blocks(data.intro, NARRATIVE_LANGUAGES[data.plan_language])
+        return
+    # Only a draft gets here (a final report refuses to be built without one).
+    run = document.paragraph().add_run(
+        _(
+            "Innledningen mangler. Koordinatoren skriver den på rapportsiden før den endelige "
+            "rapporten lages."
+        )
+    )
+    run.bold = True
+    run.font.color.rgb = DRAFT_COLOUR
 
 
 def ministries(document: ReportDocument, data: ReportData) -> None:
-    document.heading(MINISTRIES_HEADING, 1)
-    document.paragraph(
-        N_("Det er %(count)s departementer som er ansvarlige for tiltak i handlingsplanen:")
-        % {"count": _count_in_words(len(data.ministries))}
+    document.heading(units_heading(data), 1)
+    sentence = (
+        _("Det er %(count)s departementer som er ansvarlige for tiltak i handlingsplanen:")
+        if data.units_are_ministries
+        else _("Det er %(count)s enheter som er ansvarlige for tiltak i handlingsplanen:")
     )
+    document.paragraph(sentence % {"count": _count_in_words(len(data.ministries))})
     for ministry in data.ministries:
         document.paragraph(
             xml_safe(f"{ministry.name} ({ministry.abbreviation})", single_line=True),
@@ -218,19 +265,19 @@ def status_overview(document: ReportDocument, data: ReportData, chart_png: bytes
     document.paragraph(summary_sentence(data))
     if data.unreported_count:
         document.paragraph(
-            N_("For %(count)d tiltak foreligger det ingen rapport i denne rapporten.")
-            % {"count": data.unreported_count}
+            _("%(count)d tiltak er ikke rapportert ennå.") % {"count": data.unreported_count}
         )
-    document.heading(BY_AREA_HEADING, 2)
+    document.paragraph(reported_in_round_sentence(data))
+    document.heading(_(BY_AREA_HEADING), 2)
     show_unreported = data.unreported_count > 0
-    columns = [N_("Område")] + [status.label for status in STATUS_ORDER]
-    columns += [N_("Ikke rapportert")] if show_unreported else []
-    columns.append(N_("Totalt"))
+    columns = [_("Område")] + [_(status.label) for status in STATUS_ORDER]
+    columns += [_("Ikke rapportert")] if show_unreported else []
+    columns.append(_("Totalt"))
     # Wide enough for «Gjennomført» and «rapportert» in bold: headers break between words only.
     number_width = Cm(12.6 / (len(columns) - 1))
     table = document.table([Cm(3.4)] + [number_width] * (len(columns) - 1))
     header = document.row(table, columns, header=True, align_right_from=1)
-    for cell in header.cells[1:]:
+    for cell in header.cells:  # one size for the whole header row
         for run in cell.paragraphs[0].runs:
             run.font.size = Pt(9)
     for area in summary.areas:
@@ -245,24 +292,26 @@ def status_overview(document: ReportDocument, data: ReportData, chart_png: bytes
     totals += [data.unreported_count] if show_unreported else []
     document.row(
         table,
-        [N_("Totalt")] + [str(n) for n in totals + [sum(totals)]],
+        [_("Totalt")] + [str(n) for n in totals + [sum(totals)]],
         bold=True,
         fill=AREA_FILL,
         align_right_from=1,
     )
     if chart_png:
-        document.picture(chart_png, title=BY_AREA_HEADING, description=chart_alt_text(data.summary))
+        document.picture(
+            chart_png, title=_(BY_AREA_HEADING), description=chart_alt_text(data.summary)
+        )
         document.paragraph(
-            N_("Figur 1: Antall tiltak per område og status. Tallene står i tabellen over."),
+            _("Figur 1: Antall tiltak per område og status. Tallene står i tabellen over."),
             "Caption",
         )
 
 
 def all_measures(document: ReportDocument, data: ReportData) -> None:
     """Every measure in one table: number, title, who is responsible, status."""
-    document.heading(ALL_MEASURES_HEADING, 2)
+    document.heading(_(ALL_MEASURES_HEADING), 2)
     table = document.table([Cm(1.1), Cm(9.2), Cm(2.6), Cm(3.1)])
-    document.row(table, [N_("Nr."), N_("Tiltak"), N_("Ansvarlig"), N_("Status")], header=True)
+    document.row(table, [_("Nr."), _("Tiltak"), _("Ansvarlig"), _("Status")], header=True)
     for area in data.areas:
         document.spanning_row(table, area.name, AREA_FILL)
         for measure in area.measures:
@@ -272,7 +321,7 @@ def all_measures(document: ReportDocument, data: ReportData) -> None:
                     str(measure.number),
                     measure.title,
                     join_names([m.abbreviation for m in measure.ministries]),
-                    measure.status_label,
+                    status_with_date(measure),
                 ],
             )
 
@@ -286,17 +335,24 @@ def area_section(document: ReportDocument, data: ReportData, area: AreaSection) 
 def measure_section(document: ReportDocument, data: ReportData, measure: MeasureEntry) -> None:
     heading = document.heading(measure_heading(measure), 2)
     heading.paragraph_format.keep_with_next = True
-    document.blocks(measure.description)
-    document.labelled(N_("Ansvarlig departement"), _ministry_names(measure.ministries))
-    document.labelled(N_("Status"), measure.status_label)
-    if data.draft and measure.review_state is not None:
-        document.labelled(N_("Rapportens tilstand"), measure.review_state.label)
+    # Who is responsible and the status, right under the heading and never parted from it.
+    responsible = _("Ansvarlig departement") if data.units_are_ministries else _("Ansvarlig enhet")
+    lines = [
+        document.labelled(responsible, _ministry_names(measure.ministries)),
+        document.labelled(_("Status"), status_with_date(measure)),
+    ]
+    if data.draft and measure.review_state is not None and measure.earlier_as_of is None:
+        lines.append(document.labelled(_("Rapportens tilstand"), _(measure.review_state.label)))
+    for line in lines:
+        line.paragraph_format.keep_with_next = True
+    document.blocks(measure.description, NARRATIVE_LANGUAGES[data.plan_language])
     # One label, not a heading: 50 identical headings would fill the navigation pane.
-    document.paragraph(xml_safe(data.round_title, single_line=True), REPORT_LABEL)
+    label = measure.earlier_round_title if measure.earlier_as_of else data.round_title
+    document.paragraph(xml_safe(label, single_line=True), REPORT_LABEL)
     if measure.status is None:
-        document.paragraph(N_("Ingen rapport for dette tiltaket i denne runden."))
+        document.paragraph(_("Ingen rapport for dette tiltaket i denne runden."))
     elif not narrative.parse(xml_safe(measure.narrative)):
-        document.paragraph(N_("Ingen tekst."))
+        document.paragraph(_("Ingen tekst."))
     else:
         document.blocks(measure.narrative, NARRATIVE_LANGUAGES[measure.narrative_language])
     measure_results(document, data, measure.number)
@@ -305,23 +361,23 @@ def measure_section(document: ReportDocument, data: ReportData, measure: Measure
 def changes_appendix(document: ReportDocument, changes: ChangesSincePrevious) -> None:
     document.heading(changes_heading(changes), 1, new_page=True)
     if changes.previous_title is None:
-        document.paragraph(N_("Det finnes ingen tidligere publisert rapport å sammenligne med."))
+        document.paragraph(_("Det finnes ingen tidligere publisert rapport å sammenligne med."))
         return
     if not changes.changes:
-        document.paragraph(N_("Ingen tiltak har endret status eller tekst siden forrige rapport."))
+        document.paragraph(_("Ingen tiltak har endret status eller tekst siden forrige rapport."))
         if changes.not_reported:
-            document.paragraph(NOT_COMPARED % {"count": changes.not_reported})
+            document.paragraph(_(NOT_COMPARED) % {"count": changes.not_reported})
         return
     document.paragraph(
-        N_("%(count)d tiltak har endret status eller tekst siden forrige publiserte rapport.")
+        _("%(count)d tiltak har endret status eller tekst siden forrige publiserte rapport.")
         % {"count": len(changes.changes)}
     )
     if changes.not_reported:
-        document.paragraph(NOT_COMPARED % {"count": changes.not_reported})
+        document.paragraph(_(NOT_COMPARED) % {"count": changes.not_reported})
     table = document.table([Cm(1.1), Cm(7.0), Cm(3.1), Cm(3.1), Cm(1.7)])
     document.row(
         table,
-        [N_("Nr."), N_("Tiltak"), N_("Status før"), N_("Status nå"), N_("Tekst")],
+        [_("Nr."), _("Tiltak"), _("Status før"), _("Status nå"), _("Tekst")],
         header=True,
     )
     for change in changes.changes:
@@ -332,7 +388,7 @@ def changes_appendix(document: ReportDocument, changes: ChangesSincePrevious) ->
                 change.title,
                 _status_label(change.old_status),
                 _status_label(change.new_status),
-                N_("Endret") if change.narrative_changed else N_("Uendret"),
+                _("Endret") if change.narrative_changed else _("Uendret"),
             ],
         )
 
@@ -341,9 +397,9 @@ NOT_COMPARED = N_("%(count)d tiltak er ikke rapportert i denne rapporten og er i
 
 
 def source_notes_appendix(document: ReportDocument, notes: tuple[SourceNote, ...]) -> None:
-    document.heading(SOURCE_NOTES_HEADING, 1, new_page=True)
+    document.heading(_(SOURCE_NOTES_HEADING), 1, new_page=True)
     document.paragraph(
-        N_(
+        _(
             "Planens tekster er hentet ordrett fra den publiserte rapporten. Der rapportens "
             "oversiktstabell og tiltakenes egne avsnitt sier ulikt, eller teksten ikke er "
             "entydig, forklarer merknadene under hva denne rapporten bygger på."
@@ -351,9 +407,9 @@ def source_notes_appendix(document: ReportDocument, notes: tuple[SourceNote, ...
     )
     for note in notes:
         if note.number is None:
-            label = MINISTRIES_HEADING
+            label = _(MINISTRIES_HEADING)
         else:
-            label = N_("Tiltak %(heading)s") % {
+            label = _("Tiltak %(heading)s") % {
                 "heading": f"{note.number}. {xml_safe(note.title, single_line=True)}"
             }
         document.paragraph(label, REPORT_LABEL)
@@ -365,7 +421,7 @@ def source_notes_appendix(document: ReportDocument, notes: tuple[SourceNote, ...
 
 def summary_sentence(data: ReportData) -> str:
     totals = data.summary.totals
-    return N_(
+    return _(
         "Av totalt %(total)d tiltak i handlingsplanen er %(completed)d tiltak gjennomført, "
         "%(in_progress)d er pågående og %(not_started)d er ikke igangsatt ennå."
     ) % {
@@ -373,6 +429,35 @@ def summary_sentence(data: ReportData) -> str:
         "completed": totals.get(Status.COMPLETED, 0),
         "in_progress": totals.get(Status.IN_PROGRESS, 0),
         "not_started": totals.get(Status.NOT_STARTED, 0),
+    }
+
+
+def reported_in_round_sentence(data: ReportData) -> str:
+    """How many measures reported in this round; the others carry their last published status."""
+    sentence = _("%(reported)d av %(total)d tiltak har rapportert i denne runden.") % {
+        "reported": data.reported_in_round,
+        "total": data.measure_count,
+    }
+    if data.draft:
+        sentence += " " + _(
+            "For de andre vises det som er lagret i runden, eller siste publiserte status med "
+            "datoen den er fra."
+        )
+    elif data.reported_in_round + data.unreported_count < data.measure_count:
+        sentence += " " + _(
+            "For de andre gjelder status fra siste publiserte rapport, med datoen den er fra."
+        )
+    return sentence
+
+
+def status_with_date(measure: MeasureEntry) -> str:
+    """«Gjennomført», or with a status from an earlier round: «Gjennomført (sist rapportert pr.
+    1. juni 2025)»."""
+    if measure.earlier_as_of is None:
+        return _(measure.status_label)
+    return _("%(status)s (sist rapportert pr. %(date)s)") % {
+        "status": _(measure.status_label),
+        "date": report_date(measure.earlier_as_of),
     }
 
 
@@ -384,7 +469,7 @@ def join_names(names: list[str]) -> str:
 
 
 def _count_in_words(count: int) -> str:
-    return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+    return _(NUMBER_WORDS[count]) if count < len(NUMBER_WORDS) else str(count)
 
 
 def _ministry_names(ministries: tuple[MinistryRef, ...]) -> str:
@@ -392,4 +477,4 @@ def _ministry_names(ministries: tuple[MinistryRef, ...]) -> str:
 
 
 def _status_label(status: Status | None) -> str:
-    return status.label if status else N_("Ikke rapportert")
+    return _(status.label) if status else _("Ikke rapportert")

@@ -16,6 +16,11 @@ class ReportDownloadForm(FlaskForm):
         ],
         default="final",
     )
+    language = RadioField(
+        lazy_gettext("Målform"),
+        choices=[("nb", lazy_gettext("Bokmål")), ("nn", lazy_gettext("Nynorsk"))],
+        default="nb",
+    )
     include_changes = BooleanField(
         lazy_gettext("Ta med vedlegg med endringer siden forrige publiserte runde")
     )

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from tracker.export import office
 from tracker.export.chart import ChartUnavailable, render_png, status_figure
 from tracker.export.docx_report import build_midterm_report
+from tracker.export.pdf_finish import finish_pdf
 from tracker.export.report_data import ReportData, collect_report_data
+from tracker.export.report_language import building_in, language_tag
 from tracker.reporting.models import ReportingRound
 from tracker.text import N_
+from tracker.user_errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +37,31 @@ class ExportedReport:
         return self.filename.removesuffix(".docx") + ".pdf"
 
 
+class IntroductionMissing(UserError):
+    """A final report of a round whose introduction nobody has written yet."""
+
+    status = 409
+
+
+INTRODUCTION_MISSING = N_(
+    "Den endelige rapporten ble ikke laget: runden «%(round)s» har ingen innledning ennå. "
+    "Skriv innledningen på rapportsiden, eller lag et utkast."
+)
+
+
 def collect(
-    reporting_round: ReportingRound, *, draft: bool = False, include_changes: bool = False
+    reporting_round: ReportingRound,
+    *,
+    draft: bool = False,
+    include_changes: bool = False,
+    language: str = "nb",
 ) -> ReportData:
-    return collect_report_data(reporting_round, draft=draft, include_changes=include_changes)
+    """The report's data; a final report refuses a round without an introduction."""
+    if not draft and not (reporting_round.intro or "").strip():
+        raise IntroductionMissing(INTRODUCTION_MISSING % {"round": reporting_round.title})
+    return collect_report_data(
+        reporting_round, draft=draft, include_changes=include_changes, language=language
+    )
 
 
 def build(
@@ -47,7 +71,13 @@ def build(
     with_pdf: bool = True,
     progress: Callable[[str], None] = lambda message: None,
 ) -> ExportedReport:
-    """Chart, DOCX and (with LibreOffice) the page numbers and the tagged PDF. No database."""
+    """Chart, DOCX and (with LibreOffice) the page numbers and the tagged PDF. No database.
+    The frame is written in ``data.language`` (bokmål or nynorsk)."""
+    with building_in(data.language):
+        return _build(data, with_chart=with_chart, with_pdf=with_pdf, progress=progress)
+
+
+def _build(data: ReportData, *, with_chart: bool, with_pdf: bool, progress) -> ExportedReport:
     chart_png = None
     if with_chart:
         progress(N_("Lager diagrammet …"))
@@ -67,10 +97,11 @@ def build(
             reason = error.message
             log.warning("Report %s without PDF: %s", data.round_slug, reason)
         else:
-            pdf = rendered.pdf
+            # PDF/A-2b and PDF/UA from LibreOffice, finished where 7.4 falls short.
+            pdf = finish_pdf(rendered.pdf, language=language_tag(), issued=data.generated_on)
             # The DOCX gets the page numbers LibreOffice laid out for the PDF.
             docx = build_midterm_report(data, chart_png=chart_png, toc_pages=rendered.toc)
-    suffix = "-utkast" if data.draft else ""
+    suffix = ("-utkast" if data.draft else "") + ("-nynorsk" if data.language == "nn" else "")
     return ExportedReport(
         content=docx,
         filename=f"{data.round_slug}{suffix}.docx",
@@ -87,6 +118,7 @@ def export_midterm_report(
     include_changes: bool = False,
     with_chart: bool = True,
     with_pdf: bool = True,
+    language: str = "nb",
 ) -> ExportedReport:
-    data = collect(reporting_round, draft=draft, include_changes=include_changes)
+    data = collect(reporting_round, draft=draft, include_changes=include_changes, language=language)
     return build(data, with_chart=with_chart, with_pdf=with_pdf)

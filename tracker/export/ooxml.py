@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 
 from tracker import narrative
 from tracker.export.colours import MINIMUM_CONTRAST, contrast
+from tracker.typography import keep_together
 
 # Characters XML 1.0 cannot hold at all (clean_text already drops most of them).
 XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -133,9 +134,11 @@ def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
     """
     for span in narrative.inline(text):
         if span.url:
-            add_hyperlink(paragraph, span.url, span.text)
+            # An address shown as itself is kept as typed; words on a link are words.
+            shown = span.text if span.text == span.url else keep_together(span.text)
+            add_hyperlink(paragraph, span.url, shown)
         else:
-            add_run(paragraph, span.text, bold)
+            add_run(paragraph, keep_together(span.text), bold)
     if starts_right_to_left(text):
         paragraph_properties = paragraph._p.get_or_add_pPr()
         insert_in_order(paragraph_properties, OxmlElement("w:bidi"), PARAGRAPH_PROPERTIES)
@@ -191,7 +194,7 @@ def add_simple_field(paragraph: Paragraph, instruction: str, placeholder: str) -
     field_end(paragraph)
 
 
-def field_begin(paragraph: Paragraph, instruction: str, *, dirty: bool = True) -> None:
+def field_begin(paragraph: Paragraph, instruction: str, *, dirty: bool = False) -> None:
     """Open a field; what follows until ``field_end`` is its result as last laid out."""
     paragraph._p.append(_field_char_run("begin", dirty=dirty))
     run = OxmlElement("w:r")
@@ -242,6 +245,7 @@ class ListNumbering:
 
     def __init__(self, document) -> None:
         self.numbering = document.part.numbering_part.element
+        real_bullets(self.numbering)
         self.abstract_ids = {}
         for kind, (number_format, text) in self.FORMATS.items():
             self.abstract_ids[kind] = self._add_abstract(number_format, text)
@@ -272,6 +276,19 @@ class ListNumbering:
         return num.numId
 
 
+def real_bullets(numbering) -> None:
+    """The template's bullets are U+F0B7 in Symbol, a private-use character that screen readers
+    and text extraction cannot name: make them «•» (U+2022) in the body font."""
+    for level in numbering.iter(qn("w:lvl")):
+        text = level.find(qn("w:lvlText"))
+        if text is None or text.get(qn("w:val")) != "\uf0b7":
+            continue
+        text.set(qn("w:val"), "\u2022")
+        for fonts in level.iter(qn("w:rFonts")):
+            for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts.set(qn(attribute), "Arial")
+
+
 # --- Styles and the package ----------------------------------------------------------------------
 
 
@@ -291,6 +308,32 @@ def darken_pale_style_colours(styles_element, dark: str) -> None:
                 colour.set(qn("w:val"), dark)
 
 
+def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
+    """A bookmark around the paragraph's text: what a table of contents entry links to."""
+    start = OxmlElement("w:bookmarkStart", {qn("w:id"): str(bookmark_id), qn("w:name"): name})
+    end = OxmlElement("w:bookmarkEnd", {qn("w:id"): str(bookmark_id)})
+    properties = paragraph._p.pPr
+    if properties is not None:
+        properties.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def add_internal_link(paragraph: Paragraph, anchor: str, texts: list[str]) -> None:
+    """Runs (a tab between ``texts``) inside a link to the bookmark ``anchor``, as Word writes
+    a table of contents entry."""
+    hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): anchor, qn("w:history"): "1"})
+    for index, text in enumerate(texts):
+        if index:
+            tab_run = OxmlElement("w:r")
+            tab_run.append(OxmlElement("w:tab"))
+            hyperlink.append(tab_run)
+        run = paragraph.add_run(text)
+        hyperlink.append(run._r)
+    paragraph._p.append(hyperlink)
+
+
 def replace_template_leftovers(document, title: str, company: str, application: str) -> None:
     """No trace of python-docx's template: its thumbnail, custom XML, Word 2010 extras and
     app.xml, and Word's compatibility mode (the template says Word 2010)."""
@@ -305,6 +348,9 @@ def replace_template_leftovers(document, title: str, company: str, application: 
         if rel.reltype.endswith("/extended-properties"):
             rel.target_part._blob = app_properties(title, company, application)
     settings = document.settings.element
+    # The template says spelling and grammar were checked: nobody has checked this text.
+    for proof_state in settings.findall(qn("w:proofState")):
+        settings.remove(proof_state)
     for setting in settings.iter(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
             setting.set(qn("w:val"), "15")  # Word 2013 and later: no compatibility mode

@@ -6,8 +6,8 @@ docx_report.py, which calls these three functions and nothing else of the result
 from docx.shared import Cm
 
 from tracker.export.docx_document import AREA_FILL, REPORT_LABEL, ReportDocument
+from tracker.export.report_language import _, report_date
 from tracker.export.results_data import IndicatorLine, ResultsData
-from tracker.i18n import norwegian_date
 from tracker.results.numbers import format_number
 from tracker.text import N_
 
@@ -22,11 +22,11 @@ def results_toc_entries(data) -> list[tuple[int, str]]:
     results: ResultsData | None = data.results
     if results is None or not (results.any_indicators or results.budgets):
         return []
-    entries = [(1, APPENDIX_HEADING)]
+    entries = [(1, _(APPENDIX_HEADING))]
     if results.any_indicators:
-        entries.append((2, INDICATORS_HEADING))
+        entries.append((2, _(INDICATORS_HEADING)))
     if results.budgets:
-        entries.append((2, BUDGET_HEADING))
+        entries.append((2, _(BUDGET_HEADING)))
     return entries
 
 
@@ -38,23 +38,23 @@ def measure_results(document: ReportDocument, data, number: int) -> None:
     measure = results.of(number)
     if not measure.any:
         return
-    document.paragraph(RESULTS_LABEL, REPORT_LABEL)
+    document.paragraph(_(RESULTS_LABEL), REPORT_LABEL)
     if measure.reached:
         if results.period_start is None:
-            document.paragraph(N_("Delmål nådd:"))
+            document.paragraph(_("Delmål nådd:"))
         else:
             document.paragraph(
-                N_("Delmål nådd siden %(date)s:") % {"date": norwegian_date(results.period_start)}
+                _("Delmål nådd siden %(date)s:") % {"date": report_date(results.period_start)}
             )
         table = document.table([Cm(12.0), Cm(4.0)])
-        document.row(table, [N_("Delmål"), N_("Nådd")], header=True)
+        document.row(table, [_("Delmål"), _("Nådd")], header=True)
         for milestone in measure.reached:
-            document.row(table, [milestone.title, norwegian_date(milestone.done_on)])
+            document.row(table, [milestone.title, report_date(milestone.done_on)])
     if measure.indicators:
         table = document.table([Cm(6.4), Cm(3.2), Cm(3.2), Cm(3.2)])
         document.row(
             table,
-            [N_("Indikator"), N_("Utgangsverdi"), N_("Siste verdi"), N_("Mål")],
+            [_("Indikator"), _("Utgangsverdi"), _("Siste verdi"), _("Mål")],
             header=True,
             align_right_from=1,
         )
@@ -71,7 +71,7 @@ def _indicator_cells(line: IndicatorLine) -> list[str]:
         _with_year(line.baseline, line.unit, line.baseline_year),
         _with_year(line.latest, line.unit, None, line.latest_period)
         if line.latest is not None
-        else N_("Ikke rapportert"),
+        else _("Ikke rapportert"),
         _with_year(line.target, line.unit, line.target_year),
     ]
 
@@ -88,13 +88,13 @@ def results_appendix(document: ReportDocument, data) -> None:
     results: ResultsData | None = data.results
     if not results_toc_entries(data) or results is None:
         return
-    document.heading(APPENDIX_HEADING, 1, new_page=True)
+    document.heading(_(APPENDIX_HEADING), 1, new_page=True)
     if results.any_indicators:
-        document.heading(INDICATORS_HEADING, 2)
+        document.heading(_(INDICATORS_HEADING), 2)
         table = document.table([Cm(1.1), Cm(5.3), Cm(3.2), Cm(3.2), Cm(3.2)])
         document.row(
             table,
-            [N_("Nr."), N_("Indikator"), N_("Utgangsverdi"), N_("Siste verdi"), N_("Mål")],
+            [_("Nr."), _("Indikator"), _("Utgangsverdi"), _("Siste verdi"), _("Mål")],
             header=True,
             align_right_from=2,
         )
@@ -110,12 +110,12 @@ def results_appendix(document: ReportDocument, data) -> None:
             for number, line in lines:
                 document.row(table, [str(number), *_indicator_cells(line)], align_right_from=2)
     if results.budgets:
-        document.heading(BUDGET_HEADING, 2)
+        document.heading(_(BUDGET_HEADING), 2)
         document.paragraph(
-            N_("Bevilget og brukt til og med %(year)d, i kroner.") % {"year": data.as_of.year}
+            _("Bevilget og brukt til og med %(year)d, i kroner.") % {"year": data.as_of.year}
         )
         table = document.table([Cm(8.0), Cm(4.0), Cm(4.0)])
-        document.row(table, [N_("Område"), N_("Bevilget"), N_("Brukt")], header=True)
+        document.row(table, [_("Område"), _("Bevilget"), _("Brukt")], header=True)
         for budget in results.budgets:
             document.row(
                 table,
@@ -125,7 +125,7 @@ def results_appendix(document: ReportDocument, data) -> None:
         document.row(
             table,
             [
-                N_("Totalt"),
+                _("Totalt"),
                 format_number(sum(b.allocated for b in results.budgets)),
                 format_number(sum(b.spent for b in results.budgets)),
             ],

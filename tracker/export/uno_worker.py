@@ -1,14 +1,16 @@
 """Run by Debian's system python (which has ``uno``), never imported by the app.
 
-Starts one headless LibreOffice with a private profile, then answers requests on stdin, one
-JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens the DOCX, updates the
-table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks from the headings),
-and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
+Starts one headless LibreOffice with a profile of its own (kept between runs), then answers
+requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens
+the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
+from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
 """
 
+import fcntl
 import json
 import os
+import shutil
 import subprocess  # nosec B404 - starts LibreOffice with a fixed argument list, no shell
 import sys
 import tempfile
@@ -24,8 +26,31 @@ def _property(name, value):
     return prop
 
 
-def _start_office():
-    profile = tempfile.mkdtemp(prefix="tracker-lo-")
+PROFILE_SLOTS = 16
+
+
+def _profile():
+    """A LibreOffice user profile kept between runs (a first start with a new profile costs
+    seconds), one per running worker: the first slot no other worker holds, locked while this
+    one lives. A private temporary profile when the cache directory cannot be written."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.path.join(cache, "tracker", "libreoffice")
+    try:
+        os.makedirs(base, mode=0o700, exist_ok=True)
+        for slot in range(PROFILE_SLOTS):
+            lock = open(os.path.join(base, f"profile-{slot}.lock"), "w")  # noqa: SIM115 - held
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.close()
+                continue
+            return os.path.join(base, f"profile-{slot}"), lock
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix="tracker-lo-"), None
+
+
+def _start_office(profile):
     pipe = f"tracker{os.getpid()}"
     office = subprocess.Popen(  # nosec B603 B607 - soffice from PATH, as Debian installs it
         [
@@ -52,6 +77,8 @@ def _start_office():
             break
         except Exception:  # noqa: BLE001 - not listening yet
             if office.poll() is not None or time.monotonic() > deadline:
+                office.kill()
+                office.wait()
                 raise RuntimeError("LibreOffice did not start") from None
             time.sleep(0.1)
     desktop = context.ServiceManager.createInstanceWithContext(
@@ -95,6 +122,8 @@ def convert(desktop, request):
                 for name, value in (
                     ("UseTaggedPDF", True),
                     ("PDFUACompliance", True),
+                    # PDF/A-2b for the archive (Noark 5), tagged all the same.
+                    ("SelectPdfVersion", 2),
                     ("ExportBookmarks", True),
                     ("ExportBookmarksToPDFDestination", True),
                     ("ExportLinksRelativeFsys", False),
@@ -123,7 +152,15 @@ def convert(desktop, request):
 
 
 def main():
-    office, desktop = _start_office()
+    profile, _lock = _profile()  # the profile's lock is held while the worker lives
+    try:
+        office, desktop = _start_office(profile)
+    except RuntimeError:
+        if _lock is None:
+            raise
+        # A kept profile LibreOffice no longer starts with (a crash mid-write): start afresh.
+        shutil.rmtree(profile, ignore_errors=True)
+        office, desktop = _start_office(profile)
     print(json.dumps({"ok": True, "ready": True}), flush=True)
     try:
         for line in sys.stdin:

@@ -19,7 +19,7 @@ from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.export.forms import ReportDownloadForm, RoundIntroForm
 from tracker.export.jobs import ReportJobs
-from tracker.export.midterm import DOCX_MIMETYPE, PDF_MIMETYPE, collect
+from tracker.export.midterm import DOCX_MIMETYPE, PDF_MIMETYPE, IntroductionMissing, collect
 from tracker.export.office import office_missing_reason
 from tracker.export.operations import intro_fingerprint, set_round_intro
 from tracker.export.queries import exportable_rounds
@@ -94,11 +94,20 @@ def download(slug: str):
         error = _("Rapporten ble ikke laget: velg endelig rapport eller utkast og prøv igjen.")
         return _page({slug: form}, error=error), 400
     # Collected here, in the request, with its database session; built in the background.
-    data = collect(
-        reporting_round,
-        draft=form.mode.data == "draft",
-        include_changes=form.include_changes.data,
-    )
+    try:
+        data = collect(
+            reporting_round,
+            draft=form.mode.data == "draft",
+            include_changes=form.include_changes.data,
+            language=form.language.data,
+        )
+    except IntroductionMissing:
+        error = _(
+            "Den endelige rapporten ble ikke laget: runden «%(round)s» har ingen innledning "
+            "ennå. Skriv innledningen under, eller lag et utkast.",
+            round=reporting_round.title,
+        )
+        return _page({slug: form}, error=error), IntroductionMissing.status
     job = _jobs().start(data)
     return redirect(url_for("export.job", job_id=job.id), code=303)
 

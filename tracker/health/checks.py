@@ -23,6 +23,8 @@ from tracker.health.queries import database_answers, schema_revisions
 from tracker.resources import MIGRATIONS_DIR
 
 OK = "ok"
+# A check whose own query failed: neither known good nor known bad.
+UNKNOWN = "unknown"
 
 
 def health() -> tuple[int, dict]:
@@ -39,7 +41,7 @@ def health() -> tuple[int, dict]:
         try:
             checks["secret_key"] = secret_key_check.check_now()
         except SQLAlchemyError:
-            checks["secret_key"] = "unknown"
+            checks["secret_key"] = UNKNOWN
     failing = {
         name: state
         for name, state in checks.items()

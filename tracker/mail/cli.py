@@ -12,9 +12,15 @@ from tracker.db_locks import hold_until_commit
 from tracker.extensions import db
 from tracker.mail import queries
 from tracker.mail.models import MessageState
-from tracker.mail.operations import queue_due_reminders, queue_submission_digests
-from tracker.mail.sender import Outcome, deliver_pending
+from tracker.mail.operations import (
+    oslo_midnight,
+    queue_due_reminders,
+    queue_submission_digests,
+    release_review_notices,
+)
+from tracker.mail.sender import Outcome, deliver_pending, release_quiet_review_notices
 from tracker.reporting.workflow_queries import today as oslo_today
+from tracker.timeutil import utcnow
 from tracker.transactions import transaction
 
 mail_command = click.Group("mail", help="E-post: send det som venter i utboksen.")
@@ -32,6 +38,7 @@ def _summary(outcome: Outcome) -> str:
 def send_command():
     """Deliver every due message once and exit (1 if any was given up)."""
     if not current_app.config["MAIL_URL"]:
+        release_quiet_review_notices(utcnow())
         waiting = queries.state_counts()[MessageState.PENDING]
         click.echo(
             f"MAIL_URL er ikke satt, så ingenting sendes. {waiting} meldinger venter i utboksen "
@@ -122,4 +129,9 @@ def reminders_send_command(on):
         hold_until_commit(session, "reminders-send", wait_forever=True)
         reminders = queue_due_reminders(on)
         digests = queue_submission_digests(on)
-    click.echo(f"Lagt i utboksen: {reminders} påminnelser og {digests} daglige oversikter.")
+        # Approvals and returns gathered before the day: everyone's, whatever their choice.
+        decisions = release_review_notices(created_before=oslo_midnight(on))
+    click.echo(
+        f"Lagt i utboksen: {reminders} påminnelser, {digests} daglige oversikter og "
+        f"{decisions} samlede tilbakemeldinger på rapporter."
+    )

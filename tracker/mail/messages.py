@@ -84,6 +84,10 @@ def email_message(message, sender: str) -> EmailMessage:
     domain = sender.rpartition("@")[2].strip(">") or "localhost"
     email["Message-ID"] = f"<outbox-{message.id}.{message.event_key_digest}@{domain}>"
     email["Auto-Submitted"] = "auto-generated"  # no vacation replies to a robot
+    if message.unsubscribe_url:
+        # One click in the mail program ends a public subscription (RFC 2369, RFC 8058).
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
     return email

@@ -1,14 +1,21 @@
 """Reads for the mail module: who receives what, and the outbox for the admin page."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.auth.models import Role, User
 from tracker.extensions import db
-from tracker.mail.models import MailPreference, MessageState, OutboxMessage, SubmissionMail
+from tracker.mail.models import (
+    DecisionMail,
+    MailPreference,
+    MessageState,
+    OutboxMessage,
+    ReviewNotice,
+    SubmissionMail,
+)
 from tracker.measures.models import Measure, Responsibility
 from tracker.plan.models import Plan, plan_coordinators
 from tracker.reporting.models import MeasureReport, ReportRevision
@@ -83,13 +90,63 @@ def submission_choice(user: User) -> SubmissionMail:
     return submission_choices([user])[user.id]
 
 
+def decision_choices(users: list[User]) -> dict[int, DecisionMail]:
+    """Each contact's choice about approvals and returns; «straks» when they made none."""
+    chosen = {
+        preference.user_id: preference.decisions
+        for preference in db.session.scalars(
+            select(MailPreference).where(MailPreference.user_id.in_([u.id for u in users]))
+        )
+    }
+    return {user.id: chosen.get(user.id, DecisionMail.IMMEDIATE) for user in users}
+
+
+def decision_choice(user: User) -> DecisionMail:
+    return decision_choices([user])[user.id]
+
+
+def gathered_review_notices(
+    *, quiet_before: datetime | None, created_before: datetime | None, round_id: int | None
+) -> list[ReviewNotice]:
+    """Decisions not yet told, oldest first, with person, report, measure and round loaded.
+    ``quiet_before`` leaves out everyone with a decision newer than that (a sitting going on)."""
+    gathered = ReviewNotice.released_at.is_(None)
+    query = select(ReviewNotice).where(gathered)
+    if created_before is not None:
+        query = query.where(ReviewNotice.created_at < created_before)
+    if quiet_before is not None:
+        busy = select(ReviewNotice.user_id).where(gathered, ReviewNotice.created_at > quiet_before)
+        query = query.where(ReviewNotice.user_id.not_in(busy))
+    if round_id is not None:
+        in_round = (
+            select(ReportRevision.id)
+            .join(MeasureReport, MeasureReport.id == ReportRevision.report_id)
+            .where(MeasureReport.round_id == round_id)
+        )
+        query = query.where(ReviewNotice.revision_id.in_(in_round))
+    return list(
+        db.session.scalars(
+            query.order_by(ReviewNotice.id).options(
+                joinedload(ReviewNotice.user),
+                joinedload(ReviewNotice.revision)
+                .joinedload(ReportRevision.report)
+                .joinedload(MeasureReport.round),
+                joinedload(ReviewNotice.revision)
+                .joinedload(ReportRevision.report)
+                .joinedload(MeasureReport.measure),
+            )
+        ).unique()
+    )
+
+
 def submissions_between(start: datetime, end: datetime) -> list[ReportRevision]:
-    """Reports sent to review in [start, end), oldest first, with round and measure loaded."""
+    """Reports sent to review in [start, end), oldest first, with round and measure loaded;
+    with or without changes («Ingen endring»)."""
     return list(
         db.session.scalars(
             select(ReportRevision)
             .where(
-                ReportRevision.action == "submitted",
+                ReportRevision.action.in_(("submitted", "confirmed")),
                 ReportRevision.created_at >= start,
                 ReportRevision.created_at < end,
             )
@@ -104,6 +161,18 @@ def submissions_between(start: datetime, end: datetime) -> list[ReportRevision]:
             )
         ).unique()
     )
+
+
+def last_message_at(recipient: str, event: str) -> datetime | None:
+    """When ``recipient`` was last given a message of this kind (in UTC)."""
+    moment = db.session.scalar(
+        select(func.max(OutboxMessage.created_at)).where(
+            OutboxMessage.recipient == recipient, OutboxMessage.event == event
+        )
+    )
+    if moment is not None and moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def existing_recipients(event_key: str) -> set[str]:

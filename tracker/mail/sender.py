@@ -28,6 +28,7 @@ from tracker.audit.operations import record_event
 from tracker.extensions import db
 from tracker.mail.messages import email_message
 from tracker.mail.models import MessageState, OutboxMessage
+from tracker.mail.operations import release_review_notices
 from tracker.mail.smtp import connect, parse_mail_url
 from tracker.timeutil import utcnow
 from tracker.transactions import transaction
@@ -61,6 +62,7 @@ class PermanentFailure(Exception):
 def deliver_pending(now: datetime | None = None) -> Outcome:
     """Send every message due at ``now`` once; deferred ones wait for a later run."""
     now = now or utcnow()
+    release_quiet_review_notices(now)
     outcome = Outcome()
     while True:
         claim, batch = claim_batch(now)
@@ -68,6 +70,15 @@ def deliver_pending(now: datetime | None = None) -> Outcome:
             return outcome
         with OUTBOX.heartbeat(db.engine, claim):
             outcome.add(_deliver_batch(batch, claim, now))
+
+
+def release_quiet_review_notices(now: datetime) -> int:
+    """The review sittings that ended (no decision for MAIL_REVIEW_QUIET_MINUTES) become one
+    message per contact person, queued before this pass delivers."""
+    with transaction():
+        return release_review_notices(
+            quiet_before=now - current_app.config["MAIL_REVIEW_QUIET_MINUTES"]
+        )
 
 
 def _due(now: datetime):

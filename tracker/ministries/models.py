@@ -1,4 +1,4 @@
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.enum_columns import enum_column
@@ -36,6 +36,9 @@ class ResponsibleUnit(Model):
     kind: Mapped[UnitKind] = mapped_column(
         enum_column(UnitKind, "unit_kind"), default=UnitKind.MINISTRY
     )
+    # Merged into another unit (a reorganisation): it keeps its row, so the reports made under
+    # its name keep it, but it is responsible for nothing any more.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("responsible_units.id"))
 
     def __repr__(self) -> str:
         return f"<ResponsibleUnit {self.abbreviation}>"

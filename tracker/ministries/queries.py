@@ -1,6 +1,7 @@
 """Reads about responsible units (ministries, agencies, boroughs)."""
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from tracker.extensions import db
 from tracker.measures.models import Measure, Responsibility
@@ -67,4 +68,63 @@ def get_plan_unit(plan: Plan, abbreviation: str) -> ResponsibleUnit | None:
         select(ResponsibleUnit).where(
             ResponsibleUnit.abbreviation == abbreviation, ResponsibleUnit.id.in_(in_plan)
         )
+    ).first()
+
+
+def unit_plans(unit: ResponsibleUnit) -> list[Plan]:
+    """The plans the unit takes part in: listed in, or responsible for a measure of (one
+    query)."""
+    in_plan = (
+        select(PlanUnit.plan_id)
+        .where(PlanUnit.unit_id == unit.id)
+        .union(
+            select(Measure.plan_id)
+            .join(Responsibility, Responsibility.measure_id == Measure.id)
+            .where(Responsibility.unit_id == unit.id)
+        )
+    )
+    return list(db.session.scalars(select(Plan).where(Plan.id.in_(in_plan)).order_by(Plan.id)))
+
+
+def units_of_plans(plans: list[Plan]) -> list[ResponsibleUnit]:
+    """The units taking part in any of ``plans`` and not merged into another, by abbreviation."""
+    plan_ids = [plan.id for plan in plans]
+    in_plans = (
+        select(PlanUnit.unit_id)
+        .where(PlanUnit.plan_id.in_(plan_ids))
+        .union(
+            select(Responsibility.unit_id)
+            .join(Measure, Measure.id == Responsibility.measure_id)
+            .where(Measure.plan_id.in_(plan_ids))
+        )
+    )
+    return list(
+        db.session.scalars(
+            select(ResponsibleUnit)
+            .where(ResponsibleUnit.id.in_(in_plans), ResponsibleUnit.merged_into_id.is_(None))
+            .order_by(ResponsibleUnit.abbreviation)
+        )
+    )
+
+
+def measures_of_unit(unit: ResponsibleUnit) -> list[Measure]:
+    """The measures the unit is responsible for, in every plan, with their plans (one query)."""
+    return list(
+        db.session.scalars(
+            select(Measure)
+            .join(Responsibility, Responsibility.measure_id == Measure.id)
+            .where(Responsibility.unit_id == unit.id)
+            .options(joinedload(Measure.plan))
+            .order_by(Measure.plan_id, Measure.number)
+        )
+    )
+
+
+def unit_merged_into(abbreviation: str) -> ResponsibleUnit | None:
+    """The unit the unit of this abbreviation was merged into, if it was."""
+    merged = aliased(ResponsibleUnit)
+    return db.session.scalars(
+        select(ResponsibleUnit)
+        .join(merged, merged.merged_into_id == ResponsibleUnit.id)
+        .where(merged.abbreviation == abbreviation)
     ).first()

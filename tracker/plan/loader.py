@@ -98,6 +98,10 @@ def _load_plan_text(session: Session, item: dict, result: LoadResult) -> Plan:
         "default_language": item.get("default_language", "nb"),
         "launched": item.get("launched") or "",
         "note": item.get("note") or "",
+        "isbn": item.get("isbn") or None,
+        "issn": item.get("issn") or None,
+        "licence": item.get("licence") or "",
+        "contact": item.get("contact") or "",
     }
     plan = session.scalars(select(Plan).where(Plan.slug == item["slug"])).first()
     if plan is None:

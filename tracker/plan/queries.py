@@ -1,9 +1,11 @@
 """Reads about the plans themselves."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.plan.models import Plan
+from tracker.measures.models import Area, Measure, Responsibility
+from tracker.plan.models import Plan, PlanChange
 
 
 def get_plan(slug: str) -> Plan | None:
@@ -33,3 +35,46 @@ def only_plan() -> Plan | None:
 
 def plan_count() -> int:
     return db.session.scalar(select(func.count(Plan.id))) or 0
+
+
+def plan_areas(plan: Plan) -> list[Area]:
+    """The plan's areas in the plan's order (one query; cached for the request's session)."""
+    return list(
+        db.session.scalars(
+            select(Area).where(Area.plan_id == plan.id).order_by(Area.position, Area.id)
+        )
+    )
+
+
+def plan_measures(plan: Plan) -> list[Measure]:
+    """Every measure of the plan, retired ones included, with area and units (one query)."""
+    return list(
+        db.session.scalars(
+            select(Measure)
+            .where(Measure.plan_id == plan.id)
+            .options(
+                joinedload(Measure.area),
+                joinedload(Measure.responsibilities).joinedload(Responsibility.unit),
+            )
+            .order_by(Measure.number)
+        ).unique()
+    )
+
+
+def editable_measure(plan: Plan, number: int) -> Measure | None:
+    return db.session.scalars(
+        select(Measure).where(Measure.plan_id == plan.id, Measure.number == number)
+    ).first()
+
+
+def plan_changes(plan: Plan, limit: int = 500) -> list[PlanChange]:
+    """The plan's change log, newest first."""
+    return list(
+        db.session.scalars(
+            select(PlanChange)
+            .where(PlanChange.plan_id == plan.id)
+            .options(joinedload(PlanChange.author))
+            .order_by(PlanChange.id.desc())
+            .limit(limit)
+        )
+    )

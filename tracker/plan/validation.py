@@ -53,6 +53,10 @@ PLAN_TEXT_FIELDS = (
     ("intro_en", False),
     ("launched", False),
     ("note", False),
+    ("isbn", False),
+    ("issn", False),
+    ("licence", False),
+    ("contact", False),
 )
 
 

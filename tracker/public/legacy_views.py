@@ -12,6 +12,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 
 from tracker.plan.queries import first_plan
 from tracker.public.queries import get_published_round
+from tracker.security import allow_framing
 
 blueprint = Blueprint("legacy", __name__)
 
@@ -41,6 +42,18 @@ def measure_detail(number: int):
     return _moved("public.measure_detail", number=number)
 
 
+@blueprint.get("/innebygd")
+def plan_embed():
+    allow_framing()  # the redirect is followed inside the other site's frame
+    return _moved("public.plan_embed")
+
+
+@blueprint.get("/tiltak/<int:number>/innebygd")
+def measure_embed(number: int):
+    allow_framing()
+    return _moved("public.measure_embed", number=number)
+
+
 @blueprint.get("/departementer/<abbreviation>")
 def unit_detail(abbreviation: str):
     return _moved("public.unit_detail", abbreviation=abbreviation)
@@ -51,12 +64,14 @@ def about_data():
     return _moved("public.about_data")
 
 
-@blueprint.get("/data/tiltak.<any(json, csv):file_format>")
+@blueprint.get("/data/tiltak.<any(json, csv, xlsx):file_format>")
+@blueprint.get("/data/tiltak-excel.csv", defaults={"file_format": "excel-csv"})
 def latest_round_file(file_format: str):
     return _moved("open_data.latest_round_file", headers=OPEN_DATA_HEADERS, file_format=file_format)
 
 
-@blueprint.get("/data/<slug>/tiltak.<any(json, csv):file_format>")
+@blueprint.get("/data/<slug>/tiltak.<any(json, csv, xlsx):file_format>")
+@blueprint.get("/data/<slug>/tiltak-excel.csv", defaults={"file_format": "excel-csv"})
 def round_file(slug: str, file_format: str):
     reporting_round = get_published_round(slug) or abort(404)
     return _moved(

@@ -1,27 +1,34 @@
-"""The open data: one flat record per measure for a published round, as JSON and as CSV.
+"""The open data: one flat record per measure for a published round, as JSON, CSV, Excel's CSV
+and XLSX.
 
 The field values are the stored data and the Norwegian labels, whatever the page language,
-so a file downloaded from the English page is the same file.
+so a file downloaded from the English page is the same file. Every spreadsheet-facing file
+(both CSVs and the XLSX) passes its text cells through ``tracker.spreadsheets.cells.neutralise``.
 """
 
 import csv
 import io
 import json
 
-from flask_babel import lazy_gettext
+from flask_babel import force_locale, lazy_gettext
 
 from tracker.measures.models import Measure
 from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound
+from tracker.spreadsheets import workbook as xlsx
+from tracker.spreadsheets.cells import neutralise
 
 LICENCE_NAME = "Norsk lisens for offentlige data (NLOD) 2.0"
 LICENCE_URL = "https://data.norge.no/nlod/no/2.0"
-# Multiple ministries in one CSV cell, lead first.
+# Multiple ministries in one CSV or XLSX cell, lead first.
 CSV_LIST_SEPARATOR = ";"
-# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...) can send
-# what the reader types elsewhere). OWASP's advice: prefix such a cell with a single quote,
-# which spreadsheets show as text; JSON keeps the text as it is.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Norwegian Excel opens a CSV by double-click only with its own list separator (the semicolon)
+# and reads it as UTF-8 only after a byte-order mark: the second CSV is made for it.
+EXCEL_CSV_SEPARATOR = ";"
+BYTE_ORDER_MARK = "\ufeff"
+# Column widths of the XLSX (characters); the rest get the default.
+XLSX_WIDTHS = {"title": 40, "description": 60, "area_name": 24, "narrative": 80}
+XLSX_WRAPPED = {"title", "description", "narrative"}
 
 # Every field, in file order, with what it means (shown on the "Om dataene" page).
 FIELDS = {
@@ -107,17 +114,48 @@ def to_json(plan: Plan, reporting_round: ReportingRound, rows: list[dict]) -> st
 
 
 def to_csv(rows: list[dict]) -> str:
+    """RFC 4180: UTF-8 without a byte-order mark, comma-separated (for programs)."""
+    return _csv(rows, delimiter=",")
+
+
+def to_excel_csv(rows: list[dict]) -> str:
+    """The same records for Norwegian Excel: a byte-order mark, semicolon-separated."""
+    return BYTE_ORDER_MARK + _csv(rows, delimiter=EXCEL_CSV_SEPARATOR)
+
+
+def _csv(rows: list[dict], delimiter: str) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(FIELDS), lineterminator="\r\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(FIELDS), delimiter=delimiter, lineterminator="\r\n"
+    )
     writer.writeheader()
     for row in rows:
-        cells = row | {"ministries": CSV_LIST_SEPARATOR.join(row["ministries"])}
-        writer.writerow({name: spreadsheet_safe(value) for name, value in cells.items()})
+        writer.writerow({name: neutralise(value) for name, value in _flat(row).items()})
     return buffer.getvalue()
 
 
-def spreadsheet_safe(value):
-    """The cell as text a spreadsheet will not run: a leading formula character gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+def to_xlsx(plan: Plan, reporting_round: ReportingRound, rows: list[dict]) -> bytes:
+    """One sheet of records (the CSV's columns), one describing the fields and the licence."""
+    book = xlsx.new_workbook()
+    columns = [
+        xlsx.Column(name, XLSX_WIDTHS.get(name, 14), wrap=name in XLSX_WRAPPED) for name in FIELDS
+    ]
+    xlsx.add_table(book, "tiltak", columns, ([_flat(row)[n] for n in FIELDS] for row in rows))
+    about = [
+        ("plan", plan.title),
+        ("round", reporting_round.title),
+        ("licence", f"{LICENCE_NAME} ({LICENCE_URL})"),
+    ]
+    with force_locale("nb"):  # the file is the same whatever the page language
+        about += [(name, str(description)) for name, description in FIELDS.items()]
+    xlsx.add_table(
+        book,
+        "felt",
+        [xlsx.Column("field", 20), xlsx.Column("description", 100, wrap=True)],
+        about,
+    )
+    return xlsx.to_bytes(book)
+
+
+def _flat(row: dict) -> dict:
+    return row | {"ministries": CSV_LIST_SEPARATOR.join(row["ministries"])}

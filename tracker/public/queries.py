@@ -15,7 +15,7 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit
-from tracker.plan.models import Plan
+from tracker.plan.models import Plan, PlanChange
 from tracker.public.search import matching_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES, latest_public_report_ids
@@ -77,6 +77,12 @@ def published_data_version() -> DataVersion:
         func.count(Plan.id).label("count"), func.coalesce(func.sum(Plan.id), 0).label("ids")
     ).subquery()
     results = results_version()
+    # Every change to a plan's text (a measure edited or retired, an area renamed, a unit
+    # reorganised) appends a row: the newest id changes whatever was edited.
+    plan_text = select(
+        func.coalesce(func.max(PlanChange.id), 0).label("change"),
+        func.max(PlanChange.created_at).label("changed_at"),
+    ).subquery()
     row = db.session.execute(
         select(
             rounds,
@@ -87,11 +93,14 @@ def published_data_version() -> DataVersion:
             plans.c.count,
             plans.c.ids,
             results,
+            plan_text.c.change,
+            plan_text.c.changed_at,
         )
         .select_from(rounds)
         .join(reports, true())  # one-row aggregates side by side
         .join(plans, true())
         .join(results, true())
+        .join(plan_text, true())
     ).one()
     (
         round_count,
@@ -104,9 +113,13 @@ def published_data_version() -> DataVersion:
         plan_count,
         plan_ids,
         *results_key,
+        plan_change,
+        plan_changed_at,
     ) = row
     moments = [
-        _aware(moment) for moment in (published_at, updated_at, withdrawn) if moment is not None
+        _aware(moment)
+        for moment in (published_at, updated_at, withdrawn, plan_changed_at)
+        if moment is not None
     ]
     return DataVersion(
         key=(
@@ -120,6 +133,7 @@ def published_data_version() -> DataVersion:
             plan_count,
             plan_ids,
             *results_key,
+            plan_change,
         ),
         last_modified=max(moments) if moments else None,
     )
@@ -227,6 +241,9 @@ def public_measure(plan: Plan, number: int) -> Measure | None:
             .options(
                 joinedload(Measure.area),
                 joinedload(Measure.responsibilities).joinedload(Responsibility.unit),
+                # The links across plans: what it continues, and what continues it.
+                joinedload(Measure.continues).joinedload(Measure.plan),
+                joinedload(Measure.continued_by).joinedload(Measure.plan),
             )
         )
         .unique()
@@ -249,3 +266,15 @@ def published_history(measure: Measure) -> list[MeasureReport]:
             .order_by(ReportingRound.as_of.desc(), ReportingRound.id.desc())
         )
     )
+
+
+def published_rounds_by_plan() -> dict[int, list[ReportingRound]]:
+    """Every plan's published rounds, newest first, in one query (the data catalogue)."""
+    rounds: dict[int, list[ReportingRound]] = {}
+    for reporting_round in db.session.scalars(
+        select(ReportingRound)
+        .where(_PUBLISHED)
+        .order_by(ReportingRound.plan_id, ReportingRound.as_of.desc(), ReportingRound.id.desc())
+    ):
+        rounds.setdefault(reporting_round.plan_id, []).append(reporting_round)
+    return rounds

@@ -4,17 +4,21 @@ Every plan has its pages under /planer/<slug>/; /planer/ lists the plans. The ad
 before there were several plans live on in tracker/public/legacy_views.py.
 """
 
+import json
 from collections import defaultdict
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import refresh
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext, refresh
+from markupsafe import escape
 
+from tracker.absolute_urls import absolute_url
 from tracker.measures.queries import all_areas, measure_counts
-from tracker.ministries.queries import get_plan_unit, units_with_measures
+from tracker.ministries.queries import get_plan_unit, unit_merged_into, units_with_measures
 from tracker.plan.context import load_plan, use_plan
 from tracker.plan.models import Plan
 from tracker.plan.queries import all_plans, only_plan
 from tracker.public import open_data as data_files
+from tracker.public.catalog import Addresses, build_catalogue
 from tracker.public.filters import FILTER_PARAMETERS, parse_filter
 from tracker.public.page_cache import do_not_store, public_page
 from tracker.public.queries import (
@@ -23,6 +27,7 @@ from tracker.public.queries import (
     public_measure,
     public_measures,
     published_history,
+    published_rounds_by_plan,
 )
 from tracker.reporting.queries import (
     latest_public_reports,
@@ -40,6 +45,8 @@ from tracker.results.open_data import (
     with_results,
 )
 from tracker.results.queries import public_indicators, public_results
+from tracker.security import allow_framing
+from tracker.spreadsheets.workbook import XLSX_MIMETYPE
 
 blueprint = Blueprint("public", __name__)
 open_data = Blueprint("open_data", __name__)
@@ -146,6 +153,51 @@ def measure_detail(plan_slug: str, number: int):
         current=current,
         latest_round=latest,
         results=public_results(plan, measure),
+        embed_snippet=_embed_snippet(measure)
+        if current_app.config["EMBED_ALLOWED_ORIGINS"]
+        else "",
+    )
+
+
+def _embed_snippet(measure) -> str:
+    """The ``<iframe>`` another site pastes to show the measure's status card."""
+    source = absolute_url("public.measure_embed", number=measure.number)
+    title = escape(gettext("Status for tiltak %(number)d", number=measure.number))
+    return (
+        f'<iframe src="{source}" title="{title}" width="420" height="200" loading="lazy"></iframe>'
+    )
+
+
+# --- Embeddable status cards: pages other sites show in a frame (EMBED_ALLOWED_ORIGINS) -------
+
+
+@blueprint.get(f"{PLAN}/innebygd")
+@public_page
+def plan_embed(plan_slug: str):
+    allow_framing()
+    plan = load_plan(plan_slug)
+    reporting_round = latest_published_round(plan)
+    return render_template(
+        "public/embed_plan.html",
+        plan=plan,
+        reporting_round=reporting_round,
+        summary=public_status_summary(plan) if reporting_round else None,
+        statuses=STATUS_ORDER,
+    )
+
+
+@blueprint.get(f"{PLAN}/tiltak/<int:number>/innebygd")
+@public_page
+def measure_embed(plan_slug: str, number: int):
+    allow_framing()
+    plan = load_plan(plan_slug)
+    measure = public_measure(plan, number) or abort(404)
+    history = published_history(measure)
+    return render_template(
+        "public/embed_measure.html",
+        plan=plan,
+        measure=measure,
+        current=history[0] if history else None,
     )
 
 
@@ -158,6 +210,10 @@ def unit_detail(plan_slug: str, abbreviation: str):
         # Abbreviations are upper case; «…/enheter/aid» is a reader typing, not an error.
         return redirect(url_for("public.unit_detail", abbreviation=abbreviation.upper()), 301)
     if unit is None:
+        # A unit merged into another: its old address leads to the unit it became part of.
+        into = unit_merged_into(abbreviation)
+        if into is not None and get_plan_unit(plan, into.abbreviation) is not None:
+            return redirect(url_for("public.unit_detail", abbreviation=into.abbreviation), 301)
         abort(404)
     reporting_round = latest_published_round(plan)
     return render_template(
@@ -185,7 +241,13 @@ def about_data(plan_slug: str):
     )
 
 
-@open_data.get(f"{PLAN}/data/tiltak.<any(json, csv):file_format>")
+# The files of a round: JSON, CSV (for programs), XLSX, and Excel's CSV (tiltak-excel.csv).
+FILE_FORMATS = "<any(json, csv, xlsx):file_format>"
+EXCEL_CSV = {"file_format": "excel-csv"}
+
+
+@open_data.get(f"{PLAN}/data/tiltak.{FILE_FORMATS}")
+@open_data.get(f"{PLAN}/data/tiltak-excel.csv", defaults=EXCEL_CSV)
 @public_page
 def latest_round_file(plan_slug: str, file_format: str):
     plan = load_plan(plan_slug)
@@ -207,12 +269,51 @@ def indicators_file(plan_slug: str):
     }
 
 
-@open_data.get(f"{PLAN}/data/<slug>/tiltak.<any(json, csv):file_format>")
+@open_data.get(f"{PLAN}/data/<slug>/tiltak.{FILE_FORMATS}")
+@open_data.get(f"{PLAN}/data/<slug>/tiltak-excel.csv", defaults=EXCEL_CSV)
 @public_page
 def round_file(plan_slug: str, slug: str, file_format: str):
     plan = load_plan(plan_slug)
     reporting_round = get_published_round(slug, plan) or abort(404)
     return _data_file(plan, reporting_round, file_format)
+
+
+@open_data.get("/data/katalog.jsonld")
+@public_page
+def catalogue():
+    """The open data described in DCAT-AP-NO for data.norge.no (tracker/public/catalog.py)."""
+    config = current_app.config
+    contact = config["OPEN_DATA_CONTACT"]
+    if contact and not contact.startswith(("https://", "http://")):
+        contact = "mailto:" + contact
+    addresses = Addresses(
+        catalogue=absolute_url("open_data.catalogue"),
+        home=absolute_url("public.home"),
+        plan_page=lambda plan: absolute_url("public.index", plan_slug=plan.slug),
+        about_data=lambda plan: absolute_url("public.about_data", plan_slug=plan.slug),
+        latest_file=lambda plan, file_format: absolute_url(
+            "open_data.latest_round_file", plan_slug=plan.slug, file_format=file_format
+        ),
+        round_file=lambda plan, reporting_round, file_format: absolute_url(
+            "open_data.round_file",
+            plan_slug=plan.slug,
+            slug=reporting_round.slug,
+            file_format=file_format,
+        ),
+        contact=contact,
+        api=absolute_url("api.plans").removesuffix("/plans"),
+        api_description=absolute_url("api.openapi"),
+    )
+    document = build_catalogue(
+        all_plans(),
+        published_rounds_by_plan(),
+        addresses,
+        publisher=config["PRIVACY_OWNER"] or config["REPORT_DEPARTMENT"],
+    )
+    return json.dumps(document, ensure_ascii=False, indent=1), {
+        "Content-Type": "application/ld+json",
+        "Access-Control-Allow-Origin": "*",
+    }
 
 
 def _data_file(plan: Plan, reporting_round, file_format: str, reports=None):
@@ -229,5 +330,13 @@ def _data_file(plan: Plan, reporting_round, file_format: str, reports=None):
         return data_files.to_json(plan, reporting_round, rows), headers | {
             "Content-Type": "application/json"
         }
-    headers["Content-Disposition"] = f'attachment; filename="tiltak-{reporting_round.slug}.csv"'
+    name = f"tiltak-{reporting_round.slug}"
+    if file_format == "xlsx":
+        headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        body = data_files.to_xlsx(plan, reporting_round, rows)
+        return body, headers | {"Content-Type": XLSX_MIMETYPE}
+    if file_format == "excel-csv":
+        headers["Content-Disposition"] = f'attachment; filename="{name}-excel.csv"'
+        return data_files.to_excel_csv(rows), headers | {"Content-Type": "text/csv; charset=utf-8"}
+    headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return data_files.to_csv(rows), headers | {"Content-Type": "text/csv; charset=utf-8"}

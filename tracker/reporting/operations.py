@@ -23,12 +23,18 @@ from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.queries import (
     get_round,
     latest_public_reports,
-    latest_published_round,
     reports_by_measure,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.titles import round_title_problem
-from tracker.reporting.workflow_queries import closes_before_deadline, open_round_now, today
+from tracker.reporting.workflow_queries import (
+    carried_values,
+    closes_before_deadline,
+    open_round_now,
+    today,
+    unchanged_problem,
+)
+from tracker.subscriptions import operations as subscriptions
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
 
@@ -59,6 +65,12 @@ class AlreadyStored(ReportingError):
                 "men ingenting gikk tapt. Her er rapporten slik den er lagret."
             )
         )
+
+
+class NothingChosen(ReportingError):
+    """A batch with nothing ticked: the input, not the state of things, is wrong."""
+
+    status = 400
 
 
 class DeadlineInPast(ReportingError):
@@ -93,7 +105,6 @@ def open_round(
         )
     _check_deadline(deadline)
     previous = latest_public_reports(plan)
-    published = latest_published_round(plan)
     reporting_round = ReportingRound(
         plan=plan,
         slug=slug,
@@ -101,8 +112,9 @@ def open_round(
         as_of=as_of,
         deadline=deadline,
         state=RoundState.OPEN,
-        # The coordinator rewrites the introduction on the report page; it starts as the last.
-        intro=published.intro if published else "",
+        # Empty: the last round's introduction describes that round, not this one. The
+        # coordinator writes it on the report page; a final report needs it.
+        intro="",
     )
     db.session.add(reporting_round)
     reports = []
@@ -224,7 +236,7 @@ def return_report(report: MeasureReport, comment: str, reviewer) -> None:
         raise ReportingError(_l("Bare innsendte eller godkjente rapporter kan sendes tilbake."))
     if not comment.strip():
         raise ReportingError(_l("Skriv hva departementet skal rette."))
-    _change(
+    revision = _change(
         report,
         reviewer,
         "returned",
@@ -232,17 +244,44 @@ def return_report(report: MeasureReport, comment: str, reviewer) -> None:
         review_comment=comment.strip(),
     )
     record_event("report_returned", user=reviewer, details=_event_details(report))
-    mail.notify_report_returned(report)
+    mail.gather_review_decision(report, revision)
 
 
 def approve_report(report: MeasureReport, reviewer) -> None:
+    _check_approvable(report)
+    revision = _change(
+        report, reviewer, "approved", review_state=ReviewState.APPROVED, review_comment=""
+    )
+    record_event("report_approved", user=reviewer, details=_event_details(report))
+    mail.gather_review_decision(report, revision)
+
+
+def _check_approvable(report: MeasureReport) -> None:
     if report.round.state == RoundState.PUBLISHED:
         raise ReportingError(_l("Runden er publisert og kan ikke endres."))
     if report.review_state != ReviewState.SUBMITTED:
         raise ReportingError(_l("Bare rapporter som er sendt til gjennomgang, kan godkjennes."))
-    _change(report, reviewer, "approved", review_state=ReviewState.APPROVED, review_comment="")
-    record_event("report_approved", user=reviewer, details=_event_details(report))
-    mail.notify_report_approved(report)
+
+
+def approve_reports(reports: list[MeasureReport], reviewer) -> int:
+    """Approve several reports from the overview. Refuses all of them, naming the measure and
+    the reason, if any one cannot be approved, so nothing is half done."""
+    if not reports:
+        raise NothingChosen(_l("Kryss av for minst én rapport du vil godkjenne."))
+    for report in reports:
+        try:
+            _check_approvable(report)
+        except ReportingError as refusal:
+            raise ReportingError(
+                _l(
+                    "Tiltak %(number)d: %(reason)s Ingen av rapportene er godkjent.",
+                    number=report.measure.number,
+                    reason=refusal.message,
+                )
+            ) from None
+    for report in reports:
+        approve_report(report, reviewer)
+    return len(reports)
 
 
 def close_round(
@@ -263,6 +302,7 @@ def close_round(
     reporting_round.closed_at = utcnow()
     db.session.flush()
     record_event("round_closed", user=closed_by, details={"round": reporting_round.slug})
+    mail.notify_round_closed(reporting_round)
 
 
 def publish_round(reporting_round: ReportingRound, published_by) -> None:
@@ -279,6 +319,7 @@ def publish_round(reporting_round: ReportingRound, published_by) -> None:
         details={"round": reporting_round.slug, "approved_reports": approved},
     )
     mail.notify_round_published(reporting_round)
+    subscriptions.notify_round_published(reporting_round)
 
 
 def _narrative_language(report: MeasureReport, chosen: str | None) -> str:
@@ -301,6 +342,7 @@ def reopen_round(reporting_round: ReportingRound, reopened_by) -> None:
     reporting_round.closed_at = None
     db.session.flush()
     record_event("round_reopened", user=reopened_by, details={"round": reporting_round.slug})
+    mail.notify_round_reopened(reporting_round)
 
 
 def withdraw_publication(reporting_round: ReportingRound, withdrawn_by) -> None:
@@ -320,6 +362,7 @@ def withdraw_publication(reporting_round: ReportingRound, withdrawn_by) -> None:
             "published_at": published_at.isoformat() if published_at else None,
         },
     )
+    mail.notify_publication_withdrawn(reporting_round)
 
 
 def withdraw_submission(report: MeasureReport, expected_version: int, author) -> None:
@@ -336,26 +379,24 @@ def withdraw_submission(report: MeasureReport, expected_version: int, author) ->
 
 def confirm_unchanged(reports: list[MeasureReport], author) -> int:
     """Send several pre-filled reports for review as they stand («ingen endring siden forrige
-    runde»). Refuses all of them if any one cannot be sent, so nothing is half done."""
+    runde»): only those whose text and status are still the ones carried from the last round.
+    Refuses all of them, naming the measure and the reason, if any one cannot be sent, so
+    nothing is half done."""
+    carried = carried_values(reports)
     for report in reports:
-        if not report_is_editable(report):
+        problem = unchanged_problem(report, carried)
+        if problem is not None:
             raise ReportingError(
                 _l(
-                    "Tiltak %(number)d kan ikke sendes nå (runden er lukket, eller rapporten "
-                    "er allerede sendt).",
+                    "Tiltak %(number)d %(reason)s Ingen av de avkryssede er sendt.",
                     number=report.measure.number,
-                )
-            )
-        if not report.narrative.strip():
-            raise ReportingError(
-                _l(
-                    "Tiltak %(number)d har ingen statusbeskrivelse. Skriv en før du sender.",
-                    number=report.measure.number,
+                    reason=_l(problem),
                 )
             )
     for report in reports:
         _change(report, author, "confirmed", review_state=ReviewState.SUBMITTED)
         record_event("report_submitted", user=author, details=_event_details(report))
+        mail.notify_report_submitted(report)
     return len(reports)
 
 
@@ -372,8 +413,10 @@ def correct_report(
         raise EditConflict()
     if report.status == status and report.narrative == narrative:
         return False
+    old_status, old_narrative = report.status, report.narrative
     _change(report, reviewer, "corrected", status=status, narrative=narrative)
     record_event("report_corrected", user=reviewer, details=_event_details(report))
+    mail.notify_report_corrected(report, old_status, old_narrative, reviewer)
     return True
 
 
@@ -407,7 +450,7 @@ def _check_editable(report: MeasureReport, expected_version: int) -> None:
         raise EditConflict()
 
 
-def _change(report: MeasureReport, author, action: str, **changes) -> None:
+def _change(report: MeasureReport, author, action: str, **changes) -> ReportRevision:
     old = (report.status, report.narrative, report.review_state)
     # Read everything before changing anything: a lazy load would autoflush a half-made change
     # and spend a version on it.
@@ -421,28 +464,33 @@ def _change(report: MeasureReport, author, action: str, **changes) -> None:
         db.session.flush()  # the version column makes a concurrent save fail here
     except StaleDataError as error:
         raise EditConflict() from error
-    _append_revision(report, action, author, old=old, comment=changes.get("review_comment", ""))
-    db.session.flush()
-
-
-def _append_revision(report: MeasureReport, action: str, author, old, comment: str = "") -> None:
-    old_status, old_narrative, old_review_state = old or (None, None, None)
-    db.session.add(
-        ReportRevision(
-            report_id=report.id,
-            version=report.version,
-            action=action,
-            author_id=author.id if author else None,
-            old_status=old_status,
-            new_status=report.status,
-            old_narrative=old_narrative,
-            new_narrative=report.narrative,
-            narrative_language=report.narrative_language,
-            old_review_state=old_review_state,
-            new_review_state=report.review_state,
-            comment=comment,
-        )
+    revision = _append_revision(
+        report, action, author, old=old, comment=changes.get("review_comment", "")
     )
+    db.session.flush()
+    return revision
+
+
+def _append_revision(
+    report: MeasureReport, action: str, author, old, comment: str = ""
+) -> ReportRevision:
+    old_status, old_narrative, old_review_state = old or (None, None, None)
+    revision = ReportRevision(
+        report_id=report.id,
+        version=report.version,
+        action=action,
+        author_id=author.id if author else None,
+        old_status=old_status,
+        new_status=report.status,
+        old_narrative=old_narrative,
+        new_narrative=report.narrative,
+        narrative_language=report.narrative_language,
+        old_review_state=old_review_state,
+        new_review_state=report.review_state,
+        comment=comment,
+    )
+    db.session.add(revision)
+    return revision
 
 
 def _event_details(report: MeasureReport) -> dict:

@@ -43,13 +43,27 @@ def published_rounds(plan: Plan) -> list[ReportingRound]:
     )
 
 
-def _latest_public_ranked(plan: Plan, up_to: ReportingRound | None = None):
+def _latest_public_ranked(
+    plan: Plan, up_to: ReportingRound | None = None, own_states: tuple[ReviewState, ...] = ()
+):
     """Public reports ranked per measure, newest round first: rank 1 is the measure's latest
     public report (approved, in a published round; as of ``up_to`` if given).
 
     A window function rather than "the latest round's reports", so a measure that had no
     approved report in the latest round keeps the status it last had in public.
+
+    ``own_states``: ``up_to``'s own reports in these review states count too, published or
+    not (a draft report of an open round: its saved texts, else what the public last saw).
     """
+    counted = and_(
+        ReportingRound.state == RoundState.PUBLISHED,
+        MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+    )
+    if up_to is not None and own_states:
+        counted = or_(
+            counted,
+            and_(MeasureReport.round_id == up_to.id, MeasureReport.review_state.in_(own_states)),
+        )
     ranked = (
         select(
             MeasureReport.id.label("report_id"),
@@ -63,11 +77,7 @@ def _latest_public_ranked(plan: Plan, up_to: ReportingRound | None = None):
             .label("rank"),
         )
         .join(ReportingRound, MeasureReport.round_id == ReportingRound.id)
-        .where(
-            ReportingRound.plan_id == plan.id,
-            ReportingRound.state == RoundState.PUBLISHED,
-            MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
-        )
+        .where(ReportingRound.plan_id == plan.id, counted)
     )
     if up_to is not None:
         ranked = ranked.where(
@@ -86,12 +96,13 @@ def latest_public_report_ids(plan: Plan, up_to: ReportingRound | None = None):
 
 
 def latest_public_reports(
-    plan: Plan, up_to: ReportingRound | None = None
+    plan: Plan, up_to: ReportingRound | None = None, own_states: tuple[ReviewState, ...] = ()
 ) -> dict[int, MeasureReport]:
     """Every measure's latest published, approved report, whichever round it is from, keyed by
     measure id, with its round loaded (one query). What the public sees as "status now", and
-    what a new round is pre-filled from; never text that was not published."""
-    ranked = _latest_public_ranked(plan, up_to)
+    what a new round is pre-filled from; never text that was not published (unless
+    ``own_states`` admits ``up_to``'s own unpublished reports, for its draft report)."""
+    ranked = _latest_public_ranked(plan, up_to, own_states)
     reports = db.session.scalars(
         select(MeasureReport)
         .join(ranked, and_(ranked.c.report_id == MeasureReport.id, ranked.c.rank == 1))
@@ -198,20 +209,38 @@ def status_summary(
     )
 
 
-def public_status_summary(plan: Plan, up_to: ReportingRound | None = None) -> StatusSummary:
+def public_status_summary(
+    plan: Plan, up_to: ReportingRound | None = None, own_states: tuple[ReviewState, ...] = ()
+) -> StatusSummary:
     """Counts per area × status of what the public sees: each measure's latest published,
     approved report from whichever round. Unreported here means never reported in public (and
-    not retired)."""
-    ranked = _latest_public_ranked(plan, up_to)
+    not retired; as of ``up_to``'s date if given)."""
+    ranked = _latest_public_ranked(plan, up_to, own_states)
+    not_retired = (
+        Measure.retired_on.is_(None)
+        if up_to is None
+        else or_(Measure.retired_on.is_(None), Measure.retired_on > up_to.as_of)
+    )
     return _summarise(
         plan.id,
         select(Measure.area_id, ranked.c.status, func.count(Measure.id))
         .outerjoin(ranked, and_(ranked.c.measure_id == Measure.id, ranked.c.rank == 1))
-        .where(
-            Measure.plan_id == plan.id,
-            or_(ranked.c.report_id.is_not(None), Measure.retired_on.is_(None)),
-        )
+        .where(Measure.plan_id == plan.id, or_(ranked.c.report_id.is_not(None), not_retired))
         .group_by(Measure.area_id, ranked.c.status),
+    )
+
+
+def status_as_of(
+    reporting_round: ReportingRound, review_states=PUBLIC_REVIEW_STATES
+) -> tuple[StatusSummary, dict[int, MeasureReport]]:
+    """Every measure's status on the round's date, counted and by measure (the report of the
+    round): its report in the round in ``review_states``, else its latest published one from an
+    earlier round. The public page's query, stopped at the round: for the latest published
+    round the two give the same numbers."""
+    plan, states = reporting_round.plan, tuple(review_states)
+    return (
+        public_status_summary(plan, up_to=reporting_round, own_states=states),
+        latest_public_reports(plan, up_to=reporting_round, own_states=states),
     )
 
 

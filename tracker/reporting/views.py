@@ -10,6 +10,7 @@ from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.auth.queries import active_contacts_by_unit
 from tracker.languages import NYNORSK_MINIMUM_SHARE, default_narrative_language
+from tracker.mail.operations import release_review_notices
 from tracker.ministries.queries import unit_positions
 from tracker.plan.context import use_plan
 from tracker.reporting import diff
@@ -28,6 +29,7 @@ from tracker.reporting.operations import (
     EditConflict,
     ReportingError,
     approve_report,
+    approve_reports,
     change_deadline,
     close_round,
     confirm_unchanged,
@@ -51,10 +53,12 @@ from tracker.reporting.states import STATUS_ORDER, ReviewState, RoundState, Stat
 from tracker.reporting.workflow_queries import (
     Progress,
     all_rounds,
+    carried_values,
     closes_before_deadline,
     get_report,
     latest_return_comment,
     neighbours,
+    next_waiting,
     nynorsk_share,
     open_rounds_for_unit,
     previous_published_report,
@@ -65,6 +69,9 @@ from tracker.reporting.workflow_queries import (
     reports_in_round,
     revisions_of,
     submitted_count,
+    unchanged_problem,
+    unit_measures_by_plan,
+    waiting_for_review,
 )
 from tracker.unit_of_work import flash_and_redirect, on_form, on_page, unit_of_work
 
@@ -104,18 +111,40 @@ def _load_report(slug: str, number: int):
 @blueprint.get("/")
 @role_required(Role.CONTACT)
 def start():
-    """The unit's measures in every open round, one per plan where the unit is responsible."""
+    return _render_start()
+
+
+def _render_start(ticked=(), refusal=None):
+    """The unit's measures in every open round, one per plan where the unit is responsible;
+    «Ingen endring» offered for the reports still as carried from the last round."""
     sections = []
     for reporting_round in open_rounds_for_unit(current_user.unit_id):
         reports = reports_for_unit(reporting_round, current_user.unit_id)
-        sections.append((reporting_round, reports, submitted_count(reports)))
-    return render_template("reporting/start.html", sections=sections)
+        carried = carried_values(reports)
+        unchanged = [r for r in reports if unchanged_problem(r, carried) is None]
+        sections.append((reporting_round, reports, submitted_count(reports), unchanged))
+    # Between rounds (or in plans without an open round): the unit's measures as the public
+    # sees them, with the way to their history, instead of a dead end.
+    open_plans = {reporting_round.plan_id for reporting_round, *_ in sections}
+    between = [
+        (plan, measures, latest_public_reports(plan))
+        for plan, measures in unit_measures_by_plan(current_user.unit_id)
+        if plan.id not in open_plans
+    ]
+    return render_template(
+        "reporting/start.html",
+        sections=sections,
+        between=between,
+        ticked=set(ticked),
+        refusal=refusal,
+    )
 
 
 @blueprint.post("/<slug>/ingen-endring")
 @role_required(Role.CONTACT)
 def confirm_unchanged_reports(slug: str):
-    """Send the ticked pre-filled reports as they stand («ingen endring siden forrige runde»)."""
+    """Send the ticked pre-filled reports as they stand («ingen endring siden forrige runde»).
+    A refusal shows the page again with the reason and the ticks kept."""
     reporting_round = _load_round(slug)
     reports = reports_for_unit(reporting_round, current_user.unit_id)
     by_number = {report.measure.number: report for report in reports}
@@ -124,11 +153,13 @@ def confirm_unchanged_reports(slug: str):
         abort(403)  # a measure that is not the unit's
     form = ConfirmUnchangedForm()
     form.measures.choices = [(number, str(number)) for number in by_number]
+    ticked = [(slug, int(n)) for n in asked]
     if not form.validate_on_submit():
-        for error in form.measures.errors:
-            flash(str(error), "error")
-        return redirect(url_for("reporting.start"))
-    with unit_of_work(flash_and_redirect(url_for("reporting.start"))):
+        problems = [str(error) for error in form.measures.errors] or [
+            _("Skjemaet var for gammelt. Prøv igjen.")
+        ]
+        return _render_start(ticked, " ".join(problems)), 400
+    with unit_of_work(on_page(lambda error: _render_start(ticked, error.message))):
         count = confirm_unchanged([by_number[n] for n in form.measures.data], current_user)
     flash(
         ngettext(
@@ -274,6 +305,11 @@ def _render_report(report, form, return_form=None, posted=False, correction_form
         returned=returned,
         changed_since_return=_changes_since(report, returned),
         co_editors=_co_editors(report),
+        next_waiting=(
+            next_waiting(report.round, report.measure.number)
+            if coordinates_round(current_user, report.round)
+            else None
+        ),
     )
 
 
@@ -409,13 +445,43 @@ def new_round():
 @blueprint.get("/<slug>/oversikt")
 @role_required(Role.COORDINATOR)
 def overview(slug: str):
+    return _render_overview(_load_coordinated_round(slug))
+
+
+@blueprint.post("/<slug>/godkjenn-flere")
+@role_required(Role.COORDINATOR)
+def approve_several(slug: str):
+    """Approve the ticked reports from the overview; a refusal names the measure and keeps
+    the ticks."""
     reporting_round = _load_coordinated_round(slug)
+    by_number = {report.measure.number: report for report in reports_in_round(reporting_round)}
+    asked = request.form.getlist("measures")
+    if any(not n.isdigit() or int(n) not in by_number for n in asked):
+        abort(400)  # a measure that is not in the round
+    ticked = [int(n) for n in asked]
+    refused = on_page(
+        lambda error: _render_overview(reporting_round, ticked=ticked, approve_error=error.message)
+    )
+    with unit_of_work(refused):
+        count = approve_reports([by_number[n] for n in ticked], current_user)
+    flash(
+        ngettext(
+            "%(num)d rapport er godkjent.",
+            "%(num)d rapporter er godkjent.",
+            count,
+        ),
+        "success",
+    )
+    return redirect(url_for("reporting.overview", slug=slug, rapport=request.form.get("rapport")))
+
+
+def _render_overview(reporting_round, ticked=(), approve_error=None, close_form=None):
     reports = reports_in_round(reporting_round)
     rows = progress_by_unit(
         reports, active_contacts_by_unit(), unit_positions(reporting_round.plan)
     )
     totals = {progress: sum(row.counts[progress] for row in rows) for progress in Progress}
-    wanted = request.args.get("rapport", "")
+    wanted = request.values.get("rapport", "")
     if wanted not in {progress.value for progress in Progress}:
         wanted = ""
     shown = (
@@ -430,13 +496,16 @@ def overview(slug: str):
         rows=rows,
         totals=totals,
         overdue_total=sum(len(row.overdue) for row in rows),
+        waiting=waiting_for_review(reports),
         Progress=Progress,
         nynorsk=nynorsk_share(reports),
         nynorsk_approved=nynorsk_share(reports, approved_only=True),
         nynorsk_minimum=int(NYNORSK_MINIMUM_SHARE * 100),
-        close_form=CloseRoundForm(formdata=None),
+        close_form=close_form or CloseRoundForm(formdata=None),
         deadline_form=DeadlineForm(formdata=None, data={"deadline": reporting_round.deadline}),
         closes_early=closes_before_deadline(reporting_round),
+        ticked=set(ticked),
+        approve_error=approve_error,
     )
 
 
@@ -462,13 +531,18 @@ def deadline(slug: str):
 def close(slug: str):
     reporting_round = _load_coordinated_round(slug)
     form = CloseRoundForm()
-    return _coordinator_action(
-        lambda: close_round(
+    # A refusal (the tick missing before the deadline) is shown on the overview, in an error
+    # summary that gets the focus and points to the tick box.
+    page = lambda: _render_overview(reporting_round, close_form=form)  # noqa: E731
+    if not form.validate_on_submit():
+        return page(), 400
+    refused = on_form(form, page, "before_deadline")
+    with unit_of_work(refused):
+        close_round(
             reporting_round, current_user, before_deadline_confirmed=form.before_deadline.data
-        ),
-        _("Runden er lukket. Departementene kan ikke lenger endre rapportene."),
-        url_for("reporting.overview", slug=slug),
-    )
+        )
+    flash(_("Runden er lukket. Departementene kan ikke lenger endre rapportene."), "success")
+    return redirect(url_for("reporting.overview", slug=slug))
 
 
 @blueprint.get("/<slug>/publiser")
@@ -484,6 +558,8 @@ def confirm_publish(slug: str):
         summary=status_summary(reporting_round),
         statuses=STATUS_ORDER,
         gaps=publication_gaps(reports, latest_public_reports(reporting_round.plan)),
+        nynorsk=nynorsk_share(reports, approved_only=True),
+        nynorsk_minimum=int(NYNORSK_MINIMUM_SHARE * 100),
     )
 
 
@@ -532,6 +608,31 @@ def approve(slug: str, number: int):
         _("Rapporten for tiltak %(number)d er godkjent.", number=number),
         url_for("reporting.report", slug=slug, number=number),
     )
+
+
+@blueprint.post("/<slug>/gjennomgang-ferdig")
+@role_required(Role.COORDINATOR)
+def review_done(slug: str):
+    """«Ferdig med gjennomgangen»: the decisions gathered so far go out now, one message per
+    contact person, instead of after the quiet period."""
+    reporting_round = _load_coordinated_round(slug)
+    back = request.form.get("next", "")
+    here = back if back.startswith("/rapportering/") else url_for("reporting.overview", slug=slug)
+    with unit_of_work(flash_and_redirect(here)):
+        sent = release_review_notices(round_id=reporting_round.id)
+    if sent:
+        flash(
+            ngettext(
+                "Tilbakemeldingene er samlet i %(num)d e-post til departementenes kontaktpersoner.",
+                "Tilbakemeldingene er samlet i %(num)d e-poster til departementenes "
+                "kontaktpersoner.",
+                sent,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Det er ingen nye tilbakemeldinger å sende."), "info")
+    return redirect(here)
 
 
 @blueprint.post("/<slug>/tiltak/<int:number>/send-tilbake")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.i18n import TIMEZONE
@@ -51,6 +51,13 @@ def progress_of(report: MeasureReport) -> Progress:
     if report.review_state == ReviewState.DRAFT:
         return Progress.NOT_STARTED if report.version == OPENED_VERSION else Progress.DRAFT
     return Progress(report.review_state.value)
+
+
+def waiting_for_review(reports: list[MeasureReport]) -> list[MeasureReport]:
+    """The reports waiting for the coordinator: sent in (with or without changes) and neither
+    approved, returned nor withdrawn. The overview's «Sendt inn» and the daily digest count
+    these, so they cannot disagree."""
+    return [report for report in reports if progress_of(report) == Progress.SUBMITTED]
 
 
 def today() -> date:
@@ -125,6 +132,40 @@ def open_rounds_for_unit(unit_id: int) -> list[ReportingRound]:
             .options(joinedload(ReportingRound.plan))
         )
     )
+
+
+def unpublished_rounds(plan: Plan) -> list[ReportingRound]:
+    """The plan's rounds still being reported on or reviewed (open or closed), oldest first."""
+    return list(
+        db.session.scalars(
+            select(ReportingRound)
+            .where(
+                ReportingRound.plan_id == plan.id,
+                ReportingRound.state != RoundState.PUBLISHED,
+            )
+            .order_by(ReportingRound.as_of, ReportingRound.id)
+            .options(joinedload(ReportingRound.plan))
+        )
+    )
+
+
+def unit_measures_by_plan(unit_id: int) -> list[tuple[Plan, list[Measure]]]:
+    """The measures the unit is responsible for (lead or co-responsible), plan by plan, in
+    number order; for a contact person's start page between rounds. One query."""
+    responsible = select(Responsibility.measure_id).where(Responsibility.unit_id == unit_id)
+    measures = db.session.scalars(
+        select(Measure)
+        .where(Measure.id.in_(responsible))
+        .order_by(Measure.plan_id, Measure.number)
+        .options(
+            joinedload(Measure.plan),
+            selectinload(Measure.responsibilities).joinedload(Responsibility.unit),
+        )
+    ).unique()
+    by_plan: dict[int, tuple[Plan, list[Measure]]] = {}
+    for measure in measures:
+        by_plan.setdefault(measure.plan_id, (measure.plan, []))[1].append(measure)
+    return list(by_plan.values())
 
 
 def all_rounds(plans: list[Plan]) -> list[ReportingRound]:
@@ -317,6 +358,63 @@ def neighbours(
         numbers[position - 1] if position > 0 else None,
         numbers[position + 1] if position + 1 < len(numbers) else None,
     )
+
+
+def next_waiting(reporting_round: ReportingRound, after_number: int) -> int | None:
+    """The number of the next report waiting for review after this measure (from the start
+    again past the last), for «Neste til gjennomgang»; None when no other one waits."""
+    numbers = list(
+        db.session.scalars(
+            select(Measure.number)
+            .join(MeasureReport, MeasureReport.measure_id == Measure.id)
+            .where(
+                MeasureReport.round_id == reporting_round.id,
+                MeasureReport.review_state == ReviewState.SUBMITTED,
+                Measure.number != after_number,
+            )
+            .order_by(Measure.number)
+        )
+    )
+    later = [number for number in numbers if number > after_number]
+    ordered = later or numbers
+    return ordered[0] if ordered else None
+
+
+def carried_values(reports: list[MeasureReport]) -> dict[int, tuple]:
+    """Each report's (status, narrative) as the round opened with it, carried from the last
+    published round; one query. Reports made otherwise (tests, imports) have none."""
+    ids = [report.id for report in reports]
+    if not ids:
+        return {}
+    return {
+        revision.report_id: (revision.new_status, revision.new_narrative)
+        for revision in db.session.scalars(
+            select(ReportRevision).where(
+                ReportRevision.report_id.in_(ids), ReportRevision.action == "opened"
+            )
+        )
+    }
+
+
+def unchanged_problem(report: MeasureReport, carried: dict[int, tuple]):
+    """Why «Ingen endring» cannot send this report as it stands, or None: it must be editable,
+    have a text, and its text and status must be the ones carried from the last round."""
+    if not report.narrative.strip():
+        return N_("har ingen statusbeskrivelse. Skriv en før du sender.")
+    if report.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
+        return N_("er allerede sendt til gjennomgang.")
+    if report.round.state != RoundState.OPEN:
+        return N_("kan ikke sendes: runden er lukket.")
+    if report.review_state == ReviewState.RETURNED:
+        return N_("er sendt tilbake med en kommentar. Rett den i skjemaet og send den derfra.")
+    unchanged = (
+        (report.status, report.narrative) == carried[report.id]
+        if report.id in carried
+        else report.version == OPENED_VERSION
+    )
+    if not unchanged:
+        return N_("er endret siden forrige runde. Send den fra skjemaet, så du ser hva du sender.")
+    return None
 
 
 def submitted_count(reports: list[MeasureReport]) -> int:

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext
 
 from tracker.absolute_urls import absolute_url
 from tracker.measures.models import Measure
-from tracker.public.open_data import spreadsheet_safe
 from tracker.results.queries import (
     PublicEvidence,
     PublicIndicator,
@@ -19,6 +18,7 @@ from tracker.results.queries import (
     public_indicators,
     public_milestones,
 )
+from tracker.spreadsheets.cells import neutralise
 
 # What each measure's JSON record carries besides the flat fields (shown on «Om dataene»).
 RESULTS_FIELDS = {
@@ -157,7 +157,7 @@ def indicators_csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(INDICATOR_FIELDS), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({name: spreadsheet_safe(value) for name, value in row.items()})
+        writer.writerow({name: neutralise(value) for name, value in row.items()})
     return buffer.getvalue()
 
 

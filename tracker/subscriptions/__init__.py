@@ -1,0 +1,2 @@
+"""E-mail subscriptions for the public: a plan, an area, a unit or a measure
+(docs/subscriptions.md)."""

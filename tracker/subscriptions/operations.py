@@ -1,0 +1,262 @@
+"""Subscriptions: asked for, confirmed, ended; and the messages a publication sends. Flush only;
+the view or the publishing operation commits.
+
+Abuse: anyone can type anyone's address, so a request sends at most one confirmation, each
+address gets at most CONFIRMATIONS_PER_ADDRESS_PER_DAY of them whoever asks, and one client
+address may ask at most REQUESTS_PER_CLIENT_PER_HOUR times. The page answers the same whether
+a confirmation went out or not, so it tells nobody who subscribes to what.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from tracker.absolute_urls import absolute_url
+from tracker.audit.models import AuditEvent
+from tracker.audit.operations import client_address, record_event
+from tracker.extensions import db
+from tracker.mail.messages import render
+from tracker.mail.models import MessageState, OutboxMessage
+from tracker.measures.models import Measure
+from tracker.plan.models import Plan
+from tracker.public.queries import public_measures
+from tracker.reporting.models import ReportingRound
+from tracker.reporting.queries import reports_by_measure
+from tracker.subscriptions.models import Subscription
+from tracker.timeutil import utcnow
+from tracker.user_errors import UserError
+
+CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3
+REQUESTS_PER_CLIENT_PER_HOUR = 20
+UNCONFIRMED_DAYS = 7
+REQUESTED = "subscription_requested"
+CONFIRM_EVENT = "subscription_confirm"
+UPDATE_EVENT = "subscription_update"
+# Deliberately plain: one @, no spaces or angle brackets, a dot in the domain.
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
+
+
+class SubscriptionError(UserError):
+    """A subscription request that is refused; ``message`` says why."""
+
+
+class TooManyRequests(SubscriptionError):
+    status = 429
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a subscription is about, within its plan."""
+
+    key: str  # the stored scope: «plan», «area:…», «unit:…», «measure:…»
+    label: str  # as the pages and the mail name it (bokmål)
+
+
+def checked_address(typed: str) -> str:
+    address = (typed or "").strip()
+    if len(address) > 254 or not _ADDRESS.match(address):
+        raise SubscriptionError(
+            _l("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no."), field="email"
+        )
+    return address.lower()
+
+
+def request_subscription(address: str, plan: Plan, scope: Scope) -> None:
+    """Store an unconfirmed subscription and queue its confirmation, within the limits."""
+    since_hour = utcnow() - timedelta(hours=1)
+    remote_addr = client_address()
+    if (
+        remote_addr
+        and (
+            db.session.scalar(
+                select(func.count()).where(
+                    AuditEvent.event == REQUESTED,
+                    AuditEvent.remote_addr == remote_addr,
+                    AuditEvent.created_at > since_hour,
+                )
+            )
+            or 0
+        )
+        >= REQUESTS_PER_CLIENT_PER_HOUR
+    ):
+        raise TooManyRequests(
+            _l("For mange forespørsler om abonnement herfra. Prøv igjen om en time.")
+        )
+    record_event(REQUESTED, details={"plan": plan.slug})  # the client address, not the e-mail
+    subscription = db.session.scalars(
+        select(Subscription).where(
+            Subscription.email == address,
+            Subscription.plan_id == plan.id,
+            Subscription.scope == scope.key,
+        )
+    ).first()
+    if subscription is not None and subscription.confirmed_at is not None:
+        return  # already receiving it: nothing to confirm, and nothing said
+    if _confirmations_today(address) >= CONFIRMATIONS_PER_ADDRESS_PER_DAY:
+        return
+    if subscription is None:
+        subscription = Subscription(email=address, plan=plan, scope=scope.key)
+        db.session.add(subscription)
+    subscription.token = secrets.token_urlsafe(32)
+    subscription.created_at = utcnow()
+    db.session.flush()
+    _queue(
+        subscription,
+        CONFIRM_EVENT,
+        f"subscription:{subscription.id}:confirm:{subscription.token[:12]}",
+        "subscription_confirm",
+        _l("Bekreft at du vil få e-post om %(what)s", what=scope.label),
+        scope=scope,
+        confirm_link=absolute_url(
+            "subscriptions.confirm_link", token=subscription.token, lang=None
+        ),
+    )
+
+
+def _confirmations_today(address: str) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                OutboxMessage.event == CONFIRM_EVENT,
+                OutboxMessage.recipient == address,
+                OutboxMessage.created_at > utcnow() - timedelta(days=1),
+            )
+        )
+        or 0
+    )
+
+
+def _unsubscribe_link(subscription: Subscription) -> str:
+    return absolute_url("subscriptions.unsubscribe_link", token=subscription.token, lang=None)
+
+
+def _queue(subscription: Subscription, event: str, event_key: str, template, subject, **context):
+    unsubscribe = _unsubscribe_link(subscription)
+    rendered = render(
+        template, subject, plan=subscription.plan, unsubscribe_link=unsubscribe, **context
+    )
+    db.session.add(
+        OutboxMessage(
+            event=event,
+            event_key=event_key,
+            recipient=subscription.email,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            state=MessageState.PENDING,
+            next_attempt_at=utcnow(),
+            unsubscribe_url=unsubscribe,
+        )
+    )
+    db.session.flush()
+
+
+def subscription_by_token(token: str) -> Subscription | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalars(select(Subscription).where(Subscription.token == token)).first()
+
+
+def confirm(subscription: Subscription) -> None:
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = utcnow()
+        db.session.flush()
+
+
+def unsubscribe(subscription: Subscription) -> None:
+    """End it and forget the address: the row and every message of this subscription go."""
+    _forget(subscription.id)
+    db.session.delete(subscription)
+    db.session.flush()
+
+
+def _forget(subscription_id: int) -> None:
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.event_key.startswith(f"subscription:{subscription_id}:")
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def delete_unconfirmed(now) -> int:
+    """Requests nobody confirmed within UNCONFIRMED_DAYS (flask retention apply)."""
+    stale = list(
+        db.session.scalars(
+            select(Subscription.id).where(
+                Subscription.confirmed_at.is_(None),
+                Subscription.created_at < now - timedelta(days=UNCONFIRMED_DAYS),
+            )
+        )
+    )
+    for subscription_id in stale:
+        _forget(subscription_id)
+    if stale:
+        db.session.execute(
+            delete(Subscription).where(Subscription.id.in_(stale)),
+            execution_options={"synchronize_session": False},
+        )
+    return len(stale)
+
+
+# --- What a publication sends ----------------------------------------------------------------
+
+
+def _matches(scope: str, measure: Measure) -> bool:
+    kind, _, value = scope.partition(":")
+    if kind == "plan":
+        return True
+    if kind == "area":
+        return measure.area.key == value
+    if kind == "unit":
+        return any(unit.abbreviation == value for unit in measure.units)
+    return kind == "measure" and str(measure.number) == value
+
+
+def notify_round_published(reporting_round: ReportingRound) -> int:
+    """Called by publish_round, in its transaction: what the round made public, to the
+    subscribers it concerns (three queries, whatever the number of subscribers)."""
+    measures = public_measures(reporting_round.plan, reporting_round)
+    return notify_subscribers(reporting_round, measures, reports_by_measure(reporting_round))
+
+
+def notify_subscribers(reporting_round: ReportingRound, measures: list[Measure], reports) -> int:
+    """One message per confirmed subscription in the round's plan whose scope holds a measure
+    with a published status in the round (``reports``: measure id → its approved report)."""
+    subscriptions = db.session.scalars(
+        select(Subscription)
+        .where(
+            Subscription.plan_id == reporting_round.plan_id,
+            Subscription.confirmed_at.is_not(None),
+        )
+        .order_by(Subscription.id)
+    )
+    plan = reporting_round.plan
+    queued = 0
+    for subscription in subscriptions:
+        reported = [
+            (measure, reports[measure.id])
+            for measure in measures
+            if measure.id in reports and _matches(subscription.scope, measure)
+        ]
+        if not reported:
+            continue
+        _queue(
+            subscription,
+            UPDATE_EVENT,
+            f"subscription:{subscription.id}:round:{reporting_round.id}",
+            "subscription_update",
+            _l("Ny status publisert: %(title)s", title=reporting_round.title),
+            reporting_round=reporting_round,
+            reported=reported,
+            link=lambda measure: absolute_url(
+                "public.measure_detail", plan_slug=plan.slug, number=measure.number, lang=None
+            ),
+            plan_link=absolute_url("public.index", plan_slug=plan.slug, lang=None),
+        )
+        queued += 1
+    return queued
