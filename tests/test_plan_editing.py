@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.factories import AreaFactory, MeasureFactory, PlanFactory, ReportFactory, UnitFactory
+from tests.factories import (
+    AreaFactory,
+    MeasureFactory,
+    PlanFactory,
+    ReportFactory,
+    RoundFactory,
+    UnitFactory,
+)
 from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import audit_events, csrf_token, field_error, fresh, make_user, snapshot
 from tracker.extensions import db
@@ -81,7 +88,9 @@ def test_coordinator_edits_title_and_description_and_the_public_page_shows_it(cl
     }
     assert [event.details["action"] for event in audit_events("plan_changed")] == ["measure_edited"]
     history = client.get(f"{EDIT}/endringer").get_data(as_text=True)
-    assert "«Kartlegge diskriminering» → «Kartlegge diskriminering i arbeidslivet»" in history
+    assert "Tittel: «Kartlegge diskriminering» → «Kartlegge diskriminering i arbeidslivet»" in (
+        history
+    )
 
 
 def test_moving_a_measure_and_changing_its_units_lead_first(client, login, plan):
@@ -221,3 +230,23 @@ def test_only_the_plans_coordinators_may_edit_it(client, login, plan):
         data = {**measure_form(measure, title="Hack"), "csrf_token": csrf_token(client, "/")}
         assert client.post(f"{EDIT}/tiltak/1", data=data).status_code == status
     assert fresh(measure).title == "Kartlegge diskriminering"
+
+
+def test_a_measure_added_while_a_round_is_open_gets_a_draft_its_unit_can_report_on(
+    client, login, plan
+):
+    _plan, _measure, *_rest, kd, coordinator = plan
+    RoundFactory(slug="status-2026", state=RoundState.OPEN)
+    contact = make_user(Role.CONTACT, kd, email="kontakt@kd.example.no")
+    db.session.commit()
+    login(coordinator)
+    response = post(
+        client,
+        f"{EDIT}/tiltak/ny",
+        {"title": "Nytt i runden", "description": "Tekst.", "area": "utdanning", "units": "KD"},
+    )
+    assert response.status_code == 302
+    login(contact)
+    start = client.get("/rapportering/").get_data(as_text=True)
+    assert "Nytt i runden" in start
+    assert client.get("/rapportering/status-2026/tiltak/2").status_code == 200

@@ -89,12 +89,25 @@ def test_a_filled_in_template_becomes_a_plan_its_maker_coordinates(client, login
             "arket «Plan»: det finnes allerede en plan med kortnavnet",
         ),
         (
+            lambda: workbook(slug="enheter"),
+            "arket «Plan»: kortnavnet «enheter» er et ord adressene bruker selv",
+        ),
+        (
             lambda: workbook(measures=[(1, "skole", '=HYPERLINK("x")', "a", "UDE")]),
             "arket «Tiltak», rad 2: inneholder en formel",
         ),
         (lambda: b"Nummer;Tittel\n1;Kurs\n", "Filen er ikke et Excel-regneark (XLSX)."),
     ],
-    ids=["duplicate number", "unknown unit", "missing area", "two areas", "slug", "formula", "csv"],
+    ids=[
+        "duplicate number",
+        "unknown unit",
+        "missing area",
+        "two areas",
+        "slug",
+        "reserved slug",
+        "formula",
+        "csv",
+    ],
 )
 def test_bad_input_is_refused_naming_sheet_and_row_and_nothing_is_written(
     client, login, coordinator, content, expected
@@ -120,3 +133,17 @@ def test_a_50_mb_file_is_refused_by_its_size_before_it_is_read(client, login, co
     )
     assert snapshot() == before
     assert db.session.query(Plan).count() == 1
+
+
+def test_flask_plans_import_reads_the_same_spreadsheet(runner, coordinator, tmp_path):
+    bad = tmp_path / "feil.xlsx"
+    bad.write_bytes(workbook(measures=[(1, "idrett", "A", "a", "UDE")]))
+    refused = runner.invoke(args=["plans", "import", str(bad)])
+    assert refused.exit_code == 1
+    assert "arket «Tiltak», rad 2 (tiltak 1): kolonnen «Hovedområde»" in refused.output
+    assert get_plan(SLUG) is None
+    good = tmp_path / "plan.xlsx"
+    good.write_bytes(workbook())
+    result = runner.invoke(args=["plans", "import", str(good)])
+    assert result.exit_code == 0, result.output
+    assert get_plan(SLUG).title == "Oslo kommunes handlingsplan mot rasisme 2025–2028"

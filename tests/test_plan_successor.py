@@ -71,6 +71,12 @@ def test_a_successor_plan_carries_the_chosen_measures_on_and_links_back(client, 
     assert f'href="{PLAN_ONE}/tiltak/2"' in new_page
     old_page = client.get(f"{PLAN_ONE}/tiltak/2").get_data(as_text=True)
     assert 'href="/planer/handlingsplan-rasisme-2028-2031/tiltak/1"' in old_page
+    assert 'href="/planer/handlingsplan-rasisme-2028-2031/"' in client.get(f"{PLAN_ONE}/").get_data(
+        as_text=True
+    )
+    assert f'href="{PLAN_ONE}/"' in client.get("/planer/handlingsplan-rasisme-2028-2031/").get_data(
+        as_text=True
+    )
     # The maker coordinates it and can edit it at once.
     assert client.get("/planarbeid/handlingsplan-rasisme-2028-2031/").status_code == 200
 

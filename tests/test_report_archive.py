@@ -18,9 +18,13 @@ from tracker.export.midterm import build
 from tracker.export.report_data import collect_report_data
 from tracker.reporting.queries import get_round
 
-pytestmark = pytest.mark.skipif(
-    office.office_missing_reason() is not None, reason="LibreOffice with python3-uno is needed"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        office.office_missing_reason() is not None, reason="LibreOffice with python3-uno is needed"
+    ),
+    # On one pytest-xdist worker: the report is built once for the module.
+    pytest.mark.xdist_group("report_archive"),
+]
 OWNER = "Arbeids- og inkluderingsdepartementet"
 TITLE = "Midtveisrapport – Handlingsplan mot rasisme og diskriminering – ny innsats 2024–2027"
 

@@ -115,7 +115,8 @@ def test_production_refuses_a_short_or_known_secret_key(monkeypatch, secret, rea
         "qwertyuiopasdfghjklzxcvbnm123456",
         "Handlingsplan-2024-2027-Handlingsplan-2024-2027",
         "statusoppfølgingen-hemmelig-nøkkel-2026",
-        secrets.token_hex(4) * 8,  # a short random part, repeated
+        # A short random part, repeated; named, so every pytest-xdist worker collects one test.
+        pytest.param(secrets.token_hex(4) * 8, id="token_hex(4)*8"),
     ],
 )
 def test_production_refuses_a_long_key_that_is_easy_to_guess(monkeypatch, secret):
@@ -228,6 +229,7 @@ def outbox_row(**values) -> dict:
         "claim_token": None,
         "sent_at": None,
         "last_error": "",
+        "unsubscribe_url": None,
     } | values
 
 
@@ -238,6 +240,10 @@ def outbox_row(**values) -> dict:
         ({"subject": "Hei =?utf-8?q?x=0ABcc:_s@evil.example?="}, "kan ikke inneholde «=?»"),
         ({"recipient": "a@led.example.no, b@led.example.no"}, "én gyldig e-postadresse"),
         ({"recipient": "kari@"}, "én gyldig e-postadresse"),
+        (
+            {"unsubscribe_url": "https://t.example.no/x>\r\nBcc: spion@evil.example"},
+            "feltet «unsubscribe_url» må være én adresse",
+        ),
     ],
 )
 def test_import_refuses_outbox_rows_the_sender_cannot_send(runner, export_file, values, message):

@@ -88,6 +88,9 @@ def test_a_renamed_unit_keeps_its_old_name_on_reports_made_before(client, login,
     assert ("AID", "Arbeids- og inkluderingsdepartementet") in {
         (ref.abbreviation, ref.name) for ref in data.ministries
     }
+    moved = client.get(f"{PLAN_ONE}/enheter/AID")  # links made before keep working
+    assert moved.status_code == 301
+    assert moved.location.endswith(f"{PLAN_ONE}/enheter/ADD")
     change = db.session.scalars(select(PlanChange)).one()
     assert (change.action, change.plan_id) == ("unit_renamed", plan.id)
     assert change.details["abbreviation"] == {"old": "AID", "new": "ADD"}

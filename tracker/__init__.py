@@ -154,7 +154,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_command
     from tracker.backup.cli import data_cli
-    from tracker.export.cli import report_command
+    from tracker.export.cli import report_command, report_jobs_command
     from tracker.mail.cli import mail_command, reminders_command
     from tracker.plan.cli import plans_command, seed_command
     from tracker.privacy.cli import retention_command
@@ -168,6 +168,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_command)
     app.cli.add_command(rounds_command)
     app.cli.add_command(report_command)
+    app.cli.add_command(report_jobs_command)
     app.cli.add_command(search_command)
     app.cli.add_command(mail_command)
     app.cli.add_command(reminders_command)

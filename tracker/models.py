@@ -2,6 +2,7 @@
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
+from tracker.export.models import ReportJob
 from tracker.mail.models import MailPreference, OutboxMessage, ReviewNotice
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit, UnitKind
@@ -34,6 +35,7 @@ __all__ = [
     "Plan",
     "PlanChange",
     "PlanUnit",
+    "ReportJob",
     "ReportRevision",
     "ReportingRound",
     "Responsibility",

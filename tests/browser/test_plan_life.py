@@ -63,6 +63,14 @@ def test_a_plan_from_a_spreadsheet_edited_succeeded_reported_and_built(page, liv
     expect(page.locator("#retired")).to_contain_text("15. januar 2026")
     expect(page.locator("#retired")).to_contain_text("Tatt inn i skolens ordinære budsjett.")
 
+    # The change log and a unit's reorganisation page.
+    page.goto(f"{live_server}/planarbeid/{SLUG}/endringer")
+    expect(page.get_by_role("cell", name="Tiltak avsluttet eller tatt ut")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server}/planarbeid/enheter/UDE")
+    expect(page.get_by_role("heading", name="Del enheten")).to_be_visible()
+    assert_accessible(page)
+
     # The successor plan starts from measures 1 and 2 (3 is retired: unticked).
     page.goto(f"{live_server}/planarbeid/{SLUG}/")
     page.get_by_role("link", name="Lag etterfølgerplan").click()

@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,7 +24,7 @@ NO_UNIT = ""
 
 
 def role_choices():
-    return [(role.value, _l(role.label)) for role in Role]
+    return [SelectChoice(role.value, _l(role.label)) for role in Role]
 
 
 def validate_email_address(form, field):
@@ -63,17 +64,17 @@ class UserEditForm(FlaskForm):
     )
 
     def set_choices(self, units, plans) -> None:
-        self.unit.choices = [(NO_UNIT, _l("Ingen"))] + [
-            (u.abbreviation, f"{u.abbreviation} – {u.name}") for u in units
+        self.unit.choices = [SelectChoice(NO_UNIT, _l("Ingen"))] + [
+            SelectChoice(u.abbreviation, f"{u.abbreviation} – {u.name}") for u in units
         ]
-        self.plans.choices = [(plan.slug, plan.title) for plan in plans]
+        self.plans.choices = [SelectChoice(plan.slug, plan.title) for plan in plans]
 
     def validate_role(self, field):
         if field.data not in {role.value for role in Role}:
             raise ValidationError(_l("Velg en av rollene i listen."))
 
     def validate_unit(self, field):
-        known = {value for value, _label in self.unit.choices}
+        known = {choice.value for choice in self.unit.choices}
         if field.data not in known:
             raise ValidationError(_l("Velg en enhet fra listen."))
         if self.role.data == Role.CONTACT.value and field.data == NO_UNIT:
@@ -82,7 +83,7 @@ class UserEditForm(FlaskForm):
             )
 
     def validate_plans(self, field):
-        known = {value for value, _label in self.plans.choices}
+        known = {choice.value for choice in self.plans.choices}
         if any(slug not in known for slug in field.data or []):
             raise ValidationError(_l("Velg planer fra listen."))
 
@@ -144,12 +145,12 @@ class AuditFilterForm(FlaskForm):
     )
 
     def set_event_choices(self, labels: dict[str, str]) -> None:
-        self.hendelse.choices = [("", _l("Alle hendelser"))] + [
-            (event, _l(label)) for event, label in labels.items()
+        self.hendelse.choices = [SelectChoice("", _l("Alle hendelser"))] + [
+            SelectChoice(event, _l(label)) for event, label in labels.items()
         ]
 
     def validate_hendelse(self, field):
-        if field.data and field.data not in {value for value, _label in self.hendelse.choices}:
+        if field.data and field.data not in {choice.value for choice in self.hendelse.choices}:
             raise ValidationError(_l("Velg en hendelse fra listen."))
 
     def validate_til(self, field):

@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired
 
 from tracker.narrative import clean_text
@@ -11,14 +18,19 @@ class ReportDownloadForm(FlaskForm):
     mode = RadioField(
         lazy_gettext("Innhold"),
         choices=[
-            ("final", lazy_gettext("Endelig rapport (bare godkjente tekster)")),
-            ("draft", lazy_gettext("Utkast (også tekster som ikke er godkjent, merket UTKAST)")),
+            SelectChoice("final", lazy_gettext("Endelig rapport (bare godkjente tekster)")),
+            SelectChoice(
+                "draft", lazy_gettext("Utkast (også tekster som ikke er godkjent, merket UTKAST)")
+            ),
         ],
         default="final",
     )
     language = RadioField(
         lazy_gettext("Målform"),
-        choices=[("nb", lazy_gettext("Bokmål")), ("nn", lazy_gettext("Nynorsk"))],
+        choices=[
+            SelectChoice("nb", lazy_gettext("Bokmål")),
+            SelectChoice("nn", lazy_gettext("Nynorsk")),
+        ],
         default="nb",
     )
     include_changes = BooleanField(

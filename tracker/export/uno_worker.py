@@ -5,15 +5,21 @@ requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For 
 the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
 from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
+
+It runs in a process group of its own with its LibreOffice, and dies with the app: when the
+process that started it is gone (a killed worker), a watchdog kills the whole group, even in the
+middle of a conversion, so no LibreOffice is left running for nobody.
 """
 
 import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess  # nosec B404 - starts LibreOffice with a fixed argument list, no shell
 import sys
 import tempfile
+import threading
 import time
 
 import uno
@@ -87,6 +93,21 @@ def _start_office(profile):
     return office, desktop
 
 
+def _die_with_parent(profile, temporary):
+    """Kill this helper and its LibreOffice once the app that started it is gone (removing the
+    profile if it was a temporary one; a kept slot stays for the next worker)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        if temporary:
+            shutil.rmtree(profile, ignore_errors=True)
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _toc_lines(document):
     indexes = document.getDocumentIndexes()
     lines = []
@@ -152,11 +173,13 @@ def convert(desktop, request):
 
 
 def main():
-    profile, _lock = _profile()  # the profile's lock is held while the worker lives
+    profile, profile_lock = _profile()  # the lock is held while this worker lives
+    temporary = profile_lock is None
+    _die_with_parent(profile, temporary)  # from the start: LibreOffice takes seconds to come up
     try:
         office, desktop = _start_office(profile)
     except RuntimeError:
-        if _lock is None:
+        if temporary:
             raise
         # A kept profile LibreOffice no longer starts with (a crash mid-write): start afresh.
         shutil.rmtree(profile, ignore_errors=True)
@@ -177,6 +200,8 @@ def main():
         except Exception as error:  # noqa: BLE001 - the bridge dies with the office
             print(f"LibreOffice ended: {error}", file=sys.stderr)
         office.wait(timeout=30)
+        if temporary:
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

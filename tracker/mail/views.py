@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
@@ -49,7 +49,7 @@ class NotificationForm(FlaskForm):
 
     submissions = RadioField(
         _l("E-post om innsendte rapporter"),
-        choices=[(choice.value, _l(choice.label)) for choice in SubmissionMail],
+        choices=[SelectChoice(choice.value, _l(choice.label)) for choice in SubmissionMail],
     )
 
 
@@ -58,7 +58,7 @@ class DecisionNotificationForm(FlaskForm):
 
     decisions = RadioField(
         _l("E-post om godkjente og tilbakesendte rapporter"),
-        choices=[(choice.value, _l(choice.label)) for choice in DecisionMail],
+        choices=[SelectChoice(choice.value, _l(choice.label)) for choice in DecisionMail],
     )
 
 

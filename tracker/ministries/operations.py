@@ -31,11 +31,12 @@ def rename_unit(unit: ResponsibleUnit, abbreviation: str, name: str, author) -> 
     before = {"abbreviation": unit.abbreviation, "name": unit.name}
     unit.abbreviation, unit.name = abbreviation, name
     db.session.flush()
-    details = {
+    details: dict = {
         key: {"old": before[key], "new": value}
         for key, value in (("abbreviation", abbreviation), ("name", name))
         if before[key] != value
     }
+    details["unit_id"] = unit.id  # so the old abbreviation's address can find the unit
     _record(plans, "unit_renamed", author, details)
     return True
 

@@ -1,12 +1,12 @@
 """Reads about responsible units (ministries, agencies, boroughs)."""
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.measures.models import Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit
-from tracker.plan.models import Plan, PlanUnit
+from tracker.plan.models import Plan, PlanChange, PlanUnit
 
 # Units a plan does not list (a unit made responsible later) come after the listed ones.
 UNLISTED = 2**31 - 1
@@ -120,11 +120,29 @@ def measures_of_unit(unit: ResponsibleUnit) -> list[Measure]:
     )
 
 
-def unit_merged_into(abbreviation: str) -> ResponsibleUnit | None:
-    """The unit the unit of this abbreviation was merged into, if it was."""
-    merged = aliased(ResponsibleUnit)
-    return db.session.scalars(
-        select(ResponsibleUnit)
-        .join(merged, merged.merged_into_id == ResponsibleUnit.id)
-        .where(merged.abbreviation == abbreviation)
-    ).first()
+def unit_now(abbreviation: str) -> ResponsibleUnit | None:
+    """The unit an abbreviation of the past now is: the one it was merged into, or the one that
+    has since been given another abbreviation (and that one's merger, if any). None for an
+    abbreviation that never was a unit's, or one that is still in use as it was."""
+    unit = get_unit(abbreviation)
+    if unit is None:
+        unit = _renamed_from(abbreviation)
+    seen = set()
+    while unit is not None and unit.merged_into_id is not None and unit.id not in seen:
+        seen.add(unit.id)
+        unit = db.session.get(ResponsibleUnit, unit.merged_into_id)
+    return None if unit is None or unit.abbreviation == abbreviation else unit
+
+
+def _renamed_from(abbreviation: str) -> ResponsibleUnit | None:
+    # Renamings are few (a handful a year): reading them all beats a JSON path query that
+    # SQLite and PostgreSQL spell differently.
+    for details in db.session.scalars(
+        select(PlanChange.details)
+        .where(PlanChange.action == "unit_renamed")
+        .order_by(PlanChange.id.desc())
+    ):
+        old = (details.get("abbreviation") or {}).get("old")
+        if old == abbreviation and details.get("unit_id") is not None:
+            return db.session.get(ResponsibleUnit, details["unit_id"])
+    return None

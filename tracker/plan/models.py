@@ -65,7 +65,10 @@ class Plan(Model):
     # The plan this one succeeds (a revision every few years; a new plan after the last).
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
 
-    predecessor: Mapped["Plan | None"] = relationship(remote_side=[id])
+    predecessor: Mapped["Plan | None"] = relationship(remote_side=[id], back_populates="successors")
+    successors: Mapped[list["Plan"]] = relationship(
+        back_populates="predecessor", order_by="Plan.first_year"
+    )
     units: Mapped[list["PlanUnit"]] = relationship(
         back_populates="plan", order_by="PlanUnit.position", cascade="all, delete-orphan"
     )

@@ -25,7 +25,9 @@ from tracker.plan.spreadsheet import (
     problem_in_sheet,
     read_plan_spreadsheet,
 )
-from tracker.plan.validation import PlanValidationError
+from tracker.plan.validation import RESERVED_PLAN_SLUGS, PlanValidationError
+from tracker.reporting.operations import add_draft
+from tracker.reporting.workflow_queries import open_round_now
 from tracker.text import N_
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
@@ -47,6 +49,25 @@ PLAN_CHANGE_LABELS = {
     "unit_split": N_("Enhet delt"),
     "plan_imported": N_("Plan laget fra regneark"),
     "successor_made": N_("Etterfølgerplan laget"),
+}
+# What each field of a change's details is called on the change log.
+PLAN_CHANGE_FIELDS = {
+    "title": N_("Tittel"),
+    "description": N_("Beskrivelse i planen"),
+    "area": N_("Hovedområde"),
+    "units": N_("Ansvarlige enheter"),
+    "retired_on": N_("Avsluttet eller tatt ut fra"),
+    "reason": N_("Begrunnelse"),
+    "key": N_("Nøkkel"),
+    "name": N_("Navn"),
+    "name_en": N_("Navn på engelsk"),
+    "abbreviation": N_("Forkortelse"),
+    "merged": N_("Slått sammen"),
+    "into": N_("Slå sammen med"),
+    "from": N_("Delt fra"),
+    "new": N_("Ny enhet"),
+    "measures": N_("Tiltak"),
+    "predecessor": N_("Viderefører"),
 }
 
 
@@ -123,6 +144,10 @@ def add_measure(
     _list_units_in(plan, units)
     db.session.flush()
     record_change(plan, "measure_added", author, _text_of(measure), measure)
+    # Added while a round is open: its units can report on it in that round too.
+    reporting_round = open_round_now(plan)
+    if reporting_round is not None:
+        add_draft(reporting_round, measure, author)
     db.session.flush()
     return measure
 
@@ -354,7 +379,8 @@ def import_plan_spreadsheet(content: bytes, author) -> Plan:
     assert plan is not None  # load_plan returns the plan it wrote
     author.coordinated_plans.append(plan)
     db.session.flush()
-    record_change(plan, "plan_imported", author, {"created": result.created})
+    numbers = [measure["number"] for measure in data["measures"]]
+    record_change(plan, "plan_imported", author, {"measures": numbers})
     db.session.flush()
     return plan
 
@@ -375,6 +401,11 @@ def make_successor(
     """A new plan that starts from ``measures`` of ``plan`` (numbered 1, 2, … in the old
     plan's order), each linked to the measure it carries on, with the areas and units they
     need. The old plan and its history stay as they are; the maker coordinates the new one."""
+    if slug in RESERVED_PLAN_SLUGS:
+        raise PlanEditError(
+            _l("Kortnavnet «%(slug)s» er et ord adressene bruker selv; velg et annet.", slug=slug),
+            field="slug",
+        )
     if not PLAN_SLUG.match(slug) or len(slug) > 100:
         raise PlanEditError(
             _l("Kortnavnet kan bare ha små bokstaver a–z, tall og bindestrek."), field="slug"

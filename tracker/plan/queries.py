@@ -7,9 +7,17 @@ from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.plan.models import Plan, PlanChange
 
+# A plan's pages link the plan it succeeds and those succeeding it: loaded with the plan.
+_LINKED_PLANS = (joinedload(Plan.predecessor), joinedload(Plan.successors))
+
 
 def get_plan(slug: str) -> Plan | None:
-    return db.session.scalars(select(Plan).where(Plan.slug == slug)).first()
+    """The plan, with the plan it succeeds and those succeeding it (its pages link them)."""
+    return (
+        db.session.scalars(select(Plan).where(Plan.slug == slug).options(*_LINKED_PLANS))
+        .unique()
+        .first()
+    )
 
 
 def all_plans() -> list[Plan]:
@@ -29,7 +37,9 @@ def first_plan() -> Plan | None:
 
 def only_plan() -> Plan | None:
     """The plan, when the installation holds exactly one (one query)."""
-    plans = list(db.session.scalars(select(Plan).order_by(Plan.id).limit(2)))
+    plans = list(
+        db.session.scalars(select(Plan).options(*_LINKED_PLANS).order_by(Plan.id).limit(2)).unique()
+    )
     return plans[0] if len(plans) == 1 else None
 
 

@@ -36,6 +36,11 @@ FORMATS = {
         EU + "file-type/JSON",
         "https://www.iana.org/assignments/media-types/application/json",
     ),
+    "xlsx": (
+        EU + "file-type/XLSX",
+        "https://www.iana.org/assignments/media-types/"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
 }
 
 

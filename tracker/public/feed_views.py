@@ -12,7 +12,14 @@ from tracker.languages import locale_code
 from tracker.ministries.queries import get_plan_unit
 from tracker.plan.context import load_plan
 from tracker.plan.models import Plan
-from tracker.public.feeds import Entry, Feed, Publication, build_feed, publications
+from tracker.public.feeds import (
+    LISTED_CHANGES,
+    Entry,
+    Feed,
+    Publication,
+    build_feed,
+    publications,
+)
 from tracker.public.page_cache import public_page
 from tracker.public.queries import public_measure
 from tracker.results.queries import milestones_reached_in_reports
@@ -30,7 +37,7 @@ def plan(plan_slug: str):
     title = found.title_in(locale_code())
     return _feed(
         found,
-        publications(found),
+        [item for item in publications(found) if item.status_changes],
         title=_("%(plan)s: publiserte statuser", plan=title),
         subtitle=_("Én oppføring per publiserte rapportering, med tiltakene som endret status."),
         self_link=absolute_url("feeds.plan"),
@@ -46,7 +53,7 @@ def unit(plan_slug: str, abbreviation: str):
     found = get_plan_unit(found_plan, abbreviation) or abort(404)
     return _feed(
         found_plan,
-        publications(found_plan, unit_id=found.id),
+        [item for item in publications(found_plan, unit_id=found.id) if item.status_changes],
         title=_("%(unit)s: publiserte statuser", unit=found.name),
         subtitle=_(
             "Statusendringer for tiltakene til %(unit)s, per publiserte rapportering.",
@@ -118,7 +125,7 @@ def _entry(
             _(
                 "%(title)s: %(status)s",
                 title=reporting_round.title,
-                status=_(item.changes[0].report.status.label),
+                status=_(item.changes[0].status.label),
             )
             if one_measure
             else ngettext(
@@ -135,7 +142,8 @@ def _entry(
             publication=item,
             with_narrative=one_measure,
             # A measure's entry says which milestones its report ticked off.
-            milestones=milestones.get(item.changes[0].report.id, []) if one_measure else [],
+            milestones=milestones.get(item.round.id, []) if one_measure else [],
+            listed=LISTED_CHANGES,
         ),
     )
 

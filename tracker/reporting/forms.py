@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -29,11 +30,11 @@ def _clean(value):
 
 def _status_choices():
     # The plan's natural order: not started → in progress → completed.
-    return [(status.value, _l(status.label)) for status in reversed(STATUS_ORDER)]
+    return [SelectChoice(status.value, _l(status.label)) for status in reversed(STATUS_ORDER)]
 
 
 # The two written standards of Norwegian, named in themselves.
-NARRATIVE_LANGUAGE_CHOICES = [("nb", _l("Bokmål")), ("nn", _l("Nynorsk"))]
+NARRATIVE_LANGUAGE_CHOICES = [SelectChoice("nb", _l("Bokmål")), SelectChoice("nn", _l("Nynorsk"))]
 
 
 class NarrativeLength:
@@ -135,12 +136,12 @@ class OpenRoundForm(FlaskForm):
             raise ValidationError(problem)
 
     def set_plan_choices(self, plans) -> None:
-        self.plan.choices = [(plan.slug, plan.title) for plan in plans]
+        self.plan.choices = [SelectChoice(plan.slug, plan.title) for plan in plans]
         if len(self.plan.choices) == 1 and not self.plan.data:
-            self.plan.data = self.plan.choices[0][0]
+            self.plan.data = self.plan.choices[0].value
 
     def validate_plan(self, field):
-        if field.data not in {slug for slug, _title in self.plan.choices}:
+        if field.data not in {choice.value for choice in self.plan.choices}:
             raise ValidationError(_l("Velg en av planene du koordinerer."))
 
 
@@ -179,3 +180,6 @@ class ConfirmUnchangedForm(FlaskForm):
         coerce=int,
         validators=[DataRequired(_l("Kryss av for minst ett tiltak."))],
     )
+
+    def set_measure_choices(self, numbers) -> None:
+        self.measures.choices = [SelectChoice(number, str(number)) for number in numbers]

@@ -152,7 +152,7 @@ def confirm_unchanged_reports(slug: str):
     if not by_number or any(not n.isdigit() or int(n) not in by_number for n in asked):
         abort(403)  # a measure that is not the unit's
     form = ConfirmUnchangedForm()
-    form.measures.choices = [(number, str(number)) for number in by_number]
+    form.set_measure_choices(by_number)
     ticked = [(slug, int(n)) for n in asked]
     if not form.validate_on_submit():
         problems = [str(error) for error in form.measures.errors] or [

@@ -349,14 +349,14 @@ def results_of_report(report: MeasureReport) -> ReportResults:
 
 
 def milestones_reached_in_reports(measure: Measure) -> dict[int, list[Milestone]]:
-    """The measure's milestones ticked off in a report, by that report's id (the measure's feed
-    says in each round's entry which were reached)."""
-    by_report: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in db.session.scalars(
-        select(Milestone)
-        .where(Milestone.measure_id == measure.id, Milestone.done_report_id.is_not(None))
+    """The measure's milestones ticked off in a report, by that report's round id (the
+    measure's feed says in each round's entry which were reached)."""
+    by_round: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone, round_id in db.session.execute(
+        select(Milestone, MeasureReport.round_id)
+        .join(MeasureReport, Milestone.done_report_id == MeasureReport.id)
+        .where(Milestone.measure_id == measure.id)
         .order_by(Milestone.done_on, Milestone.id)
     ):
-        if milestone.done_report_id is not None:
-            by_report[milestone.done_report_id].append(milestone)
-    return by_report
+        by_round[round_id].append(milestone)
+    return by_round
