@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.factories import EvidenceFactory, UserFactory
+from tests.factories import EvidenceFactory, MilestoneFactory, UserFactory
 from tests.support.report_jobs import a_finished_job
 from tests.support.sheets import edit_sheet
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
@@ -104,6 +104,17 @@ def evidence_path(suffix: str) -> Callable[[World], str]:
     return path
 
 
+def remove_result_path(world: World) -> str:
+    """The removal address, with a milestone of measure 7 to remove."""
+    MilestoneFactory(measure=world.report.measure)
+    db.session.commit()
+    return results_page(world) + "/fjern"
+
+
+def a_milestone(world: World) -> int:
+    return db.session.scalars(select(Milestone)).one().id
+
+
 def results_page(world: World) -> str:
     return f"/koordinator/planer/{world.report.measure.plan.slug}/tiltak/7/resultater"
 
@@ -187,6 +198,15 @@ CASES = [
         changed=lambda w: db.session.scalars(select(Evidence)).one().internal,
     ),
     Case("measure results page", "GET", results_page, {"coordinator"}),
+    Case(
+        "remove milestone",
+        "POST",
+        remove_result_path,
+        {"coordinator"},
+        ok_status=302,
+        data=lambda w: {"kind": "milestone", "id": str(a_milestone(w))},
+        changed=lambda w: db.session.scalars(select(Milestone)).first() is None,
+    ),
     Case(
         "add milestone",
         "POST",

@@ -26,7 +26,7 @@ PLAN_PAGES = {
     "{plan}/data/indikatorer.csv": 4,
     "{plan}/feed.atom": 4,
     "{plan}/enheter/{unit}/feed.atom": 5,
-    "{plan}/tiltak/3/feed.atom": 5,
+    "{plan}/tiltak/3/feed.atom": 6,  # 1 of them: milestones its reports ticked off
     "{plan}/innebygd": 5,
     "{plan}/tiltak/3/innebygd": 4,
     # The read API (tracker/api/views.py).
@@ -153,7 +153,8 @@ def test_a_measure_linked_across_plans_with_names_kept_on_its_reports_costs_the_
     keep_names_on_reports(old.units)
     old.units[0].name = "Nytt navn"
     db.session.commit()
-    assert_fixed_query_counts(client, {PLAN_ONE + "/tiltak/3": 5, "/planer/plan-to/tiltak/3": 5})
+    # 8: PLAN_PAGES' count for a measure page (its results take three).
+    assert_fixed_query_counts(client, {PLAN_ONE + "/tiltak/3": 8, "/planer/plan-to/tiltak/3": 8})
     assert 'href="/planer/plan-to/tiltak/3"' in client.get(PLAN_ONE + "/tiltak/3").get_data(
         as_text=True
     )

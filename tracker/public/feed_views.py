@@ -22,6 +22,7 @@ from tracker.public.feeds import (
 )
 from tracker.public.page_cache import public_page
 from tracker.public.queries import public_measure
+from tracker.results.queries import milestones_reached_in_reports
 
 blueprint = Blueprint("feeds", __name__)
 
@@ -78,6 +79,7 @@ def measure(plan_slug: str, number: int):
         page_link=absolute_url("public.measure_detail", number=found.number),
         scope=f"/tiltak/{found.number}",
         one_measure=True,
+        milestones=milestones_reached_in_reports(found),
     )
 
 
@@ -90,8 +92,9 @@ def _feed(
     page_link: str,
     scope: str,
     one_measure: bool = False,
+    milestones: dict | None = None,
 ):
-    entries = [_entry(item, page_link, scope, one_measure) for item in items]
+    entries = [_entry(item, page_link, scope, one_measure, milestones or {}) for item in items]
     feed = Feed(
         # The feed is the plan's; its entries keep the ids they had before there were several
         # plans (a round's slug is unique in the installation), so a reader following the
@@ -109,7 +112,9 @@ def _feed(
     return build_feed(feed), {"Content-Type": ATOM_TYPE}
 
 
-def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> Entry:
+def _entry(
+    item: Publication, page_link: str, scope: str, one_measure: bool, milestones: dict
+) -> Entry:
     reporting_round = item.round
     published = reporting_round.published_at or datetime.combine(
         reporting_round.as_of, time(), tzinfo=UTC
@@ -136,6 +141,8 @@ def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> 
             "public/_feed_entry.html",
             publication=item,
             with_narrative=one_measure,
+            # A measure's entry says which milestones its report ticked off.
+            milestones=milestones.get(item.round.id, []) if one_measure else [],
             listed=LISTED_CHANGES,
         ),
     )
