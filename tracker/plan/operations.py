@@ -376,7 +376,8 @@ def import_plan_spreadsheet(content: bytes, author) -> Plan:
     except PlanValidationError as error:
         raise SpreadsheetRefused([problem_in_sheet(p, rows) for p in error.problems]) from error
     plan = result.plan
-    assert plan is not None  # load_plan returns the plan it wrote
+    if plan is None:  # never: load_plan returns the plan it wrote
+        raise PlanEditError(_l("Planen ble ikke laget."))
     author.coordinated_plans.append(plan)
     db.session.flush()
     numbers = [measure["number"] for measure in data["measures"]]
