@@ -376,8 +376,7 @@ def import_plan_spreadsheet(content: bytes, author) -> Plan:
     except PlanValidationError as error:
         raise SpreadsheetRefused([problem_in_sheet(p, rows) for p in error.problems]) from error
     plan = result.plan
-    if plan is None:  # never: load_plan returns the plan it wrote
-        raise PlanEditError(_l("Planen ble ikke laget."))
+    assert plan is not None  # load_plan returns the plan it wrote
     author.coordinated_plans.append(plan)
     db.session.flush()
     numbers = [measure["number"] for measure in data["measures"]]

@@ -98,8 +98,9 @@ class Rows:
 def template() -> bytes:
     """The template to download: the four sheets with their headers and one example row each."""
     workbook = Workbook()
-    workbook.remove(workbook.active)  # a new workbook's one sheet, unnamed
-    plan_sheet = workbook.create_sheet(PLAN_SHEET)
+    plan_sheet = workbook.active
+    assert plan_sheet is not None
+    plan_sheet.title = PLAN_SHEET
     plan_sheet.append(["Felt", "Verdi"])
     for row in EXAMPLE[PLAN_SHEET]:
         plan_sheet.append(list(row))
