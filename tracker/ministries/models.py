@@ -1,5 +1,5 @@
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.enum_columns import enum_column
 from tracker.extensions import Model
@@ -39,6 +39,8 @@ class ResponsibleUnit(Model):
     # Merged into another unit (a reorganisation): it keeps its row, so the reports made under
     # its name keep it, but it is responsible for nothing any more.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("responsible_units.id"))
+
+    merged_into: Mapped["ResponsibleUnit | None"] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<ResponsibleUnit {self.abbreviation}>"
