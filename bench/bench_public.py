@@ -2,8 +2,10 @@
 """Benchmark the public front page `/` against two yardsticks measured in the same run.
 
     .venv/bin/python bench/bench_public.py [--duration 10] [--rounds 5] [--connections 32]
+        [--plans 1] [--path /] [--skip-nginx] [--results bench/results-public.md]
 
-1. creates a fresh PostgreSQL database, migrates it and seeds the plan;
+1. creates a fresh PostgreSQL database, migrates it and seeds the plan; with --plans N, N-1 more
+   plans like it (50 measures, their published rounds) join it, and `/` is the list of plans;
 2. tracker under gunicorn (2 sync workers) against a one-route Flask app under gunicorn
    (2 sync workers) serving the very gzipped bytes tracker sent: `wrk -c32` on `/`, measured in
    pairs (tracker then the yardstick, the next pair the other way round, so a change in the
@@ -117,7 +119,7 @@ def first_visit_bytes(base: str) -> tuple[int, list[tuple[str, int]]]:
 
 
 def start_gunicorn(
-    target: str, env: dict, processes: list, *extra: str
+    target: str, env: dict, processes: list, *extra: str, ready_path: str = "/"
 ) -> tuple[subprocess.Popen, str]:
     """Start gunicorn on a free port; it joins ``processes`` at once, so it is always stopped."""
     port = free_port()
@@ -130,7 +132,7 @@ def start_gunicorn(
     )
     processes.append(process)
     url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/", timeout=120)  # a loaded machine starts workers slowly
+    wait_for(url + ready_path, timeout=120)  # a loaded machine starts workers slowly
     return process, url
 
 
@@ -157,6 +159,39 @@ def static_yardstick(port: int):
 """
 
     return server
+
+
+# Loads ``count`` - 1 copies of the seeded plan (each 50 measures with its published rounds) as
+# plans of their own, in the app's own loader, as `flask plans import` would.
+ADD_PLANS = """
+import copy, json, sys
+from tracker import create_app
+from tracker.extensions import db
+from tracker.plan.loader import load_plan
+
+seed = json.load(open("seed/plan_2024_2027.json", encoding="utf-8"))
+app = create_app()
+with app.app_context():
+    for number in range(2, int(sys.argv[1]) + 1):
+        data = copy.deepcopy(seed)
+        data["plan"]["slug"] = f"bench-plan-{number}"
+        data["plan"]["title"] = f"Handlingsplan nummer {number}"
+        for reporting_round in data.get("rounds", []):
+            reporting_round["slug"] = f"{reporting_round['slug']}-{number}"
+        load_plan(db.session(), data, new_plan=True)
+    db.session.commit()
+"""
+
+
+def add_plans(env: dict, count: int) -> None:
+    if count > 1:
+        subprocess.run(
+            [str(BIN / "python"), "-c", ADD_PLANS, str(count)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
 
 
 def load_average() -> str:
@@ -199,6 +234,10 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--plans", type=int, default=1, help="plans of 50 measures each")
+    parser.add_argument("--path", default="/", help="the page measured (default: /)")
+    parser.add_argument("--skip-nginx", action="store_true", help="only tracker vs one route")
+    parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args()
     for tool in ("wrk", "openssl"):
         if not shutil.which(tool):
@@ -224,9 +263,11 @@ def main() -> int:
             flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
         )
         subprocess.run(flask + ["seed"], cwd=ROOT, env=env, check=True, capture_output=True)
+        add_plans(env, args.plans)
+        path = args.path
 
         _, app_url = start_gunicorn("wsgi:app", env, processes)
-        page_gz, headers = fetch(app_url + "/")
+        page_gz, headers = fetch(app_url + path)
         assert headers.get("Content-Encoding") == "gzip", headers
         (workdir / "page.html.gz").write_bytes(page_gz)
         one_route, one_route_url = start_gunicorn(
@@ -235,18 +276,20 @@ def main() -> int:
             | {
                 "ONE_ROUTE_BODY": str(workdir / "page.html.gz"),
                 "ONE_ROUTE_CONTENT_TYPE": headers["Content-Type"],
+                "ONE_ROUTE_PATH": path,
             },
             processes,
             "--chdir",
             str(ROOT / "bench"),
+            ready_path=path,
         )
-        assert fetch(one_route_url + "/")[0] == page_gz, "the yardstick must serve the same bytes"
+        assert fetch(one_route_url + path)[0] == page_gz, "the yardstick must serve the same bytes"
         for url in (app_url, one_route_url):  # warm-up
             subprocess.run(
-                ["wrk", "-t2", "-c32", "-d3s", url + "/"], check=True, capture_output=True
+                ["wrk", "-t2", "-c32", "-d3s", url + path], check=True, capture_output=True
             )
         apps = in_pairs(
-            {"tracker": app_url + "/", "one_route": one_route_url + "/"},
+            {"tracker": app_url + path, "one_route": one_route_url + path},
             args.rounds,
             args.duration,
             args.connections,
@@ -254,6 +297,9 @@ def main() -> int:
         one_route.terminate()
         one_route.wait(timeout=30)
         processes.remove(one_route)
+        if args.skip_nginx:
+            report_apps(apps, args, load_before, load_average())
+            return 0
 
         page, _ = fetch(app_url + "/", gzip=False)
         static_port = free_port()
@@ -291,6 +337,38 @@ def main() -> int:
 
     report(apps | proxies, transfer, parts, args, load_before, load_average())
     return 0
+
+
+def report_apps(results: dict, args, load_before, load_after) -> None:
+    """The first yardstick alone (--skip-nginx), for the runs with several plans."""
+    ratio = results["tracker"]["ratio"]
+    lines = [
+        f"### {args.plans} plan{'s' if args.plans > 1 else ''} of 50 measures, `{args.path}`",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPU cores shared with "
+        f"other work (load average 1/5/15 min: {load_before} before, {load_after} after), "
+        f"`wrk -t2 -c{args.connections} -d{args.duration}s`, {args.rounds} pairs. Reproduce: "
+        f"`.venv/bin/python bench/bench_public.py --plans {args.plans} --path {args.path} "
+        f"--rounds {args.rounds} --duration {args.duration} --skip-nginx "
+        f"--results {args.results}`.",
+        "",
+        "| server | requests/s (median) | runs | p99 latency | errors |",
+        "|---|---:|---|---:|---|",
+        *[
+            f"| {key} | {value['rate']:,.0f} | "
+            f"{', '.join(f'{rate:,.0f}' for rate in value['rates'])} | "
+            f"{value['p99_ms']:.1f} ms | {value['errors']} |"
+            for key, value in results.items()
+        ],
+        "",
+        f"- tracker / one-route Flask app: **{ratio:.1%}** (pairs: "
+        + ", ".join(f"{r:.0%}" for r in results["tracker"]["pair_ratios"])
+        + f"). Target: at or above 100 % — {'met' if ratio >= 1.0 else 'NOT met'}.",
+        "",
+    ]
+    with args.results.open("a", encoding="utf-8") as output:
+        output.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
 
 
 def report(results: dict, transfer: int, parts: list, args, load_before, load_after) -> None:
@@ -341,7 +419,7 @@ def report(results: dict, transfer: int, parts: list, args, load_before, load_af
         f"| **total** | **{transfer:,}** |",
         "",
     ]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    args.results.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 
 

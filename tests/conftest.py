@@ -194,3 +194,15 @@ def smtp_server():
 def mail_app_config(smtp_server):
     """Settings for a module whose app sends through ``smtp_server``."""
     return {"MAIL_URL": smtp_server.url, "MAIL_RETRY_SECONDS": 60, **MAIL_SETTINGS}
+
+
+# --- Disks ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk():
+    """A real 1 MiB file system (tmpfs), for a folder that fills up or turns read-only."""
+    from tests.support.disks import small_disk as mounted
+
+    with mounted() as mount:
+        yield mount

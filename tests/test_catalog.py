@@ -131,8 +131,10 @@ def test_the_dataset_says_licence_formats_period_frequency_and_publisher(app, cl
     assert set(files) == {
         base + "tiltak.csv",
         base + "tiltak.json",
+        base + "tiltak.xlsx",
         base + "midtveis/tiltak.csv",
         base + "midtveis/tiltak.json",
+        base + "midtveis/tiltak.xlsx",
     }  # the open round is not there
     for url, distribution in files.items():
         assert (

@@ -110,6 +110,9 @@ BAD_VALUES = {
     "WEB_CONCURRENCY": ("mange", "WEB_CONCURRENCY må være et helt tall (1 eller større)"),
     "GUNICORN_TIMEOUT": ("0", "GUNICORN_TIMEOUT må være et helt tall (1 eller større)"),
     "GUNICORN_LOG_LEVEL": ("loud", "GUNICORN_LOG_LEVEL må være «debug», «info»"),
+    "REPORT_JOB_CLAIM_SECONDS": ("0", "REPORT_JOB_CLAIM_SECONDS må være et helt tall (1 eller"),
+    "REPORT_JOBS_IN_WEB": ("ja", "REPORT_JOBS_IN_WEB må være «on» eller «off»"),
+    "REPORT_PDF_TIMEOUT_SECONDS": ("fem", "REPORT_PDF_TIMEOUT_SECONDS må være et helt tall (1"),
     "REPORT_JOBS_MIN_FREE_MB": ("mye", "REPORT_JOBS_MIN_FREE_MB må være et helt tall (0 eller"),
     "DATABASE_CONNECT_TIMEOUT_SECONDS": (
         "5s",

@@ -170,3 +170,40 @@ def test_import_refused_by_the_database_itself_changes_nothing(runner, exported)
     exported.write_text(json.dumps(document), encoding="utf-8")
     assert "Databasen avviste innholdet" in refused(runner, exported)
     assert counts() == EMPTY
+
+
+def test_the_export_written_row_by_row_is_the_document_byte_for_byte(
+    runner, app, plan_data, tmp_path
+):
+    """`data export` streams (bounded memory at 100 times the data); the file is the same."""
+    from tracker.backup.dump import dumps, export_data
+
+    build_history(plan_data)
+    db.session.commit()
+    path = tmp_path / "eksport.json"
+    assert runner.invoke(args=["data", "export", str(path)]).exit_code == 0
+    whole = dumps(export_data(db.session.connection()))
+    db.session.rollback()
+    assert path.read_text(encoding="utf-8") == whole
+    assert json.loads(whole)["tables"]["report_revisions"]
+
+
+def test_report_builds_are_left_out_of_the_export_and_cleared_by_a_replacing_import(
+    runner, app, plan_data, tmp_path
+):
+    """A finished build holds bytes (its DOCX and PDF): work in progress, made again at will."""
+    from tests.support.report_jobs import a_finished_job
+    from tracker.export.models import ReportJob
+    from tracker.reporting.queries import get_round
+
+    build_history(plan_data)
+    db.session.commit()
+    a_finished_job(get_round("midtveis-2025"))
+    path = tmp_path / "eksport.json"
+    exported = runner.invoke(args=["data", "export", str(path)])
+    assert exported.exit_code == 0, exported.output
+    assert "report_jobs" not in json.loads(path.read_text(encoding="utf-8"))["tables"]
+    replaced = runner.invoke(args=["data", "import", "--replace", str(path)])
+    assert replaced.exit_code == 0, replaced.output
+    assert db.session.scalar(select(func.count()).select_from(ReportJob)) == 0
+    assert db.session.scalar(select(func.count()).select_from(ReportRevision)) > 0

@@ -2,19 +2,15 @@
 schema is the one the code expects, the report folder can take a report, and every instance signs
 sessions with the same key. Anything else is 503, so the instance is taken out."""
 
-import os
 import secrets
 import socket
-import subprocess
-import tempfile
-from pathlib import Path
 
-import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from tests.support.app import make_app
+from tests.support.disks import fill
 from tracker.resources import MIGRATIONS_DIR
 
 
@@ -60,33 +56,11 @@ def test_healthz_reports_503_when_the_schema_is_one_migration_behind(tmp_path):
     assert current.status_code == 200 and current.json["schema"] == "ok"
 
 
-@pytest.fixture
-def small_disk():
-    """A real 1 MiB file system (tmpfs), for a report folder that fills up."""
-    mount = Path(tempfile.mkdtemp(prefix="tracker-small-disk-"))
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        mount.rmdir()
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
-    mount.rmdir()
-
-
 def test_healthz_reports_503_when_the_report_folder_is_full(_migrated, small_disk):
     app = make_app(_migrated, REPORT_JOBS_DIR=str(small_disk), REPORT_JOBS_MIN_FREE_MB=0)
     with app.app_context():
         before = app.test_client().get("/healthz")
-        with open(small_disk / "fyll", "wb") as filler:
-            try:
-                while True:
-                    filler.write(b"\0" * 65536)
-                    filler.flush()
-                    os.fsync(filler.fileno())
-            except OSError:
-                pass  # the disk is full
+        fill(small_disk)
         after = app.test_client().get("/healthz")
     assert before.status_code == 200 and before.json["report_folder"] == "ok"
     assert after.status_code == 503

@@ -142,3 +142,39 @@ def test_nginx_logs_an_emailed_link_without_its_token(nginx, reader):
         time.sleep(0.05)
     assert "/nytt-passord/[skjult]" in logged
     assert token not in logged
+
+
+def test_an_evidence_file_of_several_megabytes_passes_nginx_to_the_results_form(nginx, reader):
+    from tests.support.evidence_files import pdf_bytes
+    from tests.support.workflow import CSRF_INPUT, PASSWORD
+    from tracker.results.models import Evidence
+
+    world = build_world()
+    # CSRF over HTTPS wants a Referer of the host the app is told (nginx passes $host, which
+    # has no port: the production site is on 443).
+    origin = "https://" + nginx.base.split("//")[1].split(":")[0]
+    login_page = reader.get(nginx.base + "/logg-inn").text
+    signed = reader.post(
+        nginx.base + "/logg-inn",
+        headers={"Referer": origin + "/logg-inn"},
+        data={
+            "csrf_token": CSRF_INPUT.search(login_page).group(1),
+            "email": world.lead_contact.email,
+            "password": PASSWORD,
+        },
+    )
+    assert signed.status_code == 200, signed.text[:300]
+    form_url = nginx.base + world.report_url + "/resultater"
+    token = CSRF_INPUT.search(reader.get(form_url).text).group(1)
+    # A real PDF padded past nginx's site-wide 1 MB bound, well under the 20 MB a file may be.
+    padded = pdf_bytes() + b"%" + b"0" * (6 * 1024 * 1024) + b"\n%%EOF\n"
+    sent = reader.post(
+        form_url,
+        data={"csrf_token": token},
+        headers={"Referer": origin + world.report_url + "/resultater"},
+        files={"evidence_file": ("rapport.pdf", padded, "application/pdf")},
+        allow_redirects=False,
+    )
+    assert sent.status_code == 302, sent.text[:500]
+    db.session.expire_all()
+    assert db.session.query(Evidence).one().size == len(padded)

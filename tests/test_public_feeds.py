@@ -138,3 +138,28 @@ class TestLinksComeFromPublicUrl:
         assert any(link.href.endswith(url) for link in feed.feed.links if link.rel == "self")
         ids = [feed.feed.id, *(entry.id for entry in feed.entries)]
         assert all(entry_id.startswith("tag:tracker.example.no,") for entry_id in ids)
+
+
+def test_feeds_are_dated_by_the_round_and_skip_publications_without_a_change(client, seeded):
+    # Measure 9 is one unit's; the second round changes nothing for the other units.
+    before = measure_status(9)
+    publish_second_round(
+        {9: Status.COMPLETED if before != Status.COMPLETED else Status.NOT_STARTED}
+    )
+    lead = measure(9).lead_unit.abbreviation
+    other = next(
+        unit.abbreviation
+        for unit in (
+            r.unit for m in [measure(1), measure(20), measure(40)] for r in m.responsibilities
+        )
+        if unit.abbreviation != lead
+    )
+    own = parsed(client, f"{P}/enheter/{lead}/feed.atom")
+    assert [entry.title.split(":")[0] for entry in own.entries][0] == "Statusrapport høst 2026"
+    unchanged = parsed(client, f"{P}/enheter/{other}/feed.atom")
+    assert all("0 tiltak" not in entry.title for entry in unchanged.entries)
+    assert [entry.title.split(":")[0] for entry in unchanged.entries] == [
+        seeded["rounds"][0]["title"]
+    ]
+    # The seeded round is dated by its status date, not by when the seed was loaded.
+    assert unchanged.entries[0].updated.startswith(seeded["rounds"][0]["as_of"])

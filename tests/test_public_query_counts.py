@@ -6,18 +6,19 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from tests.support.public_helpers import PLAN_ONE, load_synthetic_plan
+from tests.support.public_helpers import PLAN_ONE, load_synthetic_plan, measure
 from tracker.extensions import db
+from tracker.ministries.operations import keep_names_on_reports
 
 # Rendering a page for the first time (per worker and data version); a cache hit costs one.
 PLAN_PAGES = {
     "{plan}/": 9,
     "{plan}/?lang=en": 9,
-    "{plan}/tiltak": 7,
-    "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 7,
-    "{plan}/tiltak?forsinket=ja": 7,
+    "{plan}/tiltak": 8,
+    "{plan}/tiltak?omrade={area}&departement={unit}&status=completed&q=e": 8,
+    "{plan}/tiltak?forsinket=ja": 8,
     "{plan}/tiltak/3": 8,  # 3 of them: its milestones, indicators and evidence
-    "{plan}/enheter/{unit}": 6,
+    "{plan}/enheter/{unit}": 7,
     "{plan}/om-dataene": 3,
     "{plan}/data/tiltak.json": 8,  # 3 of them: the plan's milestones, indicators, evidence
     "{plan}/data/tiltak.csv": 5,
@@ -25,7 +26,7 @@ PLAN_PAGES = {
     "{plan}/data/indikatorer.csv": 4,
     "{plan}/feed.atom": 4,
     "{plan}/enheter/{unit}/feed.atom": 5,
-    "{plan}/tiltak/3/feed.atom": 5,
+    "{plan}/tiltak/3/feed.atom": 6,  # 1 of them: milestones its reports ticked off
     "{plan}/innebygd": 5,
     "{plan}/tiltak/3/innebygd": 4,
     # The read API (tracker/api/views.py).
@@ -103,7 +104,10 @@ def test_query_counts_for_the_seeded_plan(client, seeded):
 def test_query_counts_for_a_plan_of_5000_measures(client, app, measure_count):
     load_synthetic_plan(measure_count)
     html = client.get(PLAN_ONE + "/tiltak?q=Tiltak").get_data(as_text=True)
-    assert html.count(PLAN_ONE + "/tiltak/") == measure_count
+    # A page of a hundred, and how many there are in all.
+    assert html.count(PLAN_ONE + "/tiltak/") == 100
+    assert f"{measure_count} tiltak passer filteret – side 1 av {measure_count // 100}" in html
+    assert_fixed_query_counts(client, {PLAN_ONE + "/tiltak?side=37": 8})
     assert_fixed_query_counts(
         client,
         PLAN_PAGES,
@@ -137,3 +141,20 @@ def test_query_counts_with_twenty_plans_are_the_same_for_each(client, app):
         )
     assert_fixed_query_counts(client, SITE_PAGES["several plans"])
     assert client.get("/").get_data(as_text=True).count('<tr data-plan="') == 20
+
+
+def test_a_measure_linked_across_plans_with_names_kept_on_its_reports_costs_the_same(client, app):
+    """The links to the measure it continues and to those continuing it, and the names a
+    reorganisation left on its reports, come with the page's own queries."""
+    load_synthetic_plan(50)
+    successor = load_synthetic_plan(50, slug="plan-to", round_slug="runde-to")
+    old, new = measure(3), measure(3, successor)
+    new.continues_measure_id = old.id
+    keep_names_on_reports(old.units)
+    old.units[0].name = "Nytt navn"
+    db.session.commit()
+    # 8: PLAN_PAGES' count for a measure page (its results take three).
+    assert_fixed_query_counts(client, {PLAN_ONE + "/tiltak/3": 8, "/planer/plan-to/tiltak/3": 8})
+    assert 'href="/planer/plan-to/tiltak/3"' in client.get(PLAN_ONE + "/tiltak/3").get_data(
+        as_text=True
+    )

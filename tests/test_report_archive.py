@@ -165,16 +165,20 @@ def test_docx_opens_without_questions_and_its_contents_link_to_the_headings(repo
 
 
 def test_report_command_writes_docx_and_archive_pdf_from_one_run(seeded, runner, tmp_path):
+    """In nynorsk, too: the PDF's language follows the frame's."""
     output = tmp_path / "arkiv.docx"
     result = runner.invoke(
         args=["report", "--round", "midtveis-2025", "--format", "docx", "--format", "pdfa"]
-        + ["--output", str(output)]
+        + ["--language", "nn", "--no-chart", "--output", str(output)]
     )
     assert result.exit_code == 0, result.output
     assert re.search(r"Skrev .*arkiv\.docx", result.output)
     assert re.search(r"Skrev .*arkiv\.pdf", result.output)
-    with pikepdf.open(tmp_path / "arkiv.pdf") as pdf, pdf.open_metadata() as xmp:
-        assert xmp.get("pdfaid:part") == "2" and xmp.get("pdfuaid:part") == "1"
+    with pikepdf.open(tmp_path / "arkiv.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "nn-NO"
+        with pdf.open_metadata() as xmp:
+            assert xmp.get("pdfaid:part") == "2" and xmp.get("pdfuaid:part") == "1"
+            assert set(xmp.get("dc:language")) == {"nn-NO"}
     # The DOCX of the same run carries the page numbers that PDF's layout gave.
     entries = [p for p in open_docx(output.read_bytes()).paragraphs if p.style.name == "toc 1"]
     assert entries[0].text.endswith("\t5")

@@ -4,14 +4,12 @@ sentences from the nn catalogue, the document in nn-NO, the narratives in their 
 import io
 import zipfile
 
-import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
 from tests.factories import UserFactory
 from tests.support.docx_reading import headings, open_docx, paragraph_texts, table_rows
 from tracker.auth.models import Role
-from tracker.export import office
 from tracker.export.midterm import build
 from tracker.export.report_data import collect_report_data
 from tracker.reporting.queries import get_round
@@ -51,30 +49,6 @@ def test_bokmal_narratives_and_descriptions_keep_their_language_in_a_nynorsk_rep
     ]
     assert len(tagged) > 100  # the plan's texts and the narratives, all bokmål in the seed
     assert not any(p.style.name.startswith("Heading") for p in tagged)
-
-
-@pytest.mark.skipif(office.office_missing_reason() is not None, reason="needs LibreOffice")
-def test_report_command_in_nynorsk_writes_a_pdf_in_nn_no(seeded, runner, tmp_path):
-    output = tmp_path / "nynorsk.pdf"
-    result = runner.invoke(
-        args=[
-            "report",
-            "--round",
-            "midtveis-2025",
-            "--language",
-            "nn",
-            "--format",
-            "pdf",
-            "--no-chart",
-            "--output",
-            str(output),
-        ]
-    )
-    assert result.exit_code == 0, result.output
-    with pikepdf.open(output) as pdf:
-        assert str(pdf.Root.Lang) == "nn-NO"
-        with pdf.open_metadata() as xmp:
-            assert set(xmp.get("dc:language")) == {"nn-NO"}
 
 
 def test_download_page_offers_nynorsk(seeded, client, login):

@@ -118,3 +118,35 @@ def test_review_shows_values_against_the_last_round_and_the_evidence(client, log
     assert "Kommuner med plan" in section and "30" in section and "42" in section
     assert "Endret" in section and "KS-tall" in section
     assert "Referat fra styremøte" in section
+
+
+def test_coordinator_removes_a_mistake_but_not_what_was_reported(client, login, world):
+    measure = world.report.measure
+    typo = MilestoneFactory(measure=measure, title="Velieder")
+    reached = MilestoneFactory(
+        measure=measure, title="Kartlegging", done_on=date(2026, 1, 5), done_report=world.report
+    )
+    reported = IndicatorValueFactory(report=world.report).indicator
+    db.session.commit()
+    login(world.coordinator)
+    url = page_url(world) + "/fjern"
+    token = csrf_token(client, page_url(world))
+    assert (
+        client.post(url, data={"csrf_token": token, "kind": "milestone", "id": typo.id}).status_code
+        == 302
+    )
+    response = client.post(
+        url,
+        data={"csrf_token": token, "kind": "milestone", "id": reached.id},
+        follow_redirects=True,
+    )
+    assert "er rapportert nådd og kan ikke fjernes" in response.get_data(as_text=True)
+    response = client.post(
+        url,
+        data={"csrf_token": token, "kind": "indicator", "id": reported.id},
+        follow_redirects=True,
+    )
+    assert "har rapporterte verdier og kan ikke fjernes" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [m.title for m in db.session.scalars(select(Milestone))] == ["Kartlegging"]
+    assert db.session.scalars(select(Indicator)).one().id == reported.id

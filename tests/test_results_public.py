@@ -120,3 +120,17 @@ def test_a_change_to_results_reaches_a_cached_page(client, published):
     MilestoneFactory(measure=measure, title="Veileder sendt")
     db.session.commit()
     assert "Veileder sendt" in client.get(url).get_data(as_text=True)
+
+
+def test_the_measures_feed_says_which_milestone_its_report_reached(client, published):
+    measure, report, draft = published
+    MilestoneFactory(
+        measure=measure, title="Veileder sendt", done_on=date(2026, 3, 1), done_report=report
+    )
+    MilestoneFactory(
+        measure=measure, title="Bare i utkastet", done_on=date(2026, 9, 1), done_report=draft
+    )
+    db.session.commit()
+    feed = client.get(f"{PLAN_ONE}/tiltak/1/feed.atom").get_data(as_text=True)
+    assert "Delmål nådd:" in feed and "Veileder sendt (1. mars 2026)" in feed
+    assert "Bare i utkastet" not in feed

@@ -40,6 +40,18 @@ def test_next_for_review_skips_what_is_not_waiting_and_wraps_round(client, world
     assert re.search(r'href="/rapportering/status-2026/tiltak/7">Neste til gjennomgang', page)
 
 
+def test_approving_one_goes_straight_on_to_the_next_waiting(client, world, login):
+    login(world.coordinator)
+    approved = client.post(
+        "/rapportering/status-2026/tiltak/8/godkjenn",
+        data={"csrf_token": csrf_token(client, "/rapportering/status-2026/tiltak/8")},
+    )
+    assert approved.location == "/rapportering/status-2026/tiltak/15"
+    page = client.get(approved.location).get_data(as_text=True)
+    assert "Rapporten for tiltak 8 er godkjent. Her er neste som venter: tiltak 15." in page
+    assert fresh(world.other_report).review_state == ReviewState.APPROVED
+
+
 def test_several_reports_are_approved_at_once_from_the_overview(client, world, login):
     login(world.coordinator)
     page = client.get(OVERVIEW).get_data(as_text=True)

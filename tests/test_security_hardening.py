@@ -229,6 +229,7 @@ def outbox_row(**values) -> dict:
         "claim_token": None,
         "sent_at": None,
         "last_error": "",
+        "unsubscribe_url": None,
     } | values
 
 
@@ -239,6 +240,10 @@ def outbox_row(**values) -> dict:
         ({"subject": "Hei =?utf-8?q?x=0ABcc:_s@evil.example?="}, "kan ikke inneholde «=?»"),
         ({"recipient": "a@led.example.no, b@led.example.no"}, "én gyldig e-postadresse"),
         ({"recipient": "kari@"}, "én gyldig e-postadresse"),
+        (
+            {"unsubscribe_url": "https://t.example.no/x>\r\nBcc: spion@evil.example"},
+            "feltet «unsubscribe_url» må være én adresse",
+        ),
     ],
 )
 def test_import_refuses_outbox_rows_the_sender_cannot_send(runner, export_file, values, message):

@@ -2,6 +2,9 @@
 previewed, confirmed; and every kind of bad sheet refused with nothing changed."""
 
 import io
+import os
+import struct
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -19,6 +22,7 @@ from tracker.models import MeasureReport, SheetUpload
 from tracker.reporting.operations import save_report
 from tracker.reporting.states import ReviewState, Status
 from tracker.spreadsheets import round_sheet as layout
+from tracker.spreadsheets import stamps
 
 
 @pytest.fixture
@@ -80,7 +84,7 @@ def test_an_upload_is_previewed_and_saved_as_drafts_only_when_confirmed(client, 
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
     assert "2 tiltak blir endret" in page
-    assert "<ins>" in page and "Arbeidet er fullført i år." in page
+    assert "<ins>" in page and "<del>" in page and "fullført" in page  # a word diff
     assert "Gjennomført" in page and "Norsk (nynorsk)" in page
     assert versions(world) == before  # nothing applied yet
     done = confirm(client, world, page)
@@ -97,16 +101,14 @@ def test_an_upload_is_previewed_and_saved_as_drafts_only_when_confirmed(client, 
 
 
 def test_send_inn_submits_the_changed_rows_and_those_marked_unchanged(client, world, sheet):
-    reports(world)[2].narrative = "Står seg."
-    db.session.commit()
-    sheet = client.get(world.base + "/regneark.xlsx").data
     edited = edit_sheet(sheet, {1: {"narrative": "Fullført."}, 2: {"unchanged": "Ja"}})
     page = upload(client, world, edited, submit=True).get_data(as_text=True)
     assert "Ingen endring: sendes til gjennomgang slik den står." in page
     confirm(client, world, page)
     after = reports(world)
     assert after[1].review_state == after[2].review_state == ReviewState.SUBMITTED
-    assert after[2].narrative == "Står seg." and after[3].review_state == ReviewState.DRAFT
+    assert after[2].narrative == "Status i fjor for tiltak 2."  # carried, sent as it stands
+    assert after[3].review_state == ReviewState.DRAFT
 
 
 def test_a_report_changed_in_the_browser_after_download_is_a_conflict_never_overwritten(
@@ -192,9 +194,7 @@ def test_another_units_sheet_is_refused(client, login, world):
 
 
 def test_another_rounds_sheet_is_refused(client, world, sheet):
-    # The same sheet, told it belongs to another round: its signed stamp no longer matches.
-    from tracker.spreadsheets import stamps
-
+    # The same sheet, with a (validly signed) stamp of another round.
     with client.application.test_request_context():
         stamp = stamps.sheet_stamp("host-2026", world.unit.id)
     book = load_workbook(io.BytesIO(sheet))
@@ -204,6 +204,16 @@ def test_another_rounds_sheet_is_refused(client, world, sheet):
     response = upload(client, world, out.getvalue())
     assert response.status_code == 400
     assert "en annen rapporteringsrunde («host-2026»)" in response.get_data(as_text=True)
+
+
+def lying_about_size(body: bytes) -> bytes:
+    """The zip with the Rapport sheet's declared size rewritten to 1,024 bytes everywhere."""
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    info = archive.getinfo("xl/worksheets/sheet2.xml")
+    real = struct.pack("<I", info.file_size)
+    patched = body.replace(real, struct.pack("<I", 1024))
+    assert patched != body
+    return patched
 
 
 def hundred_thousand_rows() -> bytes:
@@ -223,6 +233,8 @@ def hundred_thousand_rows() -> bytes:
         ("zip_bomb", "pakker seg ut til mer enn"),
         ("rows", "mer enn 1000 rader"),
         ("not_ours", "ikke et rapporteringsark"),
+        ("lying_size", "ikke et Excel-regneark"),
+        ("entities", "ikke et Excel-regneark"),
     ],
 )
 def test_bad_files_are_refused_whole_with_nothing_changed(client, world, sheet, case, message):
@@ -238,6 +250,20 @@ def test_bad_files_are_refused_whole_with_nothing_changed(client, world, sheet, 
         assert len(body) < 1024 * 1024
     elif case == "rows":
         body = replace_member(sheet, "xl/worksheets/sheet2.xml", hundred_thousand_rows())
+    elif case == "lying_size":
+        # A part that declares 1 KB and inflates to 70 MB: never unpacked past its word.
+        body = lying_about_size(
+            replace_member(sheet, "xl/worksheets/sheet2.xml", b" " * (70 * 1024 * 1024))
+        )
+    elif case == "entities":
+        laughs = (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+            b"</sheetData></worksheet>"
+        )
+        body = replace_member(sheet, "xl/worksheets/sheet2.xml", laughs)
     elif case == "not_ours":
         book = load_workbook(io.BytesIO(sheet))
         del book[layout.CONTROL_SHEET]
@@ -264,3 +290,56 @@ def test_someone_elses_upload_cannot_be_confirmed(client, login, world, sheet):
     login(world.other_contact)
     assert confirm(client, world, page.get_data(as_text=True)).status_code == 403
     assert reports(world)[1].narrative != "Fra arket."
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_a_sheet_downloaded_in_another_language_is_read_back_in_any(client, world, sheet, lang):
+    sheet = client.get(world.base + f"/regneark.xlsx?lang={lang}").data
+    book = load_workbook(io.BytesIO(sheet))
+    assert book.sheetnames[0] != "Veiledning"  # the instructions are in the chosen language
+    validations = {v.formula1 for v in book[layout.REPORT_SHEET].data_validations.dataValidation}
+    status_list = next(f for f in validations if f.count(",") == 2).strip('"').split(",")
+    completed, yes = status_list[-1], ("Ja" if lang == "nn" else "Yes")
+    edited = edit_sheet(sheet, {1: {"status": completed, "narrative": "Ferdig."}})
+    page = upload(client, world, edited).get_data(as_text=True)  # the upload page in bokmål
+    assert "1 tiltak blir endret" in page and "feil må rettes" not in page
+    confirm(client, world, page)
+    assert reports(world)[1].status == Status.COMPLETED
+    sheet = client.get(world.base + f"/regneark.xlsx?lang={lang}").data
+    page = upload(client, world, edit_sheet(sheet, {2: {"unchanged": yes}}), submit=True)
+    assert "Ingen endring: sendes til gjennomgang" in page.get_data(as_text=True)
+
+
+def test_ingen_endring_follows_the_workflows_rule_for_a_draft_changed_since_the_last_round(
+    client, world, sheet
+):
+    report = reports(world)[2]
+    save_report(report, report.version, Status.IN_PROGRESS, "Endret i år.", world.contact)
+    db.session.commit()
+    sheet = client.get(world.base + "/regneark.xlsx").data
+    before = versions(world)
+    page = upload(client, world, edit_sheet(sheet, {2: {"unchanged": "Ja"}}), submit=True)
+    text = page.get_data(as_text=True)
+    assert "<td>3</td><td>Ingen endring</td>" in text
+    assert "er endret siden forrige runde" in text and "/regneark/bekreft" not in text
+    assert versions(world) == before
+
+
+def test_a_unit_abbreviation_with_norwegian_letters_names_the_file(client, world, sheet):
+    world.unit.abbreviation = "BLÅ"
+    db.session.commit()
+    response = client.get(world.base + "/regneark.xlsx")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert 'filename="var-2027-BL_.xlsx"' in disposition
+    assert "filename*=UTF-8''var-2027-BL%C3%85.xlsx" in disposition
+
+
+def test_a_sheet_larger_than_any_form_but_within_its_own_limit_is_read(client, world, sheet):
+    # Two megabytes (long narratives, embedded pictures): over the 1 MB every form may send.
+    edited = edit_sheet(sheet, {1: {"narrative": "Fra et stort ark."}})
+    padded = replace_member(edited, "xl/media/padding.bin", os.urandom(2 * 1024 * 1024))
+    assert len(padded) > client.application.config["MAX_CONTENT_LENGTH"]
+    response = upload(client, world, padded)
+    assert response.status_code == 200
+    assert "1 tiltak blir endret" in response.get_data(as_text=True)

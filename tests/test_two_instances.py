@@ -7,11 +7,14 @@ own, deploy/nginx.conf itself in front of both, and a mail worker beside each.
   withdrawn text on neither instance's pages nor in the search.
 - Two mail workers, one per machine, with a slow SMTP server and runs longer than a claim,
   deliver every message in the outbox exactly once.
+- A report built through one instance is followed, and its DOCX and PDF downloaded, through
+  nginx's round-robin over both.
 
 Skipped without nginx or PostgreSQL's server programs, unless REQUIRE_POSTGRES=1.
 """
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -120,10 +123,17 @@ def site(tmp_path_factory):
         publish_a_round_with_the_word(cluster.url, measure)
         key = secrets.token_hex(32)  # one key for the site, on every machine
         logs = tmp_path_factory.mktemp("instances")
-        for _ in range(2):  # started side by side, as two machines would
+        for machine in range(2):  # started side by side, as two machines would
             servers.append(
                 Gunicorn(
-                    cluster.url, logs, workers=2, wait=False, SECRET_KEY=key, TRUSTED_PROXIES="1"
+                    cluster.url,
+                    logs,
+                    workers=2,
+                    wait=False,
+                    SECRET_KEY=key,
+                    TRUSTED_PROXIES="1",
+                    # Each machine has a disk of its own: nothing may be shared through it.
+                    REPORT_JOBS_DIR=str(tmp_path_factory.mktemp(f"machine-{machine}")),
                 )
             )
         for server in servers:
@@ -307,3 +317,43 @@ def test_two_mail_workers_on_two_machines_send_every_message_once(site):
     assert audited == queued
     # Both machines took part.
     assert all("Sendt: " in output for output in outputs), outputs
+
+
+def test_a_report_built_through_one_instance_is_followed_and_downloaded_through_both(site):
+    coordinator = sign_in(site, COORDINATOR)
+    base = site.nginx.base
+    index = coordinator.get(f"{base}/koordinator/rapport/", timeout=30).text
+    token = re.search(rf'name="{PUBLISHED}-csrf_token" type="hidden" value="([^"]+)"', index)
+    started = coordinator.post(
+        f"{base}/koordinator/rapport/{PUBLISHED}",
+        # A draft: the round has no introduction, which a final report would ask for first.
+        data={f"{PUBLISHED}-csrf_token": token[1], f"{PUBLISHED}-mode": "draft"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert started.status_code == 303, started.text[:300]
+    job_url = base + started.headers["Location"]
+    deadline = time.monotonic() + 180
+    polls = Counter()
+    while (status := coordinator.get(job_url + "/status", timeout=30)).json()["state"] == "running":
+        polls[status.status_code] += 1
+        assert time.monotonic() < deadline, "the report was not built in time"
+        time.sleep(0.3)
+    assert status.json()["state"] == "done", status.json()
+    page = coordinator.get(job_url, timeout=30).text
+    downloads = [
+        coordinator.get(f"{job_url}/{kind}", timeout=30)
+        for kind in ("pdf", "docx", "pdf", "docx", "pdf", "docx")
+    ]
+    assert set(polls) <= {200}
+    assert [answer.status_code for answer in downloads] == [200] * 6
+    assert all(answer.content.startswith(b"%PDF-") for answer in downloads[::2])
+    assert all(answer.content.startswith(b"PK") for answer in downloads[1::2])
+    assert f"{PUBLISHED}-utkast.pdf" in page
+    # Both instances answered for this build: its page, its status and its files.
+    job_path = started.headers["Location"]
+    served = [
+        sum(1 for entry in server.request_log() if entry["path"].startswith(job_path))
+        for server in site.instances
+    ]
+    assert all(count > 0 for count in served), served

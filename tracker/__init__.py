@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.export.views import blueprint as export
     from tracker.health.views import blueprint as health
     from tracker.mail.views import blueprint as mail
+    from tracker.plan.views import blueprint as plan_editing
     from tracker.public.feed_views import blueprint as feeds
     from tracker.public.legacy_views import blueprint as legacy
     from tracker.public.statements import blueprint as statements
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results)
     app.register_blueprint(evidence_files)
     app.register_blueprint(sheets)
+    app.register_blueprint(plan_editing)
     app.register_blueprint(admin)
     app.register_blueprint(health)
     app.register_blueprint(export)
@@ -152,7 +154,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_command
     from tracker.backup.cli import data_cli
-    from tracker.export.cli import report_command
+    from tracker.export.cli import report_command, report_jobs_command
     from tracker.mail.cli import mail_command, reminders_command
     from tracker.plan.cli import plans_command, seed_command
     from tracker.privacy.cli import retention_command
@@ -166,6 +168,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_command)
     app.cli.add_command(rounds_command)
     app.cli.add_command(report_command)
+    app.cli.add_command(report_jobs_command)
     app.cli.add_command(search_command)
     app.cli.add_command(mail_command)
     app.cli.add_command(reminders_command)

@@ -369,8 +369,30 @@ SETTINGS: tuple[Setting, ...] = (
         "REPORT_JOBS_DIR",
         text,
         _report_jobs_in_instance,
-        "where report builds leave their progress and files; shared by all workers",
+        "scratch space of report builds on this machine (LibreOffice's input and output); "
+        "the jobs and their files are in the database",
         shown_default="`report-jobs` in the instance folder",
+    ),
+    Setting(
+        "REPORT_JOB_CLAIM_SECONDS",
+        positive_number,
+        "30",
+        "a report build's claim, renewed while its worker lives: a dead build is reported "
+        "failed within this time",
+    ),
+    Setting(
+        "REPORT_JOBS_IN_WEB",
+        on_off,
+        "on",
+        "web instances build queued reports in a thread of their own; `off` where "
+        "`flask report-jobs work` runs (docs/report.md)",
+    ),
+    Setting(
+        "REPORT_PDF_TIMEOUT_SECONDS",
+        positive_number,
+        "300",
+        "LibreOffice is killed when one report's PDF takes longer; the report comes without it",
+        key=None,
     ),
     Setting(
         "REPORT_JOBS_MIN_FREE_MB",

@@ -2,10 +2,11 @@
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
+from tracker.export.models import ReportJob
 from tracker.mail.models import MailPreference, OutboxMessage, ReviewNotice
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit, UnitKind
-from tracker.plan.models import Plan, PlanUnit, plan_coordinators
+from tracker.plan.models import Plan, PlanChange, PlanUnit, plan_coordinators
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.results.models import (
     BudgetLine,
@@ -32,7 +33,9 @@ __all__ = [
     "MeasureReport",
     "OutboxMessage",
     "Plan",
+    "PlanChange",
     "PlanUnit",
+    "ReportJob",
     "ReportRevision",
     "ReportingRound",
     "Responsibility",

@@ -17,6 +17,8 @@ from tracker.absolute_urls import absolute_url
 from tracker.i18n import INTERNATIONAL_DATE, NORWEGIAN_DATE, NORWEGIAN_DATETIME
 from tracker.languages import LANGUAGE_NAMES, language_url, locale_code
 from tracker.plan.context import page_plan
+from tracker.plan.operations import PLAN_CHANGE_FIELDS, PLAN_CHANGE_LABELS
+from tracker.plan.permissions import can_edit_plan
 from tracker.reporting.permissions import TEMPLATE_RULES
 from tracker.reporting.states import NOT_REPORTED, NOT_REPORTED_LABEL, Status
 from tracker.reporting.workflow_queries import (
@@ -75,6 +77,9 @@ def init_template_globals(app: Flask) -> None:
             # language, and a report's results beside its narrative.
             "progress_sentence": page_progress_sentence,
             "report_results": results_of_report,
+            "can_edit_plan": can_edit_plan,
+            "PLAN_CHANGE_LABELS": PLAN_CHANGE_LABELS,
+            "PLAN_CHANGE_FIELDS": PLAN_CHANGE_FIELDS,
         }
     )
     # Per request: whether single sign-on is on, and whether passwords still are.

@@ -10,6 +10,7 @@ from tests.factories import (
     ReportFactory,
     RevisionFactory,
     RoundFactory,
+    UnitFactory,
     UserFactory,
 )
 from tracker.extensions import db
@@ -59,4 +60,8 @@ def build_history(plan_data: dict) -> None:
         user=contact, details={"metode": "passord", "nøstet": {"liste": [1, 2.5, None, True]}}
     )
     AuditEventFactory(event="sign_in_failed", email="ukjent@example.no", remote_addr="203.0.113.9")
+    # A unit merged into one made after it: a row that refers to a later row of its own table.
+    UnitFactory(abbreviation="GML", name="Gammelt departement").merged_into = UnitFactory(
+        abbreviation="NYTT", name="Nytt departement"
+    )
     db.session.commit()

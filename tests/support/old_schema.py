@@ -12,6 +12,8 @@ SEED = Path(__file__).resolve().parents[2] / "seed" / "plan_2024_2027.json"
 STATUSES = ("not_started", "in_progress", "completed")
 # The revision before the plans migration, and one from before the search index was added.
 BEFORE_PLANS = "d4b8c2a6f1e3"
+# The revision that made plans data (its downgrade refuses a database of several plans).
+PLANS = "e5b7c9d1f3a8"
 BEFORE_SEARCH = "405f245035a7"
 # What the old rows are called in the new schema.
 RENAMED_TABLES = {"ministries": "responsible_units"}

@@ -17,6 +17,7 @@ from tracker.models import (
     Responsibility,
     ResponsibleUnit,
 )
+from tracker.public.search import mark_all_stale
 from tracker.reporting.states import ReviewState, RoundState, Status
 
 # Where plan one's public pages are: the seeded plan's, and the factories' default plan's.
@@ -170,5 +171,6 @@ def load_synthetic_plan(
             for index, measure_id in enumerate(measure_ids)
         ],
     )
+    mark_all_stale(db.session)  # bulk inserts: the search index does not see them
     db.session.commit()
     return plan

@@ -1,12 +1,11 @@
 """Report builds in tests: follow one the way the page's script does, or lay a finished one down."""
 
 import time
-import uuid
 
-from flask import current_app
-
-from tracker.export.jobs import JobState, ReportJobs
-from tracker.export.midterm import ExportedReport
+from tracker.export.jobs import queue_report
+from tracker.export.models import DONE, ReportJob
+from tracker.extensions import db
+from tracker.reporting.models import ReportingRound
 
 
 def finished_docx(client, started, timeout: float = 180) -> bytes:
@@ -23,26 +22,15 @@ def finished_docx(client, started, timeout: float = 180) -> bytes:
     return response.data
 
 
-def a_finished_job(slug: str = "status-2026") -> JobState:
-    """A build that is done, for routes that only show or hand out its files."""
-    jobs = ReportJobs(current_app.config["REPORT_JOBS_DIR"])
-    job = JobState(
-        id=uuid.uuid4().hex,
-        round_slug=slug,
-        round_title="Status 2026",
-        draft=False,
-        state="running",
-        message="",
-        started=time.time(),
-    )
-    (jobs.directory / job.id).mkdir(parents=True)
-    jobs._finish(
-        job,
-        ExportedReport(
-            content=b"PK\x03\x04 docx",
-            filename=f"{slug}.docx",
-            chart_included=False,
-            pdf=b"%PDF-1.6 pdf",
-        ),
-    )
+def a_finished_job(reporting_round: ReportingRound | None = None) -> ReportJob:
+    """A build that is done, for routes that only show or hand out its files (committed)."""
+    if reporting_round is None:
+        from tests.factories import RoundFactory
+
+        reporting_round = RoundFactory(slug="status-2026", title="Status 2026")
+    job = queue_report(reporting_round, draft=False, include_changes=False)
+    job.state, job.message = DONE, "Rapporten er klar."
+    job.docx, job.docx_name = b"PK\x03\x04 docx", f"{reporting_round.slug}.docx"
+    job.pdf, job.pdf_name = b"%PDF-1.6 pdf", f"{reporting_round.slug}.pdf"
+    db.session.commit()
     return job

@@ -9,11 +9,19 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from tests.factories import AreaFactory, MeasureFactory, PlanFactory, UnitFactory
+from tests.factories import (
+    AreaFactory,
+    MeasureFactory,
+    PlanFactory,
+    ReportFactory,
+    RoundFactory,
+    UnitFactory,
+)
 from tests.support.workflow import csrf_token, make_user
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.reporting.operations import open_round
+from tracker.reporting.states import ReviewState, RoundState
 from tracker.spreadsheets import round_sheet as layout
 
 COLUMN = {"status": layout.STATUS, "narrative": layout.NARRATIVE, "language": layout.LANGUAGE}
@@ -46,6 +54,15 @@ def build_sheet_world(measure_count: int = 3) -> SheetWorld:
             number=number, area=area, title=f"Tiltak {number} om æøå", units=owners
         )
     measures[99] = MeasureFactory(number=99, area=area, title="Et annet tiltak", units=[other])
+    # Last year's published round: the new round's drafts carry its texts, as in real life.
+    published = RoundFactory(slug="host-2026", as_of=date(2026, 10, 1), state=RoundState.PUBLISHED)
+    for number, measure in measures.items():
+        ReportFactory(
+            round=published,
+            measure=measure,
+            narrative=f"Status i fjor for tiltak {number}.",
+            review_state=ReviewState.APPROVED,
+        )
     coordinator = make_user(Role.COORDINATOR)
     reporting_round = open_round(
         PlanFactory(), "var-2027", "Vår 2027", date(2027, 3, 1), None, coordinator

@@ -10,7 +10,7 @@ import json
 
 from flask import Blueprint
 
-from tracker.absolute_urls import absolute_url
+from tracker.absolute_urls import absolute_url, absolute_url_builder
 from tracker.api import representations as show
 from tracker.api.openapi import openapi_document
 from tracker.measures.queries import all_areas
@@ -138,10 +138,11 @@ def measures(plan_slug: str):
         return _not_found("Planen")
     latest = latest_published_round(plan)
     reports = latest_public_reports(plan) if latest else {}
+    link = absolute_url_builder()
     return _json(
         {
             "measures": [
-                show.measure(measure, reports.get(measure.id), absolute_url, plan.slug)
+                show.measure(measure, reports.get(measure.id), link, plan.slug)
                 for measure in public_measures(plan, latest)
             ]
         }

@@ -39,6 +39,7 @@ EVENT_LABELS = {
     "report_corrected": N_("Rapport rettet av koordinatoren"),
     "mail_sent": N_("E-post sendt"),
     "mail_failed": N_("E-post ga opp"),
+    "plan_changed": N_("Plan endret"),
 }
 # Anyone can cause these, as fast as they can send requests. Consecutive ones are shown as one
 # row on the log page, whichever of these kinds they are (a flood that alternated kinds made a

@@ -2,12 +2,15 @@
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
 
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from tracker.backup.dump import consistent_snapshot, dumps, export_data, row_count
+from tracker.backup.dump import consistent_snapshot, write_export
 from tracker.backup.restore import ImportRefused, import_data, load_document
 from tracker.extensions import db
 from tracker.transactions import transaction
@@ -19,15 +22,15 @@ data_cli = AppGroup("data", help="Eksport og import av alle data som én JSON-fi
 @click.argument("path", type=click.Path(dir_okay=False))
 def export_command(path: str) -> None:
     """Write every table (users' password hashes included) to PATH."""
-    document = export_data(consistent_snapshot(db.session()))
+    with _private_file(path) as stream:
+        counts = write_export(consistent_snapshot(db.session()), stream)
     # Ends the read-only snapshot; nothing was written, so there is no unit of work to commit.
     db.session.rollback()
-    _write_private_file(path, dumps(document))
     click.echo(
         _(
             "Skrev %(rows)d rader fra %(tables)d tabeller til %(path)s.",
-            rows=row_count(document),
-            tables=len(document["tables"]),
+            rows=sum(counts.values()),
+            tables=len(counts),
             path=path,
         )
     )
@@ -60,13 +63,15 @@ def _read_text(path: str) -> str:
         ) from error
 
 
-def _write_private_file(path: str, text: str) -> None:
-    """Write whole or not at all, readable by the owner only (the file holds password hashes)."""
+@contextmanager
+def _private_file(path: str) -> Iterator[IO[str]]:
+    """Written whole or not at all, readable by the owner only (the file holds password
+    hashes): written beside PATH and renamed when the block ends without an error."""
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tracker-export-")  # mode 0600
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            yield stream
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

@@ -14,7 +14,7 @@ from sqlalchemy import Integer, delete, func, literal, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.backup.dump import data_tables, schema_revision
+from tracker.backup.dump import data_tables, schema_revision, transient_tables
 from tracker.backup.validation import parse_document
 from tracker.public.search import mark_all_stale
 
@@ -89,7 +89,7 @@ def import_data(session: Session, document, replace: bool = False) -> dict[str, 
         )
     try:
         if replace:
-            for table in reversed(tables):
+            for table in [*transient_tables(), *reversed(tables)]:
                 session.execute(delete(table))
         for table in tables:
             if parsed.rows[table.name]:

@@ -168,3 +168,17 @@ def _check_outbox(messages: list[dict], problems: list[str]) -> None:
                     where=where,
                 )
             )
+        unsubscribe = row.get("unsubscribe_url")
+        # It goes into the List-Unsubscribe header as <url>.
+        if isinstance(unsubscribe, str) and (
+            _LINE_BREAK_OR_CONTROL.search(unsubscribe)
+            or not unsubscribe.startswith(("https://", "http://"))
+            or any(character in unsubscribe for character in "<> ,")
+        ):
+            problems.append(
+                _(
+                    "%(where)s: feltet «unsubscribe_url» må være én adresse som begynner med "
+                    "https://.",
+                    where=where,
+                )
+            )

@@ -1,16 +1,23 @@
 """``flask --app wsgi report [--plan SLUG] --round SLUG --output PATH [--format docx|pdf]
-[--draft] [--changes] [--no-chart]``.
+[--draft] [--changes] [--no-chart]``, and ``flask report-jobs work [--once]``: the worker that
+builds the reports coordinators queue on the report page.
 
 Messages are marked with N_ and written in Norwegian: gettext needs a request to pick a locale.
 """
 
 import os
+import signal
 import tempfile
+import time
 
 import click
+from flask import current_app
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
+from tracker.export.jobs import WorkOutcome, work_queued
 from tracker.export.midterm import IntroductionMissing, export_midterm_report
 from tracker.export.queries import exportable_rounds
+from tracker.extensions import db
 from tracker.plan.queries import all_plans, get_plan
 from tracker.reporting.queries import get_round
 from tracker.text import N_
@@ -111,18 +118,19 @@ def report_command(
     except IntroductionMissing as error:
         raise click.ClickException(error.message) from None
     wanted = {"pdf" if kind == "pdfa" else kind for kind in file_format}
-    if "pdf" in wanted and report.pdf is None:
-        raise click.ClickException(
-            N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
-        )
+    files = {"docx": report.content}
+    if "pdf" in wanted:
+        if report.pdf is None:
+            raise click.ClickException(
+                N_("PDF-en ble ikke laget: %(reason)s") % {"reason": report.pdf_missing_reason}
+            )
+        files["pdf"] = report.pdf
     written = []
     for kind in sorted(wanted):
         # One format: the path as given. Both: the same name with each format's suffix.
         path = output if len(wanted) == 1 else os.path.splitext(output)[0] + f".{kind}"
-        content = report.pdf if kind == "pdf" else report.content
-        assert content is not None  # a missing PDF was refused above
-        _write_file(directory, path, content)
-        written.append((path, content))
+        _write_file(directory, path, files[kind])
+        written.append((path, files[kind]))
     if not no_chart and not report.chart_included:
         click.echo(N_("Diagrammet kunne ikke lages; rapporten har tallene i tabellen."), err=True)
     if "docx" in wanted and report.pdf_missing_reason:
@@ -148,3 +156,86 @@ def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+report_jobs_command = click.Group(
+    "report-jobs", help="Rapportbygg: lag rapportene koordinatorene har bestilt."
+)
+
+
+def _summary(outcome: WorkOutcome) -> str:
+    return N_(
+        "Ferdige: %(done)d. Mislyktes: %(failed)d. Avbrutt (arbeideren stoppet): %(gone)d."
+    ) % {
+        "done": outcome.done,
+        "failed": outcome.failed,
+        "gone": outcome.abandoned,
+    }
+
+
+@report_jobs_command.command("work")
+@click.option("--once", is_flag=True, help="Lag det som venter, og avslutt (for cron og tester).")
+@click.option(
+    "--interval",
+    type=float,
+    default=2.0,
+    show_default=True,
+    help="Sekunder mellom hver gang køen sjekkes.",
+)
+def work_command(once: bool, interval: float) -> None:
+    """Build queued reports; with --once until none is left, else until stopped (SIGTERM or
+    Ctrl-C let the build in progress finish first)."""
+    if once:
+        outcome = work_queued()
+        click.echo(_summary(outcome))
+        if outcome.failed:
+            raise SystemExit(1)
+        return
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    click.echo(
+        N_(
+            "Lager bestilte rapporter og ser etter nye hvert %(interval)g. sekund. "
+            "Stopp med Ctrl-C."
+        )
+        % {"interval": interval}
+    )
+    backoff = 0.0
+    try:
+        while not stopping:
+            try:
+                outcome = work_queued(stopping=lambda: bool(stopping))
+            except (OperationalError, InterfaceError) as error:
+                # The database is away: wait and try again, a little longer each time.
+                _forget_connection()
+                backoff = min(max(2 * backoff, 1.0), current_app.config["REPORT_JOB_CLAIM_SECONDS"])
+                reason = type(getattr(error, "orig", None) or error).__name__
+                click.echo(
+                    N_("Får ikke kontakt med databasen (%(reason)s). Prøver igjen om %(wait)g s.")
+                    % {"reason": reason, "wait": backoff},
+                    err=True,
+                )
+                _pause(backoff, stopping)
+                continue
+            backoff = 0.0
+            if outcome.done or outcome.failed or outcome.abandoned:
+                click.echo(_summary(outcome))
+            _pause(interval, stopping)
+    except KeyboardInterrupt:
+        pass
+    click.echo(N_("Avsluttet."))
+
+
+def _pause(seconds: float, stopping: list[bool]) -> None:
+    """Sleep, waking at least every half second to see whether SIGTERM came."""
+    deadline = time.monotonic() + seconds
+    while not stopping and (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(0.5, left))
+
+
+def _forget_connection() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session().invalidate()
+    db.session.remove()

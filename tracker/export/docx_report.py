@@ -104,6 +104,14 @@ def marking(data: ReportData) -> tuple[str, str] | None:
 
 INTRODUCTION_HEADING = N_("Om rapporten")
 MINISTRIES_HEADING = N_("Departementer med ansvar for tiltak")
+# A plan whose units are not all ministries (a municipality's agencies, boroughs).
+UNITS_HEADING = N_("Enheter med ansvar for tiltak")
+
+
+def units_heading(data: ReportData) -> str:
+    return _(MINISTRIES_HEADING if data.units_are_ministries else UNITS_HEADING)
+
+
 BY_AREA_HEADING = N_("Status per område")
 ALL_MEASURES_HEADING = N_("Alle tiltak")
 SOURCE_NOTES_HEADING = N_("Vedlegg: Merknader om kildegrunnlaget")
@@ -134,7 +142,7 @@ def toc_entries(data: ReportData) -> list[tuple[int, str]]:
     """(level, heading) of every part below, in order."""
     entries = [
         (1, _(INTRODUCTION_HEADING)),
-        (1, _(MINISTRIES_HEADING)),
+        (1, units_heading(data)),
         (1, overview_heading(data)),
         (2, _(BY_AREA_HEADING)),
         (2, _(ALL_MEASURES_HEADING)),
@@ -235,11 +243,13 @@ def introduction(document: ReportDocument, data: ReportData) -> None:
 
 
 def ministries(document: ReportDocument, data: ReportData) -> None:
-    document.heading(_(MINISTRIES_HEADING), 1)
-    document.paragraph(
+    document.heading(units_heading(data), 1)
+    sentence = (
         _("Det er %(count)s departementer som er ansvarlige for tiltak i handlingsplanen:")
-        % {"count": _count_in_words(len(data.ministries))}
+        if data.units_are_ministries
+        else _("Det er %(count)s enheter som er ansvarlige for tiltak i handlingsplanen:")
     )
+    document.paragraph(sentence % {"count": _count_in_words(len(data.ministries))})
     for ministry in data.ministries:
         document.paragraph(
             xml_safe(f"{ministry.name} ({ministry.abbreviation})", single_line=True),
@@ -326,8 +336,9 @@ def measure_section(document: ReportDocument, data: ReportData, measure: Measure
     heading = document.heading(measure_heading(measure), 2)
     heading.paragraph_format.keep_with_next = True
     # Who is responsible and the status, right under the heading and never parted from it.
+    responsible = _("Ansvarlig departement") if data.units_are_ministries else _("Ansvarlig enhet")
     lines = [
-        document.labelled(_("Ansvarlig departement"), _ministry_names(measure.ministries)),
+        document.labelled(responsible, _ministry_names(measure.ministries)),
         document.labelled(_("Status"), status_with_date(measure)),
     ]
     if data.draft and measure.review_state is not None and measure.earlier_as_of is None:
@@ -427,7 +438,12 @@ def reported_in_round_sentence(data: ReportData) -> str:
         "reported": data.reported_in_round,
         "total": data.measure_count,
     }
-    if data.reported_in_round + data.unreported_count < data.measure_count:
+    if data.draft:
+        sentence += " " + _(
+            "For de andre vises det som er lagret i runden, eller siste publiserte status med "
+            "datoen den er fra."
+        )
+    elif data.reported_in_round + data.unreported_count < data.measure_count:
         sentence += " " + _(
             "For de andre gjelder status fra siste publiserte rapport, med datoen den er fra."
         )

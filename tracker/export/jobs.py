@@ -1,143 +1,266 @@
-"""Report builds as background jobs: a thread per build, a folder per job, polled by the page.
+"""Report builds as a work queue in the database, so any instance answers for any build.
 
-Collecting the data happens in the request (quick, needs the database); the thread only builds
-(chart, DOCX, LibreOffice), which needs no database. Each job's state is a small JSON file in
-its own folder, written atomically, so any worker can answer the page's polling and serve the
-finished files, whichever worker built them. No new infrastructure: files and a thread.
+The page *queues* a build (a ``report_jobs`` row, in the request's unit of work); a worker
+*claims* it the way the outbox's senders claim mail (tracker/work_queue.py), collects the data,
+builds the chart, the DOCX and the PDF, and stores the files in the row. Every instance reads
+the row: the page's polling and the downloads work whichever machine answers.
+
+Who builds: each web instance runs a thread that builds what is queued, started when a build
+is queued (REPORT_JOBS_IN_WEB, the default), and/or ``flask report-jobs work`` on any machine
+(a systemd unit in docs/report.md). Either way, the claim is renewed by a heartbeat while the
+build runs, so a worker that dies (a restart, a kill, a crash) leaves a claim that runs out
+within REPORT_JOB_CLAIM_SECONDS: the build is then failed, saying so, instead of «running» for
+a quarter of an hour.
 """
 
-import json
 import logging
 import os
-import re
-import shutil
+import socket
 import threading
-import time
 import uuid
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 
-from tracker.export.midterm import ExportedReport, build
-from tracker.export.report_data import ReportData
+from flask import Flask, current_app
+from sqlalchemy import delete, select, update
+
+from tracker.export.midterm import IntroductionMissing, build, collect
+from tracker.export.models import DONE, FAILED, QUEUED, RUNNING, ReportJob
+from tracker.extensions import db
+from tracker.reporting.models import ReportingRound
 from tracker.text import N_
+from tracker.timeutil import utcnow
+from tracker.transactions import transaction
+from tracker.work_queue import Claim, WorkQueue, write_claimed
 
 log = logging.getLogger(__name__)
 
-JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-# Unpublished drafts and their changes: readable by the app's own user only, whatever the umask.
-PRIVATE_DIRECTORY, PRIVATE_FILE = 0o700, 0o600
-KEEP_SECONDS = 24 * 3600  # finished reports stay downloadable for a day
-# A job whose thread died with its worker (restart, crash) never finishes; after this it says so.
-STALE_SECONDS = 15 * 60
+KEEP = timedelta(days=1)  # finished reports stay downloadable for a day
+QUEUED_MESSAGE = N_("Rapporten er i kø …")
+DONE_MESSAGE = N_("Rapporten er klar.")
+FAILED_MESSAGE = N_("Rapporten kunne ikke lages. Prøv igjen, eller meld fra om feilen.")
+INTRODUCTION_GONE = N_(
+    "Den endelige rapporten ble ikke laget: runden har ingen innledning lenger. Skriv "
+    "innledningen på rapportsiden, eller lag et utkast."
+)
+ABANDONED_MESSAGE = N_(
+    "Rapporten ble ikke ferdig fordi prosessen som lagde den, stoppet. Prøv igjen."
+)
+
+
+def _queued(now):
+    return ReportJob.state == QUEUED
+
+
+REPORT_QUEUE = WorkQueue(ReportJob, ready=_queued)
+
+
+# --- Writes (flush only) ----------------------------------------------------------------------
+
+
+def queue_report(
+    reporting_round: ReportingRound,
+    *,
+    draft: bool,
+    include_changes: bool,
+    language: str = "nb",
+    user=None,
+) -> ReportJob:
+    """A build waiting for a worker. Flushes; the caller's unit of work commits it."""
+    job = ReportJob(
+        public_id=uuid.uuid4().hex,
+        round_id=reporting_round.id,
+        round_slug=reporting_round.slug,
+        round_title=reporting_round.title,
+        draft=draft,
+        include_changes=include_changes,
+        language=language,
+        requested_by_id=user.id if user is not None else None,
+        state=QUEUED,
+        message=QUEUED_MESSAGE,
+        worker="",
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def fail_abandoned() -> int:
+    """Fail every build whose worker stopped renewing its claim. Flushes only."""
+    now = utcnow()
+    result = db.session.execute(
+        update(ReportJob)
+        .where(ReportJob.state == RUNNING, ReportJob.claimed_until < now)
+        .values(
+            state=FAILED,
+            message=ABANDONED_MESSAGE,
+            finished_at=now,
+            claimed_until=None,
+            claim_token=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) or 0
+
+
+def remove_old() -> None:
+    """Forget builds (and their files) older than a day. Flushes only."""
+    db.session.execute(delete(ReportJob).where(ReportJob.created_at < utcnow() - KEEP))
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def get_job(public_id: str) -> ReportJob | None:
+    """The build, as the page shows it: one whose worker died reads as failed at once, whether
+    or not a worker has written that down yet."""
+    if not public_id or len(public_id) != 32:
+        return None
+    job = db.session.scalar(select(ReportJob).where(ReportJob.public_id == public_id))
+    if job is not None and job.claim_lapsed:
+        db.session.expunge(job)  # shown as failed, never written back from here
+        job.state, job.message = FAILED, ABANDONED_MESSAGE
+    return job
+
+
+def job_file(job: ReportJob, kind: str) -> tuple[bytes, str] | None:
+    """The finished file of a kind ("docx" or "pdf") and its download name."""
+    if job.state != DONE or kind not in ("docx", "pdf"):
+        return None
+    name = job.docx_name if kind == "docx" else job.pdf_name
+    column = ReportJob.docx if kind == "docx" else ReportJob.pdf
+    content = db.session.scalar(select(column).where(ReportJob.id == job.id))
+    return (content, name) if name and content is not None else None
+
+
+# --- The worker -------------------------------------------------------------------------------
 
 
 @dataclass
-class JobState:
-    id: str
-    round_slug: str
-    round_title: str
-    draft: bool
-    state: str  # running, done or failed
-    message: str  # what the page shows, in Norwegian
-    started: float
-    finished: float | None = None
-    docx_name: str | None = None
-    pdf_name: str | None = None
-    pdf_missing_reason: str | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.state == "running"
+class WorkOutcome:
+    done: int = 0
+    failed: int = 0
+    abandoned: int = 0  # other workers' builds found dead and failed
 
 
-class ReportJobs:
-    def __init__(self, directory: str | os.PathLike) -> None:
-        self.directory = Path(directory)
+def work_queued(stopping: Callable[[], bool] = lambda: False) -> WorkOutcome:
+    """Build every queued report, one at a time, until none is left or ``stopping()`` says so
+    (checked between builds). Needs an app context."""
+    outcome = WorkOutcome()
+    with transaction():
+        outcome.abandoned = fail_abandoned()
+        remove_old()
+    lease = timedelta(seconds=current_app.config["REPORT_JOB_CLAIM_SECONDS"])
+    while not stopping():
+        claim = REPORT_QUEUE.claim(1, lease)
+        if not claim.ids:
+            return outcome
+        with REPORT_QUEUE.heartbeat(db.engine, claim):
+            if _build_claimed(claim.ids[0], claim):
+                outcome.done += 1
+            else:
+                outcome.failed += 1
+    return outcome
 
-    def start(self, data: ReportData) -> JobState:
-        self.directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
-        os.chmod(self.directory, PRIVATE_DIRECTORY)  # also one made before this rule
-        self._remove_old()
-        job = JobState(
-            id=uuid.uuid4().hex,
-            round_slug=data.round_slug,
-            round_title=data.round_title,
-            draft=data.draft,
-            state="running",
-            message=N_("Rapporten er i kø …"),
-            started=time.time(),
+
+def _build_claimed(job_id: int, claim: Claim) -> bool:
+    token = claim.token
+
+    def write(**values) -> bool:
+        if not claim.holds(job_id):
+            return False  # the claim ran out: the build was failed as abandoned
+        with transaction() as session:
+            return write_claimed(session, ReportJob, job_id, token, **values)
+
+    def progress(message: str) -> None:
+        write(message=message)
+
+    with transaction() as session:
+        job = session.get(ReportJob, job_id)
+        if job is None:
+            return False
+        write_claimed(
+            session,
+            ReportJob,
+            job_id,
+            token,
+            state=RUNNING,
+            started_at=utcnow(),
+            attempts=job.attempts + 1,
+            worker=f"{socket.gethostname()}:{os.getpid()}"[:200],
+            message=N_("Henter innholdet …"),
         )
-        (self.directory / job.id).mkdir(mode=PRIVATE_DIRECTORY)
-        self._save(job)
-        threading.Thread(target=self._run, args=(job, data), daemon=True).start()
-        return job
-
-    def get(self, job_id: str) -> JobState | None:
-        if not JOB_ID.match(job_id or ""):
-            return None
+        reporting_round = session.get(ReportingRound, job.round_id)
+        draft, include_changes, language = job.draft, job.include_changes, job.language
+        if reporting_round is None:
+            return False
         try:
-            values = json.loads((self.directory / job_id / "state.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        job = JobState(**values)
-        if job.running and time.time() - job.started > STALE_SECONDS:
-            job.state = "failed"
-            job.message = N_("Rapporten ble ikke ferdig. Prøv igjen.")
-        return job
-
-    def file(self, job: JobState, kind: str) -> tuple[Path, str] | None:
-        """The finished file of a kind ("docx" or "pdf") and its download name."""
-        name = {"docx": job.docx_name, "pdf": job.pdf_name}.get(kind)
-        path = self.directory / job.id / f"rapport.{kind}"
-        return (path, name) if name and path.is_file() else None
-
-    def _run(self, job: JobState, data: ReportData) -> None:
-        def progress(message: str) -> None:
-            job.message = message
-            self._save(job)
-
-        try:
-            report = build(data, progress=progress)
-            self._finish(job, report)
-        except Exception:  # noqa: BLE001 - the page must say it failed, not wait forever
-            log.exception("Report job %s for %s failed", job.id, job.round_slug)
-            job.state, job.finished = "failed", time.time()
-            job.message = N_("Rapporten kunne ikke lages. Prøv igjen, eller meld fra om feilen.")
-            self._save(job)
-
-    def _finish(self, job: JobState, report: ExportedReport) -> None:
-        folder = self.directory / job.id
-        _write(folder / "rapport.docx", report.content)
-        job.docx_name = report.filename
-        if report.pdf is not None:
-            _write(folder / "rapport.pdf", report.pdf)
-            job.pdf_name = report.pdf_filename
-        job.pdf_missing_reason = report.pdf_missing_reason
-        job.state, job.finished = "done", time.time()
-        job.message = N_("Rapporten er klar.")
-        self._save(job)
-
-    def _save(self, job: JobState) -> None:
-        _write(self.directory / job.id / "state.json", json.dumps(asdict(job)).encode("utf-8"))
-
-    def _remove_old(self) -> None:
-        cutoff = time.time() - KEEP_SECONDS
-        for folder in self.directory.iterdir():
-            try:
-                if (
-                    folder.is_dir()
-                    and JOB_ID.match(folder.name)
-                    and folder.stat().st_mtime < cutoff
-                ):
-                    shutil.rmtree(folder, ignore_errors=True)
-            except OSError:
-                continue  # another worker removed it first
+            data = collect(
+                reporting_round, draft=draft, include_changes=include_changes, language=language
+            )
+        except IntroductionMissing:
+            # The introduction was emptied after the build was asked for (the page checks).
+            data = None
+    if data is None:
+        return write(state=FAILED, message=INTRODUCTION_GONE, finished_at=utcnow())
+    try:
+        report = build(data, progress=progress, scratch=current_app.config["REPORT_JOBS_DIR"])
+    except Exception:  # noqa: BLE001 - the page must say it failed, not wait forever
+        log.exception("Report job %s for %s failed", job_id, data.round_slug)
+        write(
+            state=FAILED,
+            message=FAILED_MESSAGE,
+            finished_at=utcnow(),
+            claimed_until=None,
+            claim_token=None,
+        )
+        return False
+    return write(
+        state=DONE,
+        message=DONE_MESSAGE,
+        finished_at=utcnow(),
+        docx=report.content,
+        docx_name=report.filename,
+        pdf=report.pdf,
+        pdf_name=report.pdf_filename if report.pdf is not None else None,
+        pdf_missing_reason=report.pdf_missing_reason,
+        claimed_until=None,
+        claim_token=None,
+    )
 
 
-def _write(path: Path, content: bytes) -> None:
-    """Write beside and rename: a reader never sees half a file; nobody but us reads it."""
-    partial = path.with_name(path.name + f".{os.getpid()}.{threading.get_ident()}.part")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(content)
-    os.replace(partial, path)
+# --- The web instances' own builder -----------------------------------------------------------
+
+_web_builder_lock = threading.Lock()
+_web_builder_wanted = threading.Event()
+
+
+def build_in_background(app: Flask) -> None:
+    """Make sure this process has a thread building what is queued (REPORT_JOBS_IN_WEB).
+
+    One thread per process at most: a second call while it works only asks it to look again
+    before it stops, so a build queued meanwhile is never left behind."""
+    if not app.config["REPORT_JOBS_IN_WEB"]:
+        return
+    _web_builder_wanted.set()
+    if not _web_builder_lock.acquire(blocking=False):
+        return  # the running thread sees the event before it stops
+    threading.Thread(target=_web_builder, args=(app,), name="report-builder", daemon=True).start()
+
+
+def _web_builder(app: Flask) -> None:
+    try:
+        while _web_builder_wanted.is_set():
+            _web_builder_wanted.clear()
+            with app.app_context():
+                try:
+                    work_queued()
+                except Exception:  # noqa: BLE001 - a later build starts the thread again
+                    log.exception("The report builder stopped")
+                finally:
+                    db.session.remove()
+    finally:
+        _web_builder_lock.release()
+        if _web_builder_wanted.is_set():  # asked for between the last look and the release
+            build_in_background(app)

@@ -49,6 +49,12 @@ INTRODUCTION_MISSING = N_(
 )
 
 
+def introduction_missing(reporting_round: ReportingRound, *, draft: bool) -> bool:
+    """A final report needs the round's introduction, written by the coordinator; a draft
+    does not (it says the introduction is missing)."""
+    return not draft and not (reporting_round.intro or "").strip()
+
+
 def collect(
     reporting_round: ReportingRound,
     *,
@@ -57,7 +63,7 @@ def collect(
     language: str = "nb",
 ) -> ReportData:
     """The report's data; a final report refuses a round without an introduction."""
-    if not draft and not (reporting_round.intro or "").strip():
+    if introduction_missing(reporting_round, draft=draft):
         raise IntroductionMissing(INTRODUCTION_MISSING % {"round": reporting_round.title})
     return collect_report_data(
         reporting_round, draft=draft, include_changes=include_changes, language=language
@@ -70,14 +76,20 @@ def build(
     with_chart: bool = True,
     with_pdf: bool = True,
     progress: Callable[[str], None] = lambda message: None,
+    scratch: str | None = None,
 ) -> ExportedReport:
     """Chart, DOCX and (with LibreOffice) the page numbers and the tagged PDF. No database.
-    The frame is written in ``data.language`` (bokmål or nynorsk)."""
+    The frame is written in ``data.language`` (bokmål or nynorsk). ``scratch``: the folder
+    LibreOffice works in (REPORT_JOBS_DIR for the report page's builds)."""
     with building_in(data.language):
-        return _build(data, with_chart=with_chart, with_pdf=with_pdf, progress=progress)
+        return _build(
+            data, with_chart=with_chart, with_pdf=with_pdf, progress=progress, scratch=scratch
+        )
 
 
-def _build(data: ReportData, *, with_chart: bool, with_pdf: bool, progress) -> ExportedReport:
+def _build(
+    data: ReportData, *, with_chart: bool, with_pdf: bool, progress, scratch: str | None
+) -> ExportedReport:
     chart_png = None
     if with_chart:
         progress(N_("Lager diagrammet …"))
@@ -92,7 +104,7 @@ def _build(data: ReportData, *, with_chart: bool, with_pdf: bool, progress) -> E
     if with_pdf:
         progress(N_("Fyller inn sidetall og lager PDF …"))
         try:
-            rendered = office.render_pdf(docx)
+            rendered = office.render_pdf(docx, scratch)
         except office.OfficeUnavailable as error:
             reason = error.message
             log.warning("Report %s without PDF: %s", data.round_slug, reason)

@@ -13,6 +13,7 @@ from tracker.export.queries import previous_published_round
 from tracker.export.results_data import ResultsData, collect_results
 from tracker.i18n import TIMEZONE
 from tracker.measures.queries import areas_with_measures
+from tracker.ministries.models import UnitKind
 from tracker.ministries.queries import units_with_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import (
@@ -27,6 +28,7 @@ from tracker.text import N_
 # A draft report shows every text a contact person has saved, whatever its review state.
 DRAFT_REVIEW_STATES = tuple(ReviewState)
 NOT_REPORTED = N_("Ikke rapportert")
+SENT_STATES = (ReviewState.SUBMITTED, ReviewState.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ class ReportData:
     issn: str = ""
     licence: str = ""
     contact: str = ""
+    # Every responsible unit is a ministry (a national plan): the report says «departementer».
+    units_are_ministries: bool = True
 
     @property
     def source_notes(self) -> tuple[SourceNote, ...]:
@@ -171,6 +175,7 @@ def collect_report_data(
                 area.key, area.name, tuple(entries[measure.id] for measure in area.measures)
             )
         )
+    units = units_with_measures(plan)
     return ReportData(
         plan_title=plan.title,
         plan_period=plan.period,
@@ -184,7 +189,10 @@ def collect_report_data(
         # Alphabetical by name: a reader looks a unit up, and no order is implied.
         ministries=tuple(
             sorted(
-                (MinistryRef(u.abbreviation, u.name) for u in units_with_measures(plan)),
+                {
+                    *(MinistryRef(u.abbreviation, u.name) for u in units),
+                    *(ref for entry in entries.values() for ref in entry.ministries),
+                },
                 key=lambda ministry: ministry.name.casefold(),
             )
         ),
@@ -201,9 +209,13 @@ def collect_report_data(
         published=reporting_round.is_published,
         plan_note=plan.note or "",
         results=collect_results(reporting_round, draft),
+        # A draft shows saved texts too, but a unit has reported only once it sent its text.
         reported_in_round=sum(
-            1 for report in reports.values() if report.round_id == reporting_round.id
+            1
+            for report in reports.values()
+            if report.round_id == reporting_round.id and report.review_state in SENT_STATES
         ),
+        units_are_ministries=all(unit.kind == UnitKind.MINISTRY for unit in units),
     )
 
 
@@ -215,7 +227,15 @@ def _measure_entry(
         number=measure.number,
         title=measure.title,
         description=measure.description,
-        ministries=tuple(MinistryRef(u.abbreviation, u.name) for u in measure.units),
+        # A report keeps the names its units had when it was made (a reorganisation since).
+        ministries=tuple(
+            MinistryRef(abbreviation, name)
+            for abbreviation, name in (
+                report.units_then
+                if report
+                else [(unit.abbreviation, unit.name) for unit in measure.units]
+            )
+        ),
         status=Status(report.status) if report else None,
         narrative=(report.narrative or "") if report else "",
         review_state=ReviewState(report.review_state) if report else None,

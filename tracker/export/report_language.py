@@ -12,15 +12,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 
 from tracker.i18n import NORWEGIAN_DATE
+from tracker.resources import PACKAGE_DIR
 
 REPORT_LANGUAGES = {"nb": "nb-NO", "nn": "nn-NO"}  # the code and its tag in DOCX and PDF
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+TRANSLATIONS = PACKAGE_DIR / "translations"
 
 _language: ContextVar[str] = ContextVar("report_language", default="nb")
 

@@ -5,14 +5,21 @@ requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For 
 the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
 from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
+
+It runs in a process group of its own with its LibreOffice, and dies with the app: when the
+process that started it is gone (a killed worker), a watchdog kills the whole group, even in the
+middle of a conversion, so no LibreOffice is left running for nobody.
 """
 
 import fcntl
 import json
 import os
+import shutil
+import signal
 import subprocess  # nosec B404 - starts LibreOffice with a fixed argument list, no shell
 import sys
 import tempfile
+import threading
 import time
 
 import uno
@@ -49,8 +56,7 @@ def _profile():
     return tempfile.mkdtemp(prefix="tracker-lo-"), None
 
 
-def _start_office():
-    profile, lock = _profile()
+def _start_office(profile):
     pipe = f"tracker{os.getpid()}"
     office = subprocess.Popen(  # nosec B603 B607 - soffice from PATH, as Debian installs it
         [
@@ -77,12 +83,29 @@ def _start_office():
             break
         except Exception:  # noqa: BLE001 - not listening yet
             if office.poll() is not None or time.monotonic() > deadline:
+                office.kill()
+                office.wait()
                 raise RuntimeError("LibreOffice did not start") from None
             time.sleep(0.1)
     desktop = context.ServiceManager.createInstanceWithContext(
         "com.sun.star.frame.Desktop", context
     )
-    return office, desktop, lock  # the profile's lock is held while the worker lives
+    return office, desktop
+
+
+def _die_with_parent(profile, temporary):
+    """Kill this helper and its LibreOffice once the app that started it is gone (removing the
+    profile if it was a temporary one; a kept slot stays for the next worker)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        if temporary:
+            shutil.rmtree(profile, ignore_errors=True)
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _toc_lines(document):
@@ -150,7 +173,17 @@ def convert(desktop, request):
 
 
 def main():
-    office, desktop, _profile_lock = _start_office()
+    profile, profile_lock = _profile()  # the lock is held while this worker lives
+    temporary = profile_lock is None
+    _die_with_parent(profile, temporary)  # from the start: LibreOffice takes seconds to come up
+    try:
+        office, desktop = _start_office(profile)
+    except RuntimeError:
+        if temporary:
+            raise
+        # A kept profile LibreOffice no longer starts with (a crash mid-write): start afresh.
+        shutil.rmtree(profile, ignore_errors=True)
+        office, desktop = _start_office(profile)
     print(json.dumps({"ok": True, "ready": True}), flush=True)
     try:
         for line in sys.stdin:
@@ -167,6 +200,8 @@ def main():
         except Exception as error:  # noqa: BLE001 - the bridge dies with the office
             print(f"LibreOffice ended: {error}", file=sys.stderr)
         office.wait(timeout=30)
+        if temporary:
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

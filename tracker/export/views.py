@@ -1,5 +1,7 @@
-"""The coordinator's report page: write the round's introduction, build the report in the
-background, follow its progress, and download the DOCX and the PDF."""
+"""The coordinator's report page: write the round's introduction, queue a build of the report,
+follow its progress, and download the DOCX and the PDF (from whichever instance answers)."""
+
+import io
 
 from flask import (
     Blueprint,
@@ -18,8 +20,14 @@ from flask_login import current_user
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
 from tracker.export.forms import ReportDownloadForm, RoundIntroForm
-from tracker.export.jobs import ReportJobs
-from tracker.export.midterm import DOCX_MIMETYPE, PDF_MIMETYPE, IntroductionMissing, collect
+from tracker.export.jobs import build_in_background, get_job, queue_report
+from tracker.export.jobs import job_file as finished_file
+from tracker.export.midterm import (
+    DOCX_MIMETYPE,
+    PDF_MIMETYPE,
+    IntroductionMissing,
+    introduction_missing,
+)
 from tracker.export.office import office_missing_reason
 from tracker.export.operations import intro_fingerprint, set_round_intro
 from tracker.export.queries import exportable_rounds
@@ -30,10 +38,6 @@ from tracker.unit_of_work import on_page, unit_of_work
 
 blueprint = Blueprint("export", __name__, url_prefix="/koordinator/rapport")
 MIMETYPES = {"docx": DOCX_MIMETYPE, "pdf": PDF_MIMETYPE}
-
-
-def _jobs() -> ReportJobs:
-    return ReportJobs(current_app.config["REPORT_JOBS_DIR"])
 
 
 def _intro_form(reporting_round, formdata=None) -> RoundIntroForm:
@@ -93,23 +97,24 @@ def download(slug: str):
     if not form.validate():
         error = _("Rapporten ble ikke laget: velg endelig rapport eller utkast og prøv igjen.")
         return _page({slug: form}, error=error), 400
-    # Collected here, in the request, with its database session; built in the background.
-    try:
-        data = collect(
-            reporting_round,
-            draft=form.mode.data == "draft",
-            include_changes=form.include_changes.data,
-            language=form.language.data,
-        )
-    except IntroductionMissing:
+    draft = form.mode.data == "draft"
+    if introduction_missing(reporting_round, draft=draft):
         error = _(
             "Den endelige rapporten ble ikke laget: runden «%(round)s» har ingen innledning "
             "ennå. Skriv innledningen under, eller lag et utkast.",
             round=reporting_round.title,
         )
         return _page({slug: form}, error=error), IntroductionMissing.status
-    job = _jobs().start(data)
-    return redirect(url_for("export.job", job_id=job.id), code=303)
+    with unit_of_work():
+        job = queue_report(
+            reporting_round,
+            draft=draft,
+            include_changes=bool(form.include_changes.data),
+            language=form.language.data,
+            user=current_user,
+        )
+    build_in_background(current_app._get_current_object())  # type: ignore[attr-defined]
+    return redirect(url_for("export.job", job_id=job.public_id), code=303)
 
 
 @blueprint.post("/<slug>/innledning")
@@ -135,27 +140,31 @@ def save_intro(slug: str):
 @blueprint.get("/jobb/<job_id>")
 @role_required(Role.COORDINATOR)
 def job(job_id: str):
-    job = _jobs().get(job_id) or abort(404)
+    job = get_job(job_id) or abort(404)
     return render_template("export/job.html", job=job)
 
 
 @blueprint.get("/jobb/<job_id>/status")
 @role_required(Role.COORDINATOR)
 def job_status(job_id: str):
-    job = _jobs().get(job_id) or abort(404)
+    job = get_job(job_id) or abort(404)
     # Signed-in responses are never stored (tracker/security.py), so every poll sees the job now.
-    return jsonify(state=job.state, message=_(job.message))
+    # A queued build reads as running: the page waits the same way for both.
+    return jsonify(state="running" if job.running else job.state, message=_(job.message))
 
 
 @blueprint.get("/jobb/<job_id>/<kind>")
 @role_required(Role.COORDINATOR)
 def job_file(job_id: str, kind: str):
-    jobs = _jobs()
-    job = jobs.get(job_id) or abort(404)
-    found = jobs.file(job, kind) if kind in MIMETYPES else None
+    job = get_job(job_id) or abort(404)
+    found = finished_file(job, kind) if kind in MIMETYPES else None
     if found is None:
         abort(404)
-    path, name = found
+    content, name = found
     return send_file(
-        path, mimetype=MIMETYPES[kind], as_attachment=True, download_name=name, max_age=0
+        io.BytesIO(content),
+        mimetype=MIMETYPES[kind],
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
     )

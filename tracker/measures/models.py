@@ -1,6 +1,14 @@
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
@@ -54,6 +62,12 @@ class Measure(Model):
     retired_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The measure of a predecessor plan this one carries on (a successor plan's link back).
     continues_measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id"))
+    # The optimistic lock of the plan text: an edit names the version it was based on, and
+    # SQLAlchemy refuses an UPDATE whose version has moved on (two coordinators at once).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # When a coordinator last changed the plan's text of this measure (title, description,
+    # area, units); None while it stands as the plan was made. Shown on the public page.
+    text_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     plan: Mapped[Plan] = relationship()
     area: Mapped[Area] = relationship(back_populates="measures")
@@ -62,7 +76,15 @@ class Measure(Model):
         order_by="Responsibility.position",
         cascade="all, delete-orphan",
     )
-    continues: Mapped["Measure | None"] = relationship(remote_side=[id])
+    continues: Mapped["Measure | None"] = relationship(
+        remote_side=[id], back_populates="continued_by"
+    )
+    # The measures of successor plans that carry this one on.
+    continued_by: Mapped[list["Measure"]] = relationship(
+        back_populates="continues", order_by="Measure.plan_id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def units(self) -> list[ResponsibleUnit]:

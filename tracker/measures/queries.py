@@ -52,6 +52,16 @@ def all_areas(plan: Plan) -> list[Area]:
     )
 
 
+def measure_counts_by_area(plan: Plan) -> dict[int, int]:
+    """How many measures each of the plan's areas has, by area id (one query)."""
+    rows = db.session.execute(
+        select(Measure.area_id, func.count(Measure.id))
+        .where(Measure.plan_id == plan.id)
+        .group_by(Measure.area_id)
+    )
+    return {area_id: count for area_id, count in rows}
+
+
 def measure_counts(plan: Plan) -> tuple[int, int]:
     """How many measures the plan has, and how many of them are retired (one query)."""
     total, retired = db.session.execute(

@@ -1,5 +1,5 @@
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.enum_columns import enum_column
 from tracker.extensions import Model
@@ -36,6 +36,11 @@ class ResponsibleUnit(Model):
     kind: Mapped[UnitKind] = mapped_column(
         enum_column(UnitKind, "unit_kind"), default=UnitKind.MINISTRY
     )
+    # Merged into another unit (a reorganisation): it keeps its row, so the reports made under
+    # its name keep it, but it is responsible for nothing any more.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("responsible_units.id"))
+
+    merged_into: Mapped["ResponsibleUnit | None"] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<ResponsibleUnit {self.abbreviation}>"

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from tracker.extensions import db
+from tracker.plan import spreadsheet
 from tracker.plan.loader import LoadResult, load_plan
 from tracker.plan.queries import all_plans, plan_count
 from tracker.plan.validation import PlanValidationError
@@ -44,9 +45,12 @@ plans_command = click.Group("plans", help="Handlingsplanene i installasjonen.")
 @plans_command.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_command(path: str) -> None:
-    """Make a new plan from a plan file (the seed file's format, with plan.slug). Everything is
-    checked first; on any problem nothing is written."""
-    result = _load(path, new_plan=True)
+    """Make a new plan from a plan file (the seed file's format, with plan.slug) or a filled-in
+    spreadsheet template (.xlsx). Everything is checked first; on any problem nothing is
+    written."""
+    result = (
+        _load_spreadsheet(path) if path.lower().endswith(".xlsx") else _load(path, new_plan=True)
+    )
     plan = result.plan
     if plan is None:  # never: load_plan returns the plan it wrote
         raise click.ClickException("Planen ble ikke opprettet.")
@@ -112,6 +116,30 @@ def _load(path: str, *, new_plan: bool) -> LoadResult:
             f"{path} ble ikke lastet inn; databasen er uendret. {len(error.problems)} "
             f"feil:\n{lines}"
         ) from error
+
+
+def _load_spreadsheet(path: str) -> LoadResult:
+    """The same reading and checks as the coordinator's upload, problems named by sheet and row."""
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise click.ClickException(f"Fant ikke filen {path}.") from None
+    if size > spreadsheet.MAX_SPREADSHEET_BYTES:
+        raise click.ClickException(f"{path}: {spreadsheet.too_large_message(size)}")
+    with open(path, "rb") as handle:
+        content = handle.read()
+    try:
+        data, rows = spreadsheet.read_plan_spreadsheet(content)
+        with transaction() as session:
+            return load_plan(session, data, new_plan=True)
+    except spreadsheet.SpreadsheetProblems as error:
+        problems = error.problems
+    except PlanValidationError as error:
+        problems = [spreadsheet.problem_in_sheet(problem, rows) for problem in error.problems]
+    lines = "\n".join(f"  - {problem}" for problem in problems)
+    raise click.ClickException(
+        f"{path} ble ikke lastet inn; databasen er uendret. {len(problems)} feil:\n{lines}"
+    )
 
 
 def _report(result: LoadResult) -> None:

@@ -9,7 +9,7 @@ their names. Nothing is written unless the whole file is valid.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -229,13 +229,15 @@ def _load_round(session, plan, data, measures, result) -> None:
         select(ReportingRound).where(ReportingRound.slug == data["slug"])
     ).first()
     if reporting_round is None:
-        now = utcnow()
+        # A round published before it came here: its status date is the best date it has (the
+        # feeds and pages date it so), never the moment the file was loaded.
+        published_on = datetime.combine(values["as_of"], time(12), tzinfo=UTC)
         reporting_round = ReportingRound(
             plan=plan,
             slug=data["slug"],
             state=RoundState.PUBLISHED if published else RoundState.OPEN,
-            closed_at=now if published else None,
-            published_at=now if published else None,
+            closed_at=published_on if published else None,
+            published_at=published_on if published else None,
             **values,
         )
         session.add(reporting_round)

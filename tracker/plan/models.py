@@ -1,11 +1,14 @@
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model, db
+from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
+    from tracker.auth.models import User
     from tracker.ministries.models import ResponsibleUnit
 
 # The written standards a plan's own texts (titles, descriptions, intro) can be in.
@@ -62,7 +65,10 @@ class Plan(Model):
     # The plan this one succeeds (a revision every few years; a new plan after the last).
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
 
-    predecessor: Mapped["Plan | None"] = relationship(remote_side=[id])
+    predecessor: Mapped["Plan | None"] = relationship(remote_side=[id], back_populates="successors")
+    successors: Mapped[list["Plan"]] = relationship(
+        back_populates="predecessor", order_by="Plan.first_year"
+    )
     units: Mapped[list["PlanUnit"]] = relationship(
         back_populates="plan", order_by="PlanUnit.position", cascade="all, delete-orphan"
     )
@@ -115,3 +121,26 @@ class PlanUnit(Model):
 
     plan: Mapped[Plan] = relationship(back_populates="units")
     unit: Mapped["ResponsibleUnit"] = relationship()
+
+
+class PlanChange(Model):
+    """One change a coordinator made to a plan's text or to the units (append-only): a measure
+    added, edited, moved, given other units or retired; an area added or renamed; a unit renamed,
+    merged or split; a plan imported or succeeded. ``details`` holds what it was and became."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # None for a unit's reorganisation, which concerns every plan the unit takes part in.
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="CASCADE"), index=True
+    )
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id"), index=True)
+    # The measure's version this change produced (the plan text's version history).
+    measure_version: Mapped[int | None] = mapped_column()
+    action: Mapped[str] = mapped_column(String(30))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    author: Mapped["User | None"] = relationship()

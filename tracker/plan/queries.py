@@ -1,13 +1,23 @@
 """Reads about the plans themselves."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.plan.models import Plan
+from tracker.measures.models import Area, Measure, Responsibility
+from tracker.plan.models import Plan, PlanChange
+
+# A plan's pages link the plan it succeeds and those succeeding it: loaded with the plan.
+_LINKED_PLANS = (joinedload(Plan.predecessor), joinedload(Plan.successors))
 
 
 def get_plan(slug: str) -> Plan | None:
-    return db.session.scalars(select(Plan).where(Plan.slug == slug)).first()
+    """The plan, with the plan it succeeds and those succeeding it (its pages link them)."""
+    return (
+        db.session.scalars(select(Plan).where(Plan.slug == slug).options(*_LINKED_PLANS))
+        .unique()
+        .first()
+    )
 
 
 def all_plans() -> list[Plan]:
@@ -27,9 +37,54 @@ def first_plan() -> Plan | None:
 
 def only_plan() -> Plan | None:
     """The plan, when the installation holds exactly one (one query)."""
-    plans = list(db.session.scalars(select(Plan).order_by(Plan.id).limit(2)))
+    plans = list(
+        db.session.scalars(select(Plan).options(*_LINKED_PLANS).order_by(Plan.id).limit(2)).unique()
+    )
     return plans[0] if len(plans) == 1 else None
 
 
 def plan_count() -> int:
     return db.session.scalar(select(func.count(Plan.id))) or 0
+
+
+def plan_areas(plan: Plan) -> list[Area]:
+    """The plan's areas in the plan's order (one query; cached for the request's session)."""
+    return list(
+        db.session.scalars(
+            select(Area).where(Area.plan_id == plan.id).order_by(Area.position, Area.id)
+        )
+    )
+
+
+def plan_measures(plan: Plan) -> list[Measure]:
+    """Every measure of the plan, retired ones included, with area and units (one query)."""
+    return list(
+        db.session.scalars(
+            select(Measure)
+            .where(Measure.plan_id == plan.id)
+            .options(
+                joinedload(Measure.area),
+                joinedload(Measure.responsibilities).joinedload(Responsibility.unit),
+            )
+            .order_by(Measure.number)
+        ).unique()
+    )
+
+
+def editable_measure(plan: Plan, number: int) -> Measure | None:
+    return db.session.scalars(
+        select(Measure).where(Measure.plan_id == plan.id, Measure.number == number)
+    ).first()
+
+
+def plan_changes(plan: Plan, limit: int = 500) -> list[PlanChange]:
+    """The plan's change log, newest first."""
+    return list(
+        db.session.scalars(
+            select(PlanChange)
+            .where(PlanChange.plan_id == plan.id)
+            .options(joinedload(PlanChange.author))
+            .order_by(PlanChange.id.desc())
+            .limit(limit)
+        )
+    )

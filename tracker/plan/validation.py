@@ -40,6 +40,8 @@ STORED_IN = {
 }
 # The two names of the list of responsible bodies, and the kind each gives a unit by default.
 UNIT_LISTS = {"units": UnitKind.OTHER, "ministries": UnitKind.MINISTRY}
+# Words the coordinator's plan pages use beside plan slugs (/planarbeid/enheter, /ny-plan).
+RESERVED_PLAN_SLUGS = frozenset({"enheter", "ny-plan"})
 # «2024–2027» (with an en dash or a hyphen), or one year.
 PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[–-]\s*(\d{4}))?\s*\Z")
 PLAN_TEXT_FIELDS = (
@@ -176,6 +178,9 @@ def _check_plan(plan, installation: Installation, new_plan: bool, problem) -> st
         slug = None
     elif not SLUG.match(slug):
         problem("plan", "feltet «slug» kan bare ha små bokstaver a–z, tall og bindestrek")
+        slug = None
+    elif slug in RESERVED_PLAN_SLUGS:
+        problem("plan", f"kortnavnet «{slug}» er et ord adressene bruker selv; velg et annet")
         slug = None
     elif new_plan and slug in installation.plan_slugs:
         problem(

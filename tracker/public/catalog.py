@@ -2,7 +2,8 @@
 function from the plans, their published rounds and the site's addresses (no Flask here).
 
 One dataset per plan that has published something («Status for tiltakene i …»), with a
-distribution per file: the latest status as CSV and JSON, and each published round's files.
+distribution per file: the latest status as CSV, JSON and XLSX, and each published round's
+files.
 DCAT-AP-NO 3's mandatory properties (tests/test_catalog.py lists them) are always present:
 title and description in bokmål (and English where the plan has one), the publisher (the plan's
 owner), a contact point, a theme from the EU's data-theme vocabulary, and an access URL for
@@ -35,6 +36,11 @@ FORMATS = {
     "json": (
         EU + "file-type/JSON",
         "https://www.iana.org/assignments/media-types/application/json",
+    ),
+    "xlsx": (
+        EU + "file-type/XLSX",
+        "https://www.iana.org/assignments/media-types/"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
 }
 
@@ -190,7 +196,7 @@ def build_catalogue(
         ),
         "dct:description": _text(
             "Åpne data om status for tiltakene i handlingsplanene: én fil per publiserte "
-            "rapporteringsrunde, som CSV og JSON, under NLOD 2.0."
+            "rapporteringsrunde, som CSV, JSON og XLSX, under NLOD 2.0."
         ),
         "dct:publisher": publisher_agent,
         "dcat:contactPoint": _contact(publisher, contact),

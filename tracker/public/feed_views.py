@@ -12,9 +12,17 @@ from tracker.languages import locale_code
 from tracker.ministries.queries import get_plan_unit
 from tracker.plan.context import load_plan
 from tracker.plan.models import Plan
-from tracker.public.feeds import Entry, Feed, Publication, build_feed, publications
+from tracker.public.feeds import (
+    LISTED_CHANGES,
+    Entry,
+    Feed,
+    Publication,
+    build_feed,
+    publications,
+)
 from tracker.public.page_cache import public_page
 from tracker.public.queries import public_measure
+from tracker.results.queries import milestones_reached_in_reports
 
 blueprint = Blueprint("feeds", __name__)
 
@@ -29,7 +37,7 @@ def plan(plan_slug: str):
     title = found.title_in(locale_code())
     return _feed(
         found,
-        publications(found),
+        [item for item in publications(found) if item.status_changes],
         title=_("%(plan)s: publiserte statuser", plan=title),
         subtitle=_("Én oppføring per publiserte rapportering, med tiltakene som endret status."),
         self_link=absolute_url("feeds.plan"),
@@ -45,7 +53,7 @@ def unit(plan_slug: str, abbreviation: str):
     found = get_plan_unit(found_plan, abbreviation) or abort(404)
     return _feed(
         found_plan,
-        publications(found_plan, unit_id=found.id),
+        [item for item in publications(found_plan, unit_id=found.id) if item.status_changes],
         title=_("%(unit)s: publiserte statuser", unit=found.name),
         subtitle=_(
             "Statusendringer for tiltakene til %(unit)s, per publiserte rapportering.",
@@ -71,6 +79,7 @@ def measure(plan_slug: str, number: int):
         page_link=absolute_url("public.measure_detail", number=found.number),
         scope=f"/tiltak/{found.number}",
         one_measure=True,
+        milestones=milestones_reached_in_reports(found),
     )
 
 
@@ -83,8 +92,9 @@ def _feed(
     page_link: str,
     scope: str,
     one_measure: bool = False,
+    milestones: dict | None = None,
 ):
-    entries = [_entry(item, page_link, scope, one_measure) for item in items]
+    entries = [_entry(item, page_link, scope, one_measure, milestones or {}) for item in items]
     feed = Feed(
         # The feed is the plan's; its entries keep the ids they had before there were several
         # plans (a round's slug is unique in the installation), so a reader following the
@@ -102,7 +112,9 @@ def _feed(
     return build_feed(feed), {"Content-Type": ATOM_TYPE}
 
 
-def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> Entry:
+def _entry(
+    item: Publication, page_link: str, scope: str, one_measure: bool, milestones: dict
+) -> Entry:
     reporting_round = item.round
     published = reporting_round.published_at or datetime.combine(
         reporting_round.as_of, time(), tzinfo=UTC
@@ -113,7 +125,7 @@ def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> 
             _(
                 "%(title)s: %(status)s",
                 title=reporting_round.title,
-                status=_(item.changes[0].report.status.label),
+                status=_(item.changes[0].status.label),
             )
             if one_measure
             else ngettext(
@@ -126,7 +138,12 @@ def _entry(item: Publication, page_link: str, scope: str, one_measure: bool) -> 
         updated=published,
         link=page_link,
         html=render_template(
-            "public/_feed_entry.html", publication=item, with_narrative=one_measure
+            "public/_feed_entry.html",
+            publication=item,
+            with_narrative=one_measure,
+            # A measure's entry says which milestones its report ticked off.
+            milestones=milestones.get(item.round.id, []) if one_measure else [],
+            listed=LISTED_CHANGES,
         ),
     )
 

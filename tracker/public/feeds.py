@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from xml.etree import ElementTree  # nosec B405  (builds the feed; it never parses XML)
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import literal, select
 
 from tracker.extensions import db
 from tracker.measures.models import Measure, Responsibility
@@ -23,15 +22,22 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 @dataclass(frozen=True)
 class Change:
-    """A measure's public status in a round, and what it was in its previous published report."""
+    """A measure's public status in a round, and what it was in its previous published report.
+    Plain values, not entities: a feed of 100 times today's data reads 20,000 of them."""
 
-    measure: Measure
-    report: MeasureReport
+    number: int
+    title: str
+    status: Status
     previous: Status | None
+    narrative: str = ""  # read for a single measure's feed only
 
     @property
     def changed(self) -> bool:
-        return self.previous != self.report.status
+        return self.previous != self.status
+
+
+# An entry lists at most this many measures that changed status, and says how many more.
+LISTED_CHANGES = 100
 
 
 @dataclass
@@ -52,8 +58,16 @@ def publications(
     """Every published round of the plan, newest first, with the public reports of the chosen
     measures (all, one unit's, or one) and each one's status in its previous published report."""
     rounds = published_rounds(plan)
+    narrative = MeasureReport.narrative if measure_id is not None else literal("")
     query = (
-        select(MeasureReport)
+        select(
+            MeasureReport.round_id,
+            MeasureReport.measure_id,
+            MeasureReport.status,
+            Measure.number,
+            Measure.title,
+            narrative,
+        )
         .join(MeasureReport.round)
         .join(MeasureReport.measure)
         .where(
@@ -61,7 +75,6 @@ def publications(
             ReportingRound.state == RoundState.PUBLISHED,
             MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
         )
-        .options(contains_eager(MeasureReport.round), contains_eager(MeasureReport.measure))
         .order_by(ReportingRound.as_of, ReportingRound.id, Measure.number)
     )
     if measure_id is not None:
@@ -77,10 +90,10 @@ def publications(
         )
     by_round = {reporting_round.id: Publication(reporting_round) for reporting_round in rounds}
     last_status: dict[int, Status] = {}
-    for report in db.session.scalars(query):
-        previous = last_status.get(report.measure_id)
-        last_status[report.measure_id] = report.status
-        by_round[report.round_id].changes.append(Change(report.measure, report, previous))
+    for round_id, measure, status, number, title, text in db.session.execute(query):
+        previous = last_status.get(measure)
+        last_status[measure] = status
+        by_round[round_id].changes.append(Change(number, title, status, previous, text or ""))
     return [by_round[reporting_round.id] for reporting_round in rounds]
 
 

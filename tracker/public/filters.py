@@ -9,8 +9,9 @@ from tracker.public.queries import MeasureFilter
 from tracker.reporting.states import NOT_REPORTED, Status
 
 MAX_SEARCH_LENGTH = 200
-# The query string parameters the list of measures reads (besides the language).
-FILTER_PARAMETERS = ("omrade", "departement", "status", "q", "forsinket")
+# The query string parameters the list of measures reads (besides the language): its filters,
+# and the page of a long list.
+FILTER_PARAMETERS = ("omrade", "departement", "status", "q", "forsinket", "side")
 # «forsinket=ja»: the measures with an overdue milestone (a checkbox sends «ja»).
 OVERDUE_VALUES = ("ja", "1", "on")
 
@@ -51,3 +52,14 @@ def parse_filter(
     return MeasureFilter(
         area=area, unit=unit, status=status, text=text, overdue=overdue in OVERDUE_VALUES
     ), problems
+
+
+def parse_page(args: MultiDict) -> tuple[int, list[str]]:
+    """The page of the list the query string asks for (1 without one), and a message if we had
+    to ignore what it said."""
+    value = args.get("side", "").strip()
+    if not value:
+        return 1, []
+    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+        return 1, [_("Fant ikke side «%(value)s». Viser side 1.", value=value[:20])]
+    return int(value), []

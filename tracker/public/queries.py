@@ -15,7 +15,7 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit
-from tracker.plan.models import Plan
+from tracker.plan.models import Plan, PlanChange
 from tracker.public.search import matching_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
 from tracker.reporting.queries import PUBLIC_REVIEW_STATES, latest_public_report_ids
@@ -77,6 +77,12 @@ def published_data_version() -> DataVersion:
         func.count(Plan.id).label("count"), func.coalesce(func.sum(Plan.id), 0).label("ids")
     ).subquery()
     results = results_version()
+    # Every change to a plan's text (a measure edited or retired, an area renamed, a unit
+    # reorganised) appends a row: the newest id changes whatever was edited.
+    plan_text = select(
+        func.coalesce(func.max(PlanChange.id), 0).label("change"),
+        func.max(PlanChange.created_at).label("changed_at"),
+    ).subquery()
     row = db.session.execute(
         select(
             rounds,
@@ -87,11 +93,14 @@ def published_data_version() -> DataVersion:
             plans.c.count,
             plans.c.ids,
             results,
+            plan_text.c.change,
+            plan_text.c.changed_at,
         )
         .select_from(rounds)
         .join(reports, true())  # one-row aggregates side by side
         .join(plans, true())
         .join(results, true())
+        .join(plan_text, true())
     ).one()
     (
         round_count,
@@ -104,9 +113,13 @@ def published_data_version() -> DataVersion:
         plan_count,
         plan_ids,
         *results_key,
+        plan_change,
+        plan_changed_at,
     ) = row
     moments = [
-        _aware(moment) for moment in (published_at, updated_at, withdrawn) if moment is not None
+        _aware(moment)
+        for moment in (published_at, updated_at, withdrawn, plan_changed_at)
+        if moment is not None
     ]
     return DataVersion(
         key=(
@@ -120,6 +133,7 @@ def published_data_version() -> DataVersion:
             plan_count,
             plan_ids,
             *results_key,
+            plan_change,
         ),
         last_modified=max(moments) if moments else None,
     )
@@ -175,8 +189,66 @@ def public_measures(
             contains_eager(Measure.area),
             contains_eager(Measure.responsibilities).contains_eager(Responsibility.unit),
         )
-        .order_by(Measure.number, Responsibility.position)
     )
+    query, found = _filtered(query, plan, reporting_round, measure_filter)
+    if found is None:
+        query = query.order_by(Measure.number, Responsibility.position)
+    else:
+        query = query.order_by(found.c.rank, Measure.number, Responsibility.position)
+    return list(db.session.scalars(query).unique())
+
+
+PAGE_SIZE = 100  # measures per page of the public list; plan one's 50 fit on one
+
+
+@dataclass(frozen=True)
+class MeasurePage:
+    measures: list[Measure]
+    total: int  # measures matching the filter, on every page
+    number: int  # this page's, from 1
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def public_measure_page(
+    plan: Plan,
+    reporting_round: ReportingRound | None,
+    measure_filter: MeasureFilter = MeasureFilter(),
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> MeasurePage:
+    """One page of ``public_measures``, and how many match in all: two queries, whatever the
+    number of measures (their ids with the total, then those measures with area and units)."""
+    ids = select(Measure.id, func.count().over().label("total")).where(Measure.plan_id == plan.id)
+    if measure_filter.area:
+        ids = ids.join(Measure.area)
+    ids, found = _filtered(ids, plan, reporting_round, measure_filter)
+    order = (Measure.number,) if found is None else (found.c.rank, Measure.number)
+    rows = db.session.execute(ids.order_by(*order).limit(size).offset((page - 1) * size)).all()
+    wanted = [row.id for row in rows]
+    loaded = db.session.scalars(
+        select(Measure)
+        .join(Measure.area)
+        .join(Measure.responsibilities)
+        .join(Responsibility.unit)
+        .where(Measure.id.in_(wanted))
+        .options(
+            contains_eager(Measure.area),
+            contains_eager(Measure.responsibilities).contains_eager(Responsibility.unit),
+        )
+        .order_by(Measure.id, Responsibility.position)
+    ).unique()
+    by_id = {measure.id: measure for measure in loaded}
+    total = rows[0].total if rows else 0
+    return MeasurePage([by_id[i] for i in wanted], total, page, size)
+
+
+def _filtered(query, plan: Plan, reporting_round, measure_filter: MeasureFilter):
+    """``query`` narrowed to ``measure_filter``, and the text search's ranking subquery (None
+    without a search). One row per measure stays one row (the unit filter is an EXISTS)."""
     # Each measure's latest public report as of the round (from an earlier round if this one
     # has none), so status and search match what the reader sees in the list.
     public_report = and_(
@@ -203,6 +275,7 @@ def public_measures(
         query = query.where(MeasureReport.id.is_(None))
     elif measure_filter.status:
         query = query.where(MeasureReport.status == Status(measure_filter.status))
+    found = None
     if measure_filter.overdue:
         query = query.where(has_overdue_milestone(today()))
     if measure_filter.text:
@@ -210,12 +283,8 @@ def public_measures(
         if found is None:  # nothing searchable in it (only punctuation): nothing matches
             query = query.where(false())
         else:
-            query = (
-                query.join(found, found.c.measure_id == Measure.id)
-                .order_by(None)
-                .order_by(found.c.rank, Measure.number, Responsibility.position)
-            )
-    return list(db.session.scalars(query).unique())
+            query = query.join(found, found.c.measure_id == Measure.id)
+    return query, found
 
 
 def public_measure(plan: Plan, number: int) -> Measure | None:
@@ -227,6 +296,9 @@ def public_measure(plan: Plan, number: int) -> Measure | None:
             .options(
                 joinedload(Measure.area),
                 joinedload(Measure.responsibilities).joinedload(Responsibility.unit),
+                # The links across plans: what it continues, and what continues it.
+                joinedload(Measure.continues).joinedload(Measure.plan),
+                joinedload(Measure.continued_by).joinedload(Measure.plan),
             )
         )
         .unique()

@@ -9,26 +9,30 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext, refresh
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from tracker.absolute_urls import absolute_url
-from tracker.measures.queries import all_areas, measure_counts
-from tracker.ministries.queries import get_plan_unit, units_with_measures
+from tracker.measures.queries import all_areas, measure_counts, measure_counts_by_area
+from tracker.ministries.queries import get_plan_unit, unit_now, units_with_measures
 from tracker.plan.context import load_plan, use_plan
 from tracker.plan.models import Plan
 from tracker.plan.queries import all_plans, only_plan
 from tracker.public import open_data as data_files
 from tracker.public.catalog import Addresses, build_catalogue
-from tracker.public.filters import FILTER_PARAMETERS, parse_filter
+from tracker.public.filters import FILTER_PARAMETERS, parse_filter, parse_page
 from tracker.public.page_cache import do_not_store, public_page
 from tracker.public.queries import (
+    PAGE_SIZE,
     MeasureFilter,
     get_published_round,
     public_measure,
+    public_measure_page,
     public_measures,
     published_history,
     published_rounds_by_plan,
 )
+from tracker.public.search import excerpt, highlight_words
 from tracker.reporting.queries import (
     latest_public_reports,
     latest_published_round,
@@ -94,11 +98,16 @@ def index(plan_slug: str):
 def _front_page(plan: Plan, canonical: bool = False):
     reporting_round = latest_published_round(plan)
     areas = all_areas(plan)
-    measures = public_measures(plan, reporting_round)
-    by_area = defaultdict(list)
-    for measure in measures:
-        by_area[measure.area_id].append(measure)
     measure_count, retired_count = measure_counts(plan)
+    by_area: dict = defaultdict(list)
+    area_counts: dict = {}
+    if measure_count <= PAGE_SIZE:
+        for measure in public_measures(plan, reporting_round):
+            by_area[measure.area_id].append(measure)
+    else:
+        # A long plan's front page names its areas and how many measures each has, with a
+        # link to their pages of the list; every measure on one page would be megabytes.
+        area_counts = measure_counts_by_area(plan)
     return render_template(
         "public/index.html",
         plan=plan,
@@ -107,6 +116,7 @@ def _front_page(plan: Plan, canonical: bool = False):
         reports=latest_public_reports(plan) if reporting_round else {},
         summary=public_status_summary(plan) if reporting_round else None,
         areas=[(area, by_area.get(area.id, [])) for area in areas],
+        area_counts=area_counts,
         measure_count=measure_count,
         retired_count=retired_count,
         statuses=STATUS_ORDER,
@@ -119,9 +129,25 @@ def measure_list(plan_slug: str):
     plan = load_plan(plan_slug)
     areas, units = all_areas(plan), units_with_measures(plan)
     measure_filter, problems = parse_filter(request.args, areas, units)
+    page_number, page_problems = parse_page(request.args)
+    reporting_round = latest_published_round(plan)
+    page = public_measure_page(plan, reporting_round, measure_filter, page_number)
+    if page_number > 1 and not page.measures:
+        page_problems.append(_("Listen har ikke så mange sider. Viser side 1."))
+        page = public_measure_page(plan, reporting_round, measure_filter, 1)
+    problems += page_problems
     if problems:
         do_not_store()  # each typo would be a page of its own in the cache
-    reporting_round = latest_published_round(plan)
+    ids = [measure.id for measure in page.measures]
+    reports = latest_public_reports(plan, measure_ids=ids) if reporting_round else {}
+    excerpts = {}
+    if measure_filter.text:
+        # Where each found measure says what was searched for, the words marked.
+        words = highlight_words(measure_filter.text)
+        for measure in page.measures:
+            report = reports.get(measure.id)
+            texts = [report.narrative if report else "", measure.description, measure.title]
+            excerpts[measure.id] = excerpt(texts, words)
     return render_template(
         "public/measures.html",
         plan=plan,
@@ -131,8 +157,10 @@ def measure_list(plan_slug: str):
         measure_filter=measure_filter,
         problems=problems,
         reporting_round=reporting_round,
-        measures=public_measures(plan, reporting_round, measure_filter),
-        reports=latest_public_reports(plan) if reporting_round else {},
+        measures=page.measures,
+        page=page,
+        reports=reports,
+        excerpts=excerpts,
     )
 
 
@@ -202,7 +230,7 @@ def measure_embed(plan_slug: str, number: int):
 
 
 @blueprint.get(f"{PLAN}/enheter/<abbreviation>")
-@public_page
+@public_page(query=("side",))
 def unit_detail(plan_slug: str, abbreviation: str):
     plan = load_plan(plan_slug)
     unit = get_plan_unit(plan, abbreviation)
@@ -210,15 +238,28 @@ def unit_detail(plan_slug: str, abbreviation: str):
         # Abbreviations are upper case; «…/enheter/aid» is a reader typing, not an error.
         return redirect(url_for("public.unit_detail", abbreviation=abbreviation.upper()), 301)
     if unit is None:
+        # A unit merged into another or renamed: its old address leads to the unit it is now.
+        into = unit_now(abbreviation)
+        if into is not None and get_plan_unit(plan, into.abbreviation) is not None:
+            return redirect(url_for("public.unit_detail", abbreviation=into.abbreviation), 301)
         abort(404)
     reporting_round = latest_published_round(plan)
+    page_number, problems = parse_page(request.args)
+    page = public_measure_page(
+        plan, reporting_round, MeasureFilter(unit=unit.abbreviation), page_number
+    )
+    if problems or (page_number > 1 and not page.measures):
+        # Each wrong number would be a page of its own in the cache: the first page's address.
+        return redirect(url_for("public.unit_detail", abbreviation=unit.abbreviation), 302)
+    ids = [measure.id for measure in page.measures]
     return render_template(
         "public/unit.html",
         plan=plan,
         unit=unit,
         reporting_round=reporting_round,
-        measures=public_measures(plan, reporting_round, MeasureFilter(unit=unit.abbreviation)),
-        reports=latest_public_reports(plan) if reporting_round else {},
+        measures=page.measures,
+        page=page,
+        reports=latest_public_reports(plan, measure_ids=ids) if reporting_round else {},
     )
 
 

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     DateTime,
@@ -93,6 +94,10 @@ class MeasureReport(Model):
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The responsible units as they were named when the report was made ([abbreviation, name],
+    # lead first), kept when a reorganisation renames, merges or splits them; None: the
+    # measure's units as they are now (nothing has been reorganised since).
+    unit_names: Mapped[list | None] = mapped_column(JSON)
 
     round: Mapped[ReportingRound] = relationship(back_populates="reports")
     measure: Mapped[Measure] = relationship()
@@ -102,6 +107,13 @@ class MeasureReport(Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def units_then(self) -> list[tuple[str, str]]:
+        """(abbreviation, name) of the responsible units when the report was made, lead first."""
+        if self.unit_names is not None:
+            return [(abbreviation, name) for abbreviation, name in self.unit_names]
+        return [(unit.abbreviation, unit.name) for unit in self.measure.units]
 
     def __repr__(self) -> str:
         return f"<MeasureReport round={self.round_id} measure={self.measure_id} v{self.version}>"

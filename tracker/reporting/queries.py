@@ -96,23 +96,43 @@ def latest_public_report_ids(plan: Plan, up_to: ReportingRound | None = None):
 
 
 def latest_public_reports(
-    plan: Plan, up_to: ReportingRound | None = None, own_states: tuple[ReviewState, ...] = ()
+    plan: Plan,
+    up_to: ReportingRound | None = None,
+    own_states: tuple[ReviewState, ...] = (),
+    measure_ids: list[int] | None = None,
 ) -> dict[int, MeasureReport]:
     """Every measure's latest published, approved report, whichever round it is from, keyed by
     measure id, with its round loaded (one query). What the public sees as "status now", and
     what a new round is pre-filled from; never text that was not published (unless
-    ``own_states`` admits ``up_to``'s own unpublished reports, for its draft report)."""
+    ``own_states`` admits ``up_to``'s own unpublished reports, for its draft report).
+    ``measure_ids``: only these measures' (one page of a long list)."""
     ranked = _latest_public_ranked(plan, up_to, own_states)
-    reports = db.session.scalars(
+    query = (
         select(MeasureReport)
         .join(ranked, and_(ranked.c.report_id == MeasureReport.id, ranked.c.rank == 1))
         .options(joinedload(MeasureReport.round))
     )
+    if measure_ids is not None:
+        query = query.where(MeasureReport.measure_id.in_(measure_ids))
+    reports = db.session.scalars(query)
     return {report.measure_id: report for report in reports}
 
 
 def get_round(slug: str) -> ReportingRound | None:
     return db.session.scalars(select(ReportingRound).where(ReportingRound.slug == slug)).first()
+
+
+def public_report_count(reporting_round: ReportingRound) -> int:
+    """How many of the round's reports are in the public review states (one query)."""
+    return (
+        db.session.scalar(
+            select(func.count(MeasureReport.id)).where(
+                MeasureReport.round_id == reporting_round.id,
+                MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
+            )
+        )
+        or 0
+    )
 
 
 def reports_by_measure(

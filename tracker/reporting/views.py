@@ -603,11 +603,24 @@ def publish(slug: str):
 @role_required(Role.COORDINATOR)
 def approve(slug: str, number: int):
     report = _load_report(slug, number)
-    return _coordinator_action(
-        lambda: approve_report(report, current_user),
-        _("Rapporten for tiltak %(number)d er godkjent.", number=number),
-        url_for("reporting.report", slug=slug, number=number),
+    here = url_for("reporting.report", slug=slug, number=number)
+    with unit_of_work(flash_and_redirect(here)):
+        approve_report(report, current_user)
+    # Review at speed: straight on to the next report waiting, if there is one.
+    following = next_waiting(report.round, number)
+    if following is None:
+        flash(_("Rapporten for tiltak %(number)d er godkjent.", number=number), "success")
+        return redirect(here)
+    flash(
+        _(
+            "Rapporten for tiltak %(number)d er godkjent. Her er neste som venter: "
+            "tiltak %(following)d.",
+            number=number,
+            following=following,
+        ),
+        "success",
     )
+    return redirect(url_for("reporting.report", slug=slug, number=following))
 
 
 @blueprint.post("/<slug>/gjennomgang-ferdig")

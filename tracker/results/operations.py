@@ -184,3 +184,33 @@ def set_budget_line(
     line.allocated, line.spent, line.source = allocated, spent, source
     db.session.flush()
     return line
+
+
+def remove_milestone(milestone: Milestone) -> None:
+    """A milestone nobody has reported on yet; one ticked off in a report is its history."""
+    if milestone.done_report_id is not None:
+        raise ResultsError(
+            _("Delmålet «%(title)s» er rapportert nådd og kan ikke fjernes.", title=milestone.title)
+        )
+    db.session.delete(milestone)
+    db.session.flush()
+
+
+def remove_indicator(indicator: Indicator) -> None:
+    """An indicator without reported values; values are the history of a round."""
+    if db.session.scalar(
+        db.select(IndicatorValue.id).where(IndicatorValue.indicator_id == indicator.id).limit(1)
+    ):
+        raise ResultsError(
+            _(
+                "Indikatoren «%(name)s» har rapporterte verdier og kan ikke fjernes.",
+                name=indicator.name,
+            )
+        )
+    db.session.delete(indicator)
+    db.session.flush()
+
+
+def remove_budget_line(line: BudgetLine) -> None:
+    db.session.delete(line)
+    db.session.flush()

@@ -346,3 +346,17 @@ def results_of_report(report: MeasureReport) -> ReportResults:
         ],
         evidence=evidence_of(report),
     )
+
+
+def milestones_reached_in_reports(measure: Measure) -> dict[int, list[Milestone]]:
+    """The measure's milestones ticked off in a report, by that report's round id (the
+    measure's feed says in each round's entry which were reached)."""
+    by_round: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone, round_id in db.session.execute(
+        select(Milestone, MeasureReport.round_id)
+        .join(MeasureReport, Milestone.done_report_id == MeasureReport.id)
+        .where(Milestone.measure_id == measure.id)
+        .order_by(Milestone.done_on, Milestone.id)
+    ):
+        by_round[round_id].append(milestone)
+    return by_round

@@ -44,7 +44,10 @@ from tracker.results.operations import (
     ValueInput,
     add_indicator,
     add_milestone,
+    remove_budget_line,
     remove_evidence,
+    remove_indicator,
+    remove_milestone,
     save_results,
     set_budget_line,
     set_evidence_internal,
@@ -134,6 +137,8 @@ def _files(form) -> list[FileInput]:
     if form.evidence_file.parsed is None:
         return []
     name, data, kind = form.evidence_file.parsed
+    # Some clients send the whole path («/home/ola/rapport.pdf»): the name is its end.
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
     return [FileInput(name, data, kind, _text(form.evidence_file_title))]
 
 
@@ -155,6 +160,7 @@ def _render(report, form, milestones, indicators):
         editable=can_edit_report(current_user, report),
         coordinator=coordinates_round(current_user, report.round),
         accept=files.ACCEPT,
+        max_bytes=files.MAX_BYTES,
     )
 
 
@@ -249,6 +255,37 @@ def measure_results(plan_slug: str, number: int):
         _ADDERS[which](plan, measure, form)
     flash(_MESSAGES[which](), "success")
     return redirect(url_for("results.measure_results", plan_slug=plan_slug, number=number))
+
+
+@blueprint.post("/koordinator/planer/<plan_slug>/tiltak/<int:number>/resultater/fjern")
+@role_required(Role.COORDINATOR)
+def remove_result(plan_slug: str, number: int):
+    """The coordinator removes a milestone, an indicator or a budget line made by mistake."""
+    plan = load_plan(plan_slug)
+    if not coordinates(current_user, plan):
+        abort(403)
+    measure = public_measure(plan, number) or abort(404)
+    kind, wanted = request.form.get("kind", ""), request.form.get("id", "")
+    here = url_for("results.measure_results", plan_slug=plan_slug, number=number)
+    with unit_of_work(flash_and_redirect(here)):
+        if kind == "milestone":
+            remove_milestone(_one(milestones_of(measure), wanted))
+            message = _("Delmålet er fjernet.")
+        elif kind == "indicator":
+            remove_indicator(_one(indicators_of(measure), wanted))
+            message = _("Indikatoren er fjernet.")
+        elif kind == "budget":
+            remove_budget_line(_one(budget_of(measure), wanted))
+            message = _("Budsjettlinjen er fjernet.")
+        else:
+            abort(400)
+    flash(message, "success")
+    return redirect(here)
+
+
+def _one(rows: list, wanted: str):
+    """The row of this measure's with the id asked for: 404 for any other."""
+    return next((row for row in rows if str(row.id) == wanted), None) or abort(404)
 
 
 def _add_milestone(plan, measure, form) -> None:

@@ -11,7 +11,7 @@ from tracker.measures.models import Measure, Responsibility
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.states import STATUS_ORDER
-from tracker.reporting.workflow_queries import reports_for_unit
+from tracker.reporting.workflow_queries import carried_values, reports_for_unit
 from tracker.spreadsheets import stamps
 from tracker.spreadsheets.models import SheetUpload
 from tracker.spreadsheets.reconcile import Preview, reconcile
@@ -41,6 +41,7 @@ def preview_upload(upload: SheetUpload, reporting_round: ReportingRound, unit_id
         unit_id,
         reports,
         downloaded_revisions([report.id for report in reports]),
+        carried_values(reports),
         upload.submit,
     )
 

@@ -15,6 +15,7 @@ from tracker.reporting import diff
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.states import Status
+from tracker.reporting.workflow_queries import unchanged_problem
 from tracker.spreadsheets import round_sheet as layout
 from tracker.spreadsheets import stamps
 from tracker.spreadsheets.upload import ParsedSheet, Problem, SheetRefused, UploadedRow
@@ -70,10 +71,12 @@ def reconcile(
     unit_id: int,
     reports: list[MeasureReport],
     downloaded: dict[tuple[int, int], ReportRevision],
+    carried: dict[int, tuple],
     submit: bool,
 ) -> Preview:
     """``reports``: the unit's reports in the round; ``downloaded``: their revisions by
-    (report id, version), for the versions the sheet names."""
+    (report id, version), for the versions the sheet names; ``carried``: what each report was
+    opened with (``workflow_queries.carried_values``)."""
     _check_sheet_stamp(parsed.sheet_stamp, reporting_round, unit_id)
     preview = Preview(problems=list(parsed.problems))
     headings = layout.headings()
@@ -114,11 +117,11 @@ def reconcile(
             continue
         if row.row in problem_rows or row.status is None or row.language is None:
             continue  # already a problem of its own
-        _compare(row, report, stamp[1], downloaded, submit, preview, problem)
+        _compare(row, report, stamp[1], downloaded, carried, submit, preview, problem)
     return preview
 
 
-def _compare(row, report, version, downloaded, submit, preview, problem) -> None:
+def _compare(row, report, version, downloaded, carried, submit, preview, problem) -> None:
     sheet = (row.status, row.narrative, row.language)
     current = (report.status, report.narrative, report.narrative_language)
     revision = downloaded.get((report.id, version))
@@ -134,15 +137,13 @@ def _compare(row, report, version, downloaded, submit, preview, problem) -> None
         if row.unchanged and submit:
             if moved:
                 _conflict(row, report, preview)
-            elif not report_is_editable(report):
-                pass  # already sent or approved: nothing to send
-            elif not report.narrative.strip():
-                problem(
-                    row,
-                    layout.NARRATIVE,
-                    _("Tiltaket har ingen statusbeskrivelse. Skriv en før du sender inn."),
-                )
-            else:
+                return
+            if report_is_editable(report):  # one already sent or approved has nothing to send
+                # The workflow's own rule for «ingen endring» (the start page's, too).
+                reason = unchanged_problem(report, carried)
+                if reason is not None:
+                    problem(row, layout.UNCHANGED, _("Tiltaket %(reason)s", reason=_(reason)))
+                    return
                 preview.changes.append(_change(row, report, version, "confirm"))
                 return
         preview.unchanged += 1

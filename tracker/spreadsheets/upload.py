@@ -76,6 +76,12 @@ def read_upload(data: bytes, filename: str, narrative_limit: int) -> ParsedSheet
         parsed = ParsedSheet(sheet_stamp=stamp)
         _read_rows(book[layout.REPORT_SHEET], parsed, narrative_limit)
         return parsed
+    except SheetRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - read-only mode parses as it goes: a part whose
+        # size lied (zipfile stops at the declared size and fails the checksum), an XML entity
+        # defusedxml forbids, a broken cell: all mean the file is not a sheet we can read.
+        raise SheetRefused(_not_xlsx()) from error
     finally:
         book.close()
 

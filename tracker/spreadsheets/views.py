@@ -2,6 +2,8 @@
 for an open round, uploads it, sees the preview and confirms; a coordinator exports a round's
 reports, or every round of a plan. Thin: load with the permission rule, call, render."""
 
+from urllib.parse import quote
+
 from flask import (
     Blueprint,
     abort,
@@ -208,10 +210,17 @@ def plan_export(plan_slug: str):
     return _attachment(body, f"rapporter-{plan.slug}.xlsx")
 
 
+def content_disposition(filename: str) -> str:
+    """An attachment header with an ASCII name and the exact one (RFC 6266)."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def _attachment(body: bytes, filename: str):
     response = make_response(body)
     response.headers["Content-Type"] = XLSX_MIMETYPE
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Unit abbreviations and slugs are the file's name; an «Æ» must not break the header.
+    response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -66,6 +66,9 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("mail_preferences", schema=None) as batch_op:
+        # SQLite copies the table: the column's CHECK must go first, or the copy names a column
+        # that is no longer there.
+        batch_op.drop_constraint(op.f("ck_mail_preferences_decision_mail"), type_="check")
         batch_op.drop_column("decisions")
     with op.batch_alter_table("review_notices", schema=None) as batch_op:
         batch_op.drop_index(op.f("ix_review_notices_user_id"))
