@@ -18,6 +18,9 @@ from tracker.public.open_data import FIELDS
 from tracker.reporting.states import Status
 from tracker.spreadsheets.cells import neutralise
 
+# On one pytest-xdist worker: one LibreOffice profile for the module.
+pytestmark = pytest.mark.xdist_group("open_data_spreadsheets")
+
 # Formulas at the start, after a separator a reader may split on, after a line break; and text
 # that only looks like one. Each with «æøå», which Excel breaks without a byte-order mark.
 HOSTILE = {

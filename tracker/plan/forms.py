@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -58,7 +59,7 @@ class MeasureForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def set_area_choices(self, areas) -> None:
-        self.area.choices = [(area.key, area.name) for area in areas]
+        self.area.choices = [SelectChoice(area.key, area.name) for area in areas]
 
     def unit_abbreviations(self) -> list[str]:
         return [part.strip() for part in (self.units.data or "").split(",") if part.strip()]
@@ -128,7 +129,7 @@ class SplitUnitForm(FlaskForm):
     name = RenameUnitForm.name
     kind = SelectField(
         _l("Type enhet"),
-        choices=[(kind.value, _l(kind.label)) for kind in UnitKind],
+        choices=[SelectChoice(kind.value, _l(kind.label)) for kind in UnitKind],
         validate_choice=False,
     )
     measures = SelectMultipleField(

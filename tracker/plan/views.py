@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import role_required
@@ -345,9 +346,11 @@ def _render_unit(unit, rename_form=None, merge_form=None, split_form=None):
 
 def _unit_choices(unit, merge_form: MergeUnitForm, split_form: SplitUnitForm) -> None:
     others = [u for u in units_of_plans(current_user.coordinated_plans) if u.id != unit.id]
-    merge_form.into.choices = [(u.abbreviation, f"{u.abbreviation} – {u.name}") for u in others]
+    merge_form.into.choices = [
+        SelectChoice(u.abbreviation, f"{u.abbreviation} – {u.name}") for u in others
+    ]
     split_form.measures.choices = [
-        (measure.id, f"{measure.plan.slug}: {measure.number} {measure.title}")
+        SelectChoice(measure.id, f"{measure.plan.slug}: {measure.number} {measure.title}")
         for measure in measures_of_unit(unit)
     ]
 
@@ -500,7 +503,7 @@ def successor(plan_slug: str):
         )
     else:
         form = SuccessorForm()
-    form.measures.choices = [(m.id, f"{m.number}. {m.title}") for m in measures]
+    form.measures.choices = [SelectChoice(m.id, f"{m.number}. {m.title}") for m in measures]
 
     def page():
         return render_template("plan_editing/successor.html", plan=plan, form=form)
