@@ -113,7 +113,12 @@ def _front_page(plan: Plan, canonical: bool = False):
         plan=plan,
         canonical=url_for("public.index", plan_slug=plan.slug) if canonical else None,
         reporting_round=reporting_round,
-        reports=latest_public_reports(plan) if reporting_round else {},
+        # The reports of the measures listed: none on a long plan's page (the same one query).
+        reports=(
+            latest_public_reports(plan, measure_ids=None if not area_counts else [])
+            if reporting_round
+            else {}
+        ),
         summary=public_status_summary(plan) if reporting_round else None,
         areas=[(area, by_area.get(area.id, [])) for area in areas],
         area_counts=area_counts,
