@@ -305,16 +305,17 @@ the same machine, minutes apart):
 
 - Closing, reopening and a new deadline rewrite no search row; publishing and withdrawing rewrite
   the rows of the measures with a public report in the round, here all of them (every report
-  approved with a new text: the most there can be), in one statement on PostgreSQL. That is still
-  over the 2 s target at 100× on this shared machine: PostgreSQL's `to_tsvector` for 5,000
-  documents and reading their texts.
+  approved with a new text: the most there can be), in one statement on PostgreSQL. That is
+  still at or over the 2 s target at 100× on this shared machine (1.8–3.2 s over three runs):
+  PostgreSQL's `to_tsvector` for 5,000 documents and reading their texts.
 - Opening a round (a draft and a revision per measure, through the ORM) is not addressed here:
-  27 s at 100×, over gunicorn's 30 s when the machine is busy.
+  8–27 s at 100× over three runs, near gunicorn's 30 s when the machine is busy.
 - Pages: the list is two queries for a page of 100 whatever the plan's size; the front page of a
   plan of more than 100 measures names its areas with counts instead of listing every measure;
-  a feed entry lists at most 100 changed measures. The front page and the feed still read every
-  public report of the plan to count statuses (0.5–1.3 s at 100× over two runs: this machine
-  is shared, and its figures move with the other jobs).
+  a feed entry lists at most 100 changed measures. The feed still reads every public report of
+  the plan to find what changed (0.6 s at 100×); the front page (before the last commit: 0.5–1.3 s)
+  no longer loads the reports it does not list. This machine is shared: figures move with the
+  other jobs by a factor of two.
 - The export streams (`tracker/backup/dump.py`, `write_export`): peak memory is the process's own
   (about 130 MB at 1×) plus batches of 1,000 rows.
 - The 100× report (212 s in LibreOffice in the outside test) was not measured here.
