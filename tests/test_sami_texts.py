@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tests.factories import AreaFactory, MeasureFactory, PlanFactory, ReportFactory, RoundFactory
 from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import build_world, csrf_token, fresh, make_user
+from tests.test_api import openapi, response_validator
 from tracker.extensions import db
 from tracker.models import PlanChange, ReportRevision, Role
 from tracker.reporting.states import ReviewState, RoundState, Status
@@ -151,3 +152,27 @@ def test_the_coordinator_writes_a_measures_sami_summary_and_it_is_in_the_change_
     # Left out of the form, the summary stays.
     post(client, url, form | {"version": 2, "title": "Kampanje på nytt"})
     assert (fresh(measure).summary_se, fresh(measure).title) == (SAMI_SUMMARY, "Kampanje på nytt")
+
+
+def test_the_api_and_the_open_data_carry_the_sami_texts_and_count_them(client, published):
+    document = openapi(client)
+    api = "/api/v1/plans/handlingsplan-rasisme-2024-2027/measures"
+    for path, number in ((f"{api}/1", 1), (f"{api}/2", 2)):
+        answer = client.get(path)
+        response_validator(document, "/plans/{plan_slug}/measures/{number}", 200).validate(
+            answer.get_json()
+        )
+        body = answer.get_json()
+        if number == 1:
+            assert body["summary_se"] == SAMI_SUMMARY
+            assert body["current_status"]["narrative_se"] == SAMI_NARRATIVE
+        else:
+            assert body["summary_se"] is None and body["current_status"]["narrative_se"] is None
+
+    data = client.get(f"{PLAN_ONE}/data/tiltak.json").get_json()
+    assert data["measures_with_sami_text"] == 1
+    rows = {row["number"]: row for row in data["measures"]}
+    assert (rows[1]["summary_se"], rows[1]["narrative_se"]) == (SAMI_SUMMARY, SAMI_NARRATIVE)
+    assert (rows[2]["summary_se"], rows[2]["narrative_se"]) == ("", "")
+    header = client.get(f"{PLAN_ONE}/data/tiltak.csv").get_data(as_text=True).splitlines()[0]
+    assert header.endswith(",summary_se,narrative_se")
