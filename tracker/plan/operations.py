@@ -457,6 +457,7 @@ def make_successor(
                 number=number,
                 title=old.title,
                 description=old.description,
+                summary_se=old.summary_se,
                 responsibilities=_responsibilities(old.units),
                 continues_measure_id=old.id,
             )
