@@ -4,7 +4,7 @@ coordinator the second beside the plan's text; the public page shows each, marke
 folded under «Sámegillii»; the interface itself stays in nb/nn/en."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,8 @@ from tests.support.public_helpers import PLAN_ONE
 from tests.support.workflow import build_world, csrf_token, fresh, make_user
 from tests.test_api import openapi, response_validator
 from tracker.extensions import db
-from tracker.models import PlanChange, ReportRevision, Role
+from tracker.models import MeasureReport, PlanChange, ReportRevision, Role
+from tracker.reporting.operations import open_round
 from tracker.reporting.states import ReviewState, RoundState, Status
 
 # Tests write their own Sámi: none is in the sources.
@@ -176,3 +177,16 @@ def test_the_api_and_the_open_data_carry_the_sami_texts_and_count_them(client, p
     assert (rows[2]["summary_se"], rows[2]["narrative_se"]) == ("", "")
     header = client.get(f"{PLAN_ONE}/data/tiltak.csv").get_data(as_text=True).splitlines()[0]
     assert header.endswith(",summary_se,narrative_se")
+
+
+def test_a_new_round_offers_the_published_sami_text_again(published):
+    coordinator = make_user(Role.COORDINATOR, email="koord@example.no", name="Kari Koordinator")
+    new_round = open_round(published, "neste", "Neste", date(2027, 1, 1), None, coordinator)
+    drafts = {
+        report.measure.number: report
+        for report in db.session.scalars(
+            select(MeasureReport).where(MeasureReport.round_id == new_round.id)
+        )
+    }
+    assert (drafts[1].narrative_se, drafts[2].narrative_se) == (SAMI_NARRATIVE, "")
+    assert drafts[1].revisions[-1].new_narrative_se == SAMI_NARRATIVE
