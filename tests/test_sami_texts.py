@@ -190,3 +190,14 @@ def test_a_new_round_offers_the_published_sami_text_again(published):
     }
     assert (drafts[1].narrative_se, drafts[2].narrative_se) == (SAMI_NARRATIVE, "")
     assert drafts[1].revisions[-1].new_narrative_se == SAMI_NARRATIVE
+
+
+def test_the_coordinator_reviewing_a_submitted_report_reads_its_sami_text(client, login, app):
+    world = build_world(review_state=ReviewState.SUBMITTED)
+    world.report.narrative_se = SAMI_NARRATIVE
+    db.session.commit()
+    login(world.coordinator)
+    page = client.get(world.report_url).get_data(as_text=True)
+    assert (
+        f'<div class="narrative" lang="se" id="narrative-se"><p>{SAMI_NARRATIVE}</p></div>' in page
+    )
