@@ -131,6 +131,7 @@ def test_measures_carry_their_current_published_status_and_history_only(client, 
         "round": "host-2026",
         "narrative": "Ferdig.",
         "narrative_language": "nb",
+        "narrative_se": None,  # no text in Northern Sámi
     }
     assert measures[1]["current_status"] is None  # only a draft exists
     detail = client.get(PLAN + "/measures/1").get_json()

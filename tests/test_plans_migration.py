@@ -76,9 +76,10 @@ def renamed(before: dict) -> dict:
 
 # Columns later revisions add (the upgrade goes to the head), with their defaults.
 LATER_COLUMNS = {
-    "measures": ("version", "text_changed_at"),
+    "measures": ("version", "text_changed_at", "summary_se"),
     "responsible_units": ("merged_into_id",),
-    "measure_reports": ("unit_names",),
+    "measure_reports": ("unit_names", "narrative_se"),
+    "report_revisions": ("new_narrative_se",),
     "mail_messages": ("unsubscribe_url",),
     "mail_preferences": ("decisions",),
 }

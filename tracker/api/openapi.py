@@ -48,6 +48,9 @@ MEASURE_FIELDS = {
     "number": {"type": "integer"},
     "title": TEXT,
     "description": TEXT,
+    "summary_se": _nullable(
+        {"type": "string", "description": "The description in Northern Sámi, where one exists."}
+    ),
     "area": {"type": "string", "description": "The area's key (see /areas)."},
     "units": {"type": "array", "items": TEXT, "description": "Abbreviations, lead first."},
     "lead_unit": _nullable(TEXT),
@@ -94,6 +97,9 @@ SCHEMAS = {
                 "description": "Paragraphs split by a blank line; lines starting «- » are items.",
             },
             "narrative_language": {"enum": ["nb", "nn"]},
+            "narrative_se": _nullable(
+                {"type": "string", "description": "The narrative in Northern Sámi, if any."}
+            ),
         },
         "An approved status in a published round.",
     ),

@@ -56,6 +56,7 @@ def status(report: MeasureReport | None) -> dict | None:
         "round": report.round.slug,
         "narrative": report.narrative,
         "narrative_language": report.narrative_language,
+        "narrative_se": report.narrative_se or None,
     }
 
 
@@ -65,6 +66,7 @@ def measure(item: Measure, report: MeasureReport | None, link: Link, plan_slug: 
         "number": item.number,
         "title": item.title,
         "description": item.description,
+        "summary_se": item.summary_se or None,
         "area": item.area.key,
         "units": [responsible.abbreviation for responsible in units],
         "lead_unit": units[0].abbreviation if units else None,

@@ -54,6 +54,8 @@ class Measure(Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text)
+    # The public summary (description) in Northern Sámi; empty: none.
+    summary_se: Mapped[str] = mapped_column(Text, default="", server_default="")
     # How the seed reconciled the source's contradictions for this measure; empty if none.
     note: Mapped[str] = mapped_column(Text, default="")
     # Ended or taken out of the plan on this day: kept with its history, never reported on in

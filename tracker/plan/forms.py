@@ -49,6 +49,14 @@ class MeasureForm(FlaskForm):
         filters=[_clean],
         validators=[DataRequired(_l("Skriv en beskrivelse.")), Length(max=20_000)],
     )
+    summary_se = TextAreaField(
+        _l("Sammendrag på nordsamisk"),
+        filters=[_clean],
+        validators=[Length(max=20_000)],
+        description=_l(
+            "Valgfritt. Beskrivelsen på nordsamisk, vist på den offentlige siden for tiltaket."
+        ),
+    )
     area = SelectField(_l("Hovedområde"), validate_choice=False)
     units = StringField(
         _l("Ansvarlige enheter"),

@@ -54,6 +54,7 @@ PLAN_CHANGE_LABELS = {
 PLAN_CHANGE_FIELDS = {
     "title": N_("Tittel"),
     "description": N_("Beskrivelse i planen"),
+    "summary_se": N_("Sammendrag på nordsamisk"),
     "area": N_("Hovedområde"),
     "units": N_("Ansvarlige enheter"),
     "retired_on": N_("Avsluttet eller tatt ut fra"),
@@ -161,25 +162,30 @@ def edit_measure(
     area: Area,
     units: list[ResponsibleUnit],
     author,
+    summary_se: str | None = None,
 ) -> bool:
     """Change the plan's text of the measure; False when nothing differs. The version is the
-    one the coordinator's form was made from: a later save by someone else is a conflict."""
+    one the coordinator's form was made from: a later save by someone else is a conflict.
+    ``summary_se`` is the optional public summary in Northern Sámi; None keeps it."""
     if expected_version != measure.version:
         raise MeasureEditConflict()
     _check_area_of(measure.plan, area)
     _check_units(units)
     before = _text_of(measure)
+    sami = measure.summary_se if summary_se is None else summary_se.strip()
     after = {
         "title": title,
         "description": description,
         "area": area.key,
         "units": [unit.abbreviation for unit in units],
+        "summary_se": sami,
     }
     if after == before:
         return False
     with db.session.no_autoflush:
         measure.title = title
         measure.description = description
+        measure.summary_se = sami
         measure.area = area
         measure.text_changed_at = utcnow()
         if before["units"] != after["units"]:
@@ -240,6 +246,7 @@ def _text_of(measure: Measure) -> dict:
         "description": measure.description,
         "area": measure.area.key,
         "units": [unit.abbreviation for unit in measure.units],
+        "summary_se": measure.summary_se,
     }
 
 
@@ -450,6 +457,7 @@ def make_successor(
                 number=number,
                 title=old.title,
                 description=old.description,
+                summary_se=old.summary_se,
                 responsibilities=_responsibilities(old.units),
                 continues_measure_id=old.id,
             )

@@ -172,6 +172,7 @@ def edit(plan_slug: str, number: int):
             area=_chosen_area(plan, form),
             units=units_named(form.unit_abbreviations()),
             author=current_user,
+            summary_se=form.summary_se.data if "summary_se" in request.form else None,
         )
     if changed:
         flash(_("Endringene i tiltak %(number)d er lagret.", number=number), "success")
@@ -227,6 +228,7 @@ def _measure_data(measure: Measure) -> dict:
         "number": measure.number,
         "title": measure.title,
         "description": measure.description,
+        "summary_se": measure.summary_se,
         "area": measure.area.key,
         "units": ", ".join(unit.abbreviation for unit in measure.units),
         "version": measure.version,

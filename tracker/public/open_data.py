@@ -27,8 +27,15 @@ CSV_LIST_SEPARATOR = ";"
 EXCEL_CSV_SEPARATOR = ";"
 BYTE_ORDER_MARK = "\ufeff"
 # Column widths of the XLSX (characters); the rest get the default.
-XLSX_WIDTHS = {"title": 40, "description": 60, "area_name": 24, "narrative": 80}
-XLSX_WRAPPED = {"title", "description", "narrative"}
+XLSX_WIDTHS = {
+    "title": 40,
+    "description": 60,
+    "area_name": 24,
+    "narrative": 80,
+    "summary_se": 60,
+    "narrative_se": 80,
+}
+XLSX_WRAPPED = {"title", "description", "narrative", "summary_se", "narrative_se"}
 
 # Every field, in file order, with what it means (shown on the "Om dataene" page).
 FIELDS = {
@@ -65,6 +72,11 @@ FIELDS = {
         "Språket omtalen er skrevet på: «nb» for bokmål eller «nn» for nynorsk; tom hvis tiltaket "
         "ikke har godkjent status i runden."
     ),
+    "summary_se": lazy_gettext("Beskrivelsen av tiltaket på nordsamisk; tom hvis den ikke finnes."),
+    "narrative_se": lazy_gettext(
+        "Omtalen av status på nordsamisk; tom hvis den ikke finnes eller tiltaket ikke har "
+        "godkjent status i runden."
+    ),
 }
 
 
@@ -93,6 +105,8 @@ def records(
                 "status_as_of": report.round.as_of.isoformat() if report else "",
                 "narrative": report.narrative if report else "",
                 "narrative_language": report.narrative_language if report else "",
+                "summary_se": measure.summary_se,
+                "narrative_se": report.narrative_se if report else "",
             }
         )
     return rows
@@ -108,6 +122,10 @@ def to_json(plan: Plan, reporting_round: ReportingRound, rows: list[dict]) -> st
         },
         "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
         "fields": list(FIELDS),
+        # How many measures have a text in Northern Sámi (a summary, a status or both).
+        "measures_with_sami_text": sum(
+            1 for row in rows if row["summary_se"] or row["narrative_se"]
+        ),
         "measures": rows,
     }
     return json.dumps(document, ensure_ascii=False, indent=1)

@@ -76,6 +76,15 @@ class StatusReportForm(FlaskForm):
         # Left out (a client that predates the field), the report keeps its current language.
         validators=[Optional()],
     )
+    narrative_se = TextAreaField(
+        _l("Tekst på nordsamisk"),
+        filters=[_clean],
+        validators=[NarrativeLength()],
+        description=_l(
+            "Valgfritt. Statusbeskrivelsen på nordsamisk, vist på den offentlige siden "
+            "ved siden av den norske teksten."
+        ),
+    )
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     save = SubmitField(_l("Lagre utkast"))
     send = SubmitField(_l("Send til gjennomgang"))

@@ -87,6 +87,8 @@ class MeasureReport(Model):
     status: Mapped[Status] = mapped_column(enum_column(Status, "report_status"))
     narrative: Mapped[str] = mapped_column(Text, default="")
     narrative_language: Mapped[str] = _narrative_language_column()
+    # The narrative in Northern Sámi (optional); empty: none.
+    narrative_se: Mapped[str] = mapped_column(Text, default="", server_default="")
     review_state: Mapped[ReviewState] = mapped_column(
         enum_column(ReviewState, "review_state"), default=ReviewState.DRAFT
     )
@@ -138,6 +140,8 @@ class ReportRevision(Model):
     new_narrative: Mapped[str] = mapped_column(Text)
     # The language of new_narrative.
     narrative_language: Mapped[str] = _narrative_language_column()
+    # The Northern Sámi narrative this change produced.
+    new_narrative_se: Mapped[str] = mapped_column(Text, default="", server_default="")
     old_review_state: Mapped[ReviewState | None] = mapped_column(
         enum_column(ReviewState, "revision_old_review_state")
     )

@@ -128,6 +128,7 @@ def open_round(
                 measure=measure,
                 status=earlier.status if earlier else Status.NOT_STARTED,
                 narrative=earlier.narrative if earlier else "",
+                narrative_se=earlier.narrative_se if earlier else "",
                 narrative_language=(
                     earlier.narrative_language if earlier else plan.default_language
                 ),
@@ -199,22 +200,32 @@ def save_report(
     narrative: str,
     author,
     narrative_language: str | None = None,
+    narrative_se: str | None = None,
 ) -> bool:
     """Save a draft. Returns False when nothing changed (no new version is made).
 
     ``narrative_language`` is "nb" or "nn"; None keeps the report's current language.
+    ``narrative_se`` is the optional Northern Sámi text; None keeps the report's.
     """
     _check_not_repeated(report, expected_version, author, "saved", status, narrative)
     _check_editable(report, expected_version)
     language = _narrative_language(report, narrative_language)
+    sami = report.narrative_se if narrative_se is None else narrative_se.strip()
     if (
         report.status == status
         and report.narrative == narrative
         and report.narrative_language == language
+        and report.narrative_se == sami
     ):
         return False
     _change(
-        report, author, "saved", status=status, narrative=narrative, narrative_language=language
+        report,
+        author,
+        "saved",
+        status=status,
+        narrative=narrative,
+        narrative_language=language,
+        narrative_se=sami,
     )
     return True
 
@@ -226,6 +237,7 @@ def submit_report(
     narrative: str,
     author,
     narrative_language: str | None = None,
+    narrative_se: str | None = None,
 ) -> None:
     """Save and send for review in one step."""
     _check_not_repeated(report, expected_version, author, "submitted", status, narrative)
@@ -240,6 +252,7 @@ def submit_report(
         status=status,
         narrative=narrative,
         narrative_language=language,
+        narrative_se=report.narrative_se if narrative_se is None else narrative_se.strip(),
         review_state=ReviewState.SUBMITTED,
     )
     record_event("report_submitted", user=author, details=_event_details(report))
@@ -502,6 +515,7 @@ def _append_revision(
         new_status=report.status,
         old_narrative=old_narrative,
         new_narrative=report.narrative,
+        new_narrative_se=report.narrative_se or "",
         narrative_language=report.narrative_language,
         old_review_state=old_review_state,
         new_review_state=report.review_state,

@@ -202,6 +202,8 @@ def report(slug: str, number: int):
             form.narrative.data,
             current_user,
             narrative_language=form.narrative_language.data or None,
+            # Left out (a client that predates the field), the report keeps its Sámi text.
+            narrative_se=form.narrative_se.data if "narrative_se" in request.form else None,
         )
     if form.submitting:
         flash(_("Rapporten er sendt til gjennomgang."), "success")
@@ -272,12 +274,14 @@ def _report_data(report) -> dict:
     """The report as saved. A text already written keeps its language; an empty one is offered
     in the person's own interface language (nynorsk if they work in nynorsk)."""
     language = report.narrative_language if report.narrative.strip() else None
-    return _form_data(
+    data = _form_data(
         report.status,
         report.narrative,
         report.version,
         language or default_narrative_language(),
     )
+    data["narrative_se"] = report.narrative_se
+    return data
 
 
 def _render_report(report, form, return_form=None, posted=False, correction_form=None):
