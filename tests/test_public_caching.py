@@ -211,7 +211,8 @@ class TestMemoryBound:
         assert 0 < cache.bytes_held <= 400_000 and len(cache) < 60
         # The latest searches are still kept.
         assert cache.get(
-            ("http", "localhost", "", PLAN_ONE + "/tiltak", "q=diskriminering" + "+" * 60)
+            # The last part is a feed's negotiated type: empty for pages.
+            ("http", "localhost", "", PLAN_ONE + "/tiltak", "q=diskriminering" + "+" * 60, "")
         )
 
 
