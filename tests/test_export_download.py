@@ -340,3 +340,15 @@ def test_a_new_round_starts_without_an_introduction_and_its_final_report_waits_f
     result = runner.invoke(args=["report", "--round", "status-2026", "--output", str(output)])
     assert result.exit_code != 0 and "har ingen innledning ennå" in result.output
     assert not output.exists()
+
+
+def test_the_report_page_offers_a_final_report_that_says_sluttrapport(seeded, client, login):
+    _coordinator(login)
+    page = client.get("/koordinator/rapport/").get_data(as_text=True)
+    assert "Sluttrapport (resultatene først)" in page
+    _, job_page = _finished_job_page(
+        client, _download(client, _csrf_token(page), mode="draft", kind="sluttrapport")
+    )
+    response = client.get(_download_link(job_page, "docx"))
+    assert "sluttrapport" in response.headers["Content-Disposition"]
+    assert "Sluttrapport" in paragraph_texts(open_docx(response.data))[:4]

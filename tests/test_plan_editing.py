@@ -21,6 +21,7 @@ from tests.support.workflow import audit_events, csrf_token, field_error, fresh,
 from tracker.extensions import db
 from tracker.models import Measure, PlanChange, Role
 from tracker.reporting.states import ReviewState, RoundState
+from tracker.typography import as_read
 
 EDIT = "/planarbeid/handlingsplan-rasisme-2024-2027"
 
@@ -186,7 +187,7 @@ def test_a_retired_measure_keeps_its_public_history_with_the_date_and_reason(cli
     assert response.status_code == 302
     assert fresh(measure).retired_on == date(2026, 3, 1)
     page = public_page(client)
-    assert "Tiltaket er avsluttet eller tatt ut av planen 1. mars 2026." in page
+    assert "Tiltaket er avsluttet eller tatt ut av planen 1. mars 2026." in as_read(page)
     assert "Slått sammen med tiltak 4." in page
     assert "Det som ble gjort." in page  # its history stays
     assert db.session.scalar(select(Measure.id).where(Measure.id == measure.id))

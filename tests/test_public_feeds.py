@@ -163,3 +163,31 @@ def test_feeds_are_dated_by_the_round_and_skip_publications_without_a_change(cli
     ]
     # The seeded round is dated by its status date, not by when the seed was loaded.
     assert unchanged.entries[0].updated.startswith(seeded["rounds"][0]["as_of"])
+
+
+BROWSER_ACCEPT = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+)
+READER_ACCEPT = "application/atom+xml,application/rdf+xml,application/rss+xml,*/*;q=0.1"
+
+
+def test_a_browser_opening_a_feed_gets_a_page_explaining_it_and_readers_keep_atom(
+    client, app, seeded
+):
+    url = P + "/feed.atom"
+    # Browser first, so the page cache records the page before any reader asks.
+    for _round in range(2):  # the second round is answered from the page cache
+        page = client.get(url, headers={"Accept": BROWSER_ACCEPT})
+        assert page.mimetype == "text/html"
+        text = page.get_data(as_text=True)
+        assert "Dette er en nyhetsstrøm (Atom-feed)" in text
+        assert "feedleser" in text
+        assert 'value="http://' in text and "/feed.atom" in text  # the address to copy
+        assert seeded["rounds"][0]["title"] in text  # the feed's entry, readable
+        assert "Accept" in page.vary
+        reader = client.get(url, headers={"Accept": READER_ACCEPT})
+        assert reader.mimetype == "application/atom+xml"
+        assert feedparser.parse(reader.data).version == "atom10"
+        assert parsed(client, url).entries  # no Accept header: Atom
+    store = app.extensions["public_page_cache"].store
+    assert sum(1 for key in store._entries if key[3] == url) == 2

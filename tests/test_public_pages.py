@@ -8,6 +8,7 @@ from tests.support.public_helpers import PLAN_ONE as P
 from tests.support.public_helpers import measure, publish_second_round
 from tracker.extensions import db
 from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.typography import as_read
 
 
 def rows(html: str) -> list[str]:
@@ -21,8 +22,8 @@ def numbers_listed(html: str) -> list[int]:
 def test_index_shows_round_totals_with_percentages_and_the_table_per_area(client, seeded):
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="nb"' in html
-    assert "Planperiode: 2024–2027" in html
-    assert "Status pr. 1. juni 2025 (Midtveisrapport)." in html
+    assert "Planperiode: 2024–2027" in as_read(html)
+    assert "Status pr. 1. juni 2025 (Midtveisrapport)." in as_read(html)
     for count, percent in ((13, 26), (32, 64), (5, 10)):
         assert re.search(rf"<strong>{count}</strong>.*?\({percent} prosent\)", html, re.S)
     table = html[
@@ -57,7 +58,7 @@ def test_index_lists_each_area_with_links_to_its_measures(client, seeded):
 def test_english_index_translates_the_page_but_keeps_the_plan_text(client, seeded):
     html = client.get("/?lang=en").get_data(as_text=True)
     assert '<html lang="en"' in html
-    assert "Status as of 1 June 2025 (Midtveisrapport)." in html
+    assert "Status as of 1 June 2025 (Midtveisrapport)." in as_read(html)
     assert (
         "Of 50 measures in total, 13 are completed, 32 are in progress and 5 have not started."
         in html
@@ -161,7 +162,7 @@ def test_measure_page_shows_plan_text_ministries_status_and_history(client, seed
 def test_measure_without_status_in_the_latest_round_keeps_its_dated_status(client, seeded):
     publish_second_round({1: Status.COMPLETED})
     html = client.get(P + "/tiltak/2").get_data(as_text=True)
-    assert "Status pr. 1. juni 2025" in html  # the midterm status, with its date
+    assert "Status pr. 1. juni 2025" in as_read(html)  # the midterm status, with its date
     assert "Tiltaket ble ikke rapportert i siste rapportering (Statusrapport høst 2026)." in html
     assert "Ikke rapportert</span>" not in html
     assert "Midtveisrapport" in html  # the older round is still in the history
@@ -206,12 +207,12 @@ def test_pages_before_anything_is_published(client, app):
 def test_a_newer_published_round_replaces_the_status_shown(client, seeded):
     publish_second_round({9: Status.COMPLETED})
     html = client.get("/").get_data(as_text=True)
-    assert "Status pr. 1. oktober 2026 (Statusrapport høst 2026)." in html
+    assert "Status pr. 1. oktober 2026 (Statusrapport høst 2026)." in as_read(html)
     row_9 = next(r for r in rows(html) if f'href="{P}/tiltak/9"' in r)
     assert "Gjennomført" in row_9
     row_10 = next(r for r in rows(html) if f'href="{P}/tiltak/10"' in r)
     # Not reported in the new round: its midterm status stays, dated, never «Ikke rapportert».
-    assert "Ikke rapportert" not in row_10 and "Status pr. 1. juni 2025" in row_10
+    assert "Ikke rapportert" not in row_10 and "Status pr. 1. juni 2025" in as_read(row_10)
 
 
 def test_open_round_does_not_replace_the_published_status(client, seeded):
@@ -224,5 +225,5 @@ def test_open_round_does_not_replace_the_published_status(client, seeded):
     )
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
-    assert "Status pr. 1. juni 2025" in html
+    assert "Status pr. 1. juni 2025" in as_read(html)
     assert "Ikke igangsatt" in next(r for r in rows(html) if f'href="{P}/tiltak/9"' in r)

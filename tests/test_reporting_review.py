@@ -27,6 +27,7 @@ from tracker.plan.loader import load_plan
 from tracker.reporting.operations import close_round, open_round
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.workflow_queries import today
+from tracker.typography import as_read
 
 # Opening a round refuses a deadline that has passed, so the tests pick one ahead of today.
 DEADLINE = today() + timedelta(days=30)
@@ -262,7 +263,7 @@ def test_closing_and_publishing_from_the_overview(client, app, login):
     )
     assert fresh(world.reporting_round).state == RoundState.PUBLISHED
     public = client.get("/").get_data(as_text=True)
-    assert "Status pr. 1. juni 2026 (Status 2026)." in public
+    assert "Status pr. 1. juni 2026 (Status 2026)." in as_read(public)
     assert [e.event for e in audit_events("round_closed") + audit_events("round_published")] == [
         "round_closed",
         "round_published",

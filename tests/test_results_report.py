@@ -18,6 +18,7 @@ from tests.factories import (
 )
 from tests.support.docx_reading import headings, open_docx, paragraph_texts, table_rows
 from tracker.export.docx_report import build_midterm_report
+from tracker.export.midterm import FINAL_REPORT, export_midterm_report
 from tracker.export.report_data import collect_report_data
 from tracker.extensions import db
 from tracker.reporting.states import ReviewState, RoundState
@@ -96,3 +97,21 @@ def test_the_appendix_lists_indicators_and_budget_totals_per_area(two_rounds):
 def test_a_draft_report_shows_values_still_under_review(two_rounds):
     document = open_docx(build_midterm_report(collect_report_data(two_rounds, draft=True)))
     assert "Skoler med opplegg: 77 av 100, 77 % av målet" in paragraph_texts(document)
+
+
+def test_a_final_report_says_sluttrapport_and_leads_with_the_results(two_rounds):
+    report = export_midterm_report(
+        two_rounds, draft=True, with_chart=False, with_pdf=False, kind=FINAL_REPORT
+    )
+    assert "sluttrapport" in report.filename
+    document = open_docx(report.content)
+    texts = paragraph_texts(document)
+    assert "Sluttrapport" in texts[:4]  # on the title page
+    level_one = [text for style, text in headings(document) if style == "Heading 1"]
+    results = level_one.index("Resultater: indikatorer og budsjett per område")
+    first_area = next(i for i, text in enumerate(level_one) if text.startswith("Tiltak: "))
+    assert results < first_area
+    assert "Vedlegg: Indikatorer og budsjett per område" not in level_one
+    # The usual report keeps the results as its appendix, after the areas.
+    usual = open_docx(build_midterm_report(collect_report_data(two_rounds, draft=True)))
+    assert "Sluttrapport" not in paragraph_texts(usual)

@@ -23,6 +23,7 @@ from tracker.reporting.operations import (
 from tracker.reporting.queries import latest_public_reports, public_status_summary
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.workflow_queries import today
+from tracker.typography import as_read
 
 SOON = today() + timedelta(days=21)
 
@@ -131,7 +132,7 @@ def test_public_status_keeps_the_latest_published_status_and_counts_never_report
     assert (summary.totals[Status.COMPLETED], summary.unreported) == (2, 1)
 
     index = client.get("/").get_data(as_text=True)
-    assert "Status pr. 1. juni 2025" in index  # measure 2's dated status
+    assert "Status pr. 1. juni 2025" in as_read(index)  # measure 2's dated status
     assert "1 tiltak er ikke rapportert ennå." in index
     assert 'data-status="not_reported"' in index  # a chart column and a card
     never = client.get(PLAN_ONE + "/tiltak?status=not_reported").get_data(as_text=True)
@@ -140,7 +141,7 @@ def test_public_status_keeps_the_latest_published_status_and_counts_never_report
     completed = client.get(PLAN_ONE + "/tiltak?status=completed").get_data(as_text=True)
     assert f'href="{PLAN_ONE}/tiltak/1"' in completed and f'href="{PLAN_ONE}/tiltak/2"' in completed
     detail = client.get(PLAN_ONE + "/tiltak/2").get_data(as_text=True)
-    assert "Gjennomført" in detail and "Status pr. 1. juni 2025" in detail
+    assert "Gjennomført" in detail and "Status pr. 1. juni 2025" in as_read(detail)
 
 
 def test_publish_asks_for_confirmation_showing_what_becomes_public(plan, client, login):
@@ -209,7 +210,7 @@ def test_withdrawing_a_publication_shows_the_previous_state_and_is_audited(plan,
     assert fresh(second).state == RoundState.CLOSED and fresh(second).published_at is None
     public = client.get(PLAN_ONE + "/tiltak/1").get_data(as_text=True)
     assert "Publisert ved en feil." not in public and "Første." in public
-    assert "Status pr. 1. juni 2025" in client.get("/").get_data(as_text=True)
+    assert "Status pr. 1. juni 2025" in as_read(client.get("/").get_data(as_text=True))
     [event] = audit_events("round_unpublished")
     assert event.user_id == coordinator.id and event.details["round"] == "r2026"
     # Withdrawn once, it cannot be withdrawn again; it can be published again.

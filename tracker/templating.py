@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import cache
 from urllib.parse import quote
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, has_app_context, url_for
 from flask_babel import format_date, format_datetime, gettext
 from markupsafe import Markup, escape
 
@@ -32,7 +32,7 @@ from tracker.results.numbers import format_number
 from tracker.results.progress import progress_sentence
 from tracker.results.queries import results_of_report
 from tracker.sso.client import single_sign_on_context
-from tracker.typography import keep_together
+from tracker.typography import NO_BREAK_SPACE, keep_together
 
 
 def init_template_globals(app: Flask) -> None:
@@ -45,6 +45,8 @@ def init_template_globals(app: Flask) -> None:
             "nb_date": long_date,
             "nb_datetime": nb_datetime,
             "long_date": long_date,
+            # «2024–2027»: a plan's period on one line.
+            "no_break": no_break,
             # «1 234,5», «12 %»: an indicator's values and the budget.
             "number": format_number,
         }
@@ -116,7 +118,19 @@ def long_date(value: date | None) -> str:
     if value is None:
         return ""
     # Both written standards of Norwegian write «1. juni 2025»; English «1 June 2025».
-    return format_date(value, INTERNATIONAL_DATE if locale_code() == "en" else NORWEGIAN_DATE)
+    text = format_date(value, INTERNATIONAL_DATE if locale_code() == "en" else NORWEGIAN_DATE)
+    # On the public pages a date never parts at a line's end (issue 23).
+    return text.replace(" ", NO_BREAK_SPACE) if _on_public_page() else text
+
+
+def no_break(text: str) -> str:
+    """«2024–2027» and other things that belong together, kept on one line on public pages."""
+    return keep_together(str(text)) if _on_public_page() else text
+
+
+def _on_public_page() -> bool:
+    # Set by page_cache.public_page for the request it renders.
+    return has_app_context() and bool(g.get("public_page"))
 
 
 # --- Language ------------------------------------------------------------------------------------

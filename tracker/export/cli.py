@@ -15,7 +15,12 @@ from flask import current_app
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from tracker.export.jobs import WorkOutcome, work_queued
-from tracker.export.midterm import IntroductionMissing, export_midterm_report
+from tracker.export.midterm import (
+    REPORT_KINDS,
+    STATUS_REPORT,
+    IntroductionMissing,
+    export_midterm_report,
+)
 from tracker.export.queries import exportable_rounds
 from tracker.extensions import db
 from tracker.plan.queries import all_plans, get_plan
@@ -67,6 +72,13 @@ from tracker.text import N_
     show_default=True,
     help="Målform for rapportens faste tekster: bokmål (nb) eller nynorsk (nn).",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(REPORT_KINDS),
+    default=STATUS_REPORT,
+    show_default=True,
+    help="Statusrapport, eller sluttrapport som begynner med resultatene.",
+)
 def report_command(
     plan_slug: str | None,
     slug: str,
@@ -76,6 +88,7 @@ def report_command(
     changes: bool,
     no_chart: bool,
     language: str,
+    kind: str,
 ) -> None:
     """Lag rapporten for en runde som Word-dokument (DOCX) eller PDF."""
     plan = None
@@ -114,6 +127,7 @@ def report_command(
             include_changes=changes,
             with_chart=not no_chart,
             language=language,
+            kind=kind,
         )
     except IntroductionMissing as error:
         raise click.ClickException(error.message) from None

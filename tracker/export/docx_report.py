@@ -78,6 +78,8 @@ def build_midterm_report(
     colophon(document, data)
     table_of_contents(document, data, toc_pages)
     introduction(document, data)
+    if data.final:
+        results_appendix(document, data)  # a final report leads with its results
     ministries(document, data)
     status_overview(document, data, chart_png)
     all_measures(document, data)
@@ -85,7 +87,8 @@ def build_midterm_report(
         area_section(document, data, area)
     if data.changes is not None:
         changes_appendix(document, data.changes)
-    results_appendix(document, data)
+    if not data.final:
+        results_appendix(document, data)
     if data.source_notes:
         source_notes_appendix(document, data.source_notes)
     return document.to_bytes()
@@ -140,8 +143,10 @@ def changes_heading(changes: ChangesSincePrevious) -> str:
 
 def toc_entries(data: ReportData) -> list[tuple[int, str]]:
     """(level, heading) of every part below, in order."""
-    entries = [
-        (1, _(INTRODUCTION_HEADING)),
+    entries = [(1, _(INTRODUCTION_HEADING))]
+    if data.final:
+        entries.extend(results_toc_entries(data))
+    entries += [
         (1, units_heading(data)),
         (1, overview_heading(data)),
         (2, _(BY_AREA_HEADING)),
@@ -152,7 +157,8 @@ def toc_entries(data: ReportData) -> list[tuple[int, str]]:
         entries.extend((2, measure_heading(measure)) for measure in area.measures)
     if data.changes is not None:
         entries.append((1, changes_heading(data.changes)))
-    entries.extend(results_toc_entries(data))
+    if not data.final:
+        entries.extend(results_toc_entries(data))
     if data.source_notes:
         entries.append((1, _(SOURCE_NOTES_HEADING)))
     return [(level, xml_safe(text, single_line=True)) for level, text in entries]
@@ -164,7 +170,11 @@ def toc_entries(data: ReportData) -> list[tuple[int, str]]:
 def title_page(document: ReportDocument, data: ReportData) -> None:
     plan = document.paragraph(xml_safe(data.plan_title, single_line=True), "Subtitle")
     plan.paragraph_format.space_before = Cm(6)
-    document.paragraph(xml_safe(data.round_title, single_line=True), "Title")
+    if data.final:
+        document.paragraph(_("Sluttrapport"), "Title")
+        document.paragraph(xml_safe(data.round_title, single_line=True), "Subtitle")
+    else:
+        document.paragraph(xml_safe(data.round_title, single_line=True), "Title")
     document.paragraph(_("Status pr. %(date)s") % {"date": report_date(data.as_of)}, "Subtitle")
     document.paragraph(_("Handlingsplanperiode: %(period)s") % {"period": data.plan_period})
     warning = marking(data)

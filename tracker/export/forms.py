@@ -33,6 +33,14 @@ class ReportDownloadForm(FlaskForm):
         ],
         default="nb",
     )
+    kind = RadioField(
+        lazy_gettext("Rapporttype"),
+        choices=[
+            SelectChoice("statusrapport", lazy_gettext("Statusrapport")),
+            SelectChoice("sluttrapport", lazy_gettext("Sluttrapport (resultatene først)")),
+        ],
+        default="statusrapport",
+    )
     include_changes = BooleanField(
         lazy_gettext("Ta med vedlegg med endringer siden forrige publiserte runde")
     )

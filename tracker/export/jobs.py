@@ -19,13 +19,13 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import delete, select, update
 
-from tracker.export.midterm import IntroductionMissing, build, collect
+from tracker.export.midterm import FINAL_REPORT, IntroductionMissing, build, collect
 from tracker.export.models import DONE, FAILED, QUEUED, RUNNING, ReportJob
 from tracker.extensions import db
 from tracker.reporting.models import ReportingRound
@@ -65,6 +65,7 @@ def queue_report(
     draft: bool,
     include_changes: bool,
     language: str = "nb",
+    kind: str = "statusrapport",
     user=None,
 ) -> ReportJob:
     """A build waiting for a worker. Flushes; the caller's unit of work commits it."""
@@ -76,6 +77,7 @@ def queue_report(
         draft=draft,
         include_changes=include_changes,
         language=language,
+        kind=kind,
         requested_by_id=user.id if user is not None else None,
         state=QUEUED,
         message=QUEUED_MESSAGE,
@@ -193,12 +195,14 @@ def _build_claimed(job_id: int, claim: Claim) -> bool:
         )
         reporting_round = session.get(ReportingRound, job.round_id)
         draft, include_changes, language = job.draft, job.include_changes, job.language
+        final = job.kind == FINAL_REPORT
         if reporting_round is None:
             return False
         try:
             data = collect(
                 reporting_round, draft=draft, include_changes=include_changes, language=language
             )
+            data = replace(data, final=final)
         except IntroductionMissing:
             # The introduction was emptied after the build was asked for (the page checks).
             data = None

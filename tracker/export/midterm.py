@@ -6,7 +6,7 @@ so ``collect`` and ``build`` are apart: the page collects in the request and bui
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker.export import office
 from tracker.export.chart import ChartUnavailable, render_png, status_figure
@@ -47,6 +47,12 @@ INTRODUCTION_MISSING = N_(
     "Den endelige rapporten ble ikke laget: runden «%(round)s» har ingen innledning ennå. "
     "Skriv innledningen på rapportsiden, eller lag et utkast."
 )
+
+
+# The kinds of report: the usual status report, or the final report that leads with results.
+STATUS_REPORT = "statusrapport"
+FINAL_REPORT = "sluttrapport"
+REPORT_KINDS = (STATUS_REPORT, FINAL_REPORT)
 
 
 def introduction_missing(reporting_round: ReportingRound, *, draft: bool) -> bool:
@@ -113,7 +119,11 @@ def _build(
             pdf = finish_pdf(rendered.pdf, language=language_tag(), issued=data.generated_on)
             # The DOCX gets the page numbers LibreOffice laid out for the PDF.
             docx = build_midterm_report(data, chart_png=chart_png, toc_pages=rendered.toc)
-    suffix = ("-utkast" if data.draft else "") + ("-nynorsk" if data.language == "nn" else "")
+    suffix = (
+        ("-sluttrapport" if data.final else "")
+        + ("-utkast" if data.draft else "")
+        + ("-nynorsk" if data.language == "nn" else "")
+    )
     return ExportedReport(
         content=docx,
         filename=f"{data.round_slug}{suffix}.docx",
@@ -131,6 +141,9 @@ def export_midterm_report(
     with_chart: bool = True,
     with_pdf: bool = True,
     language: str = "nb",
+    kind: str = STATUS_REPORT,
 ) -> ExportedReport:
     data = collect(reporting_round, draft=draft, include_changes=include_changes, language=language)
+    if kind == FINAL_REPORT:
+        data = replace(data, final=True)
     return build(data, with_chart=with_chart, with_pdf=with_pdf)

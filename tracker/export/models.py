@@ -48,6 +48,10 @@ class ReportJob(Model):
     draft: Mapped[bool] = mapped_column(Boolean, default=False)
     include_changes: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(2), default="nb")  # the frame's: nb or nn
+    # "statusrapport" or "sluttrapport" (midterm.REPORT_KINDS)
+    kind: Mapped[str] = mapped_column(
+        String(16), default="statusrapport", server_default="statusrapport"
+    )
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

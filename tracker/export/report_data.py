@@ -125,6 +125,8 @@ class ReportData:
     contact: str = ""
     # Every responsible unit is a ministry (a national plan): the report says «departementer».
     units_are_ministries: bool = True
+    # A final report (Sluttrapport): results come first, before the status per area.
+    final: bool = False
 
     @property
     def source_notes(self) -> tuple[SourceNote, ...]:

@@ -13,6 +13,14 @@ from tracker.text import N_
 
 RESULTS_LABEL = N_("Resultater")
 APPENDIX_HEADING = N_("Vedlegg: Indikatorer og budsjett per område")
+# In a final report the results come first, as a part of their own.
+FINAL_HEADING = N_("Resultater: indikatorer og budsjett per område")
+
+
+def results_heading(data) -> str:
+    return _(FINAL_HEADING) if getattr(data, "final", False) else _(APPENDIX_HEADING)
+
+
 INDICATORS_HEADING = N_("Indikatorer per område")
 BUDGET_HEADING = N_("Budsjett per område")
 
@@ -22,7 +30,7 @@ def results_toc_entries(data) -> list[tuple[int, str]]:
     results: ResultsData | None = data.results
     if results is None or not (results.any_indicators or results.budgets):
         return []
-    entries = [(1, _(APPENDIX_HEADING))]
+    entries = [(1, results_heading(data))]
     if results.any_indicators:
         entries.append((2, _(INDICATORS_HEADING)))
     if results.budgets:
@@ -88,7 +96,7 @@ def results_appendix(document: ReportDocument, data) -> None:
     results: ResultsData | None = data.results
     if not results_toc_entries(data) or results is None:
         return
-    document.heading(_(APPENDIX_HEADING), 1, new_page=True)
+    document.heading(results_heading(data), 1, new_page=True)
     if results.any_indicators:
         document.heading(_(INDICATORS_HEADING), 2)
         table = document.table([Cm(1.1), Cm(5.3), Cm(3.2), Cm(3.2), Cm(3.2)])

@@ -111,6 +111,7 @@ def download(slug: str):
             draft=draft,
             include_changes=bool(form.include_changes.data),
             language=form.language.data,
+            kind=form.kind.data,
             user=current_user,
         )
     build_in_background(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@ feeds.py."""
 
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -12,6 +12,7 @@ from tracker.languages import locale_code
 from tracker.ministries.queries import get_plan_unit
 from tracker.plan.context import load_plan
 from tracker.plan.models import Plan
+from tracker.public.feed_negotiation import prefers_html
 from tracker.public.feeds import (
     LISTED_CHANGES,
     Entry,
@@ -109,7 +110,14 @@ def _feed(
         updated=max((entry.updated for entry in entries), default=datetime.now(UTC)),
         entries=entries,
     )
-    return build_feed(feed), {"Content-Type": ATOM_TYPE}
+    if prefers_html(request.headers.get("Accept")):
+        # A browser opening the address: a page that says what a feed is, with its entries.
+        response = make_response(render_template("public/feed_page.html", feed=feed))
+    else:
+        response = make_response(build_feed(feed), {"Content-Type": ATOM_TYPE})
+    # Caches along the way keep the page and the feed apart (the page cache keys on it too).
+    response.vary.add("Accept")
+    return response
 
 
 def _entry(

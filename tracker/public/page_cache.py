@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial, wraps
 
-from flask import Flask, current_app, has_app_context, make_response, request
+from flask import Flask, current_app, g, has_app_context, make_response, request
 from flask_login.config import COOKIE_NAME as FLASK_LOGIN_REMEMBER_COOKIE
 
 from tracker.languages import locale_code
@@ -56,6 +56,8 @@ def public_page(view=None, *, query: tuple[str, ...] = ()):
 
     @wraps(view)
     def public_view(**kwargs):
+        # The date filters keep a date on one line on the public pages (templating.long_date).
+        g.public_page = True
         if carries_session(request.cookies, current_app.config):
             return _private(make_response(view(**kwargs)))
         # Read before rendering: a page rendered from newer data than its version is re-rendered

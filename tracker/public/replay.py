@@ -12,7 +12,8 @@ every request's log line, replayed or not). Both answers go through
 A request is replayed only when all of this holds, and otherwise goes to Flask:
 
 - GET or HEAD, without a session or remember-me cookie;
-- a recording under its key: scheme (HSTS), host, script root, path and query string. Nothing
+- a recording under its key: scheme (HSTS), host, script root, path, query string and, for a
+  feed, whether the Accept header asks for a page or for Atom (feed_negotiation.py). Nothing
   else can change a public page's bytes: the language is in the query string, links that leave
   the site come from PUBLIC_URL, a page that varies on another header is never recorded;
 - the recording was made from the published data version current now;
@@ -30,6 +31,7 @@ from werkzeug.http import parse_cookie
 from werkzeug.wrappers import Request
 
 from tracker import request_guards
+from tracker.public.feed_negotiation import negotiated
 from tracker.public.page_cache import (
     ENVIRON_KEY,
     Cacheable,
@@ -40,8 +42,9 @@ from tracker.public.recording import Recording, RecordingStore, record, represen
 from tracker.public.skippable_hooks import HookCheck
 
 # A recorded page may vary on these request headers only: the representation is chosen by
-# Accept-Encoding, and a request with a session cookie is never replayed.
-REPLAYABLE_VARY = frozenset({"accept-encoding", "cookie"})
+# Accept-Encoding, a feed's by Accept (held in the key), and a request with a session cookie is
+# never replayed.
+REPLAYABLE_VARY = frozenset({"accept", "accept-encoding", "cookie"})
 
 
 def page_key(environ) -> tuple:
@@ -52,6 +55,8 @@ def page_key(environ) -> tuple:
         environ.get("SCRIPT_NAME", ""),
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
+        # A feed's address answers a browser with a page and a reader with Atom.
+        negotiated(environ),
     )
 
 
