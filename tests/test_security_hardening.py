@@ -230,6 +230,7 @@ def outbox_row(**values) -> dict:
         "claim_token": None,
         "sent_at": None,
         "last_error": "",
+        "unsubscribe_url": None,
     } | values
 
 
