@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.factories import EvidenceFactory
+from tests.factories import EvidenceFactory, UserFactory
 from tests.support.report_jobs import a_finished_job
 from tests.support.sheets import edit_sheet
 from tests.support.workflow import World, build_world, csrf_token, fresh, snapshot
@@ -69,6 +69,17 @@ def report_b_path(suffix=""):
 
 def user_path(suffix=""):
     return lambda world: f"/admin/brukere/{world.other_contact.id}{suffix}"
+
+
+def deactivated_user_path(suffix=""):
+    """Erasing a person's data takes a deactivated account: the path sets that up."""
+
+    def path(world):
+        world.to_erase = UserFactory(active=False)
+        db.session.commit()
+        return f"/admin/brukere/{world.to_erase.id}{suffix}"
+
+    return path
 
 
 def event_logged(name):
@@ -383,6 +394,15 @@ CASES = [
         ok_status=302,
         data=lambda w: {"name": "Anne Annen", "role": "contact", "unit": "LED"},
         changed=lambda w: fresh(w.other_contact).unit.abbreviation == "LED",
+    ),
+    Case("erase data form", "GET", user_path("/slett-personopplysninger"), {"admin"}),
+    Case(
+        "erase a deactivated person's data",
+        "POST",
+        deactivated_user_path("/slett-personopplysninger"),
+        {"admin"},
+        ok_status=302,
+        changed=lambda w: fresh(w.to_erase).is_erased,
     ),
     Case(
         "deactivate user",
@@ -762,6 +782,11 @@ OPEN_BLUEPRINTS = {
     # Evidence downloads: public files to anyone, others to the report's readers; checked in
     # tests/test_results_form.py (a refusal is a 404 there, not a sign-in page).
     "evidence_files",
+    # Issue 26: the read-only API, the privacy and accessibility statements, and subscriptions
+    # by e-mail are for anyone (tests/test_api.py, test_statements*.py, test_subscriptions*.py).
+    "api",
+    "statements",
+    "subscriptions",
 }
 
 
