@@ -79,6 +79,8 @@ LATER_COLUMNS = {
     "measures": ("version", "text_changed_at"),
     "responsible_units": ("merged_into_id",),
     "measure_reports": ("unit_names",),
+    "mail_messages": ("unsubscribe_url",),
+    "mail_preferences": ("decisions",),
 }
 
 

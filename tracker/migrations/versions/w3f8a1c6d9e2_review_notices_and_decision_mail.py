@@ -66,6 +66,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("mail_preferences", schema=None) as batch_op:
+        # The enum's CHECK goes first: SQLite's batch copy would keep it without its column.
+        batch_op.drop_constraint(op.f("ck_mail_preferences_decision_mail"), type_="check")
         batch_op.drop_column("decisions")
     with op.batch_alter_table("review_notices", schema=None) as batch_op:
         batch_op.drop_index(op.f("ix_review_notices_user_id"))
