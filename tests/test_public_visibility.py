@@ -1,5 +1,8 @@
 """Only published rounds and approved reports ever reach a public page or the open data."""
 
+import html
+import io
+import zipfile
 from collections import deque
 from datetime import date
 from html.parser import HTMLParser
@@ -29,6 +32,15 @@ class LinkCollector(HTMLParser):
             self.links.append(href)
 
 
+def readable_text(body: bytes) -> str:
+    """A page or data file as text; a spreadsheet (a zip of XML parts) as all its parts' text."""
+    if body.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            parts = [archive.read(name).decode() for name in archive.namelist()]
+        return html.unescape("\n".join(parts))
+    return body.decode()
+
+
 def crawl(client, start_urls) -> dict[str, str]:
     """Every same-site page and data file reachable by links from ``start_urls``."""
     seen, queue, bodies = set(start_urls), deque(start_urls), {}
@@ -36,7 +48,7 @@ def crawl(client, start_urls) -> dict[str, str]:
         url = queue.popleft()
         response = client.get(url)
         assert response.status_code == 200, url
-        bodies[url] = response.get_data(as_text=True)
+        bodies[url] = readable_text(response.get_data())
         if response.mimetype != "text/html":
             continue
         collector = LinkCollector()

@@ -53,10 +53,11 @@ from tracker.plan.permissions import can_edit_plan, can_make_plans, can_reorgani
 from tracker.plan.queries import editable_measure, plan_areas, plan_changes, plan_measures
 from tracker.reporting import diff
 from tracker.reporting.workflow_queries import today
+from tracker.spreadsheets.workbook import XLSX_MIMETYPE
 from tracker.unit_of_work import on_form, on_page, unit_of_work
+from tracker.uploads import accepts_upload
 
 blueprint = Blueprint("plan_editing", __name__, url_prefix="/planarbeid")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a multipart form adds around the file (boundaries, the CSRF token, headers).
 FORM_OVERHEAD = 64 * 1024
 LIMIT_MB = spreadsheet.MAX_SPREADSHEET_BYTES // 1024 // 1024
@@ -438,16 +439,17 @@ def split(abbreviation: str):
 @role_required(Role.COORDINATOR)
 def spreadsheet_template():
     response = make_response(spreadsheet.template())
-    response.headers["Content-Type"] = XLSX
+    response.headers["Content-Type"] = XLSX_MIMETYPE
     response.headers["Content-Disposition"] = 'attachment; filename="planmal.xlsx"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-# CSRF is checked by the form itself: CSRFProtect would read the body under the site's 1 MB
-# limit before this view could raise it for a spreadsheet.
+# CSRF is checked by the form itself, after the size check below: CSRFProtect would read
+# the body first and answer an oversized one with the bare 413 page instead of the form.
 @csrf.exempt
 @blueprint.route("/ny-plan", methods=["GET", "POST"])
+@accepts_upload(spreadsheet.MAX_SPREADSHEET_BYTES + FORM_OVERHEAD)
 @role_required(Role.COORDINATOR)
 def import_spreadsheet():
     if not can_make_plans(current_user):
@@ -467,7 +469,6 @@ def import_spreadsheet():
     if size > spreadsheet.MAX_SPREADSHEET_BYTES + FORM_OVERHEAD:
         form.file.errors = [spreadsheet.too_large_message(size)]
         return page(413)
-    request.max_content_length = spreadsheet.MAX_SPREADSHEET_BYTES + FORM_OVERHEAD
     form = PlanSpreadsheetForm()
     if not form.validate_on_submit():
         return page(400)

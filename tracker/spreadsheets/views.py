@@ -39,18 +39,13 @@ from tracker.spreadsheets.queries import (
 from tracker.spreadsheets.round_sheet import build_round_sheet
 from tracker.spreadsheets.workbook import XLSX_MIMETYPE
 from tracker.unit_of_work import flash_and_redirect, on_form, refusals_shown, unit_of_work
+from tracker.uploads import accepts_upload
 
 blueprint = Blueprint("sheets", __name__, url_prefix="/rapportering")
 
 # The upload's body may be larger than any form's (MAX_CONTENT_LENGTH): the file's own limit
-# plus room for the form around it. Set before the CSRF check reads the body.
+# plus room for the form around it (tracker/uploads.py).
 UPLOAD_BODY_LIMIT = sheet_upload.MAX_BYTES + 256 * 1024
-
-
-@blueprint.url_value_preprocessor
-def _allow_the_sheet(endpoint, values):
-    if endpoint == "sheets.upload" and request.method == "POST":
-        request.max_content_length = UPLOAD_BODY_LIMIT
 
 
 @blueprint.errorhandler(413)
@@ -90,6 +85,7 @@ def download(slug: str):
 
 
 @blueprint.route("/<slug>/regneark", methods=["GET", "POST"])
+@accepts_upload(UPLOAD_BODY_LIMIT)
 @role_required(Role.CONTACT)
 def upload(slug: str):
     reporting_round = _load_unit_round(slug)
