@@ -378,11 +378,15 @@ class Nginx:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"nginx exited: {(self.dir / 'stderr.log').read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.05)
+            # nginx writes its pid file once it holds its ports: before that, a connection may
+            # reach another process that took the port first (parallel test runs).
+            if (self.dir / "nginx.pid").exists():
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.05)
         raise RuntimeError("nginx did not start listening")
 
     def _write_error_pages(self) -> None:

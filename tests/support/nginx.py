@@ -143,11 +143,15 @@ class Nginx:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"nginx stopped: {self.process.stderr.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.tls_port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
+            # nginx writes its pid file once it holds its ports: before that, a connection may
+            # reach another process that took the port first (parallel test runs).
+            if (self.workdir / "nginx.pid").exists():
+                try:
+                    socket.create_connection(("127.0.0.1", self.tls_port), timeout=1).close()
+                    return
+                except OSError:
+                    pass
+            time.sleep(0.05)
         raise RuntimeError(f"nginx did not listen within {timeout} s")
 
     def cache_entries(self) -> list[Path]:
