@@ -15,6 +15,7 @@ from tests.support.workflow import make_user
 from tracker.extensions import db
 from tracker.ministries.models import UnitKind
 from tracker.models import Role
+from tracker.typography import as_read
 
 pytestmark = pytest.mark.browser
 
@@ -117,13 +118,20 @@ def test_a_plan_from_a_spreadsheet_edited_succeeded_reported_and_built(page, liv
 
     page.goto(f"{live_server}/koordinator/rapport/")
     round_section = page.locator("section.export-round", has_text="Status 2029")
+    # A final report needs the round's own introduction, written by the coordinator.
+    round_section.get_by_label("Innledning («Om rapporten»)").fill(
+        "Oslo kommune følger opp planen mot rasisme i 2029."
+    )
+    round_section.get_by_role("button", name="Lagre innledningen").click()
+    round_section = page.locator("section.export-round", has_text="Status 2029")
     round_section.get_by_role("button", name="Lag rapporten (Word og PDF)").click()
     docx_link = page.get_by_role("link", name="Last ned Word-dokumentet (oslo-2029.docx)")
     expect(docx_link).to_be_visible(timeout=180_000)
     with page.expect_download() as download:
         docx_link.click()
     document = Document(io.BytesIO(download.value.path().read_bytes()))
-    texts = [paragraph.text for paragraph in document.paragraphs]
+    # As a reader sees them: the no-break characters that keep «2029–2032» whole, as spaces.
+    texts = [as_read(paragraph.text) for paragraph in document.paragraphs]
     assert texts[0] == "Oslo mot rasisme 2029–2032"
     assert "Utgitt av: Oslo kommune" in texts
     assert document.core_properties.author == "Oslo kommune"
