@@ -411,10 +411,6 @@ class Nginx:
                 for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
             ),
             "/var/cache/nginx/": f"{self.dir}/cache/",
-            "listen [::]:80;": "",
-            "listen [::]:443 ssl http2;": "",
-            "listen 80;": f"listen 127.0.0.1:{free_port()};",
-            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.port} ssl;",
             "/etc/ssl/tracker/fullchain.pem": str(self.cert),
             "/etc/ssl/tracker/privkey.pem": str(key),
             "server 127.0.0.1:8000;": upstreams,
@@ -427,7 +423,17 @@ class Nginx:
             if old not in conf:
                 raise RuntimeError(f"deploy/nginx.conf no longer contains {old!r}: update Nginx")
             conf = conf.replace(old, new)
-        return conf
+        # The default server that refuses foreign hosts goes: clients here name 127.0.0.1, not
+        # the server_name (tests/test_nginx.py tests the refusal). Every other listener moves to
+        # this instance's free ports of 127.0.0.1 (a port 80 or 443 left in would collide with a
+        # parallel test's nginx; IPv6 may be missing here).
+        default_server = r"\n    server \{\n        listen 80 default_server;.*?\n    \}\n"
+        conf, defaults = re.subn(default_server, "\n", conf, flags=re.S)
+        if defaults != 1:
+            raise RuntimeError("deploy/nginx.conf's default server is not where Nginx expects it")
+        conf = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", conf)
+        conf = re.sub(r"listen 80\b", f"listen 127.0.0.1:{free_port()}", conf)
+        return re.sub(r"listen 443\b", f"listen 127.0.0.1:{self.port}", conf)
 
     def session(self) -> requests.Session:
         session = RefererSession()
