@@ -22,3 +22,6 @@ def sign_in(page, live_server, email, password=PASSWORD):
 def sign_out(page):
     page.get_by_role("button", name="Logg ut").click()
     expect(page.get_by_text("Du er logget ut.")).to_be_visible()
+    # The page's own requests finish before the next person signs in, as they would at a
+    # desk: under a full parallel run a late answer could still carry the old session cookie.
+    page.wait_for_load_state("networkidle")
