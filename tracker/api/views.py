@@ -106,28 +106,31 @@ def plan_detail(plan_slug: str):
 @api_get(f"{PLAN}/areas")
 @public_page
 def areas(plan_slug: str):
-    plan = _plan(plan_slug)
-    if plan is None:
-        return _not_found("Planen")
-    return _json({"areas": [show.area(area) for area in all_areas(plan)]})
+    return _plan_list(plan_slug, "areas", lambda plan: [show.area(a) for a in all_areas(plan)])
 
 
 @api_get(f"{PLAN}/units")
 @public_page
 def units(plan_slug: str):
-    plan = _plan(plan_slug)
-    if plan is None:
-        return _not_found("Planen")
-    return _json({"units": [show.unit(unit) for unit in units_with_measures(plan)]})
+    return _plan_list(
+        plan_slug, "units", lambda plan: [show.unit(u) for u in units_with_measures(plan)]
+    )
 
 
 @api_get(f"{PLAN}/rounds")
 @public_page
 def rounds(plan_slug: str):
+    return _plan_list(
+        plan_slug, "rounds", lambda plan: [show.reporting_round(r) for r in published_rounds(plan)]
+    )
+
+
+def _plan_list(plan_slug: str, key: str, rows):
+    """A plan's list under ``key``, or the API's 404 for a plan that does not exist."""
     plan = _plan(plan_slug)
     if plan is None:
         return _not_found("Planen")
-    return _json({"rounds": [show.reporting_round(item) for item in published_rounds(plan)]})
+    return _json({key: rows(plan)})
 
 
 @api_get(f"{PLAN}/measures")
