@@ -47,9 +47,9 @@ def world(app):
     world = build_sheet_world()
     one, two = world.measures[1], world.measures[2]
     last_year = db.session.scalar(
-        select(MeasureReport).join(ReportingRound).where(
-            MeasureReport.measure_id == one.id, ReportingRound.slug == "host-2026"
-        )
+        select(MeasureReport)
+        .join(ReportingRound)
+        .where(MeasureReport.measure_id == one.id, ReportingRound.slug == "host-2026")
     )
     world.count = IndicatorFactory(measure=one, name=COUNT, unit="antall")
     world.share = IndicatorFactory(measure=one, name=SHARE, unit="prosent")
@@ -171,9 +171,7 @@ def test_ingen_endring_carries_last_rounds_value(client, world, sheet):
     assert stored(world)["values"][(COUNT, "var-2027")] == (42.0, "2025", "", True)
 
 
-def test_a_value_sent_in_from_the_sheet_is_public_once_approved_and_published(
-    client, world, sheet
-):
+def test_a_value_sent_in_from_the_sheet_is_public_once_approved_and_published(client, world, sheet):
     edited = edit_results(
         edit_sheet(sheet, {1: {"narrative": "Planen er fulgt opp."}}),
         indicators={COUNT: {"value": 57, "period": "2026"}},

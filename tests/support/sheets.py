@@ -157,7 +157,9 @@ def edit_results(
         if not rows:
             continue
         page = book[sheet_name]
-        by_name = {page.cell(row=r, column=name_column).value: r for r in range(2, page.max_row + 1)}
+        by_name = {
+            page.cell(row=r, column=name_column).value: r for r in range(2, page.max_row + 1)
+        }
         for name, values in rows.items():
             for field_name, value in values.items():
                 page.cell(row=by_name[name], column=columns[field_name], value=value)
