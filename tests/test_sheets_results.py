@@ -1,5 +1,5 @@
 """Indicator values and milestone dates in a contact person's round sheet: the sheets
-«Indikatorer» and «Milepæler» downloaded, filled in with openpyxl as in Excel, uploaded,
+«Indikatorer» and «Delmål» downloaded, filled in with openpyxl as in Excel, uploaded,
 previewed (old → new), confirmed in the reports' one transaction, and public once published;
 every bad cell refused with its sheet, row and column and nothing changed; a value saved in
 the browser after the download shown as a conflict. Two plans, two rounds."""
@@ -96,7 +96,7 @@ def text_of(page: str) -> str:
 
 def test_the_sheet_has_a_row_per_indicator_and_milestone_unlocked_only_where_to_fill(world, sheet):
     book = load_workbook(io.BytesIO(sheet))
-    assert book.sheetnames[:4] == ["Veiledning", "Rapport", "Indikatorer", "Milepæler"]
+    assert book.sheetnames[:4] == ["Veiledning", "Rapport", "Indikatorer", "Delmål"]
     assert any("Indikatorer" in (row[0] or "") for row in book["Veiledning"].values)
     indicators = book[layout.INDICATOR_SHEET]
     rows = sheet_rows(sheet, layout.INDICATOR_SHEET)
@@ -228,31 +228,31 @@ BAD_CELLS = {
     ),
     "a milestone of another measure": (
         {"milestones": {GUIDE: {"number": 2, "done": datetime(2026, 11, 1)}}},
-        "Milepæler",
+        "Delmål",
         "Nr.",
         "Raden hører til tiltak 1, ikke tiltak 2",
     ),
     "a date before the plan": (
         {"milestones": {SURVEY: {"done": datetime(2020, 1, 1)}}},
-        "Milepæler",
+        "Delmål",
         "Nådd dato",
         "Datoen 01.01.2020 er før planperioden (2024–2027)",
     ),
     "a date in the future": (
         {"milestones": {SURVEY: {"done": "31.12.2030"}}},
-        "Milepæler",
+        "Delmål",
         "Nådd dato",
         "Datoen 31.12.2030 er fram i tid",
     ),
     "not a date": (
         {"milestones": {SURVEY: {"done": "i fjor"}}},
-        "Milepæler",
+        "Delmål",
         "Nådd dato",
         "«i fjor» er ikke en dato",
     ),
     "a milestone done by the coordinator": (
         {"milestones": {DONE_BEFORE: {"done": datetime(2025, 2, 1)}}},
-        "Milepæler",
+        "Delmål",
         "Nådd dato",
         "registrert nådd av koordinatoren eller i en tidligere runde",
     ),

@@ -158,7 +158,7 @@ class _Rows:
             Problem(row.row, self.headings[column - 1], message, self.sheet)
         )
 
-    def target(self, row, known: dict, what: str):
+    def target(self, row, known: dict, missing: str):
         """(report, the indicator or milestone) the row is about, or None after a problem."""
         report = self.by_number.get(row.number)
         if report is None:
@@ -185,15 +185,7 @@ class _Rows:
             return None
         item = known.get(stamp[0])
         if item is None:
-            self.problem(
-                row,
-                self.value_column,
-                _(
-                    "%(what)s finnes ikke lenger for tiltakene dine (koordinatoren kan ha fjernet "
-                    "den). Last ned arket på nytt.",
-                    what=what,
-                ),
-            )
+            self.problem(row, self.value_column, missing)
             return None
         if item.measure_id != report.measure_id:
             owner = next(
@@ -244,7 +236,14 @@ class _Indicators(_Rows):
 
     def run(self) -> None:
         for row in self.parsed.indicators:
-            found = self.target(row, self.context.indicators, _("Indikatoren"))
+            found = self.target(
+                row,
+                self.context.indicators,
+                _(
+                    "Indikatoren finnes ikke lenger for tiltakene dine (koordinatoren kan ha "
+                    "fjernet den). Last ned arket på nytt."
+                ),
+            )
             if found is None or self.parsed.has_problem(self.sheet, row.row):
                 continue
             report, indicator, downloaded = found
@@ -302,7 +301,7 @@ class _Indicators(_Rows):
             self.problem(
                 row,
                 layout.I_VALUE,
-                _("Skriv verdien periode og kommentar gjelder, eller ta dem bort."),
+                _("Skriv en verdi, eller ta bort periode og kommentar."),
             )
             return False
         return True
@@ -317,7 +316,14 @@ class _Milestones(_Rows):
 
     def run(self) -> None:
         for row in self.parsed.milestones:
-            found = self.target(row, self.context.milestones, _("Delmålet"))
+            found = self.target(
+                row,
+                self.context.milestones,
+                _(
+                    "Delmålet finnes ikke lenger for tiltakene dine (koordinatoren kan ha "
+                    "fjernet det). Last ned arket på nytt."
+                ),
+            )
             if found is None or self.parsed.has_problem(self.sheet, row.row):
                 continue
             report, milestone, downloaded = found

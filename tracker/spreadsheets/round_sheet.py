@@ -21,7 +21,7 @@ from tracker.spreadsheets.workbook import cell_text
 REPORT_SHEET = "Rapport"
 CONTROL_SHEET = "Kontroll"
 INDICATOR_SHEET = "Indikatorer"
-MILESTONE_SHEET = "Milepæler"
+MILESTONE_SHEET = "Delmål"  # the app's word for milestones
 # The report sheet's columns, in order; upload.py reads by these positions.
 NUMBER, TITLE, RESPONSIBILITY, REVIEW, STATUS, NARRATIVE, LANGUAGE, UNCHANGED, STAMP = range(1, 10)
 FILL_IN = (STATUS, NARRATIVE, LANGUAGE, UNCHANGED)
