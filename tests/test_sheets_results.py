@@ -226,6 +226,12 @@ BAD_CELLS = {
         "Kontroll",
         "Kontrollfeltet i raden er endret eller mangler",
     ),
+    "another unit's measure": (
+        {"indicators": {COUNT: {"number": 99, "value": 5}}},
+        "Indikatorer",
+        "Nr.",
+        "Tiltak 99 er ikke et av tiltakene enheten din rapporterer på i denne runden.",
+    ),
     "a milestone of another measure": (
         {"milestones": {GUIDE: {"number": 2, "done": datetime(2026, 11, 1)}}},
         "Delmål",

@@ -340,8 +340,10 @@ def _indicators(page, sheet: RoundSheet) -> None:
             cell = page.cell(row=index, column=column, value=value)
             cell.alignment = WRAP if column in (I_MEASURE, I_NAME) else TOP
         page.cell(row=index, column=I_VALUE).number_format = NUMBER_FORMAT
-        _own_text(page.cell(row=index, column=I_PERIOD), row.period)
-        _own_text(page.cell(row=index, column=I_COMMENT), row.comment)
+        for column, text in ((I_PERIOD, row.period), (I_COMMENT, row.comment)):
+            _own_text(page.cell(row=index, column=column), text)
+            # Text format: a period typed as 2026 stays «2026», not a number Excel reformats.
+            page.cell(row=index, column=column).number_format = "@"
         if row.editable:
             _fill_in(page, index, I_FILL_IN)
             number.add(page.cell(row=index, column=I_VALUE).coordinate)
