@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import assert_accessible, sign_in
 from tests.factories import IndicatorFactory
+from tests.support.browser import assert_accessible, sign_in
 from tests.support.sheets import build_sheet_world, edit_results, edit_sheet
 from tracker.extensions import db
 
