@@ -26,11 +26,18 @@ from flask import current_app  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import String, cast, literal, select, update  # noqa: E402
 
-from tests.factories import AreaFactory, MeasureFactory, PlanFactory, UnitFactory  # noqa: E402
+from tests.factories import (  # noqa: E402
+    AreaFactory,
+    IndicatorFactory,
+    MeasureFactory,
+    MilestoneFactory,
+    PlanFactory,
+    UnitFactory,
+)
 from tests.support.app import make_app  # noqa: E402
 from tests.support.databases import ThrowawayDatabase  # noqa: E402
 from tests.support.public_helpers import load_synthetic_plan  # noqa: E402
-from tests.support.sheets import edit_sheet  # noqa: E402
+from tests.support.sheets import edit_results, edit_sheet  # noqa: E402
 from tests.support.workflow import make_user  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import MeasureReport, ReportingRound, Role, SheetUpload  # noqa: E402
@@ -46,6 +53,8 @@ from tracker.spreadsheets.round_sheet import build_round_sheet  # noqa: E402
 REPEATS = 5
 SHEET_MEASURES = 50
 NARRATIVE_CHARACTERS = 20_000
+INDICATORS_PER_MEASURE = 2
+MILESTONES_PER_MEASURE = 2
 EXPORT_SIZES = (500, 5_000)
 EXPORT_NARRATIVE_CHARACTERS = 1_500  # a long midterm-report paragraph or two
 WORDS = (
@@ -81,7 +90,11 @@ def sheet_bench() -> dict:
     unit = UnitFactory(abbreviation="KUD", name="Kultur- og likestillingsdepartementet")
     area = AreaFactory(plan=PlanFactory())
     for number in range(1, SHEET_MEASURES + 1):
-        MeasureFactory(number=number, area=area, units=[unit])
+        measure = MeasureFactory(number=number, area=area, units=[unit])
+        for index in range(INDICATORS_PER_MEASURE):
+            IndicatorFactory(measure=measure, name=f"Indikator {number}.{index}")
+        for index in range(MILESTONES_PER_MEASURE):
+            MilestoneFactory(measure=measure, title=f"Delmål {number}.{index}")
     coordinator = make_user(Role.COORDINATOR)
     contact = make_user(Role.CONTACT, unit=unit)
     reporting_round = open_round(PlanFactory(), "benk", "Benk", date(2027, 3, 1), None, coordinator)
@@ -98,7 +111,18 @@ def sheet_bench() -> dict:
             words = report.narrative.split(" ")
             words[len(words) // 2] = words[len(words) // 2].upper()  # same length
             rows[report.measure.number] = {"narrative": " ".join(words)}
-        edited = edit_sheet(sheet, rows)
+        # And every indicator value and milestone date filled in.
+        indicators = {
+            f"Indikator {number}.{index}": {"value": 1000 + number + index / 10, "period": "2026"}
+            for number in range(1, SHEET_MEASURES + 1)
+            for index in range(INDICATORS_PER_MEASURE)
+        }
+        milestones = {
+            f"Delmål {number}.{index}": {"done": date(2026, 11, 1)}
+            for number in range(1, SHEET_MEASURES + 1)
+            for index in range(MILESTONES_PER_MEASURE)
+        }
+        edited = edit_results(edit_sheet(sheet, rows), indicators, milestones)
         upload = SheetUpload(
             user_id=contact.id,
             round_id=reporting_round.id,
@@ -110,6 +134,8 @@ def sheet_bench() -> dict:
         db.session.commit()
         preview = preview_upload(upload, reporting_round, unit.id)
         assert len(preview.changes) == SHEET_MEASURES and not preview.problems, preview.problems
+        results = SHEET_MEASURES * (INDICATORS_PER_MEASURE + MILESTONES_PER_MEASURE)
+        assert len(preview.result_changes) == results, preview.result_changes
         read = median_seconds(lambda: preview_upload(upload, reporting_round, unit.id))
     return {"bytes": len(edited), "build": build, "preview": read}
 
@@ -163,13 +189,17 @@ def main() -> None:
         "upper bounds).",
         "",
         f"## A contact person's sheet: {SHEET_MEASURES} measures, "
-        f"{NARRATIVE_CHARACTERS:,}-character narratives, every row changed",
+        f"{NARRATIVE_CHARACTERS:,}-character narratives, {INDICATORS_PER_MEASURE} indicators "
+        f"and {MILESTONES_PER_MEASURE} milestones per measure, every row of the three sheets "
+        "changed",
         "",
         "| step | seconds |",
         "|---|---|",
         f"| build the sheet for download | {sheet['build']:.3f} |",
         f"| read the upload ({sheet['bytes'] / 1024:.0f} KiB) and preview it: parse with openpyxl "
-        f"(read-only), compare with the database, word-diff {SHEET_MEASURES} narratives "
+        f"(read-only), compare with the database, word-diff {SHEET_MEASURES} narratives, "
+        f"check {SHEET_MEASURES * INDICATORS_PER_MEASURE} values and "
+        f"{SHEET_MEASURES * MILESTONES_PER_MEASURE} dates "
         f"| {sheet['preview']:.3f} |",
         "",
         f"Target: under 1 s. {'Met.' if sheet['preview'] < 1 else 'NOT met.'}",

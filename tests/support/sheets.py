@@ -127,3 +127,52 @@ def confirm(client, world: SheetWorld, preview_page: str):
         world.base + "/regneark/bekreft",
         data={"csrf_token": token, "upload": upload_id, "fingerprint": fingerprint},
     )
+
+
+INDICATOR_COLUMN = {
+    "number": layout.I_NUMBER,
+    "value": layout.I_VALUE,
+    "period": layout.I_PERIOD,
+    "comment": layout.I_COMMENT,
+    "unchanged": layout.I_UNCHANGED,
+    "stamp": layout.I_STAMP,
+}
+MILESTONE_COLUMN = {"number": layout.M_NUMBER, "done": layout.M_DONE, "stamp": layout.M_STAMP}
+
+
+def edit_results(
+    body: bytes,
+    indicators: dict[str, dict] | None = None,
+    milestones: dict[str, dict] | None = None,
+    formats: dict[str, str] | None = None,
+) -> bytes:
+    """The sheet with indicator rows (by the indicator's name) and milestone rows (by title)
+    changed, as a person would in Excel; ``formats``: a number format per indicator's value
+    cell (Excel sets «0%» when «12 %» is typed)."""
+    book = load_workbook(io.BytesIO(body))
+    for sheet_name, name_column, columns, rows in (
+        (layout.INDICATOR_SHEET, layout.I_NAME, INDICATOR_COLUMN, indicators or {}),
+        (layout.MILESTONE_SHEET, layout.M_TITLE, MILESTONE_COLUMN, milestones or {}),
+    ):
+        if not rows:
+            continue
+        page = book[sheet_name]
+        by_name = {
+            page.cell(row=r, column=name_column).value: r for r in range(2, page.max_row + 1)
+        }
+        for name, values in rows.items():
+            for field_name, value in values.items():
+                page.cell(row=by_name[name], column=columns[field_name], value=value)
+    for name, number_format in (formats or {}).items():
+        page = book[layout.INDICATOR_SHEET]
+        for r in range(2, page.max_row + 1):
+            if page.cell(row=r, column=layout.I_NAME).value == name:
+                page.cell(row=r, column=layout.I_VALUE).number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def sheet_rows(body: bytes, sheet_name: str) -> list[tuple]:
+    book = load_workbook(io.BytesIO(body))
+    return list(book[sheet_name].iter_rows(min_row=2, values_only=True))

@@ -18,6 +18,7 @@ from tracker.results.models import (
     IndicatorValue,
     Milestone,
 )
+from tracker.results.permissions import milestone_open_to
 from tracker.results.queries import earlier_values, values_in_report
 from tracker.user_errors import UserError
 
@@ -60,10 +61,8 @@ def save_results(
     indicators' values, new evidence. Returns how many things changed."""
     changed = 0
     for milestone, done_on in milestones.items():
-        if milestone.done_report_id not in (None, report.id):
-            continue  # ticked off in an earlier round: not this report's to change
-        if milestone.done_report_id is None and milestone.done_on is not None:
-            continue  # done by the coordinator
+        if not milestone_open_to(milestone, report):
+            continue  # ticked off in an earlier round or by the coordinator: not this report's
         if milestone.done_on != done_on:
             milestone.done_on = done_on
             milestone.done_report_id = report.id if done_on else None

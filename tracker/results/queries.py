@@ -22,19 +22,31 @@ _PUBLIC_REPORT = and_(MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES), _PUB
 
 
 def milestones_of(measure: Measure) -> list[Milestone]:
+    return milestones_of_measures([measure.id])
+
+
+def milestones_of_measures(measure_ids: list[int]) -> list[Milestone]:
+    """The milestones of these measures, each measure's in due order: one query."""
     return list(
         db.session.scalars(
             select(Milestone)
-            .where(Milestone.measure_id == measure.id)
-            .order_by(Milestone.due_on, Milestone.id)
+            .where(Milestone.measure_id.in_(measure_ids))
+            .order_by(Milestone.measure_id, Milestone.due_on, Milestone.id)
         )
     )
 
 
 def indicators_of(measure: Measure) -> list[Indicator]:
+    return indicators_of_measures([measure.id])
+
+
+def indicators_of_measures(measure_ids: list[int]) -> list[Indicator]:
+    """The indicators of these measures, each measure's in the order they were made."""
     return list(
         db.session.scalars(
-            select(Indicator).where(Indicator.measure_id == measure.id).order_by(Indicator.id)
+            select(Indicator)
+            .where(Indicator.measure_id.in_(measure_ids))
+            .order_by(Indicator.measure_id, Indicator.id)
         )
     )
 
@@ -53,16 +65,31 @@ def values_in_report(report: MeasureReport) -> dict[int, IndicatorValue]:
     return {value.indicator_id: value for value in values}
 
 
+def values_in_reports(report_ids: list[int]) -> dict[int, IndicatorValue]:
+    """These reports' values by indicator id (an indicator has one value per report)."""
+    values = db.session.scalars(
+        select(IndicatorValue).where(IndicatorValue.report_id.in_(report_ids))
+    )
+    return {value.indicator_id: value for value in values}
+
+
 def earlier_values(report: MeasureReport) -> dict[int, IndicatorValue]:
     """Each indicator's latest value from a round before this report's, by indicator id: what
     «ingen endring» carries, and what the review compares with."""
+    return earlier_values_of_measures([report.measure_id], report.round)
+
+
+def earlier_values_of_measures(
+    measure_ids: list[int], reporting_round: ReportingRound
+) -> dict[int, IndicatorValue]:
+    """``earlier_values`` for the reports of several measures in one round: one query."""
     query = (
         select(IndicatorValue)
         .join(IndicatorValue.round)
         .join(IndicatorValue.indicator)
         .where(
-            Indicator.measure_id == report.measure_id,
-            ReportingRound.as_of < report.round.as_of,
+            Indicator.measure_id.in_(measure_ids),
+            ReportingRound.as_of < reporting_round.as_of,
         )
         .options(contains_eager(IndicatorValue.round))
         .order_by(ReportingRound.as_of, ReportingRound.id)

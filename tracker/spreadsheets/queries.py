@@ -1,6 +1,8 @@
 """Reads for the spreadsheets: a stored upload, the revisions a sheet was downloaded at, the
 rows of the round sheet and of the coordinator's export, and the preview of an upload."""
 
+from datetime import date
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,11 +13,26 @@ from tracker.measures.models import Measure, Responsibility
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.states import STATUS_ORDER
-from tracker.reporting.workflow_queries import carried_values, reports_for_unit
+from tracker.reporting.workflow_queries import carried_values, reports_for_unit, today
+from tracker.results.numbers import format_number
+from tracker.results.permissions import milestone_open_to
+from tracker.results.queries import (
+    earlier_values_of_measures,
+    indicators_of_measures,
+    milestones_of_measures,
+    values_in_reports,
+)
 from tracker.spreadsheets import stamps
 from tracker.spreadsheets.models import SheetUpload
 from tracker.spreadsheets.reconcile import Preview, reconcile
-from tracker.spreadsheets.round_sheet import RoundSheet, SheetRow
+from tracker.spreadsheets.reconcile_results import (
+    INDICATOR,
+    MILESTONE,
+    ResultsContext,
+    milestone_state,
+    stored_indicator_state,
+)
+from tracker.spreadsheets.round_sheet import IndicatorRow, MilestoneRow, RoundSheet, SheetRow
 from tracker.spreadsheets.upload import read_upload
 from tracker.templating import long_date
 
@@ -43,6 +60,23 @@ def preview_upload(upload: SheetUpload, reporting_round: ReportingRound, unit_id
         downloaded_revisions([report.id for report in reports]),
         carried_values(reports),
         upload.submit,
+        results_context(reporting_round, reports),
+    )
+
+
+def results_context(reporting_round: ReportingRound, reports: list[MeasureReport]):
+    """The indicators and milestones of these reports' measures with this round's and the last
+    round's values: four queries, whatever the number of measures."""
+    measure_ids = [report.measure_id for report in reports]
+    plan = reporting_round.plan
+    return ResultsContext(
+        indicators={i.id: i for i in indicators_of_measures(measure_ids)},
+        milestones={m.id: m for m in milestones_of_measures(measure_ids)},
+        values=values_in_reports([report.id for report in reports]),
+        earlier=earlier_values_of_measures(measure_ids, reporting_round),
+        first_year=plan.first_year,
+        period=plan.period,
+        today=today(),
     )
 
 
@@ -57,9 +91,12 @@ def downloaded_revisions(report_ids: list[int]) -> dict[tuple[int, int], ReportR
 
 
 def round_sheet(reporting_round: ReportingRound, unit) -> RoundSheet:
-    """The sheet's content for the unit: its reports in the round, with signed stamps."""
+    """The sheet's content for the unit: its reports in the round, with signed stamps, and
+    their measures' indicators and milestones."""
     rows = []
-    for report in reports_for_unit(reporting_round, unit.id):
+    reports = reports_for_unit(reporting_round, unit.id)
+    context = results_context(reporting_round, reports)
+    for report in reports:
         lead = report.measure.lead_unit.id == unit.id
         rows.append(
             SheetRow(
@@ -85,7 +122,60 @@ def round_sheet(reporting_round: ReportingRound, unit) -> RoundSheet:
         no=_("Nei"),
         sheet_stamp=stamps.sheet_stamp(reporting_round.slug, unit.id),
         rows=rows,
+        indicators=_indicator_rows(reporting_round, reports, context),
+        milestones=_milestone_rows(reporting_round, reports, context),
+        first_day=date(reporting_round.plan.first_year, 1, 1),
     )
+
+
+def _indicator_rows(reporting_round, reports, context: ResultsContext) -> list[IndicatorRow]:
+    by_measure = {report.measure_id: report for report in reports}
+    rows = []
+    for indicator in context.indicators.values():
+        report = by_measure[indicator.measure_id]
+        value = context.values.get(indicator.id)
+        earlier = context.earlier.get(indicator.id)
+        previous = ""
+        if earlier is not None:
+            previous = format_number(earlier.value, indicator.unit)
+            previous += f" ({earlier.period})" if earlier.period else ""
+        digest = stamps.state_digest(stored_indicator_state(value))
+        rows.append(
+            IndicatorRow(
+                number=report.measure.number,
+                measure_title=report.measure.title,
+                name=indicator.name,
+                unit=indicator.unit,
+                previous=previous,
+                value=None if value is None or value.carried else value.value,
+                period=value.period if value else "",
+                comment=value.comment if value else "",
+                unchanged=bool(value and value.carried),
+                editable=report_is_editable(report),
+                stamp=stamps.result_stamp(reporting_round.slug, INDICATOR, indicator.id, digest),
+            )
+        )
+    return sorted(rows, key=lambda row: row.number)
+
+
+def _milestone_rows(reporting_round, reports, context: ResultsContext) -> list[MilestoneRow]:
+    by_measure = {report.measure_id: report for report in reports}
+    rows = []
+    for milestone in context.milestones.values():
+        report = by_measure[milestone.measure_id]
+        digest = stamps.state_digest(milestone_state(milestone.done_on))
+        rows.append(
+            MilestoneRow(
+                number=report.measure.number,
+                measure_title=report.measure.title,
+                title=milestone.title,
+                due_on=milestone.due_on,
+                done_on=milestone.done_on,
+                editable=report_is_editable(report) and milestone_open_to(milestone, report),
+                stamp=stamps.result_stamp(reporting_round.slug, MILESTONE, milestone.id, digest),
+            )
+        )
+    return sorted(rows, key=lambda row: row.number)
 
 
 def round_reports_for_export(rounds: list[ReportingRound]) -> list[MeasureReport]:

@@ -18,6 +18,13 @@ from tracker.reporting.states import Status
 from tracker.reporting.workflow_queries import unchanged_problem
 from tracker.spreadsheets import round_sheet as layout
 from tracker.spreadsheets import stamps
+from tracker.spreadsheets.reconcile_results import (
+    MilestoneChange,
+    ResultConflict,
+    ResultsContext,
+    ValueChange,
+    reconcile_results,
+)
 from tracker.spreadsheets.upload import ParsedSheet, Problem, SheetRefused, UploadedRow
 
 
@@ -52,6 +59,13 @@ class Preview:
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
+    # Indicator values and milestone dates (reconcile_results.py).
+    result_changes: list[ValueChange | MilestoneChange] = field(default_factory=list)
+    result_conflicts: list[ResultConflict] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes or self.result_changes)
 
     @property
     def fingerprint(self) -> str:
@@ -62,6 +76,11 @@ class Preview:
             digest.update(repr((*parts, change.action, change.narrative)).encode())
         for conflict in self.conflicts:
             digest.update(repr((conflict.report.id, conflict.report.version)).encode())
+        for result in self.result_changes:
+            digest.update(repr(result.key).encode())
+        for result_conflict in self.result_conflicts:
+            where = (result_conflict.sheet, result_conflict.row, result_conflict.base)
+            digest.update(repr(where).encode())
         return digest.hexdigest()
 
 
@@ -73,16 +92,18 @@ def reconcile(
     downloaded: dict[tuple[int, int], ReportRevision],
     carried: dict[int, tuple],
     submit: bool,
+    results: ResultsContext | None = None,
 ) -> Preview:
     """``reports``: the unit's reports in the round; ``downloaded``: their revisions by
     (report id, version), for the versions the sheet names; ``carried``: what each report was
-    opened with (``workflow_queries.carried_values``)."""
+    opened with (``workflow_queries.carried_values``); ``results``: what the indicator and
+    milestone rows are compared with."""
     _check_sheet_stamp(parsed.sheet_stamp, reporting_round, unit_id)
     preview = Preview(problems=list(parsed.problems))
     headings = layout.headings()
     by_number = {report.measure.number: report for report in reports}
     seen: set[int] = set()
-    problem_rows = {problem.row for problem in parsed.problems}
+    problem_rows = {p.row for p in parsed.problems if p.sheet == layout.REPORT_SHEET}
 
     def problem(row: UploadedRow, column: int, message: str) -> None:
         preview.problems.append(Problem(row.row, headings[column - 1], message))
@@ -118,6 +139,10 @@ def reconcile(
         if row.row in problem_rows or row.status is None or row.language is None:
             continue  # already a problem of its own
         _compare(row, report, stamp[1], downloaded, carried, submit, preview, problem)
+    outcome = reconcile_results(parsed, reporting_round, by_number, results or ResultsContext())
+    preview.result_changes = outcome.changes
+    preview.result_conflicts = outcome.conflicts
+    preview.problems += outcome.problems
     return preview
 
 

@@ -47,3 +47,26 @@ def read_row_stamp(round_slug: str, stamp) -> tuple[int, int] | None:
     if not hmac.compare_digest(signature, _signature("row", round_slug, *parsed)):
         return None
     return parsed
+
+
+def state_digest(state: tuple) -> str:
+    """A short fingerprint of what a result row held when downloaded (a value has no version
+    column, so the stamp carries this instead)."""
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def result_stamp(round_slug: str, kind: str, row_id: int, digest: str) -> str:
+    """An indicator's or milestone's row: its id and what it held (``state_digest``)."""
+    return f"{row_id}:{digest}:{_signature(kind, round_slug, row_id, digest)}"
+
+
+def read_result_stamp(round_slug: str, kind: str, stamp) -> tuple[int, str] | None:
+    """(id, digest) of an untouched result row stamp of this kind and round, else None."""
+    try:
+        row_id, digest, signature = str(stamp).split(":")
+        parsed = int(row_id)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(signature, _signature(kind, round_slug, parsed, digest)):
+        return None
+    return parsed, digest

@@ -10,6 +10,7 @@ never evaluates a formula: a formula cell is a problem, its text shown, never ru
 import io
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 from tracker.i18n import SUPPORTED_LOCALES
 from tracker.narrative import clean_text
 from tracker.reporting.states import Status
+from tracker.results.parsing import ParseError, parse_date, parse_number
 from tracker.spreadsheets import round_sheet as layout
 from tracker.user_errors import UserError
 
@@ -40,6 +42,7 @@ class Problem:
     row: int | None  # the sheet's row number, as Excel shows it
     column: str | None  # the column's heading
     message: str
+    sheet: str = layout.REPORT_SHEET  # the sheet's name, as Excel shows it on its tab
 
 
 @dataclass
@@ -54,10 +57,34 @@ class UploadedRow:
 
 
 @dataclass
+class UploadedIndicator:
+    row: int
+    number: int
+    value: float | None
+    period: str
+    comment: str
+    unchanged: bool
+    stamp: str
+
+
+@dataclass
+class UploadedMilestone:
+    row: int
+    number: int
+    done_on: date | None
+    stamp: str
+
+
+@dataclass
 class ParsedSheet:
     sheet_stamp: str
     rows: list[UploadedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    indicators: list[UploadedIndicator] = field(default_factory=list)
+    milestones: list[UploadedMilestone] = field(default_factory=list)
+
+    def has_problem(self, sheet: str, row: int) -> bool:
+        return any(p.sheet == sheet and p.row == row for p in self.problems)
 
 
 def read_upload(data: bytes, filename: str, narrative_limit: int) -> ParsedSheet:
@@ -74,7 +101,14 @@ def read_upload(data: bytes, filename: str, narrative_limit: int) -> ParsedSheet
             raise SheetRefused(_not_ours())
         stamp = _control_stamp(book[layout.CONTROL_SHEET])
         parsed = ParsedSheet(sheet_stamp=stamp)
-        _read_rows(book[layout.REPORT_SHEET], parsed, narrative_limit)
+        vocabulary = _Vocabulary()
+        _read_rows(book[layout.REPORT_SHEET], parsed, vocabulary, narrative_limit)
+        # A sheet without indicators or milestones has no such sheets (nor one downloaded
+        # before they were added): nothing to read there.
+        if layout.INDICATOR_SHEET in book.sheetnames:
+            _read_indicators(book[layout.INDICATOR_SHEET], parsed, vocabulary)
+        if layout.MILESTONE_SHEET in book.sheetnames:
+            _read_milestones(book[layout.MILESTONE_SHEET], parsed)
         return parsed
     except SheetRefused:
         raise
@@ -139,11 +173,11 @@ def _control_stamp(control) -> str:
     raise SheetRefused(_not_ours())
 
 
-def _read_rows(page, parsed: ParsedSheet, narrative_limit: int) -> None:
-    headings = layout.headings()
-    vocabulary = _Vocabulary()
+def _rows(page, parsed: ParsedSheet, sheet: str, headings: list[str]):
+    """(row number, cells, values) of each filled row of a sheet, counted as they stream (a
+    sheet past MAX_ROWS is refused whole); a row with a formula is a problem, not yielded."""
     count = 0
-    for cells in page.iter_rows(min_row=2, max_col=layout.STAMP):
+    for cells in page.iter_rows(min_row=2, max_col=len(headings)):
         count += 1
         if count > MAX_ROWS:
             raise SheetRefused(
@@ -170,10 +204,124 @@ def _read_rows(page, parsed: ParsedSheet, narrative_limit: int) -> None:
                             "foran.",
                             formula=str(values[index])[:80],
                         ),
+                        sheet,
                     )
                 )
             continue
+        yield row_number, cells, values
+
+
+def _read_rows(page, parsed: ParsedSheet, vocabulary, narrative_limit: int) -> None:
+    headings = layout.headings()
+    for row_number, _cells, values in _rows(page, parsed, layout.REPORT_SHEET, headings):
         _read_row(row_number, values, parsed, headings, vocabulary, narrative_limit)
+
+
+PERIOD_LIMIT, COMMENT_LIMIT = 50, 2000  # the results form's limits
+
+
+def _read_indicators(page, parsed: ParsedSheet, vocabulary) -> None:
+    headings = layout.indicator_headings()
+    for row_number, cells, values in _rows(page, parsed, layout.INDICATOR_SHEET, headings):
+
+        def problem(column: int, message: str, row_number=row_number) -> None:
+            parsed.problems.append(
+                Problem(row_number, headings[column - 1], message, layout.INDICATOR_SHEET)
+            )
+
+        number = _integer(values.get(layout.I_NUMBER))
+        if number is None:
+            problem(layout.I_NUMBER, _("Tiltaksnummeret mangler eller er ikke et tall."))
+            continue
+        try:
+            value = _number(values.get(layout.I_VALUE), cells[layout.I_VALUE - 1])
+        except ParseError as refused:
+            problem(layout.I_VALUE, str(refused.message))
+            value = None
+        period = clean_text(_text(values.get(layout.I_PERIOD))).strip()
+        comment = clean_text(_text(values.get(layout.I_COMMENT))).strip()
+        for column, text, limit in (
+            (layout.I_PERIOD, period, PERIOD_LIMIT),
+            (layout.I_COMMENT, comment, COMMENT_LIMIT),
+        ):
+            if len(text) > limit:
+                problem(
+                    column,
+                    _(
+                        "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; "
+                        "korter den inn.",
+                        length=len(text),
+                        limit=limit,
+                    ),
+                )
+        unchanged = vocabulary.yes_no(values.get(layout.I_UNCHANGED))
+        if unchanged is None:
+            problem(layout.I_UNCHANGED, _("Svar ja eller nei på «ingen endring»."))
+        parsed.indicators.append(
+            UploadedIndicator(
+                row=row_number,
+                number=number,
+                value=value,
+                period=period,
+                comment=comment,
+                unchanged=bool(unchanged),
+                stamp=_text(values.get(layout.I_STAMP)),
+            )
+        )
+
+
+def _read_milestones(page, parsed: ParsedSheet) -> None:
+    headings = layout.milestone_headings()
+    for row_number, _cells, values in _rows(page, parsed, layout.MILESTONE_SHEET, headings):
+        number = _integer(values.get(layout.M_NUMBER))
+        try:
+            if number is None:
+                raise ParseError(_("Tiltaksnummeret mangler eller er ikke et tall."))
+            done_on = _date(values.get(layout.M_DONE))
+        except ParseError as refused:
+            column = layout.M_NUMBER if number is None else layout.M_DONE
+            parsed.problems.append(
+                Problem(
+                    row_number, headings[column - 1], str(refused.message), layout.MILESTONE_SHEET
+                )
+            )
+            continue
+        parsed.milestones.append(
+            UploadedMilestone(
+                row=row_number,
+                number=number,
+                done_on=done_on,
+                stamp=_text(values.get(layout.M_STAMP)),
+            )
+        )
+
+
+def _number(value, cell) -> float | None:
+    """A value cell: a number as Excel stores it, or text as a person types it («1 234,5»)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or isinstance(value, datetime | date):
+        raise ParseError(_("Skriv verdien som et tall, for eksempel 1234,5."))
+    if isinstance(value, int | float):
+        # «12 %» typed in Excel is stored as 0.12 shown as a percentage; the person meant 12.
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            return round(float(value) * 100, 10)
+        return float(value)
+    return parse_number(str(value))
+
+
+def _date(value) -> date | None:
+    """A date cell: a date as Excel stores it, or text (31.12.2026 or 2026-12-31). Whether it
+    lies in the plan's period is for reconcile.py, which knows the plan."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value, 1)
+    raise ParseError(_("Skriv datoen delmålet ble nådd som dd.mm.åååå, for eksempel 31.12.2026."))
 
 
 def _read_row(row_number, values, parsed, headings, vocabulary, narrative_limit) -> None:

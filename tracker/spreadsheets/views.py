@@ -147,7 +147,26 @@ def confirm(slug: str):
             count,
         )
     )
-    flash(message, "success")
+    if count or not preview.result_changes:
+        flash(message, "success")
+    if preview.result_changes:
+        flash(
+            ngettext(
+                "%(num)d indikatorverdi eller delmål er lagret fra regnearket.",
+                "%(num)d indikatorverdier og delmål er lagret fra regnearket.",
+                len(preview.result_changes),
+            ),
+            "success",
+        )
+    if preview.result_conflicts:
+        flash(
+            ngettext(
+                "%(num)d indikatorverdi eller delmål hadde konflikt og er ikke endret.",
+                "%(num)d indikatorverdier og delmål hadde konflikt og er ikke endret.",
+                len(preview.result_conflicts),
+            ),
+            "warning",
+        )
     if preview.conflicts:
         flash(
             ngettext(
