@@ -1,0 +1,189 @@
+"""Northern Sámi texts wherever a measure's public text goes (issue 26), beyond the measure page:
+the report (DOCX and tagged PDF), the measure's Atom feed, the embeddable card and the search.
+Two plans side by side: the national plan has Sámi texts, the municipal plan none and shows
+nothing Sámi anywhere."""
+
+import io
+import subprocess
+from datetime import UTC, date, datetime
+
+import pikepdf
+import pytest
+from docx.oxml.ns import qn
+
+from tests.factories import AreaFactory, MeasureFactory, PlanFactory, ReportFactory, RoundFactory
+from tests.support.docx_reading import open_docx
+from tests.support.plan_files import municipal_plan
+from tests.test_sami_texts import SAMI_NARRATIVE, SAMI_SUMMARY
+from tracker.export import office
+from tracker.export.docx_report import build_midterm_report
+from tracker.export.midterm import build
+from tracker.export.report_data import collect_report_data
+from tracker.extensions import db
+from tracker.plan.loader import load_plan
+from tracker.reporting.queries import get_round
+from tracker.reporting.states import ReviewState, RoundState, Status
+
+OSLO = "/planer/oslo-mot-rasisme-2025-2028"
+SAMI_ITEM = "Kampánja čájehuvvo buot gielddain"  # a list item, so lists carry the tag too
+NEEDS_OFFICE = pytest.mark.skipif(
+    office.office_missing_reason() is not None, reason="LibreOffice with python3-uno is needed"
+)
+
+
+@pytest.fixture
+def two_plans(app):
+    """Plan one: measure 1 with a Sámi summary and a Sámi text in the published round, measure 2
+    without; and the municipal plan (nynorsk, boroughs), which has no Sámi text at all."""
+    plan = PlanFactory()
+    area = AreaFactory(plan=plan, key="arbeidsliv", name="Arbeidsliv")
+    reporting_round = RoundFactory(
+        plan=plan,
+        slug="midtveis",
+        title="Midtveisrapport",
+        as_of=date(2025, 6, 1),
+        state=RoundState.PUBLISHED,
+        published_at=datetime(2025, 6, 20, tzinfo=UTC),
+    )
+    with_sami = MeasureFactory(
+        area=area, number=1, title="Kampanje", description="Planens tekst.", summary_se=SAMI_SUMMARY
+    )
+    without = MeasureFactory(area=area, number=2, title="Kurs", description="Kurs for alle.")
+    for measure, sami in ((with_sami, f"{SAMI_NARRATIVE}\n\n- {SAMI_ITEM}"), (without, "")):
+        ReportFactory(
+            round=reporting_round,
+            measure=measure,
+            status=Status.IN_PROGRESS,
+            narrative="Arbeidet er i gang.",
+            narrative_se=sami,
+            review_state=ReviewState.APPROVED,
+        )
+    load_plan(db.session, municipal_plan(), new_plan=True)
+    db.session.commit()
+
+
+def _languages(paragraph) -> set[str]:
+    return {lang.get(qn("w:val")) for lang in paragraph._p.iter(qn("w:lang"))}
+
+
+def _report(slug: str):
+    return collect_report_data(get_round(slug), generated_on=date(2025, 6, 20))
+
+
+# --- The report ----------------------------------------------------------------------------------
+
+
+def test_the_report_gives_the_sami_texts_after_the_norwegian_marked_se_NO(two_plans):
+    document = open_docx(build_midterm_report(_report("midtveis")))
+    headings = [p.text if p.style.name == "Heading 2" else "" for p in document.paragraphs]
+    measure_one = document.paragraphs[headings.index("1. Kampanje") : headings.index("2. Kurs")]
+    sami = [(p.text, p.style.name) for p in measure_one if _languages(p) == {"se-NO"}]
+    # The summary under the plan's text, the report's text under the Norwegian one, each under
+    # its label in Sámi; every run and the paragraph mark in se-NO, list items too.
+    assert sami == [
+        ("Sámegillii", "Report Label"),
+        (SAMI_SUMMARY, "Normal"),
+        ("Sámegillii", "Report Label"),
+        (SAMI_NARRATIVE, "Normal"),
+        (SAMI_ITEM, "List Bullet"),
+    ]
+    order = [p.text for p in measure_one]
+    assert order.index("Planens tekst.") < order.index(SAMI_SUMMARY)
+    assert order.index("Arbeidet er i gang.") < order.index(SAMI_NARRATIVE)
+    # Nothing else in the report is marked Sámi, and measure 2 has no «Sámegillii».
+    marked = [p.text for p in document.paragraphs if "se-NO" in _languages(p)]
+    assert marked == [text for text, _style in sami]
+    assert document.core_properties.language == "nb-NO"
+
+
+def test_the_municipal_plans_report_has_nothing_sami(two_plans):
+    document = open_docx(build_midterm_report(_report("oslo-host-2025")))
+    assert "Opplegget er prøvd ut." in [p.text for p in document.paragraphs]
+    assert not [p.text for p in document.paragraphs if "Sámegillii" in p.text]
+    assert "se-NO" not in document.element.xml
+
+
+@NEEDS_OFFICE
+def test_the_tagged_pdf_marks_the_sami_text_se_NO_and_nothing_else(two_plans, tmp_path):
+    report = build(_report("midtveis"), with_chart=False)
+    assert report.pdf is not None, report.pdf_missing_reason
+    whole = _squeezed(_pdf_text(report.pdf, tmp_path))
+    assert f"Planens tekst. Sámegillii {SAMI_SUMMARY}" in whole
+    assert f"Arbeidet er i gang. Sámegillii {SAMI_NARRATIVE}" in whole and SAMI_ITEM in whole
+    assert str(pikepdf.open(io.BytesIO(report.pdf)).Root.Lang) == "nb-NO"
+    # The text a screen reader is told is Sámi (structure elements with /Lang se-NO) is the
+    # Sámi text, all of it and nothing else.
+    sami = _squeezed(_pdf_text(report.pdf, tmp_path, keep_sami=True))
+    assert sami == f"Sámegillii {SAMI_SUMMARY} Sámegillii {SAMI_NARRATIVE} {SAMI_ITEM}"
+    rest = _squeezed(_pdf_text(report.pdf, tmp_path, keep_sami=False))
+    assert "Sámegillii" not in rest and "jođus" not in rest and "Kampánja" not in rest
+    assert "Planens tekst. Midtveisrapport Arbeidet er i gang." in rest
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _pdf_text(pdf: bytes, tmp_path, keep_sami: bool | None = None) -> str:
+    """pdftotext's reading of the PDF; with ``keep_sami`` True only the text in structure
+    elements tagged se-NO, with False only the rest (the other text is taken off the pages)."""
+    path = tmp_path / "rapport.pdf"
+    if keep_sami is None:
+        path.write_bytes(pdf)
+    else:
+        document = pikepdf.open(io.BytesIO(pdf))
+        _keep_text(document, _sami_marked_content(document), keep_sami)
+        document.save(path)
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _sami_marked_content(pdf) -> set[tuple[int, int]]:
+    """(page index, MCID) of the marked content under a structure element with /Lang se-NO."""
+    page_index = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    found: set[tuple[int, int]] = set()
+
+    def walk(element, page: int, sami: bool) -> None:
+        if isinstance(element, pikepdf.Array):
+            for kid in element:
+                walk(kid, page, sami)
+        elif isinstance(element, int):
+            if sami:
+                found.add((page, element))
+        elif isinstance(element, pikepdf.Dictionary):
+            if element.get("/Type") == "/MCR":
+                if sami:
+                    found.add((page_index[element.Pg.objgen], int(element.MCID)))
+                return
+            if "/Pg" in element:
+                page = page_index[element.Pg.objgen]
+            sami = sami or str(element.get("/Lang", "")) == "se-NO"
+            if element.get("/K") is not None:
+                walk(element.K, page, sami)
+
+    walk(pdf.Root.StructTreeRoot.K, 0, False)
+    return found
+
+
+def _keep_text(pdf, sami_content: set[tuple[int, int]], keep_sami: bool) -> None:
+    for number, page in enumerate(pdf.pages):
+        inside: list[bool] = []  # per open marked-content sequence: is it Sámi?
+        kept = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name == "BDC":
+                properties = operands[1]
+                mcid = (
+                    properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+                )
+                own = mcid is not None and (number, int(mcid)) in sami_content
+                inside.append(bool(inside and inside[-1]) or own)
+            elif name == "BMC":
+                inside.append(bool(inside and inside[-1]))
+            elif name == "EMC" and inside:
+                inside.pop()
+            elif name in ("Tj", "TJ", "'", '"') and bool(inside and inside[-1]) != keep_sami:
+                continue
+            kept.append(pikepdf.ContentStreamInstruction(operands, operator))
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
