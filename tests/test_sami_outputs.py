@@ -4,16 +4,20 @@ Two plans side by side: the national plan has Sámi texts, the municipal plan no
 nothing Sámi anywhere."""
 
 import io
+import re
 import subprocess
 from datetime import UTC, date, datetime
 
+import feedparser
 import pikepdf
 import pytest
 from docx.oxml.ns import qn
+from sqlalchemy import select
 
 from tests.factories import AreaFactory, MeasureFactory, PlanFactory, ReportFactory, RoundFactory
 from tests.support.docx_reading import open_docx
 from tests.support.plan_files import municipal_plan
+from tests.support.public_helpers import PLAN_ONE
 from tests.test_sami_texts import SAMI_NARRATIVE, SAMI_SUMMARY
 from tracker.export import office
 from tracker.export.docx_report import build_midterm_report
@@ -21,6 +25,7 @@ from tracker.export.midterm import build
 from tracker.export.report_data import collect_report_data
 from tracker.extensions import db
 from tracker.plan.loader import load_plan
+from tracker.reporting.models import MeasureReport
 from tracker.reporting.queries import get_round
 from tracker.reporting.states import ReviewState, RoundState, Status
 
@@ -187,3 +192,54 @@ def _keep_text(pdf, sami_content: set[tuple[int, int]], keep_sami: bool) -> None
                 continue
             kept.append(pikepdf.ContentStreamInstruction(operands, operator))
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+
+
+# --- The feeds -----------------------------------------------------------------------------------
+
+
+def _feed(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.mimetype == "application/atom+xml"
+    feed = feedparser.parse(response.data)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return response.get_data(as_text=True), feed
+
+
+def test_a_measures_feed_carries_its_sami_text_marked_as_sami(client, two_plans):
+    raw, feed = _feed(client, f"{PLAN_ONE}/tiltak/1/feed.atom")
+    [entry] = feed.entries
+    [content] = entry.content  # one content element, as Atom allows
+    assert content.type == "application/xhtml+xml"
+    # The Norwegian status and text first, then the Sámi part in a div of its own, marked for
+    # XML (xml:lang, which Atom uses) and for HTML (lang, which feed readers keep).
+    assert content.value.index("Arbeidet er i gang.") < content.value.index(SAMI_NARRATIVE)
+    sami = re.search(r'<div lang="se"[^>]*>(.*)</div>', content.value, re.S)
+    assert sami and "<strong>Sámegillii</strong>" in sami.group(1)
+    assert f"<p>{SAMI_NARRATIVE}</p>" in sami.group(1) and f"<li>{SAMI_ITEM}</li>" in sami.group(1)
+    assert "Arbeidet er i gang." not in sami.group(1)
+    assert re.search(r'<xhtml:div xml:lang="se" lang="se">', raw)
+    assert content.language == "nb"  # the entry itself stays in the feed's language
+
+
+def test_feeds_without_a_sami_text_stay_as_they_were(client, two_plans):
+    for url in (
+        f"{PLAN_ONE}/tiltak/2/feed.atom",
+        f"{PLAN_ONE}/feed.atom",
+        f"{OSLO}/tiltak/1/feed.atom",
+        f"{OSLO}/feed.atom",
+    ):
+        raw, feed = _feed(client, url)
+        assert feed.entries, url
+        assert {entry.content[0].type for entry in feed.entries} == {"text/html"}, url
+        assert "Sámegillii" not in raw and 'lang="se"' not in raw, url
+
+
+def test_a_sami_text_with_markup_characters_stays_text_in_the_feed(client, two_plans):
+    report = db.session.scalars(select(MeasureReport).where(MeasureReport.narrative_se != "")).one()
+    report.narrative_se = 'Bargu <script>alert("x")</script> & <b>jođus</b>'
+    db.session.commit()
+    _raw, feed = _feed(client, f"{PLAN_ONE}/tiltak/1/feed.atom")
+    value = feed.entries[0].content[0].value
+    assert 'Bargu &lt;script&gt;alert("x")&lt;/script&gt; &amp; &lt;b&gt;jođus&lt;/b&gt;' in value
+    assert "<script" not in value and "<b>" not in value
