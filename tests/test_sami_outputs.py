@@ -18,13 +18,17 @@ from tests.factories import AreaFactory, MeasureFactory, PlanFactory, ReportFact
 from tests.support.docx_reading import open_docx
 from tests.support.plan_files import municipal_plan
 from tests.support.public_helpers import PLAN_ONE
+from tests.support.workflow import make_user
 from tests.test_sami_texts import SAMI_NARRATIVE, SAMI_SUMMARY
 from tracker.export import office
 from tracker.export.docx_report import build_midterm_report
 from tracker.export.midterm import build
 from tracker.export.report_data import collect_report_data
 from tracker.extensions import db
+from tracker.measures.models import Measure
+from tracker.models import Role
 from tracker.plan.loader import load_plan
+from tracker.plan.operations import edit_measure
 from tracker.reporting.models import MeasureReport
 from tracker.reporting.queries import get_round
 from tracker.reporting.states import ReviewState, RoundState, Status
@@ -243,3 +247,41 @@ def test_a_sami_text_with_markup_characters_stays_text_in_the_feed(client, two_p
     value = feed.entries[0].content[0].value
     assert 'Bargu &lt;script&gt;alert("x")&lt;/script&gt; &amp; &lt;b&gt;jođus&lt;/b&gt;' in value
     assert "<script" not in value and "<b>" not in value
+
+
+# --- The embeddable cards ------------------------------------------------------------------------
+
+
+def test_a_card_links_the_sami_text_and_cards_without_one_show_nothing_sami(client, two_plans):
+    card = client.get(f"{PLAN_ONE}/tiltak/1/innebygd").get_data(as_text=True)
+    assert re.search(
+        r'<a class="ds-link" href="/planer/handlingsplan-rasisme-2024-2027/tiltak/1#summary-se"'
+        r' target="_top" lang="se">Sámegillii</a>',
+        card,
+    )
+    # The coordinator empties the summary; with only the status's Sámi text, the link goes there.
+    measure = db.session.scalars(select(Measure).where(Measure.summary_se != "")).one()
+    coordinator = make_user(Role.COORDINATOR, email="koord@example.no", name="Kari Koordinator")
+    edit_measure(
+        measure,
+        measure.version,
+        title=measure.title,
+        description=measure.description,
+        area=measure.area,
+        units=list(measure.units),
+        author=coordinator,
+        summary_se="",
+    )
+    db.session.commit()
+    card = client.get(f"{PLAN_ONE}/tiltak/1/innebygd").get_data(as_text=True)
+    assert "/tiltak/1#narrative-se" in card
+    for url in (
+        f"{PLAN_ONE}/tiltak/2/innebygd",
+        f"{PLAN_ONE}/innebygd",
+        f"{OSLO}/tiltak/1/innebygd",
+        f"{OSLO}/innebygd",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.get_data(as_text=True)
+        assert "Sámegillii" not in page and 'lang="se"' not in page, url
