@@ -285,3 +285,33 @@ def test_a_card_links_the_sami_text_and_cards_without_one_show_nothing_sami(clie
         assert response.status_code == 200, url
         page = response.get_data(as_text=True)
         assert "Sámegillii" not in page and 'lang="se"' not in page, url
+
+
+# --- The search ----------------------------------------------------------------------------------
+
+
+def _found(client, url: str) -> tuple[list[int], list[tuple[str, str]]]:
+    """The measure numbers a search lists, and each excerpt's language and text."""
+    page = client.get(url).get_data(as_text=True)
+    numbers = [int(n) for n in re.findall(r'<td data-label="Nr\.">(\d+)</td>', page)]
+    excerpts = re.findall(r'<p class="search-excerpt" lang="(\w+)">(.*?)</p>', page, re.S)
+    return numbers, excerpts
+
+
+def test_a_sami_word_finds_the_measure_and_its_excerpt_is_marked_sami(client, two_plans):
+    # «doaibmabidjoplánas» is in no Norwegian text: the summary alone holds it. Sámi letters
+    # fold like other accents (á → a), so a keyboard without them finds it too.
+    for search in ("doaibmabidjoplánas", "DOAIBMABIDJOPLANAS", "doaibma"):
+        numbers, excerpts = _found(client, f"{PLAN_ONE}/tiltak?q={search}")
+        assert numbers == [1], search
+        [(language, text)] = excerpts
+        assert language == "se" and "<mark>" in text, search
+    # A word of the report's Sámi text (published) finds it too, the excerpt from that text.
+    numbers, excerpts = _found(client, f"{PLAN_ONE}/tiltak?q=jorgaluvvon")
+    assert numbers == [1] and excerpts[0][0] == "se"
+    assert "<mark>jorgaluvvon" in excerpts[0][1]
+    # A Norwegian word found in the Norwegian text keeps the Norwegian excerpt.
+    numbers, excerpts = _found(client, f"{PLAN_ONE}/tiltak?q=planens")
+    assert numbers == [1] and excerpts == [("nb", "<mark>Planens </mark>tekst.")]
+    # The municipal plan has no Sámi text: the word finds nothing there.
+    assert _found(client, f"{OSLO}/tiltak?q=doaibmabidjoplánas") == ([], [])
