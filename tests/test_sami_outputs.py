@@ -315,3 +315,14 @@ def test_a_sami_word_finds_the_measure_and_its_excerpt_is_marked_sami(client, tw
     assert numbers == [1] and excerpts == [("nb", "<mark>Planens </mark>tekst.")]
     # The municipal plan has no Sámi text: the word finds nothing there.
     assert _found(client, f"{OSLO}/tiltak?q=doaibmabidjoplánas") == ([], [])
+
+
+def test_the_open_data_page_describes_the_sami_fields(client, two_plans):
+    for url, words in (
+        (f"{PLAN_ONE}/om-dataene", "Tekster på nordsamisk"),
+        (f"{PLAN_ONE}/om-dataene?lang=en", "Texts in Northern Sámi"),
+        (f"{OSLO}/om-dataene?lang=nn", "Tekstar på nordsamisk"),
+    ):
+        page = client.get(url).get_data(as_text=True)
+        section = page[page.index(words) :]
+        assert "summary_se" in section and "measures_with_sami_text" in section, url
