@@ -181,3 +181,30 @@ def test_unconfirmed_requests_are_deleted_after_a_week(app, runner, client, plan
     assert "Slettet 1 ubekreftede abonnementer eldre enn 7 dager." in result.output
     assert db.session.scalar(select(func.count()).select_from(Subscription)) == 0
     assert db.session.scalar(select(func.count()).where(OutboxMessage.recipient == READER)) == 0
+
+
+def test_the_publication_mail_links_a_measures_sami_text_where_it_has_one(
+    app, client, smtp_server, plan_with_closed_round
+):
+    seven = db.session.scalars(select(MeasureFactory._meta.model).filter_by(number=7)).one()
+    next(
+        r for r in plan_with_closed_round.reports if r.measure_id == seven.id
+    ).narrative_se = "Bargu lea jođus."
+    db.session.commit()
+    smtp_server.start()
+    subscribe(client, "plan@example.no", omfang="plan")
+    deliver_pending()
+    client.post(local(link_in(smtp_server.received[0].text, "/abonnement/bekreft")))
+    with transaction():
+        publish_round(plan_with_closed_round, UserFactory(role=Role.COORDINATOR))
+    deliver_pending()
+    [mail] = smtp_server.to("plan@example.no")[1:]
+    # The mail is in bokmål and carries no measure text; a Sámi text is a link to it.
+    sami_link = f"https://tracker.example.no{PLAN}/tiltak/7#narrative-se"
+    text = mail.text.replace("\r\n", "\n")
+    assert (
+        f"- Tiltak 7: Kampanje: Gjennomført\n  https://tracker.example.no{PLAN}/tiltak/7\n"
+        f"  Sámegillii: {sami_link}\n- Tiltak 8: Kurs: Pågående\n"
+    ) in text
+    assert text.count("Sámegillii") == 1 and "Bargu" not in text
+    assert f'<a href="{sami_link}" lang="se">Sámegillii</a>' in mail.html

@@ -10,9 +10,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests.factories import MeasureFactory, ReportFactory, RoundFactory
+from tests.support.browser import assert_accessible
 from tracker.extensions import db
+from tracker.measures.models import Measure
 from tracker.reporting.states import ReviewState, RoundState, Status
 
 pytestmark = pytest.mark.browser
@@ -96,3 +99,34 @@ def test_a_card_shows_on_an_allowed_site_and_is_refused_on_another(
     # The measure's own page is never framed, from anywhere.
     with page.expect_console_message(lambda message: "frame-ancestors" in message.text):
         page.goto(f"{allowed}/?src={live_server}/planer/handlingsplan-rasisme-2024-2027/tiltak/29")
+
+
+SAMI_SUMMARY = "Lasihit sámi ofelaččaid logu."  # written for the test: the sources have none
+
+
+def test_a_card_of_a_measure_with_a_sami_summary_links_it_marked_as_sami(
+    page, live_server, other_sites, measure_29
+):
+    measure = db.session.scalars(select(Measure).where(Measure.number == 29)).one()
+    measure.summary_se = SAMI_SUMMARY
+    db.session.commit()
+    allowed, _other = other_sites
+    page.goto(f"{live_server}{CARD}")
+    expect(page.get_by_role("link", name="Sámegillii")).to_have_attribute("lang", "se")
+    assert_accessible(page)
+
+    page.goto(f"{allowed}/?src={live_server}{CARD}")
+    frame = page.locator("iframe")
+    card = page.frame_locator("iframe")
+    link = card.get_by_role("link", name="Sámegillii")
+    # Inside the frame the snippet's size gives it (420 × 200): the link is not cut off.
+    link_box, frame_box = link.bounding_box(), frame.bounding_box()
+    assert link_box and frame_box
+    assert link_box["y"] + link_box["height"] <= frame_box["y"] + frame_box["height"]
+    link.click()
+    # The whole window goes to the measure's page, at its Sámi summary.
+    expect(page).to_have_url(
+        f"{live_server}/planer/handlingsplan-rasisme-2024-2027/tiltak/29#summary-se"
+    )
+    page.locator("#summary-se summary").click()
+    expect(page.locator('#summary-se div[lang="se"]')).to_have_text(SAMI_SUMMARY)

@@ -283,16 +283,16 @@ class ReportDocument:
         """Narrative text as real paragraphs and real Word lists, in ``language`` (e.g. nn-NO)."""
         for block in narrative.parse(xml_safe(text)):
             if isinstance(block, narrative.Paragraph):
-                self._in_language(self.paragraph(block.text), language)
+                self.in_language(self.paragraph(block.text), language)
                 continue
             num_id = self.list_numbering.new_list(block.kind) if block.numbered else None
             for item in block.items:
                 paragraph = self.paragraph(item, "List Number" if block.numbered else "List Bullet")
                 if num_id is not None:
                     ooxml.set_numbering(paragraph, num_id)
-                self._in_language(paragraph, language)
+                self.in_language(paragraph, language)
 
-    def _in_language(self, paragraph: Paragraph, language: str | None) -> None:
+    def in_language(self, paragraph: Paragraph, language: str | None) -> None:
         if language and language != self.language:  # the document's own is the default
             ooxml.set_language(paragraph, language)
 

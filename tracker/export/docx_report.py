@@ -37,6 +37,10 @@ from tracker.text import N_
 
 # A narrative's language as Word names it (spell-checking, hyphenation, screen readers).
 NARRATIVE_LANGUAGES = {"nb": "nb-NO", "nn": "nn-NO"}
+# Northern Sámi texts (issue 26) follow the Norwegian under a label in Sámi itself, whatever the
+# report's language; LibreOffice carries the tag into the tagged PDF as the span's /Lang.
+SAMI_LANGUAGE = "se-NO"
+SAMI_LABEL = "Sámegillii"  # "in Sámi": the same word in the nb, nn and English interface
 NUMBER_WORDS = (
     N_("null"),
     N_("ett"),
@@ -356,6 +360,7 @@ def measure_section(document: ReportDocument, data: ReportData, measure: Measure
     for line in lines:
         line.paragraph_format.keep_with_next = True
     document.blocks(measure.description, NARRATIVE_LANGUAGES[data.plan_language])
+    sami_text(document, measure.summary_se)
     # One label, not a heading: 50 identical headings would fill the navigation pane.
     label = measure.earlier_round_title if measure.earlier_as_of else data.round_title
     document.paragraph(xml_safe(label, single_line=True), REPORT_LABEL)
@@ -365,7 +370,18 @@ def measure_section(document: ReportDocument, data: ReportData, measure: Measure
         document.paragraph(_("Ingen tekst."))
     else:
         document.blocks(measure.narrative, NARRATIVE_LANGUAGES[measure.narrative_language])
+    if measure.status is not None:
+        sami_text(document, measure.narrative_se)
     measure_results(document, data, measure.number)
+
+
+def sami_text(document: ReportDocument, text: str) -> None:
+    """A Northern Sámi text under its label «Sámegillii», both marked se-NO; nothing if none."""
+    if not narrative.parse(xml_safe(text)):
+        return
+    label = document.paragraph(SAMI_LABEL, REPORT_LABEL)
+    document.in_language(label, SAMI_LANGUAGE)
+    document.blocks(text, SAMI_LANGUAGE)
 
 
 def changes_appendix(document: ReportDocument, changes: ChangesSincePrevious) -> None:

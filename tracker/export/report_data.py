@@ -52,6 +52,9 @@ class MeasureEntry:
     # «status pr.» date and title. None: the status is this round's own report.
     earlier_as_of: date | None = None
     earlier_round_title: str = ""
+    # Northern Sámi (issue 26): the measure's public summary and the report's text, "" if none.
+    summary_se: str = ""
+    narrative_se: str = ""
 
     @property
     def status_label(self) -> str:
@@ -245,6 +248,8 @@ def _measure_entry(
         note=measure.note or "",
         earlier_as_of=report.round.as_of if report is not None and earlier else None,
         earlier_round_title=report.round.title if report is not None and earlier else "",
+        summary_se=measure.summary_se or "",
+        narrative_se=(report.narrative_se or "") if report else "",
     )
 
 

@@ -153,6 +153,9 @@ def _entry(
             milestones=milestones.get(item.round.id, []) if one_measure else [],
             listed=LISTED_CHANGES,
         ),
+        sami_html=render_template("public/_feed_entry_se.html", publication=item)
+        if one_measure and any(change.narrative_se.strip() for change in item.changes)
+        else "",
     )
 
 

@@ -6,8 +6,9 @@ writes Atom bytes from plain data and knows nothing of Flask or the database.
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from xml.etree import ElementTree  # nosec B405  (builds the feed; it never parses XML)
+from xml.etree import ElementTree  # nosec B405  (builds the feed; what it parses is defused)
 
+from defusedxml.ElementTree import fromstring
 from sqlalchemy import literal, select
 
 from tracker.extensions import db
@@ -18,6 +19,7 @@ from tracker.reporting.queries import PUBLIC_REVIEW_STATES, published_rounds
 from tracker.reporting.states import RoundState, Status
 
 ATOM = "http://www.w3.org/2005/Atom"
+XHTML = "http://www.w3.org/1999/xhtml"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Change:
     status: Status
     previous: Status | None
     narrative: str = ""  # read for a single measure's feed only
+    narrative_se: str = ""  # its Northern Sámi text, likewise
 
     @property
     def changed(self) -> bool:
@@ -59,6 +62,7 @@ def publications(
     measures (all, one unit's, or one) and each one's status in its previous published report."""
     rounds = published_rounds(plan)
     narrative = MeasureReport.narrative if measure_id is not None else literal("")
+    narrative_se = MeasureReport.narrative_se if measure_id is not None else literal("")
     query = (
         select(
             MeasureReport.round_id,
@@ -67,6 +71,7 @@ def publications(
             Measure.number,
             Measure.title,
             narrative,
+            narrative_se,
         )
         .join(MeasureReport.round)
         .join(MeasureReport.measure)
@@ -90,10 +95,12 @@ def publications(
         )
     by_round = {reporting_round.id: Publication(reporting_round) for reporting_round in rounds}
     last_status: dict[int, Status] = {}
-    for round_id, measure, status, number, title, text in db.session.execute(query):
+    for round_id, measure, status, number, title, text, sami in db.session.execute(query):
         previous = last_status.get(measure)
         last_status[measure] = status
-        by_round[round_id].changes.append(Change(number, title, status, previous, text or ""))
+        by_round[round_id].changes.append(
+            Change(number, title, status, previous, text or "", sami or "")
+        )
     return [by_round[reporting_round.id] for reporting_round in rounds]
 
 
@@ -107,6 +114,8 @@ class Entry:
     updated: datetime
     link: str
     html: str  # the entry's content, as HTML text (Atom type="html")
+    # A Northern Sámi part (issue 26), as HTML text; with one, the content is XHTML.
+    sami_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,13 +148,30 @@ def build_feed(feed: Feed) -> bytes:
         _text(element, "title", entry.title)
         _text(element, "updated", _timestamp(entry.updated))
         _link(element, "alternate", entry.link, "text/html")
-        _text(element, "content", entry.html, type="html")
+        _content(element, entry)
     ElementTree.register_namespace("", ATOM)
+    ElementTree.register_namespace("xhtml", XHTML)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def _text(parent, name: str, value: str, **attributes) -> None:
     ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", attributes).text = value
+
+
+def _content(entry_element, entry: Entry) -> None:
+    """The entry's content: HTML text, or with a Sámi part XHTML, in which Atom lets that part
+    alone be marked ``xml:lang="se"`` (an entry has one content element, whatever its
+    languages). Both parts are our templates' output: escaped text in well-formed tags."""
+    if not entry.sami_html:
+        _text(entry_element, "content", entry.html, type="html")
+        return
+    content = ElementTree.SubElement(entry_element, f"{{{ATOM}}}content", {"type": "xhtml"})
+    content.append(
+        fromstring(
+            f'<div xmlns="{XHTML}">{entry.html}'
+            f'<div xml:lang="se" lang="se">{entry.sami_html}</div></div>'
+        )
+    )
 
 
 def _link(parent, rel: str, href: str, media_type: str) -> None:

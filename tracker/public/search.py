@@ -1,9 +1,10 @@
 """Word search over the public text of the measures.
 
 Every word a reader types must match the start of a word in the measure's title, responsible
-ministries, description or published narratives, whatever the case and accents (æ, ø and å
-stay letters of their own). PostgreSQL matches with the Norwegian full-text configuration, so
-«diskriminert» also finds «diskriminering»; SQLite matches words with FTS5, without stemming.
+ministries, description or published narratives (each with its Northern Sámi text, if any),
+whatever the case and accents (æ, ø and å stay letters of their own). PostgreSQL matches with
+the Norwegian full-text configuration, so «diskriminert» also finds «diskriminering»; SQLite
+matches words with FTS5, without stemming.
 
 The index (table ``measure_search``, one row per measure) holds only published text. It is
 kept current by the session itself: a flush that touches a measure, a ministry, a report or a
@@ -21,6 +22,7 @@ it read before the withdrawal committed, and withdrawn text would stay searchabl
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -139,6 +141,22 @@ def excerpt(texts: list[str], words: list[str], around: int = 12) -> list[tuple[
             pieces.append((" …", False))
         return pieces
     return []
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    pieces: list[tuple[str, bool]]
+    language: str  # of the text it is taken from: "nb", "nn", or "se" for a Sámi text
+
+
+def excerpt_in(texts: list[tuple[str, str]], words: list[str]) -> Excerpt | None:
+    """The excerpt of the first (text, language) that holds a searched word, marked with that
+    text's language: a word found only in a Sámi text shows the Sámi words around it."""
+    for text_, language in texts:
+        pieces = excerpt([text_], words)
+        if pieces:
+            return Excerpt(pieces, language)
+    return None
 
 
 def matching_measures(connection_dialect: str, text_: str):
@@ -282,7 +300,8 @@ def _one_of(connection: Connection, column, ids):
 
 
 def _documents(connection: Connection, measure_ids) -> list[dict]:
-    """Title, ministries, description and narratives per measure, normalised; two queries.
+    """Title, ministries, description and narratives per measure, normalised; two queries. The
+    Sámi summary goes with the description, a report's Sámi text with its narrative.
 
     Plain columns rather than whole entities, so that a migration can call this too."""
     measures: dict[int, dict[str, Any]] = {}
@@ -291,6 +310,7 @@ def _documents(connection: Connection, measure_ids) -> list[dict]:
             Measure.id,
             Measure.title,
             Measure.description,
+            Measure.summary_se,
             ResponsibleUnit.name,
             ResponsibleUnit.abbreviation,
         )
@@ -300,20 +320,21 @@ def _documents(connection: Connection, measure_ids) -> list[dict]:
     )
     if measure_ids is not None:
         query = query.where(_one_of(connection, Measure.id, measure_ids))
-    for measure_id, title, description, name, abbreviation in connection.execute(query):
+    for measure_id, title, description, summary_se, name, abbreviation in connection.execute(query):
         row = measures.setdefault(
             measure_id,
             {
                 "measure_id": measure_id,
                 "title": title,
-                "description": description,
+                # A Sámi text weighs as the Norwegian one it goes with: findable by its words.
+                "description": f"{description}\n{summary_se or ''}",
                 "ministries": [],
                 "narrative": [],
             },
         )
         row["ministries"].append(f"{name} {abbreviation}")
     narratives = (
-        select(MeasureReport.measure_id, MeasureReport.narrative)
+        select(MeasureReport.measure_id, MeasureReport.narrative, MeasureReport.narrative_se)
         .join(ReportingRound, ReportingRound.id == MeasureReport.round_id)
         .where(
             ReportingRound.state == RoundState.PUBLISHED,
@@ -323,9 +344,11 @@ def _documents(connection: Connection, measure_ids) -> list[dict]:
     )
     if measure_ids is not None:
         narratives = narratives.where(_one_of(connection, MeasureReport.measure_id, measure_ids))
-    for measure_id, narrative in connection.execute(narratives):
-        if measure_id in measures and narrative:
-            measures[measure_id]["narrative"].append(narrative)
+    for measure_id, narrative, narrative_se in connection.execute(narratives):
+        if measure_id in measures:
+            measures[measure_id]["narrative"].extend(
+                text for text in (narrative, narrative_se) if text
+            )
     return [
         {
             "measure_id": row["measure_id"],

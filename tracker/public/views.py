@@ -32,7 +32,7 @@ from tracker.public.queries import (
     published_history,
     published_rounds_by_plan,
 )
-from tracker.public.search import excerpt, highlight_words
+from tracker.public.search import excerpt_in, highlight_words
 from tracker.reporting.queries import (
     latest_public_reports,
     latest_published_round,
@@ -151,8 +151,20 @@ def measure_list(plan_slug: str):
         words = highlight_words(measure_filter.text)
         for measure in page.measures:
             report = reports.get(measure.id)
-            texts = [report.narrative if report else "", measure.description, measure.title]
-            excerpts[measure.id] = excerpt(texts, words)
+            language = plan.default_language
+            found = excerpt_in(
+                [
+                    (report.narrative, report.narrative_language) if report else ("", language),
+                    (measure.description, language),
+                    (measure.title, language),
+                    # Sámi texts last: where only they hold the word, the excerpt is Sámi.
+                    (report.narrative_se if report else "", "se"),
+                    (measure.summary_se, "se"),
+                ],
+                words,
+            )
+            if found:
+                excerpts[measure.id] = found
     return render_template(
         "public/measures.html",
         plan=plan,
