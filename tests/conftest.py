@@ -87,9 +87,39 @@ def app(_migrated, app_config):
     app = make_app(_migrated, **app_config)
     with app.app_context():
         yield app
-        db.session.remove()
-        _empty_all_tables()
+        _forget_the_test()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def module_app_config():
+    """Override in a module that uses ``shared_app`` to change its app's settings."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def _module_app(_migrated, module_app_config):
+    app = make_app(_migrated, **module_app_config)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def shared_app(_module_app):
+    """One app for all the tests of a module, for modules of many small tests that neither
+    change the app's settings nor depend on what it keeps in memory (the page cache): building
+    an app costs more than such a test (werkzeug compiles every route, Jinja every template).
+    A module opts in with ``@pytest.fixture def app(shared_app): return shared_app``. Each test
+    still has an app context of its own and starts from empty tables."""
+    with _module_app.app_context():
+        yield _module_app
+        _forget_the_test()
+
+
+def _forget_the_test() -> None:
+    db.session.remove()
+    _empty_all_tables()
 
 
 def _empty_all_tables() -> None:

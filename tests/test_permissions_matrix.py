@@ -820,10 +820,16 @@ OPEN_BLUEPRINTS = {
 }
 
 
-@pytest.fixture
-def app_config():
+@pytest.fixture(scope="module")
+def module_app_config():
     # A queued report stays queued: who may queue one is the question here, not the build.
     return {"REPORT_JOBS_IN_WEB": False}
+
+
+@pytest.fixture
+def app(shared_app):
+    """Hundreds of cases, each a world and a request or two: one app serves them all."""
+    return shared_app
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -3,6 +3,8 @@
 import tempfile
 
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 
 from tracker import create_app
 
@@ -17,7 +19,28 @@ def make_app(database_url: str, **overrides):
         "REPORT_JOBS_DIR": tempfile.mkdtemp(prefix="tracker-report-jobs-"),
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
+
+
+class _CompiledTemplatesInMemory(BytecodeCache):
+    """Jinja's compiled templates, kept for every app this test process builds: each test
+    builds an app of its own, and compiling its templates again cost about as much as many a
+    test itself. Jinja checks each entry against the template's source before using it."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplatesInMemory()
 
 
 class RequestPerContextClient(FlaskClient):
