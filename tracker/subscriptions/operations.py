@@ -9,6 +9,7 @@ a confirmation went out or not, so it tells nobody who subscribes to what.
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -36,6 +37,7 @@ UNCONFIRMED_DAYS = 7
 REQUESTED = "subscription_requested"
 CONFIRM_EVENT = "subscription_confirm"
 UPDATE_EVENT = "subscription_update"
+WITHDRAWN_EVENT = "subscription_withdrawn"
 # Deliberately plain: one @, no spaces or angle brackets, a dot in the domain.
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
 
@@ -217,16 +219,49 @@ def _matches(scope: str, measure: Measure) -> bool:
     return kind == "measure" and str(measure.number) == value
 
 
+@dataclass(frozen=True)
+class _Notice:
+    """One kind of message a publication's change sends to subscribers."""
+
+    event: str
+    template: str
+    subject: Callable[[str], object]  # the round's title → the mail's subject
+    key_word: str  # in the outbox key, beside the publication's time
+
+
+_PUBLISHED = _Notice(
+    UPDATE_EVENT,
+    "subscription_update",
+    lambda title: _l("Ny status publisert: %(title)s", title=title),
+    "published",
+)
+_WITHDRAWN = _Notice(
+    WITHDRAWN_EVENT,
+    "subscription_withdrawn",
+    lambda title: _l("Status trukket tilbake: %(title)s", title=title),
+    "withdrawn",
+)
+
+
 def notify_round_published(reporting_round: ReportingRound) -> int:
     """Called by publish_round, in its transaction: what the round made public, to the
     subscribers it concerns (three queries, whatever the number of subscribers)."""
-    measures = public_measures(reporting_round.plan, reporting_round)
-    return notify_subscribers(reporting_round, measures, reports_by_measure(reporting_round))
+    return _notify(reporting_round, _PUBLISHED, reporting_round.published_at)
 
 
-def notify_subscribers(reporting_round: ReportingRound, measures: list[Measure], reports) -> int:
+def notify_publication_withdrawn(reporting_round: ReportingRound, published_at) -> int:
+    """Called by withdraw_publication, in its transaction: the subscribers the publication of
+    ``published_at`` mailed hear that its status is no longer public, so nobody keeps quoting
+    a status the coordinator took back."""
+    return _notify(reporting_round, _WITHDRAWN, published_at)
+
+
+def _notify(reporting_round: ReportingRound, notice: _Notice, published_at) -> int:
     """One message per confirmed subscription in the round's plan whose scope holds a measure
-    with a published status in the round (``reports``: measure id → its approved report)."""
+    with a published status in the round. The outbox key names the publication (its time), so
+    a round withdrawn and published again is mailed again, and never twice for one publication."""
+    measures = public_measures(reporting_round.plan, reporting_round)
+    reports = reports_by_measure(reporting_round)
     subscriptions = db.session.scalars(
         select(Subscription)
         .where(
@@ -236,6 +271,7 @@ def notify_subscribers(reporting_round: ReportingRound, measures: list[Measure],
         .order_by(Subscription.id)
     )
     plan = reporting_round.plan
+    publication = published_at.isoformat() if published_at else "unknown"
     queued = 0
     for subscription in subscriptions:
         reported = [
@@ -247,10 +283,11 @@ def notify_subscribers(reporting_round: ReportingRound, measures: list[Measure],
             continue
         _queue(
             subscription,
-            UPDATE_EVENT,
-            f"subscription:{subscription.id}:round:{reporting_round.id}",
-            "subscription_update",
-            _l("Ny status publisert: %(title)s", title=reporting_round.title),
+            notice.event,
+            f"subscription:{subscription.id}:round:{reporting_round.id}:"
+            f"{notice.key_word}:{publication}",
+            notice.template,
+            notice.subject(reporting_round.title),
             reporting_round=reporting_round,
             reported=reported,
             link=lambda measure: absolute_url(
