@@ -237,3 +237,26 @@ def test_a_withdrawn_publication_is_told_and_a_republication_mailed_again(
     again = smtp_server.to(READER)[-1]
     assert again.subject == "Ny status publisert: Høst 2026"
     assert len(smtp_server.to(READER)) == 4
+
+
+def test_a_reader_who_subscribed_in_english_gets_english_mail_with_english_links(
+    app, client, smtp_server, plan_with_closed_round
+):
+    smtp_server.start()
+    client.post(PLAN + "/abonnement?lang=en", data={"email": READER, "omfang": "measure:7"})
+    deliver_pending()
+    [confirmation] = smtp_server.to(READER)
+    assert confirmation.subject == "Confirm that you want e-mail about measure 7: Kampanje"
+    confirm_url = re.search(r"https://\S+/abonnement/bekreft/\S+", confirmation.text).group(0)
+    assert confirm_url.endswith("?lang=en")
+    assert "Confirm" in client.get(local(confirm_url)).get_data(as_text=True)
+    client.post(local(confirm_url))
+
+    with transaction():
+        publish_round(plan_with_closed_round, UserFactory(role=Role.COORDINATOR))
+    deliver_pending()
+    update = smtp_server.to(READER)[-1]
+    assert update.subject == "New status published: Høst 2026"
+    assert "Measure 7: Kampanje: Completed" in update.text
+    assert f"https://tracker.example.no{PLAN}/tiltak/7?lang=en" in update.text
+    assert "?lang=en" in update.message["List-Unsubscribe"]

@@ -20,6 +20,7 @@ from tracker.absolute_urls import absolute_url
 from tracker.audit.models import AuditEvent
 from tracker.audit.operations import client_address, record_event
 from tracker.extensions import db
+from tracker.i18n import DEFAULT_LOCALE
 from tracker.mail.messages import render
 from tracker.mail.models import MessageState, OutboxMessage
 from tracker.measures.models import Measure
@@ -67,8 +68,10 @@ def checked_address(typed: str) -> str:
     return address.lower()
 
 
-def request_subscription(address: str, plan: Plan, scope: Scope) -> None:
-    """Store an unconfirmed subscription and queue its confirmation, within the limits."""
+def request_subscription(address: str, plan: Plan, scope: Scope, locale: str = "nb") -> None:
+    """Store an unconfirmed subscription and queue its confirmation, within the limits. The
+    mails are written in ``locale`` (the language of the page it was asked for on), and their
+    links open the pages in it."""
     since_hour = utcnow() - timedelta(hours=1)
     remote_addr = client_address()
     if (
@@ -103,6 +106,7 @@ def request_subscription(address: str, plan: Plan, scope: Scope) -> None:
     if subscription is None:
         subscription = Subscription(email=address, plan=plan, scope=scope.key)
         db.session.add(subscription)
+    subscription.locale = locale
     subscription.token = secrets.token_urlsafe(32)
     subscription.created_at = utcnow()
     db.session.flush()
@@ -114,7 +118,7 @@ def request_subscription(address: str, plan: Plan, scope: Scope) -> None:
         _l("Bekreft at du vil få e-post om %(what)s", what=scope.label),
         scope=scope,
         confirm_link=absolute_url(
-            "subscriptions.confirm_link", token=subscription.token, lang=None
+            "subscriptions.confirm_link", token=subscription.token, lang=_lang(subscription)
         ),
     )
 
@@ -132,14 +136,26 @@ def _confirmations_today(address: str) -> int:
     )
 
 
+def _lang(subscription: Subscription) -> str | None:
+    """The ``lang`` argument of the mail's links: none for bokmål, the pages' default."""
+    return None if subscription.locale == DEFAULT_LOCALE else subscription.locale
+
+
 def _unsubscribe_link(subscription: Subscription) -> str:
-    return absolute_url("subscriptions.unsubscribe_link", token=subscription.token, lang=None)
+    return absolute_url(
+        "subscriptions.unsubscribe_link", token=subscription.token, lang=_lang(subscription)
+    )
 
 
 def _queue(subscription: Subscription, event: str, event_key: str, template, subject, **context):
     unsubscribe = _unsubscribe_link(subscription)
     rendered = render(
-        template, subject, plan=subscription.plan, unsubscribe_link=unsubscribe, **context
+        template,
+        subject,
+        subscription.locale,
+        plan=subscription.plan,
+        unsubscribe_link=unsubscribe,
+        **context,
     )
     db.session.add(
         OutboxMessage(
@@ -256,6 +272,12 @@ def notify_publication_withdrawn(reporting_round: ReportingRound, published_at) 
     return _notify(reporting_round, _WITHDRAWN, published_at)
 
 
+def _measure_link(plan: Plan, lang: str | None) -> Callable[[Measure], str]:
+    return lambda measure: absolute_url(
+        "public.measure_detail", plan_slug=plan.slug, number=measure.number, lang=lang
+    )
+
+
 def _notify(reporting_round: ReportingRound, notice: _Notice, published_at) -> int:
     """One message per confirmed subscription in the round's plan whose scope holds a measure
     with a published status in the round. The outbox key names the publication (its time), so
@@ -290,10 +312,8 @@ def _notify(reporting_round: ReportingRound, notice: _Notice, published_at) -> i
             notice.subject(reporting_round.title),
             reporting_round=reporting_round,
             reported=reported,
-            link=lambda measure: absolute_url(
-                "public.measure_detail", plan_slug=plan.slug, number=measure.number, lang=None
-            ),
-            plan_link=absolute_url("public.index", plan_slug=plan.slug, lang=None),
+            link=_measure_link(plan, _lang(subscription)),
+            plan_link=absolute_url("public.index", plan_slug=plan.slug, lang=_lang(subscription)),
         )
         queued += 1
     return queued
