@@ -12,7 +12,7 @@ from tracker.auth.models import Role
 from tracker.extensions import db
 from tracker.mail.models import OutboxMessage
 from tracker.mail.sender import deliver_pending
-from tracker.reporting.operations import publish_round
+from tracker.reporting.operations import publish_round, withdraw_publication
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.subscriptions.models import Subscription
 from tracker.transactions import transaction
@@ -208,3 +208,55 @@ def test_the_publication_mail_links_a_measures_sami_text_where_it_has_one(
     ) in text
     assert text.count("Sámegillii") == 1 and "Bargu" not in text
     assert f'<a href="{sami_link}" lang="se">Sámegillii</a>' in mail.html
+
+
+def test_a_withdrawn_publication_is_told_and_a_republication_mailed_again(
+    app, client, smtp_server, plan_with_closed_round
+):
+    smtp_server.start()
+    subscribe(client, omfang="measure:7")
+    deliver_pending()
+    client.post(local(link_in(smtp_server.to(READER)[0].text, "/abonnement/bekreft")))
+    coordinator = UserFactory(role=Role.COORDINATOR)
+
+    with transaction():
+        publish_round(plan_with_closed_round, coordinator)
+    with transaction():
+        withdraw_publication(plan_with_closed_round, coordinator)
+    deliver_pending()
+    published, withdrawn = smtp_server.to(READER)[1:]
+    assert published.subject == "Ny status publisert: Høst 2026"
+    assert withdrawn.subject == "Status trukket tilbake: Høst 2026"
+    assert "Tiltak 7: Kampanje" in withdrawn.text and "Kurs" not in withdrawn.text
+    assert withdrawn.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # Published again (after a correction): the reader hears of it again.
+    with transaction():
+        publish_round(plan_with_closed_round, coordinator)
+    deliver_pending()
+    again = smtp_server.to(READER)[-1]
+    assert again.subject == "Ny status publisert: Høst 2026"
+    assert len(smtp_server.to(READER)) == 4
+
+
+def test_a_reader_who_subscribed_in_english_gets_english_mail_with_english_links(
+    app, client, smtp_server, plan_with_closed_round
+):
+    smtp_server.start()
+    client.post(PLAN + "/abonnement?lang=en", data={"email": READER, "omfang": "measure:7"})
+    deliver_pending()
+    [confirmation] = smtp_server.to(READER)
+    assert confirmation.subject == "Confirm that you want e-mail about measure 7: Kampanje"
+    confirm_url = re.search(r"https://\S+/abonnement/bekreft/\S+", confirmation.text).group(0)
+    assert confirm_url.endswith("?lang=en")
+    assert "Confirm" in client.get(local(confirm_url)).get_data(as_text=True)
+    client.post(local(confirm_url))
+
+    with transaction():
+        publish_round(plan_with_closed_round, UserFactory(role=Role.COORDINATOR))
+    deliver_pending()
+    update = smtp_server.to(READER)[-1]
+    assert update.subject == "New status published: Høst 2026"
+    assert "Measure 7: Kampanje: Completed" in update.text
+    assert f"https://tracker.example.no{PLAN}/tiltak/7?lang=en" in update.text
+    assert "?lang=en" in update.message["List-Unsubscribe"]

@@ -1,5 +1,6 @@
-"""Rendering a message: subject, plain text and HTML alternative from templates/mail/, always in
-Norwegian bokmål, with absolute links made from PUBLIC_URL."""
+"""Rendering a message: subject, plain text and HTML alternative from templates/mail/, in
+Norwegian bokmål (staff mail) or the language a reader subscribed in, with absolute links made
+from PUBLIC_URL."""
 
 import re
 from dataclasses import dataclass
@@ -61,9 +62,9 @@ def one_line(text: str) -> str:
     return " ".join(text.split()).replace(ENCODED_WORD_START, "= ?")
 
 
-def render(template: str, subject, **context) -> Rendered:
-    """``subject`` is a (lazy) gettext string; it is made Norwegian here like the bodies."""
-    with force_locale("nb"):
+def render(template: str, subject, locale: str = "nb", **context) -> Rendered:
+    """``subject`` is a (lazy) gettext string; it is translated here like the bodies."""
+    with force_locale(locale):
         subject_text = one_line(str(subject))
         context = {"subject": subject_text, **context}
         return Rendered(

@@ -394,6 +394,7 @@ def withdraw_publication(reporting_round: ReportingRound, withdrawn_by) -> None:
         },
     )
     mail.notify_publication_withdrawn(reporting_round)
+    subscriptions.notify_publication_withdrawn(reporting_round, published_at)
 
 
 def withdraw_submission(report: MeasureReport, expected_version: int, author) -> None:

@@ -29,5 +29,7 @@ class Subscription(Model):
     scope: Mapped[str] = mapped_column(String(80))
     token: Mapped[str] = mapped_column(String(64), unique=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The interface language of the page the reader subscribed on: their mails are in it.
+    locale: Mapped[str] = mapped_column(String(5), default="nb", server_default="nb")
 
     plan: Mapped[Plan] = relationship()

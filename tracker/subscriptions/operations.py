@@ -9,6 +9,7 @@ a confirmation went out or not, so it tells nobody who subscribes to what.
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from tracker.absolute_urls import absolute_url
 from tracker.audit.models import AuditEvent
 from tracker.audit.operations import client_address, record_event
 from tracker.extensions import db
+from tracker.i18n import DEFAULT_LOCALE
 from tracker.mail.messages import render
 from tracker.mail.models import MessageState, OutboxMessage
 from tracker.measures.models import Measure
@@ -36,6 +38,7 @@ UNCONFIRMED_DAYS = 7
 REQUESTED = "subscription_requested"
 CONFIRM_EVENT = "subscription_confirm"
 UPDATE_EVENT = "subscription_update"
+WITHDRAWN_EVENT = "subscription_withdrawn"
 # Deliberately plain: one @, no spaces or angle brackets, a dot in the domain.
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
 
@@ -65,8 +68,10 @@ def checked_address(typed: str) -> str:
     return address.lower()
 
 
-def request_subscription(address: str, plan: Plan, scope: Scope) -> None:
-    """Store an unconfirmed subscription and queue its confirmation, within the limits."""
+def request_subscription(address: str, plan: Plan, scope: Scope, locale: str = "nb") -> None:
+    """Store an unconfirmed subscription and queue its confirmation, within the limits. The
+    mails are written in ``locale`` (the language of the page it was asked for on), and their
+    links open the pages in it."""
     since_hour = utcnow() - timedelta(hours=1)
     remote_addr = client_address()
     if (
@@ -101,6 +106,7 @@ def request_subscription(address: str, plan: Plan, scope: Scope) -> None:
     if subscription is None:
         subscription = Subscription(email=address, plan=plan, scope=scope.key)
         db.session.add(subscription)
+    subscription.locale = locale
     subscription.token = secrets.token_urlsafe(32)
     subscription.created_at = utcnow()
     db.session.flush()
@@ -112,7 +118,7 @@ def request_subscription(address: str, plan: Plan, scope: Scope) -> None:
         _l("Bekreft at du vil få e-post om %(what)s", what=scope.label),
         scope=scope,
         confirm_link=absolute_url(
-            "subscriptions.confirm_link", token=subscription.token, lang=None
+            "subscriptions.confirm_link", token=subscription.token, lang=_lang(subscription)
         ),
     )
 
@@ -130,14 +136,26 @@ def _confirmations_today(address: str) -> int:
     )
 
 
+def _lang(subscription: Subscription) -> str | None:
+    """The ``lang`` argument of the mail's links: none for bokmål, the pages' default."""
+    return None if subscription.locale == DEFAULT_LOCALE else subscription.locale
+
+
 def _unsubscribe_link(subscription: Subscription) -> str:
-    return absolute_url("subscriptions.unsubscribe_link", token=subscription.token, lang=None)
+    return absolute_url(
+        "subscriptions.unsubscribe_link", token=subscription.token, lang=_lang(subscription)
+    )
 
 
 def _queue(subscription: Subscription, event: str, event_key: str, template, subject, **context):
     unsubscribe = _unsubscribe_link(subscription)
     rendered = render(
-        template, subject, plan=subscription.plan, unsubscribe_link=unsubscribe, **context
+        template,
+        subject,
+        subscription.locale,
+        plan=subscription.plan,
+        unsubscribe_link=unsubscribe,
+        **context,
     )
     db.session.add(
         OutboxMessage(
@@ -217,16 +235,55 @@ def _matches(scope: str, measure: Measure) -> bool:
     return kind == "measure" and str(measure.number) == value
 
 
+@dataclass(frozen=True)
+class _Notice:
+    """One kind of message a publication's change sends to subscribers."""
+
+    event: str
+    template: str
+    subject: Callable[[str], object]  # the round's title → the mail's subject
+    key_word: str  # in the outbox key, beside the publication's time
+
+
+_PUBLISHED = _Notice(
+    UPDATE_EVENT,
+    "subscription_update",
+    lambda title: _l("Ny status publisert: %(title)s", title=title),
+    "published",
+)
+_WITHDRAWN = _Notice(
+    WITHDRAWN_EVENT,
+    "subscription_withdrawn",
+    lambda title: _l("Status trukket tilbake: %(title)s", title=title),
+    "withdrawn",
+)
+
+
 def notify_round_published(reporting_round: ReportingRound) -> int:
     """Called by publish_round, in its transaction: what the round made public, to the
     subscribers it concerns (three queries, whatever the number of subscribers)."""
-    measures = public_measures(reporting_round.plan, reporting_round)
-    return notify_subscribers(reporting_round, measures, reports_by_measure(reporting_round))
+    return _notify(reporting_round, _PUBLISHED, reporting_round.published_at)
 
 
-def notify_subscribers(reporting_round: ReportingRound, measures: list[Measure], reports) -> int:
+def notify_publication_withdrawn(reporting_round: ReportingRound, published_at) -> int:
+    """Called by withdraw_publication, in its transaction: the subscribers the publication of
+    ``published_at`` mailed hear that its status is no longer public, so nobody keeps quoting
+    a status the coordinator took back."""
+    return _notify(reporting_round, _WITHDRAWN, published_at)
+
+
+def _measure_link(plan: Plan, lang: str | None) -> Callable[[Measure], str]:
+    return lambda measure: absolute_url(
+        "public.measure_detail", plan_slug=plan.slug, number=measure.number, lang=lang
+    )
+
+
+def _notify(reporting_round: ReportingRound, notice: _Notice, published_at) -> int:
     """One message per confirmed subscription in the round's plan whose scope holds a measure
-    with a published status in the round (``reports``: measure id → its approved report)."""
+    with a published status in the round. The outbox key names the publication (its time), so
+    a round withdrawn and published again is mailed again, and never twice for one publication."""
+    measures = public_measures(reporting_round.plan, reporting_round)
+    reports = reports_by_measure(reporting_round)
     subscriptions = db.session.scalars(
         select(Subscription)
         .where(
@@ -236,6 +293,7 @@ def notify_subscribers(reporting_round: ReportingRound, measures: list[Measure],
         .order_by(Subscription.id)
     )
     plan = reporting_round.plan
+    publication = published_at.isoformat() if published_at else "unknown"
     queued = 0
     for subscription in subscriptions:
         reported = [
@@ -247,16 +305,15 @@ def notify_subscribers(reporting_round: ReportingRound, measures: list[Measure],
             continue
         _queue(
             subscription,
-            UPDATE_EVENT,
-            f"subscription:{subscription.id}:round:{reporting_round.id}",
-            "subscription_update",
-            _l("Ny status publisert: %(title)s", title=reporting_round.title),
+            notice.event,
+            f"subscription:{subscription.id}:round:{reporting_round.id}:"
+            f"{notice.key_word}:{publication}",
+            notice.template,
+            notice.subject(reporting_round.title),
             reporting_round=reporting_round,
             reported=reported,
-            link=lambda measure: absolute_url(
-                "public.measure_detail", plan_slug=plan.slug, number=measure.number, lang=None
-            ),
-            plan_link=absolute_url("public.index", plan_slug=plan.slug, lang=None),
+            link=_measure_link(plan, _lang(subscription)),
+            plan_link=absolute_url("public.index", plan_slug=plan.slug, lang=_lang(subscription)),
         )
         queued += 1
     return queued

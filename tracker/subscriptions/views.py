@@ -6,6 +6,7 @@ from flask import Blueprint, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from tracker.extensions import csrf
+from tracker.languages import locale_code
 from tracker.measures.queries import all_areas
 from tracker.ministries.queries import units_with_measures
 from tracker.plan.context import load_plan, use_plan
@@ -80,7 +81,9 @@ def subscribe(plan_slug: str):
     if scope is None:
         return page(SubscriptionError(_l("Velg hva du vil få e-post om."), field="omfang"), 400)
     with unit_of_work(on_page(lambda error: page(error, error.status).get_data(as_text=True))):
-        request_subscription(checked_address(request.form.get("email", "")), plan, scope)
+        request_subscription(
+            checked_address(request.form.get("email", "")), plan, scope, locale_code()
+        )
     return render_template("subscriptions/sent.html", plan=plan, scope=scope)
 
 
