@@ -202,6 +202,13 @@ def cli_section() -> str:
 
 
 def main() -> None:
+    if "--scale-stages" in sys.argv:
+        print(json.dumps(scale_stages(sys.argv[sys.argv.index("--scale-stages") + 1])))
+        return
+    if "--scale" in sys.argv:
+        scales = [int(k) for k in sys.argv[sys.argv.index("--scale") + 1 :]] or [1, 10, 100]
+        print(scale_section(scales))
+        return
     if "--cli-only" in sys.argv:
         output = ROOT / "bench" / "results-report.md"
         previous = output.read_text(encoding="utf-8")
@@ -428,6 +435,178 @@ def write_results(rows, chart_only, scaling, cold_pdf, warm_pdf) -> None:
     ]
     output = ROOT / "bench" / "results-report.md"
     write_text(output, download_section(cold_pdf, warm_pdf) + BUILDER_HEADING + "\n".join(lines))
+
+
+# --- 1×, 10×, 100×: the report of the scale benchmark's big plan, on PostgreSQL -------------
+
+SCALE_HEADING = "## 100×: the whole report of 50, 500 and 5,000 measures (PostgreSQL)"
+SCALE_ROUND = "skala-3"
+
+
+def scale_database(scale: int):
+    """A fresh PostgreSQL database with bench_scale.py's data at ``scale`` (its own builder),
+    the last published round given an introduction so that a final report may be built."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_public import bench_database
+    from bench_scale import build_data
+    from sqlalchemy import update
+
+    from tracker.reporting.models import ReportingRound
+
+    database = bench_database()
+    url = database.create()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TRACKER_ENV": "development"})
+    with app.app_context():
+        upgrade()
+    counts = build_data(app, scale, SEED)
+    with app.app_context():
+        db.session.execute(
+            update(ReportingRound)
+            .where(ReportingRound.slug == SCALE_ROUND)
+            .values(intro=SEED["rounds"][0].get("intro") or "Om rapporten.")
+        )
+        db.session.commit()
+        db.engine.dispose()
+    return database, url, counts
+
+
+class OfficeMemory:
+    """The peak resident memory of the LibreOffice helper's process group (helper, soffice),
+    sampled every 0.2 s from /proc while a conversion runs."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self.running = True
+
+    def sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while self.running:
+            worker = office._worker.process  # the bench looks inside; the app never does
+            if worker is not None:
+                total = 0
+                for entry in os.listdir("/proc"):
+                    if not entry.isdigit():
+                        continue
+                    try:
+                        stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                        if int(stat[2]) == worker.pid:  # its process group
+                            total += int(stat[21]) * page
+                    except (OSError, IndexError, ValueError):
+                        continue
+                self.peak = max(self.peak, total)
+            time.sleep(0.2)
+
+
+def scale_stages(url: str) -> dict:
+    """One report of the big plan's round, the pieces ``midterm.build`` calls, timed apart:
+    collect (PostgreSQL), chart, DOCX (python-docx), LibreOffice (TOC and PDF), pikepdf's
+    finishing, the DOCX again with the page numbers. Cold: LibreOffice starts in it."""
+    import threading
+
+    from tracker.export.midterm import collect
+    from tracker.export.pdf_finish import finish_pdf
+    from tracker.export.report_language import building_in
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TRACKER_ENV": "development"})
+    figures: dict = {}
+    marks = [time.perf_counter()]
+
+    def mark(name: str) -> None:
+        marks.append(time.perf_counter())
+        figures[name] = marks[-1] - marks[-2]
+        figures[f"{name} rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    with app.app_context():
+        data = collect(get_round(SCALE_ROUND))
+    mark("collect")
+    memory = OfficeMemory()
+    sampler = threading.Thread(target=memory.sample, daemon=True)
+    sampler.start()
+    with building_in(data.language):
+        png = render_png(status_figure(data.summary))
+        mark("chart")
+        docx = build_midterm_report(data, chart_png=png)
+        mark("docx")
+        rendered = office.render_pdf(docx)
+        mark("libreoffice")
+        pdf = finish_pdf(rendered.pdf, language="nb-NO", issued=data.generated_on)
+        mark("finish_pdf")
+        build_midterm_report(data, chart_png=png, toc_pages=rendered.toc)
+        mark("docx_again")
+    memory.running = False
+    sampler.join()
+    office.stop()
+    figures["office peak"] = memory.peak / 2**20
+    figures["measures"] = sum(len(area.measures) for area in data.areas)
+    figures["docx kib"] = len(docx) // 1024
+    figures["pdf kib"] = len(pdf) // 1024
+    figures["pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    return figures
+
+
+def scale_cli(url: str) -> tuple[float, float]:
+    """``flask report --format docx --format pdf`` as the coordinator's command line runs it:
+    wall time and the peak resident size of the largest process of its tree (Linux's wait4
+    counts the waited-for descendants: the LibreOffice helper and soffice)."""
+    with tempfile.TemporaryDirectory() as directory:
+        environment = os.environ | {"DATABASE_URL": url, "TRACKER_ENV": "development"}
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", "report", "--round"]
+        command += [SCALE_ROUND, "--output", f"{directory}/r.docx"]
+        command += ["--format", "docx", "--format", "pdf"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, env=environment)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if status != 0:
+            raise RuntimeError("flask report failed")
+        return seconds, usage.ru_maxrss / 1024
+
+
+def scale_section(scales: list[int]) -> str:
+    rows = []
+    for scale in scales:
+        database, url, counts = scale_database(scale)
+        try:
+            output = subprocess.run(
+                [sys.executable, __file__, "--scale-stages", url],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            stages = json.loads(output.strip().splitlines()[-1])
+            print(scale, stages, flush=True)
+            cli = scale_cli(url)
+            print(scale, cli, f"load {os.getloadavg()[0]:.1f}", flush=True)
+            rows.append((scale, counts, stages, cli, os.getloadavg()[0]))
+        finally:
+            database.drop()
+    lines = [
+        SCALE_HEADING,
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC: `.venv/bin/python "
+        f"bench/bench_report.py --scale {' '.join(map(str, scales))}`. The data is "
+        "bench_scale.py's (its builder): the seed's plan, and a plan of 50·k measures with three "
+        f"published rounds; the report is the big plan's round `{SCALE_ROUND}`, final, with its "
+        "chart, as `flask report --format docx --format pdf` builds it. The stages are the "
+        "pieces `midterm.build` calls, timed one by one in a fresh process (LibreOffice starts "
+        "cold in it). Load average (1 min) beside each row: two shared cores.",
+        "",
+        "| measures | collect | chart | DOCX (python-docx) | LibreOffice (TOC, PDF) | pikepdf "
+        "finish | DOCX again (page numbers) | sum | Python peak RSS | LibreOffice peak RSS "
+        "| pages | `flask report` wall | its peak RSS | load |",
+        "|---:|" + "---:|" * 13,
+    ]
+    for _scale, counts, stages, (cli_seconds, cli_rss), load in rows:
+        parts = ("collect", "chart", "docx", "libreoffice", "finish_pdf", "docx_again")
+        total = sum(stages[name] for name in parts)
+        lines.append(
+            f"| {counts['measures'] - 50:,} | "
+            + " | ".join(seconds(stages[name]) for name in parts)
+            + f" | **{seconds(total)}** | {stages['docx_again rss']:.0f} MiB "
+            f"| {stages['office peak']:.0f} MiB | {stages['pages']:,} "
+            f"| **{seconds(cli_seconds)}** | {cli_rss:.0f} MiB | {load:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
