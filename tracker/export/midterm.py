@@ -106,12 +106,13 @@ def _build(
             log.warning("Report %s built without its chart: %s", data.round_slug, error)
     progress(N_("Lager Word-dokumentet …"))
     document = midterm_report_document(data, chart_png=chart_png)
-    docx = document.to_bytes()
     pdf, reason = None, None
     if with_pdf:
         progress(N_("Fyller inn sidetall og lager PDF …"))
         try:
-            rendered = office.render_pdf(docx, scratch)
+            rendered = office.render_pdf(
+                document.to_bytes(page_count=office.PAGE_COUNT_MARK), scratch
+            )
         except office.OfficeUnavailable as error:
             reason = error.message
             log.warning("Report %s without PDF: %s", data.round_slug, reason)
@@ -121,7 +122,7 @@ def _build(
             # The DOCX gets the page numbers LibreOffice laid out for the PDF: filled into the
             # document built above, not built again.
             fill_toc_pages(document, rendered.toc)
-            docx = document.to_bytes()
+    docx = document.to_bytes()
     suffix = (
         ("-sluttrapport" if data.final else "")
         + ("-utkast" if data.draft else "")

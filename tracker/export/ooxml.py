@@ -190,13 +190,18 @@ XML_SPACE = qn("xml:space")
 
 
 def add_run(paragraph: Paragraph, text: str, bold: bool = False):
-    """Append a run holding ``text`` (in bold) to the paragraph, and return its ``w:r``.
+    """Append a run holding ``text`` (in bold) to the paragraph, and return its ``w:r``."""
+    run = new_run(paragraph._p, text, bold)
+    paragraph._p.append(run)
+    return run
 
-    The same XML as python-docx's ``add_run(text)`` and ``bold = True``, made with lxml
-    directly: python-docx places each child by a schema search and writes text a character at
-    a time, which made a 5,000-measure report's DOCX take tens of seconds.
-    """
-    run = etree.SubElement(paragraph._p, W_R)
+
+def new_run(owner, text: str, bold: bool = False):
+    """A ``w:r`` for ``owner``'s document, not placed yet: the same XML as python-docx's
+    ``add_run(text)`` and ``bold = True``, made with lxml directly (python-docx places each
+    child by a schema search and writes text a character at a time, which made a
+    5,000-measure report's DOCX take tens of seconds)."""
+    run = owner.makeelement(W_R, {})
     if bold:  # w:rPr only when there is a property: an empty one on every run is noise
         etree.SubElement(etree.SubElement(run, W_RPR), W_B)
     for piece in RUN_BREAKS.split(text):

@@ -1,8 +1,9 @@
 """Run by Debian's system python (which has ``uno``), never imported by the app.
 
 Starts one headless LibreOffice with a profile of its own (kept between runs), then answers
-requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens
-the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
+requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH, "page_count_mark":
+TEXT}``. For each it opens the DOCX, updates the table of contents (page numbers), writes the
+number of pages where the footers hold the mark, exports a tagged PDF (PDF/UA, bookmarks
 from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
 
@@ -127,6 +128,19 @@ def _toc_lines(document):
     return lines
 
 
+def _write_page_count(document, mark):
+    """The number of pages where the footers hold ``mark`` (the app writes it in place of a
+    NUMPAGES field, whose upkeep made laying out a long report take the square of its pages).
+    The layout is done: the number changes no line of the text."""
+    if not mark:
+        return
+    pages = document.getCurrentController().getPropertyValue("PageCount")
+    replace = document.createReplaceDescriptor()
+    replace.setSearchString(mark)
+    replace.setReplaceString(str(pages))
+    document.replaceAll(replace)
+
+
 def convert(desktop, request):
     source = uno.systemPathToFileUrl(os.path.abspath(request["docx"]))
     document = desktop.loadComponentFromURL(
@@ -136,6 +150,7 @@ def convert(desktop, request):
         document.getTextFields().refresh()
         toc = _toc_lines(document)
         document.refresh()
+        _write_page_count(document, request.get("page_count_mark"))
         filter_data = uno.Any(
             "[]com.sun.star.beans.PropertyValue",
             tuple(
