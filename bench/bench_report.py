@@ -22,6 +22,7 @@ No assertions: the numbers are recorded, the targets stated beside them.
 """
 
 import copy
+import io
 import json
 import os
 import platform
@@ -38,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import pikepdf  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from tracker import create_app  # noqa: E402
@@ -498,49 +500,56 @@ class OfficeMemory:
 
 
 def scale_stages(url: str) -> dict:
-    """One report of the big plan's round, the pieces ``midterm.build`` calls, timed apart:
-    collect (PostgreSQL), chart, DOCX (python-docx), LibreOffice (TOC and PDF), pikepdf's
-    finishing, the DOCX again with the page numbers. Cold: LibreOffice starts in it."""
+    """One report of the big plan's round through ``midterm.build`` (the path `flask report` and
+    the report worker take), its pieces timed by wrapping the functions it calls: the chart,
+    the DOCX (python-docx: building, filling the page numbers, writing the files), LibreOffice
+    (layout, table of contents, PDF) and pikepdf's finishing. Cold: LibreOffice starts in it."""
     import threading
 
-    from tracker.export.midterm import collect
-    from tracker.export.pdf_finish import finish_pdf
-    from tracker.export.report_language import building_in
+    from tracker.export import midterm
+    from tracker.export.docx_document import ReportDocument
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TRACKER_ENV": "development"})
-    figures: dict = {}
-    marks = [time.perf_counter()]
+    figures: dict = {"chart": 0.0, "docx": 0.0, "libreoffice": 0.0, "finish_pdf": 0.0}
 
-    def mark(name: str) -> None:
-        marks.append(time.perf_counter())
-        figures[name] = marks[-1] - marks[-2]
-        figures[f"{name} rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    def timing(name, function):
+        def timed_call(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                figures[name] += time.perf_counter() - started
 
+        return timed_call
+
+    midterm.render_png = timing("chart", midterm.render_png)
+    midterm.midterm_report_document = timing("docx", midterm.midterm_report_document)
+    midterm.fill_toc_pages = timing("docx", midterm.fill_toc_pages)
+    ReportDocument.to_bytes = timing("docx", ReportDocument.to_bytes)
+    office.render_pdf = timing("libreoffice", office.render_pdf)
+    midterm.finish_pdf = timing("finish_pdf", midterm.finish_pdf)
+
+    started = time.perf_counter()
     with app.app_context():
-        data = collect(get_round(SCALE_ROUND))
-    mark("collect")
+        data = midterm.collect(get_round(SCALE_ROUND))
+    figures["collect"] = time.perf_counter() - started
     memory = OfficeMemory()
     sampler = threading.Thread(target=memory.sample, daemon=True)
     sampler.start()
-    with building_in(data.language):
-        png = render_png(status_figure(data.summary))
-        mark("chart")
-        docx = build_midterm_report(data, chart_png=png)
-        mark("docx")
-        rendered = office.render_pdf(docx)
-        mark("libreoffice")
-        pdf = finish_pdf(rendered.pdf, language="nb-NO", issued=data.generated_on)
-        mark("finish_pdf")
-        build_midterm_report(data, chart_png=png, toc_pages=rendered.toc)
-        mark("docx_again")
+    started = time.perf_counter()
+    report = midterm.build(data)
+    figures["build"] = time.perf_counter() - started
     memory.running = False
     sampler.join()
     office.stop()
+    if report.pdf is None:
+        raise RuntimeError(report.pdf_missing_reason)
+    figures["python rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["office peak"] = memory.peak / 2**20
     figures["measures"] = sum(len(area.measures) for area in data.areas)
-    figures["docx kib"] = len(docx) // 1024
-    figures["pdf kib"] = len(pdf) // 1024
-    figures["pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    figures["docx kib"] = len(report.content) // 1024
+    figures["pdf kib"] = len(report.pdf) // 1024
+    figures["pages"] = len(pikepdf.open(io.BytesIO(report.pdf)).pages)
     return figures
 
 
@@ -570,7 +579,7 @@ def scale_section(scales: list[int]) -> str:
             output = subprocess.run(
                 [sys.executable, __file__, "--scale-stages", url],
                 check=True,
-                capture_output=True,
+                stdout=subprocess.PIPE,
                 text=True,
             ).stdout
             stages = json.loads(output.strip().splitlines()[-1])
@@ -587,24 +596,24 @@ def scale_section(scales: list[int]) -> str:
         f"bench/bench_report.py --scale {' '.join(map(str, scales))}`. The data is "
         "bench_scale.py's (its builder): the seed's plan, and a plan of 50·k measures with three "
         f"published rounds; the report is the big plan's round `{SCALE_ROUND}`, final, with its "
-        "chart, as `flask report --format docx --format pdf` builds it. The stages are the "
-        "pieces `midterm.build` calls, timed one by one in a fresh process (LibreOffice starts "
-        "cold in it). Load average (1 min) beside each row: two shared cores.",
+        "chart, as `flask report --format docx --format pdf` builds it. The stages: one "
+        "`midterm.build` in a fresh process (LibreOffice starts cold in it), the functions it "
+        "calls timed by wrappers; then `flask report` itself, a process of its own. Load "
+        "average (1 min) beside each row: two shared cores.",
         "",
-        "| measures | collect | chart | DOCX (python-docx) | LibreOffice (TOC, PDF) | pikepdf "
-        "finish | DOCX again (page numbers) | sum | Python peak RSS | LibreOffice peak RSS "
-        "| pages | `flask report` wall | its peak RSS | load |",
-        "|---:|" + "---:|" * 13,
+        "| measures | collect | chart | DOCX (python-docx) | LibreOffice (layout, TOC, PDF) "
+        "| pikepdf finish | **build, all** | Python peak RSS | LibreOffice peak RSS | pages "
+        "| `flask report` wall | its peak RSS | load |",
+        "|---:|" + "---:|" * 12,
     ]
     for _scale, counts, stages, (cli_seconds, cli_rss), load in rows:
-        parts = ("collect", "chart", "docx", "libreoffice", "finish_pdf", "docx_again")
-        total = sum(stages[name] for name in parts)
+        parts = ("collect", "chart", "docx", "libreoffice", "finish_pdf")
         lines.append(
             f"| {counts['measures'] - 50:,} | "
             + " | ".join(seconds(stages[name]) for name in parts)
-            + f" | **{seconds(total)}** | {stages['docx_again rss']:.0f} MiB "
-            f"| {stages['office peak']:.0f} MiB | {stages['pages']:,} "
-            f"| **{seconds(cli_seconds)}** | {cli_rss:.0f} MiB | {load:.1f} |"
+            + f" | **{seconds(stages['collect'] + stages['build'])}** "
+            f"| {stages['python rss']:.0f} MiB | {stages['office peak']:.0f} MiB "
+            f"| {stages['pages']:,} | **{seconds(cli_seconds)}** | {cli_rss:.0f} MiB | {load:.1f} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -109,15 +109,27 @@ def _die_with_parent(profile, temporary):
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _last_page(document, index):
+    """The page the index (the table of contents) ends on, as laid out now."""
+    cursor = document.getCurrentController().getViewCursor()
+    cursor.gotoRange(index.getAnchor().getEnd(), False)
+    return cursor.getPage()
+
+
 def _toc_lines(document):
     indexes = document.getDocumentIndexes()
     lines = []
     for position in range(indexes.getCount()):
         index = indexes.getByIndex(position)
-        # Twice: numbers that make an entry wrap can push later headings to the next page,
-        # and the second pass counts the pages as they then are.
+        last_page = _last_page(document, index)
         index.update()
-        index.update()
+        # Numbers that make entries wrap can lengthen the table of contents and push every
+        # later heading onto another page: then a second pass counts the pages as they now
+        # are. When it ends on the page it ended on, no heading after it has moved (each part
+        # starts on a new page), and a second pass (a minute at 5,000 measures) would change
+        # nothing.
+        if _last_page(document, index) != last_page:
+            index.update()
         if position == 0:
             text = index.getAnchor().getString()
             for line in text.splitlines():
