@@ -3,6 +3,8 @@
     .venv/bin/python bench/bench_report.py            # writes bench/results-report.md
     .venv/bin/python bench/bench_report.py --download-only   # only the DOCX+PDF section
     .venv/bin/python bench/bench_report.py --cli-only        # only the command-line section
+    .venv/bin/python bench/bench_report.py --scale 1 10 100  # the whole report at 1×/10×/100×
+                                                             # (PostgreSQL; prints its table)
 
 What is timed:
 - seeded plan (50 measures) through the database (collect + build), cold (first report in a
