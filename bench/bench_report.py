@@ -3,6 +3,8 @@
     .venv/bin/python bench/bench_report.py            # writes bench/results-report.md
     .venv/bin/python bench/bench_report.py --download-only   # only the DOCX+PDF section
     .venv/bin/python bench/bench_report.py --cli-only        # only the command-line section
+    .venv/bin/python bench/bench_report.py --scale 1 10 100  # the whole report at 1×/10×/100×
+                                                             # (PostgreSQL; prints its table)
 
 What is timed:
 - seeded plan (50 measures) through the database (collect + build), cold (first report in a
@@ -22,6 +24,7 @@ No assertions: the numbers are recorded, the targets stated beside them.
 """
 
 import copy
+import io
 import json
 import os
 import platform
@@ -38,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import pikepdf  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from tracker import create_app  # noqa: E402
@@ -202,6 +206,13 @@ def cli_section() -> str:
 
 
 def main() -> None:
+    if "--scale-stages" in sys.argv:
+        print(json.dumps(scale_stages(sys.argv[sys.argv.index("--scale-stages") + 1])))
+        return
+    if "--scale" in sys.argv:
+        scales = [int(k) for k in sys.argv[sys.argv.index("--scale") + 1 :]] or [1, 10, 100]
+        print(scale_section(scales))
+        return
     if "--cli-only" in sys.argv:
         output = ROOT / "bench" / "results-report.md"
         previous = output.read_text(encoding="utf-8")
@@ -428,6 +439,185 @@ def write_results(rows, chart_only, scaling, cold_pdf, warm_pdf) -> None:
     ]
     output = ROOT / "bench" / "results-report.md"
     write_text(output, download_section(cold_pdf, warm_pdf) + BUILDER_HEADING + "\n".join(lines))
+
+
+# --- 1×, 10×, 100×: the report of the scale benchmark's big plan, on PostgreSQL -------------
+
+SCALE_HEADING = "## 100×: the whole report of 50, 500 and 5,000 measures (PostgreSQL)"
+SCALE_ROUND = "skala-3"
+
+
+def scale_database(scale: int):
+    """A fresh PostgreSQL database with bench_scale.py's data at ``scale`` (its own builder),
+    the last published round given an introduction so that a final report may be built."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_public import bench_database
+    from bench_scale import build_data
+    from sqlalchemy import update
+
+    from tracker.reporting.models import ReportingRound
+
+    database = bench_database()
+    url = database.create()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TRACKER_ENV": "development"})
+    with app.app_context():
+        upgrade()
+    counts = build_data(app, scale, SEED)
+    with app.app_context():
+        db.session.execute(
+            update(ReportingRound)
+            .where(ReportingRound.slug == SCALE_ROUND)
+            .values(intro=SEED["rounds"][0].get("intro") or "Om rapporten.")
+        )
+        db.session.commit()
+        db.engine.dispose()
+    return database, url, counts
+
+
+class OfficeMemory:
+    """The peak resident memory of the LibreOffice helper's process group (helper, soffice),
+    sampled every 0.2 s from /proc while a conversion runs."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self.running = True
+
+    def sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while self.running:
+            worker = office._worker.process  # the bench looks inside; the app never does
+            if worker is not None:
+                total = 0
+                for entry in os.listdir("/proc"):
+                    if not entry.isdigit():
+                        continue
+                    try:
+                        stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                        if int(stat[2]) == worker.pid:  # its process group
+                            total += int(stat[21]) * page
+                    except (OSError, IndexError, ValueError):
+                        continue
+                self.peak = max(self.peak, total)
+            time.sleep(0.2)
+
+
+def scale_stages(url: str) -> dict:
+    """One report of the big plan's round through ``midterm.build`` (the path `flask report` and
+    the report worker take), its pieces timed by wrapping the functions it calls: the chart,
+    the DOCX (python-docx: building, filling the page numbers, writing the files), LibreOffice
+    (layout, table of contents, PDF) and pikepdf's finishing. Cold: LibreOffice starts in it."""
+    import threading
+
+    from tracker.export import midterm
+    from tracker.export.docx_document import ReportDocument
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TRACKER_ENV": "development"})
+    figures: dict = {"chart": 0.0, "docx": 0.0, "libreoffice": 0.0, "finish_pdf": 0.0}
+
+    def timing(name, function):
+        def timed_call(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                figures[name] += time.perf_counter() - started
+
+        return timed_call
+
+    midterm.render_png = timing("chart", midterm.render_png)
+    midterm.midterm_report_document = timing("docx", midterm.midterm_report_document)
+    midterm.fill_toc_pages = timing("docx", midterm.fill_toc_pages)
+    ReportDocument.to_bytes = timing("docx", ReportDocument.to_bytes)
+    office.render_pdf = timing("libreoffice", office.render_pdf)
+    midterm.finish_pdf = timing("finish_pdf", midterm.finish_pdf)
+
+    started = time.perf_counter()
+    with app.app_context():
+        data = midterm.collect(get_round(SCALE_ROUND))
+    figures["collect"] = time.perf_counter() - started
+    memory = OfficeMemory()
+    sampler = threading.Thread(target=memory.sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    report = midterm.build(data)
+    figures["build"] = time.perf_counter() - started
+    memory.running = False
+    sampler.join()
+    office.stop()
+    if report.pdf is None:
+        raise RuntimeError(report.pdf_missing_reason)
+    figures["python rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["office peak"] = memory.peak / 2**20
+    figures["measures"] = sum(len(area.measures) for area in data.areas)
+    figures["docx kib"] = len(report.content) // 1024
+    figures["pdf kib"] = len(report.pdf) // 1024
+    figures["pages"] = len(pikepdf.open(io.BytesIO(report.pdf)).pages)
+    return figures
+
+
+def scale_cli(url: str) -> tuple[float, float]:
+    """``flask report --format docx --format pdf`` as the coordinator's command line runs it:
+    wall time and the peak resident size of the largest process of its tree (Linux's wait4
+    counts the waited-for descendants: the LibreOffice helper and soffice)."""
+    with tempfile.TemporaryDirectory() as directory:
+        environment = os.environ | {"DATABASE_URL": url, "TRACKER_ENV": "development"}
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", "report", "--round"]
+        command += [SCALE_ROUND, "--output", f"{directory}/r.docx"]
+        command += ["--format", "docx", "--format", "pdf"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, env=environment)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if status != 0:
+            raise RuntimeError("flask report failed")
+        return seconds, usage.ru_maxrss / 1024
+
+
+def scale_section(scales: list[int]) -> str:
+    rows = []
+    for scale in scales:
+        database, url, counts = scale_database(scale)
+        try:
+            output = subprocess.run(
+                [sys.executable, __file__, "--scale-stages", url],
+                check=True,
+                stdout=subprocess.PIPE,
+                text=True,
+            ).stdout
+            stages = json.loads(output.strip().splitlines()[-1])
+            print(scale, stages, flush=True)
+            cli = scale_cli(url)
+            print(scale, cli, f"load {os.getloadavg()[0]:.1f}", flush=True)
+            rows.append((scale, counts, stages, cli, os.getloadavg()[0]))
+        finally:
+            database.drop()
+    lines = [
+        SCALE_HEADING,
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC: `.venv/bin/python "
+        f"bench/bench_report.py --scale {' '.join(map(str, scales))}`. The data is "
+        "bench_scale.py's (its builder): the seed's plan, and a plan of 50·k measures with three "
+        f"published rounds; the report is the big plan's round `{SCALE_ROUND}`, final, with its "
+        "chart, as `flask report --format docx --format pdf` builds it. The stages: one "
+        "`midterm.build` in a fresh process (LibreOffice starts cold in it), the functions it "
+        "calls timed by wrappers; then `flask report` itself, a process of its own. Load "
+        "average (1 min) beside each row: two shared cores.",
+        "",
+        "| measures | collect | chart | DOCX (python-docx) | LibreOffice (layout, TOC, PDF) "
+        "| pikepdf finish | **build, all** | Python peak RSS | LibreOffice peak RSS | pages "
+        "| `flask report` wall | its peak RSS | load |",
+        "|---:|" + "---:|" * 12,
+    ]
+    for _scale, counts, stages, (cli_seconds, cli_rss), load in rows:
+        parts = ("collect", "chart", "docx", "libreoffice", "finish_pdf")
+        lines.append(
+            f"| {counts['measures'] - 50:,} | "
+            + " | ".join(seconds(stages[name]) for name in parts)
+            + f" | **{seconds(stages['collect'] + stages['build'])}** "
+            f"| {stages['python rss']:.0f} MiB | {stages['office peak']:.0f} MiB "
+            f"| {stages['pages']:,} | **{seconds(cli_seconds)}** | {cli_rss:.0f} MiB | {load:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

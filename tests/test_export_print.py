@@ -130,6 +130,20 @@ def test_pdf_is_tagged_in_norwegian_with_a_title(midterm):
         assert metadata.get("dc:title") == title
 
 
+def test_the_docx_keeps_words_page_count_field_where_the_pdf_prints_the_number(midterm, tmp_path):
+    # LibreOffice gets the page count as a mark it replaces (a NUMPAGES field made a long
+    # report's layout quadratic); the DOCX a person downloads keeps Word's own field.
+    footer = open_docx(midterm.content).sections[0].footer._element.xml
+    assert " PAGE " in footer and " NUMPAGES " in footer
+    with zipfile.ZipFile(io.BytesIO(midterm.content)) as package:
+        assert not any(
+            office.PAGE_COUNT_MARK.encode() in package.read(name) for name in package.namelist()
+        )
+    pages = _pages(midterm.pdf, tmp_path)
+    assert f"Side 2 av {len(pages)}" in pages[1]
+    assert not any(office.PAGE_COUNT_MARK in text for text in pages)
+
+
 def test_the_title_page_has_no_page_number_and_the_others_do(midterm, tmp_path):
     pages = _pages(midterm.pdf, tmp_path)
     assert "Side" not in pages[0]

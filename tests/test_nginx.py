@@ -30,7 +30,7 @@ def app_config():
 
 @pytest.fixture
 def nginx(live_server):
-    proxy = Nginx(app_port=int(live_server.rsplit(":", 1)[1]))
+    proxy = Nginx(int(live_server.rsplit(":", 1)[1]))
     yield proxy
     proxy.stop()
 

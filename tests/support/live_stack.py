@@ -13,7 +13,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -29,18 +28,15 @@ import requests
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
+from tests.support import nginx
+from tests.support.processes import free_port, stop_process
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PASSWORD = "lastprove-passord-2026"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_INPUT = re.compile(r'name="version"[^>]*value="(\d+)"')
 ROUND_SLUG = "last-2026"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def postgres_bin_dir() -> Path | None:
@@ -324,132 +320,24 @@ class Gunicorn:
         return Counter(entry["status"] for entry in self.request_log())
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self._stdout.close()
         self._stderr.close()
 
 
-class Nginx:
-    """deploy/nginx.conf itself in front of one or more gunicorns (as on two machines): its
-    ports, paths and a self-signed certificate for 127.0.0.1 swapped in, the app's own error
-    pages written where it looks for them. ``base`` is its HTTPS address; ``session()`` trusts
-    the certificate. Run with TRUSTED_PROXIES=1 behind it, as production does."""
+class Nginx(nginx.Nginx):
+    """deploy/nginx.conf itself in front of one or more gunicorns (as on two machines), through
+    tests/support/nginx.py's harness, addressed as 127.0.0.1 (the clients' Referer below says
+    so). ``session()`` trusts its certificate."""
 
     def __init__(self, upstream_ports: list[int], read_timeout: int | None = None):
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        if not Path(nginx).exists():
-            raise RuntimeError("nginx is not installed (apt-get install nginx)")
-        # nginx's workers run as another user: everything they read must be world-readable, so
-        # directly under /tmp (pytest's own folders are private).
-        self.dir = Path(tempfile.mkdtemp(prefix="tracker-nginx-"))
-        self.dir.chmod(0o755)
-        for name in ("cache", "tmp", "error-pages"):
-            (self.dir / name).mkdir()
-            (self.dir / name).chmod(0o777)
-        self.cert, key = self.dir / "cert.pem", self.dir / "key.pem"
-        subprocess.run(
-            [
-                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1",
-                "-keyout", str(key), "-out", str(self.cert),
-            ],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
-        self._write_error_pages()
-        self.port = free_port()
-        self.base = f"https://127.0.0.1:{self.port}"
-        conf = self.dir / "nginx.conf"
-        conf.write_text(self._conf(upstream_ports, key, read_timeout), encoding="utf-8")
-        self.log = self.dir / "error.log"
-        self.process = subprocess.Popen(
-            [nginx, "-c", str(conf), "-p", str(self.dir)],
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.dir / "stderr.log", "w"),  # noqa: SIM115 - closed with the process
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {(self.dir / 'stderr.log').read_text()}")
-            # nginx writes its pid file once it holds its ports: before that, a connection may
-            # reach another process that took the port first (parallel test runs).
-            if (self.dir / "nginx.pid").exists():
-                try:
-                    with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                        return
-                except OSError:
-                    pass
-            time.sleep(0.05)
-        raise RuntimeError("nginx did not start listening")
-
-    def _write_error_pages(self) -> None:
-        from tracker import create_app
-        from tracker.proxy_pages import render_pages
-
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-        with app.app_context():
-            for name, html in render_pages().items():
-                (self.dir / "error-pages" / name).write_text(html, encoding="utf-8")
-
-    def _conf(self, upstream_ports: list[int], key: Path, read_timeout: int | None) -> str:
-        upstreams = "\n        ".join(f"server 127.0.0.1:{port};" for port in upstream_ports)
-        swaps = {
-            "pid /run/nginx-tracker.pid;": f"daemon off;\npid {self.dir}/nginx.pid;",
-            "error_log /var/log/nginx/tracker.error.log warn;": f"error_log {self.dir}/error.log;",
-            "access_log /var/log/nginx/tracker.access.log tracker;": (
-                f"access_log {self.dir}/access.log tracker;\n"
-            )
-            + "".join(
-                f"    {kind}_temp_path {self.dir}/tmp/{kind};\n"
-                for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-            ),
-            "/var/cache/nginx/": f"{self.dir}/cache/",
-            "/etc/ssl/tracker/fullchain.pem": str(self.cert),
-            "/etc/ssl/tracker/privkey.pem": str(key),
-            "server 127.0.0.1:8000;": upstreams,
-            "/srv/tracker/instance/error-pages/": f"{self.dir}/error-pages/",
-        }
-        if read_timeout is not None:
-            swaps["proxy_read_timeout 60s;"] = f"proxy_read_timeout {read_timeout}s;"
-        conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-        for old, new in swaps.items():
-            if old not in conf:
-                raise RuntimeError(f"deploy/nginx.conf no longer contains {old!r}: update Nginx")
-            conf = conf.replace(old, new)
-        # The default server that refuses foreign hosts goes: clients here name 127.0.0.1, not
-        # the server_name (tests/test_nginx.py tests the refusal). Every other listener moves to
-        # this instance's free ports of 127.0.0.1 (a port 80 or 443 left in would collide with a
-        # parallel test's nginx; IPv6 may be missing here).
-        default_server = r"\n    server \{\n        listen 80 default_server;.*?\n    \}\n"
-        conf, defaults = re.subn(default_server, "\n", conf, flags=re.S)
-        if defaults != 1:
-            raise RuntimeError("deploy/nginx.conf's default server is not where Nginx expects it")
-        conf = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", conf)
-        conf = re.sub(r"listen 80\b", f"listen 127.0.0.1:{free_port()}", conf)
-        return re.sub(r"listen 443\b", f"listen 127.0.0.1:{self.port}", conf)
+        super().__init__(upstream_ports, "127.0.0.1", read_timeout=read_timeout)
 
     def session(self) -> requests.Session:
         session = RefererSession()
         session.trust_env = False  # REQUESTS_CA_BUNDLE would replace the certificate below
         session.verify = str(self.cert)
         return session
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class RefererSession(requests.Session):

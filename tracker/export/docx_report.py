@@ -13,6 +13,7 @@ colour reaches 4.5:1 on its background. Given the page numbers LibreOffice laid 
 from docx.shared import Cm, Pt
 
 from tracker import narrative
+from tracker.export import ooxml
 from tracker.export.chart import chart_alt_text
 from tracker.export.docx_document import (
     AREA_FILL,
@@ -69,6 +70,14 @@ def build_midterm_report(
     ``toc_pages``: (entry, page number) pairs as LibreOffice laid the same document out; the
     table of contents then shows them. Without it the entries have no numbers until updated.
     """
+    document = midterm_report_document(data, chart_png=chart_png)
+    fill_toc_pages(document, toc_pages)
+    return document.to_bytes()
+
+
+def midterm_report_document(data: ReportData, *, chart_png: bytes | None = None) -> ReportDocument:
+    """The report as a document still open for its table of contents' page numbers
+    (``fill_toc_pages``) once a layout has given them."""
     document = ReportDocument(
         language=language_tag(),
         title=f"{data.round_title} – {data.plan_title}",
@@ -80,7 +89,7 @@ def build_midterm_report(
     )
     title_page(document, data)
     colophon(document, data)
-    table_of_contents(document, data, toc_pages)
+    document.table_of_contents(_("Innhold"), toc_entries(data))
     introduction(document, data)
     if data.final:
         results_appendix(document, data)  # a final report leads with its results
@@ -95,7 +104,15 @@ def build_midterm_report(
         results_appendix(document, data)
     if data.source_notes:
         source_notes_appendix(document, data.source_notes)
-    return document.to_bytes()
+    return document
+
+
+def fill_toc_pages(document: ReportDocument, toc_pages: tuple[tuple[str, str], ...] | None) -> None:
+    """The page numbers LibreOffice laid out, into the table of contents."""
+    pages: dict[str, list[str]] = {}  # a title may repeat: its pages in order
+    for text, page in toc_pages or ():
+        pages.setdefault(toc_key(text), []).append(page)
+    document.fill_table_of_contents(pages)
 
 
 def marking(data: ReportData) -> tuple[str, str] | None:
@@ -231,15 +248,6 @@ COLOPHON_LINE_CM = 0.55  # 11 pt at single spacing plus 2 pt after
 COLOPHON_SAFETY_CM = 2.5
 
 
-def table_of_contents(
-    document: ReportDocument, data: ReportData, toc_pages: tuple[tuple[str, str], ...] | None
-) -> None:
-    pages: dict[str, list[str]] = {}  # a title may repeat: its pages in order
-    for text, page in toc_pages or ():
-        pages.setdefault(toc_key(text), []).append(page)
-    document.table_of_contents(_("Innhold"), toc_entries(data), pages)
-
-
 def introduction(document: ReportDocument, data: ReportData) -> None:
     document.heading(_(INTRODUCTION_HEADING), 1, new_page=True)
     if data.intro.strip():
@@ -348,7 +356,7 @@ def area_section(document: ReportDocument, data: ReportData, area: AreaSection) 
 
 def measure_section(document: ReportDocument, data: ReportData, measure: MeasureEntry) -> None:
     heading = document.heading(measure_heading(measure), 2)
-    heading.paragraph_format.keep_with_next = True
+    ooxml.keep_with_next(heading)
     # Who is responsible and the status, right under the heading and never parted from it.
     responsible = _("Ansvarlig departement") if data.units_are_ministries else _("Ansvarlig enhet")
     lines = [
@@ -358,7 +366,7 @@ def measure_section(document: ReportDocument, data: ReportData, measure: Measure
     if data.draft and measure.review_state is not None and measure.earlier_as_of is None:
         lines.append(document.labelled(_("Rapportens tilstand"), _(measure.review_state.label)))
     for line in lines:
-        line.paragraph_format.keep_with_next = True
+        ooxml.keep_with_next(line)
     document.blocks(measure.description, NARRATIVE_LANGUAGES[data.plan_language])
     sami_text(document, measure.summary_se)
     # One label, not a heading: 50 identical headings would fill the navigation pane.

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from tracker.export import office
 from tracker.export.chart import ChartUnavailable, render_png, status_figure
-from tracker.export.docx_report import build_midterm_report
+from tracker.export.docx_report import fill_toc_pages, midterm_report_document
 from tracker.export.pdf_finish import finish_pdf
 from tracker.export.report_data import ReportData, collect_report_data
 from tracker.export.report_language import building_in, language_tag
@@ -105,20 +105,24 @@ def _build(
             # The table holds the same numbers, so the report is complete without its picture.
             log.warning("Report %s built without its chart: %s", data.round_slug, error)
     progress(N_("Lager Word-dokumentet …"))
-    docx = build_midterm_report(data, chart_png=chart_png)
+    document = midterm_report_document(data, chart_png=chart_png)
     pdf, reason = None, None
     if with_pdf:
         progress(N_("Fyller inn sidetall og lager PDF …"))
         try:
-            rendered = office.render_pdf(docx, scratch)
+            rendered = office.render_pdf(
+                document.to_bytes(page_count=office.PAGE_COUNT_MARK), scratch
+            )
         except office.OfficeUnavailable as error:
             reason = error.message
             log.warning("Report %s without PDF: %s", data.round_slug, reason)
         else:
             # PDF/A-2b and PDF/UA from LibreOffice, finished where 7.4 falls short.
             pdf = finish_pdf(rendered.pdf, language=language_tag(), issued=data.generated_on)
-            # The DOCX gets the page numbers LibreOffice laid out for the PDF.
-            docx = build_midterm_report(data, chart_png=chart_png, toc_pages=rendered.toc)
+            # The DOCX gets the page numbers LibreOffice laid out for the PDF: filled into the
+            # document built above, not built again.
+            fill_toc_pages(document, rendered.toc)
+    docx = document.to_bytes()
     suffix = (
         ("-sluttrapport" if data.final else "")
         + ("-utkast" if data.draft else "")

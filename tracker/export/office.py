@@ -32,6 +32,9 @@ from tracker.user_errors import UserError
 
 WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT = 90  # seconds; a cold LibreOffice on a busy machine
+# Stands in the DOCX LibreOffice lays out where the footer's page count goes; the helper writes
+# the number once the layout is done (docx_document.ReportDocument.to_bytes says why).
+PAGE_COUNT_MARK = "[[SIDETALL]]"
 
 
 class OfficeUnavailable(UserError):
@@ -95,7 +98,7 @@ class _Worker:
     def _render_in(self, folder: Path, docx: bytes) -> Rendered:
         source, target = folder / "rapport.docx", folder / "rapport.pdf"
         source.write_bytes(docx)
-        request = {"docx": str(source), "pdf": str(target)}
+        request = {"docx": str(source), "pdf": str(target), "page_count_mark": PAGE_COUNT_MARK}
         answer = self._ask(request)
         if not answer.get("ok"):
             _probe(folder)  # a full or read-only disk is why: no fresh LibreOffice would help

@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from tracker import narrative
 from tracker.export.colours import MINIMUM_CONTRAST, contrast
@@ -117,6 +118,42 @@ def xml_safe(text: str | None, *, single_line: bool = False) -> str:
     return " ".join(text.split()) if single_line else text
 
 
+W_PPR, W_PSTYLE, W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+
+
+def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
+    """``w:pStyle`` (a paragraph's first property) set to ``style_id``, written directly:
+    python-docx's setter looks the default style up among all styles on every call."""
+    properties = paragraph_properties(paragraph)
+    style = properties.find(W_PSTYLE)
+    if style is None:
+        style = properties.makeelement(W_PSTYLE, {})
+        properties.insert(0, style)
+    style.set(W_VAL, style_id)
+
+
+W_KEEP_NEXT = qn("w:keepNext")
+
+
+def paragraph_properties(paragraph: Paragraph):
+    """The paragraph's ``w:pPr`` (its first child), added if it has none."""
+    properties = paragraph._p.find(W_PPR)
+    if properties is None:
+        properties = paragraph._p.makeelement(W_PPR, {})
+        paragraph._p.insert(0, properties)
+    return properties
+
+
+def keep_with_next(paragraph: Paragraph) -> None:
+    """``w:keepNext``: on the page of the paragraph that follows. Only ``w:pStyle`` comes
+    before it among the properties, so it goes first or second (python-docx's setter makes
+    the same element after a search by the schema, thousands of times in a large report)."""
+    properties = paragraph_properties(paragraph)
+    if properties.find(W_KEEP_NEXT) is None:
+        styled = len(properties) and properties[0].tag == W_PSTYLE
+        properties.insert(1 if styled else 0, properties.makeelement(W_KEEP_NEXT, {}))
+
+
 def insert_in_order(parent: BaseOxmlElement, child, order: tuple[str, ...]) -> None:
     """Put ``child`` where the schema wants it among ``parent``'s children: before the first
     one that the schema puts after it (``order`` is one of the sequences above)."""
@@ -144,10 +181,40 @@ def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
         insert_in_order(paragraph_properties, OxmlElement("w:bidi"), PARAGRAPH_PROPERTIES)
 
 
-def add_run(paragraph: Paragraph, text: str, bold: bool) -> None:
-    run = paragraph.add_run(text)
-    if bold:  # setting False or None would still add an empty w:rPr to every run
-        run.bold = True
+# A run's text as python-docx's ``Run.text`` writes it: a tab is w:tab, a line break w:br.
+RUN_BREAKS = re.compile(r"(\t|[\r\n])")
+W_R, W_RPR, W_B, W_T, W_TAB, W_BR = (
+    qn(tag) for tag in ("w:r", "w:rPr", "w:b", "w:t", "w:tab", "w:br")
+)
+XML_SPACE = qn("xml:space")
+
+
+def add_run(paragraph: Paragraph, text: str, bold: bool = False):
+    """Append a run holding ``text`` (in bold) to the paragraph, and return its ``w:r``."""
+    run = new_run(paragraph._p, text, bold)
+    paragraph._p.append(run)
+    return run
+
+
+def new_run(owner, text: str, bold: bool = False):
+    """A ``w:r`` for ``owner``'s document, not placed yet: the same XML as python-docx's
+    ``add_run(text)`` and ``bold = True``, made with lxml directly (python-docx places each
+    child by a schema search and writes text a character at a time, which made a
+    5,000-measure report's DOCX take tens of seconds)."""
+    run = owner.makeelement(W_R, {})
+    if bold:  # w:rPr only when there is a property: an empty one on every run is noise
+        etree.SubElement(etree.SubElement(run, W_RPR), W_B)
+    for piece in RUN_BREAKS.split(text):
+        if piece == "\t":
+            etree.SubElement(run, W_TAB)
+        elif piece in ("\r", "\n"):
+            etree.SubElement(run, W_BR)
+        elif piece:
+            element = etree.SubElement(run, W_T)
+            element.text = piece
+            if len(piece.strip()) < len(piece):
+                element.set(XML_SPACE, "preserve")
+    return run
 
 
 def starts_right_to_left(text: str) -> bool:
@@ -223,9 +290,14 @@ def _field_char_run(kind: str, *, dirty: bool = False):
 # --- Tables and lists ----------------------------------------------------------------------------
 
 
-def shade(cell, fill: str) -> None:
-    shading = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
-    cell._tc.get_or_add_tcPr().append(shading)
+def shade_properties(cell_properties, fill: str) -> None:
+    """A cell's background: ``w:shd`` last in its ``w:tcPr`` (the only property after the
+    width the report's cells have)."""
+    etree.SubElement(
+        cell_properties,
+        qn("w:shd"),
+        {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill},
+    )
 
 
 def set_numbering(paragraph: Paragraph, num_id: int) -> None:
@@ -320,18 +392,23 @@ def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
     paragraph._p.append(end)
 
 
-def add_internal_link(paragraph: Paragraph, anchor: str, texts: list[str]) -> None:
+def add_internal_link(paragraph: Paragraph, anchor: str, texts: list[str]):
     """Runs (a tab between ``texts``) inside a link to the bookmark ``anchor``, as Word writes
-    a table of contents entry."""
+    a table of contents entry. Returns the link, for ``add_to_link``."""
     hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): anchor, qn("w:history"): "1"})
     for index, text in enumerate(texts):
         if index:
-            tab_run = OxmlElement("w:r")
-            tab_run.append(OxmlElement("w:tab"))
-            hyperlink.append(tab_run)
-        run = paragraph.add_run(text)
-        hyperlink.append(run._r)
+            add_to_link(paragraph, hyperlink, text)
+        else:
+            hyperlink.append(add_run(paragraph, text))
     paragraph._p.append(hyperlink)
+    return hyperlink
+
+
+def add_to_link(paragraph: Paragraph, hyperlink, text: str) -> None:
+    """A tab and ``text`` at the end of the link (a table of contents entry's page number)."""
+    etree.SubElement(etree.SubElement(hyperlink, W_R), W_TAB)
+    hyperlink.append(add_run(paragraph, text))
 
 
 def replace_template_leftovers(document, title: str, company: str, application: str) -> None:

@@ -1,8 +1,9 @@
 """Run by Debian's system python (which has ``uno``), never imported by the app.
 
 Starts one headless LibreOffice with a profile of its own (kept between runs), then answers
-requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH}``. For each it opens
-the DOCX, updates the table of contents (page numbers), exports a tagged PDF (PDF/UA, bookmarks
+requests on stdin, one JSON object a line: ``{"docx": PATH, "pdf": PATH, "page_count_mark":
+TEXT}``. For each it opens the DOCX, updates the table of contents (page numbers), writes the
+number of pages where the footers hold the mark, exports a tagged PDF (PDF/UA, bookmarks
 from the headings), and answers one JSON line: ``{"ok": true, "toc": [[text, page], ...]}`` or
 ``{"ok": false, "error": "..."}``. Staying alive between requests keeps LibreOffice warm.
 
@@ -108,15 +109,27 @@ def _die_with_parent(profile, temporary):
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _last_page(document, index):
+    """The page the index (the table of contents) ends on, as laid out now."""
+    cursor = document.getCurrentController().getViewCursor()
+    cursor.gotoRange(index.getAnchor().getEnd(), False)
+    return cursor.getPage()
+
+
 def _toc_lines(document):
     indexes = document.getDocumentIndexes()
     lines = []
     for position in range(indexes.getCount()):
         index = indexes.getByIndex(position)
-        # Twice: numbers that make an entry wrap can push later headings to the next page,
-        # and the second pass counts the pages as they then are.
+        last_page = _last_page(document, index)
         index.update()
-        index.update()
+        # Numbers that make entries wrap can lengthen the table of contents and push every
+        # later heading onto another page: then a second pass counts the pages as they now
+        # are. When it ends on the page it ended on, no heading after it has moved (each part
+        # starts on a new page), and a second pass (a minute at 5,000 measures) would change
+        # nothing.
+        if _last_page(document, index) != last_page:
+            index.update()
         if position == 0:
             text = index.getAnchor().getString()
             for line in text.splitlines():
@@ -125,6 +138,19 @@ def _toc_lines(document):
                     words, page = line.rsplit("\t", 1)
                     lines.append([words.strip(), page.strip()])
     return lines
+
+
+def _write_page_count(document, mark):
+    """The number of pages where the footers hold ``mark`` (the app writes it in place of a
+    NUMPAGES field, whose upkeep made laying out a long report take the square of its pages).
+    The layout is done: the number changes no line of the text."""
+    if not mark:
+        return
+    pages = document.getCurrentController().getPropertyValue("PageCount")
+    replace = document.createReplaceDescriptor()
+    replace.setSearchString(mark)
+    replace.setReplaceString(str(pages))
+    document.replaceAll(replace)
 
 
 def convert(desktop, request):
@@ -136,6 +162,7 @@ def convert(desktop, request):
         document.getTextFields().refresh()
         toc = _toc_lines(document)
         document.refresh()
+        _write_page_count(document, request.get("page_count_mark"))
         filter_data = uno.Any(
             "[]com.sun.star.beans.PropertyValue",
             tuple(
