@@ -95,7 +95,7 @@ class WorkQueue:
                     if not candidates:
                         break
                     for row_id in candidates:
-                        won = rowcount(
+                        won = _rowcount(
                             session.execute(
                                 update(model)
                                 .where(model.id == row_id, self.ready(ready_at or taken_at))
@@ -158,9 +158,8 @@ def write_claimed(session, model: Any, row_id: int, token: str, **values) -> boo
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return rowcount(result) == 1
+    return _rowcount(result) == 1
 
 
-def rowcount(result) -> int:
-    """The rows an UPDATE, DELETE or INSERT … SELECT touched."""
-    return cast(CursorResult, result).rowcount
+def _rowcount(result) -> int:
+    return cast(CursorResult, result).rowcount  # an UPDATE's result: it has a rowcount

@@ -7,9 +7,10 @@ report allow now) are checked here, so no caller can skip them.
 
 import re
 from datetime import date
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, literal, or_, select
+from sqlalchemy import Table, func, insert, literal, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.operations import record_event
@@ -38,7 +39,6 @@ from tracker.reporting.workflow_queries import (
 from tracker.subscriptions import operations as subscriptions
 from tracker.timeutil import utcnow
 from tracker.user_errors import UserError
-from tracker.work_queue import rowcount
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a trailing newline in
 
@@ -135,7 +135,9 @@ def _insert_drafts(reporting_round: ReportingRound, opened_by) -> int:
     8–27 s at 100 times today's data. No search row changes: an open round's drafts are not
     public."""
     plan = reporting_round.plan
-    reports, revisions = MeasureReport.__table__.c, ReportRevision.__table__.c
+    report_table = cast(Table, MeasureReport.__table__)
+    revision_table = cast(Table, ReportRevision.__table__)
+    reports, revisions = report_table.c, revision_table.c
     now = utcnow()
     previous = latest_public_texts(plan)
 
@@ -181,8 +183,12 @@ def _insert_drafts(reporting_round: ReportingRound, opened_by) -> int:
         "version",
         "updated_at",
     ]
-    made = db.session.execute(insert(MeasureReport).from_select(draft_columns, drafts))
-    count = rowcount(made)
+    # The ids back, to count: an INSERT … SELECT reports no row count through psycopg.
+    count = len(
+        db.session.execute(
+            insert(report_table).from_select(draft_columns, drafts).returning(reports.id)
+        ).all()
+    )
     opened = (
         select(
             reports.id,
@@ -213,7 +219,7 @@ def _insert_drafts(reporting_round: ReportingRound, opened_by) -> int:
         "new_review_state",
         "comment",
     ]
-    db.session.execute(insert(ReportRevision).from_select(revision_columns, opened))
+    db.session.execute(insert(revision_table).from_select(revision_columns, opened))
     # The ORM did not see the drafts come: the round's collection is read afresh when asked.
     db.session.expire(reporting_round, ["reports"])
     return count
