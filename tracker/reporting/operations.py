@@ -11,6 +11,7 @@ from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, func, insert, literal, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.operations import record_event
@@ -23,7 +24,7 @@ from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevisi
 from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.queries import (
     get_round,
-    latest_public_texts,
+    latest_public_report_of,
     public_report_count,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
@@ -139,7 +140,7 @@ def _insert_drafts(reporting_round: ReportingRound, opened_by) -> int:
     revision_table = cast(Table, ReportRevision.__table__)
     reports, revisions = report_table.c, revision_table.c
     now = utcnow()
-    previous = latest_public_texts(plan)
+    previous = aliased(MeasureReport, name="previous")
 
     def report_value(column: str, given):
         return literal(given, reports[column].type)
@@ -151,11 +152,11 @@ def _insert_drafts(reporting_round: ReportingRound, opened_by) -> int:
         select(
             report_value("round_id", reporting_round.id),
             Measure.id,
-            func.coalesce(previous.c.status, report_value("status", Status.NOT_STARTED)),
-            func.coalesce(previous.c.narrative, report_value("narrative", "")),
-            func.coalesce(previous.c.narrative_se, report_value("narrative_se", "")),
+            func.coalesce(previous.status, report_value("status", Status.NOT_STARTED)),
+            func.coalesce(previous.narrative, report_value("narrative", "")),
+            func.coalesce(previous.narrative_se, report_value("narrative_se", "")),
             func.coalesce(
-                previous.c.narrative_language,
+                previous.narrative_language,
                 report_value("narrative_language", plan.default_language),
             ),
             report_value("review_state", ReviewState.DRAFT),
@@ -163,7 +164,7 @@ def _insert_drafts(reporting_round: ReportingRound, opened_by) -> int:
             report_value("version", OPENED_VERSION),
             report_value("updated_at", now),
         )
-        .outerjoin(previous, previous.c.measure_id == Measure.id)
+        .outerjoin(previous, previous.id == latest_public_report_of(Measure.id))
         # A measure retired by the round's date gets none: there is nothing to report on it.
         .where(
             Measure.plan_id == plan.id,
