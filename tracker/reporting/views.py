@@ -13,6 +13,7 @@ from tracker.languages import NYNORSK_MINIMUM_SHARE, default_narrative_language
 from tracker.mail.operations import release_review_notices
 from tracker.ministries.queries import unit_positions
 from tracker.plan.context import use_plan
+from tracker.public.filters import parse_page
 from tracker.reporting import diff
 from tracker.reporting.forms import (
     CloseRoundForm,
@@ -65,6 +66,8 @@ from tracker.reporting.workflow_queries import (
     progress_by_unit,
     progress_of,
     publication_gaps,
+    report_page,
+    report_states,
     reports_for_unit,
     reports_in_round,
     revisions_of,
@@ -480,7 +483,8 @@ def approve_several(slug: str):
 
 
 def _render_overview(reporting_round, ticked=(), approve_error=None, close_form=None):
-    reports = reports_in_round(reporting_round)
+    # Counted from plain rows; only the page of reports shown is loaded as entities.
+    reports = report_states(reporting_round)
     rows = progress_by_unit(
         reports, active_contacts_by_unit(), unit_positions(reporting_round.plan)
     )
@@ -491,16 +495,18 @@ def _render_overview(reporting_round, ticked=(), approve_error=None, close_form=
     shown = (
         [report for report in reports if progress_of(report).value == wanted] if wanted else reports
     )
+    page_number, _problems = parse_page(request.args)  # a page that is not there: the first
+    page = report_page(shown, page_number)
     return render_template(
         "reporting/overview.html",
         reporting_round=reporting_round,
-        reports=reports,
-        shown=shown,
+        report_total=len(reports),
+        page=page,
         wanted=wanted,
         rows=rows,
         totals=totals,
         overdue_total=sum(len(row.overdue) for row in rows),
-        waiting=waiting_for_review(reports),
+        waiting_count=len(waiting_for_review(reports)),
         Progress=Progress,
         nynorsk=nynorsk_share(reports),
         nynorsk_approved=nynorsk_share(reports, approved_only=True),
