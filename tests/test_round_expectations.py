@@ -306,3 +306,27 @@ def test_a_save_after_the_session_expired_leads_to_sign_in_and_back(client, worl
     assert snapshot() == before
     page = client.get(response.location).get_data(as_text=True)
     assert "Økten din er utløpt" in page
+
+
+def test_the_publish_page_lists_a_long_rounds_unapproved_reports_a_page_at_a_time(
+    client, world, login
+):
+    area = world.report.measure.area
+    for index in range(148):
+        ReportFactory(
+            round=world.reporting_round,
+            measure=MeasureFactory(area=area, number=100 + index, units=[world.other]),
+            review_state=ReviewState.APPROVED if index < 20 else ReviewState.DRAFT,
+        )
+    db.session.commit()
+    login(world.coordinator)
+
+    def gaps(page: str) -> list[int]:
+        table = page.split('id="publish-gaps"')[1].split("</table>")[0]
+        return [int(number) for number in re.findall(r'<tr data-measure="(\d+)"', table)]
+
+    first = client.get("/rapportering/status-2026/publiser").get_data(as_text=True)
+    assert "130 tiltak har ingen godkjent rapport" in first and "Side 1 av 2" in first
+    assert gaps(first) == [7, 8, *range(120, 218)]
+    second = client.get("/rapportering/status-2026/publiser?side=2").get_data(as_text=True)
+    assert gaps(second) == list(range(218, 248))

@@ -560,14 +560,22 @@ def close(slug: str):
 def confirm_publish(slug: str):
     """What the public will see once the round is published, before anything becomes public."""
     reporting_round = _load_coordinated_round(slug)
-    reports = reports_in_round(reporting_round)
+    # Counted from plain rows; the measures without an approved report are listed a page at a
+    # time, each page's reports and public statuses loaded alone.
+    reports = report_states(reporting_round)
+    missing = [report for report in reports if report.review_state != ReviewState.APPROVED]
+    page_number, _problems = parse_page(request.args)  # a page that is not there: the first
+    page = report_page(missing, page_number)
+    public = latest_public_reports(
+        reporting_round.plan, measure_ids=[report.measure_id for report in page.reports]
+    )
     return render_template(
         "reporting/publish.html",
         reporting_round=reporting_round,
-        reports=reports,
         summary=status_summary(reporting_round),
         statuses=STATUS_ORDER,
-        gaps=publication_gaps(reports, latest_public_reports(reporting_round.plan)),
+        gaps=publication_gaps(page.reports, public),
+        page=page,
         nynorsk=nynorsk_share(reports, approved_only=True),
         nynorsk_minimum=int(NYNORSK_MINIMUM_SHARE * 100),
     )

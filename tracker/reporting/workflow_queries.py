@@ -388,8 +388,9 @@ class LanguageShare:
         return self.total > 0 and self.nynorsk >= self.total * NYNORSK_MINIMUM_SHARE
 
 
-def nynorsk_share(reports: list[MeasureReport], *, approved_only: bool = False) -> LanguageShare:
-    """The nynorsk share of the round's written narratives (from reports already loaded)."""
+def nynorsk_share(reports: list, *, approved_only: bool = False) -> LanguageShare:
+    """The nynorsk share of the round's written narratives (from reports or ``ReportState``
+    rows already read)."""
     written = [
         report
         for report in reports
