@@ -7,7 +7,8 @@
 For each scale k, a fresh PostgreSQL database (BENCH_POSTGRES_URL's server, as bench_public.py)
 holds the seed (plan one: 50 measures, its published midterm round) and a second plan of 50·k
 measures with three published rounds, written with bulk inserts: 50·k reports per round and
-21 revisions per measure (100×: 5,000 measures, 15,000 reports, 105,000 revisions).
+21 revisions per measure (100×: 5,000 measures, 15,000 reports, 105,000 revisions), then
+ANALYZE (the statistics autovacuum keeps on a production server; this one runs without it).
 
 Measured in this process, through the operations and the app's own request handling (the page
 cache off, so every page is rendered):
@@ -17,6 +18,9 @@ cache off, so every page is rendered):
   withdraw the publication;
 - public pages, uncached: the big plan's measure list (its first page and its size), its feed,
   its front page, and plan one's list;
+- the coordinator's pages on the big plan, signed in: a second round's overview (open, every
+  other report sent in) and its review queue, the first round's publish confirmation, the
+  report page and the plan editing page;
 - `flask data export` of everything, in a process of its own: time and peak memory (max RSS).
 """
 
@@ -140,6 +144,12 @@ def build_data(app, scale: int, seed: dict) -> dict:
                 connection.execute(insert(ReportRevision), revisions)
         refresh_search_index(connection)
         db.session.commit()
+        # Statistics, as autovacuum gathers them within a minute of a bulk load on a production
+        # server (this one runs without autovacuum): without any, PostgreSQL expects one row
+        # per table and joins 5,000 measures to 5,000 reports pair by pair.
+        connection = db.session.connection()
+        connection.exec_driver_sql("ANALYZE")
+        db.session.commit()
         counts = {
             "measures": db.session.query(Measure).count(),
             "reports": db.session.query(MeasureReport).count(),
@@ -212,16 +222,64 @@ def round_operations(app) -> dict:
     return figures
 
 
-def pages(app) -> dict:
-    client = app.test_client()
+PUBLIC_PAGES = (
+    ("big plan: measure list", f"/planer/{BIG}/tiltak"),
+    ("big plan: measure list, a search", f"/planer/{BIG}/tiltak?q=arbeidsliv"),
+    ("big plan: front page", f"/planer/{BIG}/"),
+    ("big plan: feed", f"/planer/{BIG}/feed.atom"),
+    ("plan one: measure list", f"/planer/{PLAN_ONE}/tiltak"),
+)
+COORDINATOR_PAGES = (
+    ("round overview (open round)", "/rapportering/skala-neste/oversikt"),
+    ("review queue (half sent in)", "/rapportering/skala-neste/oversikt?rapport=submitted"),
+    ("publish confirmation (closed round)", "/rapportering/skala-ny/publiser"),
+    ("report page", "/koordinator/rapport/"),
+    ("plan editing page", f"/planarbeid/{BIG}/"),
+)
+
+
+def sign_in_coordinator(app, client) -> None:
+    """A second round opened on the big plan (the first is closed after the operations), every
+    other report in it sent in for review (bulk, not timed), and ``client`` signed in as the
+    plan's coordinator, as the tests' ``login`` fixture does."""
+    from sqlalchemy import update
+
+    from tracker.auth.models import Role, User
+    from tracker.extensions import db
+    from tracker.plan.queries import get_plan
+    from tracker.reporting.models import MeasureReport
+    from tracker.reporting.operations import open_round
+    from tracker.reporting.states import ReviewState
+
+    with app.app_context():
+        plan = get_plan(BIG)
+        second = open_round(plan, "skala-neste", "Neste skalarunde", date(2028, 6, 1), None, None)
+        db.session.execute(
+            update(MeasureReport)
+            .where(MeasureReport.round_id == second.id, MeasureReport.measure_id % 2 == 0)
+            .values(review_state=ReviewState.SUBMITTED, version=2)
+        )
+        coordinator = User(
+            email="koordinator@skala.example.no",
+            name="Skala Koordinator",
+            role=Role.COORDINATOR,
+            active=True,
+            password_hash="!",  # signs in through the session below, never with a password
+        )
+        coordinator.coordinated_plans = [plan]
+        db.session.add(coordinator)
+        db.session.commit()
+        user_id = coordinator.get_id()
+        db.session.remove()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+
+
+def pages(app, listed=PUBLIC_PAGES, client=None) -> dict:
+    client = client or app.test_client()
     figures = {}
-    for name, path in (
-        ("big plan: measure list", f"/planer/{BIG}/tiltak"),
-        ("big plan: measure list, a search", f"/planer/{BIG}/tiltak?q=arbeidsliv"),
-        ("big plan: front page", f"/planer/{BIG}/"),
-        ("big plan: feed", f"/planer/{BIG}/feed.atom"),
-        ("plan one: measure list", f"/planer/{PLAN_ONE}/tiltak"),
-    ):
+    for name, path in listed:
         times, size, status = [], 0, 0
         for _ in range(3):
             started = time.perf_counter()
@@ -272,6 +330,10 @@ def run_scale(scale: int, seed: dict) -> dict:
         print(f"{scale}×: {operations}", flush=True)
         page_figures = pages(app)
         print(f"{scale}×: {page_figures}", flush=True)
+        client = app.test_client()
+        sign_in_coordinator(app, client)
+        coordinator_figures = pages(app, COORDINATOR_PAGES, client)
+        print(f"{scale}×: {coordinator_figures}", flush=True)
         export_figures = export(url)
         print(f"{scale}×: export {export_figures}", flush=True)
         with app.app_context():
@@ -284,6 +346,7 @@ def run_scale(scale: int, seed: dict) -> dict:
         "counts": counts,
         "operations": operations,
         "pages": page_figures,
+        "coordinator": coordinator_figures,
         "export": export_figures,
     }
 
@@ -350,16 +413,20 @@ def write_results(results: dict) -> None:
             + " | ".join(f"{results[k]['operations'][name]:.2f}" for k in scales)
             + " |"
         )
-    lines += ["", "## Public pages, uncached (median of 3: milliseconds / kB)", "", head]
-    for name in results[scales[0]]["pages"]:
-        cells = []
-        for k in scales:
-            seconds, size, status = results[k]["pages"][name]
-            cells.append(
-                f"{seconds * 1000:.0f} ms / {size / 1024:.0f} kB"
-                + ("" if status == 200 else f" ({status})")
-            )
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for key, heading in (
+        ("pages", "Public pages, uncached (median of 3: milliseconds / kB)"),
+        ("coordinator", "The coordinator's pages on the big plan, signed in (median of 3)"),
+    ):
+        lines += ["", f"## {heading}", "", head]
+        for name in results[scales[0]][key]:
+            cells = []
+            for k in scales:
+                seconds, size, status = results[k][key][name]
+                cells.append(
+                    f"{seconds * 1000:.0f} ms / {size / 1024:.0f} kB"
+                    + ("" if status == 200 else f" ({status})")
+                )
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "## `flask data export` (all tables, streamed)", "", head]
     lines.append(
         "| seconds | " + " | ".join(f"{results[k]['export'][0]:.1f}" for k in scales) + " |"
