@@ -461,11 +461,15 @@ def approve_several(slug: str):
     """Approve the ticked reports from the overview; a refusal names the measure and keeps
     the ticks."""
     reporting_round = _load_coordinated_round(slug)
-    by_number = {report.measure.number: report for report in reports_in_round(reporting_round)}
     asked = request.form.getlist("measures")
-    if any(not n.isdigit() or int(n) not in by_number for n in asked):
-        abort(400)  # a measure that is not in the round
+    if any(not n.isdigit() or len(n) > 9 for n in asked):
+        abort(400)  # not a measure number (nor one the database could compare)
     ticked = [int(n) for n in asked]
+    # Only the ticked reports: a round of 5,000 took a second and a half to load.
+    chosen = reports_in_round(reporting_round, numbers=ticked)
+    by_number = {report.measure.number: report for report in chosen}
+    if any(n not in by_number for n in ticked):
+        abort(400)  # a measure that is not in the round
     refused = on_page(
         lambda error: _render_overview(reporting_round, ticked=ticked, approve_error=error.message)
     )

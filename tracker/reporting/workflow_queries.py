@@ -190,17 +190,21 @@ def get_report(reporting_round: ReportingRound, measure_number: int) -> MeasureR
     ).first()
 
 
-def reports_in_round(reporting_round: ReportingRound) -> list[MeasureReport]:
-    """Every report of the round by measure number, with measure, units and author loaded."""
-    return list(
-        db.session.scalars(
-            select(MeasureReport)
-            .join(Measure)
-            .where(MeasureReport.round_id == reporting_round.id)
-            .order_by(Measure.number)
-            .options(*_report_options())
-        ).unique()
+def reports_in_round(
+    reporting_round: ReportingRound, numbers: list[int] | None = None
+) -> list[MeasureReport]:
+    """Every report of the round (or those of the measures ``numbers``) by measure number, with
+    measure, units and author loaded."""
+    query = (
+        select(MeasureReport)
+        .join(Measure)
+        .where(MeasureReport.round_id == reporting_round.id)
+        .order_by(Measure.number)
+        .options(*_report_options())
     )
+    if numbers is not None:
+        query = query.where(Measure.number.in_(numbers))
+    return list(db.session.scalars(query).unique())
 
 
 def reports_for_unit(reporting_round: ReportingRound, unit_id: int) -> list[MeasureReport]:
