@@ -352,36 +352,56 @@ def run_scale(scale: int, seed: dict) -> dict:
 
 
 NOTES = """
-## Before, and what is not there yet
+## Before
 
-The outside test's figures at 100× (issue 25), and this script's first 100× run on this branch
-before the public pages were paged and the index was written in one statement (commit 2c9455a,
-the same machine, minutes apart):
+The same script on main before this branch's changes (3501c95, minutes earlier on this machine,
+load average 4.3–6.1 during the 100× part), and the previous recorded run (71df1cc, 17:54 UTC,
+before the script gathered statistics with ANALYZE):
 
-| at 100× | outside test | 2c9455a | now |
-|---|---:|---:|---:|
-| close, publish, withdraw, deadline | 6–10 s each | 0.08, 3.45, 4.27, 0.04 s | above |
-| big plan: measure list | 1.2–1.4 s, 2–9 MB | 6.1 s, 2.6 MB | above |
-| big plan: front page | | 2.7 s, 2.4 MB | above |
-| big plan: feed | 2.6 s | 9.8 s, 3.0 MB | above |
-| `flask data export`, peak memory | 2.56 GB | | above |
+| at 100× | 71df1cc | main 3501c95 |
+|---|---:|---:|
+| open a round | 8.34 s | 7.12 s |
+| close it | 1.27 s | 1.10 s |
+| publish it | 2.91 s | 3.67 s |
+| withdraw the publication | 1.82 s | 1.56 s |
+| big plan: feed | 594 ms / 59 kB | 307 ms / 59 kB |
+| round overview (open round) | | 5,100 ms / 4,284 kB |
+| review queue (half sent in) | | 4,175 ms / 2,687 kB |
+| publish confirmation (closed round) | | 1,756 ms / 5 kB |
+| report page | | 24 ms / 25 kB |
+| plan editing page | | 2,769 ms / 1,798 kB |
 
-- Closing, reopening and a new deadline rewrite no search row; publishing and withdrawing rewrite
-  the rows of the measures with a public report in the round, here all of them (every report
-  approved with a new text: the most there can be), in one statement on PostgreSQL. That is
-  still at or over the 2 s target at 100× on this shared machine (1.8–3.2 s over three runs):
-  PostgreSQL's `to_tsvector` for 5,000 documents and reading their texts.
-- Opening a round (a draft and a revision per measure, through the ORM) is not addressed here:
-  8–27 s at 100× over three runs, near gunicorn's 30 s when the machine is busy.
-- Pages: the list is two queries for a page of 100 whatever the plan's size; the front page of a
-  plan of more than 100 measures names its areas with counts instead of listing every measure;
-  a feed entry lists at most 100 changed measures. The feed still reads every public report of
-  the plan to find what changed (0.6 s at 100×); the front page (before the last commit: 0.5–1.3 s)
-  no longer loads the reports it does not list. This machine is shared: figures move with the
-  other jobs by a factor of two.
-- The export streams (`tracker/backup/dump.py`, `write_export`): peak memory is the process's own
-  (about 130 MB at 1×) plus batches of 1,000 rows.
-- The 100× report (212 s in LibreOffice in the outside test) was not measured here.
+What changed (issue 25, branch `scale`):
+
+- Opening a round: two `INSERT … SELECT` statements (drafts, then their «opened» revisions)
+  instead of two ORM entities per measure; the carried report found per measure by a
+  correlated subquery; no search row rewritten (an open round's drafts are not public); the
+  round's messages read only the reports of units with an active contact person (also on
+  closing, reopening and reminders: closing took 1.1 s for that alone).
+- Publishing reads the round's measures and reports for subscribers' messages only when the
+  plan has confirmed subscribers (a second at 100×, spent for no message here).
+- The feed: the database compares each public report with the measure's previous one (`LAG`)
+  and returns only the changes an entry lists (at most 100 per round) and their count.
+- The coordinator's overview (and its review filter) and the publish confirmation count from
+  plain rows and show 100 reports a page; the plan editing page 100 measures a page. The first
+  plan's 50 stay on one page.
+- This script now runs `ANALYZE` after its bulk load: this PostgreSQL runs without autovacuum,
+  and without statistics the planner expects one row per table and joins 5,000 measures to
+  5,000 reports pair by pair (the status counts of the publish confirmation took 0.7–1.9 s so).
+
+Not done, or still near the line:
+
+- Publishing and withdrawing stay at 1–1.5 s at 100×, nearly all of it rewriting the search
+  rows of the round's 5,000 measures: PostgreSQL's `to_tsvector` over each measure's whole
+  document (titles, units, 2.7 MB of descriptions and the narratives) and the GIN index writes.
+  Keeping the plan's part of each document apart, so that a publication computes only the
+  narratives, would take a migration; not done.
+- A plan with confirmed subscribers still reads every measure and report of the round when it
+  is published (about a second at 100×).
+- A database without statistics (restored and not yet analysed, or a server without
+  autovacuum) makes several counting queries slow; opening a round does not depend on them.
+- The export and the 100× report are as before (the export table above; the report not
+  measured here).
 """
 
 
@@ -406,6 +426,11 @@ def write_results(results: dict) -> None:
         lines.append(
             f"| {key} | " + " | ".join(f"{results[k]['counts'][key]:,}" for k in scales) + " |"
         )
+    lines.append(
+        "| load average (1 min) before / after | "
+        + " | ".join(f"{results[k]['load'][0]:.1f} / {results[k]['load'][1]:.1f}" for k in scales)
+        + " |"
+    )
     lines += ["", "## Round operations on the big plan (seconds, with the commit)", "", head]
     for name in results[scales[0]]["operations"]:
         lines.append(
@@ -448,7 +473,11 @@ def write_results(results: dict) -> None:
 def main() -> int:
     scales = [int(arg) for arg in sys.argv[1:]] or list(SCALES)
     seed = json.loads((ROOT / "seed" / "plan_2024_2027.json").read_text(encoding="utf-8"))
-    results = {scale: run_scale(scale, seed) for scale in scales}
+    results = {}
+    for scale in scales:
+        before = os.getloadavg()[0]
+        results[scale] = run_scale(scale, seed)
+        results[scale]["load"] = (before, os.getloadavg()[0])
     if scales == list(SCALES):
         write_results(results)
     return 0
