@@ -251,3 +251,24 @@ def test_a_measure_added_while_a_round_is_open_gets_a_draft_its_unit_can_report_
     start = client.get("/rapportering/").get_data(as_text=True)
     assert "Nytt i runden" in start
     assert client.get("/rapportering/status-2026/tiltak/2").status_code == 200
+
+
+def test_a_long_plan_lists_its_measures_a_hundred_to_a_page(client, login, plan):
+    _plan, _measure, work, _school, aid, _kd, coordinator = plan
+    login(coordinator)
+
+    def listed(page: str) -> list[int]:
+        return [int(number) for number in re.findall(r'<tr id="measure-(\d+)">', page)]
+
+    short = client.get(f"{EDIT}/").get_data(as_text=True)
+    assert listed(short) == [1] and "Side 1 av" not in short
+    for number in range(2, 121):
+        MeasureFactory(area=work, number=number, units=[aid])
+    db.session.commit()
+    first = client.get(f"{EDIT}/").get_data(as_text=True)
+    assert listed(first) == list(range(1, 101))
+    assert "120 tiltak" in first and "Side 1 av 2" in first
+    [following] = re.findall(r'<a class="ds-link" rel="next" href="([^"]+)"', first)
+    second = client.get(following).get_data(as_text=True)
+    assert listed(second) == list(range(101, 121)) and "Side 2 av 2" in second
+    assert listed(client.get(f"{EDIT}/?side=7").get_data(as_text=True))[:1] == [1]

@@ -186,6 +186,42 @@ def test_round_operations_rewrite_only_the_rows_of_the_measures_they_change(clie
     assert 9 not in found(client, measure(9).title)  # never rebuilt: only round 'del-2026's row
 
 
+def test_a_publication_rewrites_the_narratives_into_the_documents_a_full_rebuild_gives(
+    client, seeded
+):
+    """Publishing and withdrawing keep each row's plan part and compute only the narratives on
+    PostgreSQL (SQLite rewrites rows whole): the rows must be those a rebuild writes."""
+    from tracker.public.search import refresh_search_index
+    from tracker.reporting.operations import close_round, publish_round, withdraw_publication
+
+    columns = "document" if is_postgresql() else "title, ministries, description, narrative"
+
+    def documents() -> dict:
+        rows = db.session.execute(text(f"SELECT measure_id, {columns} FROM measure_search"))
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+    round_ = RoundFactory(slug="del-2026", state=RoundState.OPEN, plan=measure(5).plan)
+    for number, narrative in ((5, "Fyrtårnsordningen er videreført i alle fylker."), (9, "")):
+        ReportFactory(
+            round=round_,
+            measure=measure(number),
+            narrative=narrative,
+            review_state=ReviewState.APPROVED,
+        )
+    db.session.commit()
+    close_round(round_, None, before_deadline_confirmed=True)
+    for step in (publish_round, withdraw_publication):
+        step(round_, None)
+        db.session.commit()
+        written = documents()
+        refresh_search_index(db.session.connection())
+        db.session.commit()
+        assert documents() == written
+    publish_round(round_, None)
+    db.session.commit()
+    assert found(client, "fyrtårnsordningen videreført") == [5]
+
+
 def test_common_variants_find_the_measures_that_say_it_otherwise(client, seeded):
     # The texts say «muslimfiendtlighet» and «hat mot muslimer», «hatytringer» and «hets»,
     # and speak of «kvitteringsordning» where a reader says «etnisk profilering».

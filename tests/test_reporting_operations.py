@@ -1,11 +1,11 @@
 """The workflow's verbs on a real database: rounds, saves, reviews, publication, history."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.factories import PlanFactory
+from tests.factories import MeasureFactory, PlanFactory, ReportFactory, RoundFactory, UnitFactory
 from tests.support.workflow import audit_events, build_world, make_user
 from tracker.extensions import db
 from tracker.models import Measure, MeasureReport, ReportRevision, Role
@@ -23,6 +23,7 @@ from tracker.reporting.operations import (
 from tracker.reporting.queries import latest_published_round, reports_by_measure, status_summary
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.workflow_queries import today
+from tracker.timeutil import utcnow
 
 
 def revisions(report) -> list[ReportRevision]:
@@ -76,6 +77,206 @@ def test_a_measure_without_a_published_report_starts_blank(app, coordinator):
         select(MeasureReport).where(MeasureReport.round_id == new_round.id)
     ).first()
     assert report.status == Status.NOT_STARTED and report.narrative == ""
+
+
+WHILE_OPENING = "while the round was being opened"
+
+
+def _round_rows(reporting_round, opened_between: tuple) -> tuple[dict, dict]:
+    """The reports of the round and their revisions as stored, keyed by measure number, with
+    the columns a person could ever see (ids left out); a moment while the round was being
+    opened reads WHILE_OPENING."""
+
+    def when(moment):
+        # SQLite gives the moment back without its zone (UTC).
+        moment = moment.replace(tzinfo=moment.tzinfo or UTC)
+        return WHILE_OPENING if opened_between[0] <= moment <= opened_between[1] else moment
+
+    db.session.expire_all()
+    reports, history = {}, {}
+    for report in db.session.scalars(
+        select(MeasureReport).where(MeasureReport.round_id == reporting_round.id)
+    ):
+        number = report.measure.number
+        reports[number] = {
+            "status": report.status,
+            "narrative": report.narrative,
+            "narrative_se": report.narrative_se,
+            "narrative_language": report.narrative_language,
+            "review_state": report.review_state,
+            "review_comment": report.review_comment,
+            "version": report.version,
+            "updated_at": when(report.updated_at),
+            "updated_by_id": report.updated_by_id,
+            "unit_names": report.unit_names,
+        }
+        history[number] = [
+            {
+                "version": revision.version,
+                "action": revision.action,
+                "author_id": revision.author_id,
+                "created_at": when(revision.created_at),
+                "old_status": revision.old_status,
+                "new_status": revision.new_status,
+                "old_narrative": revision.old_narrative,
+                "new_narrative": revision.new_narrative,
+                "new_narrative_se": revision.new_narrative_se,
+                "narrative_language": revision.narrative_language,
+                "old_review_state": revision.old_review_state,
+                "new_review_state": revision.new_review_state,
+                "comment": revision.comment,
+            }
+            for revision in revisions(report)
+        ]
+    return reports, history
+
+
+def _expected_draft(status, narrative, narrative_se, language) -> dict:
+    """A fresh draft as opening a round has always made it (before the drafts were written
+    with one statement, an entity each): version 1, untouched, the carried texts."""
+    return {
+        "status": status,
+        "narrative": narrative,
+        "narrative_se": narrative_se,
+        "narrative_language": language,
+        "review_state": ReviewState.DRAFT,
+        "review_comment": "",
+        "version": 1,
+        "updated_at": WHILE_OPENING,
+        "updated_by_id": None,
+        "unit_names": None,
+    }
+
+
+def _expected_opened(draft: dict, author_id: int | None) -> list[dict]:
+    return [
+        {
+            "version": 1,
+            "action": "opened",
+            "author_id": author_id,
+            "created_at": WHILE_OPENING,
+            "old_status": None,
+            "new_status": draft["status"],
+            "old_narrative": None,
+            "new_narrative": draft["narrative"],
+            "new_narrative_se": draft["narrative_se"],
+            "narrative_language": draft["narrative_language"],
+            "old_review_state": None,
+            "new_review_state": ReviewState.DRAFT,
+            "comment": "",
+        }
+    ]
+
+
+def test_an_opened_round_holds_exactly_the_drafts_and_revisions_each_measure_should_get(
+    app, coordinator
+):
+    """Carried-over texts from different rounds, a measure with three units, retired measures,
+    a never-reported one, another plan's measure and a second opened round: every draft and
+    its one «opened» revision hold what the entity-per-measure path wrote."""
+    plan = PlanFactory()
+    lead, co, other = UnitFactory(), UnitFactory(), UnitFactory()
+    shared = MeasureFactory(area__plan=plan, number=1, units=[lead, co, other])
+    returned = MeasureFactory(area__plan=plan, number=2, units=[co])
+    gone = MeasureFactory(area__plan=plan, number=3, retired_on=date(2027, 1, 1))
+    retiring = MeasureFactory(area__plan=plan, number=4, retired_on=date(2027, 12, 1))
+    never = MeasureFactory(area__plan=plan, number=5, units=[lead])
+    plan_b = PlanFactory(slug="plan-b", default_language="nn")
+    elsewhere = MeasureFactory(area__plan=plan_b, number=1)
+
+    def reported(slug, as_of, state, texts):
+        the_round = RoundFactory(plan=texts[0][0].plan, slug=slug, as_of=as_of, state=state)
+        for measure, status, narrative, review_state, extra in texts:
+            ReportFactory(
+                round=the_round,
+                measure=measure,
+                status=status,
+                narrative=narrative,
+                review_state=review_state,
+                **extra,
+            )
+
+    approved = ReviewState.APPROVED
+    reported(
+        "a-2025",
+        date(2025, 6, 1),
+        RoundState.PUBLISHED,
+        [
+            (shared, Status.IN_PROGRESS, "Tekst fra 2025.", approved, {}),
+            (
+                returned,
+                Status.COMPLETED,
+                "Godkjent i 2025.",
+                approved,
+                {"narrative_se": "Sámegiella."},
+            ),
+            (gone, Status.COMPLETED, "Avsluttet.", approved, {}),
+        ],
+    )
+    reported(
+        "b-2026",
+        date(2026, 6, 1),
+        RoundState.PUBLISHED,
+        [
+            (shared, Status.COMPLETED, "Fullført i 2026.", approved, {"narrative_language": "nn"}),
+            (returned, Status.IN_PROGRESS, "Aldri godkjent.", ReviewState.SUBMITTED, {}),
+            (retiring, Status.IN_PROGRESS, "Avvikles snart.", approved, {}),
+        ],
+    )
+    reported(
+        "c-2026",
+        date(2026, 12, 1),
+        RoundState.CLOSED,
+        [(shared, Status.NOT_STARTED, "Aldri publisert.", approved, {})],
+    )
+    reported(
+        "plan-b-2026",
+        date(2026, 6, 1),
+        RoundState.PUBLISHED,
+        [(elsewhere, Status.COMPLETED, "Den andre planen.", approved, {})],
+    )
+    db.session.commit()
+
+    before = utcnow()
+    first = open_round(plan, "ny-2027", "Ny 2027", date(2027, 6, 1), None, coordinator)
+    assert [report.measure.number for report in first.reports] == [1, 2, 4, 5]
+    db.session.commit()
+    reports, history = _round_rows(first, (before, utcnow()))
+    expected = {
+        1: _expected_draft(Status.COMPLETED, "Fullført i 2026.", "", "nn"),
+        2: _expected_draft(Status.COMPLETED, "Godkjent i 2025.", "Sámegiella.", "nb"),
+        4: _expected_draft(Status.IN_PROGRESS, "Avvikles snart.", "", "nb"),
+        5: _expected_draft(Status.NOT_STARTED, "", "", "nb"),
+    }
+    assert reports == expected
+    assert history == {n: _expected_opened(d, coordinator.id) for n, d in expected.items()}
+    assert audit_events("round_opened")[0].details["reports"] == 4
+
+    # The second round carries what the first one published, and a blank plan-B draft keeps
+    # its own plan's language.
+    first = db.session.get(type(first), first.id)
+    never_report = next(r for r in first.reports if r.measure_id == never.id)
+    never_report.narrative, never_report.status = "Kom i gang i 2027.", Status.IN_PROGRESS
+    never_report.review_state = ReviewState.APPROVED
+    first.state = RoundState.PUBLISHED
+    db.session.commit()
+    before = utcnow()
+    second = open_round(plan, "ny-2028", "Ny 2028", date(2028, 6, 1), None, None)
+    other_plan = open_round(plan_b, "b-2028", "B 2028", date(2028, 6, 1), None, coordinator)
+    db.session.commit()
+    reports, history = _round_rows(second, (before, utcnow()))
+    expected = {
+        1: _expected_draft(Status.COMPLETED, "Fullført i 2026.", "", "nn"),
+        2: _expected_draft(Status.COMPLETED, "Godkjent i 2025.", "Sámegiella.", "nb"),
+        5: _expected_draft(Status.IN_PROGRESS, "Kom i gang i 2027.", "", "nb"),
+    }
+    assert reports == expected
+    assert history == {n: _expected_opened(d, None) for n, d in expected.items()}
+    reports, _ = _round_rows(other_plan, (before, utcnow()))
+    assert list(reports) == [1]
+    assert (
+        reports[1]["narrative"] == "Den andre planen." and reports[1]["narrative_language"] == "nb"
+    )
 
 
 @pytest.mark.parametrize(

@@ -173,6 +173,47 @@ def test_coordinator_filters_the_overview_by_review_state(client, world, login):
     assert "Felles tiltak" in table and "Annet tiltak" in table
 
 
+def test_a_long_rounds_overview_shows_its_reports_a_page_at_a_time_and_counts_them_all(
+    client, world, login
+):
+    login(world.coordinator)
+    short = client.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
+    assert "Side 1 av" not in short  # a round of a few reports (or 50) stays on one page
+    area = world.report.measure.area
+    for index in range(148):
+        ReportFactory(
+            round=world.reporting_round,
+            measure=MeasureFactory(area=area, number=100 + index, units=[world.other]),
+            review_state=ReviewState.SUBMITTED if index < 120 else ReviewState.DRAFT,
+        )
+    db.session.commit()
+
+    def rows(page: str) -> list[int]:
+        table = page.split('id="all-reports"')[1].split("</table>")[0]
+        return [int(number) for number in re.findall(r'<tr data-measure="(\d+)"', table)]
+
+    first = client.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
+    assert rows(first) == [7, 8, *range(100, 198)]
+    assert "Side 1 av 2" in first and "Forrige side" not in first
+    # The counts are the whole round's, not the page's.
+    assert ">Sendt inn (120)</option>" in first and ">Ikke påbegynt (30)</option>" in first
+    assert "Vis bare dem som venter på gjennomgang (120)" in first
+    second = client.get("/rapportering/status-2026/oversikt?side=2").get_data(as_text=True)
+    assert rows(second) == list(range(198, 248)) and "Side 2 av 2" in second
+
+    waiting = client.get("/rapportering/status-2026/oversikt?rapport=submitted")
+    page = waiting.get_data(as_text=True)
+    assert rows(page) == list(range(100, 200)) and "Side 1 av 2" in page
+    [following] = re.findall(r'<a class="ds-link" rel="next" href="([^"]+)"', page)
+    assert "rapport=submitted" in following and "side=2" in following
+    rest = client.get(following.replace("&amp;", "&")).get_data(as_text=True)
+    assert rows(rest) == list(range(200, 220))
+    # A page that is not there shows the first.
+    assert rows(client.get("/rapportering/status-2026/oversikt?side=9").get_data(as_text=True))[
+        :2
+    ] == [7, 8]
+
+
 def test_re_review_shows_the_earlier_comment_and_what_changed_since(client, world, login):
     submit_report(world.report, 1, Status.IN_PROGRESS, "Første utkast.", world.lead_contact)
     return_report(world.report, "Skriv hvor mange kommuner.", world.coordinator)
@@ -265,3 +306,27 @@ def test_a_save_after_the_session_expired_leads_to_sign_in_and_back(client, worl
     assert snapshot() == before
     page = client.get(response.location).get_data(as_text=True)
     assert "Økten din er utløpt" in page
+
+
+def test_the_publish_page_lists_a_long_rounds_unapproved_reports_a_page_at_a_time(
+    client, world, login
+):
+    area = world.report.measure.area
+    for index in range(148):
+        ReportFactory(
+            round=world.reporting_round,
+            measure=MeasureFactory(area=area, number=100 + index, units=[world.other]),
+            review_state=ReviewState.APPROVED if index < 20 else ReviewState.DRAFT,
+        )
+    db.session.commit()
+    login(world.coordinator)
+
+    def gaps(page: str) -> list[int]:
+        table = page.split('id="publish-gaps"')[1].split("</table>")[0]
+        return [int(number) for number in re.findall(r'<tr data-measure="(\d+)"', table)]
+
+    first = client.get("/rapportering/status-2026/publiser").get_data(as_text=True)
+    assert "130 tiltak har ingen godkjent rapport" in first and "Side 1 av 2" in first
+    assert gaps(first) == [7, 8, *range(120, 218)]
+    second = client.get("/rapportering/status-2026/publiser?side=2").get_data(as_text=True)
+    assert gaps(second) == list(range(218, 248))

@@ -69,19 +69,10 @@ def queue_message(
 # --- The reporting workflow's events -------------------------------------------------------------
 
 
-def _measures_by_unit(reports) -> dict[int, list]:
-    """The round's reports per responsible unit, lead or co-responsible."""
-    by_unit = defaultdict(list)
-    for report in reports:
-        for unit in report.measure.units:
-            by_unit[unit.id].append(report)
-    return by_unit
-
-
 def notify_round_opened(reporting_round) -> int:
     """Every active contact person of every unit responsible in the round: deadline and their
     measures."""
-    by_unit = _measures_by_unit(reports_in_round(reporting_round))
+    by_unit = queries.contacted_reports_by_unit(reporting_round)
     queued = 0
     for contact in queries.active_contacts_of(by_unit):
         if contact.unit_id is None:  # never: the database requires a contact's unit
@@ -308,7 +299,7 @@ def notify_round_closed(reporting_round) -> int:
 def _notify_round_contacts(
     reporting_round, event: str, subject, paragraphs, list_heading, deadline=None
 ) -> int:
-    by_unit = _measures_by_unit(reports_in_round(reporting_round))
+    by_unit = queries.contacted_reports_by_unit(reporting_round)
     key = f"{event}:{reporting_round.id}:{_moment(None)}"
     queued = 0
     for contact in queries.active_contacts_of(by_unit):
@@ -397,7 +388,7 @@ def _queue_reminders(reporting_round, today: date) -> int:
     if kind is None:
         return 0
     outstanding = defaultdict(list)
-    for unit_id, reports in _measures_by_unit(reports_in_round(reporting_round)).items():
+    for unit_id, reports in queries.contacted_reports_by_unit(reporting_round).items():
         outstanding[unit_id] = [r for r in reports if progress_of(r) in OUTSTANDING]
     subject = {
         "7_days": _l("Påminnelse: én uke til fristen for %(title)s", title=reporting_round.title),

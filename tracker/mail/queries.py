@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.auth.models import Role, User
 from tracker.extensions import db
@@ -29,6 +29,26 @@ def active_users(role: Role) -> list[User]:
             .order_by(User.name, User.email)
         )
     )
+
+
+def contacted_reports_by_unit(reporting_round) -> dict[int, list[MeasureReport]]:
+    """The round's reports per responsible unit (lead or co-responsible) with an active contact
+    person, by measure number, with the measure loaded: what the round's messages list. One
+    query; units no one would be told about are not read (every report of the round with its
+    units took a second at 100 times today's data, on every close, reopening and opening)."""
+    contacted = select(User.unit_id).where(User.role == Role.CONTACT, User.active.is_(True))
+    rows = db.session.execute(
+        select(Responsibility.unit_id, MeasureReport)
+        .join(Measure, Measure.id == MeasureReport.measure_id)
+        .join(Responsibility, Responsibility.measure_id == Measure.id)
+        .where(MeasureReport.round_id == reporting_round.id, Responsibility.unit_id.in_(contacted))
+        .order_by(Measure.number, Responsibility.position)
+        .options(contains_eager(MeasureReport.measure))
+    )
+    by_unit: dict[int, list[MeasureReport]] = {}
+    for unit_id, report in rows:
+        by_unit.setdefault(unit_id, []).append(report)
+    return by_unit
 
 
 def active_contacts_of(unit_ids) -> list[User]:

@@ -50,7 +50,14 @@ from tracker.plan.operations import (
     units_named,
 )
 from tracker.plan.permissions import can_edit_plan, can_make_plans, can_reorganise_unit
-from tracker.plan.queries import editable_measure, plan_areas, plan_changes, plan_measures
+from tracker.plan.queries import (
+    editable_measure,
+    plan_areas,
+    plan_changes,
+    plan_measure_page,
+    plan_measures,
+)
+from tracker.public.filters import parse_page
 from tracker.reporting import diff
 from tracker.reporting.workflow_queries import today
 from tracker.spreadsheets.workbook import XLSX_MIMETYPE
@@ -90,11 +97,12 @@ def index():
 @role_required(Role.COORDINATOR)
 def plan(plan_slug: str):
     plan = _load_edited_plan(plan_slug)
+    page_number, _problems = parse_page(request.args)  # a page that is not there: the first
     return render_template(
         "plan_editing/plan.html",
         plan=plan,
         areas=plan_areas(plan),
-        measures=plan_measures(plan),
+        page=plan_measure_page(plan, page_number),
     )
 
 

@@ -139,7 +139,7 @@ def _entry(
             else ngettext(
                 "%(title)s: %(num)d tiltak endret status",
                 "%(title)s: %(num)d tiltak endret status",
-                len(item.status_changes),
+                item.changed_total,
                 title=reporting_round.title,
             )
         ),

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree  # nosec B405  (builds the feed; what it parses is defused)
 
 from defusedxml.ElementTree import fromstring
-from sqlalchemy import literal, select
+from sqlalchemy import func, literal, select
 
 from tracker.extensions import db
 from tracker.measures.models import Measure, Responsibility
@@ -45,10 +45,13 @@ LISTED_CHANGES = 100
 
 @dataclass
 class Publication:
-    """One published round and the public reports it holds for the measures asked about."""
+    """One published round and the public reports it holds for the measures asked about: for
+    one measure, every report; for the plan or a unit, the first LISTED_CHANGES (by number)
+    of those that changed status, and how many changed in all (``changed_total``)."""
 
     round: ReportingRound
     changes: list[Change] = field(default_factory=list)
+    changed_total: int = 0
 
     @property
     def status_changes(self) -> list[Change]:
@@ -59,19 +62,28 @@ def publications(
     plan: Plan, unit_id: int | None = None, measure_id: int | None = None
 ) -> list[Publication]:
     """Every published round of the plan, newest first, with the public reports of the chosen
-    measures (all, one unit's, or one) and each one's status in its previous published report."""
+    measures (all, one unit's, or one) and each one's status in its previous published report.
+
+    The database compares each report with the measure's previous public one (a window
+    function) and hands back only what an entry lists: reading every public report of the
+    plan into Python took 0.6 s at 100 times today's data."""
     rounds = published_rounds(plan)
     narrative = MeasureReport.narrative if measure_id is not None else literal("")
     narrative_se = MeasureReport.narrative_se if measure_id is not None else literal("")
-    query = (
+    public = (
         select(
             MeasureReport.round_id,
-            MeasureReport.measure_id,
             MeasureReport.status,
             Measure.number,
             Measure.title,
-            narrative,
-            narrative_se,
+            narrative.label("narrative"),
+            narrative_se.label("narrative_se"),
+            func.lag(MeasureReport.status, type_=MeasureReport.status.type)
+            .over(
+                partition_by=MeasureReport.measure_id,
+                order_by=(ReportingRound.as_of, ReportingRound.id),
+            )
+            .label("previous"),
         )
         .join(MeasureReport.round)
         .join(MeasureReport.measure)
@@ -80,12 +92,11 @@ def publications(
             ReportingRound.state == RoundState.PUBLISHED,
             MeasureReport.review_state.in_(PUBLIC_REVIEW_STATES),
         )
-        .order_by(ReportingRound.as_of, ReportingRound.id, Measure.number)
     )
     if measure_id is not None:
-        query = query.where(MeasureReport.measure_id == measure_id)
+        public = public.where(MeasureReport.measure_id == measure_id)
     if unit_id is not None:
-        query = query.where(
+        public = public.where(
             select(Responsibility.measure_id)
             .where(
                 Responsibility.measure_id == MeasureReport.measure_id,
@@ -93,13 +104,34 @@ def publications(
             )
             .exists()
         )
+    reports = public.subquery("public_reports")
+    changed = reports.c.previous.is_distinct_from(reports.c.status)
+    if measure_id is not None:
+        # One measure's feed has an entry per report, changed or not: a handful of rows.
+        query = select(reports, changed.label("total")).order_by(reports.c.number)
+    else:
+        numbered = (
+            select(
+                reports,
+                func.row_number()
+                .over(partition_by=reports.c.round_id, order_by=reports.c.number)
+                .label("position"),
+                func.count().over(partition_by=reports.c.round_id).label("total"),
+            )
+            .where(changed)
+            .subquery("changed")
+        )
+        query = (
+            select(*(numbered.c[name] for name in (*reports.c.keys(), "total")))
+            .where(numbered.c.position <= LISTED_CHANGES)
+            .order_by(numbered.c.number)
+        )
     by_round = {reporting_round.id: Publication(reporting_round) for reporting_round in rounds}
-    last_status: dict[int, Status] = {}
-    for round_id, measure, status, number, title, text, sami in db.session.execute(query):
-        previous = last_status.get(measure)
-        last_status[measure] = status
-        by_round[round_id].changes.append(
-            Change(number, title, status, previous, text or "", sami or "")
+    for round_id, status, number, title, text, sami, previous, total in db.session.execute(query):
+        publication = by_round[round_id]
+        publication.changes.append(Change(number, title, status, previous, text or "", sami or ""))
+        publication.changed_total = (
+            publication.changed_total + int(total) if measure_id is not None else int(total)
         )
     return [by_round[reporting_round.id] for reporting_round in rounds]
 

@@ -15,6 +15,7 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.measures.models import Area, Measure, Responsibility
 from tracker.ministries.models import ResponsibleUnit
+from tracker.paging import Paged
 from tracker.plan.models import Plan, PlanChange
 from tracker.public.search import matching_measures
 from tracker.reporting.models import MeasureReport, ReportingRound
@@ -202,15 +203,11 @@ PAGE_SIZE = 100  # measures per page of the public list; plan one's 50 fit on on
 
 
 @dataclass(frozen=True)
-class MeasurePage:
+class MeasurePage(Paged):
     measures: list[Measure]
     total: int  # measures matching the filter, on every page
     number: int  # this page's, from 1
     size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
 
 
 def public_measure_page(

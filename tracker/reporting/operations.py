@@ -7,27 +7,30 @@ report allow now) are checked here, so no caller can skip them.
 
 import re
 from datetime import date
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Table, func, insert, literal, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.operations import record_event
 from tracker.extensions import db
 from tracker.languages import NARRATIVE_LANGUAGES
 from tracker.mail import operations as mail
-from tracker.measures.queries import all_measures
+from tracker.measures.models import Measure
 from tracker.plan.models import Plan
 from tracker.reporting.models import MeasureReport, ReportingRound, ReportRevision
 from tracker.reporting.permissions import report_is_editable
 from tracker.reporting.queries import (
     get_round,
-    latest_public_reports,
+    latest_public_report_of,
     public_report_count,
 )
 from tracker.reporting.states import ReviewState, RoundState, Status
 from tracker.reporting.titles import round_title_problem
 from tracker.reporting.workflow_queries import (
+    OPENED_VERSION,
     carried_values,
     closes_before_deadline,
     open_round_now,
@@ -104,7 +107,6 @@ def open_round(
             _l("En rapporteringsrunde er allerede åpen. Lukk den før du åpner en ny.")
         )
     _check_deadline(deadline)
-    previous = latest_public_reports(plan)
     reporting_round = ReportingRound(
         plan=plan,
         slug=slug,
@@ -117,36 +119,111 @@ def open_round(
         intro="",
     )
     db.session.add(reporting_round)
-    reports = []
-    for measure in all_measures(plan):
-        if measure.is_retired(on=as_of):
-            continue
-        earlier = previous.get(measure.id)
-        reports.append(
-            MeasureReport(
-                round=reporting_round,
-                measure=measure,
-                status=earlier.status if earlier else Status.NOT_STARTED,
-                narrative=earlier.narrative if earlier else "",
-                narrative_se=earlier.narrative_se if earlier else "",
-                narrative_language=(
-                    earlier.narrative_language if earlier else plan.default_language
-                ),
-                review_state=ReviewState.DRAFT,
-            )
-        )
-    db.session.add_all(reports)
     db.session.flush()
-    for report in reports:
-        _append_revision(report, "opened", opened_by, old=None)
-    db.session.flush()
+    count = _insert_drafts(reporting_round, opened_by)
     record_event(
         "round_opened",
         user=opened_by,
-        details={"plan": plan.slug, "round": slug, "reports": len(reports)},
+        details={"plan": plan.slug, "round": slug, "reports": count},
     )
     mail.notify_round_opened(reporting_round)
     return reporting_round
+
+
+def _insert_drafts(reporting_round: ReportingRound, opened_by) -> int:
+    """The round's drafts and their «opened» revisions in two INSERT … SELECT statements: the
+    same rows as a MeasureReport and a ReportRevision entity per measure made, which took
+    8–27 s at 100 times today's data. No search row changes: an open round's drafts are not
+    public."""
+    plan = reporting_round.plan
+    report_table = cast(Table, MeasureReport.__table__)
+    revision_table = cast(Table, ReportRevision.__table__)
+    reports, revisions = report_table.c, revision_table.c
+    now = utcnow()
+    previous = aliased(MeasureReport, name="previous")
+
+    def report_value(column: str, given):
+        return literal(given, reports[column].type)
+
+    def revision_value(column: str, given):
+        return literal(given, revisions[column].type)
+
+    drafts = (
+        select(
+            report_value("round_id", reporting_round.id),
+            Measure.id,
+            func.coalesce(previous.status, report_value("status", Status.NOT_STARTED)),
+            func.coalesce(previous.narrative, report_value("narrative", "")),
+            func.coalesce(previous.narrative_se, report_value("narrative_se", "")),
+            func.coalesce(
+                previous.narrative_language,
+                report_value("narrative_language", plan.default_language),
+            ),
+            report_value("review_state", ReviewState.DRAFT),
+            report_value("review_comment", ""),
+            report_value("version", OPENED_VERSION),
+            report_value("updated_at", now),
+        )
+        .outerjoin(previous, previous.id == latest_public_report_of(Measure.id))
+        # A measure retired by the round's date gets none: there is nothing to report on it.
+        .where(
+            Measure.plan_id == plan.id,
+            or_(Measure.retired_on.is_(None), Measure.retired_on > reporting_round.as_of),
+        )
+        .order_by(Measure.number)
+    )
+    draft_columns = [
+        "round_id",
+        "measure_id",
+        "status",
+        "narrative",
+        "narrative_se",
+        "narrative_language",
+        "review_state",
+        "review_comment",
+        "version",
+        "updated_at",
+    ]
+    # The ids back, to count: an INSERT … SELECT reports no row count through psycopg.
+    count = len(
+        db.session.execute(
+            insert(report_table).from_select(draft_columns, drafts).returning(reports.id)
+        ).all()
+    )
+    opened = (
+        select(
+            reports.id,
+            reports.version,
+            revision_value("action", "opened"),
+            revision_value("author_id", opened_by.id if opened_by else None),
+            revision_value("created_at", now),
+            reports.status,
+            reports.narrative,
+            reports.narrative_se,
+            reports.narrative_language,
+            reports.review_state,
+            revision_value("comment", ""),
+        )
+        .where(reports.round_id == reporting_round.id)
+        .order_by(reports.id)
+    )
+    revision_columns = [
+        "report_id",
+        "version",
+        "action",
+        "author_id",
+        "created_at",
+        "new_status",
+        "new_narrative",
+        "new_narrative_se",
+        "narrative_language",
+        "new_review_state",
+        "comment",
+    ]
+    db.session.execute(insert(revision_table).from_select(revision_columns, opened))
+    # The ORM did not see the drafts come: the round's collection is read afresh when asked.
+    db.session.expire(reporting_round, ["reports"])
+    return count
 
 
 def add_draft(reporting_round: ReportingRound, measure, author) -> MeasureReport:
