@@ -30,7 +30,6 @@ from tests.support.live_stack import (
     free_port,
     postgres_bin_dir,
     prepare_database,
-    stop_side_by_side,
 )
 
 for missing, reason in (
@@ -199,5 +198,6 @@ def test_saves_nginx_gave_up_on_are_never_committed_behind_the_persons_back(tmp_
         assert narrative_of(engine, queued_number) == "Ventet i køen."
         engine.dispose()
     finally:
-        stop_side_by_side(list(reversed(servers)))
+        for server in reversed(servers):
+            server.stop()
         cluster.destroy()

@@ -43,7 +43,6 @@ from tests.support.live_stack import (
     postgres_bin_dir,
     prepare_database,
     run_contact_persons,
-    stop_side_by_side,
 )
 from tests.support.public_helpers import PLAN_ONE
 from tests.support.smtp_server import MAIL_SETTINGS, SmtpServer
@@ -143,7 +142,8 @@ def site(tmp_path_factory):
         servers.append(nginx)
         yield Site(cluster, people, measure, key, servers[:2], nginx)
     finally:
-        stop_side_by_side(list(reversed(servers)))
+        for server in reversed(servers):
+            server.stop()
         cluster.destroy()
 
 

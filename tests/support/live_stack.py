@@ -256,7 +256,6 @@ class Gunicorn:
         self.stderr_path = log_dir / f"gunicorn-{self.port}.err"
         self._stdout = open(self.stdout_path, "w")
         self._stderr = open(self.stderr_path, "w")
-        self._asked_to_stop = False
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT,
@@ -324,20 +323,14 @@ class Gunicorn:
     def request_statuses(self) -> Counter:
         return Counter(entry["status"] for entry in self.request_log())
 
-    def ask_to_stop(self) -> None:
-        """SIGTERM, without waiting: gunicorn takes seconds to let its workers go (see
-        stop_side_by_side)."""
-        if self.process.poll() is None and not self._asked_to_stop:
-            self.process.send_signal(signal.SIGTERM)
-            self._asked_to_stop = True
-
     def stop(self) -> None:
-        self.ask_to_stop()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self._stdout.close()
         self._stderr.close()
 
@@ -376,7 +369,6 @@ class Nginx:
         conf = self.dir / "nginx.conf"
         conf.write_text(self._conf(upstream_ports, key, read_timeout), encoding="utf-8")
         self.log = self.dir / "error.log"
-        self._asked_to_stop = False
         self.process = subprocess.Popen(
             [nginx, "-c", str(conf), "-p", str(self.dir)],
             stdout=subprocess.DEVNULL,
@@ -449,28 +441,15 @@ class Nginx:
         session.verify = str(self.cert)
         return session
 
-    def ask_to_stop(self) -> None:
-        if self.process.poll() is None and not self._asked_to_stop:
-            self.process.send_signal(signal.SIGQUIT)  # graceful
-            self._asked_to_stop = True
-
     def stop(self) -> None:
-        self.ask_to_stop()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def stop_side_by_side(servers: list) -> None:
-    """Stop several gunicorns (and nginxes) at once: each gunicorn takes seconds to let its
-    workers finish, and none of them needs to wait for another."""
-    for server in servers:
-        server.ask_to_stop()
-    for server in servers:
-        server.stop()
 
 
 class RefererSession(requests.Session):
