@@ -149,11 +149,23 @@ def test_production_accepts_random_keys(monkeypatch, make_key):
 # --- flask data import: the app's rules ---------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def exported() -> dict:
+    """The export of build_history's data, made once by the first test that needs it (a plan
+    load and a dozen factories: 1.5–2.5 s a test): the import tests each change a copy."""
+    return {}
+
+
 @pytest.fixture
-def export_file(app, plan_data, runner, tmp_path):
-    build_history(plan_data)
+def export_file(app, plan_data, runner, tmp_path, exported):
+    """An export of a database with history, and that database emptied."""
     path = tmp_path / "export.json"
+    if "text" in exported:
+        path.write_text(exported["text"], encoding="utf-8")
+        return path  # the tables are empty: the app fixture empties them after each test
+    build_history(plan_data)
     assert runner.invoke(args=["data", "export", str(path)]).exit_code == 0
+    exported["text"] = path.read_text(encoding="utf-8")
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())

@@ -65,6 +65,25 @@ def installed(tmp_path_factory) -> Path:
     return python
 
 
+@pytest.fixture(scope="module")
+def seeded_database(installed, tmp_path_factory) -> tuple[Path, str]:
+    """A database the installed wheel migrated and seeded, once for the module (two commands of
+    seconds each), and what the seed command said; each test works on a copy of it."""
+    folder = tmp_path_factory.mktemp("seeded")
+    elsewhere = folder / "elsewhere"  # neither the checkout nor its parent
+    elsewhere.mkdir()
+    environment = app_environment(folder)
+    flask = [installed, "-m", "flask", "--app", "tracker"]
+    run([*flask, "db", "upgrade"], cwd=elsewhere, env=environment)
+    said = run([*flask, "seed"], cwd=elsewhere, env=environment)
+    return folder / "tracker.sqlite", said
+
+
+def copy_of(seeded_database: tuple[Path, str], tmp_path: Path) -> None:
+    """The seeded database where app_environment(tmp_path) points."""
+    shutil.copyfile(seeded_database[0], tmp_path / "tracker.sqlite")
+
+
 def run(command: list, **kwargs) -> str:
     result = subprocess.run(
         [str(part) for part in command], capture_output=True, text=True, timeout=300, **kwargs
@@ -88,18 +107,20 @@ def app_environment(tmp_path: Path) -> dict:
     return environment
 
 
-def test_installed_wheel_migrates_seeds_and_serves_the_public_page(installed, tmp_path):
+def test_installed_wheel_migrates_seeds_and_serves_the_public_page(
+    installed, seeded_database, tmp_path
+):
     elsewhere = tmp_path / "elsewhere"  # neither the checkout nor its parent
     elsewhere.mkdir()
+    copy_of(seeded_database, tmp_path)
     environment = app_environment(tmp_path)
     flask = [installed, "-m", "flask", "--app", "tracker"]
 
     where = run([installed, "-c", "import tracker; print(tracker.__file__)"], cwd=elsewhere)
     assert not Path(where.strip()).is_relative_to(ROOT), where
 
-    run([*flask, "db", "upgrade"], cwd=elsewhere, env=environment)
-    seeded = run([*flask, "seed"], cwd=elsewhere, env=environment)
-    assert "Opprettet" in seeded
+    # `db upgrade` and `seed` ran in seeded_database, from the installed wheel too.
+    assert "Opprettet" in seeded_database[1]
 
     port = free_port()
     server = subprocess.Popen(
@@ -146,9 +167,12 @@ def fetch_when_up(url: str, server: subprocess.Popen, seconds: float = 60) -> st
             time.sleep(0.2)
 
 
-def test_installed_wheel_sends_a_rounds_mail_and_builds_its_report(installed, tmp_path):
+def test_installed_wheel_sends_a_rounds_mail_and_builds_its_report(
+    installed, seeded_database, tmp_path
+):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    copy_of(seeded_database, tmp_path)
     smtp = SmtpServer().start()
     try:
         environment = app_environment(tmp_path) | {
@@ -157,8 +181,6 @@ def test_installed_wheel_sends_a_rounds_mail_and_builds_its_report(installed, tm
             "PUBLIC_URL": "https://tracker.example.no",
         }
         flask = [installed, "-m", "flask", "--app", "tracker"]
-        run([*flask, "db", "upgrade"], cwd=elsewhere, env=environment)
-        run([*flask, "seed"], cwd=elsewhere, env=environment)
         run(
             [*flask, "users", "create", "kontakt@aid.example.no", "--role", "contact"]
             + ["--ministry", "AID", "--name", "Kari Kontakt", "--password-stdin"],
