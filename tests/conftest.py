@@ -15,7 +15,7 @@ from sqlalchemy import event, exists, select
 from sqlalchemy.engine import Engine, make_url
 from werkzeug.serving import make_server
 
-from tests.support.app import RequestPerContextClient, make_app
+from tests.support.app import RequestPerContextClient, ReusedApp, make_app
 from tests.support.databases import ThrowawayDatabase
 from tests.support.smtp_server import MAIL_SETTINGS, SmtpServer
 from tracker.extensions import db
@@ -82,13 +82,31 @@ def app_config():
     return {}
 
 
+@pytest.fixture(scope="session")
+def _reused_app(_migrated):
+    return ReusedApp(_migrated)
+
+
 @pytest.fixture
-def app(_migrated, app_config):
-    app = make_app(_migrated, **app_config)
-    with app.app_context():
-        yield app
+def app(_migrated, app_config, request):
+    """The app on the test database, which is empty again after the test. A test with settings
+    of its own (``app_config``) or marked ``own_app`` gets an app built for it; the others
+    share one, put back as it was built after each test (tests/support/app.py)."""
+    if app_config or request.node.get_closest_marker("own_app"):
+        app = make_app(_migrated, **app_config)
+        with app.app_context():
+            yield app
+            _forget_the_test()
+            db.engine.dispose()
+        return
+    reused = request.getfixturevalue("_reused_app")
+    with reused.app.app_context():
+        yield reused.app
         _forget_the_test()
         db.engine.dispose()
+    problem = reused.put_back()
+    if problem:
+        pytest.fail(f"{problem}: mark the test own_app", pytrace=False)
 
 
 @pytest.fixture(scope="module")

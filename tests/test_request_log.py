@@ -1,5 +1,6 @@
 """Each request is one JSON line on stdout, with what an operator needs and no secrets."""
 
+import pytest
 import json
 
 from tests.factories import UserFactory
@@ -33,6 +34,7 @@ def test_log_names_the_signed_in_user(app, client, login, capsys):
     assert len(line["request_id"]) == 32  # generated when the proxy sent none
 
 
+@pytest.mark.own_app  # adds a test-only route
 def test_log_leaves_out_form_bodies_query_strings_and_unsafe_request_ids(app, client, capsys):
     @app.post("/test-sign-in")
     def sign_in():

@@ -94,6 +94,7 @@ def test_session_cookie_is_httponly_lax_and_secure_in_production(_migrated):
     assert "Secure" in cookie
 
 
+@pytest.mark.own_app  # adds a test-only route
 def test_a_signed_in_session_is_renewed_on_every_request(app, client, login):
     whoami_route(app)
     user = login(UserFactory())

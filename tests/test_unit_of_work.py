@@ -1,6 +1,7 @@
 """One unit of work per request: a view's writes are committed together or not at all, and a
 refusal comes back the way the error says (its status, its field) wherever it is raised."""
 
+import pytest
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -56,6 +57,7 @@ class NameTaken(UserError):
     field = "name"
 
 
+@pytest.mark.own_app  # adds a test-only route
 def test_a_refusal_after_a_write_keeps_nothing_and_is_shown_on_its_field(app, client):
     """A refusal raised after the view already wrote (and flushed) leaves no trace."""
 

@@ -106,10 +106,14 @@ def check_now() -> str:
 
 
 def init_app(app: Flask) -> None:
-    # Started when the app was made: in gunicorn, when the worker started.
-    app.extensions["secret_key_check"] = {"started_at": utcnow(), "last_beat": -BEAT_SECONDS}
+    init_state(app)
     if app.config["SECRET_KEY_CHECK"]:
         app.before_request(_beat_now_and_then)
+
+
+def init_state(app: Flask) -> None:
+    # Started when the app was made: in gunicorn, when the worker started.
+    app.extensions["secret_key_check"] = {"started_at": utcnow(), "last_beat": -BEAT_SECONDS}
 
 
 def _beat_now_and_then() -> None:

@@ -150,5 +150,11 @@ class RecordingStore:
             if self._entries.get(key) is recording:
                 self._remove(key)
 
+    def clear(self) -> None:
+        """Forget every recording (the tests lend one app to many tests)."""
+        with self._lock:
+            self._entries.clear()
+            self.bytes_held = 0
+
     def _remove(self, key: tuple) -> None:
         self.bytes_held -= self._entries.pop(key).size
