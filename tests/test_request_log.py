@@ -1,7 +1,8 @@
 """Each request is one JSON line on stdout, with what an operator needs and no secrets."""
 
-import pytest
 import json
+
+import pytest
 
 from tests.factories import UserFactory
 from tracker.extensions import db

@@ -1,11 +1,11 @@
 """One unit of work per request: a view's writes are committed together or not at all, and a
 refusal comes back the way the error says (its status, its field) wherever it is raised."""
 
-import pytest
 import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
