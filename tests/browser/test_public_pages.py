@@ -3,6 +3,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.support.public_helpers import PLAN_ONE
 
@@ -99,6 +100,21 @@ def test_keyboard_focus_is_visible_and_the_skip_link_comes_first(page, live_serv
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
     assert outline != "none" or shadow != "none"
+
+
+def test_a_table_region_is_a_focus_stop_only_while_it_scrolls(page, live_server, seeded):
+    """Orca in Chromium (docs/accessibility.md) left the round overview's table at its first
+    table key: the focusable scroll region around it took focus. A region whose table fits is
+    no focus stop; one that scrolls sideways stays one, so the arrow keys can scroll it."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server + "/planer/")
+    region = page.get_by_role("region", name="Planene og status for tiltakene i dem")
+    expect(region).not_to_have_attribute("tabindex", "0")
+    page.set_viewport_size({"width": 600, "height": 800})
+    expect(region).to_have_attribute("tabindex", "0")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.activeElement.scrollLeft > 0")
 
 
 def test_pages_fit_a_360_pixel_phone_screen(browser, live_server, seeded):
