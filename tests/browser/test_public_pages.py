@@ -117,6 +117,20 @@ def test_a_table_region_is_a_focus_stop_only_while_it_scrolls(page, live_server,
     page.wait_for_function("document.activeElement.scrollLeft > 0")
 
 
+def test_sign_in_puts_focus_in_one_field(page, live_server, seeded):
+    """The screen reader walk found the password field marked autofocus="None" beside the
+    e-mail field's autofocus: one field has it, the one a person types in next."""
+    page.goto(live_server + "/logg-inn")
+    expect(page.locator("[autofocus]")).to_have_count(1)
+    expect(page.get_by_label("E-postadresse")).to_be_focused()
+    page.get_by_label("E-postadresse").fill("noen@example.no")
+    page.get_by_label("Passord").fill("feil passord her")
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_text("Feil e-postadresse eller passord.")).to_be_visible()
+    expect(page.locator("[autofocus]")).to_have_count(1)
+    expect(page.get_by_label("Passord")).to_be_focused()
+
+
 def test_pages_fit_a_360_pixel_phone_screen(browser, live_server, seeded):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
