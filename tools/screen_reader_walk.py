@@ -458,6 +458,7 @@ def coordinator(walk: Walk, account: str, round_slug: str) -> None:
     walk.open(f"/rapportering/{round_slug}/oversikt")
     for _ in range(6):
         walk.key("h")
+    walk.open(f"/rapportering/{round_slug}/oversikt")
     walk.key("t", note="t (next table)")
     for keys in [
         "alt+shift+Down",

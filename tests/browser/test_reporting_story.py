@@ -189,3 +189,13 @@ def test_the_character_count_is_spoken_when_typing_pauses_not_on_arrival(page, l
     page.get_by_label("Statusbeskrivelse").fill("Kort tekst.")
     expect(shown).to_have_text(re.compile(r"^11 av \d+ tegn$"))
     expect(spoken).to_have_text(re.compile(r"^11 av \d+ tegn$"))
+
+
+def test_the_round_overview_says_the_status_without_its_symbol(page, live_server, story):
+    """Orca read «… Pågående» in the round overview's table: the symbol before a status is
+    decoration, with an empty alternative text, on the signed-in pages as on the public ones."""
+    sign_in(page, live_server, "koordinator@aid.example.no")
+    page.goto(live_server + "/rapportering/status-2026/oversikt")
+    table = page.get_by_role("table", name="Alle rapporter i runden")
+    expect(table.get_by_role("cell", name="Pågående", exact=True).first).to_be_visible()
+    expect(table.get_by_role("cell", name="… Pågående")).to_have_count(0)
