@@ -237,6 +237,7 @@ class Walk:
         self.offset = 0
         self.pending = ""
         self.markers = 0
+        self.markers_pressed = 0
         self.transcript: list[tuple[str, list[str]]] = []
 
     def heard(self) -> list[str]:
@@ -265,10 +266,10 @@ class Walk:
     def settle_keys(self) -> list[str]:
         """Press the marker key and wait until Orca has handled it, so every key before it too."""
         said: list[str] = []
-        seen = self.markers
+        self.markers_pressed += 1  # counted, not compared with the last: one may still be queued
         run(["xdotool", "key", MARKER_KEY], self.session.env)
         end = time.monotonic() + 120
-        while self.markers == seen and time.monotonic() < end:
+        while self.markers < self.markers_pressed and time.monotonic() < end:
             said.extend(self.heard())
             time.sleep(0.1)
         return said
@@ -319,6 +320,9 @@ class Walk:
         self.settle_keys()
         run(["xdotool", "key", "Return"], self.session.env)
         said = self.quiet(settle=2.0)
+        end = time.monotonic() + 40
+        while not any("Finished loading" in line for line in said) and time.monotonic() < end:
+            said += self.quiet(settle=2.0)
         self.transcript.append((f"open {path}", said))
         return said
 
