@@ -2,12 +2,16 @@
 """Walk the app's main pages with the Orca screen reader and write down what it says.
 
 Not a test in the suite: it needs an X server (Xvfb), a session bus, AT-SPI, Orca and
-speech-dispatcher, none of which CI has. It runs with Debian's own python3 (pyatspi and Orca
-live there), not the project's .venv. docs/accessibility.md says what it found and how to run it:
+speech-dispatcher, none of which CI has. It runs with Debian's own python3 (Orca and its
+Python bindings live there), not the project's .venv. docs/accessibility.md says what it
+found. To run it:
 
-    apt-get install -y --no-install-recommends orca xvfb at-spi2-core dbus-x11 \\
-        speech-dispatcher speech-dispatcher-espeak-ng espeak-ng xdotool
-    TRACKER_ENV=development make run          # or any running instance; then, elsewhere:
+    apt-get install -y --no-install-recommends orca xvfb x11-utils at-spi2-core dbus \\
+        speech-dispatcher speech-dispatcher-espeak-ng espeak-ng xdotool chromium
+    make run                # prints the demo accounts' passwords; in another shell, a round:
+    TRACKER_ENV=development .venv/bin/flask --app wsgi rounds open status-2026 \\
+        --title "Status 2026" --as-of 2026-12-31 --deadline 2027-01-15
+    # then, with the app still running:
     /usr/bin/python3 tools/screen_reader_walk.py --base-url http://127.0.0.1:5000 \\
         --contact kontakt.aid@demo.example.no:PASSWORD \\
         --coordinator koordinator@demo.example.no:PASSWORD --round status-2026
@@ -15,8 +19,8 @@ live there), not the project's .venv. docs/accessibility.md says what it found a
 Everything it starts (Xvfb, D-Bus, AT-SPI, speech-dispatcher, Orca, Chromium) lives in a
 scratch directory with its own HOME and is stopped at the end. Orca speaks through
 speech-dispatcher and espeak-ng into ALSA's null device (there is no sound card); what it said
-is taken from Orca's debug log, where every utterance is a line "SPEECH OUTPUT: '…'", together
-with the language speech-dispatcher was asked to speak it in. The keys are pressed with xdotool,
+is taken from Orca's debug log, where every utterance is a line "SPEECH OUTPUT: '…'", with the
+language Orca found for it. The keys are pressed with xdotool,
 as a person would: Tab, Orca's browse-mode keys (h: next heading, t: next table, f: next form
 field, Alt+Shift+arrows: table cells), Enter, typing.
 """
@@ -92,7 +96,7 @@ class Session:
         self.processes.append(process)
         return process
 
-    def up(self, orca_language: str) -> None:
+    def up(self) -> None:
         self.start(
             ["Xvfb", f":{self.display}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
             "xvfb.log",
@@ -139,8 +143,8 @@ class Session:
         )
         self.configure_speech()
         self.configure_orca()
-        lang = {"nb": "nb_NO.UTF-8", "en": "C.UTF-8"}.get(orca_language, "C.UTF-8")
-        self.env["LANG"] = self.env["LC_ALL"] = lang
+        # Debian's minimal images have no Norwegian locale: Orca's own words come in English.
+        self.env["LANG"] = self.env["LC_ALL"] = "C.UTF-8"
         self.start(["orca", "--replace", f"--debug-file={self.orca_log}"], "orca.out")
         wait_for(
             lambda: (
@@ -499,7 +503,7 @@ def main() -> None:
     session = Session(scratch, args.display)
     walk = None
     try:
-        session.up("en")
+        session.up()
         # No translation offer (the browser's own language is not the page's) or password-saving
         # bubble in the way.
         profile = scratch / "chromium/Default"
