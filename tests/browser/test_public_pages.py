@@ -1,6 +1,8 @@
 """The public pages in Chromium: filters, language, keyboard, phone width and axe-core
 (in bokmål, nynorsk and English)."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -115,6 +117,21 @@ def test_a_table_region_is_a_focus_stop_only_while_it_scrolls(page, live_server,
     region.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.activeElement.scrollLeft > 0")
+
+
+def test_main_takes_focus_only_from_the_skip_link(page, live_server, seeded):
+    """A focusable <main> pulled Orca out of a table at its first table key (Chromium focuses the
+    nearest focusable ancestor of the reading position): main is focusable only while the skip
+    link has put focus there, and the next Tab goes on inside it."""
+    page.goto(live_server + PLAN_ONE + "/tiltak/29")
+    main = page.get_by_role("main")
+    expect(main).not_to_have_attribute("tabindex", re.compile(".*"))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(main).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("main :focus")).to_have_count(1)
+    expect(main).not_to_have_attribute("tabindex", re.compile(".*"))
 
 
 def test_sign_in_puts_focus_in_one_field(page, live_server, seeded):
