@@ -1,8 +1,11 @@
 """The public pages in Chromium: filters, language, keyboard, phone width and axe-core
 (in bokmål, nynorsk and English)."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.support.public_helpers import PLAN_ONE
 
@@ -99,6 +102,50 @@ def test_keyboard_focus_is_visible_and_the_skip_link_comes_first(page, live_serv
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
     assert outline != "none" or shadow != "none"
+
+
+def test_a_table_region_is_a_focus_stop_only_while_it_scrolls(page, live_server, seeded):
+    """Orca in Chromium (docs/accessibility.md) left the round overview's table at its first
+    table key: the focusable scroll region around it took focus. A region whose table fits is
+    no focus stop; one that scrolls sideways stays one, so the arrow keys can scroll it."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server + "/planer/")
+    region = page.get_by_role("region", name="Planene og status for tiltakene i dem")
+    expect(region).not_to_have_attribute("tabindex", "0")
+    page.set_viewport_size({"width": 600, "height": 800})
+    expect(region).to_have_attribute("tabindex", "0")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.activeElement.scrollLeft > 0")
+
+
+def test_main_takes_focus_only_from_the_skip_link(page, live_server, seeded):
+    """A focusable <main> pulled Orca out of a table at its first table key (Chromium focuses the
+    nearest focusable ancestor of the reading position): main is focusable only while the skip
+    link has put focus there, and the next Tab goes on inside it."""
+    page.goto(live_server + PLAN_ONE + "/tiltak/29")
+    main = page.get_by_role("main")
+    expect(main).not_to_have_attribute("tabindex", re.compile(".*"))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(main).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("main :focus")).to_have_count(1)
+    expect(main).not_to_have_attribute("tabindex", re.compile(".*"))
+
+
+def test_sign_in_puts_focus_in_one_field(page, live_server, seeded):
+    """The screen reader walk found the password field marked autofocus="None" beside the
+    e-mail field's autofocus: one field has it, the one a person types in next."""
+    page.goto(live_server + "/logg-inn")
+    expect(page.locator("[autofocus]")).to_have_count(1)
+    expect(page.get_by_label("E-postadresse")).to_be_focused()
+    page.get_by_label("E-postadresse").fill("noen@example.no")
+    page.get_by_label("Passord").fill("feil passord her")
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_text("Feil e-postadresse eller passord.")).to_be_visible()
+    expect(page.locator("[autofocus]")).to_have_count(1)
+    expect(page.get_by_label("Passord")).to_be_focused()
 
 
 def test_pages_fit_a_360_pixel_phone_screen(browser, live_server, seeded):

@@ -3,6 +3,7 @@ a ministry contact updates a measure, the coordinator returns it, the contact fi
 coordinator approves and publishes, and the public page shows the new status. axe-core checks
 every kind of page on the way."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -172,3 +173,29 @@ def test_conflict_bad_input_and_admin_and_round_forms_are_accessible(
     page.get_by_role("button", name="Åpne runden").click()
     expect(page.locator("#title-error")).to_contain_text("Skriv en tittel.")
     assert_accessible(page)
+
+
+def test_the_character_count_is_spoken_when_typing_pauses_not_on_arrival(page, live_server, story):
+    """Orca read «371 av 20000 tegn» as the report form opened, and would after every key: the
+    count on the page is plain text; its spoken copy changes once typing pauses."""
+    sign_in(page, live_server, "kontakt@aid.example.no")
+    page.goto(live_server + "/rapportering/status-2026/tiltak/1")
+    shown = page.locator("[data-count-for='narrative']")
+    spoken = page.locator("[data-count-announce-for='narrative']")
+    expect(shown).to_have_text(re.compile(r"^\d+ av \d+ tegn$"))
+    expect(shown).not_to_have_attribute("aria-live", re.compile(".*"))
+    expect(spoken).to_have_attribute("aria-live", "polite")
+    expect(spoken).to_have_text("")
+    page.get_by_label("Statusbeskrivelse").fill("Kort tekst.")
+    expect(shown).to_have_text(re.compile(r"^11 av \d+ tegn$"))
+    expect(spoken).to_have_text(re.compile(r"^11 av \d+ tegn$"))
+
+
+def test_the_round_overview_says_the_status_without_its_symbol(page, live_server, story):
+    """Orca read «… Pågående» in the round overview's table: the symbol before a status is
+    decoration, with an empty alternative text, on the signed-in pages as on the public ones."""
+    sign_in(page, live_server, "koordinator@aid.example.no")
+    page.goto(live_server + "/rapportering/status-2026/oversikt")
+    table = page.get_by_role("table", name="Alle rapporter i runden")
+    expect(table.get_by_role("cell", name="Pågående", exact=True).first).to_be_visible()
+    expect(table.get_by_role("cell", name="… Pågående")).to_have_count(0)

@@ -4,7 +4,8 @@
  * - The report form keeps what was typed in this tab until a page shows it saved (or the
  *   server re-shows it: a refused save, a conflict), so a save refused because the session
  *   expired loses nothing: after signing in, it is put back.
- * - The narrative shows its length against the limit. */
+ * - The narrative shows its length against the limit; a screen reader hears it when typing
+ *   pauses. */
 (function () {
   "use strict";
   var DRAFT_PREFIX = "tracker-draft:";
@@ -101,10 +102,19 @@
       if (!field) { return; }
       var limit = field.getAttribute("data-count-limit");
       var template = field.getAttribute("data-count-template");
-      function update() {
-        output.textContent = template.replace("{count}", field.value.length).replace("{limit}", limit);
+      var announcer = document.querySelector("[data-count-announce-for='" + field.id + "']");
+      var pause = null;
+      function count() {
+        return template.replace("{count}", field.value.length).replace("{limit}", limit);
       }
-      update();
+      function update() {
+        output.textContent = count();
+        if (!announcer) { return; }
+        // A polite live region is read each time it changes: only when typing pauses.
+        window.clearTimeout(pause);
+        pause = window.setTimeout(function () { announcer.textContent = count(); }, 1000);
+      }
+      output.textContent = count();
       output.hidden = false;
       field.addEventListener("input", update);
     });
