@@ -10,8 +10,10 @@ from flask import session
 from flask_login import current_user
 from itsdangerous import TimestampSigner
 
-from tests.factories import UserFactory
+from tests.factories import UnitFactory, UserFactory
 from tests.support.app import make_app
+from tests.support.workflow import CSRF_INPUT, PASSWORD, csrf_token, make_user
+from tracker.auth.models import Role
 from tracker.extensions import db
 from tracker.security import CONTENT_SECURITY_POLICY
 
@@ -124,3 +126,29 @@ def test_an_idle_session_is_signed_out(app, app_with):
             signed_in["_user_id"] = str(user.id)
         assert client.get("/test-whoami").get_data(as_text=True) == str(user.id)
     assert client.get("/test-whoami").get_data(as_text=True) == "anonym"
+
+
+def test_a_static_file_answered_after_the_sign_in_form_does_not_undo_its_session(
+    app, client, login
+):
+    """The browser fetches the favicon beside the sign-in page, with the cookie it had before
+    the page's answer; when the favicon's answer comes last, the form must still work."""
+    user = make_user(Role.CONTACT, UnitFactory(), email="kontakt@example.no")
+    login(user)
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/rapportering/")})
+    # The session the browser holds when it asks for the form and, beside it, the icon.
+    cookie_before = client.get_cookie("session").value
+    form = client.get("/logg-inn").get_data(as_text=True)
+    token = CSRF_INPUT.search(form).group(1)
+
+    icon = app.test_client()  # the browser's parallel request, with the cookie it had then
+    icon.set_cookie("session", cookie_before)
+    answered_last = icon.get("/static/favicon.svg")
+    assert answered_last.status_code == 200
+    assert "Set-Cookie" not in answered_last.headers  # so it cannot replace the form's session
+
+    signed_in = client.post(
+        "/logg-inn",
+        data={"email": "kontakt@example.no", "password": PASSWORD, "csrf_token": token},
+    )
+    assert signed_in.status_code == 302

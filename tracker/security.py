@@ -1,6 +1,7 @@
 """Security headers on every response, proxy awareness, and sessions that end when idle."""
 
 from flask import Flask, abort, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Request
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies
         )
     request_guards.register(app, refuse_nul_characters)
+    app.session_interface = StaticFilesLeaveTheSession()
     app.after_request(add_security_headers)
     app.after_request(keep_session_alive_while_active)
     app.after_request(forbid_storing_signed_in_pages)
@@ -125,6 +127,21 @@ def forbid_storing_signed_in_pages(response):
         response.cache_control.public = False
         response.cache_control.max_age = None
     return response
+
+
+class StaticFilesLeaveTheSession(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a static file's answer never sets the cookie.
+
+    Flask re-issues a permanent session's cookie with every answer. A static file the browser
+    fetches beside a page (the favicon, a stylesheet) carries the cookie the browser had when it
+    asked; answered after the page, it put that older session back. Right after signing out,
+    the sign-in form's new CSRF token was lost that way and the sign-in refused as an expired
+    form. Pages still renew the cookie, so an active session stays alive."""
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if request.endpoint == "static" and not session.modified:
+            return False
+        return super().should_set_cookie(app, session)
 
 
 def keep_session_alive_while_active(response):
