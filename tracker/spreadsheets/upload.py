@@ -244,16 +244,7 @@ def _read_indicators(page, parsed: ParsedSheet, vocabulary) -> None:
             (layout.I_PERIOD, period, PERIOD_LIMIT),
             (layout.I_COMMENT, comment, COMMENT_LIMIT),
         ):
-            if len(text) > limit:
-                problem(
-                    column,
-                    _(
-                        "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; "
-                        "korter den inn.",
-                        length=len(text),
-                        limit=limit,
-                    ),
-                )
+            _check_length(problem, column, text, limit)
         unchanged = vocabulary.yes_no(values.get(layout.I_UNCHANGED))
         if unchanged is None:
             problem(layout.I_UNCHANGED, _("Svar ja eller nei på «ingen endring»."))
@@ -343,15 +334,7 @@ def _read_row(row_number, values, parsed, headings, vocabulary, narrative_limit)
             ),
         )
     narrative = clean_text(_text(values.get(layout.NARRATIVE)))
-    if len(narrative) > narrative_limit:
-        problem(
-            layout.NARRATIVE,
-            _(
-                "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; korter den inn.",
-                length=len(narrative),
-                limit=narrative_limit,
-            ),
-        )
+    _check_length(problem, layout.NARRATIVE, narrative, narrative_limit)
     language = vocabulary.language(values.get(layout.LANGUAGE))
     if language is None:
         problem(layout.LANGUAGE, _("Velg bokmål eller nynorsk som språk."))
@@ -399,6 +382,18 @@ class _Vocabulary:
 
     def yes_no(self, value) -> bool | None:
         return self.answers.get(_text(value).strip().casefold())
+
+
+def _check_length(problem, column: int, text: str, limit: int) -> None:
+    if len(text) > limit:
+        problem(
+            column,
+            _(
+                "Teksten er %(length)d tegn. Den kan være på høyst %(limit)d tegn; korter den inn.",
+                length=len(text),
+                limit=limit,
+            ),
+        )
 
 
 def _integer(value) -> int | None:
