@@ -22,6 +22,9 @@ PAGES = [
     "/personvern",
     PLAN_ONE + "/innebygd",
     PLAN_ONE + "/abonnement?tiltak=45",
+    # A feed opened in a browser: the page that explains feeds, with the entries.
+    PLAN_ONE + "/feed.atom",
+    PLAN_ONE + "/tiltak/45/feed.atom",
 ]
 
 
