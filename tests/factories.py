@@ -1,6 +1,6 @@
 """factory-boy factories for building rows in tests."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -126,6 +126,15 @@ class RoundFactory(BaseFactory):
     deadline = date(2026, 5, 15)
     state = RoundState.OPEN
     intro = "Innledning."
+
+    class Params:
+        # The midterm round as published: RoundFactory(midterm=True).
+        midterm = factory.Trait(
+            slug="midtveis",
+            as_of=date(2025, 6, 1),
+            state=RoundState.PUBLISHED,
+            published_at=datetime(2025, 6, 20, tzinfo=UTC),
+        )
 
 
 class ReportFactory(BaseFactory):

@@ -1,7 +1,7 @@
 """The open data described for data.norge.no: /data/katalog.jsonld read as RDF and held to the
 properties DCAT-AP-NO makes mandatory."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -53,14 +53,7 @@ def app_config():
 
 def published_plan():
     plan = PlanFactory(title="Handlingsplan mot rasisme", title_en="Action plan against racism")
-    reporting_round = RoundFactory(
-        plan=plan,
-        slug="midtveis",
-        title="Midtveisrapport",
-        as_of=date(2025, 6, 1),
-        state=RoundState.PUBLISHED,
-        published_at=datetime(2025, 6, 20, tzinfo=UTC),
-    )
+    reporting_round = RoundFactory(plan=plan, midterm=True, title="Midtveisrapport")
     ReportFactory(round=reporting_round, status=Status.COMPLETED, review_state=ReviewState.APPROVED)
     RoundFactory(plan=plan, slug="utkast-2026", state=RoundState.OPEN)  # not public yet
     unpublished = PlanFactory(slug="ny-plan", title="Ny plan uten publisering")

@@ -1,12 +1,10 @@
 """The embeddable status cards: which pages other sites may frame, and the snippet to do it."""
 
-from datetime import UTC, date, datetime
-
 import pytest
 
 from tests.factories import MeasureFactory, ReportFactory, RoundFactory
 from tracker.extensions import db
-from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.reporting.states import ReviewState, Status
 from tracker.typography import as_read
 
 PLAN = "/planer/handlingsplan-rasisme-2024-2027"
@@ -20,12 +18,7 @@ def app_config():
 
 @pytest.fixture
 def measure_7(app):
-    reporting_round = RoundFactory(
-        slug="midtveis",
-        as_of=date(2025, 6, 1),
-        state=RoundState.PUBLISHED,
-        published_at=datetime(2025, 6, 20, tzinfo=UTC),
-    )
+    reporting_round = RoundFactory(midterm=True)
     ReportFactory(
         round=reporting_round,
         measure=MeasureFactory(number=7, title="Kampanje"),

@@ -6,7 +6,7 @@ nothing Sámi anywhere."""
 import io
 import re
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import date
 
 import feedparser
 import pikepdf
@@ -31,7 +31,7 @@ from tracker.plan.loader import load_plan
 from tracker.plan.operations import edit_measure
 from tracker.reporting.models import MeasureReport
 from tracker.reporting.queries import get_round
-from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.reporting.states import ReviewState, Status
 
 OSLO = "/planer/oslo-mot-rasisme-2025-2028"
 SAMI_ITEM = "Kampánja čájehuvvo buot gielddain"  # a list item, so lists carry the tag too
@@ -46,14 +46,7 @@ def two_plans(app):
     without; and the municipal plan (nynorsk, boroughs), which has no Sámi text at all."""
     plan = PlanFactory()
     area = AreaFactory(plan=plan, key="arbeidsliv", name="Arbeidsliv")
-    reporting_round = RoundFactory(
-        plan=plan,
-        slug="midtveis",
-        title="Midtveisrapport",
-        as_of=date(2025, 6, 1),
-        state=RoundState.PUBLISHED,
-        published_at=datetime(2025, 6, 20, tzinfo=UTC),
-    )
+    reporting_round = RoundFactory(plan=plan, midterm=True, title="Midtveisrapport")
     with_sami = MeasureFactory(
         area=area, number=1, title="Kampanje", description="Planens tekst.", summary_se=SAMI_SUMMARY
     )

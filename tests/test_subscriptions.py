@@ -2,7 +2,7 @@
 opt-in), mailed on publication, ended with one click (RFC 8058), and bounded against abuse."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -32,12 +32,7 @@ def plan_with_closed_round(app):
     kdd, aid = UnitFactory(abbreviation="KDD"), UnitFactory(abbreviation="AID")
     seven = MeasureFactory(number=7, title="Kampanje", units=[kdd])
     eight = MeasureFactory(number=8, title="Kurs", units=[aid], area=seven.area)
-    RoundFactory(
-        slug="midtveis",
-        as_of=date(2025, 6, 1),
-        state=RoundState.PUBLISHED,
-        published_at=datetime(2025, 6, 20, tzinfo=UTC),
-    )
+    RoundFactory(midterm=True)
     closed = RoundFactory(slug="host-2026", title="Høst 2026", state=RoundState.CLOSED)
     for measure, status in ((seven, Status.COMPLETED), (eight, Status.IN_PROGRESS)):
         ReportFactory(

@@ -3,7 +3,6 @@ frame; a site that is not there is refused by the browser (frame-ancestors)."""
 
 import html
 import threading
-from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,7 +15,7 @@ from tests.factories import MeasureFactory, ReportFactory, RoundFactory
 from tests.support.browser import assert_accessible
 from tracker.extensions import db
 from tracker.measures.models import Measure
-from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.reporting.states import ReviewState, Status
 
 pytestmark = pytest.mark.browser
 CARD = "/planer/handlingsplan-rasisme-2024-2027/tiltak/29/innebygd"
@@ -62,12 +61,7 @@ def app_config(other_sites):
 
 @pytest.fixture
 def measure_29(app):
-    reporting_round = RoundFactory(
-        slug="midtveis",
-        as_of=date(2025, 6, 1),
-        state=RoundState.PUBLISHED,
-        published_at=datetime(2025, 6, 20, tzinfo=UTC),
-    )
+    reporting_round = RoundFactory(midterm=True)
     ReportFactory(
         round=reporting_round,
         measure=MeasureFactory(number=29, title="Økt antall samiske veivisere"),

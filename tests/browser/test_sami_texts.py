@@ -1,15 +1,13 @@
 """A measure's Northern Sámi texts in Chromium: folded under «Sámegillii», opened from the
 keyboard, marked lang="se", and the page still without axe violations."""
 
-from datetime import UTC, date, datetime
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.factories import MeasureFactory, ReportFactory, RoundFactory
 from tests.support.browser import assert_accessible
 from tracker.extensions import db
-from tracker.reporting.states import ReviewState, RoundState, Status
+from tracker.reporting.states import ReviewState, Status
 
 pytestmark = pytest.mark.browser
 PAGE = "/planer/handlingsplan-rasisme-2024-2027/tiltak/29"
@@ -19,12 +17,7 @@ SAMI_NARRATIVE = "Bargu lea jođus."
 
 @pytest.fixture
 def measure_29(app):
-    reporting_round = RoundFactory(
-        slug="midtveis",
-        as_of=date(2025, 6, 1),
-        state=RoundState.PUBLISHED,
-        published_at=datetime(2025, 6, 20, tzinfo=UTC),
-    )
+    reporting_round = RoundFactory(midterm=True)
     ReportFactory(
         round=reporting_round,
         measure=MeasureFactory(
