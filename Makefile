@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
-# Debian packages the test suite drives: a real browser, and LibreOffice + poppler to render DOCX.
+# Debian packages the test suite drives: a real browser (the tests run its headless shell),
+# and LibreOffice + poppler to render DOCX.
 # The report's PDF needs LibreOffice's python bridge (python3-uno, for the system python) and
 # Liberation Sans, metrically equal to Arial, so its pages break where Word's do. Calc opens the
 # open-data spreadsheets the way a reader's spreadsheet would (tests/test_open_data_spreadsheets.py).
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 poppler-utils
+SYSTEM_PACKAGES := chromium chromium-headless-shell libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint install system-deps bench-deps db demo-users clean serve translations
@@ -69,6 +70,7 @@ $(STAMP): setup.cfg constraints.txt
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromium-headless-shell >/dev/null || missing="$$missing chromium-headless-shell"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$$missing libreoffice-calc-nogui"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \

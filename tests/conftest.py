@@ -219,11 +219,17 @@ def base_url():
 
 
 # Playwright drives Debian's Chromium; `playwright install` cannot download a browser here.
+# Headless, it drives Debian's chromium-headless-shell, the build Playwright itself uses for
+# headless runs: the full browser's headless mode renders through its whole display pipeline
+# and cost the browser tests about a third more CPU (bench/results-suite.md). `--headed`
+# (a person watching) gets the full browser; CHROMIUM names another executable.
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    headless = browser_type_launch_args.get("headless", True)
+    default = "/usr/bin/chromium-headless-shell" if headless else "/usr/bin/chromium"
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "executable_path": os.environ.get("CHROMIUM", default),
     }
 
 
