@@ -123,13 +123,22 @@ def test_a_save_waiting_for_a_held_row_gets_the_503_while_the_row_is_still_held(
 def test_a_statement_longer_than_the_statement_timeout_is_cancelled(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs statements in-process: there is no server to wait for")
-    app.config["DATABASE_STATEMENT_TIMEOUT_SECONDS"] = 1
     from tracker.database import engine_options
 
-    engine = create_engine(db.engine.url, **engine_options(app.config))
+    # The options as the app builds them from its settings, with a 1 s statement timeout. Not
+    # from the app's config as it is: that already holds its engine options, with the default
+    # 10 s, and engine_options keeps options already set (the test then waited 10 s).
+    settings = {
+        **app.config,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "DATABASE_STATEMENT_TIMEOUT_SECONDS": 1,
+    }
+    engine = create_engine(db.engine.url, **engine_options(settings))
     try:
-        with engine.connect() as connection, pytest.raises(OperationalError, match="timeout"):
-            connection.execute(text("SELECT pg_sleep(30)"))
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "1s"
+            with pytest.raises(OperationalError, match="statement timeout"):
+                connection.execute(text("SELECT pg_sleep(30)"))
     finally:
         engine.dispose()
 
