@@ -128,7 +128,9 @@ def site(tmp_path_factory):
                 Gunicorn(
                     cluster.url,
                     logs,
-                    workers=2,
+                    # One worker each: what is shared between machines is under test, not
+                    # between the workers of one (a worker's start costs a second of CPU).
+                    workers=1,
                     wait=False,
                     SECRET_KEY=key,
                     TRUSTED_PROXIES="1",
