@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tests.factories import MeasureFactory, ReportFactory, RoundFactory
 from tests.support.browser import assert_accessible
+from tests.support.processes import SERVER_POLL_SECONDS
 from tracker.extensions import db
 from tracker.measures.models import Measure
 from tracker.reporting.states import ReviewState, Status
@@ -47,7 +48,9 @@ def other_sites():
     """Two sites on ports of their own: one allowed to frame the card, one not."""
     servers = [ThreadingHTTPServer(("127.0.0.1", 0), HostPage) for _ in range(2)]
     for server in servers:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": SERVER_POLL_SECONDS}, daemon=True
+        ).start()
     yield [f"http://127.0.0.1:{server.server_port}" for server in servers]
     for server in servers:
         server.shutdown()

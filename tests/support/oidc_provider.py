@@ -20,6 +20,8 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request
 
+from tests.support.processes import SERVER_POLL_SECONDS
+
 
 def _b64decode(segment: str) -> bytes:
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
@@ -91,7 +93,9 @@ def running_provider():
     provider = Provider(url="")
     server = make_server("127.0.0.1", 0, _Observer(app, provider), threaded=True)
     provider.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": SERVER_POLL_SECONDS}
+    )
     thread.start()
     try:
         yield provider

@@ -5,6 +5,10 @@ import signal
 import socket
 import subprocess
 
+# How often the tests' threaded HTTP servers (socketserver) look whether they are to stop:
+# shutdown() waits up to that long, 0.5 s by default. A wake-up costs microseconds.
+SERVER_POLL_SECONDS = 0.05
+
 
 def free_port() -> int:
     with socket.socket() as sock:
