@@ -27,10 +27,10 @@ serve: install
 	$(FLASK) error-pages instance/error-pages
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-# The whole suite runs on two processes (pytest-xdist), each with a database of its own; tests
-# that share an expensive module fixture stay on one process (their xdist_group mark).
+# The whole suite runs on two processes (pytest-xdist), each with a database of its own; each
+# test file runs whole on one of them, so a module fixture is built once (docs/testing.md).
 # `make test PYTEST_ARGS="tests/test_x.py -q"` runs in one process, as given.
-PYTEST_ARGS ?= -n 2 --dist loadgroup
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
