@@ -26,6 +26,10 @@ loglevel = _server["loglevel"]
 # Forwarded headers are the app's business (TRUSTED_PROXIES → ProxyFix), so there is one
 # place that decides whom to believe; gunicorn believes no one.
 forwarded_allow_ips = ""
+# gunicorn 25+ opens a control socket (for `gunicornc`) at one path per user: a second
+# instance on the machine takes it over from the first, and the site is stopped and reloaded
+# through systemd (docs/), not through it.
+control_socket_disable = True
 
 
 def on_starting(server):
