@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, exists, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from werkzeug.serving import make_server
 
 from tests.support.app import RequestPerContextClient, ReusedApp, make_app
 from tests.support.databases import ThrowawayDatabase
+from tests.support.seed_snapshot import SeedSnapshot, load_and_keep, restore, tables_holding_rows
 from tests.support.smtp_server import MAIL_SETTINGS, SmtpServer
 from tracker.extensions import db
 from tracker.plan.loader import load_plan
@@ -143,12 +144,9 @@ def _forget_the_test() -> None:
 def _empty_all_tables() -> None:
     """Delete what the test left, from the tables that hold anything (one query finds them:
     most tests fill a few tables, and a DELETE on each of the others cost a round trip)."""
-    tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
-        holding = connection.execute(select(*(exists().select_from(t) for t in tables))).one()
-        for table, has_rows in zip(tables, holding, strict=True):
-            if has_rows:
-                connection.execute(table.delete())
+        for table in reversed(tables_holding_rows(connection)):
+            connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -186,11 +184,24 @@ def plan_data() -> dict:
     return json.loads(SEED_PATH.read_text(encoding="utf-8"))
 
 
+_seed_snapshots: dict[str, SeedSnapshot] = {}
+
+
 @pytest.fixture
 def seeded(app, plan_data):
-    """The database holding the whole plan and the published midterm round."""
-    load_plan(db.session, plan_data)
-    db.session.commit()
+    """The database holding the whole plan and the published midterm round: loaded with
+    ``load_plan`` by the first test of the process that asks, put back as that load left it for
+    the others (tests/support/seed_snapshot.py; test_seed.py proves the two equal). A test whose
+    other fixtures wrote rows first gets a load of its own, as such a load may differ."""
+    connection = db.session.connection()
+    url = str(db.engine.url)
+    if tables_holding_rows(connection):
+        load_plan(db.session, plan_data)
+        db.session.commit()
+    elif url in _seed_snapshots:
+        restore(db.session, _seed_snapshots[url])
+    else:
+        _seed_snapshots[url] = load_and_keep(db.session, plan_data)
     return plan_data
 
 
