@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from werkzeug.serving import make_server
 
 from tests.support.app import RequestPerContextClient, ReusedApp, make_app
 from tests.support.databases import ThrowawayDatabase
-from tests.support.seed_snapshot import SeedSnapshot, load_and_keep, restore, tables_holding_rows
+from tests.support.kept_rows import KeptRows, load_and_keep, put_back, tables_holding_rows
 from tests.support.smtp_server import MAIL_SETTINGS, SmtpServer
 from tracker.extensions import db
 from tracker.plan.loader import load_plan
@@ -145,8 +145,13 @@ def _empty_all_tables() -> None:
     """Delete what the test left, from the tables that hold anything (one query finds them:
     most tests fill a few tables, and a DELETE on each of the others cost a round trip)."""
     with db.engine.begin() as connection:
-        for table in reversed(tables_holding_rows(connection)):
+        holding = tables_holding_rows(connection)
+        for table in reversed(holding):
             connection.execute(table.delete())
+        # SQLite's search index is a virtual table, no model, without a foreign key to cascade
+        # along (PostgreSQL's rows go with their measures).
+        if connection.dialect.name == "sqlite" and "measures" in {t.name for t in holding}:
+            connection.execute(text("DELETE FROM measure_search"))
 
 
 @pytest.fixture
@@ -184,24 +189,24 @@ def plan_data() -> dict:
     return json.loads(SEED_PATH.read_text(encoding="utf-8"))
 
 
-_seed_snapshots: dict[str, SeedSnapshot] = {}
+_seeded_rows: dict[str, KeptRows] = {}
 
 
 @pytest.fixture
 def seeded(app, plan_data):
     """The database holding the whole plan and the published midterm round: loaded with
     ``load_plan`` by the first test of the process that asks, put back as that load left it for
-    the others (tests/support/seed_snapshot.py; test_seed.py proves the two equal). A test whose
+    the others (tests/support/kept_rows.py; test_seed.py proves the two equal). A test whose
     other fixtures wrote rows first gets a load of its own, as such a load may differ."""
     connection = db.session.connection()
     url = str(db.engine.url)
     if tables_holding_rows(connection):
         load_plan(db.session, plan_data)
         db.session.commit()
-    elif url in _seed_snapshots:
-        restore(db.session, _seed_snapshots[url])
+    elif url in _seeded_rows:
+        put_back(db.session, _seeded_rows[url])
     else:
-        _seed_snapshots[url] = load_and_keep(db.session, plan_data)
+        _seeded_rows[url] = load_and_keep(db.session, plan_data)
     return plan_data
 
 

@@ -2,13 +2,11 @@
 
 import copy
 import json
-from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, select
 
 from tests.factories import UserFactory
-from tests.support.seed_snapshot import load_and_keep, restore
 from tracker.extensions import db
 from tracker.models import (
     Area,
@@ -23,7 +21,6 @@ from tracker.plan.queries import first_plan
 from tracker.reporting.models import ReportingRound
 from tracker.reporting.queries import latest_published_round, status_summary
 from tracker.reporting.states import ReviewState, Status
-from tracker.timeutil import utcnow
 
 # The overview table of the midterm report (status pr. 1 June 2025), counted by hand from
 # ../shared/sources/midtveisrapport-2025.txt: area → (completed, in progress, not started).
@@ -290,83 +287,3 @@ def test_a_plan_period_that_is_not_text_is_refused(seeded, runner, plan_data, tm
     assert result.exit_code != 0
     assert "plan: planperioden mangler eller er ugyldig" in result.output
     assert first_plan().period == plan_data["plan"]["period"]
-
-
-# --- The seeded fixture -------------------------------------------------------------------------
-
-
-def test_the_seeded_fixture_puts_back_what_a_fresh_load_writes(app, plan_data):
-    """Most tests get the seeded database restored from rows kept after one load per test
-    process (tests/support/seed_snapshot.py). Every table the database holds, found by
-    inspection and not from the snapshot's own list (the search index is no model), must equal
-    a fresh load's; the times the load stamps move to the moment of the restore."""
-    loaded_from = utcnow()
-    snapshot = load_and_keep(db.session, plan_data)
-    fresh = _every_row(stamped_from=loaded_from)
-    assert fresh["measures"] and fresh["measure_search"]
-
-    _empty_every_table()
-    restored_from = utcnow()
-    restore(db.session, snapshot)
-    restored = _every_row(stamped_from=restored_from)
-
-    assert restored.keys() == fresh.keys()
-    for name in fresh:
-        differences = [
-            (name, set(after) ^ set(before))
-            for after, before in zip(restored[name], fresh[name], strict=False)
-            if after != before
-        ]
-        assert restored[name] == fresh[name], differences[:1] or name
-    # After both, the next id of each restored table follows its highest one (PostgreSQL's
-    # sequences; SQLite takes the highest plus one by itself).
-    unit = ResponsibleUnit(name="Ny", abbreviation="NY")
-    db.session.add(unit)
-    db.session.flush()
-    assert unit.id == max(row["id"] for row in snapshot.rows["responsible_units"]) + 1
-
-
-def _every_row(stamped_from) -> dict[str, list]:
-    """Every table's rows, in a stable order; a time the load stamped (at or after
-    ``stamped_from``) becomes "stamped", as two loads never stamp the same microsecond."""
-    connection = db.session.connection()
-    names = [
-        name
-        for name in inspect(connection).get_table_names()
-        # Alembic's revision, and the FTS5 table's own storage (measure_search is compared).
-        if name != "alembic_version" and not name.startswith("measure_search_")
-    ]
-    every = {}
-    for name in names:
-        columns = "*"
-        if name == "measure_search" and connection.dialect.name == "postgresql":
-            columns = "measure_id, CAST(document AS text) AS document"  # a tsvector, as text
-        rows = connection.execute(text(f"SELECT {columns} FROM {name}")).mappings()  # nosec B608
-        every[name] = sorted(
-            (tuple(sorted((k, _stamped(v, stamped_from)) for k, v in row.items())) for row in rows),
-            key=repr,
-        )
-    return every
-
-
-def _stamped(value, stamped_from):
-    moment = value
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(moment, datetime):
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        if aware >= stamped_from:
-            return "stamped"
-    return value
-
-
-def _empty_every_table() -> None:
-    db.session.commit()
-    connection = db.session.connection()
-    for table in reversed(db.metadata.sorted_tables):
-        connection.execute(table.delete())
-    connection.execute(text("DELETE FROM measure_search"))
-    db.session.commit()
