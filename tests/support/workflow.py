@@ -119,12 +119,7 @@ def build_world(
     if key in _kept_worlds:
         kept, objects = _kept_worlds[key]
         put_back(db.session, kept)
-        return World(
-            **{
-                name: None if found is None else db.session.get(*found)
-                for name, found in objects.items()
-            }
-        )
+        return World(**_loaded(objects))
     written_from = start_writing(db.session)
     world = _build_world(*arguments)
     objects = {
@@ -136,6 +131,20 @@ def build_world(
 
 
 _kept_worlds: dict[tuple, tuple[KeptRows, dict]] = {}
+
+
+def _loaded(objects: dict) -> dict:
+    """The world's objects by their kept (model, id), in one query per model."""
+    wanted: dict[type, set[int]] = {}
+    for found in objects.values():
+        if found is not None:
+            wanted.setdefault(found[0], set()).add(found[1])
+    rows = {
+        (model, row.id): row
+        for model, ids in wanted.items()
+        for row in db.session.scalars(select(model).where(model.id.in_(ids)))
+    }
+    return {name: None if found is None else rows[found] for name, found in objects.items()}
 
 
 def _build_world(review_state, round_state, deadline, two_plans) -> World:
