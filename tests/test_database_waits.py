@@ -123,10 +123,15 @@ def test_a_save_waiting_for_a_held_row_gets_the_503_while_the_row_is_still_held(
 def test_a_statement_longer_than_the_statement_timeout_is_cancelled(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs statements in-process: there is no server to wait for")
-    app.config["DATABASE_STATEMENT_TIMEOUT_SECONDS"] = 1
     from tracker.database import engine_options
 
-    engine = create_engine(db.engine.url, **engine_options(app.config))
+    # The app's own engine options already hold the default timeout (engine_options keeps
+    # what is set), so this engine's are made from the settings alone, with one second.
+    settings = {**app.config, "DATABASE_STATEMENT_TIMEOUT_SECONDS": 1}
+    del settings["SQLALCHEMY_ENGINE_OPTIONS"]
+    options = engine_options(settings)
+    assert "statement_timeout=1000" in options["connect_args"]["options"]
+    engine = create_engine(db.engine.url, **options)
     try:
         with engine.connect() as connection, pytest.raises(OperationalError, match="timeout"):
             connection.execute(text("SELECT pg_sleep(30)"))
