@@ -17,10 +17,9 @@ from werkzeug.serving import make_server
 
 from tests.support.app import RequestPerContextClient, ReusedApp, make_app
 from tests.support.databases import ThrowawayDatabase
-from tests.support.kept_rows import KeptRows, load_and_keep, put_back, tables_holding_rows
+from tests.support.kept_rows import load_seed, tables_holding_rows, written_once
 from tests.support.smtp_server import MAIL_SETTINGS, SmtpServer
 from tracker.extensions import db
-from tracker.plan.loader import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = ROOT / "seed" / "plan_2024_2027.json"
@@ -189,24 +188,12 @@ def plan_data() -> dict:
     return json.loads(SEED_PATH.read_text(encoding="utf-8"))
 
 
-_seeded_rows: dict[str, KeptRows] = {}
-
-
 @pytest.fixture
 def seeded(app, plan_data):
     """The database holding the whole plan and the published midterm round: loaded with
     ``load_plan`` by the first test of the process that asks, put back as that load left it for
-    the others (tests/support/kept_rows.py; test_seed.py proves the two equal). A test whose
-    other fixtures wrote rows first gets a load of its own, as such a load may differ."""
-    connection = db.session.connection()
-    url = str(db.engine.url)
-    if tables_holding_rows(connection):
-        load_plan(db.session, plan_data)
-        db.session.commit()
-    elif url in _seeded_rows:
-        put_back(db.session, _seeded_rows[url])
-    else:
-        _seeded_rows[url] = load_and_keep(db.session, plan_data)
+    the others (tests/support/kept_rows.py; test_kept_rows.py proves the two equal)."""
+    written_once(db.session, "seeded", lambda: load_seed(plan_data))
     return plan_data
 
 

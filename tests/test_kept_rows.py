@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.support import workflow
-from tests.support.kept_rows import load_and_keep, put_back
+from tests.support import kept_rows, workflow
+from tests.support.kept_rows import load_seed, written_once
 from tests.support.workflow import build_world
 from tracker.extensions import db
 from tracker.models import ResponsibleUnit
@@ -16,15 +16,16 @@ from tracker.reporting.states import ReviewState, RoundState
 from tracker.timeutil import utcnow
 
 
-def test_the_seeded_plan_put_back_equals_a_fresh_load(app, plan_data):
+def test_the_seeded_plan_put_back_equals_a_fresh_load(app, plan_data, monkeypatch):
+    monkeypatch.setattr(kept_rows, "_written", {})
     loaded_from = utcnow()
-    kept = load_and_keep(db.session, plan_data)
+    written_once(db.session, "seeded", lambda: load_seed(plan_data))
     fresh = every_row(stamped_from=loaded_from)
     assert fresh["measures"] and fresh["measure_search"]
 
     empty_every_table()
     put_back_from = utcnow()
-    put_back(db.session, kept)
+    written_once(db.session, "seeded", lambda: pytest.fail("loaded again, not put back"))
 
     assert_same_rows(every_row(stamped_from=put_back_from), fresh)
     # The next id of each table put back follows its highest one (PostgreSQL's sequences;
@@ -32,6 +33,7 @@ def test_the_seeded_plan_put_back_equals_a_fresh_load(app, plan_data):
     unit = ResponsibleUnit(name="Ny", abbreviation="NY")
     db.session.add(unit)
     db.session.flush()
+    (kept,) = kept_rows._written.values()
     assert unit.id == max(row["id"] for row in kept.rows["responsible_units"]) + 1
 
 
