@@ -5,7 +5,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import generate_password_hash
 
 from tests.factories import (
@@ -46,8 +47,12 @@ def post_form(client, path: str, data: dict, token_from: str = "/"):
 def snapshot() -> dict[str, list[str]]:
     """Every row of every table, as committed (read on a connection of its own)."""
     with db.engine.connect() as connection:
+        # Most tables of a test's database are empty: one query finds them.
+        holding = set(tables_holding_rows(connection))
         return {
             table.name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
+            if table in holding
+            else []
             for table in db.metadata.sorted_tables
         }
 
@@ -134,17 +139,26 @@ _kept_worlds: dict[tuple, tuple[KeptRows, dict]] = {}
 
 
 def _loaded(objects: dict) -> dict:
-    """The world's objects by their kept (model, id), in one query per model."""
-    wanted: dict[type, set[int]] = {}
-    for found in objects.values():
-        if found is not None:
-            wanted.setdefault(found[0], set()).add(found[1])
-    rows = {
-        (model, row.id): row
-        for model, ids in wanted.items()
-        for row in db.session.scalars(select(model).where(model.id.in_(ids)))
-    }
-    return {name: None if found is None else rows[found] for name, found in objects.items()}
+    """The world's objects by their kept (model, id), as a fresh build leaves them after its
+    commit: in the session, every attribute expired, read from the database when first used
+    (and no query until then, so no transaction is left open)."""
+    loaded = {}
+    for name, found in objects.items():
+        if found is None:
+            loaded[name] = None
+            continue
+        model, primary_key = found
+        mapper = inspect(model)
+        # One the session still holds (an object of an earlier write with the same id, expired
+        # by the commit since) stands for the row as it is.
+        instance = db.session.identity_map.get(mapper.identity_key_from_primary_key([primary_key]))
+        if instance is None:
+            instance = mapper.class_manager.new_instance()
+            instance.id = primary_key
+            make_transient_to_detached(instance)
+            db.session.add(instance)
+        loaded[name] = instance
+    return loaded
 
 
 def _build_world(review_state, round_state, deadline, two_plans) -> World:
