@@ -9,6 +9,7 @@ import re
 import feedparser
 import pytest
 
+from tests.support.kept_rows import load_seed, written_once
 from tests.support.plan_files import municipal_plan
 from tests.support.public_helpers import PLAN_ONE
 from tracker.extensions import db
@@ -22,9 +23,16 @@ OSLO_ONLY = "Antirasistisk undervisningsopplegg i bydelsskolene"  # Oslo's measu
 
 
 @pytest.fixture
-def two_plans(seeded):
-    load_plan(db.session, municipal_plan(), new_plan=True)
-    db.session.commit()
+def two_plans(app, plan_data):
+    """The seeded plan and the municipal plan, loaded by the first test of the process and
+    put back for the others (tests/support/kept_rows.py)."""
+
+    def load_both() -> None:
+        load_seed(plan_data)
+        load_plan(db.session, municipal_plan(), new_plan=True)
+        db.session.commit()
+
+    written_once(db.session, "seeded and the municipal plan", load_both)
 
 
 def text_of(client, url: str) -> str:

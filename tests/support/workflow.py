@@ -5,7 +5,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import generate_password_hash
 
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.support.kept_rows import KeptRows, keep, put_back, start_writing, tables_holding_rows
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.models import Role
@@ -45,8 +47,12 @@ def post_form(client, path: str, data: dict, token_from: str = "/"):
 def snapshot() -> dict[str, list[str]]:
     """Every row of every table, as committed (read on a connection of its own)."""
     with db.engine.connect() as connection:
+        # Most tables of a test's database are empty: one query finds them.
+        holding = set(tables_holding_rows(connection))
         return {
             table.name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
+            if table in holding
+            else []
             for table in db.metadata.sorted_tables
         }
 
@@ -107,6 +113,55 @@ class World:
 def build_world(
     review_state=ReviewState.DRAFT, round_state=RoundState.OPEN, deadline=None, two_plans=False
 ) -> World:
+    """The world, committed. Built through the factories by the first test of the process that
+    asks for it with these arguments; put back from the rows kept then for the later ones
+    (tests/support/kept_rows.py; tests/test_kept_rows.py proves the two equal): under cProfile
+    about 0.006 s instead of 0.037 s. A test that wrote rows before gets a world built for it."""
+    arguments = (review_state, round_state, deadline, two_plans)
+    key = (str(db.engine.url), *arguments)
+    if tables_holding_rows(db.session.connection()):
+        return _build_world(*arguments)
+    if key in _kept_worlds:
+        kept, objects = _kept_worlds[key]
+        put_back(db.session, kept)
+        return World(**_loaded(objects))
+    written_from = start_writing(db.session)
+    world = _build_world(*arguments)
+    objects = {
+        name: None if value is None else (type(value), value.id)
+        for name, value in vars(world).items()
+    }
+    _kept_worlds[key] = (keep(db.session, written_from), objects)
+    return world
+
+
+_kept_worlds: dict[tuple, tuple[KeptRows, dict]] = {}
+
+
+def _loaded(objects: dict) -> dict:
+    """The world's objects by their kept (model, id), as a fresh build leaves them after its
+    commit: in the session, every attribute expired, read from the database when first used
+    (and no query until then, so no transaction is left open)."""
+    loaded = {}
+    for name, found in objects.items():
+        if found is None:
+            loaded[name] = None
+            continue
+        model, primary_key = found
+        mapper = inspect(model)
+        # One the session still holds (an object of an earlier write with the same id, expired
+        # by the commit since) stands for the row as it is.
+        instance = db.session.identity_map.get(mapper.identity_key_from_primary_key([primary_key]))
+        if instance is None:
+            instance = mapper.class_manager.new_instance()
+            instance.id = primary_key
+            make_transient_to_detached(instance)
+            db.session.add(instance)
+        loaded[name] = instance
+    return loaded
+
+
+def _build_world(review_state, round_state, deadline, two_plans) -> World:
     lead, co, other = (
         UnitFactory(abbreviation=abbreviation, name=name)
         for abbreviation, name in (
