@@ -40,7 +40,7 @@ def report_docx(template, size: int) -> bytes:
     data = synthetic_data(template, size)
     with building_in(data.language):
         document = midterm_report_document(data)
-        return document.to_bytes(page_count=office.PAGE_COUNT_MARK)
+        return document.to_bytes(page_count=office.PAGE_COUNT_MARK, for_layout=True)
 
 
 def write_reports(sizes: list[int], folder: Path) -> list[Path]:

@@ -15,9 +15,10 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(
-    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tracker", "export")
-)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tracker", "export"))
+# Only open and lay out (the page count), for comparing variants of a document.
+OPEN_ONLY = os.environ.get("OFFICE_STEPS_OPEN_ONLY") == "1"
 
 import uno  # noqa: E402
 import uno_worker  # noqa: E402
@@ -42,6 +43,10 @@ def timed_convert(desktop, path, pdf):
     )
     try:
         lap("open")
+        if OPEN_ONLY:
+            steps["pages"] = document.getCurrentController().getPropertyValue("PageCount")
+            lap("layout")
+            return steps
         document.getTextFields().refresh()
         lap("fields")
         index = document.getDocumentIndexes().getByIndex(0)
