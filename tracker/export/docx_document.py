@@ -8,9 +8,10 @@ first, so no saved text can make the document invalid.
 """
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from copy import deepcopy
 from datetime import date, datetime, time
+from functools import partial
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -446,38 +447,58 @@ class ReportDocument:
                 footer.remove(element)
             text = ooxml.new_run(footer, page_count)
             footer.insert(position, text)
-        put_back = self._take_out_toc_links() if for_layout else []
+        undo = self._prepare_for_layout() if for_layout else []
         try:
             buffer = io.BytesIO()
             self.document.save(buffer)
             return buffer.getvalue()
         finally:
-            for parent, index, element in reversed(put_back):
-                parent.insert(index, element)
+            for step in reversed(undo):
+                step()
             if page_count is not None:
                 footer.remove(text)
                 for offset, element in enumerate(field):
                     footer.insert(position + offset, element)
 
-    def _take_out_toc_links(self) -> list:
-        """Unwrap each entry's link (its runs stay) and remove the headings' bookmarks; returns
-        (parent, index, element) in the order taken out, to be put back in reverse."""
-        taken = []
+    def _prepare_for_layout(self) -> list[Callable[[], None]]:
+        """Unwrap each entry's link (its runs stay), give it a stand-in page number, and remove
+        the headings' bookmarks; returns the steps that undo it, to be run in reverse.
+
+        The stand-in (zeros as many as the digits of the likely page count) makes each entry
+        as long as it will be with its number: LibreOffice's update then does not lengthen the
+        table of contents, and the second update (7 s at 5,000 measures) is not needed. A
+        wrong guess costs only that second update."""
+        undo: list[Callable[[], None]] = []
+        stand_in = "0" * len(str(max(1, round(len(self.toc_entries) * PAGES_PER_ENTRY))))
         for _paragraph, link, _text in self.toc_entries:
             parent = link.getparent()
             index = parent.index(link)
             runs = list(link)
-            taken.append((parent, index, link))
             parent.remove(link)
-            for offset, run in enumerate(runs):
+            added = [ooxml.new_run(parent, "\t"), ooxml.new_run(parent, stand_in)]
+            for offset, run in enumerate(runs + added):
                 parent.insert(index + offset, run)
-                taken.append((link, offset, run))
+            undo.append(partial(_put_back, parent, index, link, runs, added))
         for start, end in self.toc_bookmarks:
             for element in (start, end):
                 parent = element.getparent()
-                taken.append((parent, parent.index(element), element))
+                index = parent.index(element)
                 parent.remove(element)
-        return taken
+                undo.append(partial(parent.insert, index, element))
+        return undo
+
+
+def _put_back(parent, index: int, link, runs: list, added: list) -> None:
+    """Undo ``_prepare_for_layout`` for one table of contents entry."""
+    for run in added:
+        parent.remove(run)
+    link.extend(runs)
+    parent.insert(index, link)
+
+
+# Pages per table of contents entry in a long report (5,000 measures: 2,137 to 3,014 pages),
+# for the stand-in page numbers of the copy LibreOffice lays out.
+PAGES_PER_ENTRY = 0.5
 
 
 TOC_LEVELS = 2  # the table of contents lists Heading 1 and Heading 2
