@@ -324,7 +324,7 @@ def test_the_copy_for_libreoffice_leaves_the_downloaded_docx_as_it_was(seeded):
     entries = [p for p in copy.paragraphs if p.style.name in ("toc 1", "toc 2")]
     assert len(entries) == 60
     assert all(p._p.find(qn("w:hyperlink")) is None for p in entries)
-    assert all(p.text.endswith("\t00") for p in entries)  # 60 entries: two digits
+    assert all(p.text.endswith(("\t0", "\t00")) for p in entries)  # pages 2 to 34
     assert not any(
         b.get(qn("w:name")).startswith("_Toc")
         for b in copy.element.body.iter(qn("w:bookmarkStart"))

@@ -464,17 +464,19 @@ class ReportDocument:
         """Unwrap each entry's link (its runs stay), give it a stand-in page number, and remove
         the headings' bookmarks; returns the steps that undo it, to be run in reverse.
 
-        The stand-in (zeros as many as the digits of the likely page count) makes each entry
+        The stand-in (zeros as many as the digits of the entry's likely page) makes each entry
         as long as it will be with its number: LibreOffice's update then does not lengthen the
         table of contents, and the second update (7 s at 5,000 measures) is not needed. A
         wrong guess costs only that second update."""
         undo: list[Callable[[], None]] = []
-        stand_in = "0" * len(str(max(1, round(len(self.toc_entries) * PAGES_PER_ENTRY))))
-        for _paragraph, link, _text in self.toc_entries:
+        # The table of contents' own pages come first (about 40 entries a page).
+        front_pages = 2 + len(self.toc_entries) / 40
+        for number, (_paragraph, link, _text) in enumerate(self.toc_entries, start=1):
             parent = link.getparent()
             index = parent.index(link)
             runs = list(link)
             parent.remove(link)
+            stand_in = "0" * len(str(round(front_pages + number * PAGES_PER_ENTRY)))
             added = [ooxml.new_run(parent, "\t"), ooxml.new_run(parent, stand_in)]
             for offset, run in enumerate(runs + added):
                 parent.insert(index + offset, run)
