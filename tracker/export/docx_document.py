@@ -231,6 +231,7 @@ class ReportDocument:
         section = self.document.sections[0]
         # The title page has a header and footer of its own: no page number on it.
         section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False  # an empty footer of its own
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run(_("Side") + " ")
@@ -239,17 +240,31 @@ class ReportDocument:
         before = len(footer._p)
         ooxml.add_simple_field(footer, "NUMPAGES", "1")
         self.page_count_field = (footer._p, before, footer._p[before:])
-        if marking is None:
-            return
-        for header in (section.header, section.first_page_header):
-            paragraph = header.paragraphs[0]
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = paragraph.add_run(marking[0])
-            run.bold = True
-            run.font.size = Pt(14)
-            run.font.color.rgb = DRAFT_COLOUR
-            note = paragraph.add_run(" – " + marking[1])
-            note.font.color.rgb = DRAFT_COLOUR
+        if marking is not None:
+            for header in (section.header, section.first_page_header):
+                paragraph = header.paragraphs[0]
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                run = paragraph.add_run(marking[0])
+                run.bold = True
+                run.font.size = Pt(14)
+                run.font.color.rgb = DRAFT_COLOUR
+                note = paragraph.add_run(" – " + marking[1])
+                note.font.color.rgb = DRAFT_COLOUR
+        # Headers before footers, each default before first, as Word writes them: LibreOffice
+        # 25.2 gave a draft's title page the other pages' footer (its page number) when the
+        # first page's footer came before the default one, as python-docx added them.
+        references = [
+            element
+            for element in self.section_end
+            if element.tag in (qn("w:headerReference"), qn("w:footerReference"))
+        ]
+        for element in references:
+            self.section_end.remove(element)
+        references.sort(
+            key=lambda e: (e.tag == qn("w:footerReference"), e.get(qn("w:type")) != "default")
+        )
+        for position, element in enumerate(references):
+            self.section_end.insert(position, element)
 
     # -- blocks -----------------------------------------------------------------------------
 
