@@ -66,14 +66,12 @@ $(STAMP): setup.cfg constraints.txt
 	touch $@
 
 # Installs only what is missing, so a machine that has them is not touched.
-# LibreOffice 25.2 from bookworm-backports, not Debian 12's 7.4: it lays out a report of
-# 5,000 measures in about a minute, 7.4 in three (docs/report.md, «Large plans»).
-BACKPORTS := /etc/apt/sources.list.d/bookworm-backports.sources
-OFFICE_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno
-
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$$missing libreoffice-calc-nogui"; \
+	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
 	fc-match Arial 2>/dev/null | grep -q Liberation || missing="$$missing fonts-liberation2"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
@@ -81,17 +79,6 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
-	@if ! soffice --version 2>/dev/null | grep -Eq "^LibreOffice (2[5-9]|[3-9][0-9])\." \
-		|| [ ! -e /usr/lib/libreoffice/program/libsclo.so ] \
-		|| ! /usr/bin/python3 -c "import uno" 2>/dev/null; then \
-		echo "Installing LibreOffice 25.2 from bookworm-backports: $(OFFICE_PACKAGES)"; \
-		[ -e $(BACKPORTS) ] || printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
-			'Suites: bookworm-backports' 'Components: main' \
-			'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' \
-			| $(SUDO) tee $(BACKPORTS) >/dev/null; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends \
-			-t bookworm-backports $(OFFICE_PACKAGES); \
 	fi
 
 # What bench/bench_public.py drives besides the test's nginx and openssl: the load generator.
