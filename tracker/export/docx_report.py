@@ -331,8 +331,8 @@ def status_overview(document: ReportDocument, data: ReportData, chart_png: bytes
 
 
 # Rows in one table of all measures before the next table continues it (header row again).
-# LibreOffice lays out one table of thousands of rows in time growing with its square: 5,000
-# measures in one table took 27 s to lay out, in tables of 250 rows 7 s.
+# LibreOffice lays out one table of thousands of rows in time growing faster than its rows:
+# 5,000 measures in one table took 27 s to lay out, in tables of 250 (or 1,000) rows 7 s.
 ROWS_PER_TABLE = 250
 
 
