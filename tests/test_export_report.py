@@ -16,8 +16,9 @@ from tests.support.docx_reading import (
     table_rows,
 )
 from tracker import narrative
+from tracker.export import docx_report
 from tracker.export.chart import render_png, status_figure
-from tracker.export.docx_report import build_midterm_report
+from tracker.export.docx_report import build_midterm_report, midterm_report_document
 from tracker.export.report_data import collect_report_data
 from tracker.plan.queries import first_plan
 from tracker.reporting.queries import get_round
@@ -294,3 +295,38 @@ def test_title_page_takes_the_plan_title_period_and_owner_from_the_database(seed
     assert "Oslo kommune, Bystyrets sekretariat" in texts
     assert "Utgitt av: Oslo kommune, Bystyrets sekretariat" in paragraph_texts(document)
     assert document.core_properties.author == "Oslo kommune, Bystyrets sekretariat"
+
+
+def test_a_long_list_of_all_measures_continues_in_tables_that_each_repeat_the_header(
+    seeded, monkeypatch
+):
+    """LibreOffice lays out one table of thousands of rows slowly (issue 25): the list goes on
+    in a new table, header row first, after ROWS_PER_TABLE rows; a reader sees the same rows."""
+    data = collect_report_data(get_round("midtveis-2025"), generated_on=GENERATED_ON)
+    whole = table_rows(open_docx(build_midterm_report(data)).tables[1])
+    monkeypatch.setattr(docx_report, "ROWS_PER_TABLE", 20)
+    document = open_docx(build_midterm_report(data))
+    parts = document.tables[1:4]  # 50 measures and 5 area rows: 20 + 20 + 15
+    assert [len(table.rows) for table in parts] == [21, 21, 16]
+    assert all(repeats_header_row(table) for table in parts)
+    rows = [table_rows(table) for table in parts]
+    assert all(part[0] == whole[0] for part in rows)
+    assert [row for part in rows for row in part[1:]] == whole[1:]
+
+
+def test_the_copy_for_libreoffice_leaves_the_downloaded_docx_as_it_was(seeded):
+    """The layout copy has no links in its table of contents nor bookmarks on the headings
+    (LibreOffice writes its own), and a stand-in page number on each entry."""
+    data = collect_report_data(get_round("midtveis-2025"), generated_on=GENERATED_ON)
+    document = midterm_report_document(data)
+    before = document.to_bytes()
+    copy = open_docx(document.to_bytes(page_count="[[SIDETALL]]", for_layout=True))
+    entries = [p for p in copy.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    assert len(entries) == 60
+    assert all(p._p.find(qn("w:hyperlink")) is None for p in entries)
+    assert all(p.text.endswith(("\t0", "\t00")) for p in entries)  # pages 2 to 34
+    assert not any(
+        b.get(qn("w:name")).startswith("_Toc")
+        for b in copy.element.body.iter(qn("w:bookmarkStart"))
+    )
+    assert document.to_bytes() == before

@@ -111,7 +111,7 @@ def _build(
         progress(N_("Fyller inn sidetall og lager PDF …"))
         try:
             rendered = office.render_pdf(
-                document.to_bytes(page_count=office.PAGE_COUNT_MARK), scratch
+                document.to_bytes(page_count=office.PAGE_COUNT_MARK, for_layout=True), scratch
             )
         except office.OfficeUnavailable as error:
             reason = error.message

@@ -380,8 +380,9 @@ def darken_pale_style_colours(styles_element, dark: str) -> None:
                 colour.set(qn("w:val"), dark)
 
 
-def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
-    """A bookmark around the paragraph's text: what a table of contents entry links to."""
+def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> tuple:
+    """A bookmark around the paragraph's text: what a table of contents entry links to.
+    Returns its start and end elements."""
     start = OxmlElement("w:bookmarkStart", {qn("w:id"): str(bookmark_id), qn("w:name"): name})
     end = OxmlElement("w:bookmarkEnd", {qn("w:id"): str(bookmark_id)})
     properties = paragraph._p.pPr
@@ -390,6 +391,7 @@ def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
     else:
         paragraph._p.insert(0, start)
     paragraph._p.append(end)
+    return start, end
 
 
 def add_internal_link(paragraph: Paragraph, anchor: str, texts: list[str]):

@@ -159,7 +159,6 @@ def convert(desktop, request):
         source, "_blank", 0, (_property("Hidden", True), _property("ReadOnly", False))
     )
     try:
-        document.getTextFields().refresh()
         toc = _toc_lines(document)
         document.refresh()
         _write_page_count(document, request.get("page_count_mark"))
