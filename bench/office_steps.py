@@ -81,44 +81,12 @@ def timed_convert(desktop, path, pdf, pid):
         lap("page count")
         steps["pages"] = document.getCurrentController().getPropertyValue("PageCount")
         clock = time.perf_counter()
-        export(document, pdf)
+        uno_worker.export_pdf(document, pdf)  # the app's own export settings
         lap("export")
         steps["cpu"] = round(office_cpu(pid) - started_cpu, 1)
     finally:
         document.close(True)
     return steps
-
-
-def export(document, pdf):
-    filter_data = uno.Any(
-        "[]com.sun.star.beans.PropertyValue",
-        tuple(
-            uno_worker._property(name, value)
-            for name, value in (
-                ("UseTaggedPDF", True),
-                ("PDFUACompliance", True),
-                ("SelectPdfVersion", 2),
-                ("ExportBookmarks", True),
-                ("ExportBookmarksToPDFDestination", True),
-                ("ExportLinksRelativeFsys", False),
-                ("ConvertOOoTargetToPDFTarget", True),
-                ("DisplayPDFDocumentTitle", True),
-                ("OpenBookmarkLevels", 1),
-                ("UseLosslessCompression", True),
-            )
-        ),
-    )
-    uno.invoke(
-        document,
-        "storeToURL",
-        (
-            uno.systemPathToFileUrl(os.path.abspath(pdf)),
-            (
-                uno_worker._property("FilterName", "writer_pdf_Export"),
-                uno_worker._property("FilterData", filter_data),
-            ),
-        ),
-    )
 
 
 def main():

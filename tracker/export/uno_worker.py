@@ -153,6 +153,40 @@ def _write_page_count(document, mark):
     document.replaceAll(replace)
 
 
+def export_pdf(document, path):
+    """The open document as a tagged PDF (PDF/UA, bookmarks from the headings) at ``path``."""
+    filter_data = uno.Any(
+        "[]com.sun.star.beans.PropertyValue",
+        tuple(
+            _property(name, value)
+            for name, value in (
+                ("UseTaggedPDF", True),
+                ("PDFUACompliance", True),
+                # PDF/A-2b for the archive (Noark 5), tagged all the same.
+                ("SelectPdfVersion", 2),
+                ("ExportBookmarks", True),
+                ("ExportBookmarksToPDFDestination", True),
+                ("ExportLinksRelativeFsys", False),
+                ("ConvertOOoTargetToPDFTarget", True),
+                ("DisplayPDFDocumentTitle", True),
+                ("OpenBookmarkLevels", 1),
+                ("UseLosslessCompression", True),
+            )
+        ),
+    )
+    uno.invoke(
+        document,
+        "storeToURL",
+        (
+            uno.systemPathToFileUrl(os.path.abspath(path)),
+            (
+                _property("FilterName", "writer_pdf_Export"),
+                _property("FilterData", filter_data),
+            ),
+        ),
+    )
+
+
 def convert(desktop, request):
     source = uno.systemPathToFileUrl(os.path.abspath(request["docx"]))
     document = desktop.loadComponentFromURL(
@@ -162,37 +196,7 @@ def convert(desktop, request):
         toc = _toc_lines(document)
         document.refresh()
         _write_page_count(document, request.get("page_count_mark"))
-        filter_data = uno.Any(
-            "[]com.sun.star.beans.PropertyValue",
-            tuple(
-                _property(name, value)
-                for name, value in (
-                    ("UseTaggedPDF", True),
-                    ("PDFUACompliance", True),
-                    # PDF/A-2b for the archive (Noark 5), tagged all the same.
-                    ("SelectPdfVersion", 2),
-                    ("ExportBookmarks", True),
-                    ("ExportBookmarksToPDFDestination", True),
-                    ("ExportLinksRelativeFsys", False),
-                    ("ConvertOOoTargetToPDFTarget", True),
-                    ("DisplayPDFDocumentTitle", True),
-                    ("OpenBookmarkLevels", 1),
-                    ("UseLosslessCompression", True),
-                )
-            ),
-        )
-        target = uno.systemPathToFileUrl(os.path.abspath(request["pdf"]))
-        uno.invoke(
-            document,
-            "storeToURL",
-            (
-                target,
-                (
-                    _property("FilterName", "writer_pdf_Export"),
-                    _property("FilterData", filter_data),
-                ),
-            ),
-        )
+        export_pdf(document, request["pdf"])
         return {"ok": True, "toc": toc}
     finally:
         document.close(True)
