@@ -415,21 +415,24 @@ def sign_in(walk: Walk, account: str, wrong_first: bool) -> None:
     if wrong_first:
         walk.until("Tab", r"(?i)logg inn.*button|button.*logg inn")
         walk.key("Return", note="Enter on «Logg inn» with both fields empty")
-        for _ in range(3):
-            walk.key("Tab")
-        walk.open("/logg-inn")
-        walk.until("Tab", r"(?i)e-post")
-        walk.type(email, note="type the e-mail address")
+        _back_to_the_email_field(walk)
+        _submit(walk, email, "feil-passord", note="type a wrong password")
+        _back_to_the_email_field(walk)
+    _submit(walk, email, password, note="type the password")
+
+
+def _back_to_the_email_field(walk: Walk) -> None:
+    """Hear what the refused form says (three Tabs), then start again on a fresh form."""
+    for _ in range(3):
         walk.key("Tab")
-        walk.type("feil-passord", note="type a wrong password")
-        walk.key("Return", note="Enter")
-        for _ in range(3):
-            walk.key("Tab")
-        walk.open("/logg-inn")
-        walk.until("Tab", r"(?i)e-post")
+    walk.open("/logg-inn")
+    walk.until("Tab", r"(?i)e-post")
+
+
+def _submit(walk: Walk, email: str, password: str, *, note: str) -> None:
     walk.type(email, note="type the e-mail address")
     walk.key("Tab")
-    walk.type(password, note="type the password")
+    walk.type(password, note=note)
     walk.key("Return", note="Enter")
 
 
