@@ -21,6 +21,19 @@ def world(app):
     return build_world()
 
 
+def add_reports(world, review_states: list[ReviewState]) -> None:
+    """One more measure of the other unit for each state, with its report in the world's round
+    in that state (numbers from 100), committed: a round too long for one page."""
+    area = world.report.measure.area
+    for index, review_state in enumerate(review_states):
+        ReportFactory(
+            round=world.reporting_round,
+            measure=MeasureFactory(area=area, number=100 + index, units=[world.other]),
+            review_state=review_state,
+        )
+    db.session.commit()
+
+
 def post(client, path, data=None, token_from="/"):
     return client.post(path, data=(data or {}) | {"csrf_token": csrf_token(client, token_from)})
 
@@ -179,14 +192,7 @@ def test_a_long_rounds_overview_shows_its_reports_a_page_at_a_time_and_counts_th
     login(world.coordinator)
     short = client.get("/rapportering/status-2026/oversikt").get_data(as_text=True)
     assert "Side 1 av" not in short  # a round of a few reports (or 50) stays on one page
-    area = world.report.measure.area
-    for index in range(148):
-        ReportFactory(
-            round=world.reporting_round,
-            measure=MeasureFactory(area=area, number=100 + index, units=[world.other]),
-            review_state=ReviewState.SUBMITTED if index < 120 else ReviewState.DRAFT,
-        )
-    db.session.commit()
+    add_reports(world, [ReviewState.SUBMITTED] * 120 + [ReviewState.DRAFT] * 28)
 
     def rows(page: str) -> list[int]:
         table = page.split('id="all-reports"')[1].split("</table>")[0]
@@ -311,14 +317,7 @@ def test_a_save_after_the_session_expired_leads_to_sign_in_and_back(client, worl
 def test_the_publish_page_lists_a_long_rounds_unapproved_reports_a_page_at_a_time(
     client, world, login
 ):
-    area = world.report.measure.area
-    for index in range(148):
-        ReportFactory(
-            round=world.reporting_round,
-            measure=MeasureFactory(area=area, number=100 + index, units=[world.other]),
-            review_state=ReviewState.APPROVED if index < 20 else ReviewState.DRAFT,
-        )
-    db.session.commit()
+    add_reports(world, [ReviewState.APPROVED] * 20 + [ReviewState.DRAFT] * 128)
     login(world.coordinator)
 
     def gaps(page: str) -> list[int]:
